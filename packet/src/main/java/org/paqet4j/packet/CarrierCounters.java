@@ -1,0 +1,29 @@
+package org.paqet4j.packet;
+
+/**
+ * A snapshot-able view of a carrier's counters. Values only grow.
+ */
+public interface CarrierCounters {
+    long packetsSent();
+
+    long bytesSent();
+
+    long packetsReceived();
+
+    long bytesReceived();
+
+    /** Captured packets that were not for this carrier (other port, no payload, wrong family). */
+    long droppedNotOurs();
+
+    /** Packets shorter than their headers claim, or larger than the receive buffer. */
+    long droppedTruncated();
+
+    /** Packets whose IPv4 header or TCP checksum is wrong. */
+    long droppedBadChecksum();
+
+    /** Packets dropped because a receive queue was full. */
+    long droppedQueueFull();
+
+    /** Send failures after retries, by errno name (e.g. "ENOBUFS" → 3). */
+    java.util.Map<String, Long> sendErrors();
+}

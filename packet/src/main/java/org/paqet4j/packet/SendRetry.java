@@ -1,0 +1,42 @@
+package org.paqet4j.packet;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Retries a send that the kernel refused for lack of buffer space, with bounded exponential
+ * backoff (200 µs doubling to 10 ms, 8 attempts, about 30 ms in all), and fails loudly after that:
+ * a datagram is never reported as sent when it was dropped (paqet BUG-034).
+ */
+final class SendRetry {
+
+    static final int ATTEMPTS = 8;
+    private static final long FIRST_BACKOFF_NANOS = 200_000;
+    private static final long MAX_BACKOFF_NANOS = 10_000_000;
+
+    /** One send attempt: true when sent, false when the kernel had no buffer space (ENOBUFS/EAGAIN). */
+    @FunctionalInterface
+    interface Attempt {
+        boolean trySend() throws IOException;
+    }
+
+    private SendRetry() {
+    }
+
+    static void run(Attempt attempt, MutableCarrierCounters counters, InetSocketAddress peer)
+            throws IOException {
+        long backoff = FIRST_BACKOFF_NANOS;
+        for (int i = 1; i <= ATTEMPTS; i++) {
+            if (attempt.trySend()) {
+                return;
+            }
+            if (i < ATTEMPTS) {
+                LockSupport.parkNanos(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+            }
+        }
+        counters.countSendError("ENOBUFS");
+        throw new IOException("send to " + peer + " failed: no buffer space after " + ATTEMPTS + " attempts");
+    }
+}
