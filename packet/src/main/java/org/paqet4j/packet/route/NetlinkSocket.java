@@ -73,14 +73,12 @@ final class NetlinkSocket implements AutoCloseable {
 
     private NetlinkSocket(int fd) {
         this.fd = fd;
-        kernelAddress.set(JAVA_INT, 0, 0);
-        kernelAddress.set(JAVA_SHORT, 0, (short) AF_NETLINK);
+        kernelAddress.set(JAVA_SHORT, 0, (short) AF_NETLINK); // port id 0 = the kernel (allocate zeroes)
     }
 
     /** Opens and binds a route netlink socket (the kernel assigns the port id). */
     static NetlinkSocket open() throws NetlinkException {
-        Arena scratch = Arena.ofConfined();
-        try (scratch) {
+        try (Arena scratch = Arena.ofConfined()) {
             MemorySegment state = scratch.allocate(CAPTURE_LAYOUT);
             int fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
             if (fd < 0) {
