@@ -102,8 +102,14 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private static MuxSession start(MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared) {
         MuxScheduler scheduler = shared != null ? shared : MuxScheduler.create("mux-keepalive");
         MuxSession s = new MuxSession(t, c, client, scheduler, shared == null);
+        // Keepalive first: once the receive loop runs, the session may close (and stop its scheduler) at any time.
+        try {
+            s.keepAlive = scheduler.every(c.keepAliveInterval().toNanos(), s::keepAliveTick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            s.shutdown(null);
+            throw new IllegalStateException("the MuxScheduler passed in is closed", e);
+        }
         s.receiver.start();
-        s.keepAlive = scheduler.every(c.keepAliveInterval().toNanos(), s::keepAliveTick);
         return s;
     }
 
