@@ -55,7 +55,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final AtomicLong bucket;
     private volatile long lastReceivedNanos = System.nanoTime();
 
+    // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
+    // listenersDue is set once the transport is closed.
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean listenersDue;
     private volatile Throwable closeCause;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
 
@@ -195,7 +199,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     public void onClose(Runnable listener) {
         Objects.requireNonNull(listener, "listener");
         closeListeners.add(listener);
-        if (closed.get() && closeListeners.remove(listener)) {
+        if (listenersDue && closeListeners.remove(listener)) {
             runListener(listener);
         }
     }
@@ -450,10 +454,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     // ---- close ----
 
     private void shutdown(Throwable cause) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closeCause = cause;
+        closed.set(true);
         if (cause instanceof MuxProtocolException) {
             log.warn("{}: closing on protocol error: {}", label, cause.getMessage());
         } else if (cause != null) {
@@ -493,6 +498,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+        listenersDue = true;
         for (Runnable l : closeListeners) {
             if (closeListeners.remove(l)) {
                 runListener(l);
