@@ -139,7 +139,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             streams.put(stream.id(), stream);
         }
         try {
-            writeFrame(Command.SYN, stream.id(), null, 0, 0, Deadlines.NONE);
+            writeFrame(Command.SYN, stream.id(), null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
         } catch (IOException e) {
             forget(stream);
             throw e;
@@ -381,7 +381,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             // The receive loop never writes (a full transport would deadlock both ends), so FIN goes out apart.
             Thread.ofVirtual().name(label + "-refuse").start(() -> {
                 try {
-                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.NONE);
+                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
                 } catch (IOException e) {
                     log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
                 }

@@ -26,6 +26,8 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxStream.class);
     /** What smux assumes a v2 peer can take before its first UPD. */
     static final int INITIAL_PEER_WINDOW = 262144;
+    /** Bound on sending SYN or FIN when no write timeout is set (smux uses the same 30 s). */
+    static final long OPEN_CLOSE_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final MuxSession session;
     private final int id;
@@ -371,7 +373,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         session.returnTokens(dropped);
         if (fin) {
             try {
-                sendFin(Deadlines.after(writeTimeoutNanos));
+                sendFin(Deadlines.after(writeTimeoutNanos == 0 ? OPEN_CLOSE_TIMEOUT_NANOS : writeTimeoutNanos));
             } catch (IOException e) {
                 log.debug("{}: FIN not sent: {}", describe(), e.getMessage());
             }

@@ -304,6 +304,50 @@ class MuxSessionTest {
     }
 
     @Test
+    void sessionClosesItselfBeforeItsTransport() throws Exception {
+        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        java.util.concurrent.atomic.AtomicReference<MuxSession> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean closedFirst = new java.util.concurrent.atomic.AtomicBoolean();
+        MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> {
+            closedFirst.set(self.get().isClosed());
+            t[0].closer().close();
+        });
+        try (MuxSession peer = MuxSession.server(t[1], config(2))) {
+            MuxSession s = MuxSession.client(watched, config(2));
+            self.set(s);
+            MuxStream stream = s.openStream();
+            peer.acceptStream(Duration.ofSeconds(5));
+            s.close();
+            assertThat(closedFirst).isTrue();
+            assertThat(stream.isClosed()).isTrue();
+            awaitTrue(peer::isClosed);
+        }
+    }
+
+    @Test
+    void sessionsShareACallerOwnedSchedulerThatOutlivesThem() throws Exception {
+        MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+        try (MuxScheduler shared = MuxScheduler.create("mux-test-shared")) {
+            for (int round = 0; round < 2; round++) {
+                MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+                try (MuxSession c = MuxSession.client(t[0], cfg, shared);
+                        MuxSession s = MuxSession.server(t[1], cfg, shared)) {
+                    Thread.sleep(600);
+                    // NOPs from the shared scheduler kept both alive past the timeout.
+                    assertThat(c.isClosed()).isFalse();
+                    assertThat(s.isClosed()).isFalse();
+                }
+            }
+        }
+        assertThatThrownBy(() -> {
+            MuxScheduler closed = MuxScheduler.create("mux-test-closed");
+            closed.close();
+            MuxTransport[] t = BoundedPipe.pair(1024);
+            MuxSession.client(t[0], cfg, closed);
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("MuxScheduler passed in is closed");
+    }
+
+    @Test
     void configValidationNamesTheField() {
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withVersion(3)).hasMessageContaining("version must be 1 or 2");
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withMaxFrameSize(65536)).hasMessageContaining("maxFrameSize");
