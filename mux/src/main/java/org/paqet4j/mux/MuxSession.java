@@ -2,7 +2,7 @@ package org.paqet4j.mux;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -423,7 +423,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         long silent = System.nanoTime() - lastReceivedNanos;
         // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
         if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0) {
-            shutdown(new InterruptedIOException("keepalive timeout: nothing received for "
+            shutdown(new SocketTimeoutException("keepalive timeout: nothing received for "
                     + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
             return;
         }

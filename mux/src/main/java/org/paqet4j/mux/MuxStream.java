@@ -268,7 +268,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                     int n = Math.min(allowed, frameSize);
                     // Counted before the frame leaves so a fast UPD never exceeds what we count as sent.
                     numWritten += n;
-                    session.writeFrame(Command.PSH, id, b, off, n, deadline);
+                    try {
+                        session.writeFrame(Command.PSH, id, b, off, n, deadline);
+                    } catch (IOException e) {
+                        // Not sent (timeout, interrupt) or the session is gone: keep the window accounting exact.
+                        numWritten -= n;
+                        throw e;
+                    }
                     off += n;
                     len -= n;
                     allowed -= n;

@@ -247,7 +247,7 @@ class MuxSessionTest {
             s.onClose(closed::countDown);
             assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(s.isClosed()).isTrue();
-            assertThat(s.closeCause()).hasMessageContaining("keepalive timeout");
+            assertThat(s.closeCause()).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("keepalive timeout");
         }
         drain.join(2000);
         assertThat(drain.isAlive()).isFalse();
@@ -274,6 +274,18 @@ class MuxSessionTest {
                     .hasMessageContaining("version 1 on a v2 session");
             assertThatThrownBy(s::acceptStream).isInstanceOf(MuxClosedException.class)
                     .hasMessageContaining("version 1 on a v2 session");
+        }
+    }
+
+    @Test
+    void updClaimingMoreThanWasSentIsAProtocolError() throws Exception {
+        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        try (MuxSession s = MuxSession.server(t[0], config(2))) {
+            // SYN 3, then UPD for stream 3 saying 5 bytes were consumed: nothing was ever sent on it.
+            t[1].out().write(java.util.HexFormat.of().parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
+            awaitTrue(s::isClosed);
+            assertThat(s.closeCause()).isInstanceOf(MuxProtocolException.class)
+                    .hasMessageContaining("consumed 5 bytes, more than was sent").hasMessageContaining("stream 3");
         }
     }
 
