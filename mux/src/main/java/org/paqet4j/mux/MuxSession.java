@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,8 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<MuxStream> pendingUpdates = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean updateSenderRunning = new AtomicBoolean();
 
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger streamSlots = new AtomicInteger();
@@ -248,6 +251,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             ensureOpen("write " + cmd);
             try {
                 writer.write(config.version(), cmd, sid, b == null ? EMPTY : b, off, len);
+                writePendingWindowUpdates();
                 // Whoever waits for the lock flushes after its own frame: frames under load go out in batches.
                 if (!writeLock.hasQueuedThreads()) {
                     writer.flush();
@@ -262,6 +266,48 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * Queues a v2 window update for {@code s}. Readers never wait for the transport: if the write lock is busy
+     * the update goes out after the current writer's frame, or from one helper thread, whichever comes first.
+     * (A reader blocked on a full transport would close a cycle: peer paused on a full smuxbuf, our writer stuck
+     * behind it, our reader stuck behind our writer, our buffer full, the peer's writers stuck...)
+     */
+    void requestWindowUpdate(MuxStream s) {
+        if (closed.get() || !s.markWindowUpdatePending()) {
+            return;
+        }
+        pendingUpdates.add(s);
+        if (updateSenderRunning.compareAndSet(false, true)) {
+            Thread.ofVirtual().name(label + "-upd").start(this::sendWindowUpdates);
+        }
+    }
+
+    private void sendWindowUpdates() {
+        do {
+            writeLock.lock();
+            try {
+                if (!closed.get()) {
+                    writePendingWindowUpdates();
+                    writer.flush();
+                }
+            } catch (IOException e) {
+                shutdown(e);
+            } finally {
+                writeLock.unlock();
+            }
+            updateSenderRunning.set(false);
+            // An update queued after our last look but before the flag dropped is ours to send.
+        } while (!pendingUpdates.isEmpty() && !closed.get() && updateSenderRunning.compareAndSet(false, true));
+    }
+
+    /** With the write lock held: writes every queued window update. */
+    private void writePendingWindowUpdates() throws IOException {
+        for (MuxStream s; (s = pendingUpdates.poll()) != null; ) {
+            byte[] p = s.takeWindowUpdate();
+            writer.write(config.version(), Command.UPD, s.id(), p, 0, p.length);
+        }
+    }
 
     void returnTokens(long n) {
         if (n <= 0) {

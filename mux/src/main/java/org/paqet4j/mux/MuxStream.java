@@ -51,6 +51,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private boolean sessionClosed;
     private int numRead;
     private int unacked;
+    private boolean updPending;
     private int peerConsumed;
     private int peerWindow = INITIAL_PEER_WINDOW;
     // Written by the one writer holding writeMutex, read by the receive loop when checking UPD.
@@ -113,7 +114,6 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         }
         long deadline = Deadlines.after(readTimeoutNanos);
         int n = 0;
-        int consumedToAnnounce = 0;
         boolean announce = false;
         lock.lock();
         try {
@@ -133,14 +133,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             }
             if (v2) {
                 announce = account(n);
-                consumedToAnnounce = numRead;
             }
         } finally {
             lock.unlock();
         }
         session.returnTokens(n);
         if (announce) {
-            sendWindowUpdate(consumedToAnnounce, deadline);
+            session.requestWindowUpdate(this);
         }
         return n;
     }
@@ -152,7 +151,6 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     public int readMessage(byte[] dst) throws IOException {
         long deadline = Deadlines.after(readTimeoutNanos);
         int n;
-        int consumedToAnnounce = 0;
         boolean announce = false;
         lock.lock();
         try {
@@ -170,14 +168,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             headOffset = 0;
             if (v2) {
                 announce = account(n);
-                consumedToAnnounce = numRead;
             }
         } finally {
             lock.unlock();
         }
         session.returnTokens(n);
         if (announce) {
-            sendWindowUpdate(consumedToAnnounce, deadline);
+            session.requestWindowUpdate(this);
         }
         return n;
     }
@@ -225,16 +222,35 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         return false;
     }
 
-    private void sendWindowUpdate(int consumed, long deadline) {
-        byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
-        Frame.putIntLE(p, 0, consumed);
-        Frame.putIntLE(p, 4, session.config().maxStreamBuffer());
+    /**
+     * Marks a window update as due; false when one is already queued (the queued one will carry the newest
+     * count, since {@link #takeWindowUpdate()} reads it when the frame is written).
+     */
+    boolean markWindowUpdatePending() {
+        lock.lock();
         try {
-            session.writeFrame(Command.UPD, id, p, 0, p.length, deadline);
-        } catch (IOException e) {
-            // The data was read; a dead session reports itself on the next call.
-            log.debug("{}: window update not sent: {}", describe(), e.getMessage());
+            if (updPending) {
+                return false;
+            }
+            updPending = true;
+            return true;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** The UPD payload for now (consumed = all bytes read so far, window = streambuf); clears the pending mark. */
+    byte[] takeWindowUpdate() {
+        byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
+        lock.lock();
+        try {
+            updPending = false;
+            Frame.putIntLE(p, 0, numRead);
+        } finally {
+            lock.unlock();
+        }
+        Frame.putIntLE(p, 4, session.config().maxStreamBuffer());
+        return p;
     }
 
     // ---- writing ----
