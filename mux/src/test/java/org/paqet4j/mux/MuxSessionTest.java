@@ -138,6 +138,30 @@ class MuxSessionTest {
         }
     }
 
+    @Test
+    void closeFailsWritersStuckOnAFullTransportPromptly() throws Exception {
+        // The raw peer never reads: the first writer blocks inside the transport, the second waits for the lock.
+        MuxTransport[] t = BoundedPipe.pair(4096);
+        try (MuxSession s = MuxSession.client(t[0], config(1))) {
+            MuxStream a = s.openStream();
+            MuxStream b = s.openStream();
+            CompletableFuture<Object> inTransport = async(() -> {
+                a.write(new byte[100_000], 0, 100_000);
+                return null;
+            });
+            CompletableFuture<Object> waitingForLock = async(() -> {
+                b.write(new byte[100_000], 0, 100_000);
+                return null;
+            });
+            Thread.sleep(200);
+            assertThat(inTransport).isNotDone();
+            assertThat(waitingForLock).isNotDone();
+            s.close();
+            assertFailsWithClosed(inTransport);
+            assertFailsWithClosed(waitingForLock);
+        }
+    }
+
     private static void assertFailsWithClosed(CompletableFuture<?> f) {
         assertThatThrownBy(() -> f.get(2, TimeUnit.SECONDS)).cause().isInstanceOf(MuxClosedException.class);
     }
