@@ -25,7 +25,8 @@ import org.paqet4j.mux.MuxTransport;
 /**
  * smux throughput over an in-memory pipe: each benchmark thread writes {@code writeSize} bytes per operation on
  * its own stream while a virtual thread on the server side drains it. Bytes/s = ops/s x writeSize; run with
- * {@code -t 4} for four streams sharing the session.
+ * {@code -t 4} for four streams sharing the session. {@code writeMessage} sends one 1400-byte message (one PSH frame)
+ * per operation, as a UDP relay does.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -105,8 +106,34 @@ public class MuxThroughputBenchmark {
         }
     }
 
+    /** Message mode as UDP relaying uses it: one datagram-sized PSH frame per operation. */
+    @State(Scope.Thread)
+    public static class MessageWriter {
+        @Param({"1400"})
+        int messageSize;
+
+        MuxStream stream;
+        byte[] message;
+
+        @Setup(Level.Trial)
+        public void open(Sessions s) throws IOException {
+            stream = s.client.openStream();
+            message = new byte[messageSize];
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            stream.close();
+        }
+    }
+
     @Benchmark
     public void write(Writer w) throws IOException {
         w.stream.write(w.chunk, 0, w.chunk.length);
+    }
+
+    @Benchmark
+    public void writeMessage(MessageWriter w) throws IOException {
+        w.stream.writeMessage(w.message, 0, w.message.length);
     }
 }
