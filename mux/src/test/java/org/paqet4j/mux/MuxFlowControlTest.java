@@ -51,6 +51,39 @@ class MuxFlowControlTest {
         }
     }
 
+    @Test
+    void v2StreamBufferIsTheWindowAdvertisedAfterTheFirstRead() throws Exception {
+        int streambuf = 512 * 1024;
+        MuxConfig cfg = MuxConfig.paqetDefaults().withBuffers(4 * 1024 * 1024, streambuf)
+                .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
+            MuxStream c = p.client().openStream();
+            MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
+            byte[] data = new byte[3 * 1024 * 1024];
+            new Random(11).nextBytes(data);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream out = c.outputStream()) {
+                    out.write(data);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            // Before any read the writer assumes smux's initial window.
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
+            byte[] first = new byte[1];
+            assertThat(s.read(first, 0, 1)).isEqualTo(1);
+            // The first read announces streambuf: in flight = written - consumed may now reach it, so unread = streambuf.
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == streambuf);
+            Thread.sleep(200);
+            assertThat(p.server().bufferedBytes()).isEqualTo(streambuf);
+            assertThat(writer).isNotDone();
+            byte[] rest = s.inputStream().readAllBytes();
+            assertThat(first[0]).isEqualTo(data[0]);
+            assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(data, 1, data.length));
+            writer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     /** Sends {@code bytes} over a fresh stream in 32 KiB writes while the peer reads; returns the time taken. */
     private static long transferNanos(SessionPair p, int bytes) throws Exception {
         MuxStream c = p.client().openStream();
