@@ -107,6 +107,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private static MuxSession start(MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared) {
+        Objects.requireNonNull(t, "transport");
+        if (c == null) {
+            // The transport was handed over: a session that cannot start still closes it (seed 003 BUG-013).
+            closeQuietly(t);
+            throw new NullPointerException("config");
+        }
         MuxScheduler scheduler = shared != null ? shared : MuxScheduler.create("mux-keepalive");
         MuxSession s = new MuxSession(t, c, client, scheduler, shared == null);
         // Keepalive first: once the receive loop runs, the session may close (and stop its scheduler) at any time.
@@ -529,11 +535,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         streams.clear();
         streamSlots.set(0);
-        try {
-            transport.closer().close();
-        } catch (IOException | RuntimeException e) {
-            log.debug("{}: closing the transport failed: {}", label, e.toString());
-        }
+        closeQuietly(transport);
         if (Thread.currentThread() != receiver && receiver.isAlive()) {
             try {
                 if (!receiver.join(Duration.ofMillis(RECEIVER_JOIN_MILLIS))) {
@@ -553,6 +555,14 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         // Last: when the keepalive tick itself closes the session, this interrupts the calling thread.
         if (ownsScheduler) {
             scheduler.close();
+        }
+    }
+
+    private static void closeQuietly(MuxTransport t) {
+        try {
+            t.closer().close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing the mux transport failed: {}", e.toString());
         }
     }
 

@@ -384,6 +384,16 @@ class MuxSessionTest {
     }
 
     @Test
+    void aSessionThatCannotStartStillClosesTheTransportItWasGiven() {
+        java.util.concurrent.atomic.AtomicBoolean transportClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        MuxTransport[] t = BoundedPipe.pair(1024);
+        MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> transportClosed.set(true));
+        assertThatThrownBy(() -> MuxSession.client(watched, null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("config");
+        assertThat(transportClosed).isTrue();
+    }
+
+    @Test
     void configValidationNamesTheField() {
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withVersion(3)).hasMessageContaining("version must be 1 or 2");
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withMaxFrameSize(65536)).hasMessageContaining("maxFrameSize");
