@@ -167,7 +167,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private MuxStream accept(long deadline) throws IOException {
-        Deadlines.lock(stateLock, deadline, label + " acceptStream");
+        Deadlines.lock(stateLock, deadline, () -> label + " acceptStream");
         try {
             while (true) {
                 MuxStream s = backlog.poll();
@@ -251,10 +251,14 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
      * {@link MuxClosedException}.
      */
     void writeFrame(Command cmd, int sid, byte[] b, int off, int len, long deadline) throws IOException {
-        ensureOpen("write " + cmd);
-        Deadlines.lock(writeLock, deadline, label + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
+        if (closed.get()) {
+            throw closedException("write " + cmd);
+        }
+        Deadlines.lock(writeLock, deadline, () -> label + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
         try {
-            ensureOpen("write " + cmd);
+            if (closed.get()) {
+                throw closedException("write " + cmd);
+            }
             try {
                 writer.write(config.version(), cmd, sid, b == null ? EMPTY : b, off, len);
                 writePendingWindowUpdates();

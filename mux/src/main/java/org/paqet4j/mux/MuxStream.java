@@ -276,7 +276,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
 
     private void send(byte[] b, int off, int len, boolean message) throws IOException {
         long deadline = Deadlines.after(writeTimeoutNanos);
-        Deadlines.lock(writeMutex, deadline, describe() + " write");
+        Deadlines.lock(writeMutex, deadline, () -> describe() + " write");
         try {
             while (len > 0) {
                 int allowed = awaitWindow(len, message, deadline);
@@ -360,7 +360,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     }
 
     private void sendFin(long deadline) throws IOException {
-        Deadlines.lock(writeMutex, deadline, describe() + " FIN");
+        Deadlines.lock(writeMutex, deadline, () -> describe() + " FIN");
         try {
             session.writeFrame(Command.FIN, id, null, 0, 0, deadline);
         } finally {
