@@ -138,6 +138,7 @@ class MuxSessionTest {
         }
     }
 
+    @SuppressWarnings("try") // closing inside try-with-resources is what the test is about
     @Test
     void closeFailsWritersStuckOnAFullTransportPromptly() throws Exception {
         // The raw peer never reads: the first writer blocks inside the transport, the second waits for the lock.
@@ -324,6 +325,7 @@ class MuxSessionTest {
         }
     }
 
+    @SuppressWarnings("try") // closing inside try-with-resources is what the test is about
     @Test
     void transportEofClosesWithCauseAndRunsListenerOnce() throws Exception {
         MuxTransport[] t = BoundedPipe.pair(64 * 1024);
