@@ -219,6 +219,14 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         shutdown(null);
     }
 
+    /**
+     * Closes the session because the layer below is known to be dead (say KCP gave up on its peer), which is
+     * faster than waiting for the keepalive timeout; {@link #closeCause()} then reports {@code cause}.
+     */
+    public void abort(Throwable cause) {
+        shutdown(Objects.requireNonNull(cause, "cause"));
+    }
+
     @Override
     public String toString() {
         return label + "[v" + config.version() + ", " + streamCount() + " streams" + (isClosed() ? ", closed" : "") + "]";

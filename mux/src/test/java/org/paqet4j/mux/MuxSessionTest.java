@@ -396,6 +396,20 @@ class MuxSessionTest {
     }
 
     @Test
+    void abortClosesAtOnceWithTheGivenCause() throws Exception {
+        try (SessionPair p = SessionPair.open(config(2))) {
+            MuxStream c = p.client().openStream();
+            CompletableFuture<Integer> pendingRead = async(() -> c.inputStream().read());
+            IOException dead = new IOException("KCP peer dead: 30 retransmissions of sn 17");
+            p.client().abort(dead);
+            assertThat(p.client().closeCause()).isSameAs(dead);
+            assertThatThrownBy(() -> pendingRead.get(2, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(MuxClosedException.class).hasMessageContaining("KCP peer dead").hasCause(dead);
+            awaitTrue(p.server()::isClosed);
+        }
+    }
+
+    @Test
     void configValidationNamesTheField() {
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withVersion(3)).hasMessageContaining("version must be 1 or 2");
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withMaxFrameSize(65536)).hasMessageContaining("maxFrameSize");
