@@ -20,8 +20,8 @@ class MuxFlowControlTest {
     void v2StalledReaderDoesNotStallOtherStreams() throws Exception {
         MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (SessionPair p = SessionPair.open(cfg, 256 * 1024)) {
-            int bytes = 32 * 1024 * 1024;
-            long baseline = transferNanos(p, bytes);
+            int bytes = 64 * 1024 * 1024;
+            long baseline = bestOfThree(p, bytes);
 
             // Stream A: its reader never reads, so no UPD ever opens more than the initial window.
             MuxStream a = p.client().openStream();
@@ -38,7 +38,7 @@ class MuxFlowControlTest {
             }, r -> Thread.ofVirtual().start(r));
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
 
-            long stalled = transferNanos(p, bytes);
+            long stalled = bestOfThree(p, bytes);
             // Generous: on a busy 2-core CI box scheduling noise is large, a stall would be infinite.
             assertThat((double) baseline / stalled).as("throughput with a stalled neighbour vs alone (baseline %d ms, stalled %d ms)",
                     baseline / 1_000_000, stalled / 1_000_000).isGreaterThan(0.25);
@@ -84,6 +84,15 @@ class MuxFlowControlTest {
         }
     }
 
+    /** Best of three: the machine running the tests is shared, the best run is the least disturbed one. */
+    private static long bestOfThree(SessionPair p, int bytes) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            best = Math.min(best, transferNanos(p, bytes));
+        }
+        return best;
+    }
+
     /** Sends {@code bytes} over a fresh stream in 32 KiB writes while the peer reads; returns the time taken. */
     private static long transferNanos(SessionPair p, int bytes) throws Exception {
         MuxStream c = p.client().openStream();
@@ -113,7 +122,7 @@ class MuxFlowControlTest {
         int smuxbuf = 1024 * 1024;
         // Short keepalive: the session must survive a pause longer than the timeout, since the silence is ours.
         MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(1).withBuffers(smuxbuf, smuxbuf)
-                .withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+                .withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
             MuxStream c = p.client().openStream();
             MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
@@ -128,7 +137,7 @@ class MuxFlowControlTest {
             }, r -> Thread.ofVirtual().start(r));
 
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() >= smuxbuf);
-            Thread.sleep(800);
+            Thread.sleep(1500);
             assertThat(p.server().bufferedBytes()).as("bytes held by the server session")
                     .isLessThanOrEqualTo(smuxbuf + cfg.maxFrameSize());
             assertThat(writer).isNotDone();

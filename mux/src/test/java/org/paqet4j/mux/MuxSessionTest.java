@@ -280,9 +280,9 @@ class MuxSessionTest {
 
     @Test
     void keepaliveNopsKeepAnIdleSessionAlive() throws Exception {
-        MuxConfig cfg = config(1).withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+        MuxConfig cfg = config(1).withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (SessionPair p = SessionPair.open(cfg)) {
-            Thread.sleep(1000);
+            Thread.sleep(2500);
             assertThat(p.client().isClosed()).isFalse();
             assertThat(p.server().isClosed()).isFalse();
         }
@@ -364,13 +364,13 @@ class MuxSessionTest {
 
     @Test
     void sessionsShareACallerOwnedSchedulerThatOutlivesThem() throws Exception {
-        MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+        MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (MuxScheduler shared = MuxScheduler.create("mux-test-shared")) {
             for (int round = 0; round < 2; round++) {
                 MuxTransport[] t = BoundedPipe.pair(64 * 1024);
                 try (MuxSession c = MuxSession.client(t[0], cfg, shared);
                         MuxSession s = MuxSession.server(t[1], cfg, shared)) {
-                    Thread.sleep(600);
+                    Thread.sleep(1500);
                     // NOPs from the shared scheduler kept both alive past the timeout.
                     assertThat(c.isClosed()).isFalse();
                     assertThat(s.isClosed()).isFalse();
