@@ -387,9 +387,8 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 lastReceivedNanos = System.nanoTime();
                 dispatch(f);
             }
-        } catch (MuxProtocolException e) {
-            cause = e;
         } catch (IOException e) {
+            // MuxProtocolException, EOF inside a frame, or the transport failed.
             cause = e;
         } catch (RuntimeException | Error e) {
             log.error("{}: receive loop failed", label, e);
