@@ -84,6 +84,11 @@ final class Kcp {
     private int[] ackSn = new int[16];
     private int[] ackTs = new int[16];
     private int ackCount;
+    private static final int FLUSH_NONE = 0;
+    private static final int FLUSH_ACK_ONLY = 1;
+    private static final int FLUSH_FULL = 2;
+    /** The eager flush the last inputs asked for (kcp-go flushes at the end of Input). */
+    private int pendingFlush;
     /** Sequence numbers ACKed by the datagram being input, for fast-ACK counting. */
     private int[] ackedScratch = new int[64];
     private int ackedCount;
@@ -271,7 +276,8 @@ final class Kcp {
 
     /**
      * Feeds one decoded KCP datagram (one or more segments). Never throws on malformed input:
-     * returns a negative INPUT_* code and counts the drop. May call {@link Output} (eager flush).
+     * returns a negative INPUT_* code and counts the drop. Never calls {@link Output}: an eager
+     * flush (window moved, fast retransmit due, ACKs to send) is left for {@link #flushPending}.
      *
      * @param regular false for payloads rebuilt by FEC: their window and timestamps are not trusted
      */
@@ -375,13 +381,15 @@ final class Kcp {
         if (!nocwnd && diff(sndUna, oldSndUna) > 0 && cwnd < rmtWnd) {
             growCwnd();
         }
+        // What kcp-go flushes at the end of Input is only recorded here and done by
+        // flushPending once the codec has finished decoding (it must not encode meanwhile).
         if (flushSegments) {
-            flush(now, false);
+            pendingFlush = FLUSH_FULL;
         } else if (ackCount >= mtu / OVERHEAD) {
             // ACK clocking on fast links: a datagram full of ACKs leaves at once.
-            flush(now, true);
+            pendingFlush = Math.max(pendingFlush, FLUSH_ACK_ONLY);
         } else if (ackNoDelay && ackCount > 0) {
-            flush(now, true);
+            pendingFlush = Math.max(pendingFlush, FLUSH_ACK_ONLY);
         }
         return result;
     }
@@ -554,6 +562,14 @@ final class Kcp {
 
     // ---------------------------------------------------------------- output
 
+    /** Performs the flush that {@link #input} asked for, if any. */
+    void flushPending(int now) {
+        int mode = pendingFlush;
+        if (mode != FLUSH_NONE) {
+            flush(now, mode == FLUSH_ACK_ONLY);
+        }
+    }
+
     /**
      * Sends pending ACKs and window probes, moves queued segments into the window and (unless
      * {@code ackOnly}) transmits new, fast-retransmitted and timed-out segments, packing them into
@@ -562,6 +578,7 @@ final class Kcp {
      * @return milliseconds until the next flush is due (at most the interval)
      */
     int flush(int now, boolean ackOnly) {
+        pendingFlush = FLUSH_NONE;
         int wnd = wndUnused();
         bufferLength = 0;
 

@@ -51,6 +51,7 @@ final class SimulatedLink {
 
         void deliver(byte[] datagram) {
             kcp.input(datagram, 0, datagram.length, (int) now, true, ackNoDelay);
+            kcp.flushPending((int) now);
             if (kcp.hasPendingWork() && nextFlush == Long.MAX_VALUE) {
                 nextFlush = now + interval;
             }
