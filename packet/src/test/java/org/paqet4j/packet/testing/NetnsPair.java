@@ -111,6 +111,17 @@ public final class NetnsPair implements AutoCloseable {
                 mac);
     }
 
+    /**
+     * Pings across the link in both families so that both neighbour tables are resolved: the kernel
+     * keeps only a short queue of packets for an unresolved neighbour and drops the rest silently.
+     */
+    public void resolveNeighbours() throws IOException, InterruptedException {
+        run("ip", "netns", "exec", a.namespace(), "ping", "-c", "1", "-W", "2", b.ipv4().getHostAddress());
+        run("ip", "netns", "exec", a.namespace(), "ping", "-6", "-c", "1", "-W", "2", b.ipv6().getHostAddress());
+        run("ip", "netns", "exec", b.namespace(), "ping", "-c", "1", "-W", "2", a.ipv4().getHostAddress());
+        run("ip", "netns", "exec", b.namespace(), "ping", "-6", "-c", "1", "-W", "2", a.ipv6().getHostAddress());
+    }
+
     public Side a() {
         return a;
     }
