@@ -185,6 +185,38 @@ class RawTcpCarrierTest {
     }
 
     @Test
+    void withoutAConfiguredMacTheDefaultGatewaysIsResolved() throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        NetnsPair.run("ip", "-n", a.namespace(), "route", "replace", "default", "via", b.ipv4().getHostAddress());
+        NetnsPair.run("ip", "-n", a.namespace(), "-6", "route", "replace", "default", "via",
+                b.ipv6().getHostAddress());
+        try (RawTcpCarrier sender = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                .ipv4(a.ipv4(), null).ipv6(a.ipv6(), null).build()));
+                RawTcpCarrier receiver = openB(SendMode.PACKET, PORT_B)) {
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            for (InetAddress to : new InetAddress[] {b.ipv4(), b.ipv6()}) {
+                sender.send(ByteBuffer.wrap(new byte[] {5}), new InetSocketAddress(to, PORT_B));
+                dst.clear();
+                assertThat(receiver.receive(dst).getAddress()).isIn(a.ipv4(), a.ipv6());
+            }
+        } finally {
+            NetnsPair.run("ip", "-n", a.namespace(), "route", "del", "default");
+            NetnsPair.run("ip", "-n", a.namespace(), "-6", "route", "del", "default");
+        }
+    }
+
+    @Test
+    void withoutAMacOrADefaultGatewayOpeningFailsNamingTheSetting() {
+        NetnsPair.Side a = pair.a();
+        assertThatThrownBy(() -> pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                .ipv4(a.ipv4(), null).build())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no IPv4 default gateway")
+                .hasMessageContaining("network.ipv4.router_mac");
+    }
+
+    @Test
     void closeUnblocksAPendingReceive() throws Exception {
         RawTcpCarrier carrier = openB(SendMode.PACKET, PORT_B);
         CompletableFuture<Throwable> receiving = CompletableFuture.supplyAsync(() -> {
