@@ -132,6 +132,56 @@ class RawTcpCarrierTest {
     }
 
     @Test
+    void concurrentSendersEachDeliverEveryDatagramIntact() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            int threads = 6;
+            int perThread = 300;
+            java.util.List<Thread> senders = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            ByteBuffer datagram = ByteBuffer.allocate(100 + thread);
+                            datagram.putInt(0, thread).putInt(4, i);
+                            for (int j = 8; j < datagram.capacity(); j++) {
+                                datagram.put(j, (byte) (thread * 31 + i + j));
+                            }
+                            if (i % 2 == 0) {
+                                a.send(datagram, toB);
+                            } else {
+                                a.sendBatch(new ByteBuffer[] {datagram}, 0, 1, toB);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+            }
+            int[] next = new int[threads];
+            ByteBuffer dst = ByteBuffer.allocate(2048);
+            for (int n = 0; n < threads * perThread; n++) {
+                dst.clear();
+                b.receive(dst);
+                int thread = dst.getInt(0);
+                int i = dst.getInt(4);
+                assertThat(dst.position()).isEqualTo(100 + thread);
+                assertThat(i).as("datagrams of one sender stay in order").isEqualTo(next[thread]++);
+                for (int j = 8; j < dst.position(); j++) {
+                    assertThat(dst.get(j)).isEqualTo((byte) (thread * 31 + i + j));
+                }
+            }
+            for (Thread sender : senders) {
+                sender.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(a.counters().packetsSent()).isEqualTo(threads * perThread);
+        }
+    }
+
+    @Test
     void packetsToAnotherPortAreNotDelivered() throws Exception {
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
             a.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(pair.b().ipv4(), PORT_B + 1));
