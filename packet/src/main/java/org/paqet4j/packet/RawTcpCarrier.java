@@ -28,6 +28,7 @@ import org.paqet4j.packet.sys.InterfaceInfo;
 import org.paqet4j.packet.sys.Libc;
 import org.paqet4j.packet.wire.PacketParser;
 import org.paqet4j.packet.wire.ParseResult;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.packet.wire.TcpPacket;
 import org.paqet4j.packet.wire.TcpPacketTemplate;
 import org.slf4j.Logger;
@@ -482,6 +483,19 @@ public final class RawTcpCarrier implements PacketCarrier {
     /** Forgets a peer's own flags (when its session ends), so it gets the local flags again. */
     public void clearPeerFlags(InetSocketAddress peer) {
         peerFlags.remove(peer);
+    }
+
+    /**
+     * The largest datagram that fits the interface MTU in one packet to an IPv4 or IPv6 peer, with
+     * the longer SYN header when the local flag list contains SYN (peer flag lists may differ).
+     */
+    public int maxDatagramSize(boolean ipv6) {
+        boolean syn = false;
+        for (short mask : config.localFlags()) {
+            syn |= (mask & TcpFlags.SYN) != 0;
+        }
+        return link.mtu() - (ipv6 ? TcpPacketTemplate.IPV6_HEADER : TcpPacketTemplate.IPV4_HEADER)
+                - (syn ? TcpPacketTemplate.TCP_SYN_HEADER : TcpPacketTemplate.TCP_HEADER);
     }
 
     /** The interface this carrier was opened on, as the kernel described it. */

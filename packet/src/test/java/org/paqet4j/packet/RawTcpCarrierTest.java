@@ -70,6 +70,7 @@ class RawTcpCarrierTest {
             InetSocketAddress toA = new InetSocketAddress(addressA, PORT_A);
             InetSocketAddress toB = new InetSocketAddress(addressB, PORT_B);
             int largest = MTU - (family == 4 ? 20 : 40) - TcpPacketTemplate.TCP_HEADER;
+            assertThat(a.maxDatagramSize(family == 6)).isEqualTo(largest);
             Random random = new Random(family * 31L + mode.ordinal());
             ByteBuffer dst = ByteBuffer.allocateDirect(65_536);
             long bytes = 0;
@@ -88,6 +89,9 @@ class RawTcpCarrierTest {
             assertThat(b.counters().bytesReceived()).isEqualTo(bytes);
             assertThat(b.counters().droppedBadChecksum()).isZero();
             assertThat(a.counters().sendErrors()).isEmpty();
+            assertThatThrownBy(() -> a.send(ByteBuffer.allocate(largest + 1), toB))
+                    .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE");
+            assertThat(a.counters().sendErrors()).containsEntry("EMSGSIZE", 1L);
         }
     }
 

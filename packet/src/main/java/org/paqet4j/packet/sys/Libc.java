@@ -38,6 +38,7 @@ public final class Libc {
     public static final int SOL_PACKET = 263;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
+    public static final int PACKET_HOST = 0;
     public static final int PACKET_OUTGOING = 4;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
