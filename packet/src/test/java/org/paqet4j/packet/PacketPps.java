@@ -46,6 +46,9 @@ public final class PacketPps {
                     dst.clear();
                     receiver.receive(dst);
                 }
+                java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+                long senderCpu0 = cpu.getThreadCpuTime(sending.threadId());
+                long receiverCpu0 = cpu.getCurrentThreadCpuTime();
                 long received0 = receiver.counters().packetsReceived();
                 long sent0 = sender.counters().packetsSent();
                 long start = System.nanoTime();
@@ -57,11 +60,17 @@ public final class PacketPps {
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 long received = receiver.counters().packetsReceived() - received0;
                 long sent = sender.counters().packetsSent() - sent0;
+                long senderCpu = cpu.getThreadCpuTime(sending.threadId()) - senderCpu0;
+                long receiverCpu = cpu.getCurrentThreadCpuTime() - receiverCpu0;
                 running.set(false);
                 sending.join(5_000);
-                System.out.printf(Locale.ROOT, "%-10s batch %3d size %5d: sent %,10.0f pkt/s, received %,10.0f pkt/s"
-                        + " (%.0f Mbit/s payload), send errors %s%n", carrierKind, batch, size, sent / elapsed,
-                        received / elapsed, received * size * 8 / elapsed / 1e6, sender.counters().sendErrors());
+                // CPU time per packet (user + system of each thread, softirq work done in its context included)
+                // does not depend on what else the machine is doing, unlike the rates
+                System.out.printf(Locale.ROOT, "%-10s batch %3d size %5d: sent %,9.0f pkt/s, received %,9.0f pkt/s"
+                        + " (%5.0f Mbit/s payload); CPU per packet: sender %,5.0f ns, receiver %,5.0f ns; send errors %s%n",
+                        carrierKind, batch, size, sent / elapsed, received / elapsed, received * size * 8 / elapsed / 1e6,
+                        (double) senderCpu / Math.max(1, sent), (double) receiverCpu / Math.max(1, received),
+                        sender.counters().sendErrors());
             }
         }
     }
