@@ -271,6 +271,36 @@ class RawTcpCarrierTest {
     }
 
     @Test
+    void aFullQueueIsRetriedThenReportedNeverCountedAsSent() throws Exception {
+        NetnsPair.Side a = pair.a();
+        // 8 kbit/s with room for about one frame: the queue fills at once, and AF_PACKET reports ENOBUFS
+        NetnsPair.run("ip", "netns", "exec", a.namespace(), "tc", "qdisc", "add", "dev", a.device(), "root", "tbf",
+                "rate", "8kbit", "burst", "1600", "limit", "1600");
+        try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A)) {
+            InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            int sent = 0;
+            IOException failure = null;
+            long start = 0;
+            while (failure == null && sent < 10) {
+                start = System.nanoTime();
+                try {
+                    sender.send(ByteBuffer.allocate(1400), toB);
+                    sent++;
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            assertThat(failure).as("a send must fail once the queue is full").isNotNull();
+            assertThat(failure).hasMessageContaining("ENOBUFS after " + SendRetry.ATTEMPTS + " attempts");
+            assertThat(System.nanoTime() - start).as("backed off before giving up").isGreaterThan(20_000_000L);
+            assertThat(sender.counters().packetsSent()).isEqualTo(sent);
+            assertThat(sender.counters().sendErrors()).containsEntry("ENOBUFS", 1L);
+        } finally {
+            NetnsPair.run("ip", "netns", "exec", a.namespace(), "tc", "qdisc", "del", "dev", a.device(), "root");
+        }
+    }
+
+    @Test
     void closeUnblocksAPendingReceive() throws Exception {
         RawTcpCarrier carrier = openB(SendMode.PACKET, PORT_B);
         CompletableFuture<Throwable> receiving = CompletableFuture.supplyAsync(() -> {
