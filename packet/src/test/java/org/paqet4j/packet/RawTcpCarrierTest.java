@@ -301,6 +301,29 @@ class RawTcpCarrierTest {
     }
 
     @Test
+    void loopbackCarriesFramesToItself() throws Exception {
+        byte[] zeroMac = new byte[6];
+        InetAddress localhost = InetAddress.getByName("127.0.0.1");
+        try (RawTcpCarrier one = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_A)
+                .ipv4((java.net.Inet4Address) localhost, zeroMac).build()));
+                RawTcpCarrier two = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_B)
+                        .ipv4((java.net.Inet4Address) localhost, zeroMac).build()))) {
+            one.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), new InetSocketAddress(localhost, PORT_B));
+            one.send(ByteBuffer.wrap(new byte[] {9}), new InetSocketAddress(localhost, PORT_B));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            assertThat(two.receive(dst)).isEqualTo(new InetSocketAddress(localhost, PORT_A));
+            assertThat(dst.position()).isEqualTo(3);
+            dst.clear();
+            two.receive(dst);
+            assertThat(dst.flip().get()).as("the outgoing copy on lo is not captured a second time").isEqualTo((byte) 9);
+            two.send(ByteBuffer.wrap(new byte[] {4}), new InetSocketAddress(localhost, PORT_A));
+            dst.clear();
+            one.receive(dst);
+            assertThat(dst.flip().get()).isEqualTo((byte) 4);
+        }
+    }
+
+    @Test
     void closeUnblocksAPendingReceive() throws Exception {
         RawTcpCarrier carrier = openB(SendMode.PACKET, PORT_B);
         CompletableFuture<Throwable> receiving = CompletableFuture.supplyAsync(() -> {
