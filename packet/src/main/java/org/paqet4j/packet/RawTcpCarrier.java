@@ -244,6 +244,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     public void send(ByteBuffer datagram, InetSocketAddress peer) throws IOException {
         PeerRoute route = route(peer);
         int length = datagram.remaining();
+        requireNonEmpty(length, peer);
         int flags = flagsFor(peer);
         int headers = route.template.headerLength(flags);
         if (headers + length > SendSlot.AREA_BYTES) {
@@ -287,6 +288,7 @@ public final class RawTcpCarrier implements PacketCarrier {
             for (int i = offset; i < offset + count; i++) {
                 ByteBuffer datagram = datagrams[i];
                 int length = datagram.remaining();
+                requireNonEmpty(length, peer);
                 int flags = flagsFor(peer);
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
@@ -312,6 +314,13 @@ public final class RawTcpCarrier implements PacketCarrier {
             counters.sentBatch(messages, bytes);
         } finally {
             leave(slotIndex);
+        }
+    }
+
+    private static void requireNonEmpty(int length, InetSocketAddress peer) {
+        if (length == 0) {
+            // a segment without payload is skipped by every receiver (paqet's too): refuse rather than lose it
+            throw new IllegalArgumentException("empty datagram to " + peer);
         }
     }
 

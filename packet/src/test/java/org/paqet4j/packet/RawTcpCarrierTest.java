@@ -92,6 +92,8 @@ class RawTcpCarrierTest {
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(largest + 1), toB))
                     .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE");
             assertThat(a.counters().sendErrors()).containsEntry("EMSGSIZE", 1L);
+            assertThatThrownBy(() -> a.send(ByteBuffer.allocate(0), toB))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty datagram");
         }
     }
 
