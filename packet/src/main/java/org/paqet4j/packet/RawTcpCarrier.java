@@ -354,7 +354,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         }
     }
 
-    private int fdFor(PeerRoute route) throws IOException {
+    private int fdFor(PeerRoute route) {
         if (packetFd >= 0) {
             return packetFd;
         }

@@ -17,6 +17,7 @@ import java.lang.invoke.VarHandle;
  * {@link #newErrnoState state segment}, so the hot path allocates nothing; callers keep one per
  * thread. Layouts are those of LP64 Linux (x86-64 and aarch64 agree).
  */
+@SuppressWarnings("restricted") // this class is where the native access is, by design
 public final class Libc {
 
     public static final int AF_INET = 2;
