@@ -102,6 +102,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         this.slotBusy = new AtomicIntegerArray(slotCount);
         this.closeErrno = Libc.newErrnoState(arena);
         this.receiveView = capture.slots().asByteBuffer();
+        capture.onDrops(counters::countQueueFull);
     }
 
     /**

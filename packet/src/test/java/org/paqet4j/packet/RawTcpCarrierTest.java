@@ -202,6 +202,47 @@ class RawTcpCarrierTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void packetsTheKernelDroppedForAFullQueueAreCounted(boolean ring) throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        int sent = 3000;
+        try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier receiver = pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(),
+                        PORT_B).ipv4(b.ipv4(), a.mac()).receiveRing(ring).receiveBuffer(ring ? 1 << 20 : 8192)
+                        .build()))) {
+            ByteBuffer[] batch = new ByteBuffer[30];
+            for (int i = 0; i < sent / batch.length; i++) {
+                for (int j = 0; j < batch.length; j++) {
+                    batch[j] = ByteBuffer.allocate(1000);
+                }
+                sender.sendBatch(batch, 0, batch.length, new InetSocketAddress(b.ipv4(), PORT_B));
+            }
+            CompletableFuture<Void> receiving = CompletableFuture.runAsync(() -> {
+                ByteBuffer dst = ByteBuffer.allocate(2048);
+                try {
+                    while (true) {
+                        dst.clear();
+                        receiver.receive(dst);
+                    }
+                } catch (IOException closed) {
+                    // the test closed the carrier
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            CarrierCounters counters = receiver.counters();
+            while (counters.packetsReceived() + counters.droppedQueueFull() < sent && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            receiver.close();
+            receiving.get(5, TimeUnit.SECONDS);
+            assertThat(counters.droppedQueueFull()).as("a %s queue cannot hold %d packets", ring ? "1 MiB ring" : "8 KiB",
+                    sent).isPositive();
+            assertThat(counters.packetsReceived() + counters.droppedQueueFull()).isEqualTo(sent);
+        }
+    }
+
     @Test
     void packetsToAnotherPortAreNotDelivered() throws Exception {
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
