@@ -273,6 +273,52 @@ class RawTcpCarrierTest {
         }
     }
 
+    @Test
+    void ipv6PacketsWithExtensionHeadersPassTheFilterAndAreParsed() throws Exception {
+        try (RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            TcpPacketTemplate template = TcpPacketTemplate.of(null, null, pair.a().ipv6(), pair.b().ipv6(), PORT_A,
+                    PORT_B);
+            pair.inA(() -> {
+                sendWithHopByHopHeader(template, pair.b().ipv6().getAddress());
+                return null;
+            });
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            assertThat(b.receive(dst)).isEqualTo(new InetSocketAddress(pair.a().ipv6(), PORT_A));
+            assertThat(dst.flip().remaining()).isEqualTo(3);
+            assertThat(dst.get(0)).isEqualTo((byte) 0x11);
+        }
+    }
+
+    /** An IPv6 packet with a hop-by-hop options header (PadN) between the IPv6 and TCP headers. */
+    private static void sendWithHopByHopHeader(TcpPacketTemplate template, byte[] destination) throws IOException {
+        int flags = TcpFlags.PSH | TcpFlags.ACK;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment plain = arena.allocate(256);
+            int headers = template.headerLength(flags);
+            MemorySegment.copy(new byte[] {0x11, 0x22, 0x33}, 0, plain, ValueLayout.JAVA_BYTE, headers, 3);
+            int length = template.write(plain, 0, flags, 5, 1000, 3);
+            MemorySegment packet = arena.allocate(length + 8);
+            MemorySegment.copy(plain, 0, packet, 0, 40);
+            MemorySegment.copy(new byte[] {6, 0, 1, 4, 0, 0, 0, 0}, 0, packet, ValueLayout.JAVA_BYTE, 40, 8);
+            MemorySegment.copy(plain, 40, packet, 48, length - 40);
+            packet.set(ValueLayout.JAVA_BYTE, 6, (byte) 0); // next header: hop-by-hop
+            packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4,
+                    (short) (length - 40 + 8));
+            MemorySegment errno = Libc.newErrnoState(arena);
+            int fd = Libc.socket(errno, Libc.AF_INET6, Libc.SOCK_RAW, Libc.IPPROTO_RAW);
+            assertThat(fd).as("raw IPv6 socket, errno %d", Libc.errno(errno)).isPositive();
+            try {
+                MemorySegment to = arena.allocate(Libc.SOCKADDR_IN6_SIZE);
+                to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+                MemorySegment.copy(destination, 0, to, ValueLayout.JAVA_BYTE, 8, 16);
+                long sent = Libc.sendto(errno, fd, packet, length + 8, 0, to, Libc.SOCKADDR_IN6_SIZE);
+                assertThat(sent).as("sendto, errno %d", Libc.errno(errno)).isEqualTo(length + 8);
+            } finally {
+                Libc.close(errno, fd);
+            }
+        }
+    }
+
     /** Sends one IPv4 packet whose TCP checksum no longer matches its payload (raw socket in A). */
     private static void sendCorrupted(TcpPacketTemplate template) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
