@@ -244,6 +244,39 @@ class RawTcpCarrierTest {
     }
 
     @Test
+    void peerFlagsReplaceTheLocalCycleForThatPeerOnly() throws Exception {
+        java.util.List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
+                org.paqet4j.packet.tools.TunnelSniffer sniffer = pair.inB(
+                        () -> org.paqet4j.packet.tools.TunnelSniffer.open(pair.b().device(), PORT_B))) {
+            CompletableFuture<Void> sniffing = CompletableFuture.runAsync(() -> {
+                try {
+                    sniffer.run((micros, result, packet, raw, offset, length) -> seen.add(packet.flags()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            InetSocketAddress toB4 = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            InetSocketAddress toB6 = new InetSocketAddress(pair.b().ipv6(), PORT_B);
+            a.setPeerFlags(toB4, new short[] {TcpFlags.ACK, TcpFlags.FIN | TcpFlags.ACK});
+            for (int i = 0; i < 3; i++) {
+                a.send(ByteBuffer.wrap(new byte[] {1}), toB4);
+            }
+            a.send(ByteBuffer.wrap(new byte[] {1}), toB6);
+            a.clearPeerFlags(toB4);
+            a.send(ByteBuffer.wrap(new byte[] {1}), toB4);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (seen.size() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            sniffer.close();
+            sniffing.get(5, TimeUnit.SECONDS);
+        }
+        int pa = TcpFlags.PSH | TcpFlags.ACK;
+        assertThat(seen).containsExactly((int) TcpFlags.ACK, TcpFlags.FIN | TcpFlags.ACK, (int) TcpFlags.ACK, pa, pa);
+    }
+
+    @Test
     void packetsToAnotherPortAreNotDelivered() throws Exception {
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
             a.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(pair.b().ipv4(), PORT_B + 1));
