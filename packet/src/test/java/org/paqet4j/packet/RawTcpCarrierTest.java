@@ -277,6 +277,24 @@ class RawTcpCarrierTest {
     }
 
     @Test
+    void aBatchFailingHalfWayCountsExactlyWhatWasSent() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            ByteBuffer[] batch = {ByteBuffer.allocate(100), ByteBuffer.allocate(101), ByteBuffer.allocate(2000),
+                ByteBuffer.allocate(102)};
+            assertThatThrownBy(() -> a.sendBatch(batch, 0, batch.length, new InetSocketAddress(pair.b().ipv4(), PORT_B)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE").hasMessageContaining("2 datagrams");
+            assertThat(a.counters().packetsSent()).isEqualTo(2);
+            assertThat(a.counters().bytesSent()).isEqualTo(201);
+            ByteBuffer dst = ByteBuffer.allocate(4096);
+            b.receive(dst);
+            assertThat(dst.position()).isEqualTo(100);
+            dst.clear();
+            b.receive(dst);
+            assertThat(dst.position()).isEqualTo(101);
+        }
+    }
+
+    @Test
     void packetsToAnotherPortAreNotDelivered() throws Exception {
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
             a.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(pair.b().ipv4(), PORT_B + 1));
