@@ -1,6 +1,7 @@
 package org.paqet4j.cli;
 
 import java.io.PrintWriter;
+import org.paqet4j.cli.command.IfaceCommand;
 import org.paqet4j.cli.command.RunCommand;
 import org.paqet4j.cli.command.SecretCommand;
 import org.paqet4j.cli.command.VersionCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       SecretCommand.class,
+      IfaceCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class,
     },

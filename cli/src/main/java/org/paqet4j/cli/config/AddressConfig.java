@@ -2,6 +2,7 @@ package org.paqet4j.cli.config;
 
 import java.net.InetAddress;
 import java.util.Optional;
+import org.paqet4j.packet.route.MacAddress;
 
 /**
  * The local address of one family ({@code network.ipv4} or {@code network.ipv6}): the source IP

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.cli.config.yaml.YamlNode;
 
 /**
@@ -81,8 +83,9 @@ final class ConfigBinder {
       String username = s.string("username", "");
       String password = s.string("password", "");
       if (username.isEmpty() != password.isEmpty()) {
-        s.error(username.isEmpty() ? "username" : "password",
-            "username and password go together: set both (authentication) or neither");
+        s.error(username.isEmpty() ? "password" : "username", "is set but "
+            + (username.isEmpty() ? "username" : "password")
+            + " is not; username and password go together: set both (authentication) or neither");
       }
       s.finish();
       listen.ifPresent(l -> result.add(new Socks5Config(l, username, password)));
@@ -156,12 +159,19 @@ final class ConfigBinder {
     String example = v6 ? "\"[2001:db8::1]:0\"" : "\"192.168.1.100:0\"";
     Optional<AddressConfig.Parsed> addr = s.parsed("addr", text -> AddressConfig.parse(text, v6),
         (v6 ? "an IPv6 address in brackets" : "an IPv4 address") + " with a port 0-65535 (e.g. " + example + ")");
-    Optional<MacAddress> mac = s.parsed("router_mac", MacAddress::parse, "a MAC address (aa:bb:cc:dd:ee:ff)");
+    Optional<MacAddress> mac = s.parsed("router_mac", ConfigBinder::mac, "a MAC address (aa:bb:cc:dd:ee:ff)");
     if (s.has("router_mac") && !s.has("addr")) {
       s.error("router_mac", "is set but " + s.pathOf("addr") + " is missing");
     }
     s.finish();
     return addr.map(a -> new AddressConfig(a.address(), a.port(), mac));
+  }
+
+  private static final Pattern MAC =
+      Pattern.compile("[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\\1[0-9A-Fa-f]{2}){4}");
+
+  private static Optional<MacAddress> mac(String text) {
+    return MAC.matcher(text).matches() ? Optional.of(MacAddress.parse(text)) : Optional.empty();
   }
 
   private static Optional<String> interfaceName(String name) {

@@ -46,12 +46,13 @@ final class ConfigSchema {
     return KEYS.getOrDefault(section, List.of());
   }
 
-  /** The section (other than {@code except}) that has this exact key, if exactly one has. */
-  static Optional<String> homeOf(String key, String except) {
+  /** The sections (other than {@code except}) that have this exact key, e.g. "transport.kcp or transport.kcp.guard". */
+  static Optional<String> homesOf(String key, String except) {
     List<String> homes = KEYS.entrySet().stream()
         .filter(e -> !e.getKey().equals(except) && e.getValue().contains(key))
-        .map(Map.Entry::getKey)
+        .map(e -> e.getKey().isEmpty() ? "the top level" : e.getKey().replace("[]", "[...]"))
+        .sorted()
         .toList();
-    return homes.size() == 1 ? Optional.of(homes.getFirst()) : Optional.empty();
+    return homes.isEmpty() || homes.size() > 3 ? Optional.empty() : Optional.of(String.join(" or ", homes));
   }
 }

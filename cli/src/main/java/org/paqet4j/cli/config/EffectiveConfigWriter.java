@@ -86,9 +86,10 @@ public final class EffectiveConfigWriter {
     n.guid().ifPresent(g -> m.put("guid", g));
     n.ipv4().ifPresent(a -> m.put("ipv4", address(a)));
     n.ipv6().ifPresent(a -> m.put("ipv6", address(a)));
-    m.put("tcp", Map.of(
-        "local_flag", n.localFlag().stream().map(TcpFlags::letters).toList(),
-        "remote_flag", n.remoteFlag().stream().map(TcpFlags::letters).toList()));
+    Map<String, Object> tcp = new LinkedHashMap<>();
+    tcp.put("local_flag", n.localFlag().stream().map(TcpFlags::letters).toList());
+    tcp.put("remote_flag", n.remoteFlag().stream().map(TcpFlags::letters).toList());
+    m.put("tcp", tcp);
     m.put("pcap", Map.of("sockbuf", n.pcapSockbuf()));
     m.put("carrier", n.carrier().yamlName());
     m.put("firewall", n.firewall().yamlName());

@@ -22,7 +22,7 @@ public record HostPort(String host, int port) {
           || !host.contains(":")) {
         return Optional.empty();
       }
-      host = host.substring(1, host.length() - 1);
+      host = IpLiterals.format(IpLiterals.parse(host.substring(1, host.length() - 1)).orElseThrow());
     } else if (host.contains(":") || !(host.isEmpty() || isHostName(host))) {
       return Optional.empty();
     }

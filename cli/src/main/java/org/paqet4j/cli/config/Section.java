@@ -77,7 +77,7 @@ final class Section {
       if (v instanceof YamlNode.Scalar s) {
         return Optional.of(s.text());
       }
-      problems.error(v.line(), pathOf(key), "must be a string, not " + v.kind());
+      problems.error(v.line(), pathOf(key), "must be a single value, not " + v.kind());
       return Optional.empty();
     });
   }
@@ -120,8 +120,8 @@ final class Section {
 
   boolean bool(String key, boolean fallback) {
     return value(key).map(v -> {
-      if (v instanceof YamlNode.Scalar s && (s.text().equals("true") || s.text().equals("false"))) {
-        return s.text().equals("true");
+      if (v instanceof YamlNode.Scalar s && (s.text().equalsIgnoreCase("true") || s.text().equalsIgnoreCase("false"))) {
+        return s.text().equalsIgnoreCase("true");
       }
       problems.error(v.line(), pathOf(key), shown(v) + " is not a boolean (true or false)");
       return fallback;
@@ -177,7 +177,7 @@ final class Section {
     String childSchema = schema.isEmpty() ? key : schema + "." + key;
     Optional<YamlNode> v = value(key);
     if (v.isPresent() && !(v.get() instanceof YamlNode.Mapping)) {
-      problems.error(v.get().line(), childPath, "must be a mapping of keys, not " + v.get().kind());
+      problems.error(v.get().line(), childPath, shown(v.get()) + " is not a mapping of keys (" + childPath + ":, then its keys indented below)");
     }
     YamlNode.Mapping mapping = v.filter(YamlNode.Mapping.class::isInstance).map(YamlNode.Mapping.class::cast).orElse(null);
     return new Section(problems, childPath, childSchema, mapping, lineOf(key));
@@ -204,7 +204,7 @@ final class Section {
       return List.of();
     }
     if (!(v.get() instanceof YamlNode.Sequence seq)) {
-      problems.error(v.get().line(), pathOf(key), "must be a list, not " + v.get().kind());
+      problems.error(v.get().line(), pathOf(key), shown(v.get()) + " is not a list (write [a, b] or one \"- item\" per line)");
       return List.of();
     }
     return java.util.stream.IntStream.range(0, seq.items().size())
@@ -224,8 +224,8 @@ final class Section {
       }
       String hint = Suggestions.nearest(e.key(), known)
           .map(k -> "; did you mean " + k + "?")
-          .or(() -> ConfigSchema.homeOf(e.key(), schema)
-              .map(home -> "; it belongs in " + (home.isEmpty() ? "the top level" : home.replace("[]", "[...]"))))
+          .or(() -> ConfigSchema.homesOf(e.key(), schema)
+              .map(homes -> "; it belongs in " + homes))
           .orElse(known.isEmpty() ? "" : "; known keys here: " + known.stream().collect(Collectors.joining(", ")));
       problems.error(e.keyLine(), pathOf(e.key()), "unknown key" + hint);
     }

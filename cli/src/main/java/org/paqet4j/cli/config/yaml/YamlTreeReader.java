@@ -5,11 +5,13 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML text into a {@link YamlNode} tree that remembers the line of every key and value.
@@ -48,7 +50,11 @@ public final class YamlTreeReader {
       }
       return new YamlDocument(root, duplicates);
     } catch (JacksonException e) {
-      throw new YamlSyntaxException(line(e.getLocation()), describe(e));
+      // SnakeYAML's problem mark is where the error is; Jackson's location can be a line earlier
+      int line = e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null
+          ? marked.getProblemMark().getLine() + 1
+          : line(e.getLocation());
+      throw new YamlSyntaxException(line, describe(e));
     } catch (IOException e) {
       throw new YamlSyntaxException(0, "cannot read YAML: " + e.getMessage());
     } catch (RuntimeException e) {
@@ -65,6 +71,11 @@ public final class YamlTreeReader {
       throw new YamlSyntaxException(line, "nested more than " + MAX_DEPTH + " levels deep");
     }
     JsonToken token = parser.currentToken();
+    if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+      // Jackson hands an alias over as the anchor's name, a silent wrong value; refuse it
+      throw new YamlSyntaxException(line, "YAML aliases (*" + parser.getText()
+          + ") are not supported in a configuration file; write the value out");
+    }
     return switch (token) {
       case START_OBJECT -> readMapping(parser, path, depth, line);
       case START_ARRAY -> readSequence(parser, path, depth, line);
@@ -72,8 +83,8 @@ public final class YamlTreeReader {
           new YamlNode.Scalar(line, parser.getText(), YamlNode.ScalarType.STRING);
       case VALUE_NUMBER_INT -> new YamlNode.Scalar(line, parser.getText(), YamlNode.ScalarType.INTEGER);
       case VALUE_NUMBER_FLOAT -> new YamlNode.Scalar(line, parser.getText(), YamlNode.ScalarType.FLOAT);
-      case VALUE_TRUE -> new YamlNode.Scalar(line, "true", YamlNode.ScalarType.BOOLEAN);
-      case VALUE_FALSE -> new YamlNode.Scalar(line, "false", YamlNode.ScalarType.BOOLEAN);
+      // the text as written: YAML 1.1 resolves "on" and "yes" to booleans; a string key may be "on"
+      case VALUE_TRUE, VALUE_FALSE -> new YamlNode.Scalar(line, parser.getText(), YamlNode.ScalarType.BOOLEAN);
       case VALUE_NULL -> new YamlNode.Scalar(line, "", YamlNode.ScalarType.NULL);
       default -> throw new YamlSyntaxException(line, "unexpected YAML token " + token);
     };
@@ -83,6 +94,9 @@ public final class YamlTreeReader {
       throws IOException, YamlSyntaxException {
     Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
     for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+      if (t == null) {
+        throw new YamlSyntaxException(line, "the mapping starting here is not closed");
+      }
       if (t != JsonToken.FIELD_NAME) {
         throw new YamlSyntaxException(line(parser.currentTokenLocation()), "expected a key, found " + t);
       }
