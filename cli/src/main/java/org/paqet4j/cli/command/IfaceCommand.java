@@ -5,14 +5,18 @@ import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.paqet4j.cli.ExitCodes;
+import org.paqet4j.cli.config.IpLiterals;
 import org.paqet4j.packet.route.Gateway;
 import org.paqet4j.packet.route.Routes;
 import picocli.CommandLine.Command;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code paqet iface}: what {@code network.interface}, {@code network.ipv4/ipv6.addr} and
  * {@code router_mac} should say on this host: every interface with its index, MAC, addresses,
- * MTU and state, and the default gateway of each address family with its MAC, as the kernel's
+ * MTU and state (from sysfs), and the default gateway of each address family with its MAC, as the kernel's
  * routing and neighbour tables have them.
  */
 @Command(
@@ -44,18 +48,17 @@ import picocli.CommandLine.Spec;
 public final class IfaceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+
   @Override
-  public Integer call() throws SocketException {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    List<NetworkInterface> interfaces = NetworkInterface.networkInterfaces()
-        .sorted(Comparator.comparingInt(NetworkInterface::getIndex))
-        .toList();
-    for (NetworkInterface nif : interfaces) {
-      out.println(describe(nif));
-      for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+    for (Iface iface : interfaces()) {
+      out.println(iface.index() + ": " + iface.name() + "  " + (iface.up() ? "up" : "down") + "  mtu "
+          + iface.mtu() + "  mac " + iface.mac());
+      for (InterfaceAddress a : iface.addresses()) {
         boolean v6 = a.getAddress() instanceof Inet6Address;
-        out.println("    " + (v6 ? "inet6 " : "inet ") + withoutScope(a.getAddress().getHostAddress())
-            + "/" + a.getNetworkPrefixLength());
+        out.println("    " + (v6 ? "inet6 " : "inet ") + IpLiterals.format(a.getAddress()) + "/" + a.getNetworkPrefixLength());
       }
     }
     out.println("default gateways:");
@@ -73,33 +76,44 @@ public final class IfaceCommand implements Callable<Integer> {
     return failed ? ExitCodes.FAILURE : ExitCodes.OK;
   }
 
-  static String describe(NetworkInterface nif) {
-    String state;
-    String mtu;
-    String mac;
-    try {
-      state = nif.isUp() ? "up" : "down";
-      mtu = String.valueOf(nif.getMTU());
-      mac = Optional.ofNullable(nif.getHardwareAddress())
-          .filter(b -> b.length > 0)
-          .map(b -> HexFormat.ofDelimiter(":").formatHex(b))
-          .orElse("none");
-    } catch (SocketException e) {
-      // the interface went away while we looked; say so instead of failing the whole listing
-      return nif.getIndex() + ": " + nif.getName() + "  (gone: " + e.getMessage() + ")";
+  /** One interface as the kernel describes it; mac is "none" for interfaces without one (lo, tun). */
+  record Iface(int index, String name, boolean up, int mtu, String mac, List<InterfaceAddress> addresses) {}
+
+  /**
+   * Every interface, including those without addresses, which {@link NetworkInterface} leaves
+   * out: the names, indexes, flags, MTUs and MACs come from sysfs, the addresses from the JDK.
+   */
+  static List<Iface> interfaces() throws IOException {
+    List<Iface> result = new ArrayList<>();
+    try (Stream<Path> devices = Files.list(SYS_CLASS_NET)) {
+      for (Path dev : devices.toList()) {
+        String name = dev.getFileName().toString();
+        Optional<NetworkInterface> nif = Optional.ofNullable(NetworkInterface.getByName(name));
+        try {
+          int flags = Integer.decode(sysfs(dev, "flags"));
+          String mac = sysfs(dev, "address");
+          result.add(new Iface(Integer.parseInt(sysfs(dev, "ifindex")), name, (flags & IFF_UP) != 0,
+              Integer.parseInt(sysfs(dev, "mtu")),
+              mac.isEmpty() || mac.equals("00:00:00:00:00:00") ? "none" : mac,
+              nif.map(NetworkInterface::getInterfaceAddresses).orElse(List.of())));
+        } catch (NoSuchFileException | NumberFormatException e) {
+          // not a network device after all (or it vanished while we looked): nothing to show
+        }
+      }
     }
-    return nif.getIndex() + ": " + nif.getName() + "  " + state + "  mtu " + mtu + "  mac " + mac;
+    result.sort(Comparator.comparingInt(Iface::index));
+    return result;
+  }
+
+  private static final int IFF_UP = 0x1;
+
+  private static String sysfs(Path device, String attribute) throws IOException {
+    return Files.readString(device.resolve(attribute)).strip();
   }
 
   static String describe(Gateway g) {
-    return withoutScope(g.address().getHostAddress()) + " via " + g.interfaceName() + " (index "
+    return IpLiterals.format(g.address()) + " via " + g.interfaceName() + " (index "
         + g.interfaceIndex() + "), mac "
         + g.mac().map(Object::toString).orElse("unknown (not in the neighbour table yet)");
-  }
-
-  /** "fe80::1%eth0" → "fe80::1": the interface is printed separately. */
-  private static String withoutScope(String address) {
-    int percent = address.indexOf('%');
-    return percent < 0 ? address : address.substring(0, percent);
   }
 }

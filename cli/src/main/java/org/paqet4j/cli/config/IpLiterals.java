@@ -6,8 +6,8 @@ import java.net.InetAddress;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Parses IP address literals without ever asking DNS (a config check must not touch the net). */
-final class IpLiterals {
+/** IP address literals: parsed without ever asking DNS (a config check must not touch the net), printed in canonical form. */
+public final class IpLiterals {
   /** The JDK also takes "10.1" and "10"; a configuration reader wants the full four parts. */
   private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -41,7 +41,7 @@ final class IpLiterals {
   }
 
   /** The canonical text of an address: dotted quad, or IPv6 in RFC 5952 form ("2001:db8::1"). */
-  static String format(InetAddress address) {
+  public static String format(InetAddress address) {
     byte[] b = address.getAddress();
     if (b.length == 4) {
       return address.getHostAddress();
