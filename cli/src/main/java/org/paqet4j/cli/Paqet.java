@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  paqet secret                      make a key for transport.kcp.key",
-      "  paqet run --check -c client.yaml  validate a configuration and print it with its defaults",
+      "  paqet run --check -c client.yaml  validate and print with all defaults",
       "  paqet iface                       list interfaces and default gateways",
       "  paqet help run                    help for one command",
       "",

@@ -33,17 +33,19 @@ import picocli.CommandLine.Spec;
     name = "iface",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the network interfaces (index, name, state, MTU, MAC, addresses) and the default",
-      "gateway of IPv4 and IPv6 with its MAC address, read from the kernel (rtnetlink)."
+      "Lists the interfaces and the default gateways with their MAC addresses.",
+      "Interfaces: index, name, up/down, MTU, MAC and addresses (sysfs and the JDK).",
+      "Gateways: the default route of IPv4 and IPv6, its interface and the",
+      "gateway's MAC from the neighbour table (rtnetlink)."
     },
     footer = {
       "",
       "Examples:",
       "  paqet iface",
-      "  sudo ip netns exec lab paqet iface     inside a network namespace",
+      "  sudo ip netns exec lab paqet iface    inside a network namespace",
       "",
-      "A gateway whose MAC shows as unknown is not in the neighbour table yet; any traffic",
-      "through it (e.g. one ping) makes the kernel learn it."
+      "A gateway MAC shown as unknown is not in the neighbour table yet;",
+      "any traffic through the gateway (one ping) makes the kernel learn it."
     })
 public final class IfaceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

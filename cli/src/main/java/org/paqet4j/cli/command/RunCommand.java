@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Validates the configuration file and prints it with every default filled in (--check).",
-      "Starting the client or server is not available in this build yet, so --check is required."
+      "Validates a configuration and prints it with every default (--check).",
+      "Starting the client or server is not in this build yet: --check is required."
     },
     footer = {
       "",
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "  paqet run --check -c server.yaml --log-level debug",
       "  paqet run --check -c client.yaml --show-secrets > effective.yaml",
       "",
-      "Problems are printed as FILE:LINE: PATH: MESSAGE, all of them at once; the exit code is 2."
+      "Problems are printed as FILE:LINE: PATH: MESSAGE, all at once; exit code 2."
     })
 public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
