@@ -2,7 +2,9 @@ package org.paqet4j.cli.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.paqet4j.packet.route.MacAddress;
@@ -20,6 +22,8 @@ final class ConfigBinder {
   private static final Duration HOUR = Duration.ofHours(1);
 
   private final Problems problems;
+  /** "tcp 127.0.0.1:1080" → the path of the entry that listens there, to catch two listeners on one socket. */
+  private final Map<String, String> listeners = new HashMap<>();
 
   ConfigBinder(Problems problems) {
     this.problems = problems;
@@ -88,6 +92,8 @@ final class ConfigBinder {
             + " is not; username and password go together: set both (authentication) or neither");
       }
       s.finish();
+      // SOCKS5 UDP ASSOCIATE relays on the same address, so a SOCKS5 listener takes both
+      listen.ifPresent(l -> claim(s, List.of(ForwardProtocol.TCP, ForwardProtocol.UDP), l));
       listen.ifPresent(l -> result.add(new Socks5Config(l, username, password)));
     }
     return result;
@@ -100,11 +106,23 @@ final class ConfigBinder {
       Optional<HostPort> target = required(f, "target", HOST_PORT);
       ForwardProtocol protocol = f.choice("protocol", ForwardProtocol.values(), ForwardProtocol.TCP);
       f.finish();
+      listen.ifPresent(l -> claim(f, List.of(protocol), l));
       if (listen.isPresent() && target.isPresent()) {
         result.add(new ForwardConfig(listen.get(), target.get(), protocol));
       }
     }
     return result;
+  }
+
+  private void claim(Section s, List<ForwardProtocol> protocols, HostPort address) {
+    for (ForwardProtocol protocol : protocols) {
+      String previous = listeners.putIfAbsent(protocol.yamlName() + " " + address, s.pathOf("listen"));
+      if (previous != null) {
+        s.error("listen", Problems.quote(address.toString()) + " is already the " + protocol.yamlName()
+            + " listener of " + previous);
+        return;
+      }
+    }
   }
 
   private Optional<HostPort> required(Section s, String key, String allowed) {

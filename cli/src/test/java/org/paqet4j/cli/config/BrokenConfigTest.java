@@ -124,6 +124,8 @@ class BrokenConfigTest {
         appended("negative timeout", "limits:\n  dial_timeout: -1s", 27, "limits.dial_timeout", "\"-1s\"", "not a duration"),
         appended("forward protocol", "forward:\n  - listen: \"127.0.0.1:8080\"\n    target: \"example.com:80\"\n    protocol: sctp", 29,
             "forward[0].protocol", "\"sctp\"", "tcp, udp"),
+        appended("forward on the socks5 port", "forward:\n  - {listen: \"127.0.0.1:1080\", target: \"example.com:53\", protocol: udp}", 27,
+            "forward[0].listen", "\"127.0.0.1:1080\"", "already the udp listener of socks5[0].listen"),
         appended("forward without target", "forward:\n  - listen: \"127.0.0.1:8080\"", 27, "forward[0].target", "is required"),
         new Case("socks user without password", Map.of(5, "  - listen: \"127.0.0.1:1080\"\n    username: alice"), "", 6,
             "socks5[0].username", List.of("password is not", "username and password go together")),
