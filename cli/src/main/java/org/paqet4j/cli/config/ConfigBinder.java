@@ -16,7 +16,7 @@ import org.paqet4j.cli.config.yaml.YamlNode;
  * returned only when there is none.
  */
 final class ConfigBinder {
-  private static final String HOST_PORT = "a host:port with a port 1-65535 (e.g. \"10.0.0.100:9999\")";
+  private static final String HOST_PORT = "a host:port with a host and a port 1-65535 (e.g. \"10.0.0.100:9999\")";
   private static final String LISTEN_HOST_PORT = "a host:port with a port 1-65535 (e.g. \"127.0.0.1:1080\" or \":9999\")";
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
   private static final Duration HOUR = Duration.ofHours(1);
@@ -44,7 +44,7 @@ final class ConfigBinder {
     Section kcptunSection = top.section("kcptun");
     NetworkConfig network = network(top.section("network"), r, kcptunMode);
     Section serverSection = top.section("server");
-    Optional<HostPort> server = serverSection.parsed("addr", s -> HostPort.parse(s, 1), HOST_PORT);
+    Optional<HostPort> server = serverSection.parsed("addr", HostPort::parseTarget, HOST_PORT);
     serverSection.finish();
     Section listenSection = top.section("listen");
     Optional<HostPort> listen = listenSection.parsed("addr", s -> HostPort.parse(s, 1), LISTEN_HOST_PORT);
@@ -130,7 +130,7 @@ final class ConfigBinder {
       s.error(key, "is required: " + allowed);
       return Optional.empty();
     }
-    return s.parsed(key, text -> HostPort.parse(text, 1), allowed);
+    return s.parsed(key, key.equals("target") ? HostPort::parseTarget : text -> HostPort.parse(text, 1), allowed);
   }
 
   private NetworkConfig network(Section n, Role role, boolean kcptunMode) {
@@ -231,23 +231,24 @@ final class ConfigBinder {
 
   private KcpConfig kcp(Section k, boolean kcptunMode) {
     KcpMode mode = k.choice("mode", KcpMode.values(), ConfigDefaults.MODE);
-    KcpTuning preset = mode.preset();
-    KcpTuning manual = KcpMode.MANUAL.preset();
-    KcpTuning tuning = new KcpTuning(
-        k.integer("nodelay", manual.nodelay(), 0, 1),
-        k.integer("interval", manual.interval(), 10, 5000),
-        k.integer("resend", manual.resend(), 0, 2),
-        k.integer("nocongestion", manual.nocongestion(), 0, 1),
-        k.bool("wdelay", manual.wdelay()),
-        k.bool("acknodelay", manual.acknodelay()));
-    if (mode != KcpMode.MANUAL) {
-      for (String knob : List.of("nodelay", "interval", "resend", "nocongestion", "wdelay", "acknodelay")) {
+    KcpTuning tuning = mode.preset();
+    List<String> knobs = List.of("nodelay", "interval", "resend", "nocongestion", "wdelay", "acknodelay");
+    if (mode == KcpMode.MANUAL) {
+      tuning = new KcpTuning(
+          k.integer("nodelay", tuning.nodelay(), 0, 1),
+          k.integer("interval", tuning.interval(), 10, 5000),
+          k.integer("resend", tuning.resend(), 0, 2),
+          k.integer("nocongestion", tuning.nocongestion(), 0, 1),
+          k.bool("wdelay", tuning.wdelay()),
+          k.bool("acknodelay", tuning.acknodelay()));
+    } else {
+      // paqet ignores these outside manual mode; so does paqet4j, but it says so
+      for (String knob : knobs) {
         if (k.has(knob)) {
           k.warn(knob, "is ignored unless mode is manual (mode " + mode.yamlName() + " sets " + knob
-              + " " + knobValue(preset, knob) + ")");
+              + " " + knobValue(tuning, knob) + ")");
         }
       }
-      tuning = preset;
     }
     int mtu = k.integer("mtu", ConfigDefaults.MTU, 50, 1500);
     int rcvwnd = k.integer("rcvwnd", ConfigDefaults.WINDOW, 1, 32768);
@@ -363,7 +364,7 @@ final class ConfigBinder {
   private KcptunConfig kcptun(Section k) {
     return new KcptunConfig(
         k.parsed("listen", text -> HostPort.parse(text, 1), LISTEN_HOST_PORT),
-        k.parsed("target", text -> HostPort.parse(text, 1), HOST_PORT));
+        k.parsed("target", HostPort::parseTarget, HOST_PORT));
   }
 
   private void clientRules(Section top, Section serverSection, Section listenSection, Section transportSection,

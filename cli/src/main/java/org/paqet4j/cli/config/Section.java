@@ -1,6 +1,7 @@
 package org.paqet4j.cli.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -185,13 +186,15 @@ final class Section {
 
   /** The items of a list of mappings, each as a section ({@code socks5[0]} ...). */
   List<Section> sections(String key) {
-    return items(key).stream().map(item -> {
+    List<Section> sections = new ArrayList<>();
+    for (Item item : items(key)) {
       if (item.node() instanceof YamlNode.Mapping m) {
-        return new Section(problems, item.path(), schema.isEmpty() ? key + "[]" : schema + "." + key + "[]", m, m.line());
+        sections.add(new Section(problems, item.path(), (schema.isEmpty() ? key : schema + "." + key) + "[]", m, m.line()));
+      } else {
+        problems.error(item.node().line(), item.path(), shown(item.node()) + " is not a mapping of keys (listen: ..., and so on)");
       }
-      problems.error(item.node().line(), item.path(), "must be a mapping of keys, not " + item.node().kind());
-      return null;
-    }).filter(s -> s != null).toList();
+    }
+    return sections;
   }
 
   /** A list item with its path. */

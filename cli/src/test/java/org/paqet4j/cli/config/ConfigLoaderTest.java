@@ -99,7 +99,7 @@ class ConfigLoaderTest {
         server: {addr: "198.18.0.1:9999"}
         listen: {addr: ":1"}
         transport:
-          kcp: {key: k, interval: 10, dshard: 10, smuxver: 1}
+          kcp: {key: k, interval: 5, dshard: 10, smuxver: 1}
         """;
     LoadedConfig loaded = ConfigLoader.parse("w.yaml", text);
     assertThat(loaded.warnings()).extracting(ConfigProblem::toString).containsExactly(
