@@ -46,6 +46,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
+  /** Required until the tunnel start is wired into {@link #act}; then {@code false} means: start. */
   @Option(names = "--check", required = true,
       description = "Validate the configuration, print the effective configuration as YAML and exit (like nginx -t).")
   boolean check;
