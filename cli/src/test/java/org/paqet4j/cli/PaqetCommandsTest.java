@@ -85,7 +85,7 @@ class PaqetCommandsTest {
     Path file = example(dir, "client.yaml.example");
     Result r = run("run", "--check", "-c", file.toString());
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("rcvwnd: 4096", "key: \"" + EffectiveConfigWriter.REDACTED + "\"")
+    assertThat(r.out()).startsWith("# effective configuration of " + file).contains("rcvwnd: 4096", "key: \"" + EffectiveConfigWriter.REDACTED + "\"")
         .doesNotContain("your-secret-key-here");
     assertThat(r.err()).contains(file + ": the configuration is valid");
 

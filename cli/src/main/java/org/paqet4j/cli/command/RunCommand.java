@@ -3,6 +3,7 @@ package org.paqet4j.cli.command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.paqet4j.cli.BuildInfo;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.config.ConfigException;
 import org.paqet4j.cli.config.ConfigLoader;
@@ -82,6 +83,8 @@ public final class RunCommand implements Callable<Integer> {
   /** What {@code run} does with a valid configuration. */
   private int act(LoadedConfig loaded) {
     PrintWriter out = spec.commandLine().getOut();
+    out.println("# effective configuration of " + config + " (paqet4j " + BuildInfo.current().version()
+        + "): every default filled in");
     out.print(EffectiveConfigWriter.write(loaded.config(), showSecrets));
     out.flush();
     spec.commandLine().getErr().println("paqet: " + config + ": the configuration is valid");
