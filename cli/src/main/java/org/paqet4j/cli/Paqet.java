@@ -63,7 +63,8 @@ public final class Paqet implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("paqet " + commandLine.getCommandName() + ": " + describe(e));
+      // the root's stream: a subcommand registered later does not inherit setErr
+      cli.getErr().println("paqet " + commandLine.getCommandName() + ": " + describe(e));
       return ExitCodes.FAILURE;
     });
     return cli;
