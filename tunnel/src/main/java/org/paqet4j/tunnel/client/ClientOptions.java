@@ -1,0 +1,37 @@
+package org.paqet4j.tunnel.client;
+
+import java.time.Duration;
+
+/**
+ * How the client keeps its connections: how many ({@code transport.conn}), the TCP flags the
+ * server should use towards us ({@code remote_flag}), reconnect backoff, health checks and how
+ * long opening a stream may wait for a live connection.
+ */
+public record ClientOptions(int connections, short[] remoteFlags, Duration initialBackoff, Duration maxBackoff,
+                            Duration healthInterval, Duration pingTimeout, Duration openTimeout) {
+
+    public ClientOptions {
+        if (connections < 1 || connections > 256) {
+            throw new IllegalArgumentException("connections is " + connections + " (want 1..256)");
+        }
+        if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must be positive and max >= initial: initial "
+                    + initialBackoff + ", max " + maxBackoff);
+        }
+        remoteFlags = remoteFlags.clone();
+    }
+
+    @Override
+    public short[] remoteFlags() {
+        return remoteFlags.clone();
+    }
+
+    /**
+     * 250 ms doubling to 2 s with 25 % jitter: quick recovery after a server restart, yet no
+     * synchronized storm (seed 003 BUG-014); a PING every 5 s per connection.
+     */
+    public static ClientOptions defaults(int connections, short[] remoteFlags) {
+        return new ClientOptions(connections, remoteFlags, Duration.ofMillis(250), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(10));
+    }
+}
