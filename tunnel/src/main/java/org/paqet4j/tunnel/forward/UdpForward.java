@@ -135,6 +135,10 @@ public final class UdpForward implements AutoCloseable {
                 }
                 return;
             }
+            if (in.position() == 0) {
+                // An empty datagram cannot cross smux (a zero-length write sends no frame).
+                continue;
+            }
             Session session = sessions.get(client);
             if (session == null) {
                 session = open(client);

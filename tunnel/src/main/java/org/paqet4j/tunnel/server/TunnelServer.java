@@ -221,7 +221,10 @@ public final class TunnelServer implements AutoCloseable {
             try {
                 buffer.clear();
                 channel.read(buffer);
-                stream.writeMessage(buffer.array(), 0, buffer.position());
+                // An empty datagram cannot cross smux (a zero-length write sends no frame).
+                if (buffer.position() > 0) {
+                    stream.writeMessage(buffer.array(), 0, buffer.position());
+                }
             } catch (PortUnreachableException e) {
                 log.trace("UDP {}: port unreachable", target);
             } catch (IOException e) {

@@ -95,6 +95,11 @@ final class UdpAssociation implements AutoCloseable {
                 counters.udpFragmentsDropped.increment();
                 continue;
             }
+            if (datagram.dataLength() == 0) {
+                // An empty datagram cannot cross smux (a zero-length write sends no frame).
+                counters.udpMalformedDropped.increment();
+                continue;
+            }
             forward(datagram, buf);
         }
     }

@@ -64,9 +64,6 @@ public final class MemoryStream implements TunnelStream {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (peer.closed) {
-            throw new IOException("stream " + id + ": peer closed");
-        }
     }
 
     /** Next chunk, or null at EOF. */
@@ -196,10 +193,11 @@ public final class MemoryStream implements TunnelStream {
             return;
         }
         closed = true;
-        writeClosed = true;
-        // An abort, like a reset: unread data is dropped, the peer sees the end at once.
-        outgoing.clear();
-        outgoing.offer(FIN);
+        if (!writeClosed) {
+            writeClosed = true;
+            // Like smux: what was written is still delivered, then the end of the stream.
+            outgoing.offer(FIN);
+        }
         incoming.clear();
         incoming.offer(FIN);
     }
