@@ -43,7 +43,11 @@ final class KcpGoCodec implements DatagramCodec {
 
     @Override
     public void encode(byte[] buf, int length, DatagramOutput out) throws IOException {
-        if (length < 0 || buf.length < headerRoom + length + crypto.trailerSize()) {
+        if (length < 0 || headerRoom + length + crypto.trailerSize() > KcpGoFraming.MTU_LIMIT) {
+            throw new IllegalArgumentException("a " + length + "-byte KCP payload makes a datagram over kcp-go's limit of "
+                + KcpGoFraming.MTU_LIMIT + " bytes (" + headerRoom + " header, " + crypto.trailerSize() + " trailer)");
+        }
+        if (buf.length < headerRoom + length + crypto.trailerSize()) {
             throw new IllegalArgumentException("buffer of " + buf.length + " bytes cannot hold a " + length
                 + "-byte payload with " + headerRoom + " bytes of header room and " + crypto.trailerSize()
                 + " of trailer room");
@@ -62,6 +66,11 @@ final class KcpGoCodec implements DatagramCodec {
 
     @Override
     public void decode(byte[] buf, int length, PayloadInput in) {
+        if (length > KcpGoFraming.MTU_LIMIT) {
+            // kcp-go reads into 1500-byte buffers: nothing longer is a kcp-go datagram.
+            counters.countMalformed();
+            return;
+        }
         int plain = crypto.open(buf, length);
         if (plain < 0) {
             switch (plain) {
