@@ -1,0 +1,29 @@
+package org.paqet4j.packet.route;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Test main run inside a namespace: {@code peer interface|- mac|- timeoutMillis}. Prints
+ * {@code path name index mac source nextHop mtu} or {@code error <message>}.
+ */
+public final class NetworkPathProbe {
+
+    private NetworkPathProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Optional<String> iface = args[1].equals("-") ? Optional.empty() : Optional.of(args[1]);
+        Optional<MacAddress> mac = args[2].equals("-") ? Optional.empty() : Optional.of(MacAddress.parse(args[2]));
+        try {
+            NetworkPath path = NetworkPath.resolve(InetAddress.getByName(args[0]), iface, mac,
+                    Duration.ofMillis(Long.parseLong(args[3])));
+            System.out.println("path " + path.interfaceName() + " " + path.interfaceIndex() + " "
+                    + path.interfaceMac() + " " + path.source().getHostAddress() + " " + path.nextHopMac() + " "
+                    + path.mtu());
+        } catch (NetworkPathException e) {
+            System.out.println("error " + e.getMessage());
+        }
+    }
+}
