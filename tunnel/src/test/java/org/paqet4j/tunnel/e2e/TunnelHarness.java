@@ -45,7 +45,7 @@ final class TunnelHarness implements AutoCloseable {
 
     private TunnelHarness(SessionDialer dialer, int connections) {
         client = new TunnelClient(new ClientOptions(connections, new short[] {TcpFlags.parse("PA")},
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(3),
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1500),
                 Duration.ofSeconds(10)), dialer);
     }
 
@@ -86,22 +86,68 @@ final class TunnelHarness implements AutoCloseable {
                 MuxConfig.paqetDefaults(), cookies);
         KcpEventLoop serverLoop = KcpEventLoop.start("test-kcp-server");
         KcpEventLoop clientLoop = KcpEventLoop.start("test-kcp-client");
-        UdpCarrier rawServerCarrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 8 << 20);
-        var serverCarrier = cookies.<org.paqet4j.packet.PacketCarrier>map(
-                c -> new org.paqet4j.tunnel.guard.GuardedCarrier(rawServerCarrier, c)).orElse(rawServerCarrier);
-        KcpListener listener = KcpListener.listen(serverLoop, serverCarrier, kcp, settings.codecs(), 64,
-                Duration.ofMinutes(1));
+        KcpServerSide side = new KcpServerSide(serverLoop, settings, 0);
         TunnelHarness harness = new TunnelHarness(new KcpSessionDialer(clientLoop,
                 slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 8 << 20),
-                serverCarrier.localAddress(), settings), connections);
-        KcpSessionAcceptor acceptor = new KcpSessionAcceptor(listener, harness.server, settings);
-        // Closed in this order after client and server: acceptor (listener), loops, carrier.
-        harness.resources.add(acceptor);
+                side.address(), settings), connections);
+        side.start(harness.server);
+        harness.kcpServer = side;
+        // Closed in this order after client and server: the server side (listener, carrier), loops.
+        harness.resources.add(() -> harness.kcpServer.close());
         harness.resources.add(clientLoop);
         harness.resources.add(serverLoop);
-        harness.resources.add(serverCarrier);
         harness.client.start();
         return harness;
+    }
+
+    private KcpServerSide kcpServer;
+
+    /** Kills the KCP server side (listener, its sessions, the carrier) without telling the client. */
+    void killServer() {
+        kcpServer.close();
+    }
+
+    /** Starts a new KCP server side on the same port, as a restarted server process would. */
+    void restartServer() throws IOException {
+        kcpServer = kcpServer.restart(server);
+    }
+
+    /** The KCP listener, its acceptor and its carrier: what a server process owns. */
+    private static final class KcpServerSide implements AutoCloseable {
+        private final KcpEventLoop loop;
+        private final TransportSettings settings;
+        private final org.paqet4j.packet.PacketCarrier carrier;
+        private KcpSessionAcceptor acceptor;
+
+        KcpServerSide(KcpEventLoop loop, TransportSettings settings, int port) throws IOException {
+            this.loop = loop;
+            this.settings = settings;
+            UdpCarrier raw = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, port), 8 << 20);
+            this.carrier = settings.guard().<org.paqet4j.packet.PacketCarrier>map(
+                    c -> new org.paqet4j.tunnel.guard.GuardedCarrier(raw, c)).orElse(raw);
+        }
+
+        InetSocketAddress address() {
+            return carrier.localAddress();
+        }
+
+        void start(TunnelServer server) {
+            KcpListener listener = KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), 64,
+                    Duration.ofMinutes(1));
+            acceptor = new KcpSessionAcceptor(listener, server, settings);
+        }
+
+        KcpServerSide restart(TunnelServer server) throws IOException {
+            KcpServerSide next = new KcpServerSide(loop, settings, address().getPort());
+            next.start(server);
+            return next;
+        }
+
+        @Override
+        public void close() {
+            acceptor.close();
+            carrier.close();
+        }
     }
 
     @Override
