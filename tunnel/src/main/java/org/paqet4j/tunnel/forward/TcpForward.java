@@ -88,6 +88,16 @@ public final class TcpForward implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} for open connections to finish; true if none is left. */
+    public boolean awaitDrained(java.time.Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < end) {
+            // A one-off at shutdown: a coarse sleep is simpler than a condition here.
+            Thread.sleep(50);
+        }
+        return connections.isEmpty();
+    }
+
     public void stopAccepting() {
         closed = true;
         try {
