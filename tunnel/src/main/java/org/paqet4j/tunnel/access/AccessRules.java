@@ -4,55 +4,45 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * Which resolved target addresses and ports the server may dial. A target is denied when it is in
- * a deny network or deny port range, or when allow lists are given and it is in none of them.
- * Checked after DNS resolution, so a domain cannot smuggle a denied address past the rules.
+ * Which resolved target addresses and ports the server may dial: a deny rule always wins; when
+ * the allow list is not empty a target must also match one of its rules. Checked after DNS
+ * resolution, so a domain cannot smuggle a denied address past the rules; IPv4-mapped IPv6
+ * addresses are checked as the IPv4 address they carry.
  *
  * <p>{@link #defaults()} allows everything as paqet does, except link-local networks and the
- * cloud metadata endpoints reachable through them.
+ * cloud metadata endpoints.
  */
-public record AccessRules(List<Cidr> allowNetworks, List<Cidr> denyNetworks,
-                          List<PortRange> allowPorts, List<PortRange> denyPorts) {
+public record AccessRules(List<AccessRule> allow, List<AccessRule> deny) {
 
     /** Link-local and cloud metadata addresses (AWS, GCP, Azure, OpenStack via 169.254.169.254; AWS IPv6; Alibaba). */
-    public static final List<Cidr> DEFAULT_DENY = List.of(
-            Cidr.parse("169.254.0.0/16"),
-            Cidr.parse("fe80::/10"),
-            Cidr.parse("fd00:ec2::254/128"),
-            Cidr.parse("100.100.100.200/32"));
+    public static final List<AccessRule> DEFAULT_DENY = List.of(
+            AccessRule.of("169.254.0.0/16"),
+            AccessRule.of("fe80::/10"),
+            AccessRule.of("fd00:ec2::254"),
+            AccessRule.of("100.100.100.200"));
 
     public AccessRules {
-        allowNetworks = List.copyOf(allowNetworks);
-        denyNetworks = List.copyOf(denyNetworks);
-        allowPorts = List.copyOf(allowPorts);
-        denyPorts = List.copyOf(denyPorts);
+        allow = List.copyOf(allow);
+        deny = List.copyOf(deny);
     }
 
     public static AccessRules defaults() {
-        return new AccessRules(List.of(), DEFAULT_DENY, List.of(), List.of());
+        return new AccessRules(List.of(), DEFAULT_DENY);
     }
 
     public static AccessRules allowAll() {
-        return new AccessRules(List.of(), List.of(), List.of(), List.of());
+        return new AccessRules(List.of(), List.of());
     }
 
     /** Returns null when allowed, else the reason (for logs and counters). */
     public String denial(InetAddress address, int port) {
-        for (Cidr cidr : denyNetworks) {
-            if (cidr.contains(address)) {
-                return address.getHostAddress() + " is in denied network " + cidr;
+        for (AccessRule rule : deny) {
+            if (rule.matches(address, port)) {
+                return address.getHostAddress() + " port " + port + " matches deny rule " + rule;
             }
         }
-        for (PortRange range : denyPorts) {
-            if (range.contains(port)) {
-                return "port " + port + " is in denied range " + range;
-            }
-        }
-        if (!allowNetworks.isEmpty() && allowNetworks.stream().noneMatch(c -> c.contains(address))) {
-            return address.getHostAddress() + " is in no allowed network";
-        }
-        if (!allowPorts.isEmpty() && allowPorts.stream().noneMatch(r -> r.contains(port))) {
-            return "port " + port + " is in no allowed range";
+        if (!allow.isEmpty() && allow.stream().noneMatch(r -> r.matches(address, port))) {
+            return address.getHostAddress() + " port " + port + " matches no allow rule";
         }
         return null;
     }

@@ -17,7 +17,8 @@ class AccessRulesTest {
     @Test
     void defaultsDenyLinkLocalAndMetadataAndAllowTheRest() throws UnknownHostException {
         AccessRules rules = AccessRules.defaults();
-        assertThat(rules.denial(ip("169.254.169.254"), 80)).isEqualTo("169.254.169.254 is in denied network 169.254.0.0/16");
+        assertThat(rules.denial(ip("169.254.169.254"), 80))
+                .isEqualTo("169.254.169.254 port 80 matches deny rule 169.254.0.0/16");
         assertThat(rules.allows(ip("fe80::1"), 80)).isFalse();
         assertThat(rules.allows(ip("febf:ffff::1"), 80)).isFalse();
         assertThat(rules.allows(ip("fd00:ec2::254"), 80)).isFalse();
@@ -43,15 +44,17 @@ class AccessRulesTest {
     }
 
     @Test
-    void allowListsRestrictNetworksAndPorts() throws UnknownHostException {
-        AccessRules rules = new AccessRules(List.of(Cidr.parse("10.0.0.0/8")), List.of(Cidr.parse("10.9.0.0/16")),
-                List.of(PortRange.parse("80"), PortRange.parse("8000-8999")), List.of(PortRange.parse("8443")));
+    void allowListsRestrictNetworksAndPortsAndDenyWins() throws UnknownHostException {
+        AccessRules rules = new AccessRules(
+                List.of(new AccessRule(Cidr.parse("10.0.0.0/8"), PortRange.parse("80")),
+                        new AccessRule(Cidr.parse("10.0.0.0/8"), PortRange.parse("8000-8999"))),
+                List.of(AccessRule.of("10.9.0.0/16"), new AccessRule(Cidr.parse("0.0.0.0/0"), PortRange.parse("8443"))));
         assertThat(rules.allows(ip("10.1.2.3"), 80)).isTrue();
         assertThat(rules.allows(ip("10.1.2.3"), 8500)).isTrue();
-        assertThat(rules.denial(ip("10.1.2.3"), 8443)).isEqualTo("port 8443 is in denied range 8443");
-        assertThat(rules.denial(ip("10.1.2.3"), 22)).isEqualTo("port 22 is in no allowed range");
-        assertThat(rules.denial(ip("10.9.2.3"), 80)).isEqualTo("10.9.2.3 is in denied network 10.9.0.0/16");
-        assertThat(rules.denial(ip("192.0.2.1"), 80)).isEqualTo("192.0.2.1 is in no allowed network");
+        assertThat(rules.denial(ip("10.1.2.3"), 8443)).isEqualTo("10.1.2.3 port 8443 matches deny rule 0.0.0.0/0 port 8443");
+        assertThat(rules.denial(ip("10.1.2.3"), 22)).isEqualTo("10.1.2.3 port 22 matches no allow rule");
+        assertThat(rules.denial(ip("10.9.2.3"), 80)).isEqualTo("10.9.2.3 port 80 matches deny rule 10.9.0.0/16");
+        assertThat(rules.denial(ip("192.0.2.1"), 80)).isEqualTo("192.0.2.1 port 80 matches no allow rule");
     }
 
     @Test
