@@ -15,10 +15,6 @@ public final class TunnelProcess {
   private TunnelProcess() {}
 
   public static int run(PaqetConfig config, PrintWriter out, PrintWriter err) {
-    if (config.kcptunMode()) {
-      err.println("paqet run: kcptun mode is not supported by run in this build; use the paqet protocol");
-      return ExitCodes.USAGE;
-    }
     ShutdownSignals signals = new ShutdownSignals();
     try {
       if (config.role() == Role.CLIENT) {
