@@ -125,6 +125,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     /** Opens a stream and writes {@code header} on it (none when null). */
     private TunnelStream openWith(StreamHeader header) throws IOException {
         long deadline = System.nanoTime() + options.openTimeout().toNanos();
+        int refusals = 0;
         while (true) {
             TunnelSession session = awaitSession(deadline);
             TunnelStream stream;
@@ -135,7 +136,11 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                     // It died under us; its slot notices through onClose and redials.
                     continue;
                 }
-                throw new IOException("opening a stream to " + session.remoteAddress() + ": " + e.getMessage(), e);
+                // A live session refused (its stream limit): the next one round-robin may not.
+                if (++refusals >= live.length) {
+                    throw new IOException("opening a stream to " + session.remoteAddress() + ": " + e.getMessage(), e);
+                }
+                continue;
             }
             if (header == null) {
                 return stream;
