@@ -84,6 +84,17 @@ final class Kcp {
     private int[] ackSn = new int[16];
     private int[] ackTs = new int[16];
     private int ackCount;
+    /** Leading segments of snd_buf that have been sent at least once (the rest are new). */
+    private int sentPrefix;
+    /** A lower bound of resendts over the sent segments (exact after a full scan). */
+    private int earliestResend;
+    /** Some sent segment has duplicate-ACK counts: the next flush must look at all of them. */
+    private boolean fastackPending;
+    private static final int FLUSH_NONE = 0;
+    private static final int FLUSH_ACK_ONLY = 1;
+    private static final int FLUSH_FULL = 2;
+    /** The eager flush the last inputs asked for (kcp-go flushes at the end of Input). */
+    private int pendingFlush;
     /** Sequence numbers ACKed by the datagram being input, for fast-ACK counting. */
     private int[] ackedScratch = new int[64];
     private int ackedCount;
@@ -271,7 +282,8 @@ final class Kcp {
 
     /**
      * Feeds one decoded KCP datagram (one or more segments). Never throws on malformed input:
-     * returns a negative INPUT_* code and counts the drop. May call {@link Output} (eager flush).
+     * returns a negative INPUT_* code and counts the drop. Never calls {@link Output}: an eager
+     * flush (window moved, fast retransmit due, ACKs to send) is left for {@link #flushPending}.
      *
      * @param regular false for payloads rebuilt by FEC: their window and timestamps are not trusted
      */
@@ -375,13 +387,15 @@ final class Kcp {
         if (!nocwnd && diff(sndUna, oldSndUna) > 0 && cwnd < rmtWnd) {
             growCwnd();
         }
+        // What kcp-go flushes at the end of Input is only recorded here and done by
+        // flushPending once the codec has finished decoding (it must not encode meanwhile).
         if (flushSegments) {
-            flush(now, false);
+            pendingFlush = FLUSH_FULL;
         } else if (ackCount >= mtu / OVERHEAD) {
             // ACK clocking on fast links: a datagram full of ACKs leaves at once.
-            flush(now, true);
+            pendingFlush = Math.max(pendingFlush, FLUSH_ACK_ONLY);
         } else if (ackNoDelay && ackCount > 0) {
-            flush(now, true);
+            pendingFlush = Math.max(pendingFlush, FLUSH_ACK_ONLY);
         }
         return result;
     }
@@ -469,6 +483,7 @@ final class Kcp {
             Segment segment = sndBuf.get(i);
             if (later > 0 && !segment.acked && segment.fastack != -1 && diff(segment.ts, ts) <= 0) {
                 segment.fastack += later;
+                fastackPending = true;
                 if (fastresend > 0 && segment.fastack >= fastresend) {
                     trigger = true;
                 }
@@ -485,6 +500,7 @@ final class Kcp {
             pool.give(segment);
             count++;
         }
+        sentPrefix = Math.max(0, sentPrefix - count);
         return count;
     }
 
@@ -554,6 +570,14 @@ final class Kcp {
 
     // ---------------------------------------------------------------- output
 
+    /** Performs the flush that {@link #input} asked for, if any. */
+    void flushPending(int now) {
+        int mode = pendingFlush;
+        if (mode != FLUSH_NONE) {
+            flush(now, mode == FLUSH_ACK_ONLY);
+        }
+    }
+
     /**
      * Sends pending ACKs and window probes, moves queued segments into the window and (unless
      * {@code ackOnly}) transmits new, fast-retransmitted and timed-out segments, packing them into
@@ -562,6 +586,7 @@ final class Kcp {
      * @return milliseconds until the next flush is due (at most the interval)
      */
     int flush(int now, boolean ackOnly) {
+        pendingFlush = FLUSH_NONE;
         int wnd = wndUnused();
         bufferLength = 0;
 
@@ -622,7 +647,19 @@ final class Kcp {
         int change = 0;
         int lost = 0;
         if (!ackOnly) {
-            for (int i = 0; i < sndBuf.size(); i++) {
+            // Segments already sent need a look only when an RTO may have expired or duplicate
+            // ACKs were counted; otherwise only the unsent tail is visited, so an ACK-driven flush
+            // costs O(new segments), not O(window).
+            boolean scanAll = fastackPending
+                    || (sentPrefix > 0 && diff(now, earliestResend) >= 0);
+            int from = scanAll ? 0 : sentPrefix;
+            if (scanAll) {
+                fastackPending = false;
+            }
+            if (scanAll || sentPrefix == 0) {
+                earliestResend = now + RTO_MAX;
+            }
+            for (int i = from; i < sndBuf.size(); i++) {
                 Segment segment = sndBuf.get(i);
                 if (segment.acked) {
                     continue;
@@ -665,10 +702,17 @@ final class Kcp {
                         dead = true;
                     }
                 }
-                int untilResend = diff(segment.resendts, now);
-                if (untilResend > 0 && untilResend < nextUpdate) {
-                    nextUpdate = untilResend;
+                if (segment.fastack > 0) {
+                    fastackPending = true; // an early retransmit candidate for a later flush
                 }
+                if (diff(segment.resendts, earliestResend) < 0) {
+                    earliestResend = segment.resendts;
+                }
+            }
+            sentPrefix = sndBuf.size();
+            int untilResend = diff(earliestResend, now);
+            if (sentPrefix > 0 && untilResend > 0 && untilResend < nextUpdate) {
+                nextUpdate = untilResend;
             }
         }
         if (bufferLength > 0) {

@@ -164,6 +164,8 @@ public final class KcpListener implements Closeable {
         private KcpSession current;
         private DatagramCodec currentCodec;
         private InetSocketAddress currentPeer;
+        /** A session this datagram created: its eager flush runs once decoding is over. */
+        private KcpSession created;
 
         KcpListener listener() {
             return KcpListener.this;
@@ -187,11 +189,19 @@ public final class KcpListener implements Closeable {
                 currentCodec = spare;
             }
             try {
-                currentCodec.decode(buf, length, this);
+                if (current != null) {
+                    current.decode(buf, length, this);
+                } else {
+                    currentCodec.decode(buf, length, this);
+                }
+                if (created != null) {
+                    created.afterInput();
+                }
             } finally {
                 current = null;
                 currentCodec = null;
                 currentPeer = null;
+                created = null;
             }
         }
 
@@ -232,18 +242,19 @@ public final class KcpListener implements Closeable {
                 droppedBacklogFull.incrementAndGet();
                 return;
             }
-            KcpSession created = new KcpSession(loop, carrier, currentPeer, conv, config,
+            KcpSession fresh = new KcpSession(loop, carrier, currentPeer, conv, config,
                     currentCodec, idleTimeoutMs);
             spare = null;
             InetSocketAddress peer = currentPeer;
-            loop.register(created);
-            sessions.put(peer, created);
-            created.onClose(() -> sessions.remove(peer, created));
-            current = created;
-            created.input(buf, offset, length);
-            if (!offerToBacklog(created)) {
+            loop.register(fresh);
+            sessions.put(peer, fresh);
+            fresh.onClose(() -> sessions.remove(peer, fresh));
+            current = fresh;
+            created = fresh;
+            fresh.input(buf, offset, length);
+            if (!offerToBacklog(fresh)) {
                 droppedBacklogFull.incrementAndGet();
-                created.closeWith(CloseReason.SHUTDOWN);
+                fresh.closeWith(CloseReason.SHUTDOWN);
             }
         }
 

@@ -161,31 +161,38 @@ public final class KcpSession implements Closeable {
 
     /** Decodes one wire datagram from the peer and feeds its KCP payloads in. */
     void receiveDatagram(byte[] buf, int length) {
-        codec.decode(buf, length, payloadInput);
+        decode(buf, length, payloadInput);
+    }
+
+    /**
+     * Runs the codec's decode under the session lock (the codec is single-threaded and the timer
+     * thread may want to encode), then the eager flush the payloads asked for: never inside
+     * decode, so the codec is not re-entered. {@code sink} may call {@link #input}.
+     */
+    void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink) {
+        lock.lock();
+        try {
+            codec.decode(buf, length, sink);
+        } finally {
+            lock.unlock();
+        }
+        afterInput();
     }
 
     DatagramCodec codec() {
         return codec;
     }
 
-    /** Feeds one decoded KCP payload (called on the carrier's receive thread). */
-    void input(byte[] buf, int offset, int length) {
-        if (closeReason != null) {
-            return;
-        }
-        long now = loop.nowMs();
+    /** The eager flush (ACKs, window moved, fast retransmit) and timer arming after input. */
+    void afterInput() {
         boolean arm;
         boolean dead;
         lock.lock();
         try {
-            kcp.input(buf, offset, length, (int) now, true, config.ackNoDelay());
-            lastReceiveMs = now;
-            if (kcp.hasReadable()) {
-                readable.signalAll();
+            if (closeReason != null) {
+                return;
             }
-            if (kcp.waitSnd() < kcp.sendWindow()) {
-                writable.signalAll();
-            }
+            kcp.flushPending((int) loop.nowMs());
             arm = !timerArmed && kcp.hasPendingWork();
             if (arm) {
                 timerArmed = true;
@@ -198,6 +205,30 @@ public final class KcpSession implements Closeable {
             closeWith(CloseReason.DEAD_LINK);
         } else if (arm) {
             loop.request(this, REQUEST_ARM);
+        }
+    }
+
+    /**
+     * Feeds one decoded KCP payload; called from {@link #decode}'s sink on the carrier's receive
+     * thread with the lock held.
+     */
+    void input(byte[] buf, int offset, int length) {
+        if (closeReason != null) {
+            return;
+        }
+        long now = loop.nowMs();
+        lock.lock();
+        try {
+            kcp.input(buf, offset, length, (int) now, true, config.ackNoDelay());
+            lastReceiveMs = now;
+            if (kcp.hasReadable()) {
+                readable.signalAll();
+            }
+            if (kcp.waitSnd() < kcp.sendWindow()) {
+                writable.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

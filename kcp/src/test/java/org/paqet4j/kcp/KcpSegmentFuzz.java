@@ -32,7 +32,9 @@ class KcpSegmentFuzz {
             assertThat(kcp.droppedInputs).isEqualTo(droppedBefore + 1);
         }
         // A second copy (duplicates), FEC-style input, then the rest of the machine keeps working.
+        kcp.flushPending(10);
         kcp.input(data, 0, data.length, 20, false, false);
+        kcp.flushPending(20);
         byte[] buf = new byte[4096];
         if (config.streamMode()) {
             kcp.read(buf, 0, buf.length);

@@ -66,6 +66,9 @@ final class KcpGoCodec implements DatagramCodec {
 
     @Override
     public void decode(byte[] buf, int length, PayloadInput in) {
+        if (length < 0 || length > buf.length) {
+            throw new IllegalArgumentException("datagram length " + length + " outside its buffer of " + buf.length);
+        }
         if (length > KcpGoFraming.MTU_LIMIT) {
             // kcp-go reads into 1500-byte buffers: nothing longer is a kcp-go datagram.
             counters.countMalformed();

@@ -11,22 +11,18 @@ final class MutableCodecCounters implements CodecCounters {
     private volatile long malformed;
     private volatile long fecRecovered;
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField") // single writer
     void countBadChecksum() {
         badChecksum++;
     }
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void countBadTag() {
         badTag++;
     }
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void countMalformed() {
         malformed++;
     }
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void countFecRecovered() {
         fecRecovered++;
     }

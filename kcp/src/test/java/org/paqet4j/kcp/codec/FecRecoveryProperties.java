@@ -92,4 +92,29 @@ class FecRecoveryProperties {
         assertThat(Collected.decode(receiver, wire.get(wire.size() - 1))).isEmpty();
         assertThat(receiver.counters().malformed()).isZero();
     }
+
+    @Property(tries = 200)
+    void arbitraryFecPacketsAreHandledWithinBounds(@ForAll @IntRange(min = 1, max = 12) int dataShards,
+                                                   @ForAll @IntRange(min = 1, max = 4) int parityShards,
+                                                   @ForAll boolean nearbySeqids,
+                                                   @ForAll long seed) {
+        Random random = new Random(seed);
+        DatagramCodec receiver = Codecs.create("null", new byte[0], dataShards, parityShards);
+        for (int i = 0; i < 200; i++) {
+            byte[] packet = new byte[8 + random.nextInt(1493)];
+            random.nextBytes(packet);
+            long seqid = nearbySeqids ? random.nextInt(60) : random.nextInt() & 0xFFFFFFFFL;
+            for (int b = 0; b < 4; b++) {
+                packet[b] = (byte) (seqid >>> (8 * b));
+            }
+            packet[4] = (byte) (random.nextBoolean() ? 0xF1 : 0xF2);
+            packet[5] = 0;
+            receiver.decode(packet, packet.length, (buf, offset, length) -> {
+                assertThat(offset).isNotNegative();
+                assertThat(length).isNotNegative();
+                assertThat(offset + length).isLessThanOrEqualTo(buf.length);
+            });
+        }
+        assertThat(receiver.counters().malformed()).isZero();
+    }
 }

@@ -46,8 +46,9 @@ public final class FecEncoder {
     /**
      * Writes the data shard header at {@code buf[headerOffset, headerOffset + 8)} for the payload of
      * {@code payloadLength} bytes that follows it and remembers the shard. Returns the number of
-     * parity datagrams now ready ({@code 0} or {@code parityShards}); they are
-     * {@code parityDatagram(k)[0, parityLength())} with the plaintext from {@code headerOffset}.
+     * parity datagrams now ready ({@code 0} or {@code parityShards}): {@link #parityDatagram(int)}
+     * holds {@link #parityPlainLength()} plaintext bytes from {@code headerOffset}, with room for the
+     * crypto header in front and the trailer behind.
      */
     public int sealData(byte[] buf, int payloadLength) {
         if (payloadLength < 0 || payloadLength > FecFormat.MAX_PAYLOAD) {
