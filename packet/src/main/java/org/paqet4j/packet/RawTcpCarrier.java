@@ -9,19 +9,26 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.paqet4j.packet.route.Gateway;
+import org.paqet4j.packet.route.MacAddress;
+import org.paqet4j.packet.route.Neighbours;
+import org.paqet4j.packet.route.Routes;
 import org.paqet4j.packet.sys.CaptureSocket;
 import org.paqet4j.packet.sys.Errno;
 import org.paqet4j.packet.sys.InterfaceInfo;
 import org.paqet4j.packet.sys.Libc;
 import org.paqet4j.packet.wire.PacketParser;
 import org.paqet4j.packet.wire.ParseResult;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.packet.wire.TcpPacket;
 import org.paqet4j.packet.wire.TcpPacketTemplate;
 import org.slf4j.Logger;
@@ -44,7 +51,11 @@ public final class RawTcpCarrier implements PacketCarrier {
     private static final int MAX_ROUTES = 4096;
     private static final int MAX_PEER_FLAGS = 65_536;
 
+    private static final Duration NEIGHBOUR_TIMEOUT = Duration.ofSeconds(3);
+
     private final RawTcpCarrierConfig config;
+    private final byte[] ipv4NextHop;
+    private final byte[] ipv6NextHop;
     private final InterfaceInfo link;
     private final InetSocketAddress localAddress;
     private final CaptureSocket capture;
@@ -70,9 +81,11 @@ public final class RawTcpCarrier implements PacketCarrier {
     private int batchCount;
     private int batchCursor;
 
-    private RawTcpCarrier(RawTcpCarrierConfig config, InterfaceInfo link, CaptureSocket capture, int packetFd,
-            int rawFd4, int rawFd6, Arena arena) {
+    private RawTcpCarrier(RawTcpCarrierConfig config, byte[] ipv4NextHop, byte[] ipv6NextHop, InterfaceInfo link,
+            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena) {
         this.config = config;
+        this.ipv4NextHop = ipv4NextHop;
+        this.ipv6NextHop = ipv6NextHop;
         this.link = link;
         this.capture = capture;
         this.packetFd = packetFd;
@@ -92,14 +105,26 @@ public final class RawTcpCarrier implements PacketCarrier {
     }
 
     /**
-     * Opens the sockets in the calling thread's network namespace. Needs CAP_NET_RAW.
+     * Opens the sockets in the calling thread's network namespace. Needs CAP_NET_RAW. In send mode
+     * PACKET a missing next-hop MAC is the default gateway's for that family (on this interface),
+     * resolved through the kernel's neighbour table (ARP/NDP triggered if needed).
      */
     public static RawTcpCarrier open(RawTcpCarrierConfig config) throws IOException {
         InterfaceInfo link = InterfaceInfo.byName(config.interfaceName());
         boolean framed = link.isEthernet() || link.arpHardwareType() == 772;
-        if (config.sendMode() == SendMode.PACKET && !framed) {
-            throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
-                    + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
+        byte[] ipv4NextHop = config.ipv4NextHopMac();
+        byte[] ipv6NextHop = config.ipv6NextHopMac();
+        if (config.sendMode() == SendMode.PACKET) {
+            if (!framed) {
+                throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
+                        + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
+            }
+            if (config.ipv4() != null && ipv4NextHop == null) {
+                ipv4NextHop = gatewayMac(StandardProtocolFamily.INET, link, "network.ipv4.router_mac");
+            }
+            if (config.ipv6() != null && ipv6NextHop == null) {
+                ipv6NextHop = gatewayMac(StandardProtocolFamily.INET6, link, "network.ipv6.router_mac");
+            }
         }
         int slotSize = Math.min(65_536, roundUp(Math.max(link.mtu(), 1500) + 64, 64));
         Arena arena = Arena.ofShared();
@@ -120,7 +145,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                     rawFd6 = rawSendSocket(Libc.AF_INET6, link, config.sendBuffer(), errno, arena);
                 }
             }
-            RawTcpCarrier carrier = new RawTcpCarrier(config, link, capture, packetFd, rawFd4, rawFd6, arena);
+            RawTcpCarrier carrier = new RawTcpCarrier(config, ipv4NextHop, ipv6NextHop, link, capture, packetFd,
+                    rawFd4, rawFd6, arena);
             LOG.debug("raw carrier open on {} (index {}, mtu {}), port {}, send mode {}", link.name(), link.index(),
                     link.mtu(), config.port(), config.sendMode());
             return carrier;
@@ -136,6 +162,23 @@ public final class RawTcpCarrier implements PacketCarrier {
             arena.close();
             throw e;
         }
+    }
+
+    /** The MAC of {@code family}'s default gateway, which must be reached through {@code link}. */
+    private static byte[] gatewayMac(StandardProtocolFamily family, InterfaceInfo link, String setting)
+            throws IOException {
+        String name = family == StandardProtocolFamily.INET ? "IPv4" : "IPv6";
+        Gateway gateway = Routes.defaultGateway(family).orElseThrow(() -> new IOException("raw carrier on "
+                + link.name() + ": no " + name + " default gateway to send through; set " + setting));
+        if (gateway.interfaceIndex() != link.index()) {
+            throw new IOException("raw carrier on " + link.name() + ": the " + name + " default gateway "
+                    + gateway.address().getHostAddress() + " is on " + gateway.interfaceName() + "; set " + setting);
+        }
+        MacAddress mac = gateway.mac().isPresent() ? gateway.mac().get()
+                : Neighbours.resolve(gateway.address(), link.index(), NEIGHBOUR_TIMEOUT);
+        LOG.debug("raw carrier on {}: {} next hop is gateway {} at {}", link.name(), name,
+                gateway.address().getHostAddress(), mac);
+        return mac.bytes();
     }
 
     private static int packetSendSocket(InterfaceInfo link, int sendBuffer, MemorySegment errno, Arena arena)
@@ -201,6 +244,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     public void send(ByteBuffer datagram, InetSocketAddress peer) throws IOException {
         PeerRoute route = route(peer);
         int length = datagram.remaining();
+        requireNonEmpty(length, peer);
         int flags = flagsFor(peer);
         int headers = route.template.headerLength(flags);
         if (headers + length > SendSlot.AREA_BYTES) {
@@ -244,6 +288,7 @@ public final class RawTcpCarrier implements PacketCarrier {
             for (int i = offset; i < offset + count; i++) {
                 ByteBuffer datagram = datagrams[i];
                 int length = datagram.remaining();
+                requireNonEmpty(length, peer);
                 int flags = flagsFor(peer);
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
@@ -269,6 +314,13 @@ public final class RawTcpCarrier implements PacketCarrier {
             counters.sentBatch(messages, bytes);
         } finally {
             leave(slotIndex);
+        }
+    }
+
+    private static void requireNonEmpty(int length, InetSocketAddress peer) {
+        if (length == 0) {
+            // a segment without payload is skipped by every receiver (paqet's too): refuse rather than lose it
+            throw new IllegalArgumentException("empty datagram to " + peer);
         }
     }
 
@@ -302,7 +354,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         }
     }
 
-    private int fdFor(PeerRoute route) throws IOException {
+    private int fdFor(PeerRoute route) {
         if (packetFd >= 0) {
             return packetFd;
         }
@@ -343,7 +395,7 @@ public final class RawTcpCarrier implements PacketCarrier {
                     + " source address for peer " + peer);
         }
         boolean ethernet = config.sendMode() == SendMode.PACKET;
-        byte[] nextHop = v6 ? config.ipv6NextHopMac() : config.ipv4NextHopMac();
+        byte[] nextHop = v6 ? ipv6NextHop : ipv4NextHop;
         TcpPacketTemplate template = TcpPacketTemplate.of(ethernet ? link.mac() : null, nextHop, source, address,
                 config.port(), peer.getPort());
         return new PeerRoute(template, peer);
@@ -440,6 +492,19 @@ public final class RawTcpCarrier implements PacketCarrier {
     /** Forgets a peer's own flags (when its session ends), so it gets the local flags again. */
     public void clearPeerFlags(InetSocketAddress peer) {
         peerFlags.remove(peer);
+    }
+
+    /**
+     * The largest datagram that fits the interface MTU in one packet to an IPv4 or IPv6 peer, with
+     * the longer SYN header when the local flag list contains SYN (peer flag lists may differ).
+     */
+    public int maxDatagramSize(boolean ipv6) {
+        boolean syn = false;
+        for (short mask : config.localFlags()) {
+            syn |= (mask & TcpFlags.SYN) != 0;
+        }
+        return link.mtu() - (ipv6 ? TcpPacketTemplate.IPV6_HEADER : TcpPacketTemplate.IPV4_HEADER)
+                - (syn ? TcpPacketTemplate.TCP_SYN_HEADER : TcpPacketTemplate.TCP_HEADER);
     }
 
     /** The interface this carrier was opened on, as the kernel described it. */

@@ -10,8 +10,8 @@ import org.paqet4j.packet.wire.TcpFlags;
  *
  * @param interfaceName  the interface to capture on and send through
  * @param ipv4           source address for IPv4 peers, or null
- * @param ipv4NextHopMac MAC of the IPv4 gateway (or of the peer on a shared link); needed by
- *                       {@link SendMode#PACKET} when {@code ipv4} is set
+ * @param ipv4NextHopMac MAC of the IPv4 gateway (or of the peer on a shared link), used by
+ *                       {@link SendMode#PACKET}; null: the default gateway's, from the kernel
  * @param ipv6           source address for IPv6 peers, or null
  * @param ipv6NextHopMac MAC of the IPv6 gateway, as for IPv4
  * @param port           the tunnel port: our TCP source port and the destination port we capture
@@ -37,11 +37,6 @@ public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[
         }
         ipv4NextHopMac = mac(ipv4NextHopMac, "ipv4NextHopMac");
         ipv6NextHopMac = mac(ipv6NextHopMac, "ipv6NextHopMac");
-        if (sendMode == SendMode.PACKET && ((ipv4 != null && ipv4NextHopMac == null)
-                || (ipv6 != null && ipv6NextHopMac == null))) {
-            throw new IllegalArgumentException("raw carrier on " + interfaceName
-                    + ": send mode PACKET needs the next-hop MAC of every configured address family");
-        }
         FlagCycle.validate(localFlags);
         localFlags = localFlags.clone();
         if (receiveBuffer < 0 || sendBuffer < 0 || receiveBatch < 1 || receiveBatch > 1024) {

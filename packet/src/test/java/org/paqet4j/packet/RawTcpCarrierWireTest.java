@@ -37,7 +37,7 @@ class RawTcpCarrierWireTest {
     @BeforeAll
     static void createNamespaces() throws Exception {
         pair = NetnsPair.create("pw");
-        pair.resolveNeighbours(); // RAW_IP mode: a burst to an unresolved neighbour overflows the kernel's queue
+        pair.resolveNeighbours(); // RAW_IP mode: packets wait in a short queue while a neighbour is resolved
     }
 
     @AfterAll
@@ -55,7 +55,8 @@ class RawTcpCarrierWireTest {
         Path capture = dir.resolve("wire-" + mode + ".pcap");
         short[] flags = {TcpFlags.parse("S"), TcpFlags.parse("PA"), TcpFlags.parse("A"), TcpFlags.parse("FPAN")};
         int[] sizes = {1, 2, 3, 100, 1000, 1420}; // 1420 = IPv6 MTU limit with SYN options
-        Process tcpdump = startCapture(b, capture, "tcp src port " + PORT_A);
+        int expected = 2 * sizes.length * flags.length;
+        Process tcpdump = startCapture(b, capture, expected, "tcp src port " + PORT_A);
         try (RawTcpCarrier sender = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
                 .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).localFlags(flags).sendMode(mode).build()))) {
             for (InetSocketAddress to : List.of(new InetSocketAddress(b.ipv4(), PORT_B),
@@ -66,14 +67,12 @@ class RawTcpCarrierWireTest {
                     }
                 }
             }
-            Thread.sleep(300);
         } finally {
             stopCapture(tcpdump);
         }
         List<String> lines = tshark(capture, "ip.version", "ip.checksum.status", "tcp.checksum.status",
                 "tcp.flags", "tcp.srcport", "tcp.dstport", "tcp.len", "ip.dsfield", "ip.ttl", "ip.flags.df",
                 "ipv6.tclass", "ipv6.hlim", "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.window_size_value");
-        int expected = 2 * sizes.length * flags.length;
         assertThat(lines).hasSize(expected);
         int synCount = 0;
         for (String line : lines) {
@@ -107,11 +106,14 @@ class RawTcpCarrierWireTest {
         assertThat(verbose).doesNotContain("incorrect").contains("(correct)");
     }
 
-    static Process startCapture(NetnsPair.Side side, Path file, String filter) throws IOException,
+    /** Starts tcpdump in {@code side}'s namespace; it exits by itself after {@code count} packets. */
+    static Process startCapture(NetnsPair.Side side, Path file, int count, String filter) throws IOException,
             InterruptedException {
         Path log = file.resolveSibling(file.getFileName() + ".log");
-        Process tcpdump = NetnsPair.exec(side, "tcpdump", "-Z", "root", "--immediate-mode", "-i", side.device(), "-nn", "-U", "-w", file.toString(),
-                filter).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // snap length 2048: tcpdump's ring slots are snap-length sized, and with the default 262144
+        // its 2 MiB ring holds about 8 packets; the rest are "dropped by kernel" on a busy machine
+        Process tcpdump = NetnsPair.exec(side, "tcpdump", "-Z", "root", "--immediate-mode", "-s", "2048", "-B", "8192",
+                "-i", side.device(), "-nn", "-U", "-c", String.valueOf(count), "-w", file.toString(), filter).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
             if (System.nanoTime() > deadline || !tcpdump.isAlive()) {
@@ -123,8 +125,11 @@ class RawTcpCarrierWireTest {
         return tcpdump;
     }
 
+    /** Waits (bounded: the machine may be busy) for tcpdump to take all its packets, then stops it. */
     static void stopCapture(Process tcpdump) throws InterruptedException {
-        tcpdump.destroy();
+        if (!tcpdump.waitFor(15, TimeUnit.SECONDS)) {
+            tcpdump.destroy();
+        }
         if (!tcpdump.waitFor(5, TimeUnit.SECONDS)) {
             tcpdump.destroyForcibly().waitFor();
         }

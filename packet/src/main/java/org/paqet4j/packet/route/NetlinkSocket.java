@@ -38,6 +38,8 @@ final class NetlinkSocket implements AutoCloseable {
     /** Big enough for any single dump part the kernel sends (it fills up to ~32 KiB). */
     private static final int RECEIVE_BUFFER = 64 * 1024;
     private static final int RECEIVE_TIMEOUT_SECONDS = 2;
+    /** Our requests are a header, a fixed part and a few small attributes. */
+    private static final int SEND_BUFFER = 512;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -63,6 +65,7 @@ final class NetlinkSocket implements AutoCloseable {
     private final MemorySegment sourceAddress = arena.allocate(SOCKADDR_NL_SIZE, 4);
     private final MemorySegment sourceLength = arena.allocate(JAVA_INT);
     private final MemorySegment receiveBuffer = arena.allocate(RECEIVE_BUFFER, 8);
+    private final MemorySegment sendBuffer = arena.allocate(SEND_BUFFER, 8);
     private final byte[] received = new byte[RECEIVE_BUFFER];
     private final int fd;
     private int sequence;
@@ -70,14 +73,12 @@ final class NetlinkSocket implements AutoCloseable {
 
     private NetlinkSocket(int fd) {
         this.fd = fd;
-        kernelAddress.set(JAVA_INT, 0, 0);
-        kernelAddress.set(JAVA_SHORT, 0, (short) AF_NETLINK);
+        kernelAddress.set(JAVA_SHORT, 0, (short) AF_NETLINK); // port id 0 = the kernel (allocate zeroes)
     }
 
     /** Opens and binds a route netlink socket (the kernel assigns the port id). */
     static NetlinkSocket open() throws NetlinkException {
-        Arena scratch = Arena.ofConfined();
-        try (scratch) {
+        try (Arena scratch = Arena.ofConfined()) {
             MemorySegment state = scratch.allocate(CAPTURE_LAYOUT);
             int fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
             if (fd < 0) {
@@ -127,8 +128,12 @@ final class NetlinkSocket implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("netlink socket is closed");
         }
+        if (request.length > SEND_BUFFER) {
+            throw new IllegalArgumentException(what + ": request of " + request.length + " bytes exceeds "
+                    + SEND_BUFFER);
+        }
         int seq = ++sequence;
-        MemorySegment out = arena.allocate(request.length, 8);
+        MemorySegment out = sendBuffer;
         MemorySegment.copy(request, 0, out, JAVA_BYTE, 0, request.length);
         out.set(JAVA_INT.withOrder(NetlinkMessage.ORDER), 8, seq);
         try {

@@ -134,9 +134,18 @@ public final class CaptureSocket implements AutoCloseable {
      */
     public int receiveBatch() throws IOException {
         while (true) {
+            // try first: under load packets are already queued and the poll() would be a wasted syscall
+            int n = Libc.recvmmsg(errno, fd, messages, batch, Libc.MSG_DONTWAIT);
+            if (n > 0) {
+                return n;
+            }
+            int e = n < 0 ? Libc.errno(errno) : Libc.EAGAIN;
+            if (e != Libc.EAGAIN && e != Libc.EINTR) {
+                throw Errno.exception("recvmmsg(" + description + ")", e);
+            }
             int ready = Libc.poll(errno, pollFds, 2, -1);
             if (ready < 0) {
-                int e = Libc.errno(errno);
+                e = Libc.errno(errno);
                 if (e == Libc.EINTR) {
                     continue;
                 }
@@ -144,14 +153,6 @@ public final class CaptureSocket implements AutoCloseable {
             }
             if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0) {
                 return 0;
-            }
-            int n = Libc.recvmmsg(errno, fd, messages, batch, Libc.MSG_DONTWAIT);
-            if (n >= 0) {
-                return n;
-            }
-            int e = Libc.errno(errno);
-            if (e != Libc.EAGAIN && e != Libc.EINTR) {
-                throw Errno.exception("recvmmsg(" + description + ")", e);
             }
         }
     }

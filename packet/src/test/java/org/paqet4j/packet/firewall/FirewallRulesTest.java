@@ -123,6 +123,18 @@ class FirewallRulesTest {
     }
 
     @Test
+    void withoutAWorkingToolTheErrorListsTheCommandsToRunByHand() {
+        // A namespace that does not exist: every nft and iptables call fails, as on a host without them.
+        CommandRunner broken = CommandRunner.inNamespace(netns.name() + "-missing");
+        assertThatThrownBy(() -> FirewallRules.install(port, Role.CLIENT, broken, FirewallRules.Preference.AUTO))
+                .isInstanceOf(FirewallException.class)
+                .hasMessageStartingWith("cannot install firewall rules for client local port " + port
+                        + ": neither nft nor iptables works here")
+                .hasMessageContaining("network.firewall: off")
+                .hasMessageContaining("ip6tables -t mangle -I OUTPUT -p tcp --sport " + port);
+    }
+
+    @Test
     void otherPortsAreLeftAlone() throws Exception {
         int other = port + 1;
         try (FirewallRules first = FirewallRules.install(other, Role.SERVER, runner, FirewallRules.Preference.NFT);

@@ -16,8 +16,9 @@ import org.paqet4j.packet.route.Netns;
 
 /**
  * The point of the rules, seen on the wire: a peer namespace sends a SYN to the tunnel port of a
- * "server" namespace that has no socket on it. Without the rules the server kernel answers with a
- * RST; with them (either backend) tcpdump on the server's interface sees the SYN and no RST.
+ * "server" namespace that has no socket on it. Without the rules the server kernel tracks it and
+ * answers with a RST; with them (either backend) tcpdump on the server's interface sees the SYN
+ * and no RST, and conntrack leaves the SYN untracked.
  */
 class RstSuppressionTest {
 
@@ -36,6 +37,15 @@ class RstSuppressionTest {
         server.run("ip", "addr", "add", "2001:2::1/64", "dev", serverDevice, "nodad");
         peer.run("ip", "addr", "add", "198.18.0.2/24", "dev", "p4jf" + suffix + "p");
         peer.run("ip", "addr", "add", "2001:2::2/64", "dev", "p4jf" + suffix + "p", "nodad");
+        // Like any host with a stateful firewall: ct rules make the kernel track connections here,
+        // and their counters show whether our packets were tracked (new) or not (untracked).
+        server.run("nft", "add", "table", "inet", "p4jstate");
+        server.run("nft", "add", "chain", "inet", "p4jstate", "input",
+                "{ type filter hook input priority 0; policy accept; }");
+        for (String state : List.of("new", "untracked")) {
+            server.run("nft", "add", "rule", "inet", "p4jstate", "input", "meta", "l4proto", "tcp", "ct", "state",
+                    state, "counter", "comment", "\"" + state + "\"");
+        }
     }
 
     @AfterAll
@@ -56,27 +66,43 @@ class RstSuppressionTest {
     void noRstLeavesTheServerWhileTheRulesAreInPlace(FirewallRules.Preference backend) throws Exception {
         int port = ThreadLocalRandom.current().nextInt(20_000, 60_000);
         for (String address : List.of("198.18.0.1", "2001:2::1")) {
-            assertThat(probe(address, port)).as("without rules the kernel resets (%s)", address)
+            assertThat(probe(address, port)).as("without rules the kernel resets and tracks (%s)", address)
                     .satisfies(c -> assertThat(c.syns()).isPositive())
-                    .satisfies(c -> assertThat(c.resets()).isPositive());
+                    .satisfies(c -> assertThat(c.resets()).isPositive())
+                    .satisfies(c -> assertThat(c.tracked()).isPositive())
+                    .satisfies(c -> assertThat(c.untracked()).isZero());
         }
         try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, CommandRunner.inNamespace(server.name()),
                 backend)) {
             for (String address : List.of("198.18.0.1", "2001:2::1")) {
                 assertThat(probe(address, port)).as("with %s rules (%s)", rules.backend(), address)
                         .satisfies(c -> assertThat(c.syns()).isPositive())
-                        .satisfies(c -> assertThat(c.resets()).isZero());
+                        .satisfies(c -> assertThat(c.resets()).isZero())
+                        .satisfies(c -> assertThat(c.tracked()).isZero())
+                        .satisfies(c -> assertThat(c.untracked()).isPositive());
             }
         }
         assertThat(probe("198.18.0.1", port).resets()).as("after close the kernel resets again").isPositive();
     }
 
-    record Capture(int syns, int resets) {
+    /** SYNs and RSTs tcpdump saw; inbound packets conntrack saw as new, and those it left untracked. */
+    record Capture(int syns, int resets, long tracked, long untracked) {
+    }
+
+    /** The packet counter of the {@code ct state <state>} rule in the server's input chain. */
+    private static long counted(String state) throws Exception {
+        String rule = server.run("nft", "list", "chain", "inet", "p4jstate", "input").lines()
+                .filter(l -> l.contains("comment \"" + state + "\"")).findFirst().orElseThrow();
+        java.util.regex.Matcher packets = java.util.regex.Pattern.compile("packets (\\d+)").matcher(rule);
+        assertThat(packets.find()).as("counter in %s", rule).isTrue();
+        return Long.parseLong(packets.group(1));
     }
 
     /** Captures on the server while the peer tries to connect to {@code address} port {@code port}. */
     private static Capture probe(String address, int port) throws Exception {
         String file = "/tmp/p4j-fw-" + Netns.randomSuffix() + ".pcap";
+        long trackedBefore = counted("new");
+        long untrackedBefore = counted("untracked");
         // --immediate-mode: without it libpcap holds packets in a ring block we would never see.
         Process tcpdump = new ProcessBuilder(server.exec("tcpdump", "-i", serverDevice, "-n", "-U", "--immediate-mode",
                 "-w", file, "tcp port " + port)).redirectErrorStream(true).start();
@@ -105,7 +131,7 @@ class RstSuppressionTest {
                     .filter(l -> l.contains("Flags [")).toList();
             int syns = (int) packets.stream().filter(l -> l.contains("Flags [S]")).count();
             int resets = (int) packets.stream().filter(l -> l.contains("Flags [R")).count();
-            return new Capture(syns, resets);
+            return new Capture(syns, resets, counted("new") - trackedBefore, counted("untracked") - untrackedBefore);
         } finally {
             new ProcessBuilder("rm", "-f", file).start().waitFor();
         }

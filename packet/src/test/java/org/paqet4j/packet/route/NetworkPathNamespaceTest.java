@@ -39,6 +39,10 @@ class NetworkPathNamespaceTest {
         client.run("ip", "route", "add", "198.19.0.0/24", "via", "198.18.0.2");
         client.run("ip", "route", "add", "198.19.1.0/24", "via", "198.18.0.8"); // a gateway nobody answers for
         client.run("ip", "-6", "route", "add", "2001:2:0:1::/64", "via", "2001:2::2");
+        // IPv6 default routes usually point at the router's link-local address.
+        router.run("ip", "addr", "add", "fe80::2/64", "dev", routerDevice, "nodad");
+        client.run("ip", "-6", "route", "add", "default", "via", "fe80::2", "dev", clientDevice);
+        client.run("ip", "route", "add", "default", "via", "198.18.0.2");
         // A second Ethernet interface (a veth pair looped inside the namespace) to force the path onto.
         client.run("ip", "link", "add", otherDevice, "type", "veth", "peer", "name", "p4jr" + suffix + "e");
         client.run("ip", "link", "set", "p4jr" + suffix + "e", "up");
@@ -86,6 +90,24 @@ class NetworkPathNamespaceTest {
     }
 
     @Test
+    void linkLocalIpv6GatewayIsResolvedOnItsInterface() throws Exception {
+        assertThat(probe("2001:2:0:5::1", "-", "-", "3000"))
+                .isEqualTo(String.join(" ", "path", clientDevice, index(clientDevice), clientMac.toString(),
+                        "2001:2:0:0:0:0:0:1", routerMac.toString(), "1500"));
+    }
+
+    @Test
+    void defaultGatewaysCarryTheirMacOnceTheNeighbourIsKnown() throws Exception {
+        client.run("ip", "neigh", "flush", "dev", clientDevice);
+        assertThat(probe("gateway", "4")).isEqualTo("gateway 198.18.0.2 " + clientDevice + " -");
+        client.run("ping", "-c", "1", "-W", "2", "198.18.0.2");
+        assertThat(probe("gateway", "4")).isEqualTo("gateway 198.18.0.2 " + clientDevice + " " + routerMac);
+        client.run("ping", "-6", "-c", "1", "-W", "2", "fe80::2%" + clientDevice);
+        assertThat(probe("gateway", "6")).isEqualTo("gateway fe80:0:0:0:0:0:0:2%" + index(clientDevice) + " "
+                + clientDevice + " " + routerMac);
+    }
+
+    @Test
     void configuredMacReplacesTheLookupAndSendsNothing() throws Exception {
         assertThat(probe("198.18.0.77", "-", "02:00:00:00:00:77", "1000"))
                 .endsWith(" 198.18.0.1 02:00:00:00:00:77 1500");
@@ -105,15 +127,17 @@ class NetworkPathNamespaceTest {
                 + clientDevice + " after 1 s \\(neighbour state (INCOMPLETE|FAILED)\\); set network.ipv4.router_mac");
         assertThat(probe("198.18.0.9", "-", "-", "1000")).startsWith("error no MAC for directly connected peer "
                 + "198.18.0.9 on " + clientDevice + " after 1 s (").endsWith("); set network.ipv4.router_mac");
+        client.run("ip", "route", "add", "unreachable", "198.20.0.0/16");
         assertThat(probe("198.20.0.1", "-", "-", "1000")).startsWith("error no route to peer 198.20.0.1: ")
-                .contains("Network is unreachable");
+                .contains("No route to host");
         assertThat(probe("198.18.0.2", "p4j-nosuch0", "-", "1000"))
                 .isEqualTo("error interface 'p4j-nosuch0' (network.interface) does not exist");
     }
 
     private static String probe(String... args) throws IOException, InterruptedException {
         List<String> output = client.run(ChildJvm.command(NetworkPathProbe.class, args).toArray(String[]::new))
-                .lines().filter(l -> l.startsWith("path ") || l.startsWith("error ")).toList();
+                .lines().filter(l -> l.startsWith("path ") || l.startsWith("gateway ") || l.startsWith("error "))
+                .toList();
         assertThat(output).as("probe output for %s", String.join(" ", args)).hasSize(1);
         return output.getFirst();
     }
