@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  paqet secret",
-      "  key=$(paqet secret) && sed -i \"s/^\\( *key:\\).*/\\1 \\\"$key\\\"/\" client.yaml server.yaml"
+      "  paqet secret                 prints 64 hex digits, e.g. 9f86d081...0f00a08",
+      "  key=$(paqet secret)          then put \"$key\" in transport.kcp.key on both ends"
     })
 public final class SecretCommand implements Callable<Integer> {
   static final int BYTES = 32;

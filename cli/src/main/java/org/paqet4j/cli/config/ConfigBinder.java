@@ -2,11 +2,13 @@ package org.paqet4j.cli.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.cli.config.yaml.YamlNode;
+import org.paqet4j.packet.route.MacAddress;
 
 /**
  * Turns a YAML tree into a {@link PaqetConfig}: paqet's schema, defaults and ranges, paqet4j's
@@ -14,12 +16,14 @@ import org.paqet4j.cli.config.yaml.YamlNode;
  * returned only when there is none.
  */
 final class ConfigBinder {
-  private static final String HOST_PORT = "a host:port with a port 1-65535 (e.g. \"10.0.0.100:9999\")";
+  private static final String HOST_PORT = "a host:port with a host and a port 1-65535 (e.g. \"10.0.0.100:9999\")";
   private static final String LISTEN_HOST_PORT = "a host:port with a port 1-65535 (e.g. \"127.0.0.1:1080\" or \":9999\")";
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
   private static final Duration HOUR = Duration.ofHours(1);
 
   private final Problems problems;
+  /** "tcp 127.0.0.1:1080" → the path of the entry that listens there, to catch two listeners on one socket. */
+  private final Map<String, String> listeners = new HashMap<>();
 
   ConfigBinder(Problems problems) {
     this.problems = problems;
@@ -40,7 +44,7 @@ final class ConfigBinder {
     Section kcptunSection = top.section("kcptun");
     NetworkConfig network = network(top.section("network"), r, kcptunMode);
     Section serverSection = top.section("server");
-    Optional<HostPort> server = serverSection.parsed("addr", s -> HostPort.parse(s, 1), HOST_PORT);
+    Optional<HostPort> server = serverSection.parsed("addr", HostPort::parseTarget, HOST_PORT);
     serverSection.finish();
     Section listenSection = top.section("listen");
     Optional<HostPort> listen = listenSection.parsed("addr", s -> HostPort.parse(s, 1), LISTEN_HOST_PORT);
@@ -88,6 +92,8 @@ final class ConfigBinder {
             + " is not; username and password go together: set both (authentication) or neither");
       }
       s.finish();
+      // SOCKS5 UDP ASSOCIATE relays on the same address, so a SOCKS5 listener takes both
+      listen.ifPresent(l -> claim(s, List.of(ForwardProtocol.TCP, ForwardProtocol.UDP), l));
       listen.ifPresent(l -> result.add(new Socks5Config(l, username, password)));
     }
     return result;
@@ -100,6 +106,7 @@ final class ConfigBinder {
       Optional<HostPort> target = required(f, "target", HOST_PORT);
       ForwardProtocol protocol = f.choice("protocol", ForwardProtocol.values(), ForwardProtocol.TCP);
       f.finish();
+      listen.ifPresent(l -> claim(f, List.of(protocol), l));
       if (listen.isPresent() && target.isPresent()) {
         result.add(new ForwardConfig(listen.get(), target.get(), protocol));
       }
@@ -107,12 +114,23 @@ final class ConfigBinder {
     return result;
   }
 
+  private void claim(Section s, List<ForwardProtocol> protocols, HostPort address) {
+    for (ForwardProtocol protocol : protocols) {
+      String previous = listeners.putIfAbsent(protocol.yamlName() + " " + address, s.pathOf("listen"));
+      if (previous != null) {
+        s.error("listen", Problems.quote(address.toString()) + " is already the " + protocol.yamlName()
+            + " listener of " + previous);
+        return;
+      }
+    }
+  }
+
   private Optional<HostPort> required(Section s, String key, String allowed) {
     if (!s.has(key)) {
       s.error(key, "is required: " + allowed);
       return Optional.empty();
     }
-    return s.parsed(key, text -> HostPort.parse(text, 1), allowed);
+    return s.parsed(key, key.equals("target") ? HostPort::parseTarget : text -> HostPort.parse(text, 1), allowed);
   }
 
   private NetworkConfig network(Section n, Role role, boolean kcptunMode) {
@@ -213,23 +231,24 @@ final class ConfigBinder {
 
   private KcpConfig kcp(Section k, boolean kcptunMode) {
     KcpMode mode = k.choice("mode", KcpMode.values(), ConfigDefaults.MODE);
-    KcpTuning preset = mode.preset();
-    KcpTuning manual = KcpMode.MANUAL.preset();
-    KcpTuning tuning = new KcpTuning(
-        k.integer("nodelay", manual.nodelay(), 0, 1),
-        k.integer("interval", manual.interval(), 10, 5000),
-        k.integer("resend", manual.resend(), 0, 2),
-        k.integer("nocongestion", manual.nocongestion(), 0, 1),
-        k.bool("wdelay", manual.wdelay()),
-        k.bool("acknodelay", manual.acknodelay()));
-    if (mode != KcpMode.MANUAL) {
-      for (String knob : List.of("nodelay", "interval", "resend", "nocongestion", "wdelay", "acknodelay")) {
+    KcpTuning tuning = mode.preset();
+    List<String> knobs = List.of("nodelay", "interval", "resend", "nocongestion", "wdelay", "acknodelay");
+    if (mode == KcpMode.MANUAL) {
+      tuning = new KcpTuning(
+          k.integer("nodelay", tuning.nodelay(), 0, 1),
+          k.integer("interval", tuning.interval(), 10, 5000),
+          k.integer("resend", tuning.resend(), 0, 2),
+          k.integer("nocongestion", tuning.nocongestion(), 0, 1),
+          k.bool("wdelay", tuning.wdelay()),
+          k.bool("acknodelay", tuning.acknodelay()));
+    } else {
+      // paqet ignores these outside manual mode; so does paqet4j, but it says so
+      for (String knob : knobs) {
         if (k.has(knob)) {
           k.warn(knob, "is ignored unless mode is manual (mode " + mode.yamlName() + " sets " + knob
-              + " " + knobValue(preset, knob) + ")");
+              + " " + knobValue(tuning, knob) + ")");
         }
       }
-      tuning = preset;
     }
     int mtu = k.integer("mtu", ConfigDefaults.MTU, 50, 1500);
     int rcvwnd = k.integer("rcvwnd", ConfigDefaults.WINDOW, 1, 32768);
@@ -345,7 +364,7 @@ final class ConfigBinder {
   private KcptunConfig kcptun(Section k) {
     return new KcptunConfig(
         k.parsed("listen", text -> HostPort.parse(text, 1), LISTEN_HOST_PORT),
-        k.parsed("target", text -> HostPort.parse(text, 1), HOST_PORT));
+        k.parsed("target", HostPort::parseTarget, HOST_PORT));
   }
 
   private void clientRules(Section top, Section serverSection, Section listenSection, Section transportSection,

@@ -33,6 +33,11 @@ public record HostPort(String host, int port) {
     return p < minPort || p > 65535 ? Optional.empty() : Optional.of(new HostPort(host, p));
   }
 
+  /** An address to connect to: like {@link #parse} with port 1-65535, and the host is required. */
+  static Optional<HostPort> parseTarget(String text) {
+    return parse(text, 1).filter(h -> !h.host().isEmpty());
+  }
+
   /** A DNS name or an IPv4 literal: dot-separated labels of letters, digits, '-' and '_'. */
   private static boolean isHostName(String host) {
     if (host.length() > 253 || host.startsWith(".") || host.contains("..")) {

@@ -1,6 +1,7 @@
 package org.paqet4j.cli.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -136,10 +137,13 @@ final class Section {
     return value(key).map(v -> {
       Optional<Duration> d = Optional.empty();
       if (v instanceof YamlNode.Scalar s) {
-        d = s.type() == YamlNode.ScalarType.INTEGER || DECIMAL.matcher(s.text()).matches()
-            ? (s.text().startsWith("-") || s.text().length() > 10
-                ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(s.text()))))
-            : GoDuration.parse(s.text());
+        if (DECIMAL.matcher(s.text()).matches()) {
+          d = s.text().startsWith("-") || s.text().length() > 10
+              ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(s.text())));
+        } else if (s.type() == YamlNode.ScalarType.STRING) {
+          // YAML 1.1 integers such as 0x10 or 1_000 are neither paqet's seconds nor a Go duration
+          d = GoDuration.parse(s.text());
+        }
       }
       if (d.isEmpty()) {
         problems.error(v.line(), pathOf(key), shown(v)
@@ -185,13 +189,15 @@ final class Section {
 
   /** The items of a list of mappings, each as a section ({@code socks5[0]} ...). */
   List<Section> sections(String key) {
-    return items(key).stream().map(item -> {
+    List<Section> sections = new ArrayList<>();
+    for (Item item : items(key)) {
       if (item.node() instanceof YamlNode.Mapping m) {
-        return new Section(problems, item.path(), schema.isEmpty() ? key + "[]" : schema + "." + key + "[]", m, m.line());
+        sections.add(new Section(problems, item.path(), (schema.isEmpty() ? key : schema + "." + key) + "[]", m, m.line()));
+      } else {
+        problems.error(item.node().line(), item.path(), shown(item.node()) + " is not a mapping of keys (listen: ..., and so on)");
       }
-      problems.error(item.node().line(), item.path(), "must be a mapping of keys, not " + item.node().kind());
-      return null;
-    }).filter(s -> s != null).toList();
+    }
+    return sections;
   }
 
   /** A list item with its path. */

@@ -20,7 +20,7 @@ public final class Logging {
   static final int QUEUE_SIZE = 8192;
   /** ISO time, level, logger short name, message; an exception stays on the same line. */
   static final String ONE_LINE = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg"
-      + "%replace(%ex{short}){'\\s*[\\r\\n]+\\s*', ' | '}%nopex%n";
+      + "%replace(%replace(%ex{short}){'\\s+$', ''}){'(^|\\s*\\R\\s*)(?=\\S)', ' | '}%nopex%n";
   /** At debug level the whole stack trace is worth its lines. */
   static final String WITH_STACK_TRACES = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n%ex{full}";
 

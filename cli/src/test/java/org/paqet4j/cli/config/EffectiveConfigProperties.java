@@ -52,7 +52,9 @@ class EffectiveConfigProperties {
             Arbitraries.of("example.com", "198.18.0.9", "[2001:db8:0:0::9]"))
         .as((l, t, proto, host) -> "  - {listen: \"[::1]:" + l + "\", target: \"" + host + ":" + t
             + "\", protocol: " + proto + "}\n");
-    return Combinators.combine(socks.list().ofMinSize(1).ofMaxSize(3), forward.list().ofMaxSize(2), port())
+    // one listener per address: the first line (socks5) or the text up to the first comma (forward) holds it
+    return Combinators.combine(socks.list().ofMinSize(1).ofMaxSize(3).uniqueElements(e -> e.lines().findFirst().orElseThrow()),
+            forward.list().ofMaxSize(2).uniqueElements(e -> e.substring(0, e.indexOf(','))), port())
         .as((s, f, serverPort) -> "socks5:\n" + String.join("", s)
             + (f.isEmpty() ? "" : "forward:\n" + String.join("", f))
             + "server: {addr: \"198.18.0.1:" + serverPort + "\"}\n");
