@@ -72,6 +72,7 @@ public final class TunnelServer implements SessionHandler {
             if (sessions.remove(session)) {
                 counters.activeSessions.decrementAndGet();
                 sessionPermits.release();
+                peerFlags.clear(session.remoteAddress());
                 log.info("session from {} closed", session.remoteAddress());
             }
         });
@@ -136,7 +137,11 @@ public final class TunnelServer implements SessionHandler {
         switch (header) {
             case StreamHeader.Ping ignored -> pong(session, stream);
             case StreamHeader.Tcpf tcpf -> {
-                peerFlags.set(session.remoteAddress(), tcpf.masks());
+                if (tcpf.masks().length == 0) {
+                    peerFlags.clear(session.remoteAddress());
+                } else {
+                    peerFlags.set(session.remoteAddress(), tcpf.masks());
+                }
                 log.debug("session from {}: TCP flags {}", session.remoteAddress(), tcpf);
             }
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
