@@ -35,6 +35,7 @@ public final class GuardedCarrier implements PacketCarrier {
     private final ThreadLocal<ByteBuffer[]> batchScratch = ThreadLocal.withInitial(() -> new ByteBuffer[0]);
     private final LongAdder rejectedMagic = new LongAdder();
     private final LongAdder rejectedCookie = new LongAdder();
+    private final LongAdder tooLarge = new LongAdder();
 
     public GuardedCarrier(PacketCarrier delegate, GuardCookies cookies) {
         this.delegate = delegate;
@@ -94,7 +95,7 @@ public final class GuardedCarrier implements PacketCarrier {
             int payload = length - OVERHEAD;
             if (payload > dst.remaining()) {
                 // Mirrors the carriers' contract: too-large datagrams are dropped and counted.
-                rejectedMagic.increment();
+                tooLarge.increment();
                 continue;
             }
             dst.put(raw, OVERHEAD, payload);
@@ -102,7 +103,7 @@ public final class GuardedCarrier implements PacketCarrier {
         }
     }
 
-    /** Datagrams dropped because the magic was missing (or the datagram was too short or too long). */
+    /** Datagrams dropped because the magic was missing or the datagram was shorter than the guard's prefix. */
     public long rejectedMagic() {
         return rejectedMagic.sum();
     }
@@ -110,6 +111,11 @@ public final class GuardedCarrier implements PacketCarrier {
     /** Datagrams dropped because the cookie matched no accepted window. */
     public long rejectedCookie() {
         return rejectedCookie.sum();
+    }
+
+    /** Valid datagrams dropped because they did not fit the caller's buffer. */
+    public long tooLarge() {
+        return tooLarge.sum();
     }
 
     @Override
