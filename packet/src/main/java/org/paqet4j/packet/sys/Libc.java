@@ -41,6 +41,13 @@ public final class Libc {
     public static final int PACKET_IGNORE_OUTGOING = 23;
     public static final int PACKET_HOST = 0;
     public static final int PACKET_OUTGOING = 4;
+    public static final int PACKET_RX_RING = 5;
+    public static final int PACKET_STATISTICS = 6;
+    public static final int PACKET_VERSION = 10;
+    public static final int TPACKET_V2 = 1;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final short POLLIN = 1;
@@ -96,6 +103,8 @@ public final class Libc {
     private static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
     private static final MethodHandle SETSOCKOPT =
             capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    private static final MethodHandle GETSOCKOPT =
+            capturing("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SENDTO =
             capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
@@ -106,6 +115,9 @@ public final class Libc {
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle MMAP =
+            capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
+    private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
     private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, PTR), CAPTURE, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
@@ -149,6 +161,16 @@ public final class Libc {
     public static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int length) {
         try {
             return (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getsockopt; {@code length} holds the value's size in and the written size out (a socklen_t). */
+    public static int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value,
+            MemorySegment length) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -214,6 +236,25 @@ public final class Libc {
     public static int ioctl(MemorySegment state, int fd, long request, MemorySegment argument) {
         try {
             return (int) IOCTL.invokeExact(state, fd, request, argument);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mmap of a file descriptor; returns the mapping as a segment of {@code length} bytes, or null on failure. */
+    public static MemorySegment mmap(MemorySegment state, long length, int protection, int flags, int fd) {
+        try {
+            MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, protection,
+                    flags, fd, 0L);
+            return address.address() == -1L ? null : address.reinterpret(length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int munmap(MemorySegment state, MemorySegment mapping) {
+        try {
+            return (int) MUNMAP.invokeExact(state, mapping, mapping.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
