@@ -245,8 +245,11 @@ final class BridgeDirection {
                 duplicated.get(), reordered.get(), delayed.get(), refused.get(), oversized.get(), kernelDrops.get());
     }
 
-    /** Stops both threads and waits for them; the sockets stay open (the bridge owns them). */
-    void stop() throws InterruptedException {
+    /**
+     * Stops both threads and waits for them, uninterruptibly: the sockets may only be closed once
+     * no thread is inside their calls. The sockets stay open (the bridge owns them).
+     */
+    void stop() {
         closed = true;
         ingress.wakeUp();
         lock.lock();
@@ -255,9 +258,24 @@ final class BridgeDirection {
         } finally {
             lock.unlock();
         }
-        receiver.join();
+        boolean interrupted = joinUninterruptibly(receiver);
         if (scheduler != null) {
-            scheduler.join();
+            interrupted |= joinUninterruptibly(scheduler);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
     }
 }

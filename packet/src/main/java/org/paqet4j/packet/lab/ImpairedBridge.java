@@ -90,18 +90,10 @@ public final class ImpairedBridge implements AutoCloseable {
             return;
         }
         closed = true;
-        boolean interrupted = false;
-        try {
-            aToB.stop();
-            bToA.stop();
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
+        aToB.stop();
+        bToA.stop();
         socketA.close();
         socketB.close();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

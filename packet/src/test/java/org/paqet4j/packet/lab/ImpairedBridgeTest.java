@@ -46,7 +46,7 @@ class ImpairedBridgeTest {
     }
 
     /** What host b saw of a numbered stream from a. */
-    record Arrivals(int received, int distinct, int duplicates, int outOfOrder) {
+    record Arrivals(int received, int distinct, int duplicates, int outOfOrder, long spanNanos) {
     }
 
     /** Sends {@code count} datagrams numbered 0.. from a to b, {@code gapMicros} apart, and tallies b's view. */
@@ -89,6 +89,8 @@ class ImpairedBridgeTest {
         int duplicates = 0;
         int outOfOrder = 0;
         int highest = -1;
+        long first = 0;
+        long last = 0;
         ByteBuffer buffer = ByteBuffer.allocate(2048);
         try {
             while (true) {
@@ -96,9 +98,12 @@ class ImpairedBridgeTest {
                 receiver.receive(buffer);
                 int sequence = buffer.getInt(0);
                 if (sequence < 0) {
-                    return new Arrivals(received, seen.cardinality(), duplicates, outOfOrder);
+                    return new Arrivals(received, seen.cardinality(), duplicates, outOfOrder, last - first);
                 }
-                received++;
+                last = System.nanoTime();
+                if (received++ == 0) {
+                    first = last;
+                }
                 if (seen.get(sequence)) {
                     duplicates++;
                 } else if (sequence < highest) {
@@ -186,6 +191,25 @@ class ImpairedBridgeTest {
         assertThat(arrivals.outOfOrder()).isGreaterThan(100);
         assertThat(arrivals.distinct()).isEqualTo(1000);
         assertThat(lab.bridge().aToB().delayed()).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void rateLimitSpacesFramesOut() throws Exception {
+        lab.impair(Impairment.parse("rate 10mbit"), Impairment.NONE);
+        // 800 frames of 1278 bytes (1250 UDP payload + headers) are 8.2 Mbit: at least 0.8 s at 10 Mbit/s
+        Arrivals arrivals = stream(800, 1250, 20);
+        assertThat(arrivals.distinct()).isEqualTo(800);
+        assertThat(arrivals.spanNanos()).isGreaterThan(750_000_000L);
+        assertThat(lab.bridge().aToB().overflowed()).isZero();
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsTheOverflow() throws Exception {
+        lab.impair(Impairment.parse("rate 1mbit limit 20"), Impairment.NONE);
+        Arrivals arrivals = stream(300, 1000, 0);
+        DirectionCounters counters = lab.bridge().aToB();
+        assertThat(counters.overflowed()).isGreaterThan(200);
+        assertThat(arrivals.distinct()).isLessThan(100).isGreaterThanOrEqualTo(20);
     }
 
     @Test
