@@ -2,6 +2,7 @@ package org.paqet4j.packet.lab;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,39 +101,44 @@ final class BridgeDirection {
                 int n = ingress.receiveBatch();
                 long now = System.nanoTime();
                 MemorySegment slots = ingress.slots();
+                // counted per batch: one atomic add each instead of one per frame
+                int tooLong = 0;
+                int lost = 0;
+                int copied = 0;
                 for (int i = 0; i < n; i++) {
                     if (ingress.truncated(i)) {
-                        oversized.incrementAndGet();
+                        tooLong++;
                         continue;
                     }
-                    received.incrementAndGet();
                     if (impairment.loss() > 0 && random.nextDouble() < impairment.loss()) {
-                        dropped.incrementAndGet();
+                        lost++;
                         continue;
                     }
                     int copies = 1;
                     if (impairment.duplicate() > 0 && random.nextDouble() < impairment.duplicate()) {
-                        duplicated.incrementAndGet();
+                        copied++;
                         copies = 2;
                     }
-                    long offset = ingress.slotOffset(i);
-                    int length = ingress.length(i);
+                    MemorySegment frame = slots.asSlice(ingress.slotOffset(i), ingress.length(i));
                     for (int c = 0; c < copies; c++) {
                         if (direct != null) {
-                            if (!direct.stage(slots, offset, length)) {
+                            // the receive slots stay untouched until the next receiveBatch: no copy needed
+                            if (!direct.stageInPlace(frame)) {
                                 flush(direct);
-                                direct.stage(slots, offset, length);
+                                direct.stageInPlace(frame);
                             }
                         } else {
-                            byte[] frame = new byte[length];
-                            MemorySegment.copy(slots, offset, MemorySegment.ofArray(frame), 0, length);
-                            enqueue(frame, now);
+                            enqueue(frame.toArray(ValueLayout.JAVA_BYTE), now);
                         }
                     }
                 }
                 if (direct != null) {
                     flush(direct);
                 }
+                received.addAndGet(n - tooLong);
+                oversized.addAndGet(tooLong);
+                dropped.addAndGet(lost);
+                duplicated.addAndGet(copied);
             }
         } catch (IOException | RuntimeException e) {
             if (!closed) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>-b}, joined by veth pairs a↔m and m↔b, with an {@link ImpairedBridge} in m
  * forwarding between them: hosts a and b share one subnet as if on one (impaired) wire. Built
  * with {@code ip} and {@code ethtool}; offloads are off on every veth so that frames are at most
- * MTU-sized and carry real checksums. {@link #close()} (also run by a shutdown hook) stops the
+ * MTU-sized and carry real checksums. When {@link Builder#start()} returns, both hosts know each
+ * other's MAC (one ping each way and family, before the impairments apply). {@link #close()} (also run by a shutdown hook) stops the
  * bridge and deletes the namespaces; it is idempotent.
  *
  * <pre>{@code
@@ -184,6 +185,8 @@ public final class LabTopology implements AutoCloseable {
             LabTopology lab = new LabTopology(options.prefix, a, b, nsM, options.seed, threadA, threadB, threadMiddle);
             Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
             try {
+                lab.impair(Impairment.NONE, Impairment.NONE);
+                lab.resolveNeighbours();
                 lab.impair(options.aToB, options.bToA);
             } catch (IOException | RuntimeException e) {
                 lab.close();
@@ -229,6 +232,24 @@ public final class LabTopology implements AutoCloseable {
         Inet6Address v6 = ipv6 == null ? null : (Inet6Address) InetAddress.getByName(ipv6.split("/", 2)[0]);
         return new Host(ns, device, (Inet4Address) InetAddress.getByName(v4[0]), Integer.parseInt(v4[1]), v6,
                 HexFormat.ofDelimiter(":").parseHex(m.group(1)));
+    }
+
+    /**
+     * Pings across the bridge in both directions and families (before the impairments apply) so
+     * that both neighbour tables are resolved: a kernel keeps only a short queue of packets for
+     * an unresolved neighbour and drops the rest silently. Also proves the bridge forwards.
+     */
+    private void resolveNeighbours() throws IOException {
+        List<String[]> pings = new ArrayList<>();
+        pings.add(new String[] {a.namespace(), "-4", b.ipv4().getHostAddress()});
+        pings.add(new String[] {b.namespace(), "-4", a.ipv4().getHostAddress()});
+        if (a.ipv6() != null && b.ipv6() != null) {
+            pings.add(new String[] {a.namespace(), "-6", b.ipv6().getHostAddress()});
+            pings.add(new String[] {b.namespace(), "-6", a.ipv6().getHostAddress()});
+        }
+        for (String[] ping : pings) {
+            run("ip", "netns", "exec", ping[0], "ping", ping[1], "-c", "1", "-W", "5", ping[2]);
+        }
     }
 
     /**

@@ -254,16 +254,39 @@ public final class FrameSocket implements AutoCloseable {
             if (staged == capacity) {
                 return false;
             }
+            checkLength(length);
+            MemorySegment slot = area.asSlice((long) staged * slotSize, length);
+            MemorySegment.copy(source, offset, slot, 0, length);
+            point(slot);
+            return true;
+        }
+
+        /**
+         * Stages {@code frame} without copying: the next {@link #flush()} sends it from where it is,
+         * so it must stay unchanged until then (a receive slot of another socket, between batches).
+         */
+        public boolean stageInPlace(MemorySegment frame) {
+            if (staged == capacity) {
+                return false;
+            }
+            checkLength(frame.byteSize());
+            point(frame);
+            return true;
+        }
+
+        private void checkLength(long length) {
             if (length > slotSize) {
                 throw new IllegalArgumentException("frame of " + length + " bytes exceeds the slot size " + slotSize
                         + " of " + description);
             }
-            MemorySegment.copy(source, offset, area, (long) staged * slotSize, length);
+        }
+
+        private void point(MemorySegment frame) {
             MemorySegment iovec = sendMessages.get(ValueLayout.ADDRESS, staged * Libc.MMSGHDR.byteSize() + Libc.MMSG_IOV)
                     .reinterpret(Libc.IOVEC.byteSize());
-            iovec.set(ValueLayout.JAVA_LONG, 8, length);
+            iovec.set(ValueLayout.ADDRESS, 0, frame);
+            iovec.set(ValueLayout.JAVA_LONG, 8, frame.byteSize());
             staged++;
-            return true;
         }
 
         /** As {@link #stage(MemorySegment, long, int)} from a heap array. */

@@ -121,12 +121,13 @@ class ImpairedBridgeTest {
     void unimpairedTrafficArrivesComplete() throws Exception {
         lab.impair(Impairment.NONE, Impairment.NONE);
         Arrivals arrivals = stream(5000, 1000, 20);
-        assertThat(arrivals.received()).isEqualTo(5000);
+        assertThat(arrivals.received()).as("%s", lab.bridge().aToB()).isEqualTo(5000);
         assertThat(arrivals.duplicates()).isZero();
         assertThat(arrivals.outOfOrder()).isZero();
         DirectionCounters counters = lab.bridge().aToB();
         assertThat(counters.forwarded()).isGreaterThanOrEqualTo(5000);
-        assertThat(counters.dropped() + counters.overflowed() + counters.refused() + counters.oversized()).isZero();
+        assertThat(counters.dropped() + counters.overflowed() + counters.refused() + counters.oversized())
+                .as("%s", counters).isZero();
     }
 
     @Test
