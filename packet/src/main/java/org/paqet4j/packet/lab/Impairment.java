@@ -25,6 +25,8 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
         long rateBitsPerSecond, int limit) {
 
     public static final int DEFAULT_LIMIT = 1000;
+    /** Longest delay plus jitter: longer is a mistake, and keeps release times far from overflow. */
+    public static final Duration MAX_DELAY = Duration.ofHours(1);
     /** Frames pass unchanged (still through the queue limit when queued). */
     public static final Impairment NONE = new Impairment(0, Duration.ZERO, Duration.ZERO, 0, 0, 0, DEFAULT_LIMIT);
 
@@ -37,6 +39,9 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
         }
         if (jitter == null || jitter.isNegative()) {
             throw new IllegalArgumentException("jitter must be zero or positive, not " + jitter);
+        }
+        if (delay.plus(jitter).compareTo(MAX_DELAY) > 0) {
+            throw new IllegalArgumentException("delay " + delay + " plus jitter " + jitter + " exceeds " + MAX_DELAY);
         }
         if (rateBitsPerSecond < 0) {
             throw new IllegalArgumentException("rate must be zero (unlimited) or positive, not " + rateBitsPerSecond);
@@ -107,10 +112,14 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
                 case "reorder" -> result = result.withReorder(percent(spec, words, ++i, option));
                 case "duplicate" -> result = result.withDuplicate(percent(spec, words, ++i, option));
                 case "delay" -> {
+                    int at = i + 1;
                     Duration delay = time(spec, words, ++i, option);
                     Duration jitter = Duration.ZERO;
                     if (i + 1 < words.length && Character.isDigit(words[i + 1].charAt(0))) {
                         jitter = time(spec, words, ++i, "delay jitter");
+                    }
+                    if (delay.plus(jitter).compareTo(MAX_DELAY) > 0) {
+                        throw error(spec, at, "delay plus jitter exceeds 1 hour");
                     }
                     result = result.withDelay(delay, jitter);
                 }
@@ -229,9 +238,9 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
             text.append(" loss ").append(percentText(loss));
         }
         if (!delay.isZero() || !jitter.isZero()) {
-            text.append(" delay ").append(delay.toNanos() / 1000).append("us");
+            text.append(" delay ").append(micros(delay));
             if (!jitter.isZero()) {
-                text.append(' ').append(jitter.toNanos() / 1000).append("us");
+                text.append(' ').append(micros(jitter));
             }
         }
         if (reorder > 0) {
@@ -245,6 +254,11 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
         }
         text.append(" limit ").append(limit);
         return text.substring(1);
+    }
+
+    private static String micros(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toNanos()).movePointLeft(3).stripTrailingZeros().toPlainString()
+                + "us";
     }
 
     private static String percentText(double probability) {

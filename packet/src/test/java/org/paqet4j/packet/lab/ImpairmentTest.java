@@ -64,6 +64,7 @@ class ImpairmentTest {
         }
         assertThat(Impairment.parse("loss 5% delay 20ms 5ms").toString())
                 .isEqualTo("loss 5% delay 20000us 5000us limit 1000");
+        assertThat(Impairment.parse("delay 0.0005ms").toString()).isEqualTo("delay 0.5us limit 1000");
     }
 
     @ParameterizedTest
@@ -81,6 +82,8 @@ class ImpairmentTest {
         "limit 0 | impairment \"limit 0\", word 2: limit '0' must be at least 1",
         "limit many | impairment \"limit many\", word 2: limit 'many' is not a whole number of frames",
         "corrupt 1% | impairment \"corrupt 1%\", word 1: unknown option 'corrupt' (expected loss, delay, reorder, duplicate, rate or limit)",
+        "delay 59min | impairment \"delay 59min\", word 2: delay '59min' has unknown unit 'min' (expected us, ms or s)",
+        "delay 3000s 601s | impairment \"delay 3000s 601s\", word 2: delay plus jitter exceeds 1 hour",
         "delay 5ms 2ms 1ms | impairment \"delay 5ms 2ms 1ms\", word 4: unknown option '1ms' (expected loss, delay, reorder, duplicate, rate or limit)"})
     void errorsNameTheWordAndTheProblem(String spec, String message) {
         assertThatThrownBy(() -> Impairment.parse(spec)).isInstanceOf(IllegalArgumentException.class)
