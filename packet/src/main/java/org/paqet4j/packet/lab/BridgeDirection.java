@@ -203,6 +203,10 @@ final class BridgeDirection {
             while (!closed) {
                 lock.lock();
                 try {
+                    if (closed) {
+                        // checked under the lock: stop() signals under it, so no wake-up is missed
+                        return;
+                    }
                     Queued head = queue.peek();
                     long wait = head == null ? Long.MAX_VALUE : head.release - System.nanoTime();
                     if (wait > 0) {
