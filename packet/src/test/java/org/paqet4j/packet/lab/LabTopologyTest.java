@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.paqet4j.packet.route.ChildJvm;
 
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LabTopologyTest {
@@ -56,6 +57,26 @@ class LabTopologyTest {
         assertThatThrownBy(() -> LabTopology.builder(prefix).ipv4("198.18.0.1/24", "not-an-address/24").start())
                 .hasMessageContaining("not-an-address");
         assertThat(namespaces()).doesNotContain(prefix);
+    }
+
+    @Test
+    void aJvmThatExitsWithoutClosingStillDeletesItsNamespaces() throws Exception {
+        String prefix = LabTopology.uniquePrefix("lab");
+        Process child = new ProcessBuilder(ChildJvm.command(LabWithoutClose.class, prefix)).redirectErrorStream(true)
+                .start();
+        try {
+            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor()).as(output).isEqualTo(3);
+            assertThat(output).contains("up " + prefix + "-m");
+            assertThat(namespaces()).doesNotContain(prefix);
+        } finally {
+            child.destroyForcibly();
+            for (String suffix : new String[] {"-a", "-m", "-b"}) {
+                if (namespaces().contains(prefix + suffix)) {
+                    exit(new ProcessBuilder("ip", "netns", "del", prefix + suffix));
+                }
+            }
+        }
     }
 
     @Test
