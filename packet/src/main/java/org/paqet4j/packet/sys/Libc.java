@@ -57,6 +57,9 @@ public final class Libc {
     public static final int SIOCGIFHWADDR = 0x8927;
     public static final int SIOCGIFMTU = 0x8921;
     public static final int IFNAMSIZ = 16;
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int CLONE_NEWNET = 0x4000_0000;
 
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
@@ -118,6 +121,9 @@ public final class Libc {
     private static final MethodHandle MMAP =
             capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
     private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
+            FunctionDescriptor.of(INT, PTR, INT), CAPTURE, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, PTR), CAPTURE, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
@@ -236,6 +242,24 @@ public final class Libc {
     public static int ioctl(MemorySegment state, int fd, long request, MemorySegment argument) {
         try {
             return (int) IOCTL.invokeExact(state, fd, request, argument);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** open(2) without O_CREAT (so no mode argument); {@code path} is a NUL-terminated string. */
+    public static int open(MemorySegment state, MemorySegment path, int flags) {
+        try {
+            return (int) OPEN.invokeExact(state, path, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
+    public static int setns(MemorySegment state, int fd, int namespaceType) {
+        try {
+            return (int) SETNS.invokeExact(state, fd, namespaceType);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,11 +1,6 @@
 package org.paqet4j.packet.testing;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -14,40 +9,20 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.paqet4j.packet.lab.NamespaceThread;
 
 /**
  * Two network namespaces joined by a veth pair, for end-to-end tests: side A is
  * 198.18.N.1/24 and 2001:2:N::1/64, side B .2 and ::2 (IPv6 without DAD). Code runs inside a
- * namespace on a dedicated platform thread that entered it with setns(2); sockets created there
+ * namespace on a {@link NamespaceThread}; sockets created there
  * belong to that namespace and keep working from any thread. Processes run through
  * {@code ip netns exec}. {@link #close()} deletes both namespaces (and with them the veth pair).
  */
 public final class NetnsPair implements AutoCloseable {
-
-    private static final int CLONE_NEWNET = 0x4000_0000;
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
-    private static final MethodHandle OPEN;
-    private static final MethodHandle SETNS;
-    private static final MethodHandle CLOSE;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
-        OPEN = linker.downcallHandle(libc.find("open").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-        SETNS = linker.downcallHandle(libc.find("setns").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        CLOSE = linker.downcallHandle(libc.find("close").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    }
 
     /** One end: its namespace, veth, addresses and MAC. */
     public record Side(String namespace, String device, Inet4Address ipv4, Inet6Address ipv6, byte[] mac) {
@@ -55,14 +30,21 @@ public final class NetnsPair implements AutoCloseable {
 
     private final Side a;
     private final Side b;
-    private final ExecutorService threadA;
-    private final ExecutorService threadB;
+    private final NamespaceThread threadA;
+    private final NamespaceThread threadB;
 
-    private NetnsPair(Side a, Side b) {
+    private NetnsPair(Side a, Side b) throws IOException {
         this.a = a;
         this.b = b;
-        this.threadA = namespaceThread(a.namespace());
-        this.threadB = namespaceThread(b.namespace());
+        this.threadA = NamespaceThread.enter(a.namespace());
+        NamespaceThread entered;
+        try {
+            entered = NamespaceThread.enter(b.namespace());
+        } catch (IOException | RuntimeException e) {
+            threadA.close();
+            throw e;
+        }
+        this.threadB = entered;
     }
 
     /** Creates the pair; {@code area} (2-4 letters) goes into the names, e.g. "pk" → p4j-pk-1a2b3c-a. */
@@ -132,23 +114,12 @@ public final class NetnsPair implements AutoCloseable {
 
     /** Runs {@code task} on A's namespace thread. */
     public <T> T inA(Callable<T> task) throws Exception {
-        return in(threadA, task);
+        return threadA.call(task);
     }
 
     /** Runs {@code task} on B's namespace thread. */
     public <T> T inB(Callable<T> task) throws Exception {
-        return in(threadB, task);
-    }
-
-    private static <T> T in(ExecutorService thread, Callable<T> task) throws Exception {
-        try {
-            return thread.submit(task).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return threadB.call(task);
     }
 
     /** Starts {@code command} inside {@code side}'s namespace (output to the given files' parent's care). */
@@ -183,45 +154,10 @@ public final class NetnsPair implements AutoCloseable {
         }
     }
 
-    private static ExecutorService namespaceThread(String namespace) {
-        ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = Thread.ofPlatform().daemon().name("netns-" + namespace).unstarted(task);
-            return thread;
-        });
-        try {
-            executor.submit(() -> {
-                enter(namespace);
-                return null;
-            }).get();
-        } catch (InterruptedException | ExecutionException e) {
-            executor.shutdownNow();
-            throw new IllegalStateException("cannot enter network namespace " + namespace, e);
-        }
-        return executor;
-    }
-
-    private static void enter(String namespace) throws Exception {
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(arena.allocateFrom("/run/netns/" + namespace), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new IOException("open /run/netns/" + namespace + " failed");
-            }
-            int result = (int) SETNS.invokeExact(fd, CLONE_NEWNET);
-            int ignored = (int) CLOSE.invokeExact(fd);
-            if (result != 0) {
-                throw new IOException("setns(" + namespace + ") failed");
-            }
-        } catch (Exception | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
     @Override
     public void close() {
-        threadA.shutdownNow();
-        threadB.shutdownNow();
+        threadA.close();
+        threadB.close();
         runQuietly("ip", "netns", "del", a.namespace());
         runQuietly("ip", "netns", "del", b.namespace());
     }
