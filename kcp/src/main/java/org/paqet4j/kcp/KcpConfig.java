@@ -47,12 +47,9 @@ public record KcpConfig(int nodelay, int intervalMs, int resend, boolean noConge
                 DEFAULT_DEAD_LINK);
     }
 
-    /**
-     * paqet4j's default: the {@code fast} preset, but writes flush at once so latency is not tied
-     * to the 30 ms timer.
-     */
+    /** paqet4j's default: the {@code fast} preset (whose writes flush at once, see {@link KcpMode}). */
     public static KcpConfig defaults() {
-        return of(KcpMode.FAST).withWriteDelay(false);
+        return of(KcpMode.FAST);
     }
 
     public KcpConfig withWindows(int sndwnd, int rcvwnd) {

@@ -1,12 +1,14 @@
 package org.paqet4j.cli.config;
 
 /**
- * KCP tuning presets, as paqet applies them. {@code manual} takes nodelay, interval, resend,
- * nocongestion, wdelay and acknodelay from the configuration; every other mode ignores them.
+ * KCP tuning presets, as paqet applies them except for write delay, which paqet4j turns off in
+ * every preset so small writes (smux window updates, PINGs) are not held until the next timer
+ * tick. {@code manual} takes nodelay, interval, resend, nocongestion, wdelay and acknodelay from
+ * the configuration; every other mode ignores them.
  */
 public enum KcpMode implements YamlEnum {
-  NORMAL(new KcpTuning(0, 40, 2, 1, true, false)),
-  FAST(new KcpTuning(0, 30, 2, 1, true, false)),
+  NORMAL(new KcpTuning(0, 40, 2, 1, false, false)),
+  FAST(new KcpTuning(0, 30, 2, 1, false, false)),
   FAST2(new KcpTuning(1, 20, 2, 1, false, true)),
   FAST3(new KcpTuning(1, 10, 2, 1, false, true)),
   /** The preset values are what paqet uses when a manual parameter is left out. */

@@ -36,7 +36,7 @@ class PaqetExamplesTest {
     assertThat(c.transport().conn()).isEqualTo(1);
     KcpConfig kcp = c.transport().kcp();
     assertThat(kcp.mode()).isEqualTo(KcpMode.FAST);
-    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(0, 30, 2, 1, true, false));
+    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(0, 30, 2, 1, false, false));
     assertThat(kcp.block()).isEqualTo(BlockCrypt.AES);
     assertThat(kcp.key()).isEqualTo("your-secret-key-here");
     assertThat(kcp.mtu()).isEqualTo(1350);
