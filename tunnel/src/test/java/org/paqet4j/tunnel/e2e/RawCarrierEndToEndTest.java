@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -102,10 +103,10 @@ class RawCarrierEndToEndTest {
                 try {
                     return lab.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), port)
                             .ipv4(a.ipv4(), b.mac()).build()));
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw e;
                 } catch (Exception e) {
-                    throw new java.io.IOException(e);
+                    throw new IOException(e);
                 }
             }, new InetSocketAddress(b.ipv4(), SERVER_PORT), settings);
             client = new TunnelClient(new ClientOptions(connections, new short[] {TcpFlags.parse("PA")},
