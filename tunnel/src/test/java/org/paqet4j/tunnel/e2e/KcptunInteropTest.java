@@ -3,6 +3,7 @@ package org.paqet4j.tunnel.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +27,9 @@ import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.packet.lab.DirectionCounters;
+import org.paqet4j.packet.lab.Impairment;
+import org.paqet4j.packet.lab.LabTopology;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.forward.TcpForward;
@@ -35,6 +40,7 @@ import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
 import org.paqet4j.tunnel.transport.KcpSessionDialer;
 import org.paqet4j.tunnel.transport.TransportSettings;
+import org.slf4j.LoggerFactory;
 
 /**
  * kcptun mode against the real kcptun (Debian's kcptun-client / kcptun-server): curl through
@@ -66,7 +72,13 @@ class KcptunInteropTest {
     }
 
     private void kcptun(String binary, int smuxVersion, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary, "--key", KEY, "--crypt", "aes", "--mode", "fast",
+        kcptunIn(List.of(), binary, smuxVersion, args);
+    }
+
+    /** kcptun behind {@code prefix} (e.g. {@code ip netns exec <ns>}). */
+    private void kcptunIn(List<String> prefix, String binary, int smuxVersion, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(binary, "--key", KEY, "--crypt", "aes", "--mode", "fast",
                 "--nocomp", "--datashard", "0", "--parityshard", "0", "--smuxver", Integer.toString(smuxVersion)));
         command.addAll(List.of(args));
         processes.add(new ProcessBuilder(command).redirectErrorStream(true)
@@ -80,11 +92,16 @@ class KcptunInteropTest {
     }
 
     private static void awaitListening(int port) throws Exception {
+        awaitListening(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Polls until {@code port} accepts on {@code address} in the calling thread's namespace. */
+    private static Void awaitListening(InetAddress address, int port) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(TunnelHarness.LOOPBACK, port), 200);
-                return;
+                s.connect(new InetSocketAddress(address, port), 200);
+                return null;
             } catch (IOException e) {
                 if (System.nanoTime() > end) {
                     throw e;
@@ -115,6 +132,49 @@ class KcptunInteropTest {
                 assertThat(LocalHttpServer.curl(dir.resolve("curl.log"), "-o", out.toString(),
                         "http://127.0.0.1:" + local + "/f.bin")).as(Files.readString(dir.resolve("kcptun-client.log"))).isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
+            }
+        }
+    }
+
+    /**
+     * kcptun-client in the lab's namespace a, our server in kcptun mode on a UDP socket in b, 5 %
+     * loss and 20 ms delay on the wire both ways (the lab's userspace bridge). curl runs in a; our
+     * server dials the HTTP target from the test JVM's namespace, on loopback.
+     */
+    @Test
+    void kcptunClientToOurServerOverTheImpairedLab() throws Exception {
+        Impairment wire = Impairment.parse("loss 5% delay 20ms");
+        Path www = Files.createDirectory(dir.resolve("www"));
+        try (LabTopology lab = LabTopology.builder(LabTopology.uniquePrefix("tk")).impairment(wire, wire).seed(7).start();
+             LocalHttpServer http = new LocalHttpServer(www);
+             KcpEventLoop loop = KcpEventLoop.start("kcptun-lab-server");
+             UdpCarrier carrier = lab.inB(() -> UdpCarrier.bind(new InetSocketAddress(lab.b().ipv4(), 29_900), 4 << 20))) {
+            int size = 16 << 20;
+            String sha = http.generate("f.bin", size, 13);
+            TransportSettings settings = settings(2);
+            KcptunServer server = new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(),
+                    HostResolver.SYSTEM);
+            try (server; KcpSessionAcceptor acceptor = new KcpSessionAcceptor(KcpListener.listen(loop, carrier,
+                    settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1)), server, settings)) {
+                int local = 18_388;
+                List<String> inA = LabTopology.exec(lab.a()).command();
+                kcptunIn(inA, "kcptun-client", 2, "--localaddr", "127.0.0.1:" + local,
+                        "--remoteaddr", lab.b().ipv4().getHostAddress() + ":29900", "--conn", "1");
+                lab.inA(() -> awaitListening(InetAddress.getLoopbackAddress(), local));
+                Path out = dir.resolve("got.bin");
+                long start = System.nanoTime();
+                assertThat(LocalHttpServer.curlIn(inA, dir.resolve("curl.log"), "-o", out.toString(),
+                        "http://127.0.0.1:" + local + "/f.bin")).as(Files.readString(dir.resolve("kcptun-client.log")))
+                        .isZero();
+                long took = System.nanoTime() - start;
+                assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
+                DirectionCounters up = lab.bridge().aToB();
+                DirectionCounters down = lab.bridge().bToA();
+                LoggerFactory.getLogger(KcptunInteropTest.class).info(
+                        "lab, {} both ways: kcptun-client → our kcptun-mode server, 16 MiB in {} ms ({} MB/s); a→b {}; b→a {}",
+                        wire, took / 1_000_000, String.format("%.1f", size / 1e6 / (took / 1e9)), up, down);
+                assertThat(up.dropped()).as("a→b losses: %s", up).isPositive();
+                assertThat(down.dropped()).as("b→a losses: %s", down).isPositive();
             }
         }
     }

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -75,12 +77,14 @@ final class LocalHttpServer implements AutoCloseable {
 
     /** Runs curl with {@code args}; returns its exit code (output in {@code log}). */
     static int curl(Path log, String... args) throws IOException, InterruptedException {
-        String[] command = new String[args.length + 4];
-        command[0] = "curl";
-        command[1] = "-sS";
-        command[2] = "--max-time";
-        command[3] = "120";
-        System.arraycopy(args, 0, command, 4, args.length);
+        return curlIn(List.of(), log, args);
+    }
+
+    /** Runs curl with {@code args} behind {@code prefix} (e.g. {@code ip netns exec <ns>}); returns its exit code. */
+    static int curlIn(List<String> prefix, Path log, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("curl", "-sS", "--max-time", "120"));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
         Process curl = builder.start();
