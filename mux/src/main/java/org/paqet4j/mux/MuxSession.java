@@ -42,6 +42,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<MuxStream> pendingUpdates = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean updateSenderRunning = new AtomicBoolean();
+    static final int MAX_PENDING_REFUSALS = 1024;
+    private final ConcurrentLinkedQueue<Integer> pendingRefusals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingRefusalCount = new AtomicInteger();
+    private final AtomicBoolean refusalSenderRunning = new AtomicBoolean();
 
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger streamSlots = new AtomicInteger();
@@ -463,16 +467,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             return; // a repeated SYN changes nothing, as in smux
         }
         if (!reserveSlot()) {
-            log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
-                    config.maxStreams());
-            // The receive loop never writes (a full transport would deadlock both ends), so FIN goes out apart.
-            Thread.ofVirtual().name(label + "-refuse").start(() -> {
-                try {
-                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
-                } catch (IOException e) {
-                    log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
-                }
-            });
+            refuse(sid);
             return;
         }
         MuxStream s = new MuxStream(this, sid);
@@ -488,6 +483,44 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /**
+     * Answers a SYN over maxStreams with FIN. The receive loop never writes (a full transport would deadlock both
+     * ends), so refusals queue for one helper thread; a peer flooding SYNs while not reading gets at most
+     * {@value #MAX_PENDING_REFUSALS} queued answers, the rest are dropped (its streams then just never see data).
+     */
+    private void refuse(int sid) {
+        if (pendingRefusalCount.incrementAndGet() > MAX_PENDING_REFUSALS) {
+            pendingRefusalCount.decrementAndGet();
+            log.debug("{}: not answering refused stream {}, {} refusals pending", label, Integer.toUnsignedString(sid),
+                    MAX_PENDING_REFUSALS);
+            return;
+        }
+        log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
+                config.maxStreams());
+        pendingRefusals.add(sid);
+        if (refusalSenderRunning.compareAndSet(false, true)) {
+            Thread.ofVirtual().name(label + "-refuse").start(this::sendRefusals);
+        }
+    }
+
+    private void sendRefusals() {
+        do {
+            for (Integer sid; (sid = pendingRefusals.poll()) != null; ) {
+                pendingRefusalCount.decrementAndGet();
+                if (closed.get()) {
+                    continue;
+                }
+                try {
+                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
+                } catch (IOException e) {
+                    log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
+                }
+            }
+            refusalSenderRunning.set(false);
+            // A refusal queued after our last look but before the flag dropped is ours to send.
+        } while (!pendingRefusals.isEmpty() && refusalSenderRunning.compareAndSet(false, true));
     }
 
     private boolean reserveSlot() {
