@@ -60,6 +60,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     /** smuxbuf minus what is buffered in streams; the receive loop pauses while it is not positive. */
     private final AtomicLong bucket;
+    /**
+     * How many more PSH frames streams may buffer: each is an object of its own, so a peer sending 1-byte frames
+     * would otherwise park dozens of heap bytes per smuxbuf byte. The receive loop pauses while it is not positive.
+     */
+    private final AtomicLong frameBudget;
     private volatile long lastReceivedNanos = System.nanoTime();
 
     // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
@@ -85,6 +90,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         this.writer = new FrameWriter(transport.out(), config.maxFrameSize());
         this.lastStreamId = client ? 1 : 0;
         this.bucket = new AtomicLong(config.maxReceiveBuffer());
+        this.frameBudget = new AtomicLong(Math.max(MIN_FRAME_BUDGET, config.maxReceiveBuffer() / BYTES_PER_BUFFERED_FRAME));
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.receiver = Thread.ofVirtual().name(label + "-recv").unstarted(this::receiveLoop);
@@ -290,6 +296,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /** Heap a buffered frame may cost per payload byte before the frame count, not the bytes, is the limit. */
+    static final int BYTES_PER_BUFFERED_FRAME = 64;
+    private static final int MIN_FRAME_BUDGET = 1024;
+
     /** The smallest window fair sharing goes down to: one full frame. */
     private static final int MIN_FAIR_WINDOW = 64 * 1024;
 
@@ -355,12 +365,15 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
     }
 
-    void returnTokens(long n) {
-        if (n <= 0) {
+    /** Gives back what a stream no longer buffers: {@code n} bytes in {@code frames} whole frames. */
+    void returnTokens(long n, int frames) {
+        if (n <= 0 && frames <= 0) {
             return;
         }
-        long now = bucket.addAndGet(n);
-        if (now > 0 && now - n <= 0) {
+        long bytesNow = n > 0 ? bucket.addAndGet(n) : bucket.get();
+        long framesNow = frames > 0 ? frameBudget.addAndGet(frames) : frameBudget.get();
+        // Whoever makes the second of the two budgets positive wakes the receive loop.
+        if (bytesNow > 0 && framesNow > 0 && (bytesNow - n <= 0 || framesNow - frames <= 0)) {
             stateLock.lock();
             try {
                 tokensReturned.signal();
@@ -406,12 +419,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     /** Pauses reading while the session buffer is full; false once closed. */
     private boolean awaitTokens() {
-        if (bucket.get() > 0) {
+        if (bucket.get() > 0 && frameBudget.get() > 0) {
             return !closed.get();
         }
         stateLock.lock();
         try {
-            while (bucket.get() <= 0 && !closed.get()) {
+            while ((bucket.get() <= 0 || frameBudget.get() <= 0) && !closed.get()) {
                 tokensReturned.awaitUninterruptibly();
             }
         } finally {
@@ -442,6 +455,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 // Data for a stream we already closed is dropped, as smux does.
                 if (s != null && s.onData(f.payload())) {
                     bucket.addAndGet(-len);
+                    frameBudget.decrementAndGet();
                 }
             }
             case UPD -> {
@@ -543,7 +557,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         long silent = System.nanoTime() - lastReceivedNanos;
         // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
-        if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0) {
+        if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0 && frameBudget.get() > 0) {
             shutdown(new SocketTimeoutException("keepalive timeout: nothing received for "
                     + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
             return;
