@@ -207,6 +207,15 @@ public final class KcpListener implements Closeable {
 
         @Override
         public void accept(byte[] buf, int offset, int length) {
+            admit(buf, offset, length, true);
+        }
+
+        @Override
+        public void acceptRecovered(byte[] buf, int offset, int length) {
+            admit(buf, offset, length, false);
+        }
+
+        private void admit(byte[] buf, int offset, int length, boolean regular) {
             if (length < Kcp.OVERHEAD) {
                 droppedUndecodable.incrementAndGet();
                 return;
@@ -216,7 +225,7 @@ public final class KcpListener implements Closeable {
             KcpSession session = current;
             if (session != null && session.isAlive()) {
                 if (conv == session.conv()) {
-                    session.input(buf, offset, length);
+                    session.input(buf, offset, length, regular);
                     return;
                 }
                 if (sn != 0) {
@@ -251,7 +260,7 @@ public final class KcpListener implements Closeable {
             fresh.onClose(() -> sessions.remove(peer, fresh));
             current = fresh;
             created = fresh;
-            fresh.input(buf, offset, length);
+            fresh.input(buf, offset, length, regular);
             if (!offerToBacklog(fresh)) {
                 droppedBacklogFull.incrementAndGet();
                 fresh.closeWith(CloseReason.SHUTDOWN);

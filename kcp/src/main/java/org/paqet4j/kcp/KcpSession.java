@@ -60,7 +60,17 @@ public final class KcpSession implements Closeable {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicInteger requestBits = new AtomicInteger();
     private final DatagramCodec.DatagramOutput wireOutput = this::sendWire;
-    private final DatagramCodec.PayloadInput payloadInput = this::input;
+    private final DatagramCodec.PayloadInput payloadInput = new DatagramCodec.PayloadInput() {
+        @Override
+        public void accept(byte[] buf, int offset, int length) {
+            input(buf, offset, length, true);
+        }
+
+        @Override
+        public void acceptRecovered(byte[] buf, int offset, int length) {
+            input(buf, offset, length, false);
+        }
+    };
     private final InputStream inputStream = new SessionInputStream();
     private final OutputStream outputStream = new SessionOutputStream();
 
@@ -217,15 +227,17 @@ public final class KcpSession implements Closeable {
     /**
      * Feeds one decoded KCP payload; called from {@link #decode}'s sink on the carrier's receive
      * thread with the lock held.
+     *
+     * @param regular false for a payload FEC rebuilt: KCP ignores its window and timestamp
      */
-    void input(byte[] buf, int offset, int length) {
+    void input(byte[] buf, int offset, int length, boolean regular) {
         if (closeReason != null) {
             return;
         }
         long now = loop.nowMs();
         lock.lock();
         try {
-            kcp.input(buf, offset, length, (int) now, true, config.ackNoDelay());
+            kcp.input(buf, offset, length, (int) now, regular, config.ackNoDelay());
             lastReceiveMs = now;
             if (kcp.hasReadable()) {
                 readable.signalAll();

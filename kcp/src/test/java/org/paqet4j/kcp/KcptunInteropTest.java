@@ -128,14 +128,15 @@ class KcptunInteropTest {
             } finally {
                 session.close();
             }
-            // kcptun 20210922 now and then puts a datagram on the wire whose CRC does not match
-            // its (correctly decrypting) content; we drop it like kcp-go does and KCP resends.
-            // With sm4 it hits a few percent of the datagrams (likely its SM4 cipher's scratch
-            // state shared between the listener's decrypt and the session's encrypt goroutines),
-            // with the other ciphers at most one or two per run. A framing mismatch
-            // would reject nearly every datagram instead.
+            // kcptun 20210922 with sm4 puts a few percent of its datagrams on the wire with one
+            // corrupt cipher block: decrypted, each such datagram matches the bytes we sent except
+            // exactly one 16-byte block aligned on the datagram's CFB grid, the rest (CRC field
+            // included) decrypts right. That is its SM4 (tjfoc/gmsm) keeping scratch state in the
+            // cipher object, which kcp-go shares between the listener's decrypt and the session's
+            // encrypt goroutines (CFB uses the forward function both ways). We drop them as kcp-go
+            // does and KCP resends. kcp-go's other ciphers are stateless, so any drop there is ours.
             KcpSessionStats stats = session.stats();
-            long allowed = stats.segmentsReceived() / ("sm4".equals(crypt) ? 10 : 50);
+            long allowed = "sm4".equals(crypt) ? stats.segmentsReceived() / 10 : 0;
             assertThat(stats.segmentsReceived()).isPositive();
             assertThat(stats.codecDrops()).as("datagrams our codec rejected, crc %d",
                     codec.counters().badChecksum()).isLessThanOrEqualTo(allowed);

@@ -42,6 +42,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<MuxStream> pendingUpdates = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean updateSenderRunning = new AtomicBoolean();
+    static final int MAX_PENDING_REFUSALS = 1024;
+    private final ConcurrentLinkedQueue<Integer> pendingRefusals = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingRefusalCount = new AtomicInteger();
+    private final AtomicBoolean refusalSenderRunning = new AtomicBoolean();
 
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger streamSlots = new AtomicInteger();
@@ -56,6 +60,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     /** smuxbuf minus what is buffered in streams; the receive loop pauses while it is not positive. */
     private final AtomicLong bucket;
+    /**
+     * How many more PSH frames streams may buffer: each is an object of its own, so a peer sending 1-byte frames
+     * would otherwise park dozens of heap bytes per smuxbuf byte. The receive loop pauses while it is not positive.
+     */
+    private final AtomicLong frameBudget;
     private volatile long lastReceivedNanos = System.nanoTime();
 
     // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
@@ -81,6 +90,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         this.writer = new FrameWriter(transport.out(), config.maxFrameSize());
         this.lastStreamId = client ? 1 : 0;
         this.bucket = new AtomicLong(config.maxReceiveBuffer());
+        this.frameBudget = new AtomicLong(Math.max(MIN_FRAME_BUDGET, config.maxReceiveBuffer() / BYTES_PER_BUFFERED_FRAME));
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.receiver = Thread.ofVirtual().name(label + "-recv").unstarted(this::receiveLoop);
@@ -286,6 +296,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /** Heap a buffered frame may cost per payload byte before the frame count, not the bytes, is the limit. */
+    static final int BYTES_PER_BUFFERED_FRAME = 64;
+    private static final int MIN_FRAME_BUDGET = 1024;
+
     /** The smallest window fair sharing goes down to: one full frame. */
     private static final int MIN_FAIR_WINDOW = 64 * 1024;
 
@@ -351,12 +365,15 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
     }
 
-    void returnTokens(long n) {
-        if (n <= 0) {
+    /** Gives back what a stream no longer buffers: {@code n} bytes in {@code frames} whole frames. */
+    void returnTokens(long n, int frames) {
+        if (n <= 0 && frames <= 0) {
             return;
         }
-        long now = bucket.addAndGet(n);
-        if (now > 0 && now - n <= 0) {
+        long bytesNow = n > 0 ? bucket.addAndGet(n) : bucket.get();
+        long framesNow = frames > 0 ? frameBudget.addAndGet(frames) : frameBudget.get();
+        // Whoever makes the second of the two budgets positive wakes the receive loop.
+        if (bytesNow > 0 && framesNow > 0 && (bytesNow - n <= 0 || framesNow - frames <= 0)) {
             stateLock.lock();
             try {
                 tokensReturned.signal();
@@ -402,12 +419,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     /** Pauses reading while the session buffer is full; false once closed. */
     private boolean awaitTokens() {
-        if (bucket.get() > 0) {
+        if (bucket.get() > 0 && frameBudget.get() > 0) {
             return !closed.get();
         }
         stateLock.lock();
         try {
-            while (bucket.get() <= 0 && !closed.get()) {
+            while ((bucket.get() <= 0 || frameBudget.get() <= 0) && !closed.get()) {
                 tokensReturned.awaitUninterruptibly();
             }
         } finally {
@@ -438,6 +455,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 // Data for a stream we already closed is dropped, as smux does.
                 if (s != null && s.onData(f.payload())) {
                     bucket.addAndGet(-len);
+                    frameBudget.decrementAndGet();
                 }
             }
             case UPD -> {
@@ -463,16 +481,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             return; // a repeated SYN changes nothing, as in smux
         }
         if (!reserveSlot()) {
-            log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
-                    config.maxStreams());
-            // The receive loop never writes (a full transport would deadlock both ends), so FIN goes out apart.
-            Thread.ofVirtual().name(label + "-refuse").start(() -> {
-                try {
-                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
-                } catch (IOException e) {
-                    log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
-                }
-            });
+            refuse(sid);
             return;
         }
         MuxStream s = new MuxStream(this, sid);
@@ -488,6 +497,44 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         } finally {
             stateLock.unlock();
         }
+    }
+
+    /**
+     * Answers a SYN over maxStreams with FIN. The receive loop never writes (a full transport would deadlock both
+     * ends), so refusals queue for one helper thread; a peer flooding SYNs while not reading gets at most
+     * {@value #MAX_PENDING_REFUSALS} queued answers, the rest are dropped (its streams then just never see data).
+     */
+    private void refuse(int sid) {
+        if (pendingRefusalCount.incrementAndGet() > MAX_PENDING_REFUSALS) {
+            pendingRefusalCount.decrementAndGet();
+            log.debug("{}: not answering refused stream {}, {} refusals pending", label, Integer.toUnsignedString(sid),
+                    MAX_PENDING_REFUSALS);
+            return;
+        }
+        log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
+                config.maxStreams());
+        pendingRefusals.add(sid);
+        if (refusalSenderRunning.compareAndSet(false, true)) {
+            Thread.ofVirtual().name(label + "-refuse").start(this::sendRefusals);
+        }
+    }
+
+    private void sendRefusals() {
+        do {
+            for (Integer sid; (sid = pendingRefusals.poll()) != null; ) {
+                pendingRefusalCount.decrementAndGet();
+                if (closed.get()) {
+                    continue;
+                }
+                try {
+                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
+                } catch (IOException e) {
+                    log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
+                }
+            }
+            refusalSenderRunning.set(false);
+            // A refusal queued after our last look but before the flag dropped is ours to send.
+        } while (!pendingRefusals.isEmpty() && refusalSenderRunning.compareAndSet(false, true));
     }
 
     private boolean reserveSlot() {
@@ -510,7 +557,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         long silent = System.nanoTime() - lastReceivedNanos;
         // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
-        if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0) {
+        if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0 && frameBudget.get() > 0) {
             shutdown(new SocketTimeoutException("keepalive timeout: nothing received for "
                     + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
             return;

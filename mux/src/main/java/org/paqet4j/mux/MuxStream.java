@@ -114,6 +114,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         }
         long deadline = Deadlines.after(readTimeoutNanos);
         int n = 0;
+        int frames = 0;
         boolean announce = false;
         lock.lock();
         try {
@@ -129,6 +130,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                 if (headOffset == head.length) {
                     chunks.pollFirst();
                     headOffset = 0;
+                    frames++;
                 }
             }
             if (v2) {
@@ -137,7 +139,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         } finally {
             lock.unlock();
         }
-        session.returnTokens(n);
+        session.returnTokens(n, frames);
         if (announce) {
             session.requestWindowUpdate(this);
         }
@@ -172,7 +174,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         } finally {
             lock.unlock();
         }
-        session.returnTokens(n);
+        session.returnTokens(n, 1);
         if (announce) {
             session.requestWindowUpdate(this);
         }
@@ -378,6 +380,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     public void close() {
         boolean fin;
         long dropped = 0;
+        int droppedFrames;
         lock.lock();
         try {
             if (closed) {
@@ -390,6 +393,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                 dropped += c.length;
             }
             dropped -= headOffset;
+            droppedFrames = chunks.size();
             chunks.clear();
             headOffset = 0;
             readable.signalAll();
@@ -397,7 +401,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         } finally {
             lock.unlock();
         }
-        session.returnTokens(dropped);
+        session.returnTokens(dropped, droppedFrames);
         if (fin) {
             try {
                 sendFin(Deadlines.after(writeTimeoutNanos == 0 ? OPEN_CLOSE_TIMEOUT_NANOS : writeTimeoutNanos));

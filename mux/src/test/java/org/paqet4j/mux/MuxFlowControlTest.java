@@ -227,4 +227,41 @@ class MuxFlowControlTest {
             assertThat(s2.inputStream().transferTo(OutputStream.nullOutputStream())).isEqualTo(3);
         }
     }
+    @Test
+    void tinyFramesCannotBufferMoreObjectsThanTheSessionBufferAllows() throws Exception {
+        // 1-byte PSH frames: each is an object of its own, so bytes alone would let a peer park
+        // tens of objects (several MiB of heap) per smuxbuf byte in a stream nobody reads.
+        int smuxbuf = 256 * 1024;
+        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        try (MuxSession server = MuxSession.server(t[1], MuxSessionTest.config(1).withBuffers(smuxbuf, smuxbuf))) {
+            FrameWriter peer = new FrameWriter(t[0].out(), 1);
+            peer.write(1, Command.SYN, 1, new byte[0], 0, 0);
+            peer.flush();
+            MuxStream stream = server.acceptStream(Duration.ofSeconds(5));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] one = {7};
+                    for (int i = 0; i < smuxbuf; i++) {
+                        peer.write(1, Command.PSH, 1, one, 0, 1);
+                    }
+                    peer.flush();
+                } catch (java.io.IOException e) {
+                    // the session closed the pipe at the end of the test
+                }
+            });
+            Thread.sleep(1500);
+            assertThat(stream.available()).as("1-byte frames buffered in a stream nobody reads")
+                    .isLessThanOrEqualTo(smuxbuf / 16);
+            assertThat(server.isClosed()).isFalse();
+            // Reading them lets the rest in.
+            byte[] buf = new byte[4096];
+            long read = 0;
+            stream.setReadTimeout(Duration.ofSeconds(10));
+            while (read < smuxbuf) {
+                read += stream.read(buf, 0, buf.length);
+            }
+            assertThat(read).isEqualTo(smuxbuf);
+            writer.join(5000);
+        }
+    }
 }

@@ -256,6 +256,24 @@ class MuxSessionTest {
     }
 
     @Test
+    void aSynFloodOverMaxStreamsDoesNotStartAThreadPerRefusal() throws Exception {
+        // The peer never reads, so every FIN refusal blocks on the full transport.
+        MuxTransport[] t = BoundedPipe.pair(64);
+        int before = ThreadCensus.muxThreads();
+        try (MuxSession server = MuxSession.server(t[1], config(2).withMaxStreams(1))) {
+            FrameWriter peer = new FrameWriter(t[0].out(), 0);
+            for (int sid = 1; sid < 4000; sid += 2) {
+                peer.write(2, Command.SYN, sid, new byte[0], 0, 0);
+            }
+            peer.flush();
+            Thread.sleep(300);
+            assertThat(server.isClosed()).isFalse();
+            assertThat(ThreadCensus.muxThreads() - before).as("mux threads during a flood of 1999 refused SYNs")
+                    .isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
     void keepaliveTimeoutClosesASessionWhosePeerWentSilent() throws Exception {
         MuxTransport[] t = BoundedPipe.pair(64 * 1024);
         MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));

@@ -45,5 +45,13 @@ public interface DatagramCodec {
     @FunctionalInterface
     interface PayloadInput {
         void accept(byte[] buf, int offset, int length);
+
+        /**
+         * A payload FEC rebuilt from parity rather than received: its window and timestamp may be
+         * stale, so KCP must not take them (kcp-go's {@code Input(data, regular = false)}).
+         */
+        default void acceptRecovered(byte[] buf, int offset, int length) {
+            accept(buf, offset, length);
+        }
     }
 }

@@ -119,7 +119,7 @@ public final class FecDecoder {
             // The size field came through the erasure code; trust it only within the shard.
             if (size >= 2 && size <= maxLength) {
                 onRecovered.run();
-                recovered.accept(shard, 2, size - 2);
+                recovered.acceptRecovered(shard, 2, size - 2);
             }
         }
     }
