@@ -23,6 +23,11 @@ final class MutableCarrierCounters implements CarrierCounters {
         bytesSent.add(bytes);
     }
 
+    void sentBatch(int packets, long bytes) {
+        packetsSent.add(packets);
+        bytesSent.add(bytes);
+    }
+
     void received(int bytes) {
         packetsReceived.increment();
         bytesReceived.add(bytes);

@@ -24,6 +24,19 @@ final class SendRetry {
     private SendRetry() {
     }
 
+    /**
+     * Waits before attempt {@code attempt + 1} after attempt {@code attempt} (1-based) found no
+     * buffer space; false when the attempts are used up. For callers that must not allocate a
+     * lambda per send.
+     */
+    static boolean backOff(int attempt) {
+        if (attempt >= ATTEMPTS) {
+            return false;
+        }
+        LockSupport.parkNanos(Math.min(FIRST_BACKOFF_NANOS << (attempt - 1), MAX_BACKOFF_NANOS));
+        return true;
+    }
+
     static void run(Attempt attempt, MutableCarrierCounters counters, InetSocketAddress peer)
             throws IOException {
         long backoff = FIRST_BACKOFF_NANOS;

@@ -1,0 +1,38 @@
+#!/bin/sh
+# One-way packets per second between two network namespaces: raw TCP carrier (AF_PACKET and raw
+# IP send modes) and UDP carrier, single sends and sendBatch. Needs root. Usage:
+#   bench/packet-pps.sh [seconds] [size]      (defaults: 5 s, 1350-byte payloads)
+# Set JFR=1 to also record one raw run with Flight Recorder and print allocation samples.
+set -e
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-5}
+size=${2:-1350}
+java_home=$("$root/scripts/jdk25")
+cd "$root"
+scripts/mvn -B -q -o test-compile -pl packet -am >/dev/null 2>&1 || scripts/mvn -B -q test-compile -pl packet -am
+slf4j_version=$(sed -n 's:.*<slf4j.version>\(.*\)</slf4j.version>.*:\1:p' pom.xml)
+slf4j="$HOME/.m2/repository/org/slf4j/slf4j-api/$slf4j_version/slf4j-api-$slf4j_version.jar"
+cp="packet/target/test-classes:packet/target/classes:$slf4j"
+jvm_options=""
+run() {
+    # shellcheck disable=SC2086
+    "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m $jvm_options \
+        -cp "$cp" org.paqet4j.packet.PacketPps "$@"
+}
+for carrier in raw-packet raw-ip udp; do
+    for batch in 1 32; do
+        [ "$carrier" = udp ] && [ "$batch" != 1 ] && continue
+        run "$carrier" "$batch" "$seconds" "$size" 2>/dev/null
+    done
+done
+if [ "${JFR:-0}" = 1 ]; then
+    jfr_file=$(mktemp /tmp/packet-pps-XXXXXX.jfr)
+    jvm_options="-XX:StartFlightRecording=filename=$jfr_file,settings=profile"
+    run raw-packet 32 "$seconds" "$size" 2>/dev/null
+    echo "allocation samples on the hot path (sender/receiver threads):"
+    "$java_home/bin/jfr" print --events jdk.ObjectAllocationSample "$jfr_file" \
+        | grep -E 'eventThread = "(pps-sender|main)"' | sort | uniq -c || true
+    echo "(main's samples are start-up: class generation, namespace setup; none come from the loops)"
+    echo "garbage collections during the run: $("$java_home/bin/jfr" print --events jdk.GarbageCollection "$jfr_file" | grep -c 'name = ')"
+    echo "recording: $jfr_file"
+fi

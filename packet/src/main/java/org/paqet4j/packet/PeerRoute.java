@@ -1,0 +1,31 @@
+package org.paqet4j.packet;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import org.paqet4j.packet.sys.Libc;
+import org.paqet4j.packet.wire.TcpPacketTemplate;
+
+/**
+ * Everything needed to send to one peer, computed on the first send: the header template and,
+ * for raw IP sockets, the destination sockaddr.
+ */
+final class PeerRoute {
+
+    final TcpPacketTemplate template;
+    final boolean ipv6;
+    final byte[] sockaddr;
+
+    PeerRoute(TcpPacketTemplate template, InetSocketAddress peer) {
+        this.template = template;
+        this.ipv6 = peer.getAddress() instanceof Inet6Address;
+        this.sockaddr = new byte[ipv6 ? Libc.SOCKADDR_IN6_SIZE : Libc.SOCKADDR_IN_SIZE];
+        MemorySegment s = MemorySegment.ofArray(sockaddr);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder()), 0,
+                (short) (ipv6 ? Libc.AF_INET6 : Libc.AF_INET));
+        byte[] address = peer.getAddress().getAddress();
+        MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, ipv6 ? 8 : 4, address.length);
+    }
+}

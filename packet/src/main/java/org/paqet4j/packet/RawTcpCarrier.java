@@ -1,0 +1,525 @@
+package org.paqet4j.packet;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.net.StandardProtocolFamily;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.paqet4j.packet.route.Gateway;
+import org.paqet4j.packet.route.MacAddress;
+import org.paqet4j.packet.route.Neighbours;
+import org.paqet4j.packet.route.Routes;
+import org.paqet4j.packet.sys.CaptureSocket;
+import org.paqet4j.packet.sys.Errno;
+import org.paqet4j.packet.sys.InterfaceInfo;
+import org.paqet4j.packet.sys.Libc;
+import org.paqet4j.packet.wire.PacketParser;
+import org.paqet4j.packet.wire.ParseResult;
+import org.paqet4j.packet.wire.TcpPacket;
+import org.paqet4j.packet.wire.TcpPacketTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries each datagram as the payload of one hand-crafted TCP segment, below the OS TCP stack
+ * (Linux). Receives through an AF_PACKET socket with a kernel BPF filter (inbound TCP to our
+ * port), batched with recvmmsg; sends Ethernet frames through AF_PACKET or IP packets through raw
+ * IP sockets ({@link SendMode}), batched with sendmmsg. Headers follow paqet's TCP emulation
+ * (see {@link TcpPacketTemplate}); receivers never look at flags, sequence or acknowledgement.
+ *
+ * <p>Sockets belong to the network namespace of the thread that calls {@link #open}. Sends take
+ * one of a few off-heap {@link SendSlot}s (no global lock); the hot paths allocate nothing.
+ */
+public final class RawTcpCarrier implements PacketCarrier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawTcpCarrier.class);
+    private static final int SO_BINDTODEVICE = 25;
+    private static final int MAX_ROUTES = 4096;
+    private static final int MAX_PEER_FLAGS = 65_536;
+
+    private static final Duration NEIGHBOUR_TIMEOUT = Duration.ofSeconds(3);
+
+    private final RawTcpCarrierConfig config;
+    private final byte[] ipv4NextHop;
+    private final byte[] ipv6NextHop;
+    private final InterfaceInfo link;
+    private final InetSocketAddress localAddress;
+    private final CaptureSocket capture;
+    private final int packetFd;
+    private final int rawFd4;
+    private final int rawFd6;
+    private final Arena arena;
+    private final SendSlot[] slots;
+    private final AtomicIntegerArray slotBusy;
+    private final MemorySegment closeErrno;
+    private final MutableCarrierCounters counters = new MutableCarrierCounters();
+    private final FlagCycle localFlags;
+    private final ConcurrentHashMap<InetSocketAddress, FlagCycle> peerFlags = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, PeerRoute> routes = new ConcurrentHashMap<>();
+    private final AtomicInteger packetCounter = new AtomicInteger();
+    private final int startMillis = (int) System.currentTimeMillis();
+    private final PeerTable peers = new PeerTable(MAX_ROUTES);
+    private final TcpPacket packet = new TcpPacket();
+    private final ByteBuffer receiveView;
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final AtomicInteger activeSenders = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private int batchCount;
+    private int batchCursor;
+
+    private RawTcpCarrier(RawTcpCarrierConfig config, byte[] ipv4NextHop, byte[] ipv6NextHop, InterfaceInfo link,
+            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena) {
+        this.config = config;
+        this.ipv4NextHop = ipv4NextHop;
+        this.ipv6NextHop = ipv6NextHop;
+        this.link = link;
+        this.capture = capture;
+        this.packetFd = packetFd;
+        this.rawFd4 = rawFd4;
+        this.rawFd6 = rawFd6;
+        this.arena = arena;
+        this.localAddress = new InetSocketAddress(config.ipv4() != null ? config.ipv4() : config.ipv6(), config.port());
+        this.localFlags = new FlagCycle(config.localFlags());
+        int slotCount = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        this.slots = new SendSlot[slotCount];
+        for (int i = 0; i < slotCount; i++) {
+            slots[i] = new SendSlot(arena);
+        }
+        this.slotBusy = new AtomicIntegerArray(slotCount);
+        this.closeErrno = Libc.newErrnoState(arena);
+        this.receiveView = capture.slots().asByteBuffer();
+    }
+
+    /**
+     * Opens the sockets in the calling thread's network namespace. Needs CAP_NET_RAW. In send mode
+     * PACKET a missing next-hop MAC is the default gateway's for that family (on this interface),
+     * resolved through the kernel's neighbour table (ARP/NDP triggered if needed).
+     */
+    public static RawTcpCarrier open(RawTcpCarrierConfig config) throws IOException {
+        InterfaceInfo link = InterfaceInfo.byName(config.interfaceName());
+        boolean framed = link.isEthernet() || link.arpHardwareType() == 772;
+        byte[] ipv4NextHop = config.ipv4NextHopMac();
+        byte[] ipv6NextHop = config.ipv6NextHopMac();
+        if (config.sendMode() == SendMode.PACKET) {
+            if (!framed) {
+                throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
+                        + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
+            }
+            if (config.ipv4() != null && ipv4NextHop == null) {
+                ipv4NextHop = gatewayMac(StandardProtocolFamily.INET, link, "network.ipv4.router_mac");
+            }
+            if (config.ipv6() != null && ipv6NextHop == null) {
+                ipv6NextHop = gatewayMac(StandardProtocolFamily.INET6, link, "network.ipv6.router_mac");
+            }
+        }
+        int slotSize = Math.min(65_536, roundUp(Math.max(link.mtu(), 1500) + 64, 64));
+        Arena arena = Arena.ofShared();
+        MemorySegment errno = Libc.newErrnoState(arena);
+        CaptureSocket capture = null;
+        int packetFd = -1;
+        int rawFd4 = -1;
+        int rawFd6 = -1;
+        try {
+            capture = CaptureSocket.open(link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize);
+            if (config.sendMode() == SendMode.PACKET) {
+                packetFd = packetSendSocket(link, config.sendBuffer(), errno, arena);
+            } else {
+                if (config.ipv4() != null) {
+                    rawFd4 = rawSendSocket(Libc.AF_INET, link, config.sendBuffer(), errno, arena);
+                }
+                if (config.ipv6() != null) {
+                    rawFd6 = rawSendSocket(Libc.AF_INET6, link, config.sendBuffer(), errno, arena);
+                }
+            }
+            RawTcpCarrier carrier = new RawTcpCarrier(config, ipv4NextHop, ipv6NextHop, link, capture, packetFd,
+                    rawFd4, rawFd6, arena);
+            LOG.debug("raw carrier open on {} (index {}, mtu {}), port {}, send mode {}", link.name(), link.index(),
+                    link.mtu(), config.port(), config.sendMode());
+            return carrier;
+        } catch (IOException | RuntimeException e) {
+            if (capture != null) {
+                capture.close();
+            }
+            for (int fd : new int[] {packetFd, rawFd4, rawFd6}) {
+                if (fd >= 0) {
+                    Libc.close(errno, fd);
+                }
+            }
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The MAC of {@code family}'s default gateway, which must be reached through {@code link}. */
+    private static byte[] gatewayMac(StandardProtocolFamily family, InterfaceInfo link, String setting)
+            throws IOException {
+        String name = family == StandardProtocolFamily.INET ? "IPv4" : "IPv6";
+        Gateway gateway = Routes.defaultGateway(family).orElseThrow(() -> new IOException("raw carrier on "
+                + link.name() + ": no " + name + " default gateway to send through; set " + setting));
+        if (gateway.interfaceIndex() != link.index()) {
+            throw new IOException("raw carrier on " + link.name() + ": the " + name + " default gateway "
+                    + gateway.address().getHostAddress() + " is on " + gateway.interfaceName() + "; set " + setting);
+        }
+        MacAddress mac = gateway.mac().isPresent() ? gateway.mac().get()
+                : Neighbours.resolve(gateway.address(), link.index(), NEIGHBOUR_TIMEOUT);
+        LOG.debug("raw carrier on {}: {} next hop is gateway {} at {}", link.name(), name,
+                gateway.address().getHostAddress(), mac);
+        return mac.bytes();
+    }
+
+    private static int packetSendSocket(InterfaceInfo link, int sendBuffer, MemorySegment errno, Arena arena)
+            throws IOException {
+        // protocol 0: a send-only socket that never receives a copy of anything
+        int fd = Libc.socket(errno, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw Errno.exception("socket(AF_PACKET, SOCK_RAW) on " + link.name(), Libc.errno(errno));
+        }
+        try {
+            setSendBuffer(fd, sendBuffer, errno, arena, link.name());
+            if (Libc.bind(errno, fd, CaptureSocket.sockaddrLl(arena, 0, link.index()), Libc.SOCKADDR_LL_SIZE) != 0) {
+                throw Errno.exception("bind(AF_PACKET send socket, " + link.name() + ")", Libc.errno(errno));
+            }
+            return fd;
+        } catch (IOException e) {
+            Libc.close(errno, fd);
+            throw e;
+        }
+    }
+
+    private static int rawSendSocket(int family, InterfaceInfo link, int sendBuffer, MemorySegment errno, Arena arena)
+            throws IOException {
+        String what = family == Libc.AF_INET ? "AF_INET" : "AF_INET6";
+        // IPPROTO_RAW implies IP_HDRINCL (IPv6 too since Linux 4.5) and never receives
+        int fd = Libc.socket(errno, family, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_RAW);
+        if (fd < 0) {
+            throw Errno.exception("socket(" + what + ", SOCK_RAW, IPPROTO_RAW)", Libc.errno(errno));
+        }
+        try {
+            setSendBuffer(fd, sendBuffer, errno, arena, link.name());
+            byte[] name = link.name().getBytes(StandardCharsets.US_ASCII);
+            MemorySegment device = arena.allocate(Libc.IFNAMSIZ);
+            MemorySegment.copy(name, 0, device, ValueLayout.JAVA_BYTE, 0, name.length);
+            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, SO_BINDTODEVICE, device, Libc.IFNAMSIZ) != 0) {
+                throw Errno.exception("setsockopt(SO_BINDTODEVICE, " + link.name() + ")", Libc.errno(errno));
+            }
+            return fd;
+        } catch (IOException e) {
+            Libc.close(errno, fd);
+            throw e;
+        }
+    }
+
+    private static void setSendBuffer(int fd, int bytes, MemorySegment errno, Arena arena, String where)
+            throws IOException {
+        if (bytes <= 0) {
+            return;
+        }
+        MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+        value.set(ValueLayout.JAVA_INT, 0, bytes);
+        if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUFFORCE, value, 4) != 0
+                && Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_SNDBUF, value, 4) != 0) {
+            throw Errno.exception("setsockopt(SO_SNDBUF " + bytes + ") on " + where, Libc.errno(errno));
+        }
+    }
+
+    private static int roundUp(int value, int multiple) {
+        return (value + multiple - 1) / multiple * multiple;
+    }
+
+    @Override
+    public void send(ByteBuffer datagram, InetSocketAddress peer) throws IOException {
+        PeerRoute route = route(peer);
+        int length = datagram.remaining();
+        int flags = flagsFor(peer);
+        int headers = route.template.headerLength(flags);
+        if (headers + length > SendSlot.AREA_BYTES) {
+            throw new IOException("datagram of " + length + " bytes to " + peer + " is too large");
+        }
+        int slotIndex = enter();
+        try {
+            SendSlot slot = slots[slotIndex];
+            slot.areaBuffer.put(headers, datagram, datagram.position(), length);
+            int total = route.template.write(slot.area, 0, flags, packetCounter.incrementAndGet(), startMillis,
+                    length);
+            int fd = fdFor(route);
+            byte[] name = route.sockaddr;
+            if (fd == packetFd) {
+                slot.message(0, 0, total, null);
+            } else {
+                slot.message(0, 0, total, name);
+            }
+            sendMessages(slot, fd, 1, peer);
+            datagram.position(datagram.limit());
+            counters.sent(length);
+        } finally {
+            leave(slotIndex);
+        }
+    }
+
+    @Override
+    public void sendBatch(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress peer) throws IOException {
+        if (count <= 0) {
+            return;
+        }
+        PeerRoute route = route(peer);
+        int fd = fdFor(route);
+        byte[] name = fd == packetFd ? null : route.sockaddr;
+        int slotIndex = enter();
+        try {
+            SendSlot slot = slots[slotIndex];
+            int messages = 0;
+            long used = 0;
+            long bytes = 0;
+            for (int i = offset; i < offset + count; i++) {
+                ByteBuffer datagram = datagrams[i];
+                int length = datagram.remaining();
+                int flags = flagsFor(peer);
+                int headers = route.template.headerLength(flags);
+                int frame = (headers + length + 63) & ~63;
+                if (frame > SendSlot.AREA_BYTES) {
+                    throw new IOException("datagram of " + length + " bytes to " + peer + " is too large");
+                }
+                if (messages == SendSlot.MAX_MESSAGES || used + frame > SendSlot.AREA_BYTES) {
+                    sendMessages(slot, fd, messages, peer);
+                    counters.sentBatch(messages, bytes);
+                    messages = 0;
+                    used = 0;
+                    bytes = 0;
+                }
+                slot.areaBuffer.put((int) used + headers, datagram, datagram.position(), length);
+                int total = route.template.write(slot.area, used, flags, packetCounter.incrementAndGet(), startMillis,
+                        length);
+                slot.message(messages++, used, total, name);
+                datagram.position(datagram.limit());
+                used += frame;
+                bytes += length;
+            }
+            sendMessages(slot, fd, messages, peer);
+            counters.sentBatch(messages, bytes);
+        } finally {
+            leave(slotIndex);
+        }
+    }
+
+    /** Sends messages 0..count-1 of {@code slot}, retrying ENOBUFS/EAGAIN with bounded backoff. */
+    private void sendMessages(SendSlot slot, int fd, int count, InetSocketAddress peer) throws IOException {
+        int done = 0;
+        int attempt = 1;
+        while (done < count) {
+            MemorySegment from = done == 0 ? slot.messages : slot.messagesFrom(done);
+            int sent = Libc.sendmmsg(slot.errno, fd, from, count - done, Libc.MSG_DONTWAIT);
+            if (sent > 0) {
+                done += sent;
+                attempt = 1;
+                continue;
+            }
+            int errno = sent < 0 ? Libc.errno(slot.errno) : Libc.EAGAIN;
+            if (errno == Libc.EINTR) {
+                continue;
+            }
+            if (errno == Libc.ENOBUFS || errno == Libc.EAGAIN) {
+                if (SendRetry.backOff(attempt++)) {
+                    continue;
+                }
+                counters.countSendError(Errno.name(errno));
+                throw new IOException("send to " + peer + " via " + link.name() + " failed: " + Errno.name(errno)
+                        + " after " + SendRetry.ATTEMPTS + " attempts (" + (count - done) + " datagrams lost)");
+            }
+            counters.countSendError(Errno.name(errno));
+            throw Errno.exception("sendmmsg to " + peer + " via " + link.name() + " (" + (count - done)
+                    + " datagrams)", errno);
+        }
+    }
+
+    private int fdFor(PeerRoute route) throws IOException {
+        if (packetFd >= 0) {
+            return packetFd;
+        }
+        return route.ipv6 ? rawFd6 : rawFd4;
+    }
+
+    private int flagsFor(InetSocketAddress peer) {
+        if (!peerFlags.isEmpty()) {
+            FlagCycle cycle = peerFlags.get(peer);
+            if (cycle != null) {
+                return cycle.next();
+            }
+        }
+        return localFlags.next();
+    }
+
+    private PeerRoute route(InetSocketAddress peer) throws IOException {
+        PeerRoute route = routes.get(peer);
+        if (route == null) {
+            route = newRoute(peer);
+            if (routes.size() >= MAX_ROUTES) {
+                routes.clear(); // a rare rebuild beats an unbounded map
+            }
+            routes.put(peer, route);
+        }
+        return route;
+    }
+
+    private PeerRoute newRoute(InetSocketAddress peer) throws IOException {
+        InetAddress address = peer.getAddress();
+        if (address == null) {
+            throw new IOException("peer " + peer + " is unresolved");
+        }
+        boolean v6 = address instanceof Inet6Address;
+        InetAddress source = v6 ? config.ipv6() : config.ipv4();
+        if (source == null) {
+            throw new IOException("raw carrier on " + link.name() + " has no " + (v6 ? "IPv6" : "IPv4")
+                    + " source address for peer " + peer);
+        }
+        boolean ethernet = config.sendMode() == SendMode.PACKET;
+        byte[] nextHop = v6 ? ipv6NextHop : ipv4NextHop;
+        TcpPacketTemplate template = TcpPacketTemplate.of(ethernet ? link.mac() : null, nextHop, source, address,
+                config.port(), peer.getPort());
+        return new PeerRoute(template, peer);
+    }
+
+    /** Takes a free send slot, preferring one derived from the thread id; registers as active sender. */
+    private int enter() throws ClosedChannelException {
+        activeSenders.incrementAndGet();
+        if (closed.get()) {
+            activeSenders.decrementAndGet();
+            throw new ClosedChannelException();
+        }
+        int n = slots.length;
+        int start = (int) (Thread.currentThread().threadId() % n);
+        while (true) {
+            for (int i = 0; i < n; i++) {
+                int index = (start + i) % n;
+                if (slotBusy.get(index) == 0 && slotBusy.compareAndSet(index, 0, 1)) {
+                    return index;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private void leave(int slotIndex) {
+        slotBusy.set(slotIndex, 0);
+        activeSenders.decrementAndGet();
+    }
+
+    @Override
+    public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        receiveLock.lock();
+        try {
+            while (true) {
+                if (closed.get()) {
+                    throw new ClosedChannelException();
+                }
+                if (batchCursor == batchCount) {
+                    batchCursor = 0;
+                    batchCount = capture.receiveBatch();
+                    continue;
+                }
+                int i = batchCursor++;
+                if (capture.truncated(i)) {
+                    counters.countTruncated();
+                    continue;
+                }
+                MemorySegment slots = capture.slots();
+                long offset = capture.slotOffset(i);
+                ParseResult result = PacketParser.parseIp(slots, offset, capture.length(i), true, packet);
+                switch (result) {
+                    case OK -> {
+                        if (packet.destinationPort() != config.port()) {
+                            counters.countNotOurs(1);
+                            continue;
+                        }
+                        int length = packet.payloadLength();
+                        if (length > dst.remaining()) {
+                            counters.countTruncated();
+                            continue;
+                        }
+                        dst.put(dst.position(), receiveView, (int) packet.payloadOffset(), length);
+                        dst.position(dst.position() + length);
+                        counters.received(length);
+                        return peers.intern(slots, packet.sourceAddressOffset(), packet.addressLength(),
+                                packet.sourcePort());
+                    }
+                    case NOT_TCP, NO_PAYLOAD -> counters.countNotOurs(1);
+                    case TRUNCATED -> counters.countTruncated();
+                    case BAD_CHECKSUM -> counters.countBadChecksum();
+                }
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public void setPeerFlags(InetSocketAddress peer, short[] flagMasks) {
+        if (peerFlags.size() >= MAX_PEER_FLAGS && !peerFlags.containsKey(peer)) {
+            LOG.warn("raw carrier on {}: {} peers have their own flags; ignoring flags of {}", link.name(),
+                    MAX_PEER_FLAGS, peer);
+            return;
+        }
+        peerFlags.put(peer, new FlagCycle(flagMasks));
+    }
+
+    /** Forgets a peer's own flags (when its session ends), so it gets the local flags again. */
+    public void clearPeerFlags(InetSocketAddress peer) {
+        peerFlags.remove(peer);
+    }
+
+    /** The interface this carrier was opened on, as the kernel described it. */
+    public InterfaceInfo link() {
+        return link;
+    }
+
+    @Override
+    public CarrierCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        capture.wakeUp();
+        receiveLock.lock(); // the receiver has left poll/recvmmsg once we hold it
+        try {
+            while (activeSenders.get() != 0) {
+                LockSupport.parkNanos(50_000);
+            }
+            capture.close();
+            for (int fd : new int[] {packetFd, rawFd4, rawFd6}) {
+                if (fd >= 0) {
+                    Libc.close(closeErrno, fd);
+                }
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+        arena.close();
+        LOG.debug("raw carrier on {} port {} closed", link.name(), config.port());
+    }
+
+    @Override
+    public String toString() {
+        return "RawTcpCarrier[" + link.name() + " " + localAddress + " " + config.sendMode() + "]";
+    }
+}

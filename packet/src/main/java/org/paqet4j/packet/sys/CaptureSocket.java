@@ -1,0 +1,203 @@
+package org.paqet4j.packet.sys;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * An AF_PACKET SOCK_DGRAM socket bound to one interface that captures inbound TCP to one port
+ * ({@link TunnelFilter}), receiving up to {@code batch} packets per recvmmsg into fixed off-heap
+ * slots. Packets start at the network header.
+ *
+ * <p>Waiting is a poll() on the socket and an eventfd, so {@link #wakeUp()} from any thread makes
+ * a blocked {@link #receiveBatch()} return. Not thread-safe otherwise: one receiving thread, and
+ * {@link #close()} only after that thread has left {@code receiveBatch} (the owner guarantees it).
+ */
+public final class CaptureSocket implements AutoCloseable {
+
+    private static final ValueLayout.OfShort SHORT_BE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final Arena arena;
+    private final int fd;
+    private final int wakeFd;
+    private final int batch;
+    private final int slotSize;
+    private final MemorySegment slots;
+    private final MemorySegment messages;
+    private final MemorySegment pollFds;
+    private final MemorySegment errno;
+    private final MemorySegment wakeErrno;
+    private final MemorySegment one;
+    private final String description;
+
+    private CaptureSocket(Arena arena, int fd, int wakeFd, int batch, int slotSize, String description,
+            MemorySegment errno) {
+        this.arena = arena;
+        this.fd = fd;
+        this.wakeFd = wakeFd;
+        this.batch = batch;
+        this.slotSize = slotSize;
+        this.description = description;
+        this.errno = errno;
+        this.wakeErrno = Libc.newErrnoState(arena);
+        this.slots = arena.allocate((long) batch * slotSize, 64);
+        this.messages = arena.allocate(Libc.MMSGHDR, batch);
+        MemorySegment iovecs = arena.allocate(Libc.IOVEC, batch);
+        for (int i = 0; i < batch; i++) {
+            MemorySegment iovec = iovecs.asSlice(i * Libc.IOVEC.byteSize(), Libc.IOVEC.byteSize());
+            iovec.set(ValueLayout.ADDRESS, 0, slots.asSlice((long) i * slotSize, slotSize));
+            iovec.set(ValueLayout.JAVA_LONG, 8, slotSize);
+            long m = i * Libc.MMSGHDR.byteSize();
+            messages.set(ValueLayout.ADDRESS, m + Libc.MMSG_IOV, iovec);
+            messages.set(ValueLayout.JAVA_LONG, m + Libc.MMSG_IOVLEN, 1);
+        }
+        this.pollFds = arena.allocate(16, 8);
+        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+        pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
+        pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+        this.one = arena.allocate(ValueLayout.JAVA_LONG);
+        one.set(ValueLayout.JAVA_LONG, 0, 1);
+    }
+
+    /**
+     * Opens a capture socket in the calling thread's network namespace.
+     *
+     * @param receiveBuffer SO_RCVBUF in bytes (forced past rmem_max; we are root), 0 for the default
+     * @param batch         packets per recvmmsg
+     * @param slotSize      bytes per packet slot; longer packets are reported truncated
+     */
+    public static CaptureSocket open(InterfaceInfo link, int port, int receiveBuffer, int batch, int slotSize)
+            throws IOException {
+        String description = "capture on " + link.name() + " tcp dst port " + port;
+        Arena arena = Arena.ofShared();
+        try (Arena setup = Arena.ofConfined()) {
+            MemorySegment errno = Libc.newErrnoState(arena);
+            // protocol 0: the socket receives nothing until bound, so no packet slips in before the filter
+            int fd = Libc.socket(errno, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw Errno.exception("socket(AF_PACKET, SOCK_DGRAM) for " + description, Libc.errno(errno));
+            }
+            int wakeFd = -1;
+            try {
+                TunnelFilter.attach(fd, port, errno);
+                MemorySegment flag = setup.allocate(ValueLayout.JAVA_INT);
+                flag.set(ValueLayout.JAVA_INT, 0, 1);
+                // best effort: kernels before 4.20 lack it, and the filter refuses outgoing packets anyway
+                Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, flag, 4);
+                if (receiveBuffer > 0) {
+                    flag.set(ValueLayout.JAVA_INT, 0, receiveBuffer);
+                    if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, flag, 4) != 0
+                            && Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, flag, 4) != 0) {
+                        throw Errno.exception("setsockopt(SO_RCVBUF " + receiveBuffer + ") for " + description,
+                                Libc.errno(errno));
+                    }
+                }
+                MemorySegment address = sockaddrLl(setup, Libc.ETH_P_ALL, link.index());
+                if (Libc.bind(errno, fd, address, Libc.SOCKADDR_LL_SIZE) != 0) {
+                    throw Errno.exception("bind(AF_PACKET, " + link.name() + ")", Libc.errno(errno));
+                }
+                wakeFd = Libc.eventfd(errno, 0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+                if (wakeFd < 0) {
+                    throw Errno.exception("eventfd for " + description, Libc.errno(errno));
+                }
+                return new CaptureSocket(arena, fd, wakeFd, batch, slotSize, description, errno);
+            } catch (IOException | RuntimeException e) {
+                Libc.close(errno, fd);
+                if (wakeFd >= 0) {
+                    Libc.close(errno, wakeFd);
+                }
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** A struct sockaddr_ll for {@code protocol} (host order) on {@code ifindex}. */
+    public static MemorySegment sockaddrLl(Arena arena, int protocol, int ifindex) {
+        MemorySegment address = arena.allocate(Libc.SOCKADDR_LL_SIZE, 8);
+        address.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_PACKET);
+        address.set(SHORT_BE, 2, (short) protocol);
+        address.set(ValueLayout.JAVA_INT, 4, ifindex);
+        return address;
+    }
+
+    /**
+     * Waits for packets and receives up to {@code batch} of them.
+     *
+     * @return the number of packets in slots 0..n-1, or 0 when woken up by {@link #wakeUp()}
+     */
+    public int receiveBatch() throws IOException {
+        while (true) {
+            // try first: under load packets are already queued and the poll() would be a wasted syscall
+            int n = Libc.recvmmsg(errno, fd, messages, batch, Libc.MSG_DONTWAIT);
+            if (n > 0) {
+                return n;
+            }
+            int e = n < 0 ? Libc.errno(errno) : Libc.EAGAIN;
+            if (e != Libc.EAGAIN && e != Libc.EINTR) {
+                throw Errno.exception("recvmmsg(" + description + ")", e);
+            }
+            int ready = Libc.poll(errno, pollFds, 2, -1);
+            if (ready < 0) {
+                e = Libc.errno(errno);
+                if (e == Libc.EINTR) {
+                    continue;
+                }
+                throw Errno.exception("poll(" + description + ")", e);
+            }
+            if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0) {
+                return 0;
+            }
+        }
+    }
+
+    /** Makes a current or the next {@link #receiveBatch()} return 0. Safe from any thread. */
+    public void wakeUp() {
+        synchronized (wakeErrno) {
+            Libc.write(wakeErrno, wakeFd, one, 8);
+        }
+    }
+
+    /** The slots' memory; packet {@code i} starts at {@link #slotOffset(int)}. */
+    public MemorySegment slots() {
+        return slots;
+    }
+
+    public long slotOffset(int i) {
+        return (long) i * slotSize;
+    }
+
+    /** Bytes of packet {@code i} in its slot. */
+    public int length(int i) {
+        int length = messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_LEN);
+        return Math.min(length, slotSize);
+    }
+
+    /** Whether packet {@code i} was longer than its slot. */
+    public boolean truncated(int i) {
+        return (messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_FLAGS)
+                & Libc.MSG_TRUNC) != 0;
+    }
+
+    public int slotSize() {
+        return slotSize;
+    }
+
+    @Override
+    public void close() {
+        Libc.close(errno, fd);
+        Libc.close(errno, wakeFd);
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

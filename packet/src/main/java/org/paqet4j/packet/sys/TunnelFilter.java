@@ -1,0 +1,133 @@
+package org.paqet4j.packet.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The classic BPF program attached to capture sockets: inbound (not PACKET_OUTGOING), IPv4 or
+ * IPv6, TCP, destination port P. It runs on SOCK_DGRAM packet sockets, so the packet starts at
+ * the network header and the EtherType comes from the SKF_AD_PROTOCOL extension. IPv6 packets
+ * whose first next-header is an extension header are accepted and left to the parser, which
+ * walks the chain; IPv4 fragments are refused.
+ */
+public final class TunnelFilter {
+
+    private static final int LD_W_ABS = 0x20;
+    private static final int LD_H_ABS = 0x28;
+    private static final int LD_B_ABS = 0x30;
+    private static final int LDX_B_MSH = 0xB1;
+    private static final int LD_H_IND = 0x48;
+    private static final int JEQ_K = 0x15;
+    private static final int JSET_K = 0x45;
+    private static final int RET_K = 0x06;
+    private static final int SKF_AD_PROTOCOL = 0xFFFF_F000;
+    private static final int SKF_AD_PKTTYPE = 0xFFFF_F004;
+    private static final int SNAP_LENGTH = 0x40000;
+
+    private TunnelFilter() {
+    }
+
+    /** The program as 8-byte sock_filter instructions. */
+    public static long[] program(int port) {
+        if (port < 1 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        Assembler a = new Assembler();
+        a.op(LD_W_ABS, SKF_AD_PKTTYPE);
+        a.jump(JEQ_K, Libc.PACKET_OUTGOING, "reject", null);
+        a.op(LD_W_ABS, SKF_AD_PROTOCOL);
+        a.jump(JEQ_K, 0x0800, null, "ipv6");
+        a.op(LD_B_ABS, 9);
+        a.jump(JEQ_K, 6, null, "reject");
+        a.op(LD_H_ABS, 6);
+        a.jump(JSET_K, 0x1FFF, "reject", null);
+        a.op(LDX_B_MSH, 0);
+        a.op(LD_H_IND, 2);
+        a.jump(JEQ_K, port, "accept", "reject");
+        a.label("ipv6");
+        a.jump(JEQ_K, 0x86DD, null, "reject");
+        a.op(LD_B_ABS, 6);
+        a.jump(JEQ_K, 6, "ipv6-tcp", null);
+        a.jump(JEQ_K, 0, "accept", null);   // hop-by-hop options
+        a.jump(JEQ_K, 43, "accept", null);  // routing
+        a.jump(JEQ_K, 44, "accept", null);  // fragment (the parser takes atomic ones only)
+        a.jump(JEQ_K, 60, "accept", "reject"); // destination options
+        a.label("ipv6-tcp");
+        a.op(LD_H_ABS, 42);
+        a.jump(JEQ_K, port, "accept", "reject");
+        a.label("accept");
+        a.op(RET_K, SNAP_LENGTH);
+        a.label("reject");
+        a.op(RET_K, 0);
+        return a.assemble();
+    }
+
+    /** Attaches the program to {@code fd} (SO_ATTACH_FILTER). */
+    public static void attach(int fd, int port, MemorySegment errno) throws java.io.IOException {
+        long[] program = program(port);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment instructions = arena.allocate(ValueLayout.JAVA_LONG, program.length);
+            for (int i = 0; i < program.length; i++) {
+                long insn = program[i];
+                instructions.set(ValueLayout.JAVA_SHORT, i * 8L, (short) (insn >>> 48));
+                instructions.set(ValueLayout.JAVA_BYTE, i * 8L + 2, (byte) (insn >>> 40));
+                instructions.set(ValueLayout.JAVA_BYTE, i * 8L + 3, (byte) (insn >>> 32));
+                instructions.set(ValueLayout.JAVA_INT, i * 8L + 4, (int) insn);
+            }
+            MemorySegment fprog = arena.allocate(16, 8);
+            fprog.set(ValueLayout.JAVA_SHORT, 0, (short) program.length);
+            fprog.set(ValueLayout.ADDRESS, 8, instructions);
+            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16) != 0) {
+                throw Errno.exception("setsockopt(SO_ATTACH_FILTER, tcp dst port " + port + ")", Libc.errno(errno));
+            }
+        }
+    }
+
+    /** Two passes: emit with symbolic targets, then resolve them to relative jumps. */
+    private static final class Assembler {
+        private final List<int[]> ops = new ArrayList<>();
+        private final List<String[]> targets = new ArrayList<>();
+        private final Map<String, Integer> labels = new HashMap<>();
+
+        void op(int code, int k) {
+            ops.add(new int[] {code, k});
+            targets.add(new String[] {null, null});
+        }
+
+        void jump(int code, int k, String ifTrue, String ifFalse) {
+            ops.add(new int[] {code, k});
+            targets.add(new String[] {ifTrue, ifFalse});
+        }
+
+        void label(String name) {
+            labels.put(name, ops.size());
+        }
+
+        long[] assemble() {
+            long[] out = new long[ops.size()];
+            for (int i = 0; i < out.length; i++) {
+                int[] op = ops.get(i);
+                long jt = offset(i, targets.get(i)[0]);
+                long jf = offset(i, targets.get(i)[1]);
+                out[i] = ((long) op[0] << 48) | (jt << 40) | (jf << 32) | (op[1] & 0xFFFF_FFFFL);
+            }
+            return out;
+        }
+
+        private long offset(int from, String label) {
+            if (label == null) {
+                return 0;
+            }
+            int distance = labels.get(label) - from - 1;
+            if (distance < 0 || distance > 255) {
+                throw new IllegalStateException("BPF jump to " + label + " out of range: " + distance);
+            }
+            return distance;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.paqet4j.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.paqet4j.packet.sys.Libc;
+import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.wire.TcpFlags;
+import org.paqet4j.packet.wire.TcpPacketTemplate;
+
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RawTcpCarrierTest {
+
+    private static final int PORT_A = 40_001;
+    private static final int PORT_B = 40_002;
+    private static final int MTU = 1500;
+
+    private static NetnsPair pair;
+
+    @BeforeAll
+    static void createNamespaces() throws Exception {
+        pair = NetnsPair.create("pk");
+    }
+
+    @AfterAll
+    static void deleteNamespaces() {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    static RawTcpCarrier openA(SendMode mode, int port) throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        return pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), port)
+                .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).sendMode(mode).build()));
+    }
+
+    static RawTcpCarrier openB(SendMode mode, int port) throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        return pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), port)
+                .ipv4(b.ipv4(), a.mac()).ipv6(b.ipv6(), a.mac()).sendMode(mode).build()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PACKET, 4", "PACKET, 6", "RAW_IP, 4", "RAW_IP, 6"})
+    void datagramsOfEverySizeUpToTheMtuCrossBothWays(SendMode mode, int family) throws Exception {
+        try (RawTcpCarrier a = openA(mode, PORT_A); RawTcpCarrier b = openB(mode, PORT_B)) {
+            InetAddress addressA = family == 4 ? pair.a().ipv4() : pair.a().ipv6();
+            InetAddress addressB = family == 4 ? pair.b().ipv4() : pair.b().ipv6();
+            InetSocketAddress toA = new InetSocketAddress(addressA, PORT_A);
+            InetSocketAddress toB = new InetSocketAddress(addressB, PORT_B);
+            int largest = MTU - (family == 4 ? 20 : 40) - TcpPacketTemplate.TCP_HEADER;
+            Random random = new Random(family * 31L + mode.ordinal());
+            ByteBuffer dst = ByteBuffer.allocateDirect(65_536);
+            long bytes = 0;
+            for (int size = 1; size <= largest; size++) {
+                byte[] payload = new byte[size];
+                random.nextBytes(payload);
+                a.send(ByteBuffer.wrap(payload), toB);
+                assertReceived(b, dst, payload, toA);
+                b.send(ByteBuffer.wrap(payload), toA);
+                assertReceived(a, dst, payload, toB);
+                bytes += size;
+            }
+            assertThat(a.counters().packetsSent()).isEqualTo(largest);
+            assertThat(a.counters().bytesSent()).isEqualTo(bytes);
+            assertThat(b.counters().packetsReceived()).isEqualTo(largest);
+            assertThat(b.counters().bytesReceived()).isEqualTo(bytes);
+            assertThat(b.counters().droppedBadChecksum()).isZero();
+            assertThat(a.counters().sendErrors()).isEmpty();
+        }
+    }
+
+    private static void assertReceived(RawTcpCarrier carrier, ByteBuffer dst, byte[] payload, InetSocketAddress from)
+            throws IOException {
+        dst.clear();
+        InetSocketAddress source = carrier.receive(dst);
+        dst.flip();
+        byte[] got = new byte[dst.remaining()];
+        dst.get(got);
+        assertThat(source).isEqualTo(from);
+        if (!Arrays.equals(got, payload)) {
+            assertThat(got).as("payload of %d bytes", payload.length).isEqualTo(payload);
+        }
+    }
+
+    @Test
+    void batchesCrossAndReceivedPeersAreInterned() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            ByteBuffer[] batch = new ByteBuffer[200];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = ByteBuffer.allocate(1 + i * 7);
+                batch[i].put(0, (byte) i);
+            }
+            a.sendBatch(batch, 0, batch.length, toB);
+            assertThat(batch[199].remaining()).isZero();
+            ByteBuffer dst = ByteBuffer.allocate(2048);
+            InetSocketAddress first = null;
+            for (int i = 0; i < batch.length; i++) {
+                dst.clear();
+                InetSocketAddress source = b.receive(dst);
+                assertThat(dst.position()).isEqualTo(1 + i * 7);
+                assertThat(dst.get(0)).isEqualTo((byte) i);
+                if (first == null) {
+                    first = source;
+                }
+                assertThat(source).isSameAs(first);
+            }
+            assertThat(a.counters().packetsSent()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void packetsToAnotherPortAreNotDelivered() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            a.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(pair.b().ipv4(), PORT_B + 1));
+            a.send(ByteBuffer.wrap(new byte[] {2}), new InetSocketAddress(pair.b().ipv6(), PORT_B + 1));
+            a.send(ByteBuffer.wrap(new byte[] {3}), new InetSocketAddress(pair.b().ipv4(), PORT_B));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            b.receive(dst);
+            assertThat(dst.flip().get()).isEqualTo((byte) 3);
+        }
+    }
+
+    @Test
+    void corruptedPacketsAreCountedAndDropped() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.RAW_IP, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            TcpPacketTemplate template = TcpPacketTemplate.of(null, null, pair.a().ipv4(), pair.b().ipv4(), PORT_A,
+                    PORT_B);
+            pair.inA(() -> {
+                sendCorrupted(template);
+                return null;
+            });
+            a.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(pair.b().ipv4(), PORT_B));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            b.receive(dst);
+            assertThat(dst.flip().get()).isEqualTo((byte) 42);
+            assertThat(b.counters().droppedBadChecksum()).isEqualTo(1);
+            assertThat(b.counters().packetsReceived()).isEqualTo(1);
+        }
+    }
+
+    /** Sends one IPv4 packet whose TCP checksum no longer matches its payload (raw socket in A). */
+    private static void sendCorrupted(TcpPacketTemplate template) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.newErrnoState(arena);
+            MemorySegment packet = arena.allocate(256);
+            int headers = template.headerLength(TcpFlags.PSH | TcpFlags.ACK);
+            packet.set(ValueLayout.JAVA_BYTE, headers, (byte) 7);
+            int length = template.write(packet, 0, TcpFlags.PSH | TcpFlags.ACK, 1, 1000, 1);
+            packet.set(ValueLayout.JAVA_BYTE, headers, (byte) 8);
+            int fd = Libc.socket(errno, Libc.AF_INET, Libc.SOCK_RAW, Libc.IPPROTO_RAW);
+            assertThat(fd).as("raw socket, errno %d", Libc.errno(errno)).isPositive();
+            try {
+                MemorySegment to = arena.allocate(Libc.SOCKADDR_IN_SIZE);
+                to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+                MemorySegment.copy(packet, 16, to, 4, 4);
+                long sent = Libc.sendto(errno, fd, packet, length, 0, to, Libc.SOCKADDR_IN_SIZE);
+                assertThat(sent).as("sendto, errno %d", Libc.errno(errno)).isEqualTo(length);
+            } finally {
+                Libc.close(errno, fd);
+            }
+        }
+    }
+
+    @Test
+    void withoutAConfiguredMacTheDefaultGatewaysIsResolved() throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        NetnsPair.run("ip", "-n", a.namespace(), "route", "replace", "default", "via", b.ipv4().getHostAddress());
+        NetnsPair.run("ip", "-n", a.namespace(), "-6", "route", "replace", "default", "via",
+                b.ipv6().getHostAddress());
+        try (RawTcpCarrier sender = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                .ipv4(a.ipv4(), null).ipv6(a.ipv6(), null).build()));
+                RawTcpCarrier receiver = openB(SendMode.PACKET, PORT_B)) {
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            for (InetAddress to : new InetAddress[] {b.ipv4(), b.ipv6()}) {
+                sender.send(ByteBuffer.wrap(new byte[] {5}), new InetSocketAddress(to, PORT_B));
+                dst.clear();
+                assertThat(receiver.receive(dst).getAddress()).isIn(a.ipv4(), a.ipv6());
+            }
+        } finally {
+            NetnsPair.run("ip", "-n", a.namespace(), "route", "del", "default");
+            NetnsPair.run("ip", "-n", a.namespace(), "-6", "route", "del", "default");
+        }
+    }
+
+    @Test
+    void withoutAMacOrADefaultGatewayOpeningFailsNamingTheSetting() {
+        NetnsPair.Side a = pair.a();
+        assertThatThrownBy(() -> pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                .ipv4(a.ipv4(), null).build())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no IPv4 default gateway")
+                .hasMessageContaining("network.ipv4.router_mac");
+    }
+
+    @Test
+    void closeUnblocksAPendingReceive() throws Exception {
+        RawTcpCarrier carrier = openB(SendMode.PACKET, PORT_B);
+        CompletableFuture<Throwable> receiving = CompletableFuture.supplyAsync(() -> {
+            try {
+                carrier.receive(ByteBuffer.allocate(64));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Thread.sleep(100);
+        carrier.close();
+        assertThat(receiving.get(5, TimeUnit.SECONDS)).isInstanceOf(ClosedChannelException.class);
+        assertThatThrownBy(() -> carrier.receive(ByteBuffer.allocate(64))).isInstanceOf(ClosedChannelException.class);
+        assertThatThrownBy(() -> carrier.send(ByteBuffer.allocate(1), carrier.localAddress()))
+                .isInstanceOf(ClosedChannelException.class);
+    }
+}

@@ -1,0 +1,228 @@
+package org.paqet4j.packet.testing;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Two network namespaces joined by a veth pair, for end-to-end tests: side A is
+ * 198.18.N.1/24 and 2001:2:N::1/64, side B .2 and ::2 (IPv6 without DAD). Code runs inside a
+ * namespace on a dedicated platform thread that entered it with setns(2); sockets created there
+ * belong to that namespace and keep working from any thread. Processes run through
+ * {@code ip netns exec}. {@link #close()} deletes both namespaces (and with them the veth pair).
+ */
+public final class NetnsPair implements AutoCloseable {
+
+    private static final int CLONE_NEWNET = 0x4000_0000;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final MethodHandle OPEN;
+    private static final MethodHandle SETNS;
+    private static final MethodHandle CLOSE;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        var libc = linker.defaultLookup();
+        OPEN = linker.downcallHandle(libc.find("open").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+        SETNS = linker.downcallHandle(libc.find("setns").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        CLOSE = linker.downcallHandle(libc.find("close").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    /** One end: its namespace, veth, addresses and MAC. */
+    public record Side(String namespace, String device, Inet4Address ipv4, Inet6Address ipv6, byte[] mac) {
+    }
+
+    private final Side a;
+    private final Side b;
+    private final ExecutorService threadA;
+    private final ExecutorService threadB;
+
+    private NetnsPair(Side a, Side b) {
+        this.a = a;
+        this.b = b;
+        this.threadA = namespaceThread(a.namespace());
+        this.threadB = namespaceThread(b.namespace());
+    }
+
+    /** Creates the pair; {@code area} (2-4 letters) goes into the names, e.g. "pk" → p4j-pk-1a2b3c-a. */
+    public static NetnsPair create(String area) throws IOException, InterruptedException {
+        int n = ThreadLocalRandom.current().nextInt(1, 255);
+        String id = area + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        String nsA = "p4j-" + id + "-a";
+        String nsB = "p4j-" + id + "-b";
+        String devA = "p4j" + id.replace("-", "") + "a";
+        String devB = "p4j" + id.replace("-", "") + "b";
+        if (devA.length() > 15) {
+            throw new IllegalArgumentException("area '" + area + "' makes device names too long: " + devA);
+        }
+        List<String> created = new ArrayList<>();
+        try {
+            run("ip", "netns", "add", nsA);
+            created.add(nsA);
+            run("ip", "netns", "add", nsB);
+            created.add(nsB);
+            run("ip", "link", "add", devA, "netns", nsA, "type", "veth", "peer", "name", devB, "netns", nsB);
+            Side a = configure(nsA, devA, n, 1);
+            Side b = configure(nsB, devB, n, 2);
+            return new NetnsPair(a, b);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (String ns : created) {
+                runQuietly("ip", "netns", "del", ns);
+            }
+            throw e;
+        }
+    }
+
+    private static Side configure(String ns, String dev, int n, int host) throws IOException, InterruptedException {
+        String v4 = "198.18." + n + "." + host;
+        String v6 = "2001:2:" + Integer.toHexString(n) + "::" + host;
+        run("ip", "-n", ns, "link", "set", "lo", "up");
+        run("ip", "-n", ns, "addr", "add", v4 + "/24", "dev", dev);
+        run("ip", "-n", ns, "addr", "add", v6 + "/64", "dev", dev, "nodad");
+        run("ip", "-n", ns, "link", "set", dev, "up");
+        String link = run("ip", "-n", ns, "-o", "link", "show", dev);
+        Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(link);
+        if (!m.find()) {
+            throw new IOException("no MAC in: " + link);
+        }
+        byte[] mac = HexFormat.ofDelimiter(":").parseHex(m.group(1));
+        return new Side(ns, dev, (Inet4Address) InetAddress.getByName(v4), (Inet6Address) InetAddress.getByName(v6),
+                mac);
+    }
+
+    /**
+     * Pings across the link in both families so that both neighbour tables are resolved: the kernel
+     * keeps only a short queue of packets for an unresolved neighbour and drops the rest silently.
+     */
+    public void resolveNeighbours() throws IOException, InterruptedException {
+        run("ip", "netns", "exec", a.namespace(), "ping", "-c", "1", "-W", "2", b.ipv4().getHostAddress());
+        run("ip", "netns", "exec", a.namespace(), "ping", "-6", "-c", "1", "-W", "2", b.ipv6().getHostAddress());
+        run("ip", "netns", "exec", b.namespace(), "ping", "-c", "1", "-W", "2", a.ipv4().getHostAddress());
+        run("ip", "netns", "exec", b.namespace(), "ping", "-6", "-c", "1", "-W", "2", a.ipv6().getHostAddress());
+    }
+
+    public Side a() {
+        return a;
+    }
+
+    public Side b() {
+        return b;
+    }
+
+    /** Runs {@code task} on A's namespace thread. */
+    public <T> T inA(Callable<T> task) throws Exception {
+        return in(threadA, task);
+    }
+
+    /** Runs {@code task} on B's namespace thread. */
+    public <T> T inB(Callable<T> task) throws Exception {
+        return in(threadB, task);
+    }
+
+    private static <T> T in(ExecutorService thread, Callable<T> task) throws Exception {
+        try {
+            return thread.submit(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Starts {@code command} inside {@code side}'s namespace (output to the given files' parent's care). */
+    public static ProcessBuilder exec(Side side, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", side.namespace()));
+        full.addAll(List.of(command));
+        return new ProcessBuilder(full);
+    }
+
+    /** Runs a command to completion and returns its output; fails on a non-zero exit. */
+    public static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("timed out: " + String.join(" ", command));
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        if (process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + text);
+        }
+        return text;
+    }
+
+    private static void runQuietly(String... command) {
+        try {
+            run(command);
+        } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ExecutorService namespaceThread(String namespace) {
+        ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = Thread.ofPlatform().daemon().name("netns-" + namespace).unstarted(task);
+            return thread;
+        });
+        try {
+            executor.submit(() -> {
+                enter(namespace);
+                return null;
+            }).get();
+        } catch (InterruptedException | ExecutionException e) {
+            executor.shutdownNow();
+            throw new IllegalStateException("cannot enter network namespace " + namespace, e);
+        }
+        return executor;
+    }
+
+    private static void enter(String namespace) throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(arena.allocateFrom("/run/netns/" + namespace), O_RDONLY_CLOEXEC);
+            if (fd < 0) {
+                throw new IOException("open /run/netns/" + namespace + " failed");
+            }
+            int result = (int) SETNS.invokeExact(fd, CLONE_NEWNET);
+            int ignored = (int) CLOSE.invokeExact(fd);
+            if (result != 0) {
+                throw new IOException("setns(" + namespace + ") failed");
+            }
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        threadA.shutdownNow();
+        threadB.shutdownNow();
+        runQuietly("ip", "netns", "del", a.namespace());
+        runQuietly("ip", "netns", "del", b.namespace());
+    }
+}
