@@ -1,0 +1,508 @@
+package org.paqet4j.kcp;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.paqet4j.kcp.codec.CodecCounters;
+import org.paqet4j.kcp.codec.DatagramCodec;
+import org.paqet4j.packet.PacketCarrier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One KCP conversation with a peer: an ordered, reliable byte stream over a {@link PacketCarrier}.
+ *
+ * <p>Threading: the {@link Kcp} state machine is guarded by one lock, held briefly by the carrier's
+ * receive thread (input, eager ACKs), the event loop's timer thread (flushes, retransmits) and the
+ * application's threads (copying bytes in and out). Datagrams are only ever sent from the two
+ * platform threads; application threads hand flushes to the event loop, so a virtual thread never
+ * sits in a native send.
+ *
+ * <p>Backpressure: a writer blocks while {@code snd_queue + snd_buf} holds a full send window; a
+ * reader that stops reading lets the receive queue fill, the advertised window drops to 0 and the
+ * peer stops sending, so memory stays bounded by the windows.
+ */
+public final class KcpSession implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(KcpSession.class);
+
+    static final int REQUEST_FLUSH = 1;
+    static final int REQUEST_ARM = 2;
+    static final int REQUEST_CLOSE = 4;
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final KcpEventLoop loop;
+    private final PacketCarrier carrier;
+    private final InetSocketAddress remote;
+    private final DatagramCodec codec;
+    private final KcpConfig config;
+    private final Kcp kcp;
+    private final long idleTimeoutMs;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final Condition writable = lock.newCondition();
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicInteger requestBits = new AtomicInteger();
+    private final DatagramCodec.DatagramOutput wireOutput = this::sendWire;
+    private final DatagramCodec.PayloadInput payloadInput = this::input;
+    private final InputStream inputStream = new SessionInputStream();
+    private final OutputStream outputStream = new SessionOutputStream();
+
+    private volatile CloseReason closeReason;
+    private volatile long lastReceiveMs;
+    /** Guarded by lock: whether the timer thread keeps this session scheduled. */
+    private boolean timerArmed;
+    private long bytesWritten;
+    private long bytesRead;
+    private long sendErrors;
+    private byte[] wrappedArray;
+    private ByteBuffer wrapped;
+
+    // Owned by the event loop's timer thread.
+    long timerDeadline = NO_DEADLINE;
+    int heapIndex = -1;
+
+    KcpSession(KcpEventLoop loop, PacketCarrier carrier, InetSocketAddress remote, int conv,
+            KcpConfig config, DatagramCodec codec, long idleTimeoutMs) {
+        this.loop = loop;
+        this.carrier = carrier;
+        this.remote = remote;
+        this.codec = codec;
+        this.config = config;
+        this.idleTimeoutMs = idleTimeoutMs;
+        int headerRoom = codec.headerRoom();
+        int trailerRoom = codec.trailerRoom();
+        int kcpMtu = config.mtu() - headerRoom - trailerRoom;
+        if (kcpMtu <= Kcp.OVERHEAD) {
+            throw new IllegalArgumentException("MTU " + config.mtu() + " minus codec overhead "
+                    + (headerRoom + trailerRoom) + " leaves no room for a KCP segment");
+        }
+        byte[] buffer = new byte[headerRoom + kcpMtu + trailerRoom];
+        this.kcp = new Kcp(conv, config, kcpMtu, buffer, headerRoom, this::encode);
+        this.lastReceiveMs = loop.nowMs();
+    }
+
+    public InputStream inputStream() {
+        return inputStream;
+    }
+
+    public OutputStream outputStream() {
+        return outputStream;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public int conv() {
+        return kcp.conv;
+    }
+
+    public boolean isAlive() {
+        return closeReason == null;
+    }
+
+    /** Why the session ended, or null while it is alive. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    public KcpConfig config() {
+        return config;
+    }
+
+    /** Runs {@code hook} once when the session has closed (at once if it already has). Must not block. */
+    public void onClose(Runnable hook) {
+        closeHooks.add(hook);
+        if (finished.get() && closeHooks.remove(hook)) {
+            hook.run();
+        }
+    }
+
+    public KcpSessionStats stats() {
+        CodecCounters c = codec.counters();
+        long codecDrops = c.badChecksum() + c.badTag() + c.malformed();
+        lock.lock();
+        try {
+            return new KcpSessionStats(bytesWritten, bytesRead, kcp.segmentsSent,
+                    kcp.segmentsReceived, kcp.retransmitsRto, kcp.retransmitsFast,
+                    kcp.retransmitsEarly, kcp.duplicateSegments, kcp.windowProbesSent,
+                    kcp.windowProbesReceived, kcp.droppedInputs, sendErrors, codecDrops,
+                    kcp.srtt(), kcp.rto(), kcp.cwnd(), kcp.remoteWindow(), kcp.sendQueueSize(),
+                    kcp.sendBufferSize(), kcp.receiveQueueSize(), kcp.receiveBufferSize());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the session: pending ACKs and data get one last flush, then it is forgotten. */
+    @Override
+    public void close() {
+        closeWith(CloseReason.LOCAL);
+    }
+
+    @Override
+    public String toString() {
+        return "KCP session conv=" + Integer.toUnsignedString(kcp.conv) + " peer=" + remote;
+    }
+
+    // ---------------------------------------------------------------- receive thread
+
+    /** Decodes one wire datagram from the peer and feeds its KCP payloads in. */
+    void receiveDatagram(byte[] buf, int length) {
+        decode(buf, length, payloadInput);
+    }
+
+    /**
+     * Runs the codec's decode under the session lock (the codec is single-threaded and the timer
+     * thread may want to encode), then the eager flush the payloads asked for: never inside
+     * decode, so the codec is not re-entered. {@code sink} may call {@link #input}.
+     */
+    void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink) {
+        lock.lock();
+        try {
+            codec.decode(buf, length, sink);
+        } finally {
+            lock.unlock();
+        }
+        afterInput();
+    }
+
+    DatagramCodec codec() {
+        return codec;
+    }
+
+    /** The eager flush (ACKs, window moved, fast retransmit) and timer arming after input. */
+    void afterInput() {
+        boolean arm;
+        boolean dead;
+        lock.lock();
+        try {
+            if (closeReason != null) {
+                return;
+            }
+            kcp.flushPending((int) loop.nowMs());
+            arm = !timerArmed && kcp.hasPendingWork();
+            if (arm) {
+                timerArmed = true;
+            }
+            dead = kcp.isDead();
+        } finally {
+            lock.unlock();
+        }
+        if (dead) {
+            closeWith(CloseReason.DEAD_LINK);
+        } else if (arm) {
+            loop.request(this, REQUEST_ARM);
+        }
+    }
+
+    /**
+     * Feeds one decoded KCP payload; called from {@link #decode}'s sink on the carrier's receive
+     * thread with the lock held.
+     */
+    void input(byte[] buf, int offset, int length) {
+        if (closeReason != null) {
+            return;
+        }
+        long now = loop.nowMs();
+        lock.lock();
+        try {
+            kcp.input(buf, offset, length, (int) now, true, config.ackNoDelay());
+            lastReceiveMs = now;
+            if (kcp.hasReadable()) {
+                readable.signalAll();
+            }
+            if (kcp.waitSnd() < kcp.sendWindow()) {
+                writable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- timer thread
+
+    int takeRequests() {
+        return requestBits.getAndSet(0);
+    }
+
+    /** Adds request bits; returns true if the session must be queued (no request was pending). */
+    boolean addRequest(int bits) {
+        return requestBits.getAndUpdate(b -> b | bits) == 0;
+    }
+
+    /** A full flush (timer expiry or explicit request). Returns the next deadline. */
+    long tick(long now) {
+        boolean dead;
+        long next;
+        lock.lock();
+        try {
+            if (closeReason != null) {
+                return NO_DEADLINE;
+            }
+            int delay = kcp.flush((int) now, false);
+            if (kcp.waitSnd() < kcp.sendWindow()) {
+                writable.signalAll();
+            }
+            dead = kcp.isDead();
+            timerArmed = kcp.hasPendingWork();
+            next = timerArmed ? now + delay : NO_DEADLINE;
+        } finally {
+            lock.unlock();
+        }
+        if (dead) {
+            closeWith(CloseReason.DEAD_LINK);
+            return NO_DEADLINE;
+        }
+        return next;
+    }
+
+    /** Keeps the session on the timer: the earlier of its deadline and one interval from now. */
+    long armDeadline(long now) {
+        lock.lock();
+        try {
+            if (closeReason != null) {
+                return NO_DEADLINE;
+            }
+            timerArmed = true;
+        } finally {
+            lock.unlock();
+        }
+        return Math.min(timerDeadline, now + config.intervalMs());
+    }
+
+    /** Periodic housekeeping: idle timeout and releasing buffers of quiet sessions. */
+    void sweep(long now) {
+        if (closeReason != null) {
+            return;
+        }
+        if (idleTimeoutMs > 0 && now - lastReceiveMs > idleTimeoutMs) {
+            log.debug("{}: idle for {} ms, closing", this, now - lastReceiveMs);
+            closeWith(CloseReason.IDLE);
+            return;
+        }
+        if (lock.tryLock()) {
+            try {
+                if (!kcp.hasPendingWork() && !kcp.hasReadable()) {
+                    kcp.trim();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Marks the session closed and wakes its readers and writers; cleanup runs on the loop. */
+    boolean closeWith(CloseReason reason) {
+        lock.lock();
+        try {
+            if (closeReason != null) {
+                return false;
+            }
+            closeReason = reason;
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (reason != CloseReason.LOCAL) {
+            log.debug("{} closed: {}", this, reason);
+        }
+        loop.request(this, REQUEST_CLOSE);
+        return true;
+    }
+
+    /** Last flush for a local close, then the close hooks. Runs once. */
+    void finishClose(long now) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        if (closeReason == CloseReason.LOCAL) {
+            lock.lock();
+            try {
+                kcp.flush((int) now, false);
+            } finally {
+                lock.unlock();
+            }
+        }
+        for (Runnable hook : closeHooks) {
+            closeHooks.remove(hook);
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                log.warn("{}: close hook failed", this, e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private void encode(byte[] buf, int offset, int length) {
+        try {
+            codec.encode(buf, length, wireOutput);
+        } catch (IOException e) {
+            // KCP retransmits what the carrier could not send; count it and keep going.
+            sendErrors++;
+            log.debug("{}: send failed: {}", this, e.getMessage());
+        }
+    }
+
+    private void sendWire(byte[] buf, int offset, int length) throws IOException {
+        if (buf != wrappedArray) {
+            wrappedArray = buf;
+            wrapped = ByteBuffer.wrap(buf);
+        }
+        wrapped.clear().position(offset).limit(offset + length);
+        carrier.send(wrapped, remote);
+    }
+
+    // ---------------------------------------------------------------- application side
+
+    private int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        boolean tell;
+        int n;
+        lock.lock();
+        try {
+            while (!readyToRead()) {
+                if (closeReason != null) {
+                    return -1;
+                }
+                await(readable, "KCP data");
+            }
+            if (config.streamMode()) {
+                n = kcp.read(b, off, len);
+            } else {
+                n = kcp.recv(b, off, len);
+                if (n == -2) {
+                    throw new IOException(this + ": next message of " + kcp.peekSize()
+                            + " bytes does not fit a read of " + len + " bytes");
+                }
+            }
+            bytesRead += n;
+            // The window reopened after being full: the WINS should not wait for the timer.
+            tell = kcp.wantsWindowTell();
+        } finally {
+            lock.unlock();
+        }
+        if (tell) {
+            loop.request(this, REQUEST_FLUSH);
+        }
+        return n;
+    }
+
+    private boolean readyToRead() {
+        return config.streamMode() ? kcp.hasReadable() : kcp.peekSize() >= 0;
+    }
+
+    private int available() {
+        lock.lock();
+        try {
+            return config.streamMode() ? kcp.readable() : Math.max(0, kcp.peekSize());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        int chunkLimit = config.streamMode() ? Integer.MAX_VALUE : 255 * kcp.mss;
+        while (len > 0) {
+            int request;
+            lock.lock();
+            try {
+                while (closeReason == null && kcp.waitSnd() >= kcp.sendWindow()) {
+                    await(writable, "KCP send window");
+                }
+                if (closeReason != null) {
+                    throw new IOException(this + " is closed (" + closeReason + ")");
+                }
+                long room = (long) (kcp.sendWindow() - kcp.waitSnd()) * kcp.mss;
+                int n = (int) Math.min(Math.min(len, room), chunkLimit);
+                kcp.send(b, off, n);
+                bytesWritten += n;
+                off += n;
+                len -= n;
+                boolean windowFull = kcp.waitSnd() >= kcp.sendWindow();
+                if (!config.writeDelay() || windowFull) {
+                    request = REQUEST_FLUSH;
+                } else if (!timerArmed) {
+                    timerArmed = true;
+                    request = REQUEST_ARM;
+                } else {
+                    request = 0;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (request != 0) {
+                loop.request(this, request);
+            }
+        }
+    }
+
+    private static void await(Condition condition, String what) throws InterruptedIOException {
+        try {
+            condition.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + what);
+        }
+    }
+
+    private final class SessionInputStream extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = KcpSession.this.read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return KcpSession.this.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return KcpSession.this.available();
+        }
+
+        @Override
+        public void close() {
+            KcpSession.this.close();
+        }
+    }
+
+    private final class SessionOutputStream extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            KcpSession.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            KcpSession.this.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            KcpSession.this.close();
+        }
+    }
+}

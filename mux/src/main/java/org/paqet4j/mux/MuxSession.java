@@ -1,0 +1,514 @@
+package org.paqet4j.mux;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An smux session over one reliable ordered transport: the state machine between {@link FrameReader} (one
+ * receive loop on a virtual thread) and {@link FrameWriter} (callers write whole frames under a short lock, so a
+ * slow transport pushes back on the writers).
+ *
+ * <p>The session owns its transport and its streams' buffers. {@link #close()} fails every pending operation at
+ * once and closes the transport after the session (mux first, then KCP).
+ */
+public final class MuxSession implements AutoCloseable, java.io.Closeable {
+    private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
+    private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
+    private static final long RECEIVER_JOIN_MILLIS = 2000;
+
+    private final MuxConfig config;
+    private final MuxTransport transport;
+    private final boolean client;
+    private final String label;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
+    private final AtomicInteger streamSlots = new AtomicInteger();
+    private final Object idLock = new Object();
+    private long lastStreamId;
+
+    // Accept backlog, close state and the receive loop's token wait share this lock.
+    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Condition acceptable = stateLock.newCondition();
+    private final Condition tokensReturned = stateLock.newCondition();
+    private final ArrayDeque<MuxStream> backlog = new ArrayDeque<>();
+
+    /** smuxbuf minus what is buffered in streams; the receive loop pauses while it is not positive. */
+    private final AtomicLong bucket;
+    private volatile long lastReceivedNanos = System.nanoTime();
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Throwable closeCause;
+    private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+
+    private final MuxScheduler scheduler;
+    private final boolean ownsScheduler;
+    private volatile ScheduledFuture<?> keepAlive;
+    private final Thread receiver;
+
+    private MuxSession(MuxTransport transport, MuxConfig config, boolean client, MuxScheduler scheduler,
+            boolean ownsScheduler) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.config = Objects.requireNonNull(config, "config");
+        this.client = client;
+        this.label = (client ? "mux-client-" : "mux-server-") + Integer.toHexString(System.identityHashCode(this));
+        this.reader = new FrameReader(transport.in(), config.version());
+        this.writer = new FrameWriter(transport.out(), config.maxFrameSize());
+        this.lastStreamId = client ? 1 : 0;
+        this.bucket = new AtomicLong(config.maxReceiveBuffer());
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+        this.receiver = Thread.ofVirtual().name(label + "-recv").unstarted(this::receiveLoop);
+    }
+
+    /** A client session (odd stream ids) with its own keepalive scheduler. */
+    public static MuxSession client(MuxTransport t, MuxConfig c) {
+        return start(t, c, true, null);
+    }
+
+    /** A server session (even stream ids) with its own keepalive scheduler. */
+    public static MuxSession server(MuxTransport t, MuxConfig c) {
+        return start(t, c, false, null);
+    }
+
+    /** A client session whose keepalive runs on a scheduler the caller owns and shares. */
+    public static MuxSession client(MuxTransport t, MuxConfig c, MuxScheduler scheduler) {
+        return start(t, c, true, Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    /** A server session whose keepalive runs on a scheduler the caller owns and shares. */
+    public static MuxSession server(MuxTransport t, MuxConfig c, MuxScheduler scheduler) {
+        return start(t, c, false, Objects.requireNonNull(scheduler, "scheduler"));
+    }
+
+    private static MuxSession start(MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared) {
+        MuxScheduler scheduler = shared != null ? shared : MuxScheduler.create("mux-keepalive");
+        MuxSession s = new MuxSession(t, c, client, scheduler, shared == null);
+        // Keepalive first: once the receive loop runs, the session may close (and stop its scheduler) at any time.
+        try {
+            s.keepAlive = scheduler.every(c.keepAliveInterval().toNanos(), s::keepAliveTick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            s.shutdown(null);
+            throw new IllegalStateException("the MuxScheduler passed in is closed", e);
+        }
+        s.receiver.start();
+        return s;
+    }
+
+    public MuxConfig config() {
+        return config;
+    }
+
+    /** Opens a stream: allocates the next id of this side's parity and sends SYN. */
+    public MuxStream openStream() throws IOException {
+        ensureOpen("openStream");
+        if (!reserveSlot()) {
+            throw new IOException(label + ": cannot open a stream, " + config.maxStreams()
+                    + " streams are open (maxStreams)");
+        }
+        MuxStream stream;
+        synchronized (idLock) {
+            if (lastStreamId + 2 > MAX_STREAM_ID) {
+                streamSlots.decrementAndGet();
+                throw new IOException(label + ": stream ids exhausted, open a new session");
+            }
+            lastStreamId += 2;
+            stream = new MuxStream(this, (int) lastStreamId);
+            streams.put(stream.id(), stream);
+        }
+        try {
+            writeFrame(Command.SYN, stream.id(), null, 0, 0, Deadlines.NONE);
+        } catch (IOException e) {
+            forget(stream);
+            throw e;
+        }
+        return stream;
+    }
+
+    /** Waits for the peer to open a stream; throws {@link MuxClosedException} once the session is closed. */
+    public MuxStream acceptStream() throws IOException {
+        return accept(Deadlines.NONE);
+    }
+
+    /** Like {@link #acceptStream()}, failing with {@link java.net.SocketTimeoutException} after {@code timeout}. */
+    public MuxStream acceptStream(Duration timeout) throws IOException {
+        return accept(Deadlines.after(Deadlines.toNanos(Objects.requireNonNull(timeout, "timeout"))));
+    }
+
+    private MuxStream accept(long deadline) throws IOException {
+        Deadlines.lock(stateLock, deadline, label + " acceptStream");
+        try {
+            while (true) {
+                MuxStream s = backlog.poll();
+                if (s != null) {
+                    return s;
+                }
+                ensureOpen("acceptStream");
+                Deadlines.await(acceptable, deadline, label + " acceptStream");
+            }
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Streams currently open (or waiting to be accepted). */
+    public int streamCount() {
+        return closed.get() ? 0 : streamSlots.get();
+    }
+
+    /** Bytes received and not yet read, over all streams. */
+    public long bufferedBytes() {
+        return config.maxReceiveBuffer() - bucket.get();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Why the session closed by itself (protocol error, keepalive timeout, transport failure or EOF); null otherwise. */
+    public Throwable closeCause() {
+        return closeCause;
+    }
+
+    /**
+     * Runs {@code listener} once when the session closes (at once if it already has), on the closing thread, after
+     * the transport was closed: a client can reconnect right away.
+     */
+    public void onClose(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        closeListeners.add(listener);
+        if (closed.get() && closeListeners.remove(listener)) {
+            runListener(listener);
+        }
+    }
+
+    /** Closes the session: sends nothing more, fails pending operations, then closes the transport. */
+    @Override
+    public void close() {
+        shutdown(null);
+    }
+
+    @Override
+    public String toString() {
+        return label + "[v" + config.version() + ", " + streamCount() + " streams" + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    // ---- used by MuxStream ----
+
+    int version() {
+        return config.version();
+    }
+
+    String label() {
+        return label;
+    }
+
+    void ensureOpen(String op) throws MuxClosedException {
+        if (closed.get()) {
+            throw closedException(op);
+        }
+    }
+
+    MuxClosedException closedException(String op) {
+        Throwable cause = closeCause;
+        return new MuxClosedException(label + ": " + op + " failed, session closed"
+                + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+    }
+
+    /**
+     * Writes one frame; callers hold no stream lock. A transport failure closes the session and is rethrown as
+     * {@link MuxClosedException}.
+     */
+    void writeFrame(Command cmd, int sid, byte[] b, int off, int len, long deadline) throws IOException {
+        ensureOpen("write " + cmd);
+        Deadlines.lock(writeLock, deadline, label + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
+        try {
+            ensureOpen("write " + cmd);
+            try {
+                writer.write(config.version(), cmd, sid, b == null ? EMPTY : b, off, len);
+                // Whoever waits for the lock flushes after its own frame: frames under load go out in batches.
+                if (!writeLock.hasQueuedThreads()) {
+                    writer.flush();
+                }
+            } catch (IOException e) {
+                shutdown(e);
+                throw closedException("write " + cmd);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    void returnTokens(long n) {
+        if (n <= 0) {
+            return;
+        }
+        long now = bucket.addAndGet(n);
+        if (now > 0 && now - n <= 0) {
+            stateLock.lock();
+            try {
+                tokensReturned.signal();
+            } finally {
+                stateLock.unlock();
+            }
+        }
+    }
+
+    /** Removes a stream that is done (closed, or FIN both ways). */
+    void forget(MuxStream stream) {
+        if (streams.remove(stream.id(), stream)) {
+            streamSlots.decrementAndGet();
+        }
+    }
+
+    // ---- receive loop ----
+
+    private void receiveLoop() {
+        Throwable cause = null;
+        try {
+            while (awaitTokens()) {
+                Frame f = reader.readFrame();
+                if (f == null) {
+                    cause = new EOFException("transport ended");
+                    break;
+                }
+                lastReceivedNanos = System.nanoTime();
+                dispatch(f);
+            }
+        } catch (MuxProtocolException e) {
+            cause = e;
+        } catch (IOException e) {
+            cause = e;
+        } catch (RuntimeException | Error e) {
+            log.error("{}: receive loop failed", label, e);
+            cause = e;
+        } finally {
+            if (!closed.get()) {
+                shutdown(cause);
+            }
+        }
+    }
+
+    /** Pauses reading while the session buffer is full; false once closed. */
+    private boolean awaitTokens() {
+        if (bucket.get() > 0) {
+            return !closed.get();
+        }
+        stateLock.lock();
+        try {
+            while (bucket.get() <= 0 && !closed.get()) {
+                tokensReturned.awaitUninterruptibly();
+            }
+        } finally {
+            stateLock.unlock();
+        }
+        // Time spent paused by our own reader does not count as peer silence.
+        lastReceivedNanos = System.nanoTime();
+        return !closed.get();
+    }
+
+    private void dispatch(Frame f) throws MuxProtocolException {
+        int sid = f.streamId();
+        switch (f.command()) {
+            case NOP -> { }
+            case SYN -> onSyn(f);
+            case FIN -> {
+                MuxStream s = streams.get(sid);
+                if (s != null) {
+                    s.onRemoteFin();
+                }
+            }
+            case PSH -> {
+                int len = f.payload().length;
+                if (len == 0) {
+                    return;
+                }
+                MuxStream s = streams.get(sid);
+                // Data for a stream we already closed is dropped, as smux does.
+                if (s != null && s.onData(f.payload())) {
+                    bucket.addAndGet(-len);
+                }
+            }
+            case UPD -> {
+                MuxStream s = streams.get(sid);
+                if (s != null && !s.onWindowUpdate((int) f.consumed(), (int) f.window())) {
+                    throw new MuxProtocolException("smux protocol error: peer consumed " + f.consumed()
+                            + " bytes, more than was sent (version " + f.version() + ", command UPD, stream "
+                            + Integer.toUnsignedString(sid) + ", length 8)");
+                }
+            }
+        }
+    }
+
+    private void onSyn(Frame f) throws MuxProtocolException {
+        int sid = f.streamId();
+        boolean peerParity = (sid & 1) == (client ? 0 : 1);
+        if (sid == 0 || !peerParity) {
+            throw new MuxProtocolException("smux protocol error: SYN with a stream id the "
+                    + (client ? "server" : "client") + " may not use (version " + f.version()
+                    + ", command SYN, stream " + Integer.toUnsignedString(sid) + ", length 0)");
+        }
+        if (streams.containsKey(sid)) {
+            return; // a repeated SYN changes nothing, as in smux
+        }
+        if (!reserveSlot()) {
+            log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
+                    config.maxStreams());
+            // The receive loop never writes (a full transport would deadlock both ends), so FIN goes out apart.
+            Thread.ofVirtual().name(label + "-refuse").start(() -> {
+                try {
+                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.NONE);
+                } catch (IOException e) {
+                    log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
+                }
+            });
+            return;
+        }
+        MuxStream s = new MuxStream(this, sid);
+        streams.put(sid, s);
+        stateLock.lock();
+        try {
+            if (closed.get()) {
+                return;
+            }
+            backlog.add(s);
+            acceptable.signal();
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private boolean reserveSlot() {
+        while (true) {
+            int n = streamSlots.get();
+            if (n >= config.maxStreams()) {
+                return false;
+            }
+            if (streamSlots.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    // ---- keepalive ----
+
+    private void keepAliveTick() {
+        if (closed.get()) {
+            return;
+        }
+        long silent = System.nanoTime() - lastReceivedNanos;
+        // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
+        if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0) {
+            shutdown(new InterruptedIOException("keepalive timeout: nothing received for "
+                    + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
+            return;
+        }
+        // A busy write lock means frames are flowing anyway; otherwise the NOP goes out on its own virtual thread
+        // so a stuck transport can never block a scheduler shared by many sessions.
+        if (!writeLock.isLocked()) {
+            Thread.ofVirtual().name(label + "-nop").start(this::sendNop);
+        }
+    }
+
+    private void sendNop() {
+        if (!writeLock.tryLock()) {
+            return;
+        }
+        try {
+            if (closed.get()) {
+                return;
+            }
+            writer.write(config.version(), Command.NOP, 0, EMPTY, 0, 0);
+            writer.flush();
+        } catch (IOException e) {
+            shutdown(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- close ----
+
+    private void shutdown(Throwable cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeCause = cause;
+        if (cause instanceof MuxProtocolException) {
+            log.warn("{}: closing on protocol error: {}", label, cause.getMessage());
+        } else if (cause != null) {
+            log.info("{}: closing: {}", label, cause.toString());
+        } else {
+            log.debug("{}: closed", label);
+        }
+        ScheduledFuture<?> ka = keepAlive;
+        if (ka != null) {
+            ka.cancel(false);
+        }
+        stateLock.lock();
+        try {
+            backlog.clear();
+            acceptable.signalAll();
+            tokensReturned.signalAll();
+        } finally {
+            stateLock.unlock();
+        }
+        for (MuxStream s : streams.values()) {
+            s.onSessionClosed();
+        }
+        streams.clear();
+        streamSlots.set(0);
+        try {
+            transport.closer().close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: closing the transport failed: {}", label, e.toString());
+        }
+        if (Thread.currentThread() != receiver && receiver.isAlive()) {
+            try {
+                if (!receiver.join(Duration.ofMillis(RECEIVER_JOIN_MILLIS))) {
+                    log.warn("{}: receive loop still blocked {} ms after the transport was closed", label,
+                            RECEIVER_JOIN_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Runnable l : closeListeners) {
+            if (closeListeners.remove(l)) {
+                runListener(l);
+            }
+        }
+        // Last: when the keepalive tick itself closes the session, this interrupts the calling thread.
+        if (ownsScheduler) {
+            scheduler.close();
+        }
+    }
+
+    private void runListener(Runnable l) {
+        try {
+            l.run();
+        } catch (RuntimeException e) {
+            log.warn("{}: close listener failed", label, e);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.paqet4j.mux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Session buffer (smuxbuf) and v2 per-stream windows with a reader that stops reading. */
+@Timeout(60)
+class MuxFlowControlTest {
+    private static final int CHUNK = 32 * 1024;
+
+    @Test
+    void v2StalledReaderDoesNotStallOtherStreams() throws Exception {
+        MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (SessionPair p = SessionPair.open(cfg, 256 * 1024)) {
+            int bytes = 32 * 1024 * 1024;
+            long baseline = transferNanos(p, bytes);
+
+            // Stream A: its reader never reads, so no UPD ever opens more than the initial window.
+            MuxStream a = p.client().openStream();
+            MuxStream aServer = p.server().acceptStream(Duration.ofSeconds(5));
+            byte[] aData = new byte[4 * 1024 * 1024];
+            new Random(7).nextBytes(aData);
+            CompletableFuture<Void> aWriter = CompletableFuture.runAsync(() -> {
+                try {
+                    a.write(aData, 0, aData.length);
+                    a.closeWrite();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
+
+            long stalled = transferNanos(p, bytes);
+            // Generous: on a busy 2-core CI box scheduling noise is large, a stall would be infinite.
+            assertThat((double) baseline / stalled).as("throughput with a stalled neighbour vs alone (baseline %d ms, stalled %d ms)",
+                    baseline / 1_000_000, stalled / 1_000_000).isGreaterThan(0.25);
+            assertThat(aWriter).isNotDone();
+            assertThat(p.server().bufferedBytes()).isEqualTo(MuxStream.INITIAL_PEER_WINDOW);
+
+            // Once A is read, its writer finishes and every byte is there.
+            assertThat(aServer.inputStream().readAllBytes()).isEqualTo(aData);
+            aWriter.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Sends {@code bytes} over a fresh stream in 32 KiB writes while the peer reads; returns the time taken. */
+    private static long transferNanos(SessionPair p, int bytes) throws Exception {
+        MuxStream c = p.client().openStream();
+        MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
+        CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.inputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        byte[] chunk = new byte[CHUNK];
+        long t0 = System.nanoTime();
+        for (int sent = 0; sent < bytes; sent += CHUNK) {
+            c.write(chunk, 0, CHUNK);
+        }
+        c.closeWrite();
+        assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(bytes);
+        long t = System.nanoTime() - t0;
+        c.close();
+        s.close();
+        return t;
+    }
+
+    @Test
+    void v1SessionBufferCapHoldsMemoryWhileAReaderStalls() throws Exception {
+        int smuxbuf = 1024 * 1024;
+        // Short keepalive: the session must survive a pause longer than the timeout, since the silence is ours.
+        MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(1).withBuffers(smuxbuf, smuxbuf)
+                .withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+        try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
+            MuxStream c = p.client().openStream();
+            MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
+            byte[] data = new byte[16 * 1024 * 1024];
+            new Random(3).nextBytes(data);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream out = c.outputStream()) {
+                    out.write(data);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() >= smuxbuf);
+            Thread.sleep(800);
+            assertThat(p.server().bufferedBytes()).as("bytes held by the server session")
+                    .isLessThanOrEqualTo(smuxbuf + cfg.maxFrameSize());
+            assertThat(writer).isNotDone();
+            assertThat(p.server().isClosed()).as("closed: %s", p.server().closeCause()).isFalse();
+            assertThat(p.client().isClosed()).as("closed: %s", p.client().closeCause()).isFalse();
+
+            assertThat(s.inputStream().readAllBytes()).isEqualTo(data);
+            writer.get(10, TimeUnit.SECONDS);
+            assertThat(p.server().bufferedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void closingAStreamWithUnreadDataReturnsItsShareOfTheSessionBuffer() throws Exception {
+        MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(1).withBuffers(256 * 1024, 256 * 1024)
+                .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
+            MuxStream c = p.client().openStream();
+            MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
+            c.write(new byte[100_000], 0, 100_000);
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == 100_000);
+            s.close();
+            assertThat(p.server().bufferedBytes()).isZero();
+            // The session still works for the next stream.
+            MuxStream c2 = p.client().openStream();
+            MuxStream s2 = p.server().acceptStream(Duration.ofSeconds(5));
+            c2.outputStream().write(new byte[] {1, 2, 3});
+            c2.closeWrite();
+            assertThat(s2.inputStream().transferTo(OutputStream.nullOutputStream())).isEqualTo(3);
+        }
+    }
+}

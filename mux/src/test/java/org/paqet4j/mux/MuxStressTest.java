@@ -1,0 +1,152 @@
+package org.paqet4j.mux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.WeakReference;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Many streams at once over one session, then proof that nothing outlives the session. */
+@Timeout(120)
+class MuxStressTest {
+    private static final int STREAMS = 1000;
+
+    @Test
+    void thousandConcurrentStreamsEchoIntactAndLeaveNoThreadOrHeapBehind() throws Exception {
+        java.util.List<String> platformBefore = ThreadCensus.platformThreads();
+        long heapBefore = ThreadCensus.usedHeapAfterGc();
+        assertThat(ThreadCensus.muxThreads()).isZero();
+
+        WeakReference<MuxSession> clientRef = runEchoes();
+
+        // Bounded poll: closing is prompt, but thread teardown is asynchronous.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((ThreadCensus.muxThreads() > 0 || ThreadCensus.platformThreads().size() > platformBefore.size() + 1)
+                && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertThat(ThreadCensus.muxThreads()).as("mux threads alive after close").isZero();
+        assertThat(ThreadCensus.platformThreads().size()).as("platform threads %s, before %s", ThreadCensus.platformThreads(), platformBefore)
+                .isLessThanOrEqualTo(platformBefore.size() + 1);
+        long heapAfter = ThreadCensus.usedHeapAfterGc();
+        assertThat(clientRef.get()).as("closed session still reachable").isNull();
+        assertThat(heapAfter - heapBefore).as("heap retained after close").isLessThan(16L * 1024 * 1024);
+    }
+
+    private static WeakReference<MuxSession> runEchoes() throws Exception {
+        MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        SessionPair p = SessionPair.open(cfg, 1024 * 1024);
+        try {
+            Thread acceptor = Thread.ofVirtual().name("test-acceptor").start(() -> {
+                try {
+                    while (true) {
+                        MuxStream s = p.server().acceptStream();
+                        Thread.ofVirtual().start(() -> echo(s));
+                    }
+                } catch (IOException closed) {
+                    // the session closed: the test is over
+                }
+            });
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<String[]>> results = new ArrayList<>();
+            for (int i = 0; i < STREAMS; i++) {
+                // Mostly small streams, every 100th a large one.
+                int size = i % 100 == 0 ? 1024 * 1024 + i : new Random(i).nextInt(65536);
+                long seed = i;
+                CompletableFuture<String[]> r = new CompletableFuture<>();
+                results.add(r);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        go.await();
+                        r.complete(roundTrip(p.client(), seed, size));
+                    } catch (Throwable t) {
+                        r.completeExceptionally(t);
+                    }
+                });
+            }
+            go.countDown();
+            for (CompletableFuture<String[]> r : results) {
+                String[] h = r.get(90, TimeUnit.SECONDS);
+                assertThat(h[1]).as("echoed hash").isEqualTo(h[0]);
+            }
+            assertThat(p.client().isClosed()).isFalse();
+            MuxStressTest.awaitZero(p);
+            p.close();
+            acceptor.join(5000);
+            assertThat(acceptor.isAlive()).isFalse();
+            return new WeakReference<>(p.client());
+        } finally {
+            p.close();
+        }
+    }
+
+    private static void awaitZero(SessionPair p) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((p.client().streamCount() > 0 || p.server().streamCount() > 0) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(p.client().streamCount()).isZero();
+        assertThat(p.server().streamCount()).isZero();
+        assertThat(p.client().bufferedBytes()).isZero();
+        assertThat(p.server().bufferedBytes()).isZero();
+    }
+
+    private static void echo(MuxStream s) {
+        try (s) {
+            s.inputStream().transferTo(s.outputStream());
+            s.closeWrite();
+        } catch (IOException e) {
+            throw new AssertionError("server echo failed on " + s, e);
+        }
+    }
+
+    /** Sends {@code size} seeded random bytes, reads the echo concurrently; returns {sent hash, echoed hash}. */
+    private static String[] roundTrip(MuxSession session, long seed, int size) throws Exception {
+        try (MuxStream s = session.openStream()) {
+            CompletableFuture<String> echoed = new CompletableFuture<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    echoed.complete(sha256(s.inputStream()));
+                } catch (Throwable t) {
+                    echoed.completeExceptionally(t);
+                }
+            });
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            Random rnd = new Random(seed);
+            byte[] buf = new byte[1 + rnd.nextInt(40000)];
+            OutputStream out = s.outputStream();
+            for (int left = size; left > 0; ) {
+                int n = Math.min(left, buf.length);
+                rnd.nextBytes(buf);
+                out.write(buf, 0, n);
+                sent.update(buf, 0, n);
+                left -= n;
+            }
+            s.closeWrite();
+            String echoedHash = echoed.get(60, TimeUnit.SECONDS);
+            reader.join();
+            return new String[] {HexFormat.of().formatHex(sent.digest()), echoedHash};
+        }
+    }
+
+    static String sha256(InputStream in) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[8192];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
