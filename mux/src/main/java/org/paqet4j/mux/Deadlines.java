@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 /** Absolute deadlines in {@link System#nanoTime()} terms, and blocking waits that honour them. */
 final class Deadlines {
@@ -30,16 +31,17 @@ final class Deadlines {
         return timeoutNanos == 0 ? NONE : System.nanoTime() + timeoutNanos;
     }
 
-    static void lock(Lock lock, long deadline, String what) throws IOException {
+    /** Takes {@code lock} before the deadline; {@code what} is only evaluated for an error message. */
+    static void lock(Lock lock, long deadline, Supplier<String> what) throws IOException {
         try {
             if (deadline == NONE) {
                 lock.lockInterruptibly();
             } else if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                throw new SocketTimeoutException(what + " timed out");
+                throw new SocketTimeoutException(what.get() + " timed out");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException(what + " interrupted");
+            throw new InterruptedIOException(what.get() + " interrupted");
         }
     }
 

@@ -2,12 +2,13 @@ package org.paqet4j.mux;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,8 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final FrameReader reader;
     private final FrameWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<MuxStream> pendingUpdates = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean updateSenderRunning = new AtomicBoolean();
 
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     private final AtomicInteger streamSlots = new AtomicInteger();
@@ -55,7 +58,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final AtomicLong bucket;
     private volatile long lastReceivedNanos = System.nanoTime();
 
+    // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
+    // listenersDue is set once the transport is closed.
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean listenersDue;
     private volatile Throwable closeCause;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
 
@@ -100,6 +107,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private static MuxSession start(MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared) {
+        Objects.requireNonNull(t, "transport");
+        if (c == null) {
+            // The transport was handed over: a session that cannot start still closes it (seed 003 BUG-013).
+            closeQuietly(t);
+            throw new NullPointerException("config");
+        }
         MuxScheduler scheduler = shared != null ? shared : MuxScheduler.create("mux-keepalive");
         MuxSession s = new MuxSession(t, c, client, scheduler, shared == null);
         // Keepalive first: once the receive loop runs, the session may close (and stop its scheduler) at any time.
@@ -135,7 +148,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             streams.put(stream.id(), stream);
         }
         try {
-            writeFrame(Command.SYN, stream.id(), null, 0, 0, Deadlines.NONE);
+            writeFrame(Command.SYN, stream.id(), null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
         } catch (IOException e) {
             forget(stream);
             throw e;
@@ -154,7 +167,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private MuxStream accept(long deadline) throws IOException {
-        Deadlines.lock(stateLock, deadline, label + " acceptStream");
+        Deadlines.lock(stateLock, deadline, () -> label + " acceptStream");
         try {
             while (true) {
                 MuxStream s = backlog.poll();
@@ -195,7 +208,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     public void onClose(Runnable listener) {
         Objects.requireNonNull(listener, "listener");
         closeListeners.add(listener);
-        if (closed.get() && closeListeners.remove(listener)) {
+        if (listenersDue && closeListeners.remove(listener)) {
             runListener(listener);
         }
     }
@@ -204,6 +217,14 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     @Override
     public void close() {
         shutdown(null);
+    }
+
+    /**
+     * Closes the session because the layer below is known to be dead (say KCP gave up on its peer), which is
+     * faster than waiting for the keepalive timeout; {@link #closeCause()} then reports {@code cause}.
+     */
+    public void abort(Throwable cause) {
+        shutdown(Objects.requireNonNull(cause, "cause"));
     }
 
     @Override
@@ -238,12 +259,17 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
      * {@link MuxClosedException}.
      */
     void writeFrame(Command cmd, int sid, byte[] b, int off, int len, long deadline) throws IOException {
-        ensureOpen("write " + cmd);
-        Deadlines.lock(writeLock, deadline, label + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
+        if (closed.get()) {
+            throw closedException("write " + cmd);
+        }
+        Deadlines.lock(writeLock, deadline, () -> label + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
         try {
-            ensureOpen("write " + cmd);
+            if (closed.get()) {
+                throw closedException("write " + cmd);
+            }
             try {
                 writer.write(config.version(), cmd, sid, b == null ? EMPTY : b, off, len);
+                writePendingWindowUpdates();
                 // Whoever waits for the lock flushes after its own frame: frames under load go out in batches.
                 if (!writeLock.hasQueuedThreads()) {
                     writer.flush();
@@ -258,6 +284,48 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private static final byte[] EMPTY = new byte[0];
+
+    /**
+     * Queues a v2 window update for {@code s}. Readers never wait for the transport: if the write lock is busy
+     * the update goes out after the current writer's frame, or from one helper thread, whichever comes first.
+     * (A reader blocked on a full transport would close a cycle: peer paused on a full smuxbuf, our writer stuck
+     * behind it, our reader stuck behind our writer, our buffer full, the peer's writers stuck...)
+     */
+    void requestWindowUpdate(MuxStream s) {
+        if (closed.get() || !s.markWindowUpdatePending()) {
+            return;
+        }
+        pendingUpdates.add(s);
+        if (updateSenderRunning.compareAndSet(false, true)) {
+            Thread.ofVirtual().name(label + "-upd").start(this::sendWindowUpdates);
+        }
+    }
+
+    private void sendWindowUpdates() {
+        do {
+            writeLock.lock();
+            try {
+                if (!closed.get()) {
+                    writePendingWindowUpdates();
+                    writer.flush();
+                }
+            } catch (IOException e) {
+                shutdown(e);
+            } finally {
+                writeLock.unlock();
+            }
+            updateSenderRunning.set(false);
+            // An update queued after our last look but before the flag dropped is ours to send.
+        } while (!pendingUpdates.isEmpty() && !closed.get() && updateSenderRunning.compareAndSet(false, true));
+    }
+
+    /** With the write lock held: writes every queued window update. */
+    private void writePendingWindowUpdates() throws IOException {
+        for (MuxStream s; (s = pendingUpdates.poll()) != null; ) {
+            byte[] p = s.takeWindowUpdate();
+            writer.write(config.version(), Command.UPD, s.id(), p, 0, p.length);
+        }
+    }
 
     void returnTokens(long n) {
         if (n <= 0) {
@@ -377,7 +445,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             // The receive loop never writes (a full transport would deadlock both ends), so FIN goes out apart.
             Thread.ofVirtual().name(label + "-refuse").start(() -> {
                 try {
-                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.NONE);
+                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
                 } catch (IOException e) {
                     log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
                 }
@@ -419,7 +487,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         long silent = System.nanoTime() - lastReceivedNanos;
         // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
         if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0) {
-            shutdown(new InterruptedIOException("keepalive timeout: nothing received for "
+            shutdown(new SocketTimeoutException("keepalive timeout: nothing received for "
                     + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
             return;
         }
@@ -450,10 +518,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     // ---- close ----
 
     private void shutdown(Throwable cause) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closeCause = cause;
+        closed.set(true);
         if (cause instanceof MuxProtocolException) {
             log.warn("{}: closing on protocol error: {}", label, cause.getMessage());
         } else if (cause != null) {
@@ -478,11 +547,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         streams.clear();
         streamSlots.set(0);
-        try {
-            transport.closer().close();
-        } catch (IOException | RuntimeException e) {
-            log.debug("{}: closing the transport failed: {}", label, e.toString());
-        }
+        closeQuietly(transport);
         if (Thread.currentThread() != receiver && receiver.isAlive()) {
             try {
                 if (!receiver.join(Duration.ofMillis(RECEIVER_JOIN_MILLIS))) {
@@ -493,6 +558,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+        listenersDue = true;
         for (Runnable l : closeListeners) {
             if (closeListeners.remove(l)) {
                 runListener(l);
@@ -501,6 +567,14 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         // Last: when the keepalive tick itself closes the session, this interrupts the calling thread.
         if (ownsScheduler) {
             scheduler.close();
+        }
+    }
+
+    private static void closeQuietly(MuxTransport t) {
+        try {
+            t.closer().close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing the mux transport failed: {}", e.toString());
         }
     }
 

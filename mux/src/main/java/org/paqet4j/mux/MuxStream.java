@@ -26,6 +26,8 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxStream.class);
     /** What smux assumes a v2 peer can take before its first UPD. */
     static final int INITIAL_PEER_WINDOW = 262144;
+    /** Bound on sending SYN or FIN when no write timeout is set (smux uses the same 30 s). */
+    static final long OPEN_CLOSE_TIMEOUT_NANOS = 30_000_000_000L;
 
     private final MuxSession session;
     private final int id;
@@ -49,6 +51,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private boolean sessionClosed;
     private int numRead;
     private int unacked;
+    private boolean updPending;
     private int peerConsumed;
     private int peerWindow = INITIAL_PEER_WINDOW;
     // Written by the one writer holding writeMutex, read by the receive loop when checking UPD.
@@ -111,7 +114,6 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         }
         long deadline = Deadlines.after(readTimeoutNanos);
         int n = 0;
-        int consumedToAnnounce = 0;
         boolean announce = false;
         lock.lock();
         try {
@@ -131,14 +133,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             }
             if (v2) {
                 announce = account(n);
-                consumedToAnnounce = numRead;
             }
         } finally {
             lock.unlock();
         }
         session.returnTokens(n);
         if (announce) {
-            sendWindowUpdate(consumedToAnnounce, deadline);
+            session.requestWindowUpdate(this);
         }
         return n;
     }
@@ -150,7 +151,6 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     public int readMessage(byte[] dst) throws IOException {
         long deadline = Deadlines.after(readTimeoutNanos);
         int n;
-        int consumedToAnnounce = 0;
         boolean announce = false;
         lock.lock();
         try {
@@ -168,14 +168,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             headOffset = 0;
             if (v2) {
                 announce = account(n);
-                consumedToAnnounce = numRead;
             }
         } finally {
             lock.unlock();
         }
         session.returnTokens(n);
         if (announce) {
-            sendWindowUpdate(consumedToAnnounce, deadline);
+            session.requestWindowUpdate(this);
         }
         return n;
     }
@@ -223,16 +222,35 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         return false;
     }
 
-    private void sendWindowUpdate(int consumed, long deadline) {
-        byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
-        Frame.putIntLE(p, 0, consumed);
-        Frame.putIntLE(p, 4, session.config().maxStreamBuffer());
+    /**
+     * Marks a window update as due; false when one is already queued (the queued one will carry the newest
+     * count, since {@link #takeWindowUpdate()} reads it when the frame is written).
+     */
+    boolean markWindowUpdatePending() {
+        lock.lock();
         try {
-            session.writeFrame(Command.UPD, id, p, 0, p.length, deadline);
-        } catch (IOException e) {
-            // The data was read; a dead session reports itself on the next call.
-            log.debug("{}: window update not sent: {}", describe(), e.getMessage());
+            if (updPending) {
+                return false;
+            }
+            updPending = true;
+            return true;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** The UPD payload for now (consumed = all bytes read so far, window = streambuf); clears the pending mark. */
+    byte[] takeWindowUpdate() {
+        byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
+        lock.lock();
+        try {
+            updPending = false;
+            Frame.putIntLE(p, 0, numRead);
+        } finally {
+            lock.unlock();
+        }
+        Frame.putIntLE(p, 4, session.config().maxStreamBuffer());
+        return p;
     }
 
     // ---- writing ----
@@ -258,7 +276,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
 
     private void send(byte[] b, int off, int len, boolean message) throws IOException {
         long deadline = Deadlines.after(writeTimeoutNanos);
-        Deadlines.lock(writeMutex, deadline, describe() + " write");
+        Deadlines.lock(writeMutex, deadline, () -> describe() + " write");
         try {
             while (len > 0) {
                 int allowed = awaitWindow(len, message, deadline);
@@ -266,7 +284,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                     int n = Math.min(allowed, frameSize);
                     // Counted before the frame leaves so a fast UPD never exceeds what we count as sent.
                     numWritten += n;
-                    session.writeFrame(Command.PSH, id, b, off, n, deadline);
+                    try {
+                        session.writeFrame(Command.PSH, id, b, off, n, deadline);
+                    } catch (IOException e) {
+                        // Not sent (timeout, interrupt) or the session is gone: keep the window accounting exact.
+                        numWritten -= n;
+                        throw e;
+                    }
                     off += n;
                     len -= n;
                     allowed -= n;
@@ -336,7 +360,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     }
 
     private void sendFin(long deadline) throws IOException {
-        Deadlines.lock(writeMutex, deadline, describe() + " FIN");
+        Deadlines.lock(writeMutex, deadline, () -> describe() + " FIN");
         try {
             session.writeFrame(Command.FIN, id, null, 0, 0, deadline);
         } finally {
@@ -371,7 +395,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         session.returnTokens(dropped);
         if (fin) {
             try {
-                sendFin(Deadlines.after(writeTimeoutNanos));
+                sendFin(Deadlines.after(writeTimeoutNanos == 0 ? OPEN_CLOSE_TIMEOUT_NANOS : writeTimeoutNanos));
             } catch (IOException e) {
                 log.debug("{}: FIN not sent: {}", describe(), e.getMessage());
             }

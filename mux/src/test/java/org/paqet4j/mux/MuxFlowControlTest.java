@@ -20,8 +20,8 @@ class MuxFlowControlTest {
     void v2StalledReaderDoesNotStallOtherStreams() throws Exception {
         MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (SessionPair p = SessionPair.open(cfg, 256 * 1024)) {
-            int bytes = 32 * 1024 * 1024;
-            long baseline = transferNanos(p, bytes);
+            int bytes = 64 * 1024 * 1024;
+            long baseline = bestOfThree(p, bytes);
 
             // Stream A: its reader never reads, so no UPD ever opens more than the initial window.
             MuxStream a = p.client().openStream();
@@ -38,7 +38,7 @@ class MuxFlowControlTest {
             }, r -> Thread.ofVirtual().start(r));
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
 
-            long stalled = transferNanos(p, bytes);
+            long stalled = bestOfThree(p, bytes);
             // Generous: on a busy 2-core CI box scheduling noise is large, a stall would be infinite.
             assertThat((double) baseline / stalled).as("throughput with a stalled neighbour vs alone (baseline %d ms, stalled %d ms)",
                     baseline / 1_000_000, stalled / 1_000_000).isGreaterThan(0.25);
@@ -49,6 +49,48 @@ class MuxFlowControlTest {
             assertThat(aServer.inputStream().readAllBytes()).isEqualTo(aData);
             aWriter.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void v2StreamBufferIsTheWindowAdvertisedAfterTheFirstRead() throws Exception {
+        int streambuf = 512 * 1024;
+        MuxConfig cfg = MuxConfig.paqetDefaults().withBuffers(4 * 1024 * 1024, streambuf)
+                .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
+            MuxStream c = p.client().openStream();
+            MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
+            byte[] data = new byte[3 * 1024 * 1024];
+            new Random(11).nextBytes(data);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream out = c.outputStream()) {
+                    out.write(data);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            // Before any read the writer assumes smux's initial window.
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
+            byte[] first = new byte[1];
+            assertThat(s.read(first, 0, 1)).isEqualTo(1);
+            // The first read announces streambuf: in flight = written - consumed may now reach it, so unread = streambuf.
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == streambuf);
+            Thread.sleep(200);
+            assertThat(p.server().bufferedBytes()).isEqualTo(streambuf);
+            assertThat(writer).isNotDone();
+            byte[] rest = s.inputStream().readAllBytes();
+            assertThat(first[0]).isEqualTo(data[0]);
+            assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(data, 1, data.length));
+            writer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Best of three: the machine running the tests is shared, the best run is the least disturbed one. */
+    private static long bestOfThree(SessionPair p, int bytes) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            best = Math.min(best, transferNanos(p, bytes));
+        }
+        return best;
     }
 
     /** Sends {@code bytes} over a fresh stream in 32 KiB writes while the peer reads; returns the time taken. */
@@ -80,7 +122,7 @@ class MuxFlowControlTest {
         int smuxbuf = 1024 * 1024;
         // Short keepalive: the session must survive a pause longer than the timeout, since the silence is ours.
         MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(1).withBuffers(smuxbuf, smuxbuf)
-                .withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+                .withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
             MuxStream c = p.client().openStream();
             MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
@@ -95,7 +137,7 @@ class MuxFlowControlTest {
             }, r -> Thread.ofVirtual().start(r));
 
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() >= smuxbuf);
-            Thread.sleep(800);
+            Thread.sleep(1500);
             assertThat(p.server().bufferedBytes()).as("bytes held by the server session")
                     .isLessThanOrEqualTo(smuxbuf + cfg.maxFrameSize());
             assertThat(writer).isNotDone();

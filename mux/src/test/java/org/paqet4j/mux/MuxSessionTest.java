@@ -138,6 +138,31 @@ class MuxSessionTest {
         }
     }
 
+    @SuppressWarnings("try") // closing inside try-with-resources is what the test is about
+    @Test
+    void closeFailsWritersStuckOnAFullTransportPromptly() throws Exception {
+        // The raw peer never reads: the first writer blocks inside the transport, the second waits for the lock.
+        MuxTransport[] t = BoundedPipe.pair(4096);
+        try (MuxSession s = MuxSession.client(t[0], config(1))) {
+            MuxStream a = s.openStream();
+            MuxStream b = s.openStream();
+            CompletableFuture<Object> inTransport = async(() -> {
+                a.write(new byte[100_000], 0, 100_000);
+                return null;
+            });
+            CompletableFuture<Object> waitingForLock = async(() -> {
+                b.write(new byte[100_000], 0, 100_000);
+                return null;
+            });
+            Thread.sleep(200);
+            assertThat(inTransport).isNotDone();
+            assertThat(waitingForLock).isNotDone();
+            s.close();
+            assertFailsWithClosed(inTransport);
+            assertFailsWithClosed(waitingForLock);
+        }
+    }
+
     private static void assertFailsWithClosed(CompletableFuture<?> f) {
         assertThatThrownBy(() -> f.get(2, TimeUnit.SECONDS)).cause().isInstanceOf(MuxClosedException.class);
     }
@@ -247,7 +272,7 @@ class MuxSessionTest {
             s.onClose(closed::countDown);
             assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(s.isClosed()).isTrue();
-            assertThat(s.closeCause()).hasMessageContaining("keepalive timeout");
+            assertThat(s.closeCause()).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("keepalive timeout");
         }
         drain.join(2000);
         assertThat(drain.isAlive()).isFalse();
@@ -255,9 +280,9 @@ class MuxSessionTest {
 
     @Test
     void keepaliveNopsKeepAnIdleSessionAlive() throws Exception {
-        MuxConfig cfg = config(1).withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
+        MuxConfig cfg = config(1).withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (SessionPair p = SessionPair.open(cfg)) {
-            Thread.sleep(1000);
+            Thread.sleep(2500);
             assertThat(p.client().isClosed()).isFalse();
             assertThat(p.server().isClosed()).isFalse();
         }
@@ -278,6 +303,18 @@ class MuxSessionTest {
     }
 
     @Test
+    void updClaimingMoreThanWasSentIsAProtocolError() throws Exception {
+        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        try (MuxSession s = MuxSession.server(t[0], config(2))) {
+            // SYN 3, then UPD for stream 3 saying 5 bytes were consumed: nothing was ever sent on it.
+            t[1].out().write(java.util.HexFormat.of().parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
+            awaitTrue(s::isClosed);
+            assertThat(s.closeCause()).isInstanceOf(MuxProtocolException.class)
+                    .hasMessageContaining("consumed 5 bytes, more than was sent").hasMessageContaining("stream 3");
+        }
+    }
+
+    @Test
     void synWithOwnParityIsAProtocolError() throws Exception {
         MuxTransport[] t = BoundedPipe.pair(64 * 1024);
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
@@ -288,6 +325,7 @@ class MuxSessionTest {
         }
     }
 
+    @SuppressWarnings("try") // closing inside try-with-resources is what the test is about
     @Test
     void transportEofClosesWithCauseAndRunsListenerOnce() throws Exception {
         MuxTransport[] t = BoundedPipe.pair(64 * 1024);
@@ -300,6 +338,74 @@ class MuxSessionTest {
             s.close();
             s.onClose(calls::incrementAndGet);
             assertThat(calls.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sessionClosesItselfBeforeItsTransport() throws Exception {
+        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        java.util.concurrent.atomic.AtomicReference<MuxSession> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean closedFirst = new java.util.concurrent.atomic.AtomicBoolean();
+        MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> {
+            closedFirst.set(self.get().isClosed());
+            t[0].closer().close();
+        });
+        try (MuxSession peer = MuxSession.server(t[1], config(2))) {
+            MuxSession s = MuxSession.client(watched, config(2));
+            self.set(s);
+            MuxStream stream = s.openStream();
+            peer.acceptStream(Duration.ofSeconds(5));
+            s.close();
+            assertThat(closedFirst).isTrue();
+            assertThat(stream.isClosed()).isTrue();
+            awaitTrue(peer::isClosed);
+        }
+    }
+
+    @Test
+    void sessionsShareACallerOwnedSchedulerThatOutlivesThem() throws Exception {
+        MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
+        try (MuxScheduler shared = MuxScheduler.create("mux-test-shared")) {
+            for (int round = 0; round < 2; round++) {
+                MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+                try (MuxSession c = MuxSession.client(t[0], cfg, shared);
+                        MuxSession s = MuxSession.server(t[1], cfg, shared)) {
+                    Thread.sleep(1500);
+                    // NOPs from the shared scheduler kept both alive past the timeout.
+                    assertThat(c.isClosed()).isFalse();
+                    assertThat(s.isClosed()).isFalse();
+                }
+            }
+        }
+        assertThatThrownBy(() -> {
+            MuxScheduler closed = MuxScheduler.create("mux-test-closed");
+            closed.close();
+            MuxTransport[] t = BoundedPipe.pair(1024);
+            MuxSession.client(t[0], cfg, closed);
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("MuxScheduler passed in is closed");
+    }
+
+    @Test
+    void aSessionThatCannotStartStillClosesTheTransportItWasGiven() {
+        java.util.concurrent.atomic.AtomicBoolean transportClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        MuxTransport[] t = BoundedPipe.pair(1024);
+        MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> transportClosed.set(true));
+        assertThatThrownBy(() -> MuxSession.client(watched, null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("config");
+        assertThat(transportClosed).isTrue();
+    }
+
+    @Test
+    void abortClosesAtOnceWithTheGivenCause() throws Exception {
+        try (SessionPair p = SessionPair.open(config(2))) {
+            MuxStream c = p.client().openStream();
+            CompletableFuture<Integer> pendingRead = async(() -> c.inputStream().read());
+            IOException dead = new IOException("KCP peer dead: 30 retransmissions of sn 17");
+            p.client().abort(dead);
+            assertThat(p.client().closeCause()).isSameAs(dead);
+            assertThatThrownBy(() -> pendingRead.get(2, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(MuxClosedException.class).hasMessageContaining("KCP peer dead").hasCause(dead);
+            awaitTrue(p.server()::isClosed);
         }
     }
 

@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,12 +26,12 @@ class MuxStressTest {
     private static final int STREAMS = 1000;
 
     @Test
-    void thousandConcurrentStreamsEchoIntactAndLeaveNoThreadOrHeapBehind() throws Exception {
+    void thousandConcurrentFullDuplexStreamsArriveIntactAndLeaveNoThreadOrHeapBehind() throws Exception {
         java.util.List<String> platformBefore = ThreadCensus.platformThreads();
         long heapBefore = ThreadCensus.usedHeapAfterGc();
         assertThat(ThreadCensus.muxThreads()).isZero();
 
-        WeakReference<MuxSession> clientRef = runEchoes();
+        WeakReference<MuxSession> clientRef = runStreams();
 
         // Bounded poll: closing is prompt, but thread teardown is asynchronous.
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -45,44 +47,49 @@ class MuxStressTest {
         assertThat(heapAfter - heapBefore).as("heap retained after close").isLessThan(16L * 1024 * 1024);
     }
 
-    private static WeakReference<MuxSession> runEchoes() throws Exception {
+    private static WeakReference<MuxSession> runStreams() throws Exception {
         MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         SessionPair p = SessionPair.open(cfg, 1024 * 1024);
         try {
+            Map<Integer, String> receivedByServer = new ConcurrentHashMap<>();
             Thread acceptor = Thread.ofVirtual().name("test-acceptor").start(() -> {
                 try {
                     while (true) {
                         MuxStream s = p.server().acceptStream();
-                        Thread.ofVirtual().start(() -> echo(s));
+                        Thread.ofVirtual().start(() -> serve(s, receivedByServer));
                     }
                 } catch (IOException closed) {
                     // the session closed: the test is over
                 }
             });
             CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<String[]>> results = new ArrayList<>();
+            List<CompletableFuture<Result>> results = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 // Mostly small streams, every 100th a large one.
                 int size = i % 100 == 0 ? 1024 * 1024 + i : new Random(i).nextInt(65536);
                 long seed = i;
-                CompletableFuture<String[]> r = new CompletableFuture<>();
+                CompletableFuture<Result> r = new CompletableFuture<>();
                 results.add(r);
                 Thread.ofVirtual().start(() -> {
                     try {
                         go.await();
-                        r.complete(roundTrip(p.client(), seed, size));
+                        r.complete(exchange(p.client(), seed, size));
                     } catch (Throwable t) {
                         r.completeExceptionally(t);
                     }
                 });
             }
             go.countDown();
-            for (CompletableFuture<String[]> r : results) {
-                String[] h = r.get(90, TimeUnit.SECONDS);
-                assertThat(h[1]).as("echoed hash").isEqualTo(h[0]);
+            for (CompletableFuture<Result> f : results) {
+                Result r = f.get(90, TimeUnit.SECONDS);
+                assertThat(r.received()).as("server to client, stream %d", r.id()).isEqualTo(r.expected());
+            }
+            awaitZero(p);
+            for (CompletableFuture<Result> f : results) {
+                Result r = f.get();
+                assertThat(receivedByServer.get(r.id())).as("client to server, stream %d", r.id()).isEqualTo(r.sent());
             }
             assertThat(p.client().isClosed()).isFalse();
-            MuxStressTest.awaitZero(p);
             p.close();
             acceptor.join(5000);
             assertThat(acceptor.isAlive()).isFalse();
@@ -90,6 +97,9 @@ class MuxStressTest {
         } finally {
             p.close();
         }
+    }
+
+    record Result(int id, String sent, String received, String expected) {
     }
 
     private static void awaitZero(SessionPair p) throws InterruptedException {
@@ -103,42 +113,61 @@ class MuxStressTest {
         assertThat(p.server().bufferedBytes()).isZero();
     }
 
-    private static void echo(MuxStream s) {
+    /** The server's size for a stream, derived from its id so the client can predict the bytes. */
+    private static int serverSize(int id) {
+        return id % 97 == 0 ? 1024 * 1024 : new Random(id).nextInt(65536);
+    }
+
+    /** Full duplex, and neither direction waits for the other: reading never depends on writing. */
+    private static void serve(MuxStream s, Map<Integer, String> receivedByServer) {
         try (s) {
-            s.inputStream().transferTo(s.outputStream());
-            s.closeWrite();
-        } catch (IOException e) {
-            throw new AssertionError("server echo failed on " + s, e);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    feed(s.id(), serverSize(s.id()), s.outputStream());
+                    s.closeWrite();
+                } catch (Exception e) {
+                    throw new AssertionError("server write failed on " + s, e);
+                }
+            });
+            receivedByServer.put(s.id(), sha256(s.inputStream()));
+            writer.join();
+        } catch (Exception e) {
+            throw new AssertionError("server read failed on " + s, e);
         }
     }
 
-    /** Sends {@code size} seeded random bytes, reads the echo concurrently; returns {sent hash, echoed hash}. */
-    private static String[] roundTrip(MuxSession session, long seed, int size) throws Exception {
+    private static Result exchange(MuxSession session, long seed, int size) throws Exception {
         try (MuxStream s = session.openStream()) {
-            CompletableFuture<String> echoed = new CompletableFuture<>();
+            CompletableFuture<String> received = new CompletableFuture<>();
             Thread reader = Thread.ofVirtual().start(() -> {
                 try {
-                    echoed.complete(sha256(s.inputStream()));
+                    received.complete(sha256(s.inputStream()));
                 } catch (Throwable t) {
-                    echoed.completeExceptionally(t);
+                    received.completeExceptionally(t);
                 }
             });
-            MessageDigest sent = MessageDigest.getInstance("SHA-256");
-            Random rnd = new Random(seed);
-            byte[] buf = new byte[1 + rnd.nextInt(40000)];
-            OutputStream out = s.outputStream();
-            for (int left = size; left > 0; ) {
-                int n = Math.min(left, buf.length);
-                rnd.nextBytes(buf);
-                out.write(buf, 0, n);
-                sent.update(buf, 0, n);
-                left -= n;
-            }
+            String sent = feed(seed, size, s.outputStream());
             s.closeWrite();
-            String echoedHash = echoed.get(60, TimeUnit.SECONDS);
+            String got = received.get(60, TimeUnit.SECONDS);
             reader.join();
-            return new String[] {HexFormat.of().formatHex(sent.digest()), echoedHash};
+            String expected = feed(s.id(), serverSize(s.id()), OutputStream.nullOutputStream());
+            return new Result(s.id(), sent, got, expected);
         }
+    }
+
+    /** Writes {@code size} seeded random bytes in seeded random pieces; returns their SHA-256. */
+    private static String feed(long seed, int size, OutputStream out) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        Random rnd = new Random(seed);
+        byte[] buf = new byte[1 + rnd.nextInt(40000)];
+        for (int left = size; left > 0; ) {
+            int n = Math.min(left, buf.length);
+            rnd.nextBytes(buf);
+            out.write(buf, 0, n);
+            md.update(buf, 0, n);
+            left -= n;
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     static String sha256(InputStream in) throws Exception {
