@@ -1,0 +1,169 @@
+package org.paqet4j.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** paqet4j's own keys, defaults, warnings and file handling. */
+class ConfigLoaderTest {
+  static final String SEEDS = "/org/paqet4j/cli/config/ConfigLoaderFuzzInputs/load/";
+
+  static PaqetConfig seed(String name) throws IOException, ConfigException {
+    try (InputStream in = ConfigLoaderTest.class.getResourceAsStream(SEEDS + name)) {
+      return ConfigLoader.parse(name, in.readAllBytes()).config();
+    }
+  }
+
+  @Test
+  void everyPaqet4jKeyIsRead() throws Exception {
+    PaqetConfig c = seed("everything-server");
+    assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
+    assertThat(c.listen()).contains(new HostPort("::", 9999));
+    assertThat(c.network().ipv4().orElseThrow().routerMac().orElseThrow()).hasToString("02:00:00:00:00:01");
+    assertThat(c.network().ipv6().orElseThrow().addr()).isEqualTo("[2001:db8::1]:9999");
+    assertThat(c.network().localFlag()).extracting(TcpFlags::letters).containsExactly("PA", "A", "S");
+    assertThat(c.network().firewall()).isEqualTo(FirewallMode.OFF);
+    KcpConfig kcp = c.transport().kcp();
+    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(1, 15, 2, 1, false, true));
+    assertThat(kcp.block()).isEqualTo(BlockCrypt.AES_128_GCM);
+    assertThat(kcp.smuxkalive()).isEqualTo(Duration.ofMillis(500));
+    assertThat(kcp.smuxktimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(kcp.guard()).isEqualTo(new GuardConfig(true, java.util.Optional.of("g"), Duration.ofMinutes(1), Duration.ofSeconds(2)));
+    assertThat(c.status().listen()).contains(new HostPort("127.0.0.1", 9090));
+    assertThat(c.limits()).isEqualTo(new LimitsConfig(8, 100, 400, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(2500)));
+    AccessConfig access = c.access();
+    assertThat(access.permits(InetAddress.ofLiteral("198.18.3.4"), 22)).isTrue();
+    assertThat(access.permits(InetAddress.ofLiteral("198.18.0.9"), 22)).isFalse();
+    assertThat(access.permits(InetAddress.ofLiteral("2001:db8::7"), 443)).isTrue();
+    assertThat(access.permits(InetAddress.ofLiteral("2001:db8::7"), 80)).isFalse();
+    assertThat(access.permits(InetAddress.ofLiteral("10.1.2.3"), 8080)).isTrue();
+    assertThat(access.permits(InetAddress.ofLiteral("10.1.2.3"), 9000)).isFalse();
+    assertThat(access.permits(InetAddress.ofLiteral("192.0.2.1"), 80)).isFalse();
+  }
+
+  @Test
+  void defaultAccessDeniesLinkLocalAndMetadata() throws Exception {
+    AccessConfig access = seed("paqet-server-example").access();
+    assertThat(access.permits(InetAddress.ofLiteral("169.254.169.254"), 80)).isFalse();
+    assertThat(access.permits(InetAddress.ofLiteral("fd00:ec2::254"), 80)).isFalse();
+    assertThat(access.permits(InetAddress.ofLiteral("fe80::1"), 22)).isFalse();
+    assertThat(access.permits(InetAddress.ofLiteral("93.184.216.34"), 443)).isTrue();
+    assertThat(access.deny()).extracting(AccessRule::toString)
+        .containsExactly("169.254.0.0/16", "fe80::/10", "169.254.169.254", "fd00:ec2::254");
+  }
+
+  @Test
+  void kcptunModeDefaultsToUdpAndKcptunKeys() throws Exception {
+    PaqetConfig client = seed("kcptun-client");
+    assertThat(client.kcptunMode()).isTrue();
+    assertThat(client.network().carrier()).isEqualTo(Carrier.UDP);
+    assertThat(client.transport().kcp().kdf()).isEqualTo(Kdf.KCPTUN);
+    assertThat(client.transport().kcp().smuxver()).isEqualTo(1);
+    assertThat(client.transport().kcp().fec()).isTrue();
+    assertThat(client.kcptun().orElseThrow().listen()).contains(new HostPort("127.0.0.1", 12948));
+    PaqetConfig server = seed("kcptun-server");
+    assertThat(server.kcptun().orElseThrow().target()).contains(new HostPort("127.0.0.1", 22));
+    assertThat(server.network().ipv4()).isEmpty();
+  }
+
+  @Test
+  void kcptunModeRejectsPaqetOnlySettings() {
+    String text = """
+        role: client
+        network: {carrier: raw, ipv4: {addr: "198.18.0.2:0"}}
+        server: {addr: "198.18.0.1:29900"}
+        transport: {kcp: {key: k, kdf: paqet, guard: {enabled: true}}}
+        kcptun: {target: "127.0.0.1:22"}
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse("k.yaml", text))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(ConfigProblem::path)
+            .containsExactlyInAnyOrder("network.carrier", "transport.kcp.kdf", "transport.kcp.guard.enabled",
+                "kcptun.listen", "kcptun.target"));
+  }
+
+  @Test
+  void warnsAboutIgnoredAndOddSettings() throws Exception {
+    String text = """
+        role: client
+        network:
+          ipv4: {addr: "198.18.0.2:0"}
+          pcap: {sockbuf: 5000000}
+        server: {addr: "198.18.0.1:9999"}
+        listen: {addr: ":1"}
+        transport:
+          kcp: {key: k, interval: 5, dshard: 10, smuxver: 1}
+        """;
+    LoadedConfig loaded = ConfigLoader.parse("w.yaml", text);
+    assertThat(loaded.warnings()).extracting(ConfigProblem::toString).containsExactly(
+        "w.yaml: a client without socks5 or forward entries carries no traffic",
+        "w.yaml:4: network.pcap.sockbuf: 5000000 is not a power of two; 4194304 (4 MiB) or 8388608 (8 MiB) are usual",
+        "w.yaml:6: listen.addr: is only used by a server; a client ignores it",
+        "w.yaml:8: transport.kcp.interval: is ignored unless mode is manual (mode fast sets interval 30)",
+        "w.yaml:8: transport.kcp.dshard: FEC is off unless both dshard and pshard are positive",
+        "w.yaml:8: transport.kcp.smuxver: paqet speaks smux v2; v1 only works between paqet4j peers (or with kcptun)");
+    assertThat(loaded.config().transport().kcp().tuning()).isEqualTo(KcpMode.FAST.preset());
+  }
+
+  @Test
+  void serverPortsMustAgree() {
+    String text = """
+        role: server
+        listen: {addr: ":9998"}
+        network: {ipv4: {addr: "198.18.0.1:9999"}}
+        transport: {kcp: {block: none}}
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse("s.yaml", text)).hasMessage(
+        "s.yaml:2: listen.addr: port 9998 differs from network.ipv4.addr port 9999; the packets arrive at the network port, so they must match");
+  }
+
+  @Test
+  void durationsTakeSecondsOrGoStrings() {
+    assertThat(GoDuration.parse("1h2m3.5s")).contains(Duration.ofMillis(3_723_500));
+    assertThat(GoDuration.parse("250us")).contains(Duration.ofNanos(250_000));
+    assertThat(GoDuration.parse("1.5h")).contains(Duration.ofMinutes(90));
+    assertThat(GoDuration.parse("0")).contains(Duration.ZERO);
+    assertThat(GoDuration.parse("5")).isEmpty();
+    assertThat(GoDuration.parse("-1s")).isEmpty();
+    assertThat(GoDuration.parse("1d")).isEmpty();
+    assertThat(GoDuration.parse("99999999999h")).isEmpty();
+    assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(GoDuration.format(Duration.ofMinutes(90))).isEqualTo("90m");
+    assertThat(GoDuration.format(Duration.ofSeconds(30))).isEqualTo("30s");
+  }
+
+  @Test
+  void suggestionsFindTyposOnly() {
+    var keys = ConfigSchema.keysOf("transport.kcp");
+    assertThat(Suggestions.nearest("sndwdn", keys)).contains("sndwnd");
+    assertThat(Suggestions.nearest("smuxkeepalive", keys)).contains("smuxkalive");
+    assertThat(Suggestions.nearest("compression", keys)).isEmpty();
+    assertThat(Suggestions.nearest("MTU", keys)).contains("mtu");
+    assertThat(Suggestions.nearest("zzzzzz", keys)).isEmpty();
+  }
+
+  @Test
+  void ipv6IsPrintedInRfc5952Form() {
+    assertThat(IpLiterals.format(InetAddress.ofLiteral("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
+    assertThat(IpLiterals.format(InetAddress.ofLiteral("::"))).isEqualTo("::");
+    assertThat(IpLiterals.format(InetAddress.ofLiteral("fe80::"))).isEqualTo("fe80::");
+    assertThat(IpLiterals.format(InetAddress.ofLiteral("1:0:2:3:4:5:6:7"))).isEqualTo("1:0:2:3:4:5:6:7");
+  }
+
+  @Test
+  void fileProblemsNameTheFile(@TempDir Path dir) throws IOException {
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> ConfigLoader.load(missing)).hasMessage(missing + ": no such file");
+    Path big = Files.write(dir.resolve("big.yaml"), new byte[ConfigLoader.MAX_FILE_BYTES + 1]);
+    assertThatThrownBy(() -> ConfigLoader.load(big)).hasMessageContaining("is larger than");
+    Path latin1 = Files.write(dir.resolve("l.yaml"), new byte[] {'a', ':', ' ', (byte) 0xE9});
+    assertThatThrownBy(() -> ConfigLoader.load(latin1)).hasMessage(latin1 + ": is not UTF-8 text");
+  }
+}
