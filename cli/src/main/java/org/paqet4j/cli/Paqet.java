@@ -2,6 +2,7 @@ package org.paqet4j.cli;
 
 import java.io.PrintWriter;
 import org.paqet4j.cli.command.IfaceCommand;
+import org.paqet4j.cli.command.PingCommand;
 import org.paqet4j.cli.command.RunCommand;
 import org.paqet4j.cli.command.SecretCommand;
 import org.paqet4j.cli.command.VersionCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
         + "wire-compatible with paqet (v1.0.0-alpha.21) and kcptun.",
     subcommands = {
       RunCommand.class,
+      PingCommand.class,
       SecretCommand.class,
       IfaceCommand.class,
       VersionCommand.class,
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  paqet secret                      make a key for transport.kcp.key",
-      "  paqet run --check -c client.yaml  validate and print with all defaults",
+      "  paqet run -c client.yaml          start the client (or server) a configuration describes",
+      "  paqet run --check -c client.yaml  validate a configuration and print it with its defaults",
+      "  paqet ping -c client.yaml         round-trip time to the server through the tunnel",
       "  paqet iface                       list interfaces and default gateways",
       "  paqet help run                    help for one command",
       "",

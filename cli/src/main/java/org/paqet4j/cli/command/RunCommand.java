@@ -11,6 +11,7 @@ import org.paqet4j.cli.config.EffectiveConfigWriter;
 import org.paqet4j.cli.config.LoadedConfig;
 import org.paqet4j.cli.config.LogLevel;
 import org.paqet4j.cli.log.Logging;
+import org.paqet4j.cli.run.TunnelProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,21 +19,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code paqet run -c FILE}: loads and validates the configuration (all problems at once, exit
- * code 2, nothing started), applies the log level, then acts on it. Today the only action is
- * {@code --check}: print the effective configuration. Starting the tunnel is the other action
- * and belongs in {@link #act}; until it is wired, {@code --check} is required so that {@code run}
- * never pretends to start something.
+ * code 2, nothing started), applies the log level, then either prints the effective configuration
+ * ({@code --check}) or starts the client or server the file describes and runs it until SIGINT or
+ * SIGTERM, then shuts down in order within a bounded time and exits 0.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Validates a configuration and prints it with every default (--check).",
-      "Starting the client or server is not in this build yet: --check is required."
+      "Starts the client or server described by the configuration file and runs it until SIGINT or SIGTERM.",
+      "With --check, only validates the file and prints it with every default filled in."
     },
     footer = {
       "",
       "Examples:",
+      "  paqet run -c client.yaml",
       "  paqet run --check -c client.yaml",
       "  paqet run --check -c server.yaml --log-level debug",
       "  paqet run --check -c client.yaml --show-secrets > effective.yaml",
@@ -46,7 +47,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--check", required = true,
+  @Option(names = "--check",
       description = "Validate the configuration, print the effective configuration as YAML and exit (like nginx -t).")
   boolean check;
 
@@ -81,9 +82,12 @@ public final class RunCommand implements Callable<Integer> {
   /** What {@code run} does with a valid configuration. */
   private int act(LoadedConfig loaded) {
     PrintWriter out = spec.commandLine().getOut();
-    out.print(EffectiveConfigWriter.write(loaded.config(), showSecrets));
-    out.flush();
-    spec.commandLine().getErr().println("paqet: " + config + ": the configuration is valid");
-    return ExitCodes.OK;
+    if (check) {
+      out.print(EffectiveConfigWriter.write(loaded.config(), showSecrets));
+      out.flush();
+      spec.commandLine().getErr().println("paqet: " + config + ": the configuration is valid");
+      return ExitCodes.OK;
+    }
+    return TunnelProcess.run(loaded.config(), out, spec.commandLine().getErr());
   }
 }

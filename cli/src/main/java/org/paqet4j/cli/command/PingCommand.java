@@ -1,0 +1,115 @@
+package org.paqet4j.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.paqet4j.cli.ExitCodes;
+import org.paqet4j.cli.config.ConfigException;
+import org.paqet4j.cli.config.ConfigLoader;
+import org.paqet4j.cli.config.LoadedConfig;
+import org.paqet4j.cli.config.PaqetConfig;
+import org.paqet4j.cli.config.Role;
+import org.paqet4j.cli.log.Logging;
+import org.paqet4j.cli.run.TunnelLauncher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code paqet ping -c client.yaml}: connects to the server of a client configuration and measures
+ * the round-trip time of PING streams (each answered by a PONG), like ping(8).
+ */
+@Command(
+    name = "ping",
+    mixinStandardHelpOptions = true,
+    description = "Measures the round-trip time to the server of a client configuration through PING streams.",
+    footer = {
+      "",
+      "Examples:",
+      "  paqet ping -c client.yaml",
+      "  paqet ping -c client.yaml -n 20 -i 200ms",
+      "",
+      "Exit code 0 when at least one PONG came back, 1 when none did, 2 for a bad configuration."
+    })
+public final class PingCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config.yaml",
+      description = "A client configuration file (default: ${DEFAULT-VALUE}).")
+  Path config;
+
+  @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "5",
+      description = "How many PINGs to send (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", defaultValue = "1s",
+      converter = DurationConverter.class, description = "Time between PINGs, e.g. 1s or 200ms (default: ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (count < 1) {
+      err.println("paqet ping: --count must be at least 1, got " + count);
+      return ExitCodes.USAGE;
+    }
+    LoadedConfig loaded;
+    try {
+      loaded = ConfigLoader.load(config);
+    } catch (ConfigException e) {
+      e.problems().forEach(err::println);
+      return ExitCodes.USAGE;
+    }
+    PaqetConfig c = loaded.config();
+    if (c.role() != Role.CLIENT) {
+      err.println("paqet ping: " + config + " is a server configuration; ping needs a client one");
+      return ExitCodes.USAGE;
+    }
+    Logging.configure(c.logLevel());
+    String server = c.server().map(Object::toString).orElse("?");
+    TunnelLauncher.Client client;
+    try {
+      client = TunnelLauncher.startClient(c, false);
+    } catch (IOException e) {
+      err.println("paqet ping: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    int received = 0;
+    double min = Double.MAX_VALUE;
+    double max = 0;
+    double sum = 0;
+    try {
+      out.println("PING " + server + " through the tunnel");
+      for (int seq = 1; seq <= count; seq++) {
+        try {
+          double ms = client.runtime().client().ping().toNanos() / 1e6;
+          received++;
+          min = Math.min(min, ms);
+          max = Math.max(max, ms);
+          sum += ms;
+          out.println(String.format(Locale.ROOT, "pong from %s: seq=%d time=%.2f ms", server, seq, ms));
+        } catch (IOException e) {
+          out.println("no pong from " + server + ": seq=" + seq + ": " + e.getMessage());
+        }
+        out.flush();
+        if (seq < count) {
+          Thread.sleep(interval);
+        }
+      }
+    } finally {
+      client.runtime().shutdown(Duration.ofSeconds(2));
+    }
+    out.println("--- " + server + " ping statistics ---");
+    out.println(String.format(Locale.ROOT, "%d sent, %d received, %.0f%% loss", count, received,
+        100.0 * (count - received) / count)
+        + (received > 0 ? String.format(Locale.ROOT, ", rtt min/avg/max = %.2f/%.2f/%.2f ms", min, sum / received, max)
+            : ""));
+    out.flush();
+    return received > 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+}

@@ -1,0 +1,164 @@
+package org.paqet4j.cli.run;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.paqet4j.cli.config.AddressConfig;
+import org.paqet4j.cli.config.Carrier;
+import org.paqet4j.cli.config.FirewallMode;
+import org.paqet4j.cli.config.NetworkConfig;
+import org.paqet4j.cli.config.TcpFlags;
+import org.paqet4j.packet.PacketCarrier;
+import org.paqet4j.packet.RawTcpCarrier;
+import org.paqet4j.packet.RawTcpCarrierConfig;
+import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.packet.firewall.FirewallRules;
+import org.paqet4j.packet.firewall.Role;
+import org.paqet4j.packet.route.Gateway;
+import org.paqet4j.packet.route.MacAddress;
+import org.paqet4j.packet.route.Neighbours;
+import org.paqet4j.packet.route.NetworkPath;
+import org.paqet4j.packet.route.Routes;
+import org.paqet4j.tunnel.transport.CarrierFactory;
+
+/**
+ * Opens the carriers {@code network} describes: raw TCP packets on an interface (paqet) or plain
+ * UDP (kcptun), with the firewall rules the raw carrier needs installed once per local port and
+ * removed at shutdown ({@link #close}).
+ */
+final class CarrierSetup implements AutoCloseable {
+  private final NetworkConfig network;
+  private final Map<Integer, FirewallRules> firewall = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> slotPorts = new ConcurrentHashMap<>();
+  private volatile String description = "";
+
+  CarrierSetup(NetworkConfig network) {
+    this.network = network;
+  }
+
+  /** "raw TCP on eth0 from 10.0.0.2" or "UDP": what the startup line says about the carrier. */
+  String description() {
+    return description;
+  }
+
+  /** The client's carriers: one per connection slot, each on its own local port, kept across redials. */
+  CarrierFactory clientCarriers(InetSocketAddress server) {
+    return slot -> {
+      int port = slotPorts.computeIfAbsent(slot, s -> network.port() != 0 ? network.port() + s
+          : 20_000 + ThreadLocalRandom.current().nextInt(10_000));
+      return open(port, Optional.of(server.getAddress()), Role.CLIENT);
+    };
+  }
+
+  /** The server's carrier on the listen port. */
+  PacketCarrier serverCarrier(String listenHost, int port) throws IOException {
+    if (network.carrier() == Carrier.UDP) {
+      InetSocketAddress bind = listenHost.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(listenHost, port);
+      description = "UDP";
+      return UdpCarrier.bind(bind, network.pcapSockbuf());
+    }
+    return open(port, Optional.empty(), Role.SERVER);
+  }
+
+  private PacketCarrier open(int port, Optional<InetAddress> peer, Role role) throws IOException {
+    if (network.carrier() == Carrier.UDP) {
+      InetAddress local = network.ipv4().map(AddressConfig::address)
+          .or(() -> network.ipv6().map(AddressConfig::address)).orElse(null);
+      description = "UDP";
+      return UdpCarrier.bind(new InetSocketAddress(local, network.port() != 0 ? port : 0), network.pcapSockbuf());
+    }
+    short[] flags = masks(network.localFlag());
+    RawTcpCarrierConfig.Builder builder = null;
+    String source = "";
+    boolean v6Peer = peer.isPresent() && peer.get() instanceof Inet6Address;
+    if (network.ipv4().isPresent() && !v6Peer) {
+      AddressConfig a = network.ipv4().get();
+      Path path = path(peer, a, StandardProtocolFamily.INET);
+      builder = RawTcpCarrierConfig.builder(path.interfaceName, port).ipv4((Inet4Address) path.source, path.mac.bytes());
+      source = path.interfaceName + " from " + path.source.getHostAddress();
+    }
+    if (network.ipv6().isPresent() && (peer.isEmpty() || v6Peer)) {
+      AddressConfig a = network.ipv6().get();
+      Path path = path(peer, a, StandardProtocolFamily.INET6);
+      builder = (builder != null ? builder : RawTcpCarrierConfig.builder(path.interfaceName, port))
+          .ipv6((Inet6Address) path.source, path.mac.bytes());
+      source = source.isEmpty() ? path.interfaceName + " from " + path.source.getHostAddress()
+          : source + " and " + path.source.getHostAddress();
+    }
+    if (builder == null) {
+      throw new IOException("the raw carrier needs network.ipv4 or network.ipv6"
+          + peer.map(p -> " of the family of server.addr " + p.getHostAddress()).orElse(""));
+    }
+    if (network.firewall() == FirewallMode.AUTO) {
+      synchronized (firewall) {
+        if (!firewall.containsKey(port)) {
+          firewall.put(port, FirewallRules.install(port, role));
+        }
+      }
+    }
+    description = "raw TCP on " + source;
+    return RawTcpCarrier.open(builder.localFlags(flags).receiveBuffer(network.pcapSockbuf()).build());
+  }
+
+  private record Path(String interfaceName, InetAddress source, MacAddress mac) {}
+
+  /**
+   * Interface, source address and next-hop MAC: the configured ones where given, else the kernel's
+   * route to the peer (client) or the default gateway (server).
+   */
+  private Path path(Optional<InetAddress> peer, AddressConfig local, StandardProtocolFamily family) throws IOException {
+    if (peer.isPresent()) {
+      NetworkPath p = NetworkPath.resolve(peer.get(), network.interfaceName(), local.routerMac(),
+          TransportFactory.NEIGHBOUR_TIMEOUT);
+      InetAddress source = local.address().isAnyLocalAddress() ? p.source() : local.address();
+      return new Path(p.interfaceName(), source, p.nextHopMac());
+    }
+    if (local.address().isAnyLocalAddress()) {
+      throw new IOException("a server's raw carrier needs its own address in network."
+          + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr");
+    }
+    Optional<Gateway> gateway = Routes.defaultGateway(family);
+    String iface = network.interfaceName().or(() -> gateway.map(Gateway::interfaceName)).orElseThrow(
+        () -> new IOException("no default route for " + family + "; set network.interface and router_mac"));
+    MacAddress mac;
+    if (local.routerMac().isPresent()) {
+      mac = local.routerMac().get();
+    } else if (gateway.isPresent()) {
+      Gateway g = gateway.get();
+      mac = g.mac().isPresent() ? g.mac().get()
+          : Neighbours.resolve(g.address(), g.interfaceIndex(), TransportFactory.NEIGHBOUR_TIMEOUT);
+    } else {
+      throw new IOException("no default gateway for " + family + "; set network."
+          + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".router_mac");
+    }
+    return new Path(iface, local.address(), mac);
+  }
+
+  static short[] masks(List<TcpFlags> flags) {
+    short[] masks = new short[flags.size()];
+    for (int i = 0; i < masks.length; i++) {
+      masks[i] = (short) flags.get(i).mask();
+    }
+    return masks;
+  }
+
+  /** Removes every firewall rule this setup installed. */
+  @Override
+  public void close() {
+    firewall.values().forEach(FirewallRules::close);
+    firewall.clear();
+  }
+
+  @Override
+  public String toString() {
+    return "firewall rules";
+  }
+}

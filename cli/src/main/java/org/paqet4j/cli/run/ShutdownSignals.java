@@ -1,0 +1,28 @@
+package org.paqet4j.cli.run;
+
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * Waits for SIGINT or SIGTERM. Handling the signals ourselves (instead of letting the JVM run
+ * its shutdown hooks and exit with 130/143) lets {@code paqet run} shut down in order and exit 0.
+ */
+final class ShutdownSignals {
+  private final CountDownLatch signalled = new CountDownLatch(1);
+  private volatile String name = "";
+
+  ShutdownSignals() {
+    for (String signal : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(signal), s -> {
+        name = "SIG" + s.getName();
+        signalled.countDown();
+      });
+    }
+  }
+
+  /** Blocks until a signal arrives; returns its name. */
+  String await() throws InterruptedException {
+    signalled.await();
+    return name;
+  }
+}

@@ -1,0 +1,43 @@
+package org.paqet4j.cli.run;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.paqet4j.cli.config.Kdf;
+import org.paqet4j.cli.config.KcpTuning;
+import org.paqet4j.cli.config.PaqetConfig;
+import org.paqet4j.kcp.KcpConfig;
+import org.paqet4j.kcp.codec.Codecs;
+import org.paqet4j.kcp.codec.KeyDerivation;
+import org.paqet4j.mux.MuxConfig;
+import org.paqet4j.tunnel.guard.GuardCookies;
+import org.paqet4j.tunnel.guard.GuardedCarrier;
+import org.paqet4j.tunnel.transport.TransportSettings;
+
+/** Turns {@code transport.kcp} into the KCP, codec, smux and guard settings of a tunnel session. */
+final class TransportFactory {
+  private TransportFactory() {}
+
+  static TransportSettings settings(PaqetConfig config) {
+    org.paqet4j.cli.config.KcpConfig kcp = config.transport().kcp();
+    KcpTuning t = kcp.tuning();
+    boolean guard = kcp.guard().enabled();
+    // The guard's magic and cookie ride in front of every datagram, inside the configured MTU.
+    int mtu = guard ? kcp.mtu() - GuardedCarrier.OVERHEAD : kcp.mtu();
+    KcpConfig kcpConfig = new KcpConfig(t.nodelay(), t.interval(), t.resend(), t.nocongestion() != 0, mtu,
+        kcp.sndwnd(), kcp.rcvwnd(), t.wdelay(), t.acknodelay(), true, KcpConfig.DEFAULT_DEAD_LINK);
+    byte[] key = kcp.kdf() == Kdf.KCPTUN ? KeyDerivation.kcptun(kcp.key()) : KeyDerivation.paqet(kcp.key());
+    String cipher = kcp.block().yamlName();
+    int dataShards = kcp.dshard();
+    int parityShards = kcp.pshard();
+    MuxConfig mux = new MuxConfig(kcp.smuxver(), kcp.smuxkalive(), kcp.smuxktimeout(), MuxConfig.MAX_FRAME_SIZE_LIMIT,
+        kcp.smuxbuf(), kcp.streambuf(), config.limits().maxStreamsPerSession());
+    Optional<GuardCookies> cookies = guard
+        ? Optional.of(new GuardCookies(GuardCookies.deriveKey(kcp.guard().key().orElse(kcp.key())),
+            kcp.guard().window(), kcp.guard().skew(), System::currentTimeMillis))
+        : Optional.empty();
+    return new TransportSettings(kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, cookies);
+  }
+
+  /** How long resolving a next-hop MAC may take at startup. */
+  static final Duration NEIGHBOUR_TIMEOUT = Duration.ofSeconds(3);
+}

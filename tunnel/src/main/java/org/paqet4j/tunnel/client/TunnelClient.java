@@ -1,0 +1,322 @@
+package org.paqet4j.tunnel.client;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.paqet4j.tunnel.protocol.StreamHeader;
+import org.paqet4j.tunnel.protocol.StreamHeaderReader;
+import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
+import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.stream.TunnelStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's connection set: {@link ClientOptions#connections()} slots, each owning one session
+ * (its own carrier and KCP session) and one virtual thread that dials it, sends TCPF, checks it
+ * with PING and redials with backoff when it dies. Streams are opened round-robin over live slots.
+ *
+ * <p>Seed 003 lessons built in: a caller that finds no live session waits on a condition signalled
+ * when a slot comes up, never polls and never kicks reconnects itself (BUG-016, thundering herd);
+ * reconnect waits are condition waits that shutdown cuts short at once (BUG-026, BUG-029);
+ * backoff has jitter (BUG-014); a session is published only after it answered a PING.
+ */
+public final class TunnelClient implements StreamOpener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TunnelClient.class);
+
+    private final ClientOptions options;
+    private final SessionDialer dialer;
+    private final TunnelSession[] live;
+    private final Thread[] slotThreads;
+    private final AtomicInteger nextSlot = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a slot's session comes up or goes down, and on close. */
+    private final Condition changed = lock.newCondition();
+    private volatile boolean closed;
+
+    public TunnelClient(ClientOptions options, SessionDialer dialer) {
+        this.options = options;
+        this.dialer = dialer;
+        this.live = new TunnelSession[options.connections()];
+        this.slotThreads = new Thread[options.connections()];
+    }
+
+    /** Starts every slot's dial loop; returns at once. */
+    public void start() {
+        for (int i = 0; i < slotThreads.length; i++) {
+            int slot = i;
+            slotThreads[i] = Thread.ofVirtual().name("tunnel-conn-" + i).start(() -> maintain(slot));
+        }
+    }
+
+    /** Number of slots with a live session. */
+    public int liveConnections() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (TunnelSession s : live) {
+                n += s != null && !s.isClosed() ? 1 : 0;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until at least one slot is live; false on timeout. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!closed && pickLocked() == null) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                remaining = changed.awaitNanos(remaining);
+            }
+            return !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public TunnelStream openTcp(Target target) throws IOException {
+        return openWith(new StreamHeader.Tcp(target));
+    }
+
+    @Override
+    public TunnelStream openUdp(Target target) throws IOException {
+        return openWith(new StreamHeader.Udp(target));
+    }
+
+    /** Round-trip time of one PING stream over the next live session. */
+    public Duration ping() throws IOException {
+        TunnelSession session = awaitSession();
+        long start = System.nanoTime();
+        ping(session, options.pingTimeout());
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private TunnelStream openWith(StreamHeader header) throws IOException {
+        long deadline = System.nanoTime() + options.openTimeout().toNanos();
+        while (true) {
+            TunnelSession session = awaitSession(deadline);
+            TunnelStream stream;
+            try {
+                stream = session.openStream();
+            } catch (IOException e) {
+                if (session.isClosed()) {
+                    // It died under us; its slot notices through onClose and redials.
+                    continue;
+                }
+                throw new IOException("opening a stream to " + session.remoteAddress() + ": " + e.getMessage(), e);
+            }
+            try {
+                StreamHeaderWriter.write(header, stream.outputStream());
+                return stream;
+            } catch (IOException e) {
+                stream.close();
+                throw new IOException("writing " + header + " on stream " + stream.id() + " to "
+                        + session.remoteAddress() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private TunnelSession awaitSession() throws IOException {
+        return awaitSession(System.nanoTime() + options.openTimeout().toNanos());
+    }
+
+    private TunnelSession awaitSession(long deadline) throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw new TunnelUnavailableException("tunnel client is closed");
+                }
+                TunnelSession session = pickLocked();
+                if (session != null) {
+                    return session;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new TunnelUnavailableException("no live connection to the server within "
+                            + options.openTimeout());
+                }
+                changed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a live connection");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Next live session round-robin, or null. Caller holds the lock. */
+    private TunnelSession pickLocked() {
+        int start = Math.floorMod(nextSlot.getAndIncrement(), live.length);
+        for (int i = 0; i < live.length; i++) {
+            TunnelSession s = live[(start + i) % live.length];
+            if (s != null && !s.isClosed()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** One slot's life: dial, verify, publish, watch, and redial with backoff after a loss. */
+    private void maintain(int slot) {
+        Backoff backoff = new Backoff(options.initialBackoff(), options.maxBackoff(), ThreadLocalRandom.current());
+        while (!closed) {
+            Duration wait;
+            TunnelSession session = null;
+            try {
+                session = dialer.dial(slot);
+                sendFlags(session);
+                ping(session, options.pingTimeout());
+                publish(slot, session);
+                log.info("connection {} to {} is up", slot, session.remoteAddress());
+                watch(session);
+                log.info("connection {} to {} lost", slot, session.remoteAddress());
+                wait = backoff.afterLoss();
+            } catch (IOException e) {
+                wait = backoff.next();
+                log.info("connection {} failed ({}); retrying in {} ms", slot, e.getMessage(), wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                wait = Duration.ZERO;
+            } finally {
+                unpublish(slot, session);
+                if (session != null) {
+                    session.close();
+                }
+            }
+            sleepUnlessClosed(wait);
+        }
+    }
+
+    private void sendFlags(TunnelSession session) throws IOException {
+        try (TunnelStream stream = session.openStream()) {
+            StreamHeaderWriter.write(new StreamHeader.Tcpf(options.remoteFlags()), stream.outputStream());
+            stream.closeWrite();
+        }
+    }
+
+    private static void ping(TunnelSession session, Duration timeout) throws IOException {
+        try (TunnelStream stream = session.openStream()) {
+            StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
+            stream.setReadTimeout(timeout);
+            StreamHeader answer = StreamHeaderReader.read(stream.inputStream());
+            if (!(answer instanceof StreamHeader.Pong)) {
+                throw new IOException("PING to " + session.remoteAddress() + " answered with " + answer);
+            }
+        } catch (InterruptedIOException e) {
+            throw new IOException("no PONG from " + session.remoteAddress() + " within " + timeout, e);
+        }
+    }
+
+    /** Returns when the session closes, a health check fails or the client closes. */
+    private void watch(TunnelSession session) throws InterruptedException {
+        session.onClose(this::signal);
+        while (!closed && !session.isClosed()) {
+            lock.lock();
+            try {
+                if (!closed && !session.isClosed()) {
+                    changed.await(options.healthInterval().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (closed || session.isClosed()) {
+                return;
+            }
+            try {
+                ping(session, options.pingTimeout());
+            } catch (IOException e) {
+                log.warn("health check of {} failed: {}", session.remoteAddress(), e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void publish(int slot, TunnelSession session) {
+        lock.lock();
+        try {
+            live[slot] = session;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unpublish(int slot, TunnelSession session) {
+        lock.lock();
+        try {
+            if (live[slot] == session) {
+                live[slot] = null;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sleepUnlessClosed(Duration wait) {
+        long remaining = wait.toNanos();
+        lock.lock();
+        try {
+            while (!closed && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops redialing and closes every session (mux before transport); waiters fail at once. */
+    @Override
+    public void close() {
+        closed = true;
+        signal();
+        lock.lock();
+        TunnelSession[] sessions;
+        try {
+            sessions = live.clone();
+        } finally {
+            lock.unlock();
+        }
+        for (TunnelSession s : sessions) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        for (Thread t : slotThreads) {
+            if (t != null) {
+                try {
+                    t.join(Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.paqet4j.tunnel.socks;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** What a SOCKS5 listener did, for logs and the status endpoint. */
+public final class Socks5Counters {
+
+    final LongAdder connections = new LongAdder();
+    final LongAdder handshakeFailures = new LongAdder();
+    final LongAdder authFailures = new LongAdder();
+    final LongAdder tunnelFailures = new LongAdder();
+    final LongAdder udpFragmentsDropped = new LongAdder();
+    final LongAdder udpMalformedDropped = new LongAdder();
+    final LongAdder udpForeignDropped = new LongAdder();
+    final LongAdder udpTargetLimitDropped = new LongAdder();
+
+    public long connections() {
+        return connections.sum();
+    }
+
+    public long handshakeFailures() {
+        return handshakeFailures.sum();
+    }
+
+    public long authFailures() {
+        return authFailures.sum();
+    }
+
+    public long tunnelFailures() {
+        return tunnelFailures.sum();
+    }
+
+    /** UDP datagrams with FRAG != 0: fragmentation is optional in RFC 1928 and not supported. */
+    public long udpFragmentsDropped() {
+        return udpFragmentsDropped.sum();
+    }
+
+    public long udpMalformedDropped() {
+        return udpMalformedDropped.sum();
+    }
+
+    /** UDP datagrams from an address other than the association's client. */
+    public long udpForeignDropped() {
+        return udpForeignDropped.sum();
+    }
+
+    public long udpTargetLimitDropped() {
+        return udpTargetLimitDropped.sum();
+    }
+}

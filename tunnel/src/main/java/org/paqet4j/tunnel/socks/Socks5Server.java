@@ -1,0 +1,287 @@
+package org.paqet4j.tunnel.socks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.paqet4j.tunnel.client.StreamOpener;
+import org.paqet4j.tunnel.relay.TcpRelay;
+import org.paqet4j.tunnel.stream.TunnelStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A SOCKS5 listener (RFC 1928, RFC 1929) that carries CONNECT and UDP ASSOCIATE through the
+ * tunnel. One virtual thread per connection with blocking I/O; the handshake must complete
+ * within a deadline or the connection is closed.
+ */
+public final class Socks5Server implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Socks5Server.class);
+
+    private final ServerSocket listener;
+    private final StreamOpener tunnel;
+    private final Optional<Credentials> credentials;
+    private final Duration handshakeTimeout;
+    private final int maxUdpTargets;
+    private final Socks5Counters counters = new Socks5Counters();
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService deadlines;
+    private final Thread acceptThread;
+    private volatile boolean closed;
+
+    private Socks5Server(ServerSocket listener, StreamOpener tunnel, Optional<Credentials> credentials,
+                         Duration handshakeTimeout, int maxUdpTargets) {
+        this.listener = listener;
+        this.tunnel = tunnel;
+        this.credentials = credentials;
+        this.handshakeTimeout = handshakeTimeout;
+        this.maxUdpTargets = maxUdpTargets;
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("socks5-deadline-" + listener.getLocalPort()).factory());
+        this.acceptThread = Thread.ofVirtual().name("socks5-accept-" + listener.getLocalPort()).start(this::acceptLoop);
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @param maxUdpTargets targets one UDP association may talk to (one stream each)
+     */
+    public static Socks5Server start(InetSocketAddress bind, StreamOpener tunnel, Optional<Credentials> credentials,
+                                     Duration handshakeTimeout, int maxUdpTargets) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        try {
+            listener.setReuseAddress(true);
+            listener.bind(bind, 1024);
+        } catch (IOException e) {
+            listener.close();
+            throw new IOException("cannot bind SOCKS5 listener to " + bind + ": " + e.getMessage(), e);
+        }
+        return new Socks5Server(listener, tunnel, credentials, handshakeTimeout, maxUdpTargets);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    public Socks5Counters counters() {
+        return counters;
+    }
+
+    /** Open client connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("SOCKS5 {}: accept failed: {}", localAddress(), e.toString());
+                }
+                return;
+            }
+            counters.connections.increment();
+            connections.add(socket);
+            Thread.ofVirtual().name("socks5-" + socket.getRemoteSocketAddress()).start(() -> {
+                try (socket) {
+                    serve(socket);
+                } catch (IOException e) {
+                    log.trace("SOCKS5 {}: close: {}", socket.getRemoteSocketAddress(), e.toString());
+                } finally {
+                    connections.remove(socket);
+                }
+            });
+        }
+    }
+
+    private void serve(Socket socket) {
+        String peer = String.valueOf(socket.getRemoteSocketAddress());
+        Socks5Request request;
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket),
+                handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            request = handshake(in, out, peer);
+            if (request == null) {
+                return;
+            }
+        } catch (Socks5Exception e) {
+            counters.handshakeFailures.increment();
+            log.debug("SOCKS5 {}: handshake failed: {}", peer, e.getMessage());
+            return;
+        } catch (IOException e) {
+            counters.handshakeFailures.increment();
+            log.debug("SOCKS5 {}: handshake ended: {}", peer, socket.isClosed() && !closed
+                    ? "no request within " + handshakeTimeout : e.toString());
+            return;
+        } finally {
+            deadline.cancel(false);
+        }
+        if (socket.isClosed()) {
+            counters.handshakeFailures.increment();
+            return;
+        }
+        switch (request.command()) {
+            case Socks5.CMD_CONNECT -> connect(socket, request, peer);
+            case Socks5.CMD_UDP_ASSOCIATE -> associate(socket, request, peer);
+            default -> {
+                log.debug("SOCKS5 {}: command 0x{} not supported", peer, Integer.toHexString(request.command()));
+                writeQuietly(socket, Socks5Codec.failure(Socks5.REP_COMMAND_NOT_SUPPORTED));
+            }
+        }
+    }
+
+    /** Returns the request, or null when the client was already told why not. */
+    private Socks5Request handshake(InputStream in, OutputStream out, String peer) throws IOException {
+        byte[] methods = Socks5Codec.readGreeting(in);
+        int wanted = credentials.isPresent() ? Socks5.METHOD_USER_PASS : Socks5.METHOD_NO_AUTH;
+        if (!offers(methods, wanted)) {
+            out.write(new byte[] {Socks5.VERSION, (byte) Socks5.METHOD_NONE_ACCEPTABLE});
+            counters.authFailures.increment();
+            log.debug("SOCKS5 {}: client does not offer method 0x{}", peer, Integer.toHexString(wanted));
+            return null;
+        }
+        out.write(new byte[] {Socks5.VERSION, (byte) wanted});
+        if (credentials.isPresent()) {
+            Credentials offered = Socks5Codec.readCredentials(in);
+            boolean ok = credentials.get().matches(offered);
+            out.write(new byte[] {Socks5.AUTH_VERSION, (byte) (ok ? 0 : 1)});
+            if (!ok) {
+                counters.authFailures.increment();
+                log.info("SOCKS5 {}: wrong username or password", peer);
+                return null;
+            }
+        }
+        try {
+            return Socks5Codec.readRequest(in);
+        } catch (Socks5Exception e) {
+            out.write(Socks5Codec.failure(e.replyCode()));
+            throw e;
+        }
+    }
+
+    private static boolean offers(byte[] methods, int wanted) {
+        for (byte m : methods) {
+            if ((m & 0xFF) == wanted) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void connect(Socket socket, Socks5Request request, String peer) {
+        TunnelStream stream;
+        try {
+            stream = tunnel.openTcp(request.target());
+        } catch (IOException e) {
+            counters.tunnelFailures.increment();
+            log.warn("SOCKS5 {}: no tunnel stream for {}: {}", peer, request.target(), e.getMessage());
+            writeQuietly(socket, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
+            return;
+        }
+        try (stream) {
+            // paqet's protocol has no dial result: success means the stream is open; a failed
+            // dial on the server shows up as an immediately closed connection.
+            socket.getOutputStream().write(Socks5Codec.reply(Socks5.REP_SUCCEEDED,
+                    (InetSocketAddress) socket.getLocalSocketAddress()));
+            log.debug("SOCKS5 {}: CONNECT {} on stream {}", peer, request.target(), stream.id());
+            TcpRelay.run(socket, stream, "SOCKS5 " + peer + " -> " + request.target());
+        } catch (IOException e) {
+            log.debug("SOCKS5 {}: reply failed: {}", peer, e.toString());
+        }
+    }
+
+    private void associate(Socket control, Socks5Request request, String peer) {
+        UdpAssociation association;
+        try {
+            association = UdpAssociation.open(control, request, tunnel, maxUdpTargets, counters);
+        } catch (IOException e) {
+            log.warn("SOCKS5 {}: cannot open UDP relay: {}", peer, e.toString());
+            writeQuietly(control, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
+            return;
+        }
+        try (association) {
+            control.getOutputStream().write(Socks5Codec.reply(Socks5.REP_SUCCEEDED, association.relayAddress()));
+            log.debug("SOCKS5 {}: UDP ASSOCIATE relay {}", peer, association.relayAddress());
+            association.start();
+            // The association lives exactly as long as its control connection (RFC 1928 section 7).
+            InputStream in = control.getInputStream();
+            while (in.read() >= 0) {
+                // Anything the client sends here is meaningless; reading only notices the close.
+            }
+        } catch (IOException e) {
+            log.debug("SOCKS5 {}: UDP association ended: {}", peer, e.toString());
+        }
+    }
+
+    private static void writeQuietly(Socket socket, byte[] bytes) {
+        try {
+            socket.getOutputStream().write(bytes);
+        } catch (IOException e) {
+            log.trace("SOCKS5 {}: write failed: {}", socket.getRemoteSocketAddress(), e.toString());
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.trace("closing {}: {}", socket, e.toString());
+        }
+    }
+
+    /** Stops accepting new connections; open ones continue. */
+    public void stopAccepting() {
+        closed = true;
+        closeQuietly(listener);
+    }
+
+    /** Waits up to {@code timeout} for open connections to finish; true if none is left. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < end) {
+            // Draining is a one-off at shutdown: a coarse sleep is simpler than a condition here.
+            Thread.sleep(50);
+        }
+        return connections.isEmpty();
+    }
+
+    /** Stops accepting and closes every client connection (their streams close with them). */
+    @Override
+    public void close() {
+        stopAccepting();
+        for (Socket socket : connections) {
+            closeQuietly(socket);
+        }
+        deadlines.shutdownNow();
+        try {
+            acceptThread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.trace("closing {}: {}", socket, e.toString());
+        }
+    }
+}

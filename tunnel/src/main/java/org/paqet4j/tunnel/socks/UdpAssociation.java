@@ -1,0 +1,187 @@
+package org.paqet4j.tunnel.socks;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.paqet4j.tunnel.client.StreamOpener;
+import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.stream.TunnelStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SOCKS5 UDP association: a relay socket on the control connection's local address that
+ * accepts datagrams only from the association's client, one tunnel UDP stream per target (one
+ * datagram = one stream message), and replies sent back with the SOCKS UDP header of the target.
+ */
+final class UdpAssociation implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UdpAssociation.class);
+    private static final int MAX_DATAGRAM = 65_535;
+
+    private final DatagramSocket relay;
+    private final StreamOpener tunnel;
+    private final int maxTargets;
+    private final Socks5Counters counters;
+    private final InetAddress clientAddress;
+    /** Client's UDP source; learned from the first datagram when the request did not say. */
+    private volatile InetSocketAddress clientSource;
+    private final Map<Target, TunnelStream> streams = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+    private Thread receiver;
+
+    private UdpAssociation(DatagramSocket relay, StreamOpener tunnel, int maxTargets, Socks5Counters counters,
+                           InetAddress clientAddress, InetSocketAddress clientSource) {
+        this.relay = relay;
+        this.tunnel = tunnel;
+        this.maxTargets = maxTargets;
+        this.counters = counters;
+        this.clientAddress = clientAddress;
+        this.clientSource = clientSource;
+    }
+
+    static UdpAssociation open(Socket control, Socks5Request request, StreamOpener tunnel, int maxTargets,
+                               Socks5Counters counters) throws IOException {
+        DatagramSocket relay = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
+        InetAddress client = control.getInetAddress();
+        InetSocketAddress source = null;
+        byte[] declared = Socks5Codec.literalBytes(request.target().host());
+        if (declared != null && request.target().port() != 0 && !InetAddress.getByAddress(declared).isAnyLocalAddress()) {
+            source = new InetSocketAddress(InetAddress.getByAddress(declared), request.target().port());
+        }
+        return new UdpAssociation(relay, tunnel, maxTargets, counters, client, source);
+    }
+
+    InetSocketAddress relayAddress() {
+        return (InetSocketAddress) relay.getLocalSocketAddress();
+    }
+
+    void start() {
+        receiver = Thread.ofVirtual().name("socks5-udp-" + relay.getLocalPort()).start(this::receiveLoop);
+    }
+
+    private void receiveLoop() {
+        byte[] buf = new byte[MAX_DATAGRAM];
+        DatagramPacket packet = new DatagramPacket(buf, buf.length);
+        while (!closed) {
+            try {
+                packet.setLength(buf.length);
+                relay.receive(packet);
+            } catch (IOException e) {
+                if (!closed) {
+                    log.debug("SOCKS5 UDP relay {}: receive failed: {}", relayAddress(), e.toString());
+                }
+                return;
+            }
+            if (!fromClient(packet.getSocketAddress())) {
+                counters.udpForeignDropped.increment();
+                continue;
+            }
+            Socks5Datagram datagram;
+            try {
+                datagram = Socks5Codec.decodeDatagram(buf, packet.getLength());
+            } catch (Socks5Exception e) {
+                counters.udpMalformedDropped.increment();
+                log.debug("SOCKS5 UDP relay {}: dropped: {}", relayAddress(), e.getMessage());
+                continue;
+            }
+            if (datagram.fragment() != 0) {
+                counters.udpFragmentsDropped.increment();
+                continue;
+            }
+            if (datagram.dataLength() == 0) {
+                // An empty datagram cannot cross smux (a zero-length write sends no frame).
+                counters.udpMalformedDropped.increment();
+                continue;
+            }
+            forward(datagram, buf);
+        }
+    }
+
+    private boolean fromClient(SocketAddress source) {
+        InetSocketAddress from = (InetSocketAddress) source;
+        if (!from.getAddress().equals(clientAddress) && (clientSource == null
+                || !from.getAddress().equals(clientSource.getAddress()))) {
+            return false;
+        }
+        InetSocketAddress expected = clientSource;
+        if (expected == null) {
+            clientSource = from;
+            return true;
+        }
+        return expected.getPort() == from.getPort();
+    }
+
+    private void forward(Socks5Datagram datagram, byte[] buf) {
+        TunnelStream stream = streams.get(datagram.target());
+        if (stream == null) {
+            if (streams.size() >= maxTargets) {
+                counters.udpTargetLimitDropped.increment();
+                return;
+            }
+            try {
+                stream = tunnel.openUdp(datagram.target());
+            } catch (IOException e) {
+                counters.tunnelFailures.increment();
+                log.debug("SOCKS5 UDP relay {}: no stream for {}: {}", relayAddress(), datagram.target(), e.getMessage());
+                return;
+            }
+            streams.put(datagram.target(), stream);
+            TunnelStream opened = stream;
+            Thread.ofVirtual().name("socks5-udp-back-" + stream.id())
+                    .start(() -> receiveReplies(datagram.target(), opened));
+        }
+        try {
+            stream.writeMessage(buf, datagram.dataOffset(), datagram.dataLength());
+        } catch (IOException e) {
+            log.debug("SOCKS5 UDP relay {}: stream to {} failed: {}", relayAddress(), datagram.target(), e.toString());
+            streams.remove(datagram.target(), stream);
+            stream.close();
+        }
+    }
+
+    private void receiveReplies(Target target, TunnelStream stream) {
+        byte[] header = Socks5Codec.datagramHeader(target);
+        byte[] buf = new byte[header.length + MAX_DATAGRAM];
+        System.arraycopy(header, 0, buf, 0, header.length);
+        byte[] payload = new byte[MAX_DATAGRAM];
+        try {
+            int n;
+            while ((n = stream.readMessage(payload)) >= 0) {
+                System.arraycopy(payload, 0, buf, header.length, n);
+                InetSocketAddress to = clientSource;
+                if (to != null) {
+                    relay.send(new DatagramPacket(buf, header.length + n, to));
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", relayAddress(), target, e.toString());
+            }
+        } finally {
+            streams.remove(target, stream);
+            stream.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        relay.close();
+        streams.values().forEach(TunnelStream::close);
+        streams.clear();
+        if (receiver != null) {
+            try {
+                receiver.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

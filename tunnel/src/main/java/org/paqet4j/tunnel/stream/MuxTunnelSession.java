@@ -1,0 +1,108 @@
+package org.paqet4j.tunnel.stream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.paqet4j.mux.MuxSession;
+import org.paqet4j.mux.MuxStream;
+
+/**
+ * A {@link TunnelSession} over an smux session. Closing it closes the mux session, which then
+ * closes its transport (the KCP session and, on the client, its carrier): mux before KCP, so
+ * nothing is written on a dead transport (seed 003 BUG-027).
+ */
+public final class MuxTunnelSession implements TunnelSession {
+
+    private final MuxSession mux;
+    private final InetSocketAddress remote;
+
+    public MuxTunnelSession(MuxSession mux, InetSocketAddress remote) {
+        this.mux = mux;
+        this.remote = remote;
+    }
+
+    @Override
+    public TunnelStream openStream() throws IOException {
+        return new Stream(mux.openStream());
+    }
+
+    @Override
+    public TunnelStream acceptStream() throws IOException {
+        return new Stream(mux.acceptStream());
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public int streamCount() {
+        return mux.streamCount();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return mux.isClosed();
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+        mux.onClose(action);
+    }
+
+    @Override
+    public void close() {
+        mux.close();
+    }
+
+    @Override
+    public String toString() {
+        return mux + " to " + remote;
+    }
+
+    private record Stream(MuxStream mux) implements TunnelStream {
+
+        @Override
+        public int id() {
+            return mux.id();
+        }
+
+        @Override
+        public InputStream inputStream() {
+            return mux.inputStream();
+        }
+
+        @Override
+        public OutputStream outputStream() {
+            return mux.outputStream();
+        }
+
+        @Override
+        public void closeWrite() throws IOException {
+            mux.closeWrite();
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) {
+            mux.setReadTimeout(timeout);
+        }
+
+        @Override
+        public void writeMessage(byte[] b, int off, int len) throws IOException {
+            mux.writeMessage(b, off, len);
+        }
+
+        @Override
+        public int readMessage(byte[] dst) throws IOException {
+            return mux.readMessage(dst);
+        }
+
+        @Override
+        public void close() {
+            mux.close();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.paqet4j.tunnel.stream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/** One client-server connection (a KCP session carrying a mux session) that streams are opened on. */
+public interface TunnelSession extends Closeable {
+
+    TunnelStream openStream() throws IOException;
+
+    /** Blocks until the peer opens a stream; throws once the session is closed. */
+    TunnelStream acceptStream() throws IOException;
+
+    /** The peer's address (the carrier address its datagrams come from). */
+    InetSocketAddress remoteAddress();
+
+    int streamCount();
+
+    boolean isClosed();
+
+    /** Runs {@code action} once when the session closes (at once if it already is closed). */
+    void onClose(Runnable action);
+
+    /** Closes the mux session first (so FINs still go out), then the transport under it. */
+    @Override
+    void close();
+}

@@ -1,0 +1,37 @@
+package org.paqet4j.tunnel.stream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+
+/**
+ * One multiplexed stream as the tunnel uses it: a byte stream for TCP, a message stream (one
+ * datagram per frame) for UDP. Implemented over smux by {@link MuxTunnelSession}.
+ */
+public interface TunnelStream extends Closeable {
+
+    /** Stream id, for logs. */
+    int id();
+
+    InputStream inputStream();
+
+    OutputStream outputStream();
+
+    /** Half-close: tells the peer no more data follows (FIN); reading stays possible. */
+    void closeWrite() throws IOException;
+
+    /** Read timeout for later reads; {@link Duration#ZERO} means none. */
+    void setReadTimeout(Duration timeout);
+
+    /** Sends {@code b[off, off+len)} as exactly one message. */
+    void writeMessage(byte[] b, int off, int len) throws IOException;
+
+    /** Receives exactly one message into {@code dst}; returns its length, or -1 at end of stream. */
+    int readMessage(byte[] dst) throws IOException;
+
+    /** Closes both directions; idempotent. */
+    @Override
+    void close();
+}

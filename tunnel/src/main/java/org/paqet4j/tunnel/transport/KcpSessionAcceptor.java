@@ -1,0 +1,70 @@
+package org.paqet4j.tunnel.transport;
+
+import java.io.IOException;
+import org.paqet4j.kcp.KcpListener;
+import org.paqet4j.kcp.KcpSession;
+import org.paqet4j.mux.MuxSession;
+import org.paqet4j.mux.MuxTransport;
+import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.stream.MuxTunnelSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts KCP sessions from a listener, puts an smux server session on each and hands it to the
+ * {@link TunnelServer}. Runs on its own virtual thread until the listener closes.
+ */
+public final class KcpSessionAcceptor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KcpSessionAcceptor.class);
+
+    private final KcpListener listener;
+    private final TunnelServer server;
+    private final TransportSettings settings;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    public KcpSessionAcceptor(KcpListener listener, TunnelServer server, TransportSettings settings) {
+        this.listener = listener;
+        this.server = server;
+        this.settings = settings;
+        this.thread = Thread.ofVirtual().name("kcp-accept-" + listener.localAddress()).start(this::run);
+    }
+
+    private void run() {
+        while (!closed) {
+            KcpSession kcp;
+            try {
+                kcp = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("KCP listener {} stopped: {}", listener.localAddress(), e.toString());
+                }
+                return;
+            }
+            MuxSession mux;
+            try {
+                mux = MuxSession.server(new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close),
+                        settings.mux());
+            } catch (RuntimeException e) {
+                log.warn("mux session for {} failed: {}", kcp.remoteAddress(), e.toString());
+                kcp.close();
+                continue;
+            }
+            kcp.onClose(mux::close);
+            server.serve(new MuxTunnelSession(mux, kcp.remoteAddress()));
+        }
+    }
+
+    /** Stops accepting (closes the listener and with it every KCP session it owns). */
+    @Override
+    public void close() {
+        closed = true;
+        listener.close();
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

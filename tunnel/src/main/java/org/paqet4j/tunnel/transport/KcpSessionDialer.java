@@ -1,0 +1,65 @@
+package org.paqet4j.tunnel.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.paqet4j.kcp.KcpDialer;
+import org.paqet4j.kcp.KcpEventLoop;
+import org.paqet4j.kcp.KcpSession;
+import org.paqet4j.mux.MuxSession;
+import org.paqet4j.mux.MuxTransport;
+import org.paqet4j.packet.PacketCarrier;
+import org.paqet4j.tunnel.client.SessionDialer;
+import org.paqet4j.tunnel.guard.GuardedCarrier;
+import org.paqet4j.tunnel.stream.MuxTunnelSession;
+import org.paqet4j.tunnel.stream.TunnelSession;
+
+/**
+ * Dials one client slot: its own carrier (guarded if configured), a KCP session to the server and
+ * an smux client session. Closing the session closes mux, then KCP, then the carrier; a KCP
+ * session that dies (dead link) closes the mux session at once instead of waiting for the smux
+ * keepalive timeout (a seed 003 deferred finding).
+ */
+public final class KcpSessionDialer implements SessionDialer {
+
+    private final KcpEventLoop loop;
+    private final CarrierFactory carriers;
+    private final InetSocketAddress server;
+    private final TransportSettings settings;
+
+    public KcpSessionDialer(KcpEventLoop loop, CarrierFactory carriers, InetSocketAddress server,
+                            TransportSettings settings) {
+        this.loop = loop;
+        this.carriers = carriers;
+        this.server = server;
+        this.settings = settings;
+    }
+
+    @Override
+    public TunnelSession dial(int slot) throws IOException {
+        PacketCarrier raw = carriers.open(slot);
+        PacketCarrier carrier = settings.guard().<PacketCarrier>map(g -> new GuardedCarrier(raw, g)).orElse(raw);
+        KcpSession kcp;
+        try {
+            kcp = KcpDialer.dial(loop, carrier, server, settings.kcp(), settings.codecs().get());
+        } catch (IOException | RuntimeException e) {
+            carrier.close();
+            throw e;
+        }
+        MuxSession mux;
+        try {
+            mux = MuxSession.client(new MuxTransport(kcp.inputStream(), kcp.outputStream(), () -> {
+                try {
+                    kcp.close();
+                } finally {
+                    carrier.close();
+                }
+            }), settings.mux());
+        } catch (RuntimeException e) {
+            kcp.close();
+            carrier.close();
+            throw e;
+        }
+        kcp.onClose(mux::close);
+        return new MuxTunnelSession(mux, server);
+    }
+}

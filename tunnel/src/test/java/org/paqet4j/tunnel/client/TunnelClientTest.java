@@ -1,0 +1,163 @@
+package org.paqet4j.tunnel.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.paqet4j.tunnel.access.AccessRules;
+import org.paqet4j.tunnel.protocol.TcpFlags;
+import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.server.HostResolver;
+import org.paqet4j.tunnel.server.ServerLimits;
+import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.testing.EchoServers;
+import org.paqet4j.tunnel.testing.MemorySession;
+
+class TunnelClientTest {
+
+    private static final InetSocketAddress SERVER = new InetSocketAddress("198.18.0.1", 9999);
+    private static final short[] FLAGS = {TcpFlags.parse("PA")};
+
+    private final Map<InetSocketAddress, short[]> flags = new ConcurrentHashMap<>();
+    private final TunnelServer server = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(),
+            HostResolver.SYSTEM, flags::put);
+    private final List<MemorySession> serverSides = new CopyOnWriteArrayList<>();
+    private final AtomicInteger dials = new AtomicInteger();
+    private volatile int failFirst;
+    private TunnelClient client;
+
+    private TunnelSession dial(int slot) throws IOException {
+        if (dials.incrementAndGet() <= failFirst) {
+            throw new IOException("server unreachable (attempt " + dials.get() + ")");
+        }
+        MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000 + slot), SERVER);
+        serverSides.add(pair[1]);
+        server.serve(pair[1]);
+        return pair[0];
+    }
+
+    private static ClientOptions options(int connections, Duration initial, Duration max) {
+        return new ClientOptions(connections, FLAGS, initial, max, Duration.ofSeconds(30), Duration.ofSeconds(2),
+                Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void connectsEverySlotSendsFlagsAndOpensStreamsRoundRobin() throws Exception {
+        client = new TunnelClient(options(3, Duration.ofMillis(50), Duration.ofMillis(200)), this::dial);
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while ((client.liveConnections() < 3 || flags.size() < 3) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(client.liveConnections()).isEqualTo(3);
+        assertThat(flags.values()).allSatisfy(m -> assertThat(m).containsExactly(FLAGS));
+        try (EchoServers echo = new EchoServers()) {
+            for (int i = 0; i < 6; i++) {
+                try (TunnelStream stream = client.openTcp(new Target("127.0.0.1", echo.tcpPort()))) {
+                    stream.outputStream().write(i);
+                    assertThat(stream.inputStream().read()).isEqualTo(i);
+                }
+            }
+        }
+        // Round-robin: every session carried streams (TCPF + PING + user streams).
+        assertThat(serverSides).allSatisfy(s -> assertThat(s.streamCount()).isGreaterThanOrEqualTo(3));
+        assertThat(client.ping()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void redialsWithBackoffAfterFailuresAndAfterALostSession() throws Exception {
+        failFirst = 3;
+        client = new TunnelClient(options(1, Duration.ofMillis(20), Duration.ofMillis(100)), this::dial);
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        assertThat(dials.get()).isEqualTo(4);
+
+        serverSides.getFirst().close();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (dials.get() < 5 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        assertThat(dials.get()).isEqualTo(5);
+    }
+
+    @Test
+    void openWaitsForTheFirstLiveSessionInsteadOfFailing() throws Exception {
+        failFirst = 2;
+        client = new TunnelClient(options(1, Duration.ofMillis(200), Duration.ofMillis(200)), this::dial);
+        client.start();
+        try (EchoServers echo = new EchoServers();
+             TunnelStream stream = client.openTcp(new Target("127.0.0.1", echo.tcpPort()))) {
+            stream.outputStream().write(7);
+            assertThat(stream.inputStream().read()).isEqualTo(7);
+        }
+        assertThat(dials.get()).isEqualTo(3);
+    }
+
+    @Test
+    void openFailsAfterItsTimeoutWhenNoSessionComesUp() {
+        failFirst = Integer.MAX_VALUE;
+        client = new TunnelClient(new ClientOptions(1, FLAGS, Duration.ofMillis(50), Duration.ofMillis(100),
+                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(300)), this::dial);
+        client.start();
+        assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80)))
+                .isInstanceOf(TunnelUnavailableException.class)
+                .hasMessageContaining("no live connection to the server within PT0.3S");
+    }
+
+    @Test
+    void closeCutsALongBackoffShortAndReleasesWaiters() throws Exception {
+        failFirst = Integer.MAX_VALUE;
+        client = new TunnelClient(options(2, Duration.ofSeconds(60), Duration.ofSeconds(60)), this::dial);
+        client.start();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (dials.get() < 2 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80)))
+                    .isInstanceOf(TunnelUnavailableException.class).hasMessage("tunnel client is closed");
+        });
+        Thread.sleep(100);
+        long start = System.nanoTime();
+        client.close();
+        waiter.join(Duration.ofSeconds(2));
+        assertThat(waiter.isAlive()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(dials.get()).isEqualTo(2);
+    }
+
+    @Test
+    void backoffGrowsToItsCapWithJitter() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800), new java.util.Random(7));
+        List<Long> delays = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            delays.add(backoff.next().toMillis());
+        }
+        assertThat(delays.get(0)).isBetween(75L, 125L);
+        assertThat(delays.get(1)).isBetween(150L, 250L);
+        assertThat(delays.get(2)).isBetween(300L, 500L);
+        assertThat(delays.subList(3, 6)).allSatisfy(d -> assertThat(d).isBetween(600L, 1000L));
+        assertThat(backoff.afterLoss().toMillis()).isBetween(0L, 100L);
+    }
+}

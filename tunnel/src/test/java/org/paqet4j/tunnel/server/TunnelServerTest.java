@@ -1,0 +1,202 @@
+package org.paqet4j.tunnel.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.paqet4j.tunnel.access.AccessRules;
+import org.paqet4j.tunnel.protocol.StreamHeader;
+import org.paqet4j.tunnel.protocol.StreamHeaderReader;
+import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
+import org.paqet4j.tunnel.protocol.TcpFlags;
+import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.testing.EchoServers;
+import org.paqet4j.tunnel.testing.MemorySession;
+
+class TunnelServerTest {
+
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("198.18.0.2", 40000);
+    private static final InetSocketAddress SERVER = new InetSocketAddress("198.18.0.1", 9999);
+
+    private final Map<InetSocketAddress, short[]> flags = new ConcurrentHashMap<>();
+    private final HostResolver resolver = host -> switch (host) {
+        case "metadata.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254")};
+        case "mixed.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254"), InetAddress.getLoopbackAddress()};
+        default -> InetAddress.getAllByName(host);
+    };
+    private TunnelServer server;
+    private EchoServers echo;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+    }
+
+    private MemorySession connect(ServerLimits limits) {
+        if (server == null) {
+            server = new TunnelServer(limits, AccessRules.defaults(), resolver, flags::put);
+        }
+        MemorySession[] pair = MemorySession.pair(CLIENT, SERVER);
+        server.serve(pair[1]);
+        return pair[0];
+    }
+
+    private static ServerLimits limits() {
+        return new ServerLimits(4, 8, 16, Duration.ofMillis(300), Duration.ofSeconds(2));
+    }
+
+    private static TunnelStream open(MemorySession session, StreamHeader header) throws IOException {
+        TunnelStream stream = session.openStream();
+        StreamHeaderWriter.write(header, stream.outputStream());
+        return stream;
+    }
+
+    @Test
+    void answersPingWithPong() throws IOException {
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = open(session, new StreamHeader.Ping())) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            assertThat(StreamHeaderReader.read(stream.inputStream())).isEqualTo(new StreamHeader.Pong());
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+        }
+        assertThat(server.counters().pings()).isEqualTo(1);
+    }
+
+    @Test
+    void storesTheClientsTcpFlagsForItsCarrierAddress() throws Exception {
+        MemorySession session = connect(limits());
+        short[] masks = {TcpFlags.parse("PA"), TcpFlags.parse("A")};
+        open(session, new StreamHeader.Tcpf(masks)).close();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!flags.containsKey(CLIENT) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(flags.get(CLIENT)).containsExactly(masks);
+    }
+
+    @Test
+    void closesAStreamWithoutHeaderAtTheDeadline() throws IOException {
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = session.openStream()) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        }
+        assertThat(server.counters().headerErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void closesAStreamWithABadHeader() throws IOException {
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = session.openStream()) {
+            stream.outputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+        }
+        assertThat(server.counters().headerErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void relaysTcpWithHalfClose() throws IOException {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", echo.tcpPort())))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            byte[] payload = new byte[200_000];
+            new java.util.Random(1).nextBytes(payload);
+            stream.outputStream().write(payload);
+            stream.closeWrite();
+            // The echo server only closes after our FIN reached it as a shutdownOutput.
+            assertThat(stream.inputStream().readAllBytes()).isEqualTo(payload);
+        }
+        assertThat(server.counters().tcpStreams()).isEqualTo(1);
+    }
+
+    @Test
+    void relaysUdpOneDatagramPerMessage() throws IOException {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = open(session, new StreamHeader.Udp(new Target("localhost", echo.udpPort())))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            byte[] buf = new byte[2000];
+            for (int size : List.of(1, 1200, 37, 1)) {
+                byte[] datagram = new byte[size];
+                java.util.Arrays.fill(datagram, (byte) size);
+                stream.writeMessage(datagram, 0, size);
+                int n = stream.readMessage(buf);
+                assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(datagram);
+            }
+        }
+    }
+
+    @Test
+    void deniesMetadataTargetsAfterResolutionAndDialsAllowedAddressesOnly() throws IOException {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = open(session, new StreamHeader.Tcp(new Target("metadata.test", 80)))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+        }
+        assertThat(server.counters().deniedTargets()).isEqualTo(1);
+        try (TunnelStream stream = open(session, new StreamHeader.Tcp(new Target("mixed.test", echo.tcpPort())))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            stream.outputStream().write(42);
+            assertThat(stream.inputStream().read()).isEqualTo(42);
+        }
+        assertThat(server.counters().deniedTargets()).isEqualTo(1);
+    }
+
+    @Test
+    void countsDialFailures() throws IOException {
+        MemorySession session = connect(limits());
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        try (TunnelStream stream = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", closedPort)))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+        }
+        assertThat(server.counters().dialFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void enforcesStreamAndSessionLimits() throws Exception {
+        ServerLimits tight = new ServerLimits(1, 2, 16, Duration.ofSeconds(5), Duration.ofSeconds(2));
+        MemorySession session = connect(tight);
+        TunnelStream a = session.openStream();
+        TunnelStream b = session.openStream();
+        TunnelStream c = session.openStream();
+        c.setReadTimeout(Duration.ofSeconds(5));
+        assertThat(c.inputStream().read()).isEqualTo(-1);
+        assertThat(server.counters().rejectedStreams()).isEqualTo(1);
+        a.close();
+        b.close();
+
+        MemorySession second = connect(tight);
+        assertThat(second.isClosed()).isTrue();
+        assertThat(server.counters().rejectedSessions()).isEqualTo(1);
+        session.close();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.counters().activeSessions() > 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(server.counters().activeSessions()).isZero();
+        assertThat(connect(tight).isClosed()).isFalse();
+    }
+}

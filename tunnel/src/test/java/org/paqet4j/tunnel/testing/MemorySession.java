@@ -1,0 +1,102 @@
+package org.paqet4j.tunnel.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.stream.TunnelStream;
+
+/** One end of an in-memory session pair; the client end opens streams, the server end accepts them. */
+public final class MemorySession implements TunnelSession {
+
+    private static final MemoryStream CLOSED = MemoryStream.pair(0)[0];
+
+    private final InetSocketAddress remote;
+    private final BlockingQueue<MemoryStream> acceptQueue = new LinkedBlockingQueue<>();
+    private final List<MemoryStream> streams = new CopyOnWriteArrayList<>();
+    private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nextId;
+    private MemorySession peer;
+    private volatile boolean closed;
+
+    private MemorySession(InetSocketAddress remote, int firstId) {
+        this.remote = remote;
+        this.nextId = new AtomicInteger(firstId);
+    }
+
+    /** [client, server]. */
+    public static MemorySession[] pair(InetSocketAddress clientAddress, InetSocketAddress serverAddress) {
+        MemorySession client = new MemorySession(serverAddress, 3);
+        MemorySession server = new MemorySession(clientAddress, 2);
+        client.peer = server;
+        server.peer = client;
+        return new MemorySession[] {client, server};
+    }
+
+    @Override
+    public TunnelStream openStream() throws IOException {
+        if (closed) {
+            throw new IOException("session is closed");
+        }
+        MemoryStream[] pair = MemoryStream.pair(nextId.getAndAdd(2));
+        streams.add(pair[0]);
+        peer.streams.add(pair[1]);
+        peer.acceptQueue.add(pair[1]);
+        return pair[0];
+    }
+
+    @Override
+    public TunnelStream acceptStream() throws IOException {
+        try {
+            MemoryStream stream = acceptQueue.take();
+            if (stream == CLOSED || closed) {
+                acceptQueue.offer(CLOSED);
+                throw new IOException("session is closed");
+            }
+            return stream;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public int streamCount() {
+        return streams.size();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void onClose(Runnable action) {
+        if (closed) {
+            action.run();
+        } else {
+            closeActions.add(action);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        acceptQueue.offer(CLOSED);
+        streams.forEach(MemoryStream::close);
+        closeActions.forEach(Runnable::run);
+        peer.close();
+    }
+}
