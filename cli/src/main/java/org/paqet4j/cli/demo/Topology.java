@@ -48,8 +48,13 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
       delay.ifPresent(d -> netem.append(" delay ").append(d.toNanos() / 1000).append("us"));
       lossPercent.ifPresent(l -> netem.append(String.format(Locale.ROOT, " loss %.3f%%", l)));
       for (String[] end : new String[][] {{serverNs, t.serverVeth()}, {clientNs, t.clientVeth()}}) {
-        HostCommands.run(("ip netns exec " + end[0] + " tc qdisc add dev " + end[1] + " root netem" + netem)
-            .split(" "));
+        try {
+          HostCommands.run(("ip netns exec " + end[0] + " tc qdisc add dev " + end[1] + " root netem" + netem)
+              .split(" "));
+        } catch (IOException e) {
+          throw new IOException("--delay/--loss need tc netem, which failed here (a kernel without sch_netem "
+              + "says \"qdisc kind is unknown\"): " + e.getMessage(), e);
+        }
       }
     }
     return t;
