@@ -16,8 +16,7 @@ public final class TunnelProcess {
 
   public static int run(PaqetConfig config, PrintWriter out, PrintWriter err) {
     if (config.kcptunMode()) {
-      err.println("paqet run: kcptun mode is not supported by run in this build; use the paqet protocol");
-      return ExitCodes.USAGE;
+      return KcptunProcess.run(config, out, err);
     }
     ShutdownSignals signals = new ShutdownSignals();
     try {
