@@ -1,0 +1,186 @@
+#!/bin/sh
+# End-to-end tunnel throughput between two network namespaces joined by a veth pair
+# (198.18.0.0/15), measured with iperf3 (client side sends to the server side):
+#   direct          iperf3 straight over the veth pair
+#   paqet4j raw     a paqet4j TCP forward over the raw TCP carrier
+#   paqet4j udp     the same over the UDP carrier
+#   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
+#   kcptun          kcptun-client / kcptun-server 20210922
+# All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
+# no compression. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
+# processes over the measured run (after a short warm-up run).
+#
+# Needs root, iperf3 and kcptun. Usage:
+#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS]
+# Set JFR=1 to record the paqet4j raw run with Flight Recorder (files are kept, names printed).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+seconds=10
+loss=""
+delay=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -t) seconds=$2; shift 2 ;;
+        --loss) loss=$2; shift 2 ;;
+        --delay) delay=$2; shift 2 ;;
+        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS]" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" = 0 ] || { echo "tunnel-bench: needs root (network namespaces, raw sockets)" >&2; exit 1; }
+for tool in iperf3 kcptun-client kcptun-server ip; do
+    command -v "$tool" >/dev/null || { echo "tunnel-bench: $tool is not installed" >&2; exit 1; }
+done
+[ -x bin/paqet ] || ./build.sh >/dev/null
+
+id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+ns_s=p4j-bench-$id-s
+ns_c=p4j-bench-$id-c
+veth_s=p4jb${id}s
+veth_c=p4jb${id}c
+work=$(mktemp -d /tmp/p4j-bench-XXXXXX)
+hz=$(getconf CLK_TCK)
+key=$(bin/paqet secret)
+
+cleanup() {
+    trap - EXIT INT TERM
+    for ns in "$ns_s" "$ns_c"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+    done
+    sleep 1
+    for ns in "$ns_s" "$ns_c"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    case "${JFR:-0}" in 1) ;; *) rm -rf "$work" ;; esac
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip netns add "$ns_s"
+ip netns add "$ns_c"
+ip link add name "$veth_s" netns "$ns_s" type veth peer name "$veth_c" netns "$ns_c"
+ip -n "$ns_s" link set dev "$veth_s" address 02:70:34:6b:00:01
+ip -n "$ns_c" link set dev "$veth_c" address 02:70:34:6b:00:02
+ip -n "$ns_s" addr add 198.18.0.1/24 dev "$veth_s"
+ip -n "$ns_c" addr add 198.18.0.2/24 dev "$veth_c"
+for pair in "$ns_s $veth_s" "$ns_c $veth_c"; do
+    set -- $pair
+    ip -n "$1" link set dev "$2" up
+    ip -n "$1" link set dev lo up
+    if [ -n "$loss$delay" ]; then
+        ip netns exec "$1" tc qdisc add dev "$2" root netem ${delay:+delay ${delay}ms} ${loss:+loss ${loss}%}
+    fi
+done
+
+ip netns exec "$ns_s" iperf3 -s -B 198.18.0.1 -p 5201 >"$work/iperf3-server.log" 2>&1 &
+
+cpu_ticks() { # utime + stime of pid $1
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+wait_for() { # file, pattern: wait up to 30 s for a line
+    i=0
+    until grep -q "$2" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 300 ]; then echo "tunnel-bench: no '$2' in $1:" >&2; cat "$1" >&2; exit 1; fi
+        sleep 0.1
+    done
+}
+
+iperf() { # port, seconds -> Mbit/s received
+    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m 2>&1 |
+        awk '/receiver/ { print $(NF-2) }'
+}
+
+results="$work/results"
+: >"$results"
+measure() { # name, target host, port, server pid, client pid
+    iperf "$2" "$3" 3 >/dev/null # warm-up (JIT, windows)
+    s0=0; c0=0
+    [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
+    mbit=$(iperf "$2" "$3" "$seconds")
+    s1=0; c1=0
+    [ -n "$4" ] && s1=$(cpu_ticks "$4") && c1=$(cpu_ticks "$5")
+    echo "$1|$mbit|$(( s1 - s0 ))|$(( c1 - c0 ))" >>"$results"
+    echo "  $1: $mbit Mbit/s" >&2
+}
+
+network_raw() { # side address, peer MAC, port
+    printf 'network:\n  carrier: raw\n  ipv4:\n    addr: "%s:%s"\n    router_mac: "%s"\n' "$1" "$3" "$2"
+}
+
+paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
+    name=$1
+    mode=$2
+    case "$mode" in
+        raw)
+            net_s=$(network_raw 198.18.0.1 02:70:34:6b:00:02 9999)
+            net_c=$(network_raw 198.18.0.2 02:70:34:6b:00:01 0)
+            ;;
+        *)
+            net_s=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.1:9999"\n')
+            net_c=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.2:0"\n')
+            ;;
+    esac
+    kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    key: \"$key\"\n"
+    if [ "$mode" = kcptun ]; then
+        kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    smuxver: 1\n    key: \"$key\"\n"
+        extra_s='kcptun:\n  target: "198.18.0.1:5201"\n'
+        extra_c='kcptun:\n  listen: "127.0.0.1:15201"\n'
+    else
+        extra_s=''
+        extra_c='forward:\n  - listen: "127.0.0.1:15201"\n    target: "198.18.0.1:5201"\n    protocol: tcp\n'
+    fi
+    printf "role: server\nlog:\n  level: warn\nlisten:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_s" "$net_s" >"$work/$name-server.yaml"
+    printf "role: client\nlog:\n  level: warn\nserver:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_c" "$net_c" >"$work/$name-client.yaml"
+    if [ -n "$3" ]; then
+        # PAQET_JAVA_OPTS replaces the launcher's defaults: repeat them with the extra flags.
+        defaults=$(sed -n 's/^PAQET_DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' bin/paqet)
+        PAQET_JAVA_OPTS="$defaults $3" ip netns exec "$ns_s" bin/paqet run -c "$work/$name-server.yaml" \
+            >"$work/$name-server.out" 2>"$work/$name-server.err" &
+    else
+        ip netns exec "$ns_s" bin/paqet run -c "$work/$name-server.yaml" \
+            >"$work/$name-server.out" 2>"$work/$name-server.err" &
+    fi
+    spid=$!
+    ip netns exec "$ns_c" bin/paqet run -c "$work/$name-client.yaml" >"$work/$name-client.out" 2>"$work/$name-client.err" &
+    cpid=$!
+    wait_for "$work/$name-server.out" "listening"
+    wait_for "$work/$name-client.out" "15201"
+    measure "$name" 127.0.0.1 15201 "$spid" "$cpid"
+    kill -TERM "$spid" "$cpid"
+    wait "$spid" "$cpid" 2>/dev/null || true
+}
+
+echo "tunnel-bench: $(nproc) cores, ${seconds}s per run${loss:+, loss $loss% each way}${delay:+, delay ${delay}ms each way}" >&2
+measure "direct (veth)" 198.18.0.1 5201 "" ""
+
+jfr_opts=""
+[ "${JFR:-0}" = 1 ] && jfr_opts="-XX:StartFlightRecording=filename=$work/raw-server.jfr,settings=profile"
+paqet_pair "paqet4j raw" raw "$jfr_opts"
+paqet_pair "paqet4j udp" udp ""
+paqet_pair "paqet4j kcptun mode" kcptun ""
+
+kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
+# shellcheck disable=SC2086
+ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts >"$work/kcptun-server.log" 2>&1 &
+kspid=$!
+# shellcheck disable=SC2086
+ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts >"$work/kcptun-client.log" 2>&1 &
+kcpid=$!
+sleep 1
+measure "kcptun 20210922" 127.0.0.1 15202 "$kspid" "$kcpid"
+kill -TERM "$kspid" "$kcpid"
+
+echo
+echo "| path | Mbit/s | server CPU s | client CPU s | CPU s per GB (both sides) |"
+echo "|---|---:|---:|---:|---:|"
+while IFS='|' read -r name mbit sticks cticks; do
+    awk -v n="$name" -v m="$mbit" -v s="$sticks" -v c="$cticks" -v hz="$hz" -v t="$seconds" 'BEGIN {
+        gb = m * t / 8 / 1000;
+        if (n ~ /direct/) { printf "| %s | %s | - | - | - |\n", n, m; exit }
+        printf "| %s | %s | %.2f | %.2f | %.2f |\n", n, m, s / hz, c / hz, gb > 0 ? (s + c) / hz / gb : 0 }'
+done <"$results"
+[ "${JFR:-0}" = 1 ] && echo "JFR recording of the paqet4j raw server: $work/raw-server.jfr" >&2
+exit 0
