@@ -83,7 +83,11 @@ wait_for() { # file, pattern: wait up to 30 s for a line
     i=0
     until grep -q "$2" "$1" 2>/dev/null; do
         i=$((i + 1))
-        if [ $i -gt 300 ]; then echo "tunnel-bench: no '$2' in $1:" >&2; cat "$1" >&2; exit 1; fi
+        if [ $i -gt 300 ]; then
+            echo "tunnel-bench: no '$2' in $1:" >&2
+            cat "$1" "${1%.out}.err" "${1%.out}.yaml" >&2
+            exit 1
+        fi
         sleep 0.1
     done
 }
@@ -106,8 +110,8 @@ measure() { # name, target host, port, server pid, client pid
     echo "  $1: $mbit Mbit/s" >&2
 }
 
-network_raw() { # side address, peer MAC, port
-    printf 'network:\n  carrier: raw\n  ipv4:\n    addr: "%s:%s"\n    router_mac: "%s"\n' "$1" "$3" "$2"
+network_raw() { # side address, peer MAC, port, interface
+    printf 'network:\n  carrier: raw\n  interface: %s\n  ipv4:\n    addr: "%s:%s"\n    router_mac: "%s"\n' "$4" "$1" "$3" "$2"
 }
 
 paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
@@ -115,8 +119,8 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
     mode=$2
     case "$mode" in
         raw)
-            net_s=$(network_raw 198.18.0.1 02:70:34:6b:00:02 9999)
-            net_c=$(network_raw 198.18.0.2 02:70:34:6b:00:01 0)
+            net_s=$(network_raw 198.18.0.1 02:70:34:6b:00:02 9999 "$veth_s")
+            net_c=$(network_raw 198.18.0.2 02:70:34:6b:00:01 0 "$veth_c")
             ;;
         *)
             net_s=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.1:9999"\n')
