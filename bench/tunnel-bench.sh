@@ -2,8 +2,9 @@
 # End-to-end tunnel throughput between two network namespaces joined by a veth pair
 # (198.18.0.0/15), measured with iperf3 (client side sends to the server side):
 #   direct          iperf3 straight over the veth pair
-#   paqet4j raw     a paqet4j TCP forward over the raw TCP carrier
-#   paqet4j udp     the same over the UDP carrier
+#   paqet4j raw     a paqet4j TCP forward over the raw TCP carrier (defaults: smux v2, streambuf 2 MiB),
+#                   and again with an 8 MiB stream window (smuxbuf 16 MiB)
+#   paqet4j udp     the UDP carrier with the 8 MiB stream window
 #   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
 #   kcptun          kcptun-client / kcptun-server 20210922
 # All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
@@ -12,7 +13,8 @@
 #
 # Needs root, iperf3 and kcptun. Usage:
 #   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS]
-# Set JFR=1 to record the paqet4j raw run with Flight Recorder (files are kept, names printed).
+# Set JFR=1 to record both sides of the raw run with an 8 MiB stream window with Flight Recorder
+# (files are kept, names printed).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -93,7 +95,7 @@ wait_for() { # file, pattern: wait up to 30 s for a line
 }
 
 iperf() { # port, seconds -> Mbit/s received
-    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m 2>&1 |
+    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m 2>&1 | tee -a "$work/iperf3-client.log" |
         awk '/receiver/ { print $(NF-2) }'
 }
 
@@ -114,9 +116,20 @@ network_raw() { # side address, peer MAC, port, interface
     printf 'network:\n  carrier: raw\n  interface: %s\n  ipv4:\n    addr: "%s:%s"\n    router_mac: "%s"\n' "$4" "$1" "$3" "$2"
 }
 
-paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
+paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFIX.yaml in the background
+    if [ -n "$2" ]; then
+        # PAQET_JAVA_OPTS replaces the launcher's defaults: repeat them with the extra flags.
+        defaults=$(sed -n 's/^PAQET_DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' bin/paqet)
+        PAQET_JAVA_OPTS="$defaults $2" ip netns exec "$1" bin/paqet run -c "$3.yaml" >"$3.out" 2>"$3.err" &
+    else
+        ip netns exec "$1" bin/paqet run -c "$3.yaml" >"$3.out" 2>"$3.err" &
+    fi
+}
+
+paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines
     name=$1
     mode=$2
+    more=${4:-}
     case "$mode" in
         raw)
             net_s=$(network_raw 198.18.0.1 02:70:34:6b:00:02 9999 "$veth_s")
@@ -127,7 +140,7 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
             net_c=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.2:0"\n')
             ;;
     esac
-    kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    key: \"$key\"\n"
+    kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
     if [ "$mode" = kcptun ]; then
         kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    smuxver: 1\n    key: \"$key\"\n"
         extra_s='kcptun:\n  target: "198.18.0.1:5201"\n'
@@ -138,17 +151,15 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
     fi
     printf "role: server\nlog:\n  level: warn\nlisten:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_s" "$net_s" >"$work/$name-server.yaml"
     printf "role: client\nlog:\n  level: warn\nserver:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_c" "$net_c" >"$work/$name-client.yaml"
-    if [ -n "$3" ]; then
-        # PAQET_JAVA_OPTS replaces the launcher's defaults: repeat them with the extra flags.
-        defaults=$(sed -n 's/^PAQET_DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' bin/paqet)
-        PAQET_JAVA_OPTS="$defaults $3" ip netns exec "$ns_s" bin/paqet run -c "$work/$name-server.yaml" \
-            >"$work/$name-server.out" 2>"$work/$name-server.err" &
-    else
-        ip netns exec "$ns_s" bin/paqet run -c "$work/$name-server.yaml" \
-            >"$work/$name-server.out" 2>"$work/$name-server.err" &
+    jfr_s=""
+    jfr_c=""
+    if [ "$3" = jfr ]; then
+        jfr_s="-XX:StartFlightRecording=filename=$work/$mode-server.jfr,settings=profile"
+        jfr_c="-XX:StartFlightRecording=filename=$work/$mode-client.jfr,settings=profile"
     fi
+    paqet_in "$ns_s" "$jfr_s" "$work/$name-server"
     spid=$!
-    ip netns exec "$ns_c" bin/paqet run -c "$work/$name-client.yaml" >"$work/$name-client.out" 2>"$work/$name-client.err" &
+    paqet_in "$ns_c" "$jfr_c" "$work/$name-client"
     cpid=$!
     wait_for "$work/$name-server.out" "listening"
     wait_for "$work/$name-client.out" "15201"
@@ -160,10 +171,14 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), JVM options for the server
 echo "tunnel-bench: $(nproc) cores, ${seconds}s per run${loss:+, loss $loss% each way}${delay:+, delay ${delay}ms each way}" >&2
 measure "direct (veth)" 198.18.0.1 5201 "" ""
 
-jfr_opts=""
-[ "${JFR:-0}" = 1 ] && jfr_opts="-XX:StartFlightRecording=filename=$work/raw-server.jfr,settings=profile"
-paqet_pair "paqet4j raw" raw "$jfr_opts"
-paqet_pair "paqet4j udp" udp ""
+jfr=""
+[ "${JFR:-0}" = 1 ] && jfr=jfr
+# smux v2 lets a stream have at most streambuf bytes unacknowledged; 2 MiB (the default, as in
+# kcptun) caps one stream at streambuf / RTT, and KCP's RTT grows under a full send window.
+big_streams="    smuxbuf: 16777216\n    streambuf: 8388608\n"
+paqet_pair "paqet4j raw" raw ""
+paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
+paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
 paqet_pair "paqet4j kcptun mode" kcptun ""
 
 kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
@@ -184,7 +199,7 @@ while IFS='|' read -r name mbit sticks cticks; do
     awk -v n="$name" -v m="$mbit" -v s="$sticks" -v c="$cticks" -v hz="$hz" -v t="$seconds" 'BEGIN {
         gb = m * t / 8 / 1000;
         if (n ~ /direct/) { printf "| %s | %s | - | - | - |\n", n, m; exit }
-        printf "| %s | %s | %.2f | %.2f | %.2f |\n", n, m, s / hz, c / hz, gb > 0 ? (s + c) / hz / gb : 0 }'
+        printf "| %s | %s | %.2f | %.2f | %.2f |\n", n, m, s / hz, c / hz, (gb > 0 ? (s + c) / hz / gb : 0) }' </dev/null
 done <"$results"
-[ "${JFR:-0}" = 1 ] && echo "JFR recording of the paqet4j raw server: $work/raw-server.jfr" >&2
+[ "${JFR:-0}" = 1 ] && echo "JFR recordings of the paqet4j raw run (8 MiB streams): $work/raw-server.jfr $work/raw-client.jfr" >&2
 exit 0
