@@ -19,12 +19,15 @@ run() {
     "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m $jvm_options \
         -cp "$cp" org.paqet4j.packet.PacketPps "$@"
 }
+# columns: carrier, IP version, send batch / receive batch (packets per sendmmsg / recvmmsg)
 for carrier in raw-packet raw-ip udp; do
     for batch in 1 32; do
         [ "$carrier" = udp ] && [ "$batch" != 1 ] && continue
-        run "$carrier" "$batch" "$seconds" "$size" 2>/dev/null
+        run "$carrier" "$batch" "$seconds" "$size" 4 64 2>/dev/null
     done
 done
+run raw-packet 32 "$seconds" "$size" 6 64 2>/dev/null
+run raw-packet 32 "$seconds" "$size" 4 1 2>/dev/null
 if [ "${JFR:-0}" = 1 ]; then
     jfr_file=$(mktemp /tmp/packet-pps-XXXXXX.jfr)
     jvm_options="-XX:StartFlightRecording=filename=$jfr_file,settings=profile"

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  paqet secret                      make a key for transport.kcp.key",
       "  paqet run -c client.yaml          start the client (or server) a configuration describes",
-      "  paqet run --check -c client.yaml  validate a configuration and print it with its defaults",
+      "  paqet run --check -c client.yaml  validate and print with all defaults",
       "  paqet ping -c client.yaml         round-trip time to the server through the tunnel",
       "  sudo paqet demo                   a tunnel between two namespaces, a download through it",
       "  paqet iface                       list interfaces and default gateways",
@@ -70,7 +70,8 @@ public final class Paqet implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("paqet " + commandLine.getCommandName() + ": " + describe(e));
+      // the root's stream: a subcommand registered later does not inherit setErr
+      cli.getErr().println("paqet " + commandLine.getCommandName() + ": " + describe(e));
       return ExitCodes.FAILURE;
     });
     return cli;

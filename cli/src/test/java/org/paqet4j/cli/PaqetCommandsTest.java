@@ -60,6 +60,24 @@ class PaqetCommandsTest {
     assertThat(run("run", "--check", "--log-level", "loud").err()).contains("'loud' is not a log level (none, debug, info, warn, error, fatal)");
   }
 
+  /** A command that fails at run time, to see how any command's failure is reported. */
+  @picocli.CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() throws IOException {
+      throw new IOException("raw socket: Operation not permitted");
+    }
+  }
+
+  @Test
+  void runtimeFailuresAreOneLineAndExitOne() {
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = Paqet.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    cli.addSubcommand(new Boom());
+    assertThat(cli.execute("boom")).isEqualTo(ExitCodes.FAILURE);
+    assertThat(err.toString()).isEqualTo("paqet boom: raw socket: Operation not permitted" + System.lineSeparator());
+  }
+
   @Test
   void secretIs32RandomBytesInHex() {
     Result a = run("secret");
@@ -85,7 +103,7 @@ class PaqetCommandsTest {
     Path file = example(dir, "client.yaml.example");
     Result r = run("run", "--check", "-c", file.toString());
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("rcvwnd: 4096", "key: \"" + EffectiveConfigWriter.REDACTED + "\"")
+    assertThat(r.out()).startsWith("# effective configuration of " + file).contains("rcvwnd: 4096", "key: \"" + EffectiveConfigWriter.REDACTED + "\"")
         .doesNotContain("your-secret-key-here");
     assertThat(r.err()).contains(file + ": the configuration is valid");
 

@@ -84,6 +84,12 @@ final class Kcp {
     private int[] ackSn = new int[16];
     private int[] ackTs = new int[16];
     private int ackCount;
+    /** Leading segments of snd_buf that have been sent at least once (the rest are new). */
+    private int sentPrefix;
+    /** A lower bound of resendts over the sent segments (exact after a full scan). */
+    private int earliestResend;
+    /** Some sent segment has duplicate-ACK counts: the next flush must look at all of them. */
+    private boolean fastackPending;
     private static final int FLUSH_NONE = 0;
     private static final int FLUSH_ACK_ONLY = 1;
     private static final int FLUSH_FULL = 2;
@@ -477,6 +483,7 @@ final class Kcp {
             Segment segment = sndBuf.get(i);
             if (later > 0 && !segment.acked && segment.fastack != -1 && diff(segment.ts, ts) <= 0) {
                 segment.fastack += later;
+                fastackPending = true;
                 if (fastresend > 0 && segment.fastack >= fastresend) {
                     trigger = true;
                 }
@@ -493,6 +500,7 @@ final class Kcp {
             pool.give(segment);
             count++;
         }
+        sentPrefix = Math.max(0, sentPrefix - count);
         return count;
     }
 
@@ -639,7 +647,19 @@ final class Kcp {
         int change = 0;
         int lost = 0;
         if (!ackOnly) {
-            for (int i = 0; i < sndBuf.size(); i++) {
+            // Segments already sent need a look only when an RTO may have expired or duplicate
+            // ACKs were counted; otherwise only the unsent tail is visited, so an ACK-driven flush
+            // costs O(new segments), not O(window).
+            boolean scanAll = fastackPending
+                    || (sentPrefix > 0 && diff(now, earliestResend) >= 0);
+            int from = scanAll ? 0 : sentPrefix;
+            if (scanAll) {
+                fastackPending = false;
+            }
+            if (scanAll || sentPrefix == 0) {
+                earliestResend = now + RTO_MAX;
+            }
+            for (int i = from; i < sndBuf.size(); i++) {
                 Segment segment = sndBuf.get(i);
                 if (segment.acked) {
                     continue;
@@ -682,10 +702,17 @@ final class Kcp {
                         dead = true;
                     }
                 }
-                int untilResend = diff(segment.resendts, now);
-                if (untilResend > 0 && untilResend < nextUpdate) {
-                    nextUpdate = untilResend;
+                if (segment.fastack > 0) {
+                    fastackPending = true; // an early retransmit candidate for a later flush
                 }
+                if (diff(segment.resendts, earliestResend) < 0) {
+                    earliestResend = segment.resendts;
+                }
+            }
+            sentPrefix = sndBuf.size();
+            int untilResend = diff(earliestResend, now);
+            if (sentPrefix > 0 && untilResend > 0 && untilResend < nextUpdate) {
+                nextUpdate = untilResend;
             }
         }
         if (bufferLength > 0) {

@@ -16,6 +16,7 @@ final class SimulatedLink {
         long nextFlush = Long.MAX_VALUE;
         boolean receiving = true;
         long datagramsSent;
+        long lastDeliveredOrder = -1;
 
         Endpoint(int id, int conv, KcpConfig config) {
             this.id = id;
@@ -81,6 +82,8 @@ final class SimulatedLink {
     /** Drops the datagrams it matches, on top of random loss. */
     java.util.function.BiPredicate<Endpoint, byte[]> dropFilter;
     long duplicated;
+    /** Datagrams delivered after one that was sent later. */
+    long reordered;
     private long order;
 
     SimulatedLink(KcpConfig config, long seed) {
@@ -127,6 +130,10 @@ final class SimulatedLink {
         now = Math.max(now, next);
         while ((head = network.peek()) != null && head.at <= now) {
             network.poll();
+            if (head.order < head.to.lastDeliveredOrder) {
+                reordered++;
+            }
+            head.to.lastDeliveredOrder = Math.max(head.to.lastDeliveredOrder, head.order);
             if (head.to.receiving) {
                 head.to.deliver(head.datagram);
             }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param maxFrameSize      largest PSH payload this end sends, 1..65535
  * @param maxReceiveBuffer  bytes received but not yet read, summed over all streams ({@code smuxbuf}); when
  *                          reached the session stops reading its transport until a reader catches up
- * @param maxStreamBuffer   window advertised per stream in v2 ({@code streambuf})
+ * @param maxStreamBuffer   largest window advertised per stream in v2 ({@code streambuf}); shared fairly when
+ *                          many streams are open, see the README
  * @param maxStreams        streams open at once in this session, both directions together
  */
 public record MuxConfig(int version, Duration keepAliveInterval, Duration keepAliveTimeout,

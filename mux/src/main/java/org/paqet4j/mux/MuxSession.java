@@ -153,6 +153,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             forget(stream);
             throw e;
         }
+        announceWindowIfSmall(stream);
         return stream;
     }
 
@@ -285,6 +286,29 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     private static final byte[] EMPTY = new byte[0];
 
+    /** The smallest window fair sharing goes down to: one full frame. */
+    private static final int MIN_FAIR_WINDOW = 64 * 1024;
+
+    /**
+     * The v2 window this session advertises per stream: {@code streambuf}, but never more than half of
+     * {@code smuxbuf} shared by the open streams. smux always advertises {@code streambuf}, so two stalled readers
+     * with 2 MiB windows fill a 4 MiB {@code smuxbuf} and pause every other stream (seed 003 BUG-039's
+     * starvation); sharing keeps the windows of stalled streams well below the cap.
+     */
+    int fairWindow() {
+        int streamsOpen = Math.max(1, streamSlots.get());
+        long share = config.maxReceiveBuffer() / (2L * streamsOpen);
+        int floor = Math.min(config.maxStreamBuffer(), MIN_FAIR_WINDOW);
+        return (int) Math.max(floor, Math.min(config.maxStreamBuffer(), share));
+    }
+
+    /** v2: a new stream whose fair window is below smux's initial guess announces it before any data flows. */
+    private void announceWindowIfSmall(MuxStream s) {
+        if (config.version() == 2 && fairWindow() < MuxStream.INITIAL_PEER_WINDOW) {
+            requestWindowUpdate(s);
+        }
+    }
+
     /**
      * Queues a v2 window update for {@code s}. Readers never wait for the transport: if the write lock is busy
      * the update goes out after the current writer's frame, or from one helper thread, whichever comes first.
@@ -363,9 +387,8 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 lastReceivedNanos = System.nanoTime();
                 dispatch(f);
             }
-        } catch (MuxProtocolException e) {
-            cause = e;
         } catch (IOException e) {
+            // MuxProtocolException, EOF inside a frame, or the transport failed.
             cause = e;
         } catch (RuntimeException | Error e) {
             log.error("{}: receive loop failed", label, e);
@@ -454,6 +477,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         MuxStream s = new MuxStream(this, sid);
         streams.put(sid, s);
+        announceWindowIfSmall(s);
         stateLock.lock();
         try {
             if (closed.get()) {

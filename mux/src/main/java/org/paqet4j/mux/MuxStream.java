@@ -33,7 +33,6 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private final int id;
     private final int frameSize;
     private final boolean v2;
-    private final int updThreshold;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
@@ -52,6 +51,8 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private int numRead;
     private int unacked;
     private boolean updPending;
+    /** The window the peer currently uses for this stream: smux's initial guess until our first UPD. */
+    private int advertisedWindow = INITIAL_PEER_WINDOW;
     private int peerConsumed;
     private int peerWindow = INITIAL_PEER_WINDOW;
     // Written by the one writer holding writeMutex, read by the receive loop when checking UPD.
@@ -68,7 +69,6 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         this.id = id;
         this.frameSize = session.config().maxFrameSize();
         this.v2 = session.version() == 2;
-        this.updThreshold = Math.max(1, session.config().maxStreamBuffer() / 2);
     }
 
     /** The stream id, an unsigned 32-bit value (odd: opened by the client, even: by the server). */
@@ -214,8 +214,8 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private boolean account(int n) {
         numRead += n;
         unacked += n;
-        // smux's rule: on the first read, then whenever half the stream buffer was read since the last UPD.
-        if (unacked >= updThreshold || numRead == n) {
+        // smux's rule: on the first read, then whenever half the advertised window was read since the last UPD.
+        if (unacked >= Math.max(1, advertisedWindow / 2) || numRead == n) {
             unacked = 0;
             return true;
         }
@@ -239,17 +239,22 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         }
     }
 
-    /** The UPD payload for now (consumed = all bytes read so far, window = streambuf); clears the pending mark. */
+    /**
+     * The UPD payload for now: consumed = all bytes read so far, window = the session's current fair share
+     * (see {@link MuxSession#fairWindow()}); clears the pending mark.
+     */
     byte[] takeWindowUpdate() {
         byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
+        int window = session.fairWindow();
         lock.lock();
         try {
             updPending = false;
+            advertisedWindow = window;
             Frame.putIntLE(p, 0, numRead);
         } finally {
             lock.unlock();
         }
-        Frame.putIntLE(p, 4, session.config().maxStreamBuffer());
+        Frame.putIntLE(p, 4, window);
         return p;
     }
 

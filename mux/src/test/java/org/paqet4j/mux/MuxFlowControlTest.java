@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,62 @@ class MuxFlowControlTest {
             // Once A is read, its writer finishes and every byte is there.
             assertThat(aServer.inputStream().readAllBytes()).isEqualTo(aData);
             aWriter.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void v2TwoStalledReadersWithGrownWindowsDoNotPauseTheSession() throws Exception {
+        // paqet's settings: with smux's fixed 2 MiB windows two such readers would fill the 4 MiB smuxbuf.
+        MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (SessionPair p = SessionPair.open(cfg, 256 * 1024)) {
+            MuxStream[] client = {p.client().openStream(), p.client().openStream()};
+            MuxStream[] server = {p.server().acceptStream(Duration.ofSeconds(5)), p.server().acceptStream(Duration.ofSeconds(5))};
+            byte[] data = new byte[8 * 1024 * 1024];
+            new Random(5).nextBytes(data);
+            List<CompletableFuture<Void>> writers = new ArrayList<>();
+            for (MuxStream c : client) {
+                writers.add(CompletableFuture.runAsync(() -> {
+                    try (OutputStream out = c.outputStream()) {
+                        out.write(data);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }, r -> Thread.ofVirtual().start(r)));
+            }
+            // Each reader reads once (its window grows from smux's initial guess), then stalls.
+            byte[] first = new byte[1];
+            for (MuxStream s : server) {
+                assertThat(s.read(first, 0, 1)).isEqualTo(1);
+            }
+            long window = p.server().fairWindow();
+            MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == 2 * window);
+            assertThat(p.server().bufferedBytes()).isLessThan(cfg.maxReceiveBuffer());
+
+            // A third stream still moves data both ways.
+            MuxStream c3 = p.client().openStream();
+            MuxStream s3 = p.server().acceptStream(Duration.ofSeconds(5));
+            byte[] third = new byte[4 * 1024 * 1024];
+            new Random(6).nextBytes(third);
+            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s3.inputStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, r -> Thread.ofVirtual().start(r));
+            try (OutputStream out = c3.outputStream()) {
+                out.write(third);
+            }
+            assertThat(got.get(20, TimeUnit.SECONDS)).isEqualTo(third);
+            assertThat(writers).noneMatch(CompletableFuture::isDone);
+
+            for (MuxStream s : server) {
+                byte[] rest = s.inputStream().readAllBytes();
+                assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(data, 1, data.length));
+            }
+            for (CompletableFuture<Void> w : writers) {
+                w.get(10, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -377,6 +377,22 @@ class MuxSessionTest {
                 }
             }
         }
+        java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mux-test-executor").factory());
+        try {
+            try (MuxScheduler wrapped = MuxScheduler.using(executor)) {
+                MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+                try (MuxSession c = MuxSession.client(t[0], cfg, wrapped);
+                        MuxSession s = MuxSession.server(t[1], cfg, wrapped)) {
+                    Thread.sleep(1500);
+                    assertThat(c.isClosed()).isFalse();
+                    assertThat(s.isClosed()).isFalse();
+                }
+            }
+            assertThat(executor.isShutdown()).as("a wrapped executor belongs to the caller").isFalse();
+        } finally {
+            executor.shutdownNow();
+        }
         assertThatThrownBy(() -> {
             MuxScheduler closed = MuxScheduler.create("mux-test-closed");
             closed.close();

@@ -28,6 +28,7 @@ import org.paqet4j.packet.sys.InterfaceInfo;
 import org.paqet4j.packet.sys.Libc;
 import org.paqet4j.packet.wire.PacketParser;
 import org.paqet4j.packet.wire.ParseResult;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.packet.wire.TcpPacket;
 import org.paqet4j.packet.wire.TcpPacketTemplate;
 import org.slf4j.Logger;
@@ -243,6 +244,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     public void send(ByteBuffer datagram, InetSocketAddress peer) throws IOException {
         PeerRoute route = route(peer);
         int length = datagram.remaining();
+        requireNonEmpty(length, peer);
         int flags = flagsFor(peer);
         int headers = route.template.headerLength(flags);
         if (headers + length > SendSlot.AREA_BYTES) {
@@ -286,6 +288,7 @@ public final class RawTcpCarrier implements PacketCarrier {
             for (int i = offset; i < offset + count; i++) {
                 ByteBuffer datagram = datagrams[i];
                 int length = datagram.remaining();
+                requireNonEmpty(length, peer);
                 int flags = flagsFor(peer);
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
@@ -311,6 +314,13 @@ public final class RawTcpCarrier implements PacketCarrier {
             counters.sentBatch(messages, bytes);
         } finally {
             leave(slotIndex);
+        }
+    }
+
+    private static void requireNonEmpty(int length, InetSocketAddress peer) {
+        if (length == 0) {
+            // a segment without payload is skipped by every receiver (paqet's too): refuse rather than lose it
+            throw new IllegalArgumentException("empty datagram to " + peer);
         }
     }
 
@@ -344,7 +354,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         }
     }
 
-    private int fdFor(PeerRoute route) throws IOException {
+    private int fdFor(PeerRoute route) {
         if (packetFd >= 0) {
             return packetFd;
         }
@@ -482,6 +492,19 @@ public final class RawTcpCarrier implements PacketCarrier {
     /** Forgets a peer's own flags (when its session ends), so it gets the local flags again. */
     public void clearPeerFlags(InetSocketAddress peer) {
         peerFlags.remove(peer);
+    }
+
+    /**
+     * The largest datagram that fits the interface MTU in one packet to an IPv4 or IPv6 peer, with
+     * the longer SYN header when the local flag list contains SYN (peer flag lists may differ).
+     */
+    public int maxDatagramSize(boolean ipv6) {
+        boolean syn = false;
+        for (short mask : config.localFlags()) {
+            syn |= (mask & TcpFlags.SYN) != 0;
+        }
+        return link.mtu() - (ipv6 ? TcpPacketTemplate.IPV6_HEADER : TcpPacketTemplate.IPV4_HEADER)
+                - (syn ? TcpPacketTemplate.TCP_SYN_HEADER : TcpPacketTemplate.TCP_HEADER);
     }
 
     /** The interface this carrier was opened on, as the kernel described it. */

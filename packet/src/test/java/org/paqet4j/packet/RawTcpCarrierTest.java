@@ -70,6 +70,7 @@ class RawTcpCarrierTest {
             InetSocketAddress toA = new InetSocketAddress(addressA, PORT_A);
             InetSocketAddress toB = new InetSocketAddress(addressB, PORT_B);
             int largest = MTU - (family == 4 ? 20 : 40) - TcpPacketTemplate.TCP_HEADER;
+            assertThat(a.maxDatagramSize(family == 6)).isEqualTo(largest);
             Random random = new Random(family * 31L + mode.ordinal());
             ByteBuffer dst = ByteBuffer.allocateDirect(65_536);
             long bytes = 0;
@@ -88,6 +89,11 @@ class RawTcpCarrierTest {
             assertThat(b.counters().bytesReceived()).isEqualTo(bytes);
             assertThat(b.counters().droppedBadChecksum()).isZero();
             assertThat(a.counters().sendErrors()).isEmpty();
+            assertThatThrownBy(() -> a.send(ByteBuffer.allocate(largest + 1), toB))
+                    .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE");
+            assertThat(a.counters().sendErrors()).containsEntry("EMSGSIZE", 1L);
+            assertThatThrownBy(() -> a.send(ByteBuffer.allocate(0), toB))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty datagram");
         }
     }
 
@@ -128,6 +134,56 @@ class RawTcpCarrierTest {
                 assertThat(source).isSameAs(first);
             }
             assertThat(a.counters().packetsSent()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void concurrentSendersEachDeliverEveryDatagramIntact() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            int threads = 6;
+            int perThread = 300;
+            java.util.List<Thread> senders = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            ByteBuffer datagram = ByteBuffer.allocate(100 + thread);
+                            datagram.putInt(0, thread).putInt(4, i);
+                            for (int j = 8; j < datagram.capacity(); j++) {
+                                datagram.put(j, (byte) (thread * 31 + i + j));
+                            }
+                            if (i % 2 == 0) {
+                                a.send(datagram, toB);
+                            } else {
+                                a.sendBatch(new ByteBuffer[] {datagram}, 0, 1, toB);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+            }
+            int[] next = new int[threads];
+            ByteBuffer dst = ByteBuffer.allocate(2048);
+            for (int n = 0; n < threads * perThread; n++) {
+                dst.clear();
+                b.receive(dst);
+                int thread = dst.getInt(0);
+                int i = dst.getInt(4);
+                assertThat(dst.position()).isEqualTo(100 + thread);
+                assertThat(i).as("datagrams of one sender stay in order").isEqualTo(next[thread]++);
+                for (int j = 8; j < dst.position(); j++) {
+                    assertThat(dst.get(j)).isEqualTo((byte) (thread * 31 + i + j));
+                }
+            }
+            for (Thread sender : senders) {
+                sender.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(a.counters().packetsSent()).isEqualTo(threads * perThread);
         }
     }
 
@@ -214,6 +270,59 @@ class RawTcpCarrierTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("no IPv4 default gateway")
                 .hasMessageContaining("network.ipv4.router_mac");
+    }
+
+    @Test
+    void aFullQueueIsRetriedThenReportedNeverCountedAsSent() throws Exception {
+        NetnsPair.Side a = pair.a();
+        // 8 kbit/s with room for about one frame: the queue fills at once, and AF_PACKET reports ENOBUFS
+        NetnsPair.run("ip", "netns", "exec", a.namespace(), "tc", "qdisc", "add", "dev", a.device(), "root", "tbf",
+                "rate", "8kbit", "burst", "1600", "limit", "1600");
+        try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A)) {
+            InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            int sent = 0;
+            IOException failure = null;
+            long start = 0;
+            while (failure == null && sent < 10) {
+                start = System.nanoTime();
+                try {
+                    sender.send(ByteBuffer.allocate(1400), toB);
+                    sent++;
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            assertThat(failure).as("a send must fail once the queue is full").isNotNull();
+            assertThat(failure).hasMessageContaining("ENOBUFS after " + SendRetry.ATTEMPTS + " attempts");
+            assertThat(System.nanoTime() - start).as("backed off before giving up").isGreaterThan(20_000_000L);
+            assertThat(sender.counters().packetsSent()).isEqualTo(sent);
+            assertThat(sender.counters().sendErrors()).containsEntry("ENOBUFS", 1L);
+        } finally {
+            NetnsPair.run("ip", "netns", "exec", a.namespace(), "tc", "qdisc", "del", "dev", a.device(), "root");
+        }
+    }
+
+    @Test
+    void loopbackCarriesFramesToItself() throws Exception {
+        byte[] zeroMac = new byte[6];
+        InetAddress localhost = InetAddress.getByName("127.0.0.1");
+        try (RawTcpCarrier one = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_A)
+                .ipv4((java.net.Inet4Address) localhost, zeroMac).build()));
+                RawTcpCarrier two = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_B)
+                        .ipv4((java.net.Inet4Address) localhost, zeroMac).build()))) {
+            one.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), new InetSocketAddress(localhost, PORT_B));
+            one.send(ByteBuffer.wrap(new byte[] {9}), new InetSocketAddress(localhost, PORT_B));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            assertThat(two.receive(dst)).isEqualTo(new InetSocketAddress(localhost, PORT_A));
+            assertThat(dst.position()).isEqualTo(3);
+            dst.clear();
+            two.receive(dst);
+            assertThat(dst.flip().get()).as("the outgoing copy on lo is not captured a second time").isEqualTo((byte) 9);
+            two.send(ByteBuffer.wrap(new byte[] {4}), new InetSocketAddress(localhost, PORT_A));
+            dst.clear();
+            one.receive(dst);
+            assertThat(dst.flip().get()).isEqualTo((byte) 4);
+        }
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,6 +51,8 @@ public final class IfaceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+  /** {@code flags} bit of an administratively up interface (linux/if.h). */
+  private static final int IFF_UP = 0x1;
 
   @Override
   public Integer call() throws IOException {
@@ -88,7 +90,8 @@ public final class IfaceCommand implements Callable<Integer> {
   static List<Iface> interfaces() throws IOException {
     List<Iface> result = new ArrayList<>();
     try (Stream<Path> devices = Files.list(SYS_CLASS_NET)) {
-      for (Path dev : devices.toList()) {
+      // not every entry is a device: the bonding driver adds a plain file, bonding_masters
+      for (Path dev : devices.filter(Files::isDirectory).toList()) {
         String name = dev.getFileName().toString();
         Optional<NetworkInterface> nif = Optional.ofNullable(NetworkInterface.getByName(name));
         try {
@@ -98,7 +101,7 @@ public final class IfaceCommand implements Callable<Integer> {
               Integer.parseInt(sysfs(dev, "mtu")),
               mac.isEmpty() || mac.equals("00:00:00:00:00:00") ? "none" : mac,
               nif.map(NetworkInterface::getInterfaceAddresses).orElse(List.of())));
-        } catch (NoSuchFileException | NumberFormatException e) {
+        } catch (FileSystemException | NumberFormatException e) {
           // not a network device after all (or it vanished while we looked): nothing to show
         }
       }
@@ -106,8 +109,6 @@ public final class IfaceCommand implements Callable<Integer> {
     result.sort(Comparator.comparingInt(Iface::index));
     return result;
   }
-
-  private static final int IFF_UP = 0x1;
 
   private static String sysfs(Path device, String attribute) throws IOException {
     return Files.readString(device.resolve(attribute)).strip();

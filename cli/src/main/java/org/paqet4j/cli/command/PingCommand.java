@@ -70,6 +70,10 @@ public final class PingCommand implements Callable<Integer> {
       err.println("paqet ping: " + config + " is a server configuration; ping needs a client one");
       return ExitCodes.USAGE;
     }
+    if (c.kcptunMode()) {
+      err.println("paqet ping: " + config + " is in kcptun mode, which has no PING");
+      return ExitCodes.USAGE;
+    }
     Logging.configure(c.logLevel());
     String server = c.server().map(Object::toString).orElse("?");
     TunnelLauncher.Client client;

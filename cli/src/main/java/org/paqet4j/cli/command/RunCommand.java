@@ -3,6 +3,7 @@ package org.paqet4j.cli.command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.paqet4j.cli.BuildInfo;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.config.ConfigException;
 import org.paqet4j.cli.config.ConfigLoader;
@@ -47,6 +48,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "The configuration file (default: ${DEFAULT-VALUE}).")
   Path config;
 
+  /** Without it, run starts the tunnel. */
   @Option(names = "--check",
       description = "Validate the configuration, print the effective configuration as YAML and exit (like nginx -t).")
   boolean check;
@@ -83,6 +85,8 @@ public final class RunCommand implements Callable<Integer> {
   private int act(LoadedConfig loaded) {
     PrintWriter out = spec.commandLine().getOut();
     if (check) {
+      out.println("# effective configuration of " + config + " (paqet4j " + BuildInfo.current().version()
+          + "): every default filled in");
       out.print(EffectiveConfigWriter.write(loaded.config(), showSecrets));
       out.flush();
       spec.commandLine().getErr().println("paqet: " + config + ": the configuration is valid");

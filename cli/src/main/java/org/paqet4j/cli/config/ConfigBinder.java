@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.cli.config.yaml.YamlNode;
+import org.paqet4j.packet.route.MacAddress;
 
 /**
  * Turns a YAML tree into a {@link PaqetConfig}: paqet's schema, defaults and ranges, paqet4j's

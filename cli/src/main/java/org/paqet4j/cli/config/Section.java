@@ -137,10 +137,13 @@ final class Section {
     return value(key).map(v -> {
       Optional<Duration> d = Optional.empty();
       if (v instanceof YamlNode.Scalar s) {
-        d = s.type() == YamlNode.ScalarType.INTEGER || DECIMAL.matcher(s.text()).matches()
-            ? (s.text().startsWith("-") || s.text().length() > 10
-                ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(s.text()))))
-            : GoDuration.parse(s.text());
+        if (DECIMAL.matcher(s.text()).matches()) {
+          d = s.text().startsWith("-") || s.text().length() > 10
+              ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(s.text())));
+        } else if (s.type() == YamlNode.ScalarType.STRING) {
+          // YAML 1.1 integers such as 0x10 or 1_000 are neither paqet's seconds nor a Go duration
+          d = GoDuration.parse(s.text());
+        }
       }
       if (d.isEmpty()) {
         problems.error(v.line(), pathOf(key), shown(v)

@@ -17,6 +17,7 @@ import org.paqet4j.cli.config.Socks5Config;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.packet.PacketCarrier;
+import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.tunnel.access.AccessRule;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.access.Cidr;
@@ -28,6 +29,9 @@ import org.paqet4j.tunnel.runtime.ClientPlan;
 import org.paqet4j.tunnel.runtime.ClientRuntime;
 import org.paqet4j.tunnel.runtime.ServerRuntime;
 import org.paqet4j.tunnel.server.HostResolver;
+import org.paqet4j.tunnel.server.KcptunServer;
+import org.paqet4j.tunnel.server.PeerFlags;
+import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
 import org.paqet4j.tunnel.socks.Credentials;
@@ -64,7 +68,12 @@ public final class TunnelLauncher {
         CarrierSetup.masks(config.network().remoteFlag()));
     List<ClientPlan.Socks> socks = new ArrayList<>();
     List<ClientPlan.Forward> forwards = new ArrayList<>();
-    if (listeners) {
+    if (listeners && config.kcptunMode()) {
+      // kcptun mode: each connection to kcptun.listen is one bare stream; the server knows the target.
+      HostPort listen = config.kcptun().flatMap(k -> k.listen())
+          .orElseThrow(() -> new IOException("a kcptun-mode client needs kcptun.listen"));
+      forwards.add(new ClientPlan.Forward(bind(listen), new Target(serverAddr.host(), serverAddr.port()), false));
+    } else if (listeners) {
       for (Socks5Config s : config.socks5()) {
         socks.add(new ClientPlan.Socks(bind(s.listen()), s.authenticates()
             ? Optional.of(Credentials.of(s.username(), s.password())) : Optional.empty()));
@@ -75,11 +84,12 @@ public final class TunnelLauncher {
       }
     }
     ClientPlan plan = new ClientPlan(defaults, socks, forwards, config.limits().handshakeTimeout(), UDP_IDLE_TIMEOUT,
-        MAX_UDP_TARGETS);
+        MAX_UDP_TARGETS, config.kcptunMode());
     ClientRuntime runtime = ClientRuntime.start(plan,
         new KcpSessionDialer(loop, carriers.clientCarriers(server), server, settings), List.of(loop, carriers));
     List<String> lines = new ArrayList<>();
-    lines.add("client: " + config.transport().conn() + " connection(s) to " + serverAddr
+    lines.add("client" + (config.kcptunMode() ? " (kcptun mode)" : "") + ": " + config.transport().conn()
+        + " connection(s) to " + serverAddr
         + (settings.guard().isPresent() ? " with packet guard" : "") + ", cipher " + config.transport().kcp().block().yamlName());
     lines.addAll(runtime.startupLines());
     return new Client(runtime, lines);
@@ -101,12 +111,31 @@ public final class TunnelLauncher {
     LimitsConfig limits = config.limits();
     KcpListener listener = KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), limits.maxSessions(),
         KCP_IDLE_TIMEOUT);
-    TunnelServer server = new TunnelServer(new ServerLimits(limits.maxSessions(), limits.maxStreamsPerSession(),
-        limits.maxStreamsTotal(), limits.headerTimeout(), limits.dialTimeout()), accessRules(config.access()),
-        HostResolver.SYSTEM, carrier::setPeerFlags);
+    ServerLimits serverLimits = new ServerLimits(limits.maxSessions(), limits.maxStreamsPerSession(),
+        limits.maxStreamsTotal(), limits.headerTimeout(), limits.dialTimeout());
+    SessionHandler server;
+    if (config.kcptunMode()) {
+      HostPort target = config.kcptun().flatMap(k -> k.target())
+          .orElseThrow(() -> new IOException("a kcptun-mode server needs kcptun.target"));
+      server = new KcptunServer(new Target(target.host(), target.port()), serverLimits, HostResolver.SYSTEM);
+    } else {
+      PeerFlags flags = raw instanceof RawTcpCarrier rawTcp ? new PeerFlags() {
+        @Override
+        public void set(InetSocketAddress peer, short[] masks) {
+          rawTcp.setPeerFlags(peer, masks);
+        }
+
+        @Override
+        public void clear(InetSocketAddress peer) {
+          rawTcp.clearPeerFlags(peer);
+        }
+      } : PeerFlags.IGNORE;
+      server = new TunnelServer(serverLimits, accessRules(config.access()), HostResolver.SYSTEM, flags);
+    }
     // Lower layers close after the mux sessions and the listener: event loop, carrier, firewall rules.
     ServerRuntime runtime = ServerRuntime.start(server, listener, settings, List.of(loop, carrier, carriers));
-    return new Server(runtime, runtime.startupLine() + " (" + carriers.description() + ", cipher "
+    return new Server(runtime, runtime.startupLine() + (config.kcptunMode() ? " in kcptun mode, streams to "
+        + config.kcptun().flatMap(k -> k.target()).orElseThrow() : "") + " (" + carriers.description() + ", cipher "
         + config.transport().kcp().block().yamlName() + (settings.guard().isPresent() ? ", packet guard" : "") + ")");
   }
 

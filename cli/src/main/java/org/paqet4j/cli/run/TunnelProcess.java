@@ -15,9 +15,6 @@ public final class TunnelProcess {
   private TunnelProcess() {}
 
   public static int run(PaqetConfig config, PrintWriter out, PrintWriter err) {
-    if (config.kcptunMode()) {
-      return KcptunProcess.run(config, out, err);
-    }
     ShutdownSignals signals = new ShutdownSignals();
     try {
       if (config.role() == Role.CLIENT) {

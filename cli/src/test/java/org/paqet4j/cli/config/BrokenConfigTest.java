@@ -109,6 +109,7 @@ class BrokenConfigTest {
             "network.ipv6.addr", List.of("port 5", "network.ipv4.addr port 0")),
         appended("duplicate key", "    key: \"other\"", 26, "transport.kcp.key", "given twice", "first on line 25"),
         appended("keepalive not a duration", "    smuxkalive: \"2 seconds\"", 26, "transport.kcp.smuxkalive", "\"2 seconds\"", "not a duration"),
+        appended("keepalive in hex", "    smuxkalive: 0x10", 26, "transport.kcp.smuxkalive", "0x10", "not a duration"),
         appended("smuxbuf too small", "    smuxbuf: 512", 26, "transport.kcp.smuxbuf", "512", "1024..1073741824"),
         appended("streambuf above smuxbuf", "    streambuf: 8388608", 26, "transport.kcp.streambuf", "8388608", "larger than smuxbuf 4194304"),
         appended("timeout below keepalive", "    smuxktimeout: 1", 26, "transport.kcp.smuxktimeout", "1s", "shorter than smuxkalive 2s"),

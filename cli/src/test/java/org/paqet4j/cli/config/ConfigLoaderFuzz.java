@@ -11,7 +11,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ConfigLoaderFuzz {
 
-  @FuzzTest
+  /** maxDuration bounds a local fuzzing run (JAZZER_FUZZ=1); CI runs the seeds only. */
+  @FuzzTest(maxDuration = "2m")
   void load(byte[] input) throws ConfigException {
     LoadedConfig loaded;
     try {

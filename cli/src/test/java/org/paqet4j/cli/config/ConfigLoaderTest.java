@@ -75,6 +75,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void linesStayRightWithCrlfLineEnds() {
+    String text = "role: client\r\nnetwork:\r\n  ipv4: {addr: \"1.2.3.4\"}\r\n";
+    assertThatThrownBy(() -> ConfigLoader.parse("w.yaml", text)).hasMessageContaining("w.yaml:3: network.ipv4.addr: \"1.2.3.4\"");
+  }
+
+  @Test
   void kcptunModeRejectsPaqetOnlySettings() {
     String text = """
         role: client
@@ -122,6 +128,11 @@ class ConfigLoaderTest {
         """;
     assertThatThrownBy(() -> ConfigLoader.parse("s.yaml", text)).hasMessage(
         "s.yaml:2: listen.addr: port 9998 differs from network.ipv4.addr port 9999; the packets arrive at the network port, so they must match");
+  }
+
+  @Test
+  void filesFromWindowsEditorsLoad() throws Exception {
+    assertThat(seed("utf8-bom")).isEqualTo(seed("crlf-line-ends"));
   }
 
   @Test

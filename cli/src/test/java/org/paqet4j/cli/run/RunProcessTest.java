@@ -170,4 +170,77 @@ class RunProcessTest {
       assertThat(Files.readString(dir.resolve("client.err"))).contains("SIGTERM, shutting down", "shutdown finished");
     }
   }
+
+  /** kcptun mode: Debian's kcptun-client talks to {@code paqet run} as a kcptun-mode server. */
+  @Test
+  void kcptunClientTalksToAKcptunModeServer() throws Exception {
+    int tunnelPort = freePort();
+    int kcptunLocal = freePort();
+    try (ServerSocket echo = new ServerSocket(0, 16, LOOPBACK)) {
+      Thread.ofVirtual().start(() -> {
+        while (!echo.isClosed()) {
+          try {
+            Socket s = echo.accept();
+            Thread.ofVirtual().start(() -> {
+              try (s) {
+                s.getInputStream().transferTo(s.getOutputStream());
+              } catch (IOException e) {
+                // peer went away
+              }
+            });
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      Path server = Files.writeString(dir.resolve("kcptun-server.yaml"), """
+          role: server
+          listen:
+            addr: "127.0.0.1:%d"
+          kcptun:
+            target: "127.0.0.1:%d"
+          transport:
+            protocol: kcp
+            kcp:
+              block: aes
+              key: "kcptun mode test"
+              dshard: 0
+              pshard: 0
+          """.formatted(tunnelPort, echo.getLocalPort()));
+      assertThat(start(server, 1, dir.resolve("server.err"))).containsExactly("server listening on 127.0.0.1:"
+          + tunnelPort + " in kcptun mode, streams to 127.0.0.1:" + echo.getLocalPort() + " (UDP, cipher aes)");
+      Process kcptun = new ProcessBuilder("kcptun-client", "--localaddr", "127.0.0.1:" + kcptunLocal,
+          "--remoteaddr", "127.0.0.1:" + tunnelPort, "--key", "kcptun mode test", "--crypt", "aes", "--nocomp",
+          "--datashard", "0", "--parityshard", "0", "--smuxver", "2")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("kcptun.log").toFile()).start();
+      processes.add(kcptun);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      byte[] payload = new byte[256 * 1024];
+      new java.util.Random(9).nextBytes(payload);
+      while (true) {
+        try (Socket s = new Socket(LOOPBACK, kcptunLocal)) {
+          s.setSoTimeout(20_000);
+          Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+              s.getOutputStream().write(payload);
+            } catch (IOException e) {
+              // the reader reports the short read
+            }
+          });
+          assertThat(s.getInputStream().readNBytes(payload.length)).isEqualTo(payload);
+          writer.join();
+          break;
+        } catch (IOException e) {
+          if (System.nanoTime() > end) {
+            throw e;
+          }
+          Thread.sleep(100); // kcptun-client is still starting
+        }
+      }
+      Process paqet = processes.get(0);
+      paqet.destroy();
+      assertThat(paqet.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      assertThat(paqet.exitValue()).isZero();
+    }
+  }
 }

@@ -17,6 +17,7 @@ import java.lang.invoke.VarHandle;
  * {@link #newErrnoState state segment}, so the hot path allocates nothing; callers keep one per
  * thread. Layouts are those of LP64 Linux (x86-64 and aarch64 agree).
  */
+@SuppressWarnings("restricted") // this class is where the native access is, by design
 public final class Libc {
 
     public static final int AF_INET = 2;
@@ -38,6 +39,7 @@ public final class Libc {
     public static final int SOL_PACKET = 263;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
+    public static final int PACKET_HOST = 0;
     public static final int PACKET_OUTGOING = 4;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;

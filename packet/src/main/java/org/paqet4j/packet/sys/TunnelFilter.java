@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The classic BPF program attached to capture sockets: inbound (not PACKET_OUTGOING), IPv4 or
+ * The classic BPF program attached to capture sockets: addressed to this host (PACKET_HOST), IPv4 or
  * IPv6, TCP, destination port P. It runs on SOCK_DGRAM packet sockets, so the packet starts at
  * the network header and the EtherType comes from the SKF_AD_PROTOCOL extension. IPv6 packets
  * whose first next-header is an extension header are accepted and left to the parser, which
@@ -39,7 +39,8 @@ public final class TunnelFilter {
         }
         Assembler a = new Assembler();
         a.op(LD_W_ABS, SKF_AD_PKTTYPE);
-        a.jump(JEQ_K, Libc.PACKET_OUTGOING, "reject", null);
+        // PACKET_HOST only: not our own outgoing copies, nor other hosts' traffic seen in promiscuous mode
+        a.jump(JEQ_K, Libc.PACKET_HOST, null, "reject");
         a.op(LD_W_ABS, SKF_AD_PROTOCOL);
         a.jump(JEQ_K, 0x0800, null, "ipv6");
         a.op(LD_B_ABS, 9);

@@ -32,6 +32,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
 
     private final ClientOptions options;
     private final SessionDialer dialer;
+    /** False in kcptun mode: streams carry no header, and there is no TCPF and no PING. */
+    private final boolean paqetProtocol;
     private final TunnelSession[] live;
     private final Thread[] slotThreads;
     private final AtomicInteger nextSlot = new AtomicInteger();
@@ -41,8 +43,18 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     private volatile boolean closed;
 
     public TunnelClient(ClientOptions options, SessionDialer dialer) {
+        this(options, dialer, true);
+    }
+
+    /**
+     * @param paqetProtocol false for kcptun mode: {@link #openTcp} opens a bare stream (the server
+     *                      connects it to its one target), sessions are published as soon as they
+     *                      are dialed and watched by smux keepalive and KCP only
+     */
+    public TunnelClient(ClientOptions options, SessionDialer dialer, boolean paqetProtocol) {
         this.options = options;
         this.dialer = dialer;
+        this.paqetProtocol = paqetProtocol;
         this.live = new TunnelSession[options.connections()];
         this.slotThreads = new Thread[options.connections()];
     }
@@ -88,24 +100,32 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
 
     @Override
     public TunnelStream openTcp(Target target) throws IOException {
-        return openWith(new StreamHeader.Tcp(target));
+        return openWith(paqetProtocol ? new StreamHeader.Tcp(target) : null);
     }
 
     @Override
     public TunnelStream openUdp(Target target) throws IOException {
+        if (!paqetProtocol) {
+            throw new IOException("kcptun mode carries TCP only, not UDP to " + target);
+        }
         return openWith(new StreamHeader.Udp(target));
     }
 
     /** Round-trip time of one PING stream over the next live session. */
     public Duration ping() throws IOException {
+        if (!paqetProtocol) {
+            throw new IOException("kcptun mode has no PING");
+        }
         TunnelSession session = awaitSession();
         long start = System.nanoTime();
         ping(session, options.pingTimeout());
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /** Opens a stream and writes {@code header} on it (none when null). */
     private TunnelStream openWith(StreamHeader header) throws IOException {
         long deadline = System.nanoTime() + options.openTimeout().toNanos();
+        int refusals = 0;
         while (true) {
             TunnelSession session = awaitSession(deadline);
             TunnelStream stream;
@@ -116,7 +136,14 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                     // It died under us; its slot notices through onClose and redials.
                     continue;
                 }
-                throw new IOException("opening a stream to " + session.remoteAddress() + ": " + e.getMessage(), e);
+                // A live session refused (its stream limit): the next one round-robin may not.
+                if (++refusals >= live.length) {
+                    throw new IOException("opening a stream to " + session.remoteAddress() + ": " + e.getMessage(), e);
+                }
+                continue;
+            }
+            if (header == null) {
+                return stream;
             }
             try {
                 StreamHeaderWriter.write(header, stream.outputStream());
@@ -179,8 +206,10 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             TunnelSession session = null;
             try {
                 session = dialer.dial(slot);
-                sendFlags(session);
-                ping(session, options.pingTimeout());
+                if (paqetProtocol) {
+                    sendFlags(session);
+                    ping(session, options.pingTimeout());
+                }
                 publish(slot, session);
                 log.info("connection {} to {} is up", slot, session.remoteAddress());
                 watch(session);
@@ -236,6 +265,9 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             }
             if (closed || session.isClosed()) {
                 return;
+            }
+            if (!paqetProtocol) {
+                continue;
             }
             try {
                 ping(session, options.pingTimeout());

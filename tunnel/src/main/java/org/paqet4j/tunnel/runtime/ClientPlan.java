@@ -13,9 +13,10 @@ import org.paqet4j.tunnel.socks.Credentials;
  *
  * @param udpIdleTimeout a UDP forward session without traffic for this long is closed
  * @param maxUdpTargets  targets one SOCKS5 UDP association, and client addresses one UDP forward, may have
+ * @param kcptun         kcptun mode: TCP forwards open bare streams (the server has the target), no SOCKS5
  */
 public record ClientPlan(ClientOptions options, List<Socks> socks, List<Forward> forwards,
-                         Duration handshakeTimeout, Duration udpIdleTimeout, int maxUdpTargets) {
+                         Duration handshakeTimeout, Duration udpIdleTimeout, int maxUdpTargets, boolean kcptun) {
 
     public ClientPlan {
         socks = List.copyOf(socks);

@@ -36,7 +36,7 @@ public final class ClientRuntime implements AutoCloseable {
      */
     public static ClientRuntime start(ClientPlan plan, SessionDialer dialer, List<? extends AutoCloseable> lowerLayers)
             throws IOException {
-        TunnelClient client = new TunnelClient(plan.options(), dialer);
+        TunnelClient client = new TunnelClient(plan.options(), dialer, !plan.kcptun());
         ClientRuntime runtime = new ClientRuntime(client);
         List<Socks5Server> socks = new ArrayList<>();
         List<TcpForward> tcpForwards = new ArrayList<>();

@@ -3,22 +3,22 @@ package org.paqet4j.tunnel.runtime;
 import java.time.Duration;
 import java.util.List;
 import org.paqet4j.kcp.KcpListener;
-import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
 import org.paqet4j.tunnel.transport.TransportSettings;
 
 /**
- * A running server: the KCP listener feeding the {@link TunnelServer}, and the lower layers
+ * A running server: the KCP listener feeding the {@link SessionHandler}, and the lower layers
  * (event loop, carrier, firewall rules). Shutdown: refuse new sessions, drain streams, close the
  * mux sessions (each then closes its KCP session), the listener, then the lower layers in order.
  */
 public final class ServerRuntime implements AutoCloseable {
 
-    private final TunnelServer server;
+    private final SessionHandler server;
     private final GracefulShutdown shutdown = new GracefulShutdown();
     private final String startupLine;
 
-    private ServerRuntime(TunnelServer server, KcpListener listener, TransportSettings settings,
+    private ServerRuntime(SessionHandler server, KcpListener listener, TransportSettings settings,
                           List<? extends AutoCloseable> lowerLayers) {
         this.server = server;
         KcpSessionAcceptor acceptor = new KcpSessionAcceptor(listener, server, settings);
@@ -33,12 +33,12 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     /** @param lowerLayers closed last, in this order (event loop, carrier, firewall rules) */
-    public static ServerRuntime start(TunnelServer server, KcpListener listener, TransportSettings settings,
+    public static ServerRuntime start(SessionHandler server, KcpListener listener, TransportSettings settings,
                                       List<? extends AutoCloseable> lowerLayers) {
         return new ServerRuntime(server, listener, settings, lowerLayers);
     }
 
-    public TunnelServer server() {
+    public SessionHandler server() {
         return server;
     }
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * TCPF flags, or dials the TCP/UDP target (after the access rules) and relays both ways. One
  * virtual thread per stream, blocking I/O.
  */
-public final class TunnelServer implements AutoCloseable {
+public final class TunnelServer implements SessionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
     private static final int MAX_DATAGRAM = 65_535;
@@ -57,6 +57,7 @@ public final class TunnelServer implements AutoCloseable {
      * Starts serving {@code session} on a virtual thread; the server now owns it. Returns false
      * (and closes the session) when the session limit is reached or the server is closing.
      */
+    @Override
     public boolean serve(TunnelSession session) {
         if (closed || !sessionPermits.tryAcquire()) {
             counters.rejectedSessions.increment();
@@ -71,6 +72,7 @@ public final class TunnelServer implements AutoCloseable {
             if (sessions.remove(session)) {
                 counters.activeSessions.decrementAndGet();
                 sessionPermits.release();
+                peerFlags.clear(session.remoteAddress());
                 log.info("session from {} closed", session.remoteAddress());
             }
         });
@@ -135,7 +137,11 @@ public final class TunnelServer implements AutoCloseable {
         switch (header) {
             case StreamHeader.Ping ignored -> pong(session, stream);
             case StreamHeader.Tcpf tcpf -> {
-                peerFlags.set(session.remoteAddress(), tcpf.masks());
+                if (tcpf.masks().length == 0) {
+                    peerFlags.clear(session.remoteAddress());
+                } else {
+                    peerFlags.set(session.remoteAddress(), tcpf.masks());
+                }
                 log.debug("session from {}: TCP flags {}", session.remoteAddress(), tcpf);
             }
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
@@ -236,11 +242,13 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /** Refuses new sessions; open sessions and their streams continue. */
+    @Override
     public void stopAccepting() {
         closed = true;
     }
 
     /** Waits up to {@code timeout} for open streams to finish; true if none is left. */
+    @Override
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (counters.activeStreams() > 0 && System.nanoTime() < end) {

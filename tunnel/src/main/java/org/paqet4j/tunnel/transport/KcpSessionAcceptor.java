@@ -5,26 +5,26 @@ import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpSession;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxTransport;
-import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.stream.MuxTunnelSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Accepts KCP sessions from a listener, puts an smux server session on each and hands it to the
- * {@link TunnelServer}. Runs on its own virtual thread until the listener closes.
+ * {@link SessionHandler}. Runs on its own virtual thread until the listener closes.
  */
 public final class KcpSessionAcceptor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KcpSessionAcceptor.class);
 
     private final KcpListener listener;
-    private final TunnelServer server;
+    private final SessionHandler server;
     private final TransportSettings settings;
     private final Thread thread;
     private volatile boolean closed;
 
-    public KcpSessionAcceptor(KcpListener listener, TunnelServer server, TransportSettings settings) {
+    public KcpSessionAcceptor(KcpListener listener, SessionHandler server, TransportSettings settings) {
         this.listener = listener;
         this.server = server;
         this.settings = settings;

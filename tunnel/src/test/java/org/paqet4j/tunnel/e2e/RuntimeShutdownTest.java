@@ -55,7 +55,7 @@ class RuntimeShutdownTest {
         ClientPlan plan = new ClientPlan(ClientOptions.defaults(2, new short[] {TcpFlags.parse("PA")}),
                 List.of(new ClientPlan.Socks(ANY, Optional.empty())),
                 List.of(new ClientPlan.Forward(ANY, new Target("127.0.0.1", 9), false)),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 64);
+                Duration.ofSeconds(5), Duration.ofSeconds(60), 64, false);
         try (EchoServers echo = new EchoServers()) {
             ClientRuntime client = ClientRuntime.start(plan, new KcpSessionDialer(clientLoop,
                     slot -> UdpCarrier.bind(ANY, 0), serverCarrier.localAddress(), settings), List.of(clientLoop));

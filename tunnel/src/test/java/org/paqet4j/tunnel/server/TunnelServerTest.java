@@ -28,6 +28,17 @@ class TunnelServerTest {
     private static final InetSocketAddress SERVER = new InetSocketAddress("198.18.0.1", 9999);
 
     private final Map<InetSocketAddress, short[]> flags = new ConcurrentHashMap<>();
+    private final PeerFlags peerFlags = new PeerFlags() {
+        @Override
+        public void set(InetSocketAddress peer, short[] masks) {
+            flags.put(peer, masks);
+        }
+
+        @Override
+        public void clear(InetSocketAddress peer) {
+            flags.remove(peer);
+        }
+    };
     private final HostResolver resolver = host -> switch (host) {
         case "metadata.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254")};
         case "mixed.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254"), InetAddress.getLoopbackAddress()};
@@ -48,7 +59,7 @@ class TunnelServerTest {
 
     private MemorySession connect(ServerLimits limits) {
         if (server == null) {
-            server = new TunnelServer(limits, AccessRules.defaults(), resolver, flags::put);
+            server = new TunnelServer(limits, AccessRules.defaults(), resolver, peerFlags);
         }
         MemorySession[] pair = MemorySession.pair(CLIENT, SERVER);
         server.serve(pair[1]);
@@ -86,6 +97,25 @@ class TunnelServerTest {
             Thread.sleep(10);
         }
         assertThat(flags.get(CLIENT)).containsExactly(masks);
+
+        // An empty TCPF makes the server forget them, as paqet does; so does the end of the session.
+        open(session, new StreamHeader.Tcpf(new short[0])).close();
+        end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (flags.containsKey(CLIENT) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(flags).doesNotContainKey(CLIENT);
+        open(session, new StreamHeader.Tcpf(masks)).close();
+        end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!flags.containsKey(CLIENT) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        session.close();
+        end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (flags.containsKey(CLIENT) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(flags).doesNotContainKey(CLIENT);
     }
 
     @Test

@@ -1,0 +1,148 @@
+package org.paqet4j.tunnel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.paqet4j.kcp.KcpConfig;
+import org.paqet4j.kcp.KcpEventLoop;
+import org.paqet4j.kcp.KcpListener;
+import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.codec.Codecs;
+import org.paqet4j.kcp.codec.KeyDerivation;
+import org.paqet4j.mux.MuxConfig;
+import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.tunnel.client.ClientOptions;
+import org.paqet4j.tunnel.client.TunnelClient;
+import org.paqet4j.tunnel.forward.TcpForward;
+import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.server.HostResolver;
+import org.paqet4j.tunnel.server.KcptunServer;
+import org.paqet4j.tunnel.server.ServerLimits;
+import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
+import org.paqet4j.tunnel.transport.KcpSessionDialer;
+import org.paqet4j.tunnel.transport.TransportSettings;
+
+/**
+ * kcptun mode against the real kcptun (Debian's kcptun-client / kcptun-server): curl through
+ * kcptun-client to our server, and through our client to kcptun-server, SHA-256 checked, for smux
+ * v1 and v2. kcptun runs with --nocomp (paqet4j has no snappy) and without FEC.
+ */
+class KcptunInteropTest {
+
+    private static final String KEY = "kcptun interop key";
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, TunnelHarness.LOOPBACK)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void kcptun(String binary, int smuxVersion, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary, "--key", KEY, "--crypt", "aes", "--mode", "fast",
+                "--nocomp", "--datashard", "0", "--parityshard", "0", "--smuxver", Integer.toString(smuxVersion)));
+        command.addAll(List.of(args));
+        processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(binary + ".log").toFile()).start());
+    }
+
+    private static TransportSettings settings(int smuxVersion) {
+        byte[] key = KeyDerivation.kcptun(KEY);
+        return new TransportSettings(KcpConfig.of(KcpMode.FAST), () -> Codecs.create("aes", key, 0, 0),
+                MuxConfig.kcptunDefaults(smuxVersion), Optional.empty());
+    }
+
+    private static void awaitListening(int port) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(TunnelHarness.LOOPBACK, port), 200);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "smux v{0}")
+    @ValueSource(ints = {1, 2})
+    void kcptunClientToOurServer(int smuxVersion) throws Exception {
+        Path www = Files.createDirectory(dir.resolve("www"));
+        try (LocalHttpServer http = new LocalHttpServer(www);
+             KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-server");
+             UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20)) {
+            String sha = http.generate("f.bin", 8 << 20, 11);
+            TransportSettings settings = settings(smuxVersion);
+            KcptunServer server = new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(),
+                    HostResolver.SYSTEM);
+            try (server; KcpSessionAcceptor acceptor = new KcpSessionAcceptor(KcpListener.listen(loop, carrier,
+                    settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1)), server, settings)) {
+                int local = freePort();
+                kcptun("kcptun-client", smuxVersion, "--localaddr", "127.0.0.1:" + local,
+                        "--remoteaddr", "127.0.0.1:" + carrier.localAddress().getPort(), "--conn", "1");
+                awaitListening(local);
+                Path out = dir.resolve("got.bin");
+                assertThat(LocalHttpServer.curl(dir.resolve("curl.log"), "-o", out.toString(),
+                        "http://127.0.0.1:" + local + "/f.bin")).as(Files.readString(dir.resolve("kcptun-client.log"))).isZero();
+                assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "smux v{0}")
+    @ValueSource(ints = {1, 2})
+    void ourClientToKcptunServer(int smuxVersion) throws Exception {
+        Path www = Files.createDirectory(dir.resolve("www"));
+        try (LocalHttpServer http = new LocalHttpServer(www);
+             KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-client")) {
+            String sha = http.generate("f.bin", 8 << 20, 12);
+            int kcptunPort = freePort();
+            kcptun("kcptun-server", smuxVersion, "--listen", "127.0.0.1:" + kcptunPort,
+                    "--target", "127.0.0.1:" + http.port);
+            Thread.sleep(500);
+            TunnelClient client = new TunnelClient(ClientOptions.defaults(1, new short[0]),
+                    new KcpSessionDialer(loop, slot -> UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20),
+                            new InetSocketAddress(TunnelHarness.LOOPBACK, kcptunPort), settings(smuxVersion)), false);
+            client.start();
+            try (client; TcpForward forward = TcpForward.start(new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
+                    new Target("127.0.0.1", kcptunPort), client)) {
+                assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
+                Path out = dir.resolve("got.bin");
+                assertThat(LocalHttpServer.curl(dir.resolve("curl.log"), "-o", out.toString(),
+                        "http://127.0.0.1:" + forward.localAddress().getPort() + "/f.bin"))
+                        .as(Files.readString(dir.resolve("kcptun-server.log"))).isZero();
+                assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
+            }
+        }
+    }
+}
