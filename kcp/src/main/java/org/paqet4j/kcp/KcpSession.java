@@ -48,6 +48,11 @@ public final class KcpSession implements Closeable {
     private final KcpConfig config;
     private final Kcp kcp;
     private final long idleTimeoutMs;
+    /**
+     * A blocked writer is woken once a quarter of the send window is free again, not on every ACK:
+     * it then writes a large chunk instead of ping-ponging one segment at a time.
+     */
+    private final int writerWakeLevel;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
@@ -91,6 +96,7 @@ public final class KcpSession implements Closeable {
         byte[] buffer = new byte[headerRoom + kcpMtu + trailerRoom];
         this.kcp = new Kcp(conv, config, kcpMtu, buffer, headerRoom, this::encode);
         this.lastReceiveMs = loop.nowMs();
+        this.writerWakeLevel = config.sndwnd() - Math.max(1, config.sndwnd() / 4);
     }
 
     public InputStream inputStream() {
@@ -224,7 +230,7 @@ public final class KcpSession implements Closeable {
             if (kcp.hasReadable()) {
                 readable.signalAll();
             }
-            if (kcp.waitSnd() < kcp.sendWindow()) {
+            if (kcp.waitSnd() <= writerWakeLevel) {
                 writable.signalAll();
             }
         } finally {
@@ -253,7 +259,7 @@ public final class KcpSession implements Closeable {
                 return NO_DEADLINE;
             }
             int delay = kcp.flush((int) now, false);
-            if (kcp.waitSnd() < kcp.sendWindow()) {
+            if (kcp.waitSnd() <= writerWakeLevel) {
                 writable.signalAll();
             }
             dead = kcp.isDead();
