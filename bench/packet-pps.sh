@@ -28,6 +28,8 @@ for carrier in raw-packet raw-ip udp; do
 done
 run raw-packet 32 "$seconds" "$size" 6 64 2>/dev/null
 run raw-packet 32 "$seconds" "$size" 4 1 2>/dev/null
+run raw-packet 1 "$seconds" "$size" 4 64 ring 2>/dev/null
+run raw-packet 32 "$seconds" "$size" 4 64 ring 2>/dev/null
 if [ "${JFR:-0}" = 1 ]; then
     jfr_file=$(mktemp /tmp/packet-pps-XXXXXX.jfr)
     jvm_options="-XX:StartFlightRecording=filename=$jfr_file,settings=profile"

@@ -134,7 +134,8 @@ public final class RawTcpCarrier implements PacketCarrier {
         int rawFd4 = -1;
         int rawFd6 = -1;
         try {
-            capture = CaptureSocket.open(link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize);
+            capture = CaptureSocket.open(link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize,
+                    config.receiveRing());
             if (config.sendMode() == SendMode.PACKET) {
                 packetFd = packetSendSocket(link, config.sendBuffer(), errno, arena);
             } else {

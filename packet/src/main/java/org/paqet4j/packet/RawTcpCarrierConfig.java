@@ -18,11 +18,13 @@ import org.paqet4j.packet.wire.TcpFlags;
  * @param localFlags     flag masks cycled for peers without {@link PacketCarrier#setPeerFlags}
  * @param receiveBuffer  capture socket buffer in bytes, 0 for the kernel default
  * @param sendBuffer     send socket buffer in bytes, 0 for the kernel default
- * @param receiveBatch   packets per recvmmsg
+ * @param receiveBatch   packets per recvmmsg (or taken from the ring at once)
+ * @param receiveRing    receive through a TPACKET_V2 ring of {@code receiveBuffer} bytes mapped into
+ *                       our memory instead of recvmmsg
  */
 public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[] ipv4NextHopMac,
         Inet6Address ipv6, byte[] ipv6NextHopMac, int port, short[] localFlags, SendMode sendMode,
-        int receiveBuffer, int sendBuffer, int receiveBatch) {
+        int receiveBuffer, int sendBuffer, int receiveBatch, boolean receiveRing) {
 
     public RawTcpCarrierConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -87,6 +89,7 @@ public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[
         private int receiveBuffer = 4 << 20;
         private int sendBuffer = 1 << 20;
         private int receiveBatch = 64;
+        private boolean receiveRing;
 
         private Builder(String interfaceName, int port) {
             this.interfaceName = interfaceName;
@@ -130,9 +133,14 @@ public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[
             return this;
         }
 
+        public Builder receiveRing(boolean ring) {
+            this.receiveRing = ring;
+            return this;
+        }
+
         public RawTcpCarrierConfig build() {
             return new RawTcpCarrierConfig(interfaceName, ipv4, ipv4NextHopMac, ipv6, ipv6NextHopMac, port,
-                    localFlags, sendMode, receiveBuffer, sendBuffer, receiveBatch);
+                    localFlags, sendMode, receiveBuffer, sendBuffer, receiveBatch, receiveRing);
         }
     }
 }

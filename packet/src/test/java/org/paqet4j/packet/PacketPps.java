@@ -10,7 +10,8 @@ import org.paqet4j.packet.testing.NetnsPair;
  * One-way packets-per-second between two namespaces (bench/packet-pps.sh runs it): a sender
  * thread in A sends {@code size}-byte datagrams as fast as it can, B's receive loop counts what
  * arrives. Arguments: carrier (raw-packet | raw-ip | udp), batch (1 = send, n = sendBatch of n),
- * seconds, size, family (4 or 6), receive batch (packets per recvmmsg, raw carrier).
+ * seconds, size, family (4 or 6), receive batch (packets per recvmmsg, raw carrier), "ring" to receive
+ * through the TPACKET_V2 ring.
  */
 public final class PacketPps {
 
@@ -24,6 +25,7 @@ public final class PacketPps {
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 1350;
         boolean ipv6 = args.length > 4 && args[4].equals("6");
         int receiveBatch = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+        boolean ring = args.length > 6 && args[6].equals("ring");
         try (NetnsPair pair = NetnsPair.create("pps")) {
             pair.resolveNeighbours();
             if (carrierKind.startsWith("raw") && !"keep".equals(System.getenv("PPS_KERNEL_RST"))) {
@@ -35,8 +37,8 @@ public final class PacketPps {
             }
             NetnsPair.Side a = pair.a();
             NetnsPair.Side b = pair.b();
-            PacketCarrier sender = pair.inA(() -> open(carrierKind, a, b, 42_001, ipv6, receiveBatch));
-            PacketCarrier receiver = pair.inB(() -> open(carrierKind, b, a, 42_002, ipv6, receiveBatch));
+            PacketCarrier sender = pair.inA(() -> open(carrierKind, a, b, 42_001, ipv6, receiveBatch, ring));
+            PacketCarrier receiver = pair.inB(() -> open(carrierKind, b, a, 42_002, ipv6, receiveBatch, ring));
             try (sender; receiver) {
                 InetSocketAddress to = new InetSocketAddress(ipv6 ? b.ipv6() : b.ipv4(), 42_002);
                 AtomicBoolean running = new AtomicBoolean(true);
@@ -68,9 +70,9 @@ public final class PacketPps {
                 sending.join(5_000);
                 // CPU time per packet (user + system of each thread, softirq work done in its context included)
                 // does not depend on what else the machine is doing, unlike the rates
-                System.out.printf(Locale.ROOT, "%-10s IPv%d batch %2d/%2d size %4d: sent %,9.0f pkt/s, received %,9.0f pkt/s"
+                System.out.printf(Locale.ROOT, "%-10s IPv%d batch %2d/%2d%s size %4d: sent %,9.0f pkt/s, received %,9.0f pkt/s"
                         + " (%5.0f Mbit/s payload); CPU per packet: sender %,5.0f ns, receiver %,5.0f ns; send errors %s%n",
-                        carrierKind, ipv6 ? 6 : 4, batch, receiveBatch, size, sent / elapsed, received / elapsed,
+                        carrierKind, ipv6 ? 6 : 4, batch, receiveBatch, ring ? " ring" : "", size, sent / elapsed, received / elapsed,
                         received * size * 8 / elapsed / 1e6,
                         (double) senderCpu / Math.max(1, sent), (double) receiverCpu / Math.max(1, received),
                         sender.counters().sendErrors());
@@ -79,11 +81,11 @@ public final class PacketPps {
     }
 
     private static PacketCarrier open(String kind, NetnsPair.Side self, NetnsPair.Side other, int port, boolean ipv6,
-            int receiveBatch) throws Exception {
+            int receiveBatch, boolean ring) throws Exception {
         return switch (kind) {
             case "udp" -> UdpCarrier.bind(new InetSocketAddress(ipv6 ? self.ipv6() : self.ipv4(), port), 8 << 20);
             case "raw-packet", "raw-ip" -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(self.device(), port)
-                    .ipv4(self.ipv4(), other.mac()).ipv6(self.ipv6(), other.mac()).receiveBatch(receiveBatch)
+                    .ipv4(self.ipv4(), other.mac()).ipv6(self.ipv6(), other.mac()).receiveBatch(receiveBatch).receiveRing(ring)
                     .sendMode(kind.equals("raw-ip") ? SendMode.RAW_IP : SendMode.PACKET)
                     .receiveBuffer(8 << 20).sendBuffer(4 << 20).build());
             default -> throw new IllegalArgumentException("carrier must be raw-packet, raw-ip or udp: " + kind);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.packet.sys.Libc;
 import org.paqet4j.packet.testing.NetnsPair;
 import org.paqet4j.packet.wire.TcpFlags;
@@ -48,23 +49,36 @@ class RawTcpCarrierTest {
     }
 
     static RawTcpCarrier openA(SendMode mode, int port) throws Exception {
+        return openA(mode, port, false);
+    }
+
+    static RawTcpCarrier openA(SendMode mode, int port, boolean ring) throws Exception {
         NetnsPair.Side a = pair.a();
         NetnsPair.Side b = pair.b();
         return pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), port)
-                .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).sendMode(mode).build()));
+                .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).sendMode(mode).receiveRing(ring)
+                // a 1 MiB ring has 512 frames: the tests go round it several times
+                .receiveBuffer(ring ? 1 << 20 : 4 << 20).build()));
     }
 
     static RawTcpCarrier openB(SendMode mode, int port) throws Exception {
+        return openB(mode, port, false);
+    }
+
+    static RawTcpCarrier openB(SendMode mode, int port, boolean ring) throws Exception {
         NetnsPair.Side a = pair.a();
         NetnsPair.Side b = pair.b();
         return pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), port)
-                .ipv4(b.ipv4(), a.mac()).ipv6(b.ipv6(), a.mac()).sendMode(mode).build()));
+                .ipv4(b.ipv4(), a.mac()).ipv6(b.ipv6(), a.mac()).sendMode(mode).receiveRing(ring)
+                // a 1 MiB ring has 512 frames: the tests go round it several times
+                .receiveBuffer(ring ? 1 << 20 : 4 << 20).build()));
     }
 
     @ParameterizedTest
-    @CsvSource({"PACKET, 4", "PACKET, 6", "RAW_IP, 4", "RAW_IP, 6"})
-    void datagramsOfEverySizeUpToTheMtuCrossBothWays(SendMode mode, int family) throws Exception {
-        try (RawTcpCarrier a = openA(mode, PORT_A); RawTcpCarrier b = openB(mode, PORT_B)) {
+    @CsvSource({"PACKET, 4, false", "PACKET, 6, false", "RAW_IP, 4, false", "RAW_IP, 6, false", "PACKET, 4, true",
+        "PACKET, 6, true"})
+    void datagramsOfEverySizeUpToTheMtuCrossBothWays(SendMode mode, int family, boolean ring) throws Exception {
+        try (RawTcpCarrier a = openA(mode, PORT_A, ring); RawTcpCarrier b = openB(mode, PORT_B, ring)) {
             InetAddress addressA = family == 4 ? pair.a().ipv4() : pair.a().ipv6();
             InetAddress addressB = family == 4 ? pair.b().ipv4() : pair.b().ipv6();
             InetSocketAddress toA = new InetSocketAddress(addressA, PORT_A);
@@ -110,13 +124,14 @@ class RawTcpCarrierTest {
         }
     }
 
-    @Test
-    void batchesCrossAndReceivedPeersAreInterned() throws Exception {
-        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void batchesCrossAndReceivedPeersAreInterned(boolean ring) throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B, ring)) {
             InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
             ByteBuffer[] batch = new ByteBuffer[200];
             for (int i = 0; i < batch.length; i++) {
-                batch[i] = ByteBuffer.allocate(1 + i * 7);
+                batch[i] = ByteBuffer.allocate(1 + i * 7); // up to 1394 bytes
                 batch[i].put(0, (byte) i);
             }
             a.sendBatch(batch, 0, batch.length, toB);
@@ -325,9 +340,10 @@ class RawTcpCarrierTest {
         }
     }
 
-    @Test
-    void closeUnblocksAPendingReceive() throws Exception {
-        RawTcpCarrier carrier = openB(SendMode.PACKET, PORT_B);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void closeUnblocksAPendingReceive(boolean ring) throws Exception {
+        RawTcpCarrier carrier = openB(SendMode.PACKET, PORT_B, ring);
         CompletableFuture<Throwable> receiving = CompletableFuture.supplyAsync(() -> {
             try {
                 carrier.receive(ByteBuffer.allocate(64));

@@ -41,6 +41,12 @@ public final class Libc {
     public static final int PACKET_IGNORE_OUTGOING = 23;
     public static final int PACKET_HOST = 0;
     public static final int PACKET_OUTGOING = 4;
+    public static final int PACKET_RX_RING = 5;
+    public static final int PACKET_VERSION = 10;
+    public static final int TPACKET_V2 = 1;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final short POLLIN = 1;
@@ -106,6 +112,9 @@ public final class Libc {
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle MMAP =
+            capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
+    private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
     private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, PTR), CAPTURE, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
@@ -214,6 +223,25 @@ public final class Libc {
     public static int ioctl(MemorySegment state, int fd, long request, MemorySegment argument) {
         try {
             return (int) IOCTL.invokeExact(state, fd, request, argument);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mmap of a file descriptor; returns the mapping as a segment of {@code length} bytes, or null on failure. */
+    public static MemorySegment mmap(MemorySegment state, long length, int protection, int flags, int fd) {
+        try {
+            MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, protection,
+                    flags, fd, 0L);
+            return address.address() == -1L ? null : address.reinterpret(length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int munmap(MemorySegment state, MemorySegment mapping) {
+        try {
+            return (int) MUNMAP.invokeExact(state, mapping, mapping.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
