@@ -18,21 +18,23 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows the tunnel working on this machine: two network namespaces joined by a veth pair (198.18.0.0/15),",
-      "a paqet server and client with a fresh key, a web server on the server side and a download through the",
-      "client's SOCKS5 listener with a progress bar; then size, SHA-256 check, throughput and tunnel RTT.",
-      "Everything it made (namespaces, processes, firewall rules, files) is removed at the end, also on",
-      "failure and on Ctrl-C. Needs root; without root, --carrier udp runs the same tunnel over UDP on loopback."
+      "Shows the tunnel working on this machine: two network namespaces joined by a veth pair",
+      "(198.18.0.0/15), a paqet server and client with a fresh key, a web server on the server side",
+      "and a download through the client's SOCKS5 listener with a progress bar; then size, SHA-256",
+      "check, throughput and tunnel RTT. Everything it made (namespaces, processes, firewall rules,",
+      "files) is removed at the end, also on failure and on Ctrl-C. Needs root; without root,",
+      "--carrier udp runs the same tunnel over UDP on loopback."
     },
+    usageHelpWidth = 100,
     footer = {
       "",
       "Examples:",
-      "  sudo paqet demo                          64 MiB over the raw TCP carrier",
+      "  sudo paqet demo                         64 MiB over the raw TCP carrier",
       "  sudo paqet demo --size 500M --delay 25ms --loss 1",
-      "                                           50 ms RTT and 1% loss each way (tc netem)",
-      "  sudo paqet demo --carrier udp            the same over plain UDP (kcptun's carrier)",
-      "  sudo paqet demo --keep                   leave it running and print how to use it; Ctrl-C stops",
-      "  paqet demo --carrier udp                 without root: UDP on loopback",
+      "                                          50 ms RTT and 1%% loss each way (tc netem)",
+      "  sudo paqet demo --carrier udp           the same over plain UDP (kcptun's carrier)",
+      "  sudo paqet demo --keep                  leave it running, print how to use it; Ctrl-C stops",
+      "  paqet demo --carrier udp                without root: UDP on loopback",
       "",
       "Exit code 0 when the downloaded bytes match the served ones, 1 otherwise."
     })
@@ -44,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
   ByteSize size;
 
   @Option(names = "--loss", paramLabel = "PERCENT",
-      description = "Packet loss on each veth end in percent, e.g. 1 or 0.5% (tc netem).")
+      description = "Packet loss on each veth end in percent, e.g. 1 or 0.5%% (tc netem).")
   String loss;
 
   @Option(names = "--delay", paramLabel = "DURATION", converter = DurationConverter.class,
