@@ -138,13 +138,12 @@ public final class Demo {
         .substring("serving ".length()).strip());
     String url = "http://" + topology.serverAddress() + ":" + httpPort + "/" + file.getFileName();
     out.println("  web server (server side) serves " + options.size() + " of random bytes at " + url);
-    out.println("downloading it through SOCKS5 127.0.0.1:" + socksPort + " on the client side");
-    out.flush();
-
     if (options.keep()) {
       keep(topology, socksPort, url, dir);
       return ExitCodes.OK;
     }
+    out.println("downloading it through SOCKS5 127.0.0.1:" + socksPort + " on the client side");
+    out.flush();
     Download d = download(cleanup, topology, socksPort, httpPort, "/" + file.getFileName(), dir);
     Optional<String> rtt = ping(cleanup, topology, clientConfig, dir);
 
@@ -253,6 +252,7 @@ public final class Demo {
     topology.serverNamespace().ifPresent(ns -> out.println("  " + inServer + "nft list ruleset   "
         + "# the firewall rules paqet installed"));
     out.println("  configurations and logs: " + dir);
+    out.println("(a shell's background job has SIGINT ignored, which a JVM cannot undo: stop it with kill -TERM)");
     out.flush();
     new CountDownLatch(1).await();
   }
