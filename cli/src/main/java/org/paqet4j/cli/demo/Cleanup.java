@@ -37,11 +37,6 @@ final class Cleanup implements AutoCloseable {
     made.push(new Entry(what, step.make()));
   }
 
-  /** Records an undo for something that already exists (the demo's temporary directory). */
-  synchronized void record(String what, AutoCloseable undo) throws IOException {
-    make(what, () -> undo);
-  }
-
   synchronized boolean isClosed() {
     return closed;
   }

@@ -101,8 +101,13 @@ public final class Demo {
 
   private int demo(Cleanup cleanup, boolean namespaces) throws IOException, InterruptedException {
     String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt(1 << 24)).substring(2);
-    Path dir = Files.createTempDirectory("paqet-demo-" + id + "-");
-    cleanup.record("temporary directory " + dir, () -> deleteTree(dir));
+    Path[] made = new Path[1];
+    cleanup.make("temporary directory", () -> {
+      Path d = Files.createTempDirectory("paqet-demo-" + id + "-");
+      made[0] = d;
+      return () -> deleteTree(d);
+    });
+    Path dir = made[0];
     Topology topology = namespaces
         ? Topology.namespaces(id, cleanup, options.delay(), options.lossPercent())
         : Topology.loopback();
