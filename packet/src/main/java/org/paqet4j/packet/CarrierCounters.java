@@ -21,7 +21,10 @@ public interface CarrierCounters {
     /** Packets whose IPv4 header or TCP checksum is wrong. */
     long droppedBadChecksum();
 
-    /** Packets dropped because a receive queue was full. */
+    /**
+     * Packets dropped because a receive queue was full (for the raw carrier: the kernel's capture
+     * queue or ring, from PACKET_STATISTICS, updated before the receiver waits and every 256 batches).
+     */
     long droppedQueueFull();
 
     /** Send failures after retries, by errno name (e.g. "ENOBUFS" → 3). */

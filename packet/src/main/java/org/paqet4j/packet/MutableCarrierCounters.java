@@ -49,6 +49,10 @@ final class MutableCarrierCounters implements CarrierCounters {
         droppedQueueFull.increment();
     }
 
+    void countQueueFull(long packets) {
+        droppedQueueFull.add(packets);
+    }
+
     void countSendError(String errno) {
         sendErrors.computeIfAbsent(errno, k -> new LongAdder()).increment();
     }

@@ -102,6 +102,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         this.slotBusy = new AtomicIntegerArray(slotCount);
         this.closeErrno = Libc.newErrnoState(arena);
         this.receiveView = capture.slots().asByteBuffer();
+        capture.onDrops(counters::countQueueFull);
     }
 
     /**
@@ -259,14 +260,9 @@ public final class RawTcpCarrier implements PacketCarrier {
                     length);
             int fd = fdFor(route);
             byte[] name = route.sockaddr;
-            if (fd == packetFd) {
-                slot.message(0, 0, total, null);
-            } else {
-                slot.message(0, 0, total, name);
-            }
+            slot.message(0, 0, total, fd == packetFd ? null : name, length);
             sendMessages(slot, fd, 1, peer);
             datagram.position(datagram.limit());
-            counters.sent(length);
         } finally {
             leave(slotIndex);
         }
@@ -285,7 +281,6 @@ public final class RawTcpCarrier implements PacketCarrier {
             SendSlot slot = slots[slotIndex];
             int messages = 0;
             long used = 0;
-            long bytes = 0;
             for (int i = offset; i < offset + count; i++) {
                 ByteBuffer datagram = datagrams[i];
                 int length = datagram.remaining();
@@ -298,21 +293,17 @@ public final class RawTcpCarrier implements PacketCarrier {
                 }
                 if (messages == SendSlot.MAX_MESSAGES || used + frame > SendSlot.AREA_BYTES) {
                     sendMessages(slot, fd, messages, peer);
-                    counters.sentBatch(messages, bytes);
                     messages = 0;
                     used = 0;
-                    bytes = 0;
                 }
                 slot.areaBuffer.put((int) used + headers, datagram, datagram.position(), length);
                 int total = route.template.write(slot.area, used, flags, packetCounter.incrementAndGet(), startMillis,
                         length);
-                slot.message(messages++, used, total, name);
+                slot.message(messages++, used, total, name, length);
                 datagram.position(datagram.limit());
                 used += frame;
-                bytes += length;
             }
             sendMessages(slot, fd, messages, peer);
-            counters.sentBatch(messages, bytes);
         } finally {
             leave(slotIndex);
         }
@@ -325,8 +316,20 @@ public final class RawTcpCarrier implements PacketCarrier {
         }
     }
 
-    /** Sends messages 0..count-1 of {@code slot}, retrying ENOBUFS/EAGAIN with bounded backoff. */
+    /**
+     * Sends messages 0..count-1 of {@code slot}, retrying ENOBUFS/EAGAIN with bounded backoff, and
+     * counts what the kernel took — also when a later message fails and the rest are reported lost.
+     */
     private void sendMessages(SendSlot slot, int fd, int count, InetSocketAddress peer) throws IOException {
+        slot.sent = 0;
+        try {
+            sendAll(slot, fd, count, peer);
+        } finally {
+            counters.sentBatch(slot.sent, slot.payloadBytes(slot.sent));
+        }
+    }
+
+    private void sendAll(SendSlot slot, int fd, int count, InetSocketAddress peer) throws IOException {
         int done = 0;
         int attempt = 1;
         while (done < count) {
@@ -334,6 +337,7 @@ public final class RawTcpCarrier implements PacketCarrier {
             int sent = Libc.sendmmsg(slot.errno, fd, from, count - done, Libc.MSG_DONTWAIT);
             if (sent > 0) {
                 done += sent;
+                slot.sent = done;
                 attempt = 1;
                 continue;
             }

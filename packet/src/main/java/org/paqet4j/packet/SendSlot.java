@@ -22,6 +22,9 @@ final class SendSlot {
     final MemorySegment errno;
     private final MemorySegment iovecs;
     private final MemorySegment names;
+    private final int[] payloadLengths = new int[MAX_MESSAGES];
+    /** Messages of the current flush the kernel has taken so far. */
+    int sent;
 
     SendSlot(Arena arena) {
         area = arena.allocate(AREA_BYTES, 64);
@@ -37,8 +40,12 @@ final class SendSlot {
         }
     }
 
-    /** Describes message {@code i}: {@code length} bytes at {@code offset} of the area, to {@code sockaddr} or the bound interface (null). */
-    void message(int i, long offset, int length, byte[] sockaddr) {
+    /**
+     * Describes message {@code i}: {@code length} bytes at {@code offset} of the area carrying
+     * {@code payloadLength} bytes of datagram, to {@code sockaddr} or the bound interface (null).
+     */
+    void message(int i, long offset, int length, byte[] sockaddr, int payloadLength) {
+        payloadLengths[i] = payloadLength;
         long iov = i * Libc.IOVEC.byteSize();
         iovecs.set(ValueLayout.JAVA_LONG, iov, area.address() + offset);
         iovecs.set(ValueLayout.JAVA_LONG, iov + 8, length);
@@ -52,6 +59,15 @@ final class SendSlot {
             messages.set(ValueLayout.JAVA_LONG, m + Libc.MMSG_NAME, names.address() + name);
             messages.set(ValueLayout.JAVA_INT, m + Libc.MMSG_NAMELEN, sockaddr.length);
         }
+    }
+
+    /** Datagram bytes in messages 0..count-1. */
+    long payloadBytes(int count) {
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += payloadLengths[i];
+        }
+        return bytes;
     }
 
     /** The address of message {@code i}'s header, to resume a partly sent batch. */

@@ -202,6 +202,98 @@ class RawTcpCarrierTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void packetsTheKernelDroppedForAFullQueueAreCounted(boolean ring) throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        int sent = 3000;
+        try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier receiver = pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(),
+                        PORT_B).ipv4(b.ipv4(), a.mac()).receiveRing(ring).receiveBuffer(ring ? 1 << 20 : 8192)
+                        .build()))) {
+            ByteBuffer[] batch = new ByteBuffer[30];
+            for (int i = 0; i < sent / batch.length; i++) {
+                for (int j = 0; j < batch.length; j++) {
+                    batch[j] = ByteBuffer.allocate(1000);
+                }
+                sender.sendBatch(batch, 0, batch.length, new InetSocketAddress(b.ipv4(), PORT_B));
+            }
+            CompletableFuture<Void> receiving = CompletableFuture.runAsync(() -> {
+                ByteBuffer dst = ByteBuffer.allocate(2048);
+                try {
+                    while (true) {
+                        dst.clear();
+                        receiver.receive(dst);
+                    }
+                } catch (IOException closed) {
+                    // the test closed the carrier
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            CarrierCounters counters = receiver.counters();
+            while (counters.packetsReceived() + counters.droppedQueueFull() < sent && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            receiver.close();
+            receiving.get(5, TimeUnit.SECONDS);
+            assertThat(counters.droppedQueueFull()).as("a %s queue cannot hold %d packets", ring ? "1 MiB ring" : "8 KiB",
+                    sent).isPositive();
+            assertThat(counters.packetsReceived() + counters.droppedQueueFull()).isEqualTo(sent);
+        }
+    }
+
+    @Test
+    void peerFlagsReplaceTheLocalCycleForThatPeerOnly() throws Exception {
+        java.util.List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
+                org.paqet4j.packet.tools.TunnelSniffer sniffer = pair.inB(
+                        () -> org.paqet4j.packet.tools.TunnelSniffer.open(pair.b().device(), PORT_B))) {
+            CompletableFuture<Void> sniffing = CompletableFuture.runAsync(() -> {
+                try {
+                    sniffer.run((micros, result, packet, raw, offset, length) -> seen.add(packet.flags()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            InetSocketAddress toB4 = new InetSocketAddress(pair.b().ipv4(), PORT_B);
+            InetSocketAddress toB6 = new InetSocketAddress(pair.b().ipv6(), PORT_B);
+            a.setPeerFlags(toB4, new short[] {TcpFlags.ACK, TcpFlags.FIN | TcpFlags.ACK});
+            for (int i = 0; i < 3; i++) {
+                a.send(ByteBuffer.wrap(new byte[] {1}), toB4);
+            }
+            a.send(ByteBuffer.wrap(new byte[] {1}), toB6);
+            a.clearPeerFlags(toB4);
+            a.send(ByteBuffer.wrap(new byte[] {1}), toB4);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (seen.size() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            sniffer.close();
+            sniffing.get(5, TimeUnit.SECONDS);
+        }
+        int pa = TcpFlags.PSH | TcpFlags.ACK;
+        assertThat(seen).containsExactly((int) TcpFlags.ACK, TcpFlags.FIN | TcpFlags.ACK, (int) TcpFlags.ACK, pa, pa);
+    }
+
+    @Test
+    void aBatchFailingHalfWayCountsExactlyWhatWasSent() throws Exception {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            ByteBuffer[] batch = {ByteBuffer.allocate(100), ByteBuffer.allocate(101), ByteBuffer.allocate(2000),
+                ByteBuffer.allocate(102)};
+            assertThatThrownBy(() -> a.sendBatch(batch, 0, batch.length, new InetSocketAddress(pair.b().ipv4(), PORT_B)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE").hasMessageContaining("2 datagrams");
+            assertThat(a.counters().packetsSent()).isEqualTo(2);
+            assertThat(a.counters().bytesSent()).isEqualTo(201);
+            ByteBuffer dst = ByteBuffer.allocate(4096);
+            b.receive(dst);
+            assertThat(dst.position()).isEqualTo(100);
+            dst.clear();
+            b.receive(dst);
+            assertThat(dst.position()).isEqualTo(101);
+        }
+    }
+
     @Test
     void packetsToAnotherPortAreNotDelivered() throws Exception {
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
@@ -229,6 +321,52 @@ class RawTcpCarrierTest {
             assertThat(dst.flip().get()).isEqualTo((byte) 42);
             assertThat(b.counters().droppedBadChecksum()).isEqualTo(1);
             assertThat(b.counters().packetsReceived()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ipv6PacketsWithExtensionHeadersPassTheFilterAndAreParsed() throws Exception {
+        try (RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            TcpPacketTemplate template = TcpPacketTemplate.of(null, null, pair.a().ipv6(), pair.b().ipv6(), PORT_A,
+                    PORT_B);
+            pair.inA(() -> {
+                sendWithHopByHopHeader(template, pair.b().ipv6().getAddress());
+                return null;
+            });
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            assertThat(b.receive(dst)).isEqualTo(new InetSocketAddress(pair.a().ipv6(), PORT_A));
+            assertThat(dst.flip().remaining()).isEqualTo(3);
+            assertThat(dst.get(0)).isEqualTo((byte) 0x11);
+        }
+    }
+
+    /** An IPv6 packet with a hop-by-hop options header (PadN) between the IPv6 and TCP headers. */
+    private static void sendWithHopByHopHeader(TcpPacketTemplate template, byte[] destination) throws IOException {
+        int flags = TcpFlags.PSH | TcpFlags.ACK;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment plain = arena.allocate(256);
+            int headers = template.headerLength(flags);
+            MemorySegment.copy(new byte[] {0x11, 0x22, 0x33}, 0, plain, ValueLayout.JAVA_BYTE, headers, 3);
+            int length = template.write(plain, 0, flags, 5, 1000, 3);
+            MemorySegment packet = arena.allocate(length + 8);
+            MemorySegment.copy(plain, 0, packet, 0, 40);
+            MemorySegment.copy(new byte[] {6, 0, 1, 4, 0, 0, 0, 0}, 0, packet, ValueLayout.JAVA_BYTE, 40, 8);
+            MemorySegment.copy(plain, 40, packet, 48, length - 40);
+            packet.set(ValueLayout.JAVA_BYTE, 6, (byte) 0); // next header: hop-by-hop
+            packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4,
+                    (short) (length - 40 + 8));
+            MemorySegment errno = Libc.newErrnoState(arena);
+            int fd = Libc.socket(errno, Libc.AF_INET6, Libc.SOCK_RAW, Libc.IPPROTO_RAW);
+            assertThat(fd).as("raw IPv6 socket, errno %d", Libc.errno(errno)).isPositive();
+            try {
+                MemorySegment to = arena.allocate(Libc.SOCKADDR_IN6_SIZE);
+                to.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET6);
+                MemorySegment.copy(destination, 0, to, ValueLayout.JAVA_BYTE, 8, 16);
+                long sent = Libc.sendto(errno, fd, packet, length + 8, 0, to, Libc.SOCKADDR_IN6_SIZE);
+                assertThat(sent).as("sendto, errno %d", Libc.errno(errno)).isEqualTo(length + 8);
+            } finally {
+                Libc.close(errno, fd);
+            }
         }
     }
 

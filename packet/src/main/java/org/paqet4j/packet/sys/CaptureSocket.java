@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.function.LongConsumer;
 import java.nio.ByteOrder;
 
 /**
@@ -24,6 +25,7 @@ public final class CaptureSocket implements AutoCloseable {
     /** struct tpacket2_hdr plus the space the kernel leaves before the network header. */
     private static final int TPACKET_OVERHEAD = 128;
     private static final int RING_BLOCK = 64 * 1024;
+    private static final int STATISTICS_EVERY = 256;
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -49,6 +51,10 @@ public final class CaptureSocket implements AutoCloseable {
     private int cursor;
     private int releaseStart;
     private int releaseCount;
+    private final MemorySegment statistics;
+    private final MemorySegment statisticsLength;
+    private LongConsumer dropListener = drops -> { };
+    private int batchesSinceStatistics;
 
     private CaptureSocket(Arena arena, int fd, int wakeFd, int batch, int slotSize, String description,
             MemorySegment errno, MemorySegment ring, int frameSize) {
@@ -82,6 +88,8 @@ public final class CaptureSocket implements AutoCloseable {
         pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
         pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
         pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+        this.statistics = arena.allocate(8, 4);
+        this.statisticsLength = arena.allocate(ValueLayout.JAVA_INT);
         this.one = arena.allocate(ValueLayout.JAVA_LONG);
         one.set(ValueLayout.JAVA_LONG, 0, 1);
     }
@@ -193,6 +201,9 @@ public final class CaptureSocket implements AutoCloseable {
      * @return the number of packets in slots 0..n-1, or 0 when woken up by {@link #wakeUp()}
      */
     public int receiveBatch() throws IOException {
+        if (++batchesSinceStatistics == STATISTICS_EVERY) {
+            collectDrops();
+        }
         if (ring != null) {
             return receiveFromRing();
         }
@@ -206,6 +217,7 @@ public final class CaptureSocket implements AutoCloseable {
             if (e != Libc.EAGAIN && e != Libc.EINTR) {
                 throw Errno.exception("recvmmsg(" + description + ")", e);
             }
+            collectDrops();
             int ready = Libc.poll(errno, pollFds, 2, -1);
             if (ready < 0) {
                 e = Libc.errno(errno);
@@ -247,6 +259,7 @@ public final class CaptureSocket implements AutoCloseable {
                 releaseCount = n;
                 return n;
             }
+            collectDrops();
             int ready = Libc.poll(errno, pollFds, 2, -1);
             if (ready < 0) {
                 int e = Libc.errno(errno);
@@ -258,6 +271,28 @@ public final class CaptureSocket implements AutoCloseable {
             if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0) {
                 return 0;
             }
+        }
+    }
+
+    /**
+     * Tells {@code listener} (on the receiving thread) how many packets the kernel dropped because
+     * the socket's queue or ring was full, each time it finds new drops: before every wait and
+     * every {@value #STATISTICS_EVERY} batches.
+     */
+    public void onDrops(LongConsumer listener) {
+        this.dropListener = listener;
+    }
+
+    /** PACKET_STATISTICS: packets and drops since the last read (reading resets them). */
+    private void collectDrops() throws IOException {
+        batchesSinceStatistics = 0;
+        statisticsLength.set(ValueLayout.JAVA_INT, 0, 8);
+        if (Libc.getsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, statistics, statisticsLength) != 0) {
+            throw Errno.exception("getsockopt(PACKET_STATISTICS) for " + description, Libc.errno(errno));
+        }
+        long drops = statistics.get(ValueLayout.JAVA_INT, 4) & 0xFFFF_FFFFL;
+        if (drops > 0) {
+            dropListener.accept(drops);
         }
     }
 

@@ -42,6 +42,7 @@ public final class Libc {
     public static final int PACKET_HOST = 0;
     public static final int PACKET_OUTGOING = 4;
     public static final int PACKET_RX_RING = 5;
+    public static final int PACKET_STATISTICS = 6;
     public static final int PACKET_VERSION = 10;
     public static final int TPACKET_V2 = 1;
     public static final int PROT_READ = 1;
@@ -102,6 +103,8 @@ public final class Libc {
     private static final MethodHandle BIND = capturing("bind", FunctionDescriptor.of(INT, INT, PTR, INT));
     private static final MethodHandle SETSOCKOPT =
             capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
+    private static final MethodHandle GETSOCKOPT =
+            capturing("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SENDTO =
             capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
@@ -158,6 +161,16 @@ public final class Libc {
     public static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, int length) {
         try {
             return (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getsockopt; {@code length} holds the value's size in and the written size out (a socklen_t). */
+    public static int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value,
+            MemorySegment length) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -18,6 +18,12 @@ public record ClientOptions(int connections, short[] remoteFlags, Duration initi
             throw new IllegalArgumentException("backoff must be positive and max >= initial: initial "
                     + initialBackoff + ", max " + maxBackoff);
         }
+        for (Duration d : new Duration[] {healthInterval, pingTimeout, openTimeout}) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("health interval, ping timeout and open timeout must be positive: "
+                        + healthInterval + ", " + pingTimeout + ", " + openTimeout);
+            }
+        }
         remoteFlags = remoteFlags.clone();
     }
 

@@ -35,6 +35,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     /** False in kcptun mode: streams carry no header, and there is no TCPF and no PING. */
     private final boolean paqetProtocol;
     private final TunnelSession[] live;
+    /** Per slot, the session being set up (TCPF, first PING), so close() can cut that short too. */
+    private final TunnelSession[] settingUp;
     private final Thread[] slotThreads;
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,6 +58,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         this.dialer = dialer;
         this.paqetProtocol = paqetProtocol;
         this.live = new TunnelSession[options.connections()];
+        this.settingUp = new TunnelSession[options.connections()];
         this.slotThreads = new Thread[options.connections()];
     }
 
@@ -206,6 +209,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             TunnelSession session = null;
             try {
                 session = dialer.dial(slot);
+                setUp(slot, session);
                 if (paqetProtocol) {
                     sendFlags(session);
                     ping(session, options.pingTimeout());
@@ -222,6 +226,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 Thread.currentThread().interrupt();
                 wait = Duration.ZERO;
             } finally {
+                setUp(slot, null);
                 unpublish(slot, session);
                 if (session != null) {
                     session.close();
@@ -278,6 +283,19 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         }
     }
 
+    /** Records the session a slot is setting up; one dialed after close() is closed at once. */
+    private void setUp(int slot, TunnelSession session) {
+        lock.lock();
+        try {
+            settingUp[slot] = session;
+            if (closed && session != null) {
+                session.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void publish(int slot, TunnelSession session) {
         lock.lock();
         try {
@@ -329,9 +347,10 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         closed = true;
         signal();
         lock.lock();
-        TunnelSession[] sessions;
+        java.util.List<TunnelSession> sessions = new java.util.ArrayList<>();
         try {
-            sessions = live.clone();
+            sessions.addAll(java.util.Arrays.asList(live));
+            sessions.addAll(java.util.Arrays.asList(settingUp));
         } finally {
             lock.unlock();
         }

@@ -32,8 +32,10 @@ public final class GuardedCarrier implements PacketCarrier {
     /** Receive happens on one thread at a time (PacketCarrier contract), so one scratch buffer suffices. */
     private final ByteBuffer receiveScratch = ByteBuffer.allocate(MAX_DATAGRAM);
     private final ThreadLocal<ByteBuffer> sendScratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(MAX_DATAGRAM));
+    private final ThreadLocal<ByteBuffer[]> batchScratch = ThreadLocal.withInitial(() -> new ByteBuffer[0]);
     private final LongAdder rejectedMagic = new LongAdder();
     private final LongAdder rejectedCookie = new LongAdder();
+    private final LongAdder tooLarge = new LongAdder();
 
     public GuardedCarrier(PacketCarrier delegate, GuardCookies cookies) {
         this.delegate = delegate;
@@ -50,6 +52,28 @@ public final class GuardedCarrier implements PacketCarrier {
         out.clear();
         out.put(MAGIC).put(cookies.current()).put(datagram).flip();
         delegate.send(out, peer);
+    }
+
+    /** Keeps the delegate's batching (sendmmsg on the raw carrier): every datagram is prefixed into its own buffer. */
+    @Override
+    public void sendBatch(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress peer) throws IOException {
+        ByteBuffer[] out = batchScratch.get();
+        if (out.length < count) {
+            out = new ByteBuffer[count];
+            batchScratch.set(out);
+        }
+        byte[] cookie = cookies.current();
+        for (int i = 0; i < count; i++) {
+            ByteBuffer datagram = datagrams[offset + i];
+            int need = datagram.remaining() + OVERHEAD;
+            if (out[i] == null || out[i].capacity() < need) {
+                // Sized to what is sent (an MTU, typically), not to the largest possible datagram.
+                out[i] = ByteBuffer.allocate(Math.max(need, 2048));
+            }
+            out[i].clear();
+            out[i].put(MAGIC).put(cookie).put(datagram).flip();
+        }
+        delegate.sendBatch(out, 0, count, peer);
     }
 
     @Override
@@ -71,7 +95,7 @@ public final class GuardedCarrier implements PacketCarrier {
             int payload = length - OVERHEAD;
             if (payload > dst.remaining()) {
                 // Mirrors the carriers' contract: too-large datagrams are dropped and counted.
-                rejectedMagic.increment();
+                tooLarge.increment();
                 continue;
             }
             dst.put(raw, OVERHEAD, payload);
@@ -79,7 +103,7 @@ public final class GuardedCarrier implements PacketCarrier {
         }
     }
 
-    /** Datagrams dropped because the magic was missing (or the datagram was too short or too long). */
+    /** Datagrams dropped because the magic was missing or the datagram was shorter than the guard's prefix. */
     public long rejectedMagic() {
         return rejectedMagic.sum();
     }
@@ -87,6 +111,11 @@ public final class GuardedCarrier implements PacketCarrier {
     /** Datagrams dropped because the cookie matched no accepted window. */
     public long rejectedCookie() {
         return rejectedCookie.sum();
+    }
+
+    /** Valid datagrams dropped because they did not fit the caller's buffer. */
+    public long tooLarge() {
+        return tooLarge.sum();
     }
 
     @Override

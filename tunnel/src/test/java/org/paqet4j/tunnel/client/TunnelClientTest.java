@@ -148,6 +148,28 @@ class TunnelClientTest {
     }
 
     @Test
+    void closeCutsASessionSetUpShortWhenTheServerDoesNotAnswer() throws Exception {
+        List<MemorySession> unanswered = new CopyOnWriteArrayList<>();
+        client = new TunnelClient(new ClientOptions(1, FLAGS, Duration.ofMillis(50), Duration.ofMillis(100),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(5)), slot -> {
+                    // A server that accepts nothing: the first PING would wait its full 30 s.
+                    MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000), SERVER);
+                    unanswered.add(pair[1]);
+                    return pair[0];
+                });
+        client.start();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (unanswered.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+        long start = System.nanoTime();
+        client.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(unanswered).allSatisfy(s -> assertThat(s.isClosed()).isTrue());
+    }
+
+    @Test
     void backoffGrowsToItsCapWithJitter() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800), new java.util.Random(7));
         List<Long> delays = new java.util.ArrayList<>();

@@ -81,8 +81,9 @@ class RawCarrierEndToEndTest {
                 (peer, masks) -> { });
         final KcpEventLoop serverLoop = KcpEventLoop.start("raw-kcp-server");
         final KcpEventLoop clientLoop = KcpEventLoop.start("raw-kcp-client");
-        final PacketCarrier serverCarrier;
-        final KcpSessionAcceptor acceptor;
+        PacketCarrier serverCarrier;
+        KcpSessionAcceptor acceptor;
+        private final TransportSettings settings;
         final TunnelClient client;
 
         RawTunnel(int connections) throws Exception {
@@ -94,7 +95,7 @@ class RawCarrierEndToEndTest {
             NetnsPair.Side a = pair.a();
             NetnsPair.Side b = pair.b();
             byte[] key = KeyDerivation.paqet("raw e2e key");
-            TransportSettings settings = new TransportSettings(KcpConfig.defaults(),
+            settings = new TransportSettings(KcpConfig.defaults(),
                     () -> Codecs.create("aes-128-gcm", key, 0, 0), MuxConfig.paqetDefaults(), Optional.empty());
             serverCarrier = impair(pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), SERVER_PORT)
                     .ipv4(a.ipv4(), b.mac()).build())), loss, delayMillis, jitterMillis);
@@ -121,6 +122,22 @@ class RawCarrierEndToEndTest {
 
         private static PacketCarrier impair(PacketCarrier carrier, double loss, long delayMillis, long jitterMillis) {
             return loss == 0 && delayMillis == 0 ? carrier : new ImpairedCarrier(carrier, loss, delayMillis, jitterMillis);
+        }
+
+        /** Kills the server side (listener, sessions, raw carrier) without a word to the client. */
+        void killServer() {
+            acceptor.close();
+            serverCarrier.close();
+        }
+
+        /** A new server side on the same address and port, as a restarted server process. */
+        void restartServer() throws Exception {
+            NetnsPair.Side a = pair.a();
+            NetnsPair.Side b = pair.b();
+            serverCarrier = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), SERVER_PORT)
+                    .ipv4(a.ipv4(), b.mac()).build()));
+            acceptor = new KcpSessionAcceptor(KcpListener.listen(serverLoop, serverCarrier, settings.kcp(),
+                    settings.codecs(), 64, Duration.ofMinutes(1)), server, settings);
         }
 
         @Override
@@ -193,6 +210,43 @@ class RawCarrierEndToEndTest {
             }
             log.info("raw carrier, 5% loss, 20 ms delay, 10 ms jitter both ways: 20 parallel ~1 MiB downloads in {} ms",
                     Duration.ofNanos(System.nanoTime() - start).toMillis());
+        }
+    }
+
+    @Test
+    void serverKilledMidTransferAndRestartedClientReconnectsWithinThreeSeconds() throws Exception {
+        Path www = Files.createDirectory(dir.resolve("www"));
+        try (LocalHttpServer http = new LocalHttpServer(www);
+             RawTunnel tunnel = new RawTunnel(2);
+             Socks5Server socks = Socks5Server.start(LOOPBACK_ANY, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            String sha = http.generate("big.bin", 64 << 20, 8);
+            Future<Integer> transfer = pool.submit(() -> LocalHttpServer.curl(dir.resolve("cut.log"), "--socks5-hostname",
+                    "127.0.0.1:" + socks.localAddress().getPort(), "--limit-rate", "20M", "-o",
+                    dir.resolve("cut.bin").toString(), "http://localhost:" + http.port + "/big.bin"));
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((!Files.exists(dir.resolve("cut.bin")) || Files.size(dir.resolve("cut.bin")) < (4 << 20))
+                    && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            tunnel.killServer();
+            end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (tunnel.client.liveConnections() > 0 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertThat(tunnel.client.liveConnections()).as("client noticed the dead server").isZero();
+            assertThat(transfer.get()).as("the cut download fails instead of hanging").isNotZero();
+
+            long restart = System.nanoTime();
+            tunnel.restartServer();
+            assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(3))).isTrue();
+            log.info("raw carrier: client reconnected {} ms after the server restarted",
+                    Duration.ofNanos(System.nanoTime() - restart).toMillis());
+            Path again = dir.resolve("again.bin");
+            assertThat(LocalHttpServer.curl(dir.resolve("again.log"), "--socks5-hostname",
+                    "127.0.0.1:" + socks.localAddress().getPort(), "-o", again.toString(),
+                    "http://localhost:" + http.port + "/big.bin")).isZero();
+            assertThat(LocalHttpServer.sha256(again)).isEqualTo(sha);
         }
     }
 }

@@ -45,6 +45,27 @@ class GuardedCarrierTest {
     }
 
     @Test
+    void batchesArePrefixedDatagramByDatagram() throws IOException {
+        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("k"));
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("k"))) {
+            ByteBuffer[] batch = new ByteBuffer[5];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = ByteBuffer.wrap(new byte[100 * i + 1]);
+                batch[i].put(0, (byte) i);
+            }
+            client.sendBatch(batch, 1, 3, server.localAddress());
+            for (int i = 1; i <= 3; i++) {
+                ByteBuffer dst = ByteBuffer.allocate(1500);
+                server.receive(dst);
+                dst.flip();
+                assertThat(dst.remaining()).isEqualTo(100 * i + 1);
+                assertThat(dst.get(0)).isEqualTo((byte) i);
+            }
+            assertThat(server.rejectedMagic() + server.rejectedCookie()).isZero();
+        }
+    }
+
+    @Test
     void cookiesOfNeighbouringWindowsAreAcceptedAndOlderOnesAreNot() {
         GuardCookies receiver = cookies("k");
         GuardCookies sender = new GuardCookies(GuardCookies.deriveKey("k"), Duration.ofSeconds(30), Duration.ofSeconds(30),
