@@ -106,6 +106,13 @@ measure() { # name, target host, port, server pid, client pid
     s0=0; c0=0
     [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
     mbit=$(iperf "$2" "$3" "$seconds")
+    if [ -z "$mbit" ]; then
+        # iperf3 sometimes finds its server still busy with the previous test: one retry.
+        echo "  $1: iperf3 failed ($(grep -i error "$work/iperf3-client.log" | tail -1)); retrying" >&2
+        sleep 2
+        [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
+        mbit=$(iperf "$2" "$3" "$seconds")
+    fi
     s1=0; c1=0
     [ -n "$4" ] && s1=$(cpu_ticks "$4") && c1=$(cpu_ticks "$5")
     echo "$1|$mbit|$(( s1 - s0 ))|$(( c1 - c0 ))" >>"$results"
