@@ -111,6 +111,19 @@ class DemoProcessTest {
   }
 
   @Test
+  void udpCarrierBetweenNamespacesAlsoPassesAndCleansUp(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "2M", "--carrier", "udp");
+    assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo finished; output:\n%s", out.text()).isTrue();
+    assertThat(demo.exitValue()).as("exit code; output:\n%s\nstderr:\n%s", out.text(),
+        Files.readString(dir.resolve("demo.err"))).isZero();
+    assertThat(out.text()).contains("paqet demo: UDP carrier between namespaces")
+        .contains("(UDP, cipher aes)")
+        .contains("sha-256:    OK, downloaded = served = ");
+    assertNothingLeft(out.text());
+  }
+
+  @Test
   void sigintDuringTheDownloadLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     // SIGINT follows the first progress report (after 100 ms of download): far from the end of 256 MiB.
     Output out = startDemo(dir.resolve("demo.err"), "--size", "256M");
