@@ -5,6 +5,7 @@
 #   paqet4j raw     a paqet4j TCP forward over the raw TCP carrier (defaults: smux v2, streambuf 2 MiB),
 #                   and again with an 8 MiB stream window (smuxbuf 16 MiB)
 #   paqet4j udp     the UDP carrier with the 8 MiB stream window
+#   paqet4j raw, smux v1  the raw carrier without smux v2's stream window (paqet4j at both ends)
 #   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
 #   kcptun          kcptun-client / kcptun-server 20210922
 # All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
@@ -186,6 +187,8 @@ big_streams="    smuxbuf: 16777216\n    streambuf: 8388608\n"
 paqet_pair "paqet4j raw" raw ""
 paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
 paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
+# smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
+paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
 paqet_pair "paqet4j kcptun mode" kcptun ""
 
 kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
