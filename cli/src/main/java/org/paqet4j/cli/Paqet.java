@@ -1,6 +1,7 @@
 package org.paqet4j.cli;
 
 import java.io.PrintWriter;
+import org.paqet4j.cli.command.DemoCommand;
 import org.paqet4j.cli.command.IfaceCommand;
 import org.paqet4j.cli.command.PingCommand;
 import org.paqet4j.cli.command.RunCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       PingCommand.class,
+      DemoCommand.class,
       SecretCommand.class,
       IfaceCommand.class,
       VersionCommand.class,
@@ -38,6 +40,7 @@ import picocli.CommandLine.Spec;
       "  paqet run -c client.yaml          start the client (or server) a configuration describes",
       "  paqet run --check -c client.yaml  validate and print with all defaults",
       "  paqet ping -c client.yaml         round-trip time to the server through the tunnel",
+      "  sudo paqet demo                   a tunnel between two namespaces, a download through it",
       "  paqet iface                       list interfaces and default gateways",
       "  paqet help run                    help for one command",
       "",

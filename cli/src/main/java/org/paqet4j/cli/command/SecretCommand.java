@@ -26,9 +26,14 @@ public final class SecretCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    spec.commandLine().getOut().println(newSecret());
+    return ExitCodes.OK;
+  }
+
+  /** A fresh key as {@code paqet secret} prints it (also used by {@code paqet demo}). */
+  public static String newSecret() {
     byte[] key = new byte[BYTES];
     new SecureRandom().nextBytes(key);
-    spec.commandLine().getOut().println(HexFormat.of().formatHex(key));
-    return ExitCodes.OK;
+    return HexFormat.of().formatHex(key);
   }
 }

@@ -1,0 +1,215 @@
+#!/bin/sh
+# End-to-end tunnel throughput between two network namespaces joined by a veth pair
+# (198.18.0.0/15), measured with iperf3 (client side sends to the server side):
+#   direct          iperf3 straight over the veth pair
+#   paqet4j raw     a paqet4j TCP forward over the raw TCP carrier (defaults: smux v2, streambuf 2 MiB),
+#                   and again with an 8 MiB stream window (smuxbuf 16 MiB)
+#   paqet4j udp     the UDP carrier with the 8 MiB stream window
+#   paqet4j raw, smux v1  the raw carrier without smux v2's stream window (paqet4j at both ends)
+#   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
+#   kcptun          kcptun-client / kcptun-server 20210922
+# All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
+# no compression. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
+# processes over the measured run (after a short warm-up run).
+#
+# Needs root, iperf3 and kcptun. Usage:
+#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS]
+# Set JFR=1 to record both sides of the raw run with an 8 MiB stream window with Flight Recorder
+# (files are kept, names printed).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+seconds=10
+loss=""
+delay=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -t) seconds=$2; shift 2 ;;
+        --loss) loss=$2; shift 2 ;;
+        --delay) delay=$2; shift 2 ;;
+        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS]" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" = 0 ] || { echo "tunnel-bench: needs root (network namespaces, raw sockets)" >&2; exit 1; }
+for tool in iperf3 kcptun-client kcptun-server ip; do
+    command -v "$tool" >/dev/null || { echo "tunnel-bench: $tool is not installed" >&2; exit 1; }
+done
+[ -x bin/paqet ] || ./build.sh >/dev/null
+
+id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+ns_s=p4j-bench-$id-s
+ns_c=p4j-bench-$id-c
+veth_s=p4jb${id}s
+veth_c=p4jb${id}c
+work=$(mktemp -d /tmp/p4j-bench-XXXXXX)
+hz=$(getconf CLK_TCK)
+key=$(bin/paqet secret)
+
+cleanup() {
+    trap - EXIT INT TERM
+    for ns in "$ns_s" "$ns_c"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+    done
+    sleep 1
+    for ns in "$ns_s" "$ns_c"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    case "${JFR:-0}" in 1) ;; *) rm -rf "$work" ;; esac
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip netns add "$ns_s"
+ip netns add "$ns_c"
+ip link add name "$veth_s" netns "$ns_s" type veth peer name "$veth_c" netns "$ns_c"
+ip -n "$ns_s" link set dev "$veth_s" address 02:70:34:6b:00:01
+ip -n "$ns_c" link set dev "$veth_c" address 02:70:34:6b:00:02
+ip -n "$ns_s" addr add 198.18.0.1/24 dev "$veth_s"
+ip -n "$ns_c" addr add 198.18.0.2/24 dev "$veth_c"
+for pair in "$ns_s $veth_s" "$ns_c $veth_c"; do
+    set -- $pair
+    ip -n "$1" link set dev "$2" up
+    ip -n "$1" link set dev lo up
+    if [ -n "$loss$delay" ]; then
+        ip netns exec "$1" tc qdisc add dev "$2" root netem ${delay:+delay ${delay}ms} ${loss:+loss ${loss}%}
+    fi
+done
+
+ip netns exec "$ns_s" iperf3 -s -B 198.18.0.1 -p 5201 >"$work/iperf3-server.log" 2>&1 &
+
+cpu_ticks() { # utime + stime of pid $1
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+wait_for() { # file, pattern: wait up to 30 s for a line
+    i=0
+    until grep -q "$2" "$1" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 300 ]; then
+            echo "tunnel-bench: no '$2' in $1:" >&2
+            cat "$1" "${1%.out}.err" "${1%.out}.yaml" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+
+iperf() { # port, seconds -> Mbit/s received
+    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m 2>&1 | tee -a "$work/iperf3-client.log" |
+        awk '/receiver/ { print $(NF-2) }'
+}
+
+results="$work/results"
+: >"$results"
+measure() { # name, target host, port, server pid, client pid
+    iperf "$2" "$3" 3 >/dev/null # warm-up (JIT, windows)
+    s0=0; c0=0
+    [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
+    mbit=$(iperf "$2" "$3" "$seconds")
+    if [ -z "$mbit" ]; then
+        # iperf3 sometimes finds its server still busy with the previous test: one retry.
+        echo "  $1: iperf3 failed ($(grep -i error "$work/iperf3-client.log" | tail -1)); retrying" >&2
+        sleep 2
+        [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
+        mbit=$(iperf "$2" "$3" "$seconds")
+    fi
+    s1=0; c1=0
+    [ -n "$4" ] && s1=$(cpu_ticks "$4") && c1=$(cpu_ticks "$5")
+    echo "$1|$mbit|$(( s1 - s0 ))|$(( c1 - c0 ))" >>"$results"
+    echo "  $1: $mbit Mbit/s" >&2
+}
+
+network_raw() { # side address, peer MAC, port, interface
+    printf 'network:\n  carrier: raw\n  interface: %s\n  ipv4:\n    addr: "%s:%s"\n    router_mac: "%s"\n' "$4" "$1" "$3" "$2"
+}
+
+paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFIX.yaml in the background
+    if [ -n "$2" ]; then
+        # PAQET_JAVA_OPTS replaces the launcher's defaults: repeat them with the extra flags.
+        defaults=$(sed -n 's/^PAQET_DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' bin/paqet)
+        PAQET_JAVA_OPTS="$defaults $2" ip netns exec "$1" bin/paqet run -c "$3.yaml" >"$3.out" 2>"$3.err" &
+    else
+        ip netns exec "$1" bin/paqet run -c "$3.yaml" >"$3.out" 2>"$3.err" &
+    fi
+}
+
+paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines
+    name=$1
+    mode=$2
+    more=${4:-}
+    case "$mode" in
+        raw)
+            net_s=$(network_raw 198.18.0.1 02:70:34:6b:00:02 9999 "$veth_s")
+            net_c=$(network_raw 198.18.0.2 02:70:34:6b:00:01 0 "$veth_c")
+            ;;
+        *)
+            net_s=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.1:9999"\n')
+            net_c=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.2:0"\n')
+            ;;
+    esac
+    kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
+    if [ "$mode" = kcptun ]; then
+        kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    smuxver: 1\n    key: \"$key\"\n"
+        extra_s='kcptun:\n  target: "198.18.0.1:5201"\n'
+        extra_c='kcptun:\n  listen: "127.0.0.1:15201"\n'
+    else
+        extra_s=''
+        extra_c='forward:\n  - listen: "127.0.0.1:15201"\n    target: "198.18.0.1:5201"\n    protocol: tcp\n'
+    fi
+    printf "role: server\nlog:\n  level: warn\nlisten:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_s" "$net_s" >"$work/$name-server.yaml"
+    printf "role: client\nlog:\n  level: warn\nserver:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_c" "$net_c" >"$work/$name-client.yaml"
+    jfr_s=""
+    jfr_c=""
+    if [ "$3" = jfr ]; then
+        jfr_s="-XX:StartFlightRecording=filename=$work/$mode-server.jfr,settings=profile"
+        jfr_c="-XX:StartFlightRecording=filename=$work/$mode-client.jfr,settings=profile"
+    fi
+    paqet_in "$ns_s" "$jfr_s" "$work/$name-server"
+    spid=$!
+    paqet_in "$ns_c" "$jfr_c" "$work/$name-client"
+    cpid=$!
+    wait_for "$work/$name-server.out" "listening"
+    wait_for "$work/$name-client.out" "15201"
+    measure "$name" 127.0.0.1 15201 "$spid" "$cpid"
+    kill -TERM "$spid" "$cpid"
+    wait "$spid" "$cpid" 2>/dev/null || true
+}
+
+echo "tunnel-bench: $(nproc) cores, ${seconds}s per run${loss:+, loss $loss% each way}${delay:+, delay ${delay}ms each way}" >&2
+measure "direct (veth)" 198.18.0.1 5201 "" ""
+
+jfr=""
+[ "${JFR:-0}" = 1 ] && jfr=jfr
+# smux v2 lets a stream have at most streambuf bytes unacknowledged; 2 MiB (the default, as in
+# kcptun) caps one stream at streambuf / RTT, and KCP's RTT grows under a full send window.
+big_streams="    smuxbuf: 16777216\n    streambuf: 8388608\n"
+paqet_pair "paqet4j raw" raw ""
+paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
+paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
+# smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
+paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
+paqet_pair "paqet4j kcptun mode" kcptun ""
+
+kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
+# shellcheck disable=SC2086
+ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts >"$work/kcptun-server.log" 2>&1 &
+kspid=$!
+# shellcheck disable=SC2086
+ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts >"$work/kcptun-client.log" 2>&1 &
+kcpid=$!
+sleep 1
+measure "kcptun 20210922" 127.0.0.1 15202 "$kspid" "$kcpid"
+kill -TERM "$kspid" "$kcpid"
+
+echo
+echo "| path | Mbit/s | server CPU s | client CPU s | CPU s per GB (both sides) |"
+echo "|---|---:|---:|---:|---:|"
+while IFS='|' read -r name mbit sticks cticks; do
+    awk -v n="$name" -v m="$mbit" -v s="$sticks" -v c="$cticks" -v hz="$hz" -v t="$seconds" 'BEGIN {
+        gb = m * t / 8 / 1000;
+        if (n ~ /direct/) { printf "| %s | %s | - | - | - |\n", n, m; exit }
+        printf "| %s | %s | %.2f | %.2f | %.2f |\n", n, m, s / hz, c / hz, (gb > 0 ? (s + c) / hz / gb : 0) }' </dev/null
+done <"$results"
+[ "${JFR:-0}" = 1 ] && echo "JFR recordings of the paqet4j raw run (8 MiB streams): $work/raw-server.jfr $work/raw-client.jfr" >&2
+exit 0

@@ -1,0 +1,181 @@
+package org.paqet4j.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code paqet demo} as a real process (root: namespaces and the raw carrier): a small download
+ * passes the hash check and exits 0, and SIGINT in the middle of a download also cleans up. After
+ * either, no namespace of the demo, no process started by it and no new paqet4j firewall rule in
+ * this namespace may be left.
+ */
+class DemoProcessTest {
+  private static final Pattern NAMESPACE = Pattern.compile("namespaces (p4j-demo-([0-9a-f]{6})-s)");
+
+  private Process demo;
+  private List<String> firewallBefore;
+
+  @BeforeEach
+  void needsRoot() throws Exception {
+    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
+    assumeTrue(HostCommands.isRoot(), "needs root for network namespaces");
+    firewallBefore = paqetFirewallRules();
+  }
+
+  @AfterEach
+  void killDemo() {
+    if (demo != null) {
+      demo.descendants().forEach(ProcessHandle::destroyForcibly);
+      demo.destroyForcibly();
+    }
+  }
+
+  /** The demo's output, read as it comes (the progress bar uses carriage returns, not lines). */
+  private static final class Output {
+    private final StringBuilder text = new StringBuilder();
+
+    Output(Process p) {
+      Thread.ofPlatform().daemon().start(() -> {
+        try (Reader r = new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)) {
+          char[] buffer = new char[4096];
+          int n;
+          while ((n = r.read(buffer)) >= 0) {
+            synchronized (text) {
+              text.append(buffer, 0, n);
+            }
+          }
+        } catch (IOException e) {
+          // the demo ended
+        }
+      });
+    }
+
+    String text() {
+      synchronized (text) {
+        return text.toString();
+      }
+    }
+
+    boolean awaitContains(String wanted, long seconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < deadline) {
+        if (text().contains(wanted)) {
+          return true;
+        }
+        Thread.sleep(50);
+      }
+      return false;
+    }
+  }
+
+  private Output startDemo(Path errors, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        "org.paqet4j.cli.Paqet", "demo"));
+    command.addAll(List.of(args));
+    demo = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+    return new Output(demo);
+  }
+
+  @Test
+  void smallDownloadPassesTheHashCheckAndLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "4M");
+    assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo finished; output:\n%s", out.text()).isTrue();
+    String text = out.text();
+    assertThat(demo.exitValue()).as("exit code; output:\n%s\nstderr:\n%s", text,
+        Files.readString(dir.resolve("demo.err"))).isZero();
+    assertThat(text).contains("sha-256:    OK, downloaded = served = ")
+        .contains("size:       4194304 bytes (4.0 MiB)")
+        .containsPattern("throughput: [0-9.]+ Mbit/s")
+        .containsPattern("tunnel rtt: min/avg/max [0-9.]+/[0-9.]+/[0-9.]+ ms")
+        .contains("removed: namespaces, veth pair, processes, temporary files");
+    assertNothingLeft(text);
+  }
+
+  @Test
+  void udpCarrierBetweenNamespacesAlsoPassesAndCleansUp(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "2M", "--carrier", "udp");
+    assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo finished; output:\n%s", out.text()).isTrue();
+    assertThat(demo.exitValue()).as("exit code; output:\n%s\nstderr:\n%s", out.text(),
+        Files.readString(dir.resolve("demo.err"))).isZero();
+    assertThat(out.text()).contains("paqet demo: UDP carrier between namespaces")
+        .contains("(UDP, cipher aes)")
+        .contains("sha-256:    OK, downloaded = served = ");
+    assertNothingLeft(out.text());
+  }
+
+  @Test
+  void sigintDuringTheDownloadLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    // SIGINT follows the first progress report (after 100 ms of download): far from the end of 256 MiB.
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "256M");
+    assertThat(out.awaitContains("%  ", 60)).as("a progress bar; output:\n%s\nstderr:\n%s", out.text(),
+        Files.readString(dir.resolve("demo.err"))).isTrue();
+    assertThat(demo.isAlive()).isTrue();
+    HostCommands.run("kill", "-INT", Long.toString(demo.pid()));
+    assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("demo stopped after SIGINT").isTrue();
+    assertThat(Files.readString(dir.resolve("demo.err"))).contains("stopped, removing what the demo made");
+    assertThat(out.text()).doesNotContain("sha-256:");
+    assertNothingLeft(out.text());
+  }
+
+  private void assertNothingLeft(String output) throws Exception {
+    Matcher m = NAMESPACE.matcher(output);
+    assertThat(m.find()).as("the demo names its namespaces; output:\n%s", output).isTrue();
+    String id = m.group(2);
+    assertThat(HostCommands.run("ip", "netns", "list")).doesNotContain("p4j-demo-" + id);
+    assertThat(processesMentioning("demo-" + id)).as("processes of the demo").isEmpty();
+    assertThat(demo.descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    assertThat(paqetFirewallRules()).as("paqet4j firewall rules in this namespace")
+        .allMatch(firewallBefore::contains);
+  }
+
+  /** Live processes whose command line contains {@code marker} (every child of the demo names its directory or file). */
+  private static List<String> processesMentioning(String marker) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+          if (cmd.contains(marker)) {
+            found.add(p.getFileName() + ": " + cmd);
+          }
+        } catch (IOException e) {
+          // the process ended while we looked
+        }
+      }
+    }
+    return found;
+  }
+
+  /** paqet4j's nftables tables and tagged iptables rules in this (the host's) namespace. */
+  private static List<String> paqetFirewallRules() {
+    List<String> rules = new ArrayList<>();
+    for (String[] command : new String[][] {{"nft", "list", "tables"}, {"iptables-save"}, {"ip6tables-save"}}) {
+      try {
+        HostCommands.run(command).lines().filter(l -> l.contains("paqet4j")).forEach(rules::add);
+      } catch (IOException e) {
+        // that tool is not installed here
+      }
+    }
+    return rules;
+  }
+}
