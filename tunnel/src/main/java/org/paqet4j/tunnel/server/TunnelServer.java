@@ -212,7 +212,11 @@ public final class TunnelServer implements SessionHandler {
                     log.trace("UDP {}: port unreachable", target);
                 }
             }
+            // The client is done with this flow (its UDP streams end with a full close, never a
+            // half-close): closing the stream too wakes a reply writer waiting for a window the
+            // closed peer stream will never reopen.
             channel.close();
+            stream.close();
             replies.join();
         } catch (IOException e) {
             log.debug("stream {} -> UDP {} ended: {}", stream.id(), target, e.toString());
