@@ -84,7 +84,10 @@ public final class TunnelServer implements SessionHandler {
     private void acceptLoop(TunnelSession session) {
         Semaphore sessionStreams = new Semaphore(limits.maxStreamsPerSession());
         try {
-            while (!closed) {
+            // Runs until the session closes, also while draining: leaving the loop would close the
+            // session and cut the streams the drain is waiting for. New TCP/UDP streams are refused
+            // then (see handle), PING and TCPF still answered so the client keeps the session.
+            while (true) {
                 TunnelStream stream = session.acceptStream();
                 if (!sessionStreams.tryAcquire()) {
                     reject(session, stream, limits.maxStreamsPerSession() + " streams open on this session");
@@ -144,6 +147,8 @@ public final class TunnelServer implements SessionHandler {
                 }
                 log.debug("session from {}: TCP flags {}", session.remoteAddress(), tcpf);
             }
+            case StreamHeader.Tcp tcp when closed -> refuseWhileClosing(session, stream, tcp);
+            case StreamHeader.Udp udp when closed -> refuseWhileClosing(session, stream, udp);
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
@@ -151,6 +156,11 @@ public final class TunnelServer implements SessionHandler {
                 log.warn("stream {} from {}: unexpected PONG header", stream.id(), session.remoteAddress());
             }
         }
+    }
+
+    private void refuseWhileClosing(TunnelSession session, TunnelStream stream, StreamHeader header) {
+        counters.rejectedStreams.increment();
+        log.debug("stream {} from {}: {} refused, server is closing", stream.id(), session.remoteAddress(), header);
     }
 
     private void pong(TunnelSession session, TunnelStream stream) {
@@ -245,7 +255,7 @@ public final class TunnelServer implements SessionHandler {
         }
     }
 
-    /** Refuses new sessions; open sessions and their streams continue. */
+    /** Refuses new sessions and new TCP/UDP streams; open sessions and their streams continue. */
     @Override
     public void stopAccepting() {
         closed = true;

@@ -192,6 +192,35 @@ class TunnelServerTest {
     }
 
     @Test
+    void drainKeepsOpenSessionsAliveWhenNewStreamsArrive() throws Exception {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream relay = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", echo.tcpPort())))) {
+            relay.setReadTimeout(Duration.ofSeconds(5));
+            relay.outputStream().write(1);
+            assertThat(relay.inputStream().read()).isEqualTo(1);
+
+            server.stopAccepting();
+            // The client's health PING keeps coming while the server drains: it is still answered...
+            try (TunnelStream ping = open(session, new StreamHeader.Ping())) {
+                ping.setReadTimeout(Duration.ofSeconds(5));
+                assertThat(StreamHeaderReader.read(ping.inputStream())).isEqualTo(new StreamHeader.Pong());
+            }
+            // ...a new TCP stream is refused...
+            try (TunnelStream late = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", echo.tcpPort())))) {
+                late.setReadTimeout(Duration.ofSeconds(5));
+                late.outputStream().write(3);
+                assertThat(late.inputStream().read()).isEqualTo(-1);
+            }
+            // ...and the stream that was open goes on: draining must not close its session.
+            relay.outputStream().write(2);
+            assertThat(relay.inputStream().read()).isEqualTo(2);
+            assertThat(session.isClosed()).isFalse();
+        }
+        assertThat(server.counters().rejectedStreams()).isEqualTo(1);
+    }
+
+    @Test
     void countsDialFailures() throws IOException {
         MemorySession session = connect(limits());
         int closedPort;
