@@ -221,6 +221,40 @@ class TunnelServerTest {
     }
 
     @Test
+    void dialTimeoutBoundsTheWholeDialNotEachAddress() throws Exception {
+        // A listener whose accept queue is full drops SYNs: connecting to it hangs until the timeout.
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                        fillers.add(s);
+                    } catch (IOException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                InetAddress loopback = InetAddress.getLoopbackAddress();
+                TargetDialer dialer = new TargetDialer(AccessRules.defaults(),
+                        host -> new InetAddress[] {loopback, loopback, loopback, loopback, loopback, loopback},
+                        Duration.ofMillis(400));
+                long start = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> dialer.dialTcp(new Target("many.test", full.getLocalPort())))
+                        .isInstanceOf(IOException.class);
+                // Six addresses at 400 ms each would be 2.4 s; the whole dial gets 400 ms.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+            } finally {
+                for (java.net.Socket s : fillers) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void countsDialFailures() throws IOException {
         MemorySession session = connect(limits());
         int closedPort;
