@@ -125,8 +125,7 @@ public final class TunnelServer implements SessionHandler {
     private void handle(TunnelSession session, TunnelStream stream) {
         StreamHeader header;
         try {
-            stream.setReadTimeout(limits.headerTimeout());
-            header = StreamHeaderReader.read(stream.inputStream());
+            header = StreamHeaderReader.read(new HeaderDeadline(stream, limits.headerTimeout()));
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
             counters.headerErrors.increment();

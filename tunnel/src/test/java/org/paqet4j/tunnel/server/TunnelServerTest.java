@@ -131,6 +131,32 @@ class TunnelServerTest {
     }
 
     @Test
+    void headerTimeoutBoundsTheWholeHeaderNotEachRead() throws Exception {
+        MemorySession session = connect(limits());
+        byte[] ping = new byte[5];
+        StreamHeaderWriter.write(new StreamHeader.Ping(), new java.io.OutputStream() {
+            int at;
+
+            @Override
+            public void write(int b) {
+                ping[at++] = (byte) b;
+            }
+        });
+        try (TunnelStream stream = session.openStream()) {
+            // A byte every 150 ms: each read is well within the 300 ms header timeout, the header is not.
+            for (byte b : ping) {
+                stream.outputStream().write(b);
+                stream.outputStream().flush();
+                Thread.sleep(150);
+            }
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+        }
+        assertThat(server.counters().headerErrors()).isEqualTo(1);
+        assertThat(server.counters().pings()).isZero();
+    }
+
+    @Test
     void closesAStreamWithABadHeader() throws IOException {
         MemorySession session = connect(limits());
         try (TunnelStream stream = session.openStream()) {
