@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Set;
@@ -219,6 +220,13 @@ public final class TunnelServer implements SessionHandler {
                 } catch (PortUnreachableException e) {
                     // ICMP from an earlier datagram; UDP has no connection to lose, keep relaying.
                     log.trace("UDP {}: port unreachable", target);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    // One datagram the socket refused (EMSGSIZE, ENOBUFS, no route): UDP loses it,
+                    // the flow goes on (seed 003 BUG-032/BUG-035 killed the whole stream instead).
+                    counters.udpDropped.increment();
+                    log.trace("UDP {}: datagram of {} bytes dropped: {}", target, n, e.toString());
                 }
             }
             // The client is done with this flow (its UDP streams end with a full close, never a

@@ -201,6 +201,24 @@ class TunnelServerTest {
     }
 
     @Test
+    void aDatagramTheTargetSocketRefusesIsDroppedNotTheWholeUdpStream() throws IOException {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = open(session, new StreamHeader.Udp(new Target("127.0.0.1", echo.udpPort())))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            // Fits an smux frame, not an IPv4 UDP datagram (65507 bytes): the send fails with EMSGSIZE.
+            byte[] tooLarge = new byte[65_520];
+            stream.writeMessage(tooLarge, 0, tooLarge.length);
+            byte[] datagram = {1, 2, 3};
+            stream.writeMessage(datagram, 0, datagram.length);
+            byte[] buf = new byte[100];
+            int n = stream.readMessage(buf);
+            assertThat(java.util.Arrays.copyOf(buf, Math.max(n, 0))).isEqualTo(datagram);
+        }
+        assertThat(server.counters().udpDropped()).isEqualTo(1);
+    }
+
+    @Test
     void deniesMetadataTargetsAfterResolutionAndDialsAllowedAddressesOnly() throws IOException {
         echo = new EchoServers();
         MemorySession session = connect(limits());
