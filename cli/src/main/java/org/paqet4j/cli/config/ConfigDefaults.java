@@ -44,5 +44,6 @@ public final class ConfigDefaults {
       AccessRule.parse("169.254.0.0/16").orElseThrow(),
       AccessRule.parse("fe80::/10").orElseThrow(),
       AccessRule.parse("169.254.169.254").orElseThrow(),
-      AccessRule.parse("fd00:ec2::254").orElseThrow());
+      AccessRule.parse("fd00:ec2::254").orElseThrow(),
+      AccessRule.parse("100.100.100.200").orElseThrow());
 }

@@ -51,11 +51,23 @@ final class CarrierSetup implements AutoCloseable {
 
   /** The client's carriers: one per connection slot, each on its own local port, kept across redials. */
   CarrierFactory clientCarriers(InetSocketAddress server) {
-    return slot -> {
-      int port = slotPorts.computeIfAbsent(slot, s -> network.port() != 0 ? network.port() + s
-          : 20_000 + ThreadLocalRandom.current().nextInt(10_000));
-      return open(port, Optional.of(server.getAddress()), Role.CLIENT);
-    };
+    return slot -> open(slotPort(slot), Optional.of(server.getAddress()), Role.CLIENT);
+  }
+
+  /** A slot's local port: configured port + slot, or a random one no other slot has. */
+  synchronized int slotPort(int slot) {
+    Integer known = slotPorts.get(slot);
+    if (known != null) {
+      return known;
+    }
+    int port = network.port() + slot;
+    if (network.port() == 0) {
+      do {
+        port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
+      } while (slotPorts.containsValue(port));
+    }
+    slotPorts.put(slot, port);
+    return port;
   }
 
   /** The server's carrier on the listen port. */

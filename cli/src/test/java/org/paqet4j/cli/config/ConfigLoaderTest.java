@@ -55,9 +55,11 @@ class ConfigLoaderTest {
     assertThat(access.permits(InetAddress.ofLiteral("169.254.169.254"), 80)).isFalse();
     assertThat(access.permits(InetAddress.ofLiteral("fd00:ec2::254"), 80)).isFalse();
     assertThat(access.permits(InetAddress.ofLiteral("fe80::1"), 22)).isFalse();
+    // Alibaba Cloud's metadata endpoint is not link-local.
+    assertThat(access.permits(InetAddress.ofLiteral("100.100.100.200"), 80)).isFalse();
     assertThat(access.permits(InetAddress.ofLiteral("93.184.216.34"), 443)).isTrue();
     assertThat(access.deny()).extracting(AccessRule::toString)
-        .containsExactly("169.254.0.0/16", "fe80::/10", "169.254.169.254", "fd00:ec2::254");
+        .containsExactly("169.254.0.0/16", "fe80::/10", "169.254.169.254", "fd00:ec2::254", "100.100.100.200");
   }
 
   @Test

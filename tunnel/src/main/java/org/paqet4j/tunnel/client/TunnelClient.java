@@ -222,6 +222,10 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             } catch (IOException e) {
                 wait = backoff.next();
                 log.info("connection {} failed ({}); retrying in {} ms", slot, e.getMessage(), wait.toMillis());
+            } catch (RuntimeException e) {
+                // A carrier or codec that fails unchecked must not end this slot's thread for good.
+                wait = backoff.next();
+                log.warn("connection {} failed ({}); retrying in {} ms", slot, e.toString(), wait.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 wait = Duration.ZERO;

@@ -32,6 +32,7 @@ public final class UdpForward implements AutoCloseable {
     private final Map<SocketAddress, Session> sessions = new ConcurrentHashMap<>();
     private final LongAdder droppedSessionLimit = new LongAdder();
     private final LongAdder droppedNoTunnel = new LongAdder();
+    private final LongAdder droppedReplies = new LongAdder();
     private final Thread receiver;
     private final Thread sweeper;
     private volatile boolean closed;
@@ -53,7 +54,16 @@ public final class UdpForward implements AutoCloseable {
                 while ((n = stream.readMessage(out.array())) >= 0) {
                     lastActive = System.nanoTime();
                     out.clear().limit(n);
-                    channel.send(out, client);
+                    try {
+                        channel.send(out, client);
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
+                        // the session goes on (seed 003 BUG-035 ended the relay instead).
+                        droppedReplies.increment();
+                        log.trace("UDP forward {} <- {}: reply of {} bytes dropped: {}", client, target, n, e.toString());
+                    }
                 }
             } catch (IOException e) {
                 log.trace("UDP forward {} <- {}: {}", client, target, e.toString());
@@ -120,6 +130,11 @@ public final class UdpForward implements AutoCloseable {
     /** Datagrams dropped because no tunnel stream could be opened. */
     public long droppedNoTunnel() {
         return droppedNoTunnel.sum();
+    }
+
+    /** Replies from the tunnel the local socket refused to send to the client (too large, no buffer space). */
+    public long droppedReplies() {
+        return droppedReplies.sum();
     }
 
     private void receiveLoop() {

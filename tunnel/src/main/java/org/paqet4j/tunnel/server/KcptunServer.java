@@ -61,8 +61,15 @@ public final class KcptunServer implements SessionHandler {
 
     private void acceptLoop(TunnelSession session) {
         try {
-            while (!closed) {
+            // Runs until the session closes, also while draining: leaving the loop would close the
+            // session and cut the streams the drain is waiting for; new streams are refused then.
+            while (true) {
                 TunnelStream stream = session.acceptStream();
+                if (closed) {
+                    log.debug("kcptun stream {} from {} refused: server is closing", stream.id(), session.remoteAddress());
+                    stream.close();
+                    continue;
+                }
                 if (!streamPermits.tryAcquire()) {
                     log.warn("kcptun stream {} from {} rejected: {} streams open", stream.id(), session.remoteAddress(),
                             limits.maxStreamsTotal());

@@ -16,6 +16,7 @@ public final class ServerCounters {
     final LongAdder pings = new LongAdder();
     final LongAdder tcpStreams = new LongAdder();
     final LongAdder udpStreams = new LongAdder();
+    final LongAdder udpDropped = new LongAdder();
 
     public int activeSessions() {
         return activeSessions.get();
@@ -55,5 +56,10 @@ public final class ServerCounters {
 
     public long udpStreams() {
         return udpStreams.sum();
+    }
+
+    /** Datagrams from clients the target's socket refused to send (too large, no buffer space, no route). */
+    public long udpDropped() {
+        return udpDropped.sum();
     }
 }

@@ -46,13 +46,19 @@ final class TargetDialer {
         return allowed;
     }
 
+    /** Tries the allowed addresses in turn; {@code dialTimeout} bounds all attempts together, not each one. */
     Socket dialTcp(Target target) throws IOException {
         IOException last = null;
+        long deadline = System.nanoTime() + dialTimeout.toNanos();
         for (InetSocketAddress address : allowedAddresses(target)) {
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMillis <= 0) {
+                throw new IOException("dial " + target + ": no address answered within " + dialTimeout, last);
+            }
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(address, (int) dialTimeout.toMillis());
+                socket.connect(address, (int) Math.min(remainingMillis, Integer.MAX_VALUE));
                 return socket;
             } catch (IOException e) {
                 socket.close();

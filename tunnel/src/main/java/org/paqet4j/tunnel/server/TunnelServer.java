@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Set;
@@ -84,7 +85,10 @@ public final class TunnelServer implements SessionHandler {
     private void acceptLoop(TunnelSession session) {
         Semaphore sessionStreams = new Semaphore(limits.maxStreamsPerSession());
         try {
-            while (!closed) {
+            // Runs until the session closes, also while draining: leaving the loop would close the
+            // session and cut the streams the drain is waiting for. New TCP/UDP streams are refused
+            // then (see handle), PING and TCPF still answered so the client keeps the session.
+            while (true) {
                 TunnelStream stream = session.acceptStream();
                 if (!sessionStreams.tryAcquire()) {
                     reject(session, stream, limits.maxStreamsPerSession() + " streams open on this session");
@@ -122,8 +126,7 @@ public final class TunnelServer implements SessionHandler {
     private void handle(TunnelSession session, TunnelStream stream) {
         StreamHeader header;
         try {
-            stream.setReadTimeout(limits.headerTimeout());
-            header = StreamHeaderReader.read(stream.inputStream());
+            header = StreamHeaderReader.read(new HeaderDeadline(stream, limits.headerTimeout()));
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
             counters.headerErrors.increment();
@@ -144,6 +147,8 @@ public final class TunnelServer implements SessionHandler {
                 }
                 log.debug("session from {}: TCP flags {}", session.remoteAddress(), tcpf);
             }
+            case StreamHeader.Tcp tcp when closed -> refuseWhileClosing(session, stream, tcp);
+            case StreamHeader.Udp udp when closed -> refuseWhileClosing(session, stream, udp);
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
@@ -151,6 +156,11 @@ public final class TunnelServer implements SessionHandler {
                 log.warn("stream {} from {}: unexpected PONG header", stream.id(), session.remoteAddress());
             }
         }
+    }
+
+    private void refuseWhileClosing(TunnelSession session, TunnelStream stream, StreamHeader header) {
+        counters.rejectedStreams.increment();
+        log.debug("stream {} from {}: {} refused, server is closing", stream.id(), session.remoteAddress(), header);
     }
 
     private void pong(TunnelSession session, TunnelStream stream) {
@@ -210,9 +220,20 @@ public final class TunnelServer implements SessionHandler {
                 } catch (PortUnreachableException e) {
                     // ICMP from an earlier datagram; UDP has no connection to lose, keep relaying.
                     log.trace("UDP {}: port unreachable", target);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    // One datagram the socket refused (EMSGSIZE, ENOBUFS, no route): UDP loses it,
+                    // the flow goes on (seed 003 BUG-032/BUG-035 killed the whole stream instead).
+                    counters.udpDropped.increment();
+                    log.trace("UDP {}: datagram of {} bytes dropped: {}", target, n, e.toString());
                 }
             }
+            // The client is done with this flow (its UDP streams end with a full close, never a
+            // half-close): closing the stream too wakes a reply writer waiting for a window the
+            // closed peer stream will never reopen.
             channel.close();
+            stream.close();
             replies.join();
         } catch (IOException e) {
             log.debug("stream {} -> UDP {} ended: {}", stream.id(), target, e.toString());
@@ -241,7 +262,7 @@ public final class TunnelServer implements SessionHandler {
         }
     }
 
-    /** Refuses new sessions; open sessions and their streams continue. */
+    /** Refuses new sessions and new TCP/UDP streams; open sessions and their streams continue. */
     @Override
     public void stopAccepting() {
         closed = true;

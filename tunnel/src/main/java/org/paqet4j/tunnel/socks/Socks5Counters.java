@@ -13,6 +13,7 @@ public final class Socks5Counters {
     final LongAdder udpMalformedDropped = new LongAdder();
     final LongAdder udpForeignDropped = new LongAdder();
     final LongAdder udpTargetLimitDropped = new LongAdder();
+    final LongAdder udpRepliesDropped = new LongAdder();
 
     public long connections() {
         return connections.sum();
@@ -46,5 +47,10 @@ public final class Socks5Counters {
 
     public long udpTargetLimitDropped() {
         return udpTargetLimitDropped.sum();
+    }
+
+    /** Replies from the tunnel the relay socket refused to send to the client (too large, no buffer space). */
+    public long udpRepliesDropped() {
+        return udpRepliesDropped.sum();
     }
 }

@@ -157,7 +157,18 @@ final class UdpAssociation implements AutoCloseable {
                 System.arraycopy(payload, 0, buf, header.length, n);
                 InetSocketAddress to = clientSource;
                 if (to != null) {
-                    relay.send(new DatagramPacket(buf, header.length + n, to));
+                    try {
+                        relay.send(new DatagramPacket(buf, header.length + n, to));
+                    } catch (IOException e) {
+                        if (relay.isClosed()) {
+                            throw e;
+                        }
+                        // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
+                        // the target's stream goes on (seed 003 BUG-035 ended the relay instead).
+                        counters.udpRepliesDropped.increment();
+                        log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}", relayAddress(), n,
+                                target, e.toString());
+                    }
                 }
             }
         } catch (IOException e) {

@@ -102,6 +102,22 @@ class TunnelClientTest {
     }
 
     @Test
+    void keepsRedialingWhenDialingFailsWithAnUncheckedException() throws Exception {
+        client = new TunnelClient(options(1, Duration.ofMillis(20), Duration.ofMillis(100)), slot -> {
+            if (dials.incrementAndGet() == 1) {
+                // What a carrier's native setup may throw (FFM, a bad interface): not an IOException.
+                throw new IllegalStateException("carrier setup failed");
+            }
+            MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000 + slot), SERVER);
+            server.serve(pair[1]);
+            return pair[0];
+        });
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        assertThat(dials.get()).isEqualTo(2);
+    }
+
+    @Test
     void openWaitsForTheFirstLiveSessionInsteadOfFailing() throws Exception {
         failFirst = 2;
         client = new TunnelClient(options(1, Duration.ofMillis(200), Duration.ofMillis(200)), this::dial);

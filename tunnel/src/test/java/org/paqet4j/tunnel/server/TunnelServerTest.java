@@ -131,6 +131,32 @@ class TunnelServerTest {
     }
 
     @Test
+    void headerTimeoutBoundsTheWholeHeaderNotEachRead() throws Exception {
+        MemorySession session = connect(limits());
+        byte[] ping = new byte[5];
+        StreamHeaderWriter.write(new StreamHeader.Ping(), new java.io.OutputStream() {
+            int at;
+
+            @Override
+            public void write(int b) {
+                ping[at++] = (byte) b;
+            }
+        });
+        try (TunnelStream stream = session.openStream()) {
+            // A byte every 150 ms: each read is well within the 300 ms header timeout, the header is not.
+            for (byte b : ping) {
+                stream.outputStream().write(b);
+                stream.outputStream().flush();
+                Thread.sleep(150);
+            }
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            assertThat(stream.inputStream().read()).isEqualTo(-1);
+        }
+        assertThat(server.counters().headerErrors()).isEqualTo(1);
+        assertThat(server.counters().pings()).isZero();
+    }
+
+    @Test
     void closesAStreamWithABadHeader() throws IOException {
         MemorySession session = connect(limits());
         try (TunnelStream stream = session.openStream()) {
@@ -175,6 +201,24 @@ class TunnelServerTest {
     }
 
     @Test
+    void aDatagramTheTargetSocketRefusesIsDroppedNotTheWholeUdpStream() throws IOException {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream stream = open(session, new StreamHeader.Udp(new Target("127.0.0.1", echo.udpPort())))) {
+            stream.setReadTimeout(Duration.ofSeconds(5));
+            // Fits an smux frame, not an IPv4 UDP datagram (65507 bytes): the send fails with EMSGSIZE.
+            byte[] tooLarge = new byte[65_520];
+            stream.writeMessage(tooLarge, 0, tooLarge.length);
+            byte[] datagram = {1, 2, 3};
+            stream.writeMessage(datagram, 0, datagram.length);
+            byte[] buf = new byte[100];
+            int n = stream.readMessage(buf);
+            assertThat(java.util.Arrays.copyOf(buf, Math.max(n, 0))).isEqualTo(datagram);
+        }
+        assertThat(server.counters().udpDropped()).isEqualTo(1);
+    }
+
+    @Test
     void deniesMetadataTargetsAfterResolutionAndDialsAllowedAddressesOnly() throws IOException {
         echo = new EchoServers();
         MemorySession session = connect(limits());
@@ -189,6 +233,69 @@ class TunnelServerTest {
             assertThat(stream.inputStream().read()).isEqualTo(42);
         }
         assertThat(server.counters().deniedTargets()).isEqualTo(1);
+    }
+
+    @Test
+    void drainKeepsOpenSessionsAliveWhenNewStreamsArrive() throws Exception {
+        echo = new EchoServers();
+        MemorySession session = connect(limits());
+        try (TunnelStream relay = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", echo.tcpPort())))) {
+            relay.setReadTimeout(Duration.ofSeconds(5));
+            relay.outputStream().write(1);
+            assertThat(relay.inputStream().read()).isEqualTo(1);
+
+            server.stopAccepting();
+            // The client's health PING keeps coming while the server drains: it is still answered...
+            try (TunnelStream ping = open(session, new StreamHeader.Ping())) {
+                ping.setReadTimeout(Duration.ofSeconds(5));
+                assertThat(StreamHeaderReader.read(ping.inputStream())).isEqualTo(new StreamHeader.Pong());
+            }
+            // ...a new TCP stream is refused...
+            try (TunnelStream late = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", echo.tcpPort())))) {
+                late.setReadTimeout(Duration.ofSeconds(5));
+                late.outputStream().write(3);
+                assertThat(late.inputStream().read()).isEqualTo(-1);
+            }
+            // ...and the stream that was open goes on: draining must not close its session.
+            relay.outputStream().write(2);
+            assertThat(relay.inputStream().read()).isEqualTo(2);
+            assertThat(session.isClosed()).isFalse();
+        }
+        assertThat(server.counters().rejectedStreams()).isEqualTo(1);
+    }
+
+    @Test
+    void dialTimeoutBoundsTheWholeDialNotEachAddress() throws Exception {
+        // A listener whose accept queue is full drops SYNs: connecting to it hangs until the timeout.
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                        fillers.add(s);
+                    } catch (IOException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                InetAddress loopback = InetAddress.getLoopbackAddress();
+                TargetDialer dialer = new TargetDialer(AccessRules.defaults(),
+                        host -> new InetAddress[] {loopback, loopback, loopback, loopback, loopback, loopback},
+                        Duration.ofMillis(400));
+                long start = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> dialer.dialTcp(new Target("many.test", full.getLocalPort())))
+                        .isInstanceOf(IOException.class);
+                // Six addresses at 400 ms each would be 2.4 s; the whole dial gets 400 ms.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+            } finally {
+                for (java.net.Socket s : fillers) {
+                    s.close();
+                }
+            }
+        }
     }
 
     @Test

@@ -214,6 +214,32 @@ class Socks5ServerTest {
         }
     }
 
+    @Test
+    void udpReplyTheRelaySocketRefusesIsDroppedNotTheWholeTargetStream() throws Exception {
+        server = Socks5Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new org.paqet4j.tunnel.testing.OversizedReplyOpener(), Optional.empty(), Duration.ofMillis(500), 4);
+        try (Socket control = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort());
+             DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            control.setSoTimeout(5000);
+            udp.setSoTimeout(5000);
+            control.getOutputStream().write(HEX.parseHex("050100" + "05030001" + "00000000" + "0000"));
+            read(control, 2);
+            byte[] reply = read(control, 10);
+            InetSocketAddress relay = new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
+                    ((reply[8] & 0xFF) << 8) | (reply[9] & 0xFF));
+            byte[] header = HEX.parseHex("000000017f0000010035");
+            for (int i = 0; i < 2; i++) {
+                byte[] datagram = concat(header, new byte[] {(byte) i});
+                udp.send(new DatagramPacket(datagram, datagram.length, relay));
+                DatagramPacket back = new DatagramPacket(new byte[2048], 2048);
+                udp.receive(back);
+                assertThat(Arrays.copyOf(back.getData(), back.getLength()))
+                        .isEqualTo(concat(header, org.paqet4j.tunnel.testing.OversizedReplyOpener.SMALL_REPLY));
+            }
+        }
+        assertThat(server.counters().udpRepliesDropped()).isEqualTo(2);
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
