@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       PingCommand.class,
+      org.paqet4j.cli.command.DumpCommand.class,
       SecretCommand.class,
       IfaceCommand.class,
       VersionCommand.class,
