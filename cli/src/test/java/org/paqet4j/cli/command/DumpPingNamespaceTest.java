@@ -3,16 +3,12 @@ package org.paqet4j.cli.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -74,28 +70,37 @@ class DumpPingNamespaceTest {
   }
 
   private Process paqetIn(String ns, Path errLog, String... args) throws IOException {
+    return paqetIn(ns, ProcessBuilder.Redirect.PIPE, errLog, args);
+  }
+
+  private Process paqetIn(String ns, ProcessBuilder.Redirect stdout, Path errLog, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
         ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectError(errLog.toFile()).start();
+    Process p = new ProcessBuilder(command).redirectOutput(stdout).redirectError(errLog.toFile()).start();
     processes.add(p);
     return p;
   }
 
-  private static BlockingQueue<String> lines(Process p) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // the process ended
+  /**
+   * Waits until the standard output {@code p} writes to {@code file} has {@code lines} lines (a
+   * file, not a pipe: a pipe read while the process exits can lose its last lines).
+   */
+  private static List<String> awaitLines(Process p, Path file, int lines, Path errLog) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      List<String> now = Files.readAllLines(file, StandardCharsets.UTF_8);
+      if (now.size() >= lines) {
+        return now;
       }
-    });
-    return lines;
+      if (!p.isAlive() && Files.readAllLines(file, StandardCharsets.UTF_8).size() < lines) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(file + " has fewer than " + lines + " lines: " + Files.readString(file)
+        + "; stderr: " + Files.readString(errLog));
   }
 
   @Test
@@ -155,11 +160,10 @@ class DumpPingNamespaceTest {
         """.formatted(clientIp, CLIENT_PORT, serverIp, TUNNEL_PORT));
 
     Path pcap = dir.resolve("x.pcap");
-    Process dump = paqetIn(server, dir.resolve("dump.err"), "dump", "-c", serverYaml.toString(), "--write",
-        pcap.toString(), "--count", "4");
-    BlockingQueue<String> dumpLines = lines(dump);
-    String first = dumpLines.poll(30, TimeUnit.SECONDS);
-    assertThat(first).as("dump's first line; stderr: %s", Files.readString(dir.resolve("dump.err")))
+    Path dumpOut = dir.resolve("dump.out");
+    Process dump = paqetIn(server, ProcessBuilder.Redirect.to(dumpOut.toFile()), dir.resolve("dump.err"), "dump",
+        "-c", serverYaml.toString(), "--write", pcap.toString(), "--count", "4");
+    assertThat(awaitLines(dump, dumpOut, 1, dir.resolve("dump.err")).getFirst())
         .isEqualTo("capturing tunnel port " + TUNNEL_PORT + " on " + serverDev + ", writing " + pcap
             + " (no firewall rules installed)");
 
@@ -174,8 +178,7 @@ class DumpPingNamespaceTest {
 
     assertThat(dump.waitFor(30, TimeUnit.SECONDS)).as("dump stops after --count packets").isTrue();
     assertThat(dump.exitValue()).isZero();
-    List<String> out = new ArrayList<>();
-    dumpLines.drainTo(out);
+    List<String> out = Files.readAllLines(dumpOut, StandardCharsets.UTF_8);
     String prefix = clientIp + ":" + CLIENT_PORT + " → " + serverIp + ":" + TUNNEL_PORT;
     List<String> packets = out.stream().filter(l -> l.contains(" → ")).toList();
     assertThat(packets).as(String.join("\n", out)).hasSize(4);
@@ -197,5 +200,26 @@ class DumpPingNamespaceTest {
         .as("no bad checksums").isBlank();
     assertThat(tshark("-r", pcap.toString(), "-o", "tcp.check_checksum:TRUE", "-Y", "tcp.checksum.status==1")
         .lines().count()).as("all checksums verified good").isEqualTo(4);
+
+    // Without --count: runs until SIGTERM, then prints the summary and leaves a complete pcap.
+    Path untilStopped = dir.resolve("y.pcap");
+    Path dump2Out = dir.resolve("dump2.out");
+    Process dump2 = paqetIn(server, ProcessBuilder.Redirect.to(dump2Out.toFile()), dir.resolve("dump2.err"), "dump",
+        "-c", serverYaml.toString(), "-w", untilStopped.toString(), "--no-hex");
+    assertThat(awaitLines(dump2, dump2Out, 1, dir.resolve("dump2.err")).getFirst())
+        .startsWith("capturing tunnel port " + TUNNEL_PORT);
+    Process ping2 = paqetIn(client, dir.resolve("ping2.err"), "ping", "-c", clientYaml.toString(), "--raw", "-n", "2");
+    assertThat(ping2.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(ping2.exitValue()).isZero();
+    List<String> seen = awaitLines(dump2, dump2Out, 3, dir.resolve("dump2.err")).subList(1, 3);
+    assertThat(seen).allMatch(l -> l.contains(prefix) && l.endsWith(" len 4"));
+    dump2.destroy(); // SIGTERM
+    assertThat(dump2.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    assertThat(dump2.exitValue()).isZero();
+    List<String> rest = Files.readAllLines(dump2Out, StandardCharsets.UTF_8);
+    assertThat(rest).as("stderr: %s", Files.readString(dir.resolve("dump2.err")))
+        .hasSize(4).last().asString().startsWith("--- 2 captured, 2 tunnel packets,");
+    assertThat(tshark("-r", untilStopped.toString(), "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport")
+        .lines().toList()).containsExactly(CLIENT_PORT + "\t" + TUNNEL_PORT, CLIENT_PORT + "\t" + TUNNEL_PORT);
   }
 }
