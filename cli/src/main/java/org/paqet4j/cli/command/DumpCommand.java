@@ -97,23 +97,22 @@ public final class DumpCommand implements Callable<Integer> {
       err.println("paqet dump: " + config + ": " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    // Signals first: a Ctrl-C right after the capture opened must still close the pcap properly.
-    CountDownLatch stop = new CountDownLatch(1);
-    ShutdownSignals signals = new ShutdownSignals();
-    Thread.ofVirtual().name("dump-signals").start(() -> {
-      try {
-        signals.await();
-        stop.countDown();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
     try (TunnelSniffer sniffer = TunnelSniffer.open(tap.interfaceName(), tap.port());
         PcapWriter pcap = write.isPresent() ? new PcapWriter(
             new BufferedOutputStream(Files.newOutputStream(write.get())), PcapWriter.LINKTYPE_RAW) : null) {
       out.println("capturing tunnel port " + tap.port() + " on " + tap.interfaceName()
           + write.map(w -> ", writing " + w).orElse("") + " (no firewall rules installed)");
       out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      ShutdownSignals signals = new ShutdownSignals();
+      Thread.ofVirtual().name("dump-signals").start(() -> {
+        try {
+          signals.await();
+          stop.countDown();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
       Printer printer = new Printer(out, pcap, count, stop);
       Thread capture = Thread.ofPlatform().name("dump-capture").start(() -> {
         try {
