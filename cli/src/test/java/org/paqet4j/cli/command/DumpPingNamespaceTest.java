@@ -221,5 +221,35 @@ class DumpPingNamespaceTest {
         .hasSize(4).last().asString().startsWith("--- 2 captured, 2 tunnel packets,");
     assertThat(tshark("-r", untilStopped.toString(), "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport")
         .lines().toList()).containsExactly(CLIENT_PORT + "\t" + TUNNEL_PORT, CLIENT_PORT + "\t" + TUNNEL_PORT);
+
+    // A client's tap: its fixed port, on the interface of the kernel's route to its server. The
+    // packet comes from a client configuration in the server's namespace aimed at that port.
+    Path clientDumpOut = dir.resolve("client-dump.out");
+    Process clientDump = paqetIn(client, ProcessBuilder.Redirect.to(clientDumpOut.toFile()),
+        dir.resolve("client-dump.err"), "dump", "-c", clientYaml.toString(), "-n", "1", "--no-hex");
+    assertThat(awaitLines(clientDump, clientDumpOut, 1, dir.resolve("client-dump.err")).getFirst())
+        .isEqualTo("capturing tunnel port " + CLIENT_PORT + " on " + clientDev + " (no firewall rules installed)");
+    Path towardsClient = Files.writeString(dir.resolve("towards-client.yaml"), """
+        role: client
+        socks5:
+          - listen: "127.0.0.1:1080"
+        network:
+          ipv4:
+            addr: "%s:%d"
+        server:
+          addr: "%s:%d"
+        transport:
+          protocol: kcp
+          kcp:
+            key: "dump test"
+        """.formatted(serverIp, TUNNEL_PORT + 10, clientIp, CLIENT_PORT));
+    Process ping3 = paqetIn(server, dir.resolve("ping3.err"), "ping", "-c", towardsClient.toString(), "--raw",
+        "-n", "1");
+    assertThat(ping3.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(ping3.exitValue()).as(Files.readString(dir.resolve("ping3.err"))).isZero();
+    assertThat(clientDump.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readAllLines(clientDumpOut, StandardCharsets.UTF_8)).hasSize(3).element(1).asString()
+        .contains(serverIp + ":" + (TUNNEL_PORT + 10) + " → " + clientIp + ":" + CLIENT_PORT + " [PA]")
+        .endsWith(" len 4");
   }
 }
