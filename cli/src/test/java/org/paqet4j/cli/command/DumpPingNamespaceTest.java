@@ -177,7 +177,7 @@ class DumpPingNamespaceTest {
         .contains("4 sent, 40 payload bytes");
 
     assertThat(dump.waitFor(30, TimeUnit.SECONDS)).as("dump stops after --count packets").isTrue();
-    assertThat(dump.exitValue()).isZero();
+    assertThat(dump.exitValue()).as(Files.readString(dir.resolve("dump.err"))).isZero();
     List<String> out = Files.readAllLines(dumpOut, StandardCharsets.UTF_8);
     String prefix = clientIp + ":" + CLIENT_PORT + " → " + serverIp + ":" + TUNNEL_PORT;
     List<String> packets = out.stream().filter(l -> l.contains(" → ")).toList();
@@ -215,7 +215,7 @@ class DumpPingNamespaceTest {
     assertThat(seen).allMatch(l -> l.contains(prefix) && l.endsWith(" len 4"));
     dump2.destroy(); // SIGTERM
     assertThat(dump2.waitFor(15, TimeUnit.SECONDS)).isTrue();
-    assertThat(dump2.exitValue()).isZero();
+    assertThat(dump2.exitValue()).as(Files.readString(dir.resolve("dump2.err"))).isZero();
     List<String> rest = Files.readAllLines(dump2Out, StandardCharsets.UTF_8);
     assertThat(rest).as("stderr: %s", Files.readString(dir.resolve("dump2.err")))
         .hasSize(4).last().asString().startsWith("--- 2 captured, 2 tunnel packets,");
