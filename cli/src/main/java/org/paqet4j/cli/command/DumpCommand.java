@@ -52,10 +52,15 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  paqet dump -c server.yaml",
       "  paqet dump -c server.yaml --write tunnel.pcap --no-hex",
-      "  paqet dump -c client.yaml --count 10      (the client needs a fixed port in network.ipv4.addr)",
-      "  tshark -r tunnel.pcap                     (the pcap starts at the IP header, link type raw)",
+      "  paqet dump -c client.yaml --count 10",
+      "  tshark -r tunnel.pcap",
       "",
-      "Exit code 0 when stopped, 1 when the capture cannot be opened, 2 for a bad configuration or option."
+      "A client needs a fixed port in network.ipv4/ipv6 addr to be tapped. The pcap",
+      "holds packets from the IP header on (link type raw IP). Capturing needs root",
+      "or CAP_NET_RAW.",
+      "",
+      "Exit code 0 when stopped, 1 when the capture cannot be opened, 2 for a bad",
+      "configuration or option."
     })
 public final class DumpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -35,15 +35,16 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  paqet ping -c client.yaml",
       "  paqet ping -c client.yaml -n 20 -i 200ms",
-      "  paqet ping -c client.yaml --raw -n 3 --payload hello   (watch with paqet dump -c server.yaml)",
+      "  paqet ping -c client.yaml --raw -n 3 --payload hello",
       "",
-      "--raw sends N raw packets carrying TEXT (default PING) to the server's tunnel port through the",
-      "configured carrier (its local port, TCP flags and, with firewall: auto, its firewall rules while it",
-      "runs) and only reports that they were sent: for checking the path, firewall and capture without a",
-      "working tunnel. Nothing answers them.",
+      "--raw sends N raw packets carrying TEXT (default PING) to the server's tunnel",
+      "port through the configured carrier (its local port and TCP flags; with",
+      "firewall: auto its firewall rules while it runs) and only reports that they",
+      "were sent: for checking path, firewall and capture (paqet dump -c server.yaml)",
+      "without a working tunnel. Nothing answers them.",
       "",
-      "Exit code 0 when at least one PONG came back (--raw: all packets sent), 1 when none did,",
-      "2 for a bad configuration or option."
+      "Exit code 0 when at least one PONG came back (--raw: all packets sent), 1 when",
+      "none did, 2 for a bad configuration or option."
     })
 public final class PingCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
