@@ -77,6 +77,16 @@ class DumpAndRawPingCommandTest {
   }
 
   @Test
+  void anUnwritablePcapFileFailsInOneLine() throws IOException {
+    Path server = Files.writeString(dir.resolve("server.yaml"), Files.readString(example(dir, "server.yaml.example"))
+        .replace("  interface: \"eth0\"", "  interface: \"lo\""));
+    Path pcap = dir.resolve("absent-dir").resolve("x.pcap");
+    Result r = run("dump", "-c", server.toString(), "-w", pcap.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).startsWith("paqet dump: cannot write the pcap file " + pcap + ": ").hasLineCount(1);
+  }
+
+  @Test
   void payloadNeedsRawAndMustNotBeEmpty() throws IOException {
     String client = example(dir, "client.yaml.example").toString();
     Result withoutRaw = run("ping", "-c", client, "--payload", "hello");

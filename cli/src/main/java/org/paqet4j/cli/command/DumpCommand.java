@@ -103,8 +103,7 @@ public final class DumpCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     try (TunnelSniffer sniffer = TunnelSniffer.open(tap.interfaceName(), tap.port());
-        PcapWriter pcap = write.isPresent() ? new PcapWriter(
-            new BufferedOutputStream(Files.newOutputStream(write.get())), PcapWriter.LINKTYPE_RAW) : null) {
+        PcapWriter pcap = write.isPresent() ? openPcap(write.get()) : null) {
       out.println("capturing tunnel port " + tap.port() + " on " + tap.interfaceName()
           + write.map(w -> ", writing " + w).orElse("") + " (no firewall rules installed)");
       out.flush();
@@ -142,6 +141,14 @@ public final class DumpCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  private static PcapWriter openPcap(Path file) throws IOException {
+    try {
+      return new PcapWriter(new BufferedOutputStream(Files.newOutputStream(file)), PcapWriter.LINKTYPE_RAW);
+    } catch (IOException e) {
+      throw new IOException("cannot write the pcap file " + file + ": " + e, e);
+    }
   }
 
   /** Prints and records each captured packet on the capture thread; counts them by what the parser found. */
