@@ -2,6 +2,7 @@ package org.paqet4j.cli;
 
 import java.io.PrintWriter;
 import org.paqet4j.cli.command.DemoCommand;
+import org.paqet4j.cli.command.DumpCommand;
 import org.paqet4j.cli.command.IfaceCommand;
 import org.paqet4j.cli.command.PingCommand;
 import org.paqet4j.cli.command.RunCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       RunCommand.class,
       PingCommand.class,
+      DumpCommand.class,
       DemoCommand.class,
       SecretCommand.class,
       IfaceCommand.class,

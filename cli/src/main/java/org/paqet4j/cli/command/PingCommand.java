@@ -2,6 +2,7 @@ package org.paqet4j.cli.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,7 +14,9 @@ import org.paqet4j.cli.config.LoadedConfig;
 import org.paqet4j.cli.config.PaqetConfig;
 import org.paqet4j.cli.config.Role;
 import org.paqet4j.cli.log.Logging;
+import org.paqet4j.cli.run.ToolCarriers;
 import org.paqet4j.cli.run.TunnelLauncher;
+import org.paqet4j.packet.tools.Pinger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,14 +29,22 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ping",
     mixinStandardHelpOptions = true,
-    description = "Measures the round-trip time to the server of a client configuration through PING streams.",
+    description = "Measures the round-trip time to the server of a client configuration through PING streams, or with --raw sends raw packets to its tunnel port.",
     footer = {
       "",
       "Examples:",
       "  paqet ping -c client.yaml",
       "  paqet ping -c client.yaml -n 20 -i 200ms",
+      "  paqet ping -c client.yaml --raw -n 3 --payload hello",
       "",
-      "Exit code 0 when at least one PONG came back, 1 when none did, 2 for a bad configuration."
+      "--raw sends N raw packets carrying TEXT (default PING) to the server's tunnel",
+      "port through the configured carrier (its local port and TCP flags; with",
+      "firewall: auto its firewall rules while it runs) and only reports that they",
+      "were sent: for checking path, firewall and capture (paqet dump -c server.yaml)",
+      "without a working tunnel. Nothing answers them.",
+      "",
+      "Exit code 0 when at least one PONG came back (--raw: all packets sent), 1 when",
+      "none did, 2 for a bad configuration or option."
     })
 public final class PingCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,12 +61,27 @@ public final class PingCommand implements Callable<Integer> {
       converter = DurationConverter.class, description = "Time between PINGs, e.g. 1s or 200ms (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
+  @Option(names = "--raw", description = "Send raw packets to the server's tunnel port instead of PING streams.")
+  boolean raw;
+
+  @Option(names = "--payload", paramLabel = "TEXT",
+      description = "With --raw: the payload of each packet (default: " + Pinger.DEFAULT_PAYLOAD + ").")
+  String payload;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (count < 1) {
       err.println("paqet ping: --count must be at least 1, got " + count);
+      return ExitCodes.USAGE;
+    }
+    if (payload != null && !raw) {
+      err.println("paqet ping: --payload needs --raw (PING streams carry no payload of yours)");
+      return ExitCodes.USAGE;
+    }
+    if (raw && payload != null && payload.isEmpty()) {
+      err.println("paqet ping: --payload must not be empty: the server skips segments without payload");
       return ExitCodes.USAGE;
     }
     LoadedConfig loaded;
@@ -69,6 +95,9 @@ public final class PingCommand implements Callable<Integer> {
     if (c.role() != Role.CLIENT) {
       err.println("paqet ping: " + config + " is a server configuration; ping needs a client one");
       return ExitCodes.USAGE;
+    }
+    if (raw) {
+      return sendRaw(c, out, err);
     }
     if (c.kcptunMode()) {
       err.println("paqet ping: " + config + " is in kcptun mode, which has no PING");
@@ -115,5 +144,25 @@ public final class PingCommand implements Callable<Integer> {
             : ""));
     out.flush();
     return received > 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  /** {@code --raw}: N packets through the client's carrier, no tunnel, no answer expected. */
+  private int sendRaw(PaqetConfig c, PrintWriter out, PrintWriter err) throws InterruptedException {
+    Logging.configure(c.logLevel());
+    byte[] bytes = (payload != null ? payload : Pinger.DEFAULT_PAYLOAD).getBytes(StandardCharsets.UTF_8);
+    try (ToolCarriers.ClientCarrier carrier = ToolCarriers.openClient(c)) {
+      String from = carrier.description() + " port " + carrier.carrier().localAddress().getPort();
+      out.println("RAW PING " + carrier.server() + " from " + from + ": " + count + " packet(s) of "
+          + bytes.length + " payload bytes");
+      out.flush();
+      int sent = Pinger.send(carrier.carrier(), carrier.server(), bytes, count, interval);
+      out.println(sent + " sent, " + (long) sent * bytes.length + " payload bytes (nothing answers raw pings; "
+          + "watch them with paqet dump on the server)");
+      out.flush();
+      return ExitCodes.OK;
+    } catch (IOException e) {
+      err.println("paqet ping: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
   }
 }

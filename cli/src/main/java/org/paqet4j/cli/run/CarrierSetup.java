@@ -138,8 +138,7 @@ final class CarrierSetup implements AutoCloseable {
           + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr");
     }
     Optional<Gateway> gateway = Routes.defaultGateway(family);
-    String iface = network.interfaceName().or(() -> gateway.map(Gateway::interfaceName)).orElseThrow(
-        () -> new IOException("no default route for " + family + "; set network.interface and router_mac"));
+    String iface = serverInterface(gateway, family);
     MacAddress mac;
     if (local.routerMac().isPresent()) {
       mac = local.routerMac().get();
@@ -152,6 +151,32 @@ final class CarrierSetup implements AutoCloseable {
           + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".router_mac");
     }
     return new Path(iface, local.address(), mac);
+  }
+
+  /** The configured interface, else the default route's. */
+  private String serverInterface(Optional<Gateway> gateway, StandardProtocolFamily family) throws IOException {
+    return network.interfaceName().or(() -> gateway.map(Gateway::interfaceName)).orElseThrow(
+        () -> new IOException("no default route for " + family + "; set network.interface and router_mac"));
+  }
+
+  /**
+   * The interface the raw carrier would use, resolved like {@link #open} does: the route to
+   * {@code peer} (a client) or the configured interface / default route (a server). For taps
+   * such as {@code paqet dump}, which open no carrier and install no firewall rules.
+   */
+  String rawInterface(Optional<InetAddress> peer) throws IOException {
+    if (network.carrier() == Carrier.UDP) {
+      throw new IOException("the configuration uses carrier: udp, which has no raw TCP packets to capture");
+    }
+    boolean v6 = peer.map(p -> p instanceof Inet6Address).orElse(network.ipv4().isEmpty());
+    StandardProtocolFamily family = v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    AddressConfig local = (v6 ? network.ipv6() : network.ipv4()).orElseThrow(() -> new IOException(
+        "the raw carrier needs network." + (v6 ? "ipv6" : "ipv4")
+            + peer.map(p -> " for server.addr " + p.getHostAddress()).orElse("")));
+    if (peer.isPresent()) {
+      return path(peer, local, family).interfaceName();
+    }
+    return serverInterface(Routes.defaultGateway(family), family);
   }
 
   static short[] masks(List<TcpFlags> flags) {

@@ -7,11 +7,11 @@ import sun.misc.Signal;
  * Waits for SIGINT or SIGTERM. Handling the signals ourselves (instead of letting the JVM run
  * its shutdown hooks and exit with 130/143) lets {@code paqet run} shut down in order and exit 0.
  */
-final class ShutdownSignals {
+public final class ShutdownSignals {
   private final CountDownLatch signalled = new CountDownLatch(1);
   private volatile String name = "";
 
-  ShutdownSignals() {
+  public ShutdownSignals() {
     for (String signal : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(signal), s -> {
         name = "SIG" + s.getName();
@@ -21,7 +21,7 @@ final class ShutdownSignals {
   }
 
   /** Blocks until a signal arrives; returns its name. */
-  String await() throws InterruptedException {
+  public String await() throws InterruptedException {
     signalled.await();
     return name;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.paqet4j.packet.sys.CaptureSocket;
 import org.paqet4j.packet.sys.InterfaceInfo;
@@ -35,9 +36,19 @@ public final class TunnelSniffer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock running = new ReentrantLock();
     private final TcpPacket packet = new TcpPacket();
+    private final AtomicLong dropped = new AtomicLong();
 
     private TunnelSniffer(CaptureSocket capture) {
         this.capture = capture;
+        capture.onDrops(dropped::addAndGet);
+    }
+
+    /**
+     * Packets the kernel dropped because the capture queue was full (the listener was too slow),
+     * as far as collected: the count is read before each wait for packets.
+     */
+    public long dropped() {
+        return dropped.get();
     }
 
     /** Opens the capture in the calling thread's network namespace. */
