@@ -260,6 +260,42 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         }
     }
 
+    /**
+     * One health check: a PING whose PONG may be late. The PING queues behind everything we upload (up
+     * to a full KCP send window, seconds on a slow uplink), so a late PONG alone proves nothing; the
+     * session fails only when the peer sent nothing at all (no data, no smux keepalive NOP) for the
+     * whole ping timeout, or answered with something else. Until then the wait goes on.
+     */
+    private void checkHealth(TunnelSession session) throws IOException {
+        Duration timeout = options.pingTimeout();
+        try (TunnelStream stream = session.openStream()) {
+            StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
+            Duration wait = timeout;
+            while (true) {
+                stream.setReadTimeout(wait);
+                StreamHeader answer;
+                try {
+                    // A PONG is one 5-byte frame: a timeout never splits it.
+                    answer = StreamHeaderReader.read(stream.inputStream());
+                } catch (InterruptedIOException e) {
+                    Duration silence = session.peerSilence();
+                    if (closed || session.isClosed() || silence.compareTo(timeout) >= 0) {
+                        throw new IOException("no PONG from " + session.remoteAddress() + " and nothing received for "
+                                + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
+                    }
+                    log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
+                            session.remoteAddress(), silence.toMillis());
+                    wait = timeout.minus(silence);
+                    continue;
+                }
+                if (!(answer instanceof StreamHeader.Pong)) {
+                    throw new IOException("PING to " + session.remoteAddress() + " answered with " + answer);
+                }
+                return;
+            }
+        }
+    }
+
     /** Returns when the session closes, a health check fails or the client closes. */
     private void watch(TunnelSession session) throws InterruptedException {
         session.onClose(this::signal);
@@ -279,9 +315,11 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 continue;
             }
             try {
-                ping(session, options.pingTimeout());
+                checkHealth(session);
             } catch (IOException e) {
-                log.warn("health check of {} failed: {}", session.remoteAddress(), e.getMessage());
+                if (!closed) {
+                    log.warn("health check of {} failed: {}", session.remoteAddress(), e.getMessage());
+                }
                 return;
             }
         }
