@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Seed 003 lessons built in: a caller that finds no live session waits on a condition signalled
  * when a slot comes up, never polls and never kicks reconnects itself (BUG-016, thundering herd);
  * reconnect waits are condition waits that shutdown cuts short at once (BUG-026, BUG-029);
- * backoff has jitter (BUG-014); a session is published only after it answered a PING.
+ * backoff has jitter (BUG-014); a session is published only after it answered a PING; a late PONG
+ * fails the health check only when the peer also fell silent, never because a PING queued behind a
+ * saturated upload (BUG-015).
  */
 public final class TunnelClient implements StreamOpener, AutoCloseable {
 
