@@ -207,6 +207,23 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         return closed.get();
     }
 
+    /**
+     * How long nothing at all (any frame: PSH, NOP, UPD, SYN, FIN) arrived from the peer; zero while the receive
+     * loop is paused because our own readers are behind, since that silence is ours. The same measure the keepalive
+     * timeout uses: a peer's keepalive NOPs keep it below the peer's keepalive interval on a healthy session, however
+     * long our own writes queue behind a saturated upload.
+     */
+    public Duration peerSilence() {
+        if (!tokensAvailable()) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastReceivedNanos));
+    }
+
+    private boolean tokensAvailable() {
+        return bucket.get() > 0 && frameBudget.get() > 0;
+    }
+
     /** Why the session closed by itself (protocol error, keepalive timeout, transport failure or EOF); null otherwise. */
     public Throwable closeCause() {
         return closeCause;
@@ -555,9 +572,9 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         if (closed.get()) {
             return;
         }
-        long silent = System.nanoTime() - lastReceivedNanos;
         // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
-        if (silent > config.keepAliveTimeout().toNanos() && bucket.get() > 0 && frameBudget.get() > 0) {
+        long silent = peerSilence().toNanos();
+        if (silent > config.keepAliveTimeout().toNanos()) {
             shutdown(new SocketTimeoutException("keepalive timeout: nothing received for "
                     + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
             return;

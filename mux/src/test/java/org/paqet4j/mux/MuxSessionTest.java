@@ -297,6 +297,29 @@ class MuxSessionTest {
     }
 
     @Test
+    void peerSilenceGrowsWhileNothingArrivesAndAnyFrameResetsIt() throws Exception {
+        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        Thread drain = Thread.ofVirtual().start(() -> {
+            try {
+                t[1].in().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // the pipe closes with the session
+            }
+        });
+        MuxConfig cfg = config(2).withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (MuxSession s = MuxSession.client(t[0], cfg)) {
+            Thread.sleep(300);
+            assertThat(s.peerSilence()).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            // One NOP on stream 0 (version 2, command 3, length 0) is news from the peer.
+            t[1].out().write(java.util.HexFormat.of().parseHex("0203000000000000"));
+            t[1].out().flush();
+            awaitTrue(() -> s.peerSilence().compareTo(Duration.ofMillis(200)) < 0);
+            assertThat(s.isClosed()).isFalse();
+        }
+        drain.join(2000);
+    }
+
+    @Test
     void keepaliveNopsKeepAnIdleSessionAlive() throws Exception {
         MuxConfig cfg = config(1).withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (SessionPair p = SessionPair.open(cfg)) {

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Seed 003 lessons built in: a caller that finds no live session waits on a condition signalled
  * when a slot comes up, never polls and never kicks reconnects itself (BUG-016, thundering herd);
  * reconnect waits are condition waits that shutdown cuts short at once (BUG-026, BUG-029);
- * backoff has jitter (BUG-014); a session is published only after it answered a PING.
+ * backoff has jitter (BUG-014); a session is published only after it answered a PING; a late PONG
+ * fails the health check only when the peer also fell silent, never because a PING queued behind a
+ * saturated upload (BUG-015).
  */
 public final class TunnelClient implements StreamOpener, AutoCloseable {
 
@@ -260,6 +262,42 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         }
     }
 
+    /**
+     * One health check: a PING whose PONG may be late. The PING queues behind everything we upload (up
+     * to a full KCP send window, seconds on a slow uplink), so a late PONG alone proves nothing; the
+     * session fails only when the peer sent nothing at all (no data, no smux keepalive NOP) for the
+     * whole ping timeout, or answered with something else. Until then the wait goes on.
+     */
+    private void checkHealth(TunnelSession session) throws IOException {
+        Duration timeout = options.pingTimeout();
+        try (TunnelStream stream = session.openStream()) {
+            StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
+            Duration wait = timeout;
+            while (true) {
+                stream.setReadTimeout(wait);
+                StreamHeader answer;
+                try {
+                    // A PONG is one 5-byte frame: a timeout never splits it.
+                    answer = StreamHeaderReader.read(stream.inputStream());
+                } catch (InterruptedIOException e) {
+                    Duration silence = session.peerSilence();
+                    if (closed || session.isClosed() || silence.compareTo(timeout) >= 0) {
+                        throw new IOException("no PONG from " + session.remoteAddress() + " and nothing received for "
+                                + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
+                    }
+                    log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
+                            session.remoteAddress(), silence.toMillis());
+                    wait = timeout.minus(silence);
+                    continue;
+                }
+                if (!(answer instanceof StreamHeader.Pong)) {
+                    throw new IOException("PING to " + session.remoteAddress() + " answered with " + answer);
+                }
+                return;
+            }
+        }
+    }
+
     /** Returns when the session closes, a health check fails or the client closes. */
     private void watch(TunnelSession session) throws InterruptedException {
         session.onClose(this::signal);
@@ -279,9 +317,11 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 continue;
             }
             try {
-                ping(session, options.pingTimeout());
+                checkHealth(session);
             } catch (IOException e) {
-                log.warn("health check of {} failed: {}", session.remoteAddress(), e.getMessage());
+                if (!closed) {
+                    log.warn("health check of {} failed: {}", session.remoteAddress(), e.getMessage());
+                }
                 return;
             }
         }

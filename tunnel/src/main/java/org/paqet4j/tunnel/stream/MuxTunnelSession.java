@@ -49,6 +49,11 @@ public final class MuxTunnelSession implements TunnelSession {
     }
 
     @Override
+    public Duration peerSilence() {
+        return mux.peerSilence();
+    }
+
+    @Override
     public void onClose(Runnable action) {
         mux.onClose(action);
     }

@@ -3,6 +3,7 @@ package org.paqet4j.tunnel.stream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /** One client-server connection (a KCP session carrying a mux session) that streams are opened on. */
 public interface TunnelSession extends Closeable {
@@ -18,6 +19,12 @@ public interface TunnelSession extends Closeable {
     int streamCount();
 
     boolean isClosed();
+
+    /**
+     * How long nothing at all arrived from the peer (zero while our own readers hold reception up).
+     * Liveness is judged by this, not by one PING's latency: a PING queues behind our whole upload.
+     */
+    Duration peerSilence();
 
     /** Runs {@code action} once when the session closes (at once if it already is closed). */
     void onClose(Runnable action);

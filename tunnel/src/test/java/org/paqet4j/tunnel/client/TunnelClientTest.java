@@ -185,6 +185,112 @@ class TunnelClientTest {
         assertThat(unanswered).allSatisfy(s -> assertThat(s.isClosed()).isTrue());
     }
 
+    /**
+     * A server whose upload towards it is saturated: the setup PING is answered at once, every later
+     * PONG only after {@code pongDelay} (it queued behind a full KCP send window), while its keepalive
+     * marks the client side as hearing from it every 50 ms as long as {@code talking} is set.
+     */
+    private TunnelSession slowPongServer(int slot, Duration pongDelay, java.util.concurrent.atomic.AtomicBoolean talking,
+                                         AtomicInteger latePongs) {
+        dials.incrementAndGet();
+        MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000 + slot), SERVER);
+        serverSides.add(pair[1]);
+        Thread.ofVirtual().start(() -> {
+            while (!pair[1].isClosed()) {
+                if (talking.get()) {
+                    pair[0].heardFromPeer();
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Thread.ofVirtual().start(() -> {
+            int pings = 0;
+            try {
+                while (true) {
+                    TunnelStream stream = pair[1].acceptStream();
+                    var header = org.paqet4j.tunnel.protocol.StreamHeaderReader.read(stream.inputStream());
+                    if (!(header instanceof org.paqet4j.tunnel.protocol.StreamHeader.Ping)) {
+                        continue;
+                    }
+                    boolean late = pings++ > 0;
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            if (late) {
+                                Thread.sleep(pongDelay);
+                                if (!talking.get()) {
+                                    return;
+                                }
+                            }
+                            org.paqet4j.tunnel.protocol.StreamHeaderWriter.write(
+                                    new org.paqet4j.tunnel.protocol.StreamHeader.Pong(), stream.outputStream());
+                            if (late) {
+                                latePongs.incrementAndGet();
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            // the client gave up on this PING
+                        }
+                    });
+                }
+            } catch (IOException e) {
+                // session closed
+            }
+        });
+        return pair[0];
+    }
+
+    private static ClientOptions healthOptions() {
+        // Health check every 100 ms, PONG expected within 300 ms.
+        return new ClientOptions(1, FLAGS, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100),
+                Duration.ofMillis(300), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aLatePongKeepsTheSessionWhileThePeerKeepsSending() throws Exception {
+        var talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger latePongs = new AtomicInteger();
+        client = new TunnelClient(healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (latePongs.get() < 2 && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        // PONGs three times the timeout late, yet the peer never fell silent: the session stays.
+        assertThat(latePongs.get()).isGreaterThanOrEqualTo(2);
+        assertThat(dials.get()).isEqualTo(1);
+        assertThat(serverSides.getFirst().isClosed()).isFalse();
+        assertThat(client.liveConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerSilentForThePingTimeoutIsClosedAndRedialed() throws Exception {
+        var talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger latePongs = new AtomicInteger();
+        client = new TunnelClient(healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        MemorySession first = serverSides.getFirst();
+        talking.set(false);
+        long silentSince = System.nanoTime();
+        long end = silentSince + Duration.ofSeconds(5).toNanos();
+        while (!first.isClosed() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(first.isClosed()).isTrue();
+        // Noticed within health interval + ping timeout (400 ms), with scheduling slack.
+        assertThat(Duration.ofNanos(System.nanoTime() - silentSince)).isLessThan(Duration.ofSeconds(2));
+        assertThat(latePongs.get()).isZero();
+        end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (dials.get() < 2 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(dials.get()).isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void backoffGrowsToItsCapWithJitter() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800), new java.util.Random(7));

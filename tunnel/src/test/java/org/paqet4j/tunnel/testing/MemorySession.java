@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,8 @@ public final class MemorySession implements TunnelSession {
     private final AtomicInteger nextId;
     private MemorySession peer;
     private volatile boolean closed;
+    /** Stands in for "a frame arrived": the test's peer calls {@link #heardFromPeer()} (its keepalive). */
+    private volatile long lastHeardNanos = System.nanoTime();
 
     private MemorySession(InetSocketAddress remote, int firstId) {
         this.remote = remote;
@@ -77,6 +80,16 @@ public final class MemorySession implements TunnelSession {
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    @Override
+    public Duration peerSilence() {
+        return Duration.ofNanos(System.nanoTime() - lastHeardNanos);
+    }
+
+    /** Records that something arrived from the peer now, as a keepalive NOP or an ACK would. */
+    public void heardFromPeer() {
+        lastHeardNanos = System.nanoTime();
     }
 
     @Override
