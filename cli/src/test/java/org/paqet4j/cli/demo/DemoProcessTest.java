@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code paqet demo} as a real process (root: namespaces and the raw carrier): a small download
- * passes the hash check and exits 0, and SIGINT in the middle of a download also cleans up. After
+ * passes the hash check and exits 0, also with loss and delay through the impairment bridge, and
+ * SIGINT or SIGTERM in the middle of a download also cleans up. After
  * either, no namespace of the demo, no process started by it and no new paqet4j firewall rule in
  * this namespace may be left.
  */
@@ -171,6 +172,22 @@ class DemoProcessTest {
     assertThat(demo.isAlive()).isTrue();
     HostCommands.run("kill", "-INT", Long.toString(demo.pid()));
     assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("demo stopped after SIGINT").isTrue();
+    assertThat(Files.readString(dir.resolve("demo.err"))).contains("stopped, removing what the demo made");
+    assertThat(out.text()).doesNotContain("sha-256:");
+    assertNothingLeft(out.text());
+  }
+
+  @Test
+  void sigtermDuringAnImpairedDownloadRemovesTheBridgeAndEverythingElse(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "256M", "--loss", "1", "--delay", "5ms", "--reorder",
+        "1", "--duplicate", "1");
+    assertThat(out.awaitContains("%  ", 60)).as("a progress bar; output:\n%s\nstderr:\n%s", out.text(),
+        Files.readString(dir.resolve("demo.err"))).isTrue();
+    assertThat(out.text()).containsPattern("impairment: loss 1%, delay 5 ms, reorder 1%, duplicate 1%, each way, by a "
+        + "userspace bridge in p4j-demo-[0-9a-f]{6}-m");
+    HostCommands.run("kill", "-TERM", Long.toString(demo.pid()));
+    assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("demo stopped after SIGTERM").isTrue();
     assertThat(Files.readString(dir.resolve("demo.err"))).contains("stopped, removing what the demo made");
     assertThat(out.text()).doesNotContain("sha-256:");
     assertNothingLeft(out.text());
