@@ -2,12 +2,12 @@ package org.paqet4j.cli.command;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.config.Carrier;
 import org.paqet4j.cli.demo.ByteSize;
 import org.paqet4j.cli.demo.Demo;
+import org.paqet4j.packet.lab.Impairment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
       "and a download through the client's SOCKS5 listener with a progress bar; then size, SHA-256",
       "check, throughput and tunnel RTT. Everything it made (namespaces, processes, firewall rules,",
       "files) is removed at the end, also on failure and on Ctrl-C. Needs root; without root,",
-      "--carrier udp runs the same tunnel over UDP on loopback."
+      "--carrier udp runs the same tunnel over UDP on loopback.",
+      "With --loss, --delay, --reorder or --duplicate the client and server namespaces are joined",
+      "through a third one whose userspace bridge impairs every frame, in each direction, as netem",
+      "would (this kernel may have no sch_netem; the bridge needs none); the summary adds what it did."
     },
     usageHelpWidth = 100,
     footer = {
@@ -31,7 +34,9 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  sudo paqet demo                         64 MiB over the raw TCP carrier",
       "  sudo paqet demo --size 500M --delay 25ms --loss 1",
-      "                                          50 ms RTT and 1%% loss each way (tc netem)",
+      "                                          50 ms more RTT and 1%% loss each way",
+      "  sudo paqet demo --loss 2 --reorder 1 --duplicate 0.5",
+      "                                          also reordered and duplicated frames",
       "  sudo paqet demo --carrier udp           the same over plain UDP (kcptun's carrier)",
       "  sudo paqet demo --keep                  leave it running, print how to use it; Ctrl-C stops",
       "  paqet demo --carrier udp                without root: UDP on loopback",
@@ -46,12 +51,20 @@ public final class DemoCommand implements Callable<Integer> {
   ByteSize size;
 
   @Option(names = "--loss", paramLabel = "PERCENT",
-      description = "Packet loss on each veth end in percent, e.g. 1 or 0.5%% (tc netem).")
+      description = "Frames lost in each direction, in percent, e.g. 1 or 0.5%%.")
   String loss;
 
   @Option(names = "--delay", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Delay on each veth end (the RTT grows by twice this), e.g. 25ms (tc netem).")
+      description = "Delay in each direction (the RTT grows by twice this), e.g. 25ms.")
   Duration delay;
+
+  @Option(names = "--reorder", paramLabel = "PERCENT",
+      description = "Frames held back and sent after the next one, in percent of each direction.")
+  String reorder;
+
+  @Option(names = "--duplicate", paramLabel = "PERCENT",
+      description = "Frames sent twice, in percent of each direction.")
+  String duplicate;
 
   @Option(names = "--keep", description = "Keep everything up after the download and print how to reach it; Ctrl-C removes it.")
   boolean keep;
@@ -71,22 +84,37 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
       }
     }
-    Optional<Double> lossPercent = Optional.empty();
-    if (loss != null) {
-      String l = loss.endsWith("%") ? loss.substring(0, loss.length() - 1) : loss;
-      double v;
-      try {
-        v = Double.parseDouble(l);
-      } catch (NumberFormatException e) {
-        v = -1;
+    Impairment impairment = Impairment.NONE;
+    try {
+      impairment = impairment.withLoss(probability("--loss", loss))
+          .withReorder(probability("--reorder", reorder))
+          .withDuplicate(probability("--duplicate", duplicate));
+      if (delay != null) {
+        impairment = impairment.withDelay(delay, Duration.ZERO);
       }
-      if (!(v >= 0 && v <= 100)) {
-        spec.commandLine().getErr().println("paqet demo: --loss must be a percentage 0..100, got '" + loss + "'");
-        return ExitCodes.USAGE;
-      }
-      lossPercent = Optional.of(v);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("paqet demo: " + e.getMessage());
+      return ExitCodes.USAGE;
     }
-    return Demo.run(new Demo.Options(size, lossPercent, Optional.ofNullable(delay), keep, c),
-        spec.commandLine().getOut(), spec.commandLine().getErr());
+    return Demo.run(new Demo.Options(size, impairment, keep, c), spec.commandLine().getOut(),
+        spec.commandLine().getErr());
+  }
+
+  /** {@code "1"}, {@code "0.5%"} → 0.01, 0.005; absent → 0. */
+  private static double probability(String option, String percent) {
+    if (percent == null) {
+      return 0;
+    }
+    String p = percent.endsWith("%") ? percent.substring(0, percent.length() - 1) : percent;
+    double v;
+    try {
+      v = Double.parseDouble(p);
+    } catch (NumberFormatException e) {
+      v = -1;
+    }
+    if (!(v >= 0 && v <= 100)) {
+      throw new IllegalArgumentException(option + " must be a percentage 0..100, got '" + percent + "'");
+    }
+    return v / 100;
   }
 }

@@ -3,6 +3,7 @@ package org.paqet4j.cli.demo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,10 +25,14 @@ import java.util.stream.Stream;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.command.SecretCommand;
 import org.paqet4j.cli.config.Carrier;
+import org.paqet4j.packet.lab.DirectionCounters;
+import org.paqet4j.packet.lab.Impairment;
+import org.paqet4j.packet.lab.LabTopology;
 
 /**
  * {@code paqet demo}: a whole tunnel on one machine. Two network namespaces joined by a veth pair
- * (or loopback without root), a paqet server and client as child JVMs with a fresh key, a web
+ * (or loopback without root; or, with an impairment, a three-namespace {@link LabTopology} whose
+ * userspace bridge drops, delays, reorders and duplicates frames), a paqet server and client as child JVMs with a fresh key, a web
  * server on the server side, a download through the client's SOCKS5 listener with a progress bar,
  * then size, SHA-256 check, throughput and tunnel RTT. Everything it made is removed at the end,
  * on failure and on Ctrl-C ({@link Cleanup} run by a shutdown hook).
@@ -37,9 +42,13 @@ public final class Demo {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final int BAR_WIDTH = 30;
 
-  /** What the user asked for. */
-  public record Options(ByteSize size, Optional<Double> lossPercent, Optional<Duration> delay, boolean keep,
-      Carrier carrier) {}
+  /** What the user asked for; {@code impairment} applies to each direction ({@link Impairment#NONE}: none). */
+  public record Options(ByteSize size, Impairment impairment, boolean keep, Carrier carrier) {
+
+    boolean impaired() {
+      return !impairment.equals(Impairment.NONE);
+    }
+  }
 
   private final Options options;
   private final PrintWriter out;
@@ -60,8 +69,9 @@ public final class Demo {
           + "on loopback (no namespaces, no root).");
       return ExitCodes.FAILURE;
     }
-    if (!root && (options.lossPercent().isPresent() || options.delay().isPresent())) {
-      err.println("paqet demo: --loss and --delay need root (tc netem on a veth pair between namespaces)");
+    if (!root && options.impaired()) {
+      err.println("paqet demo: --loss, --delay, --reorder and --duplicate need root (an impairment bridge in a "
+          + "network namespace between client and server)");
       return ExitCodes.USAGE;
     }
     return new Demo(options, out, err).run(root);
@@ -94,7 +104,8 @@ public final class Demo {
       } catch (IllegalStateException e) {
         // the JVM is already shutting down; the hook has run or runs now, and cleanup is idempotent
       }
-      out.println("removed: " + (namespaces ? "namespaces, veth pair, " : "") + "processes, temporary files");
+      out.println("removed: " + (!namespaces ? "" : options.impaired()
+          ? "namespaces, veth pairs, impairment bridge, " : "namespaces, veth pair, ") + "processes, temporary files");
       out.flush();
     }
   }
@@ -108,9 +119,9 @@ public final class Demo {
       return () -> deleteTree(d);
     });
     Path dir = made[0];
-    Topology topology = namespaces
-        ? Topology.namespaces(id, cleanup, options.delay(), options.lossPercent())
-        : Topology.loopback();
+    Topology topology = !namespaces ? Topology.loopback()
+        : options.impaired() ? Topology.impaired(id, cleanup, options.impairment(), Long.parseLong(id, 16))
+        : Topology.namespaces(id, cleanup);
     boolean raw = options.carrier() == Carrier.RAW;
     int tunnelPort = namespaces ? 9999 : freeUdpPort();
     int socksPort = namespaces ? 1080 : freeTcpPort();
@@ -119,8 +130,9 @@ public final class Demo {
         ? "paqet demo: UDP carrier on loopback (no root: no namespaces, no raw packets)"
         : "paqet demo: " + (raw ? "raw TCP" : "UDP") + " carrier between namespaces "
             + topology.serverNamespace().orElseThrow() + " (server " + topology.serverAddress() + ") and "
-            + topology.clientNamespace().orElseThrow() + " (client " + topology.clientAddress() + ")"
-            + impairment());
+            + topology.clientNamespace().orElseThrow() + " (client " + topology.clientAddress() + ")");
+    topology.lab().ifPresent(lab -> out.println("impairment: " + describe(options.impairment())
+        + ", each way, by a userspace bridge in " + lab.middleNamespace()));
     out.flush();
 
     Path file = dir.resolve("demo-" + id + ".bin");
@@ -162,18 +174,44 @@ public final class Demo {
     out.println(String.format(Locale.ROOT, "throughput: %.1f Mbit/s (%s/s) in %.2f s", d.bytes() * 8 / seconds / 1e6,
         ByteSize.format(d.bytes() / seconds), seconds));
     out.println("tunnel rtt: " + rtt.orElse("not measured (paqet ping got no answer)"));
+    topology.lab().ifPresent(lab -> {
+      out.println("bridge:     client->server " + counters(lab.bridge().aToB()));
+      out.println("            server->client " + counters(lab.bridge().bToA()));
+    });
     out.flush();
     return ok ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 
-  private String impairment() {
-    if (options.delay().isEmpty() && options.lossPercent().isEmpty()) {
-      return "";
-    }
+  /** The options the user gave, in the demo's own words ({@code loss 2%, delay 10 ms}). */
+  private static String describe(Impairment i) {
     List<String> parts = new ArrayList<>();
-    options.delay().ifPresent(d -> parts.add(d.toMillis() + " ms delay"));
-    options.lossPercent().ifPresent(l -> parts.add(String.format(Locale.ROOT, "%.2f%% loss", l)));
-    return ", netem " + String.join(" and ", parts) + " on each veth end";
+    if (i.loss() > 0) {
+      parts.add("loss " + percent(i.loss()));
+    }
+    if (!i.delay().isZero()) {
+      parts.add("delay " + BigDecimal.valueOf(i.delay().toNanos()).movePointLeft(6).stripTrailingZeros()
+          .toPlainString() + " ms");
+    }
+    if (i.reorder() > 0) {
+      parts.add("reorder " + percent(i.reorder()));
+    }
+    if (i.duplicate() > 0) {
+      parts.add("duplicate " + percent(i.duplicate()));
+    }
+    return String.join(", ", parts);
+  }
+
+  private static String percent(double probability) {
+    return BigDecimal.valueOf(probability * 100).stripTrailingZeros().toPlainString() + "%";
+  }
+
+  /** One direction's counters: what the impairment did (and what the bridge could not keep up with). */
+  private static String counters(DirectionCounters c) {
+    return String.format(Locale.ROOT, "%d frames: %d dropped, %d delayed, %d reordered, %d duplicated"
+        + "%s", c.received(), c.dropped(), c.delayed(), c.reordered(), c.duplicated(),
+        c.overflowed() + c.refused() + c.kernelDrops() == 0 ? ""
+            : String.format(Locale.ROOT, " (and lost beyond the impairment: %d queue overflow, %d refused by the "
+                + "far end, %d kernel drops)", c.overflowed(), c.refused(), c.kernelDrops()));
   }
 
   private static ChildProcess start(Cleanup cleanup, String name, Optional<String> namespace, String mainClass,
@@ -273,7 +311,7 @@ public final class Demo {
           kcp:
             key: "%s"
         """.formatted(t.serverAddress(), port, network(t.serverVeth(), t.serverAddress() + ":" + port,
-        Topology.CLIENT_MAC, raw), key);
+        t.clientMac(), raw), key);
   }
 
   private String clientConfig(Topology t, int port, int socksPort, boolean raw, String key) {
@@ -289,7 +327,7 @@ public final class Demo {
           kcp:
             key: "%s"
         """.formatted(socksPort, t.serverAddress(), port, network(t.clientVeth(), t.clientAddress() + ":0",
-        Topology.SERVER_MAC, raw), key);
+        t.serverMac(), raw), key);
   }
 
   /** The {@code network} section's lines, indented by two spaces. */

@@ -1,41 +1,50 @@
 package org.paqet4j.cli.demo;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.Locale;
+import java.util.HexFormat;
 import java.util.Optional;
+import org.paqet4j.packet.lab.Impairment;
+import org.paqet4j.packet.lab.LabTopology;
 
 /**
  * Where the demo's two ends live: two fresh network namespaces joined by a veth pair with
- * addresses from 198.18.0.0/15 (the benchmarking range, never routed), fixed locally administered
- * MACs (so the configurations can name the peer's MAC), and optional tc netem impairment on both
- * veth ends; or plain loopback when the demo runs without root.
+ * addresses from 198.18.0.0/15 (the benchmarking range, never routed) and fixed locally
+ * administered MACs; or, with an impairment, a {@link LabTopology} (client in {@code -a}, the
+ * userspace impairment bridge in {@code -m}, server in {@code -b}); or plain loopback when the
+ * demo runs without root. The MACs are known, so the configurations can name the peer's MAC.
  */
 record Topology(Optional<String> serverNamespace, Optional<String> clientNamespace, String serverVeth,
-    String clientVeth, String serverAddress, String clientAddress) {
+    String clientVeth, String serverAddress, String clientAddress, String serverMac, String clientMac,
+    Optional<LabTopology> lab) {
 
   static final String SERVER_MAC = "02:70:34:6a:00:01";
   static final String CLIENT_MAC = "02:70:34:6a:00:02";
+  private static final String SERVER_ADDRESS = "198.18.0.1";
+  private static final String CLIENT_ADDRESS = "198.18.0.2";
 
   /** Loopback: both ends in this namespace on 127.0.0.1. */
   static Topology loopback() {
-    return new Topology(Optional.empty(), Optional.empty(), "lo", "lo", "127.0.0.1", "127.0.0.1");
+    return new Topology(Optional.empty(), Optional.empty(), "lo", "lo", "127.0.0.1", "127.0.0.1", SERVER_MAC,
+        CLIENT_MAC, Optional.empty());
   }
 
   /**
    * Creates the namespaces {@code p4j-demo-ID-s} and {@code -c} and the veth pair inside them,
    * each step recorded in {@code cleanup} as it is made.
    */
-  static Topology namespaces(String id, Cleanup cleanup, Optional<Duration> delay, Optional<Double> lossPercent)
-      throws IOException {
+  static Topology namespaces(String id, Cleanup cleanup) throws IOException {
     Topology t = new Topology(Optional.of("p4j-demo-" + id + "-s"), Optional.of("p4j-demo-" + id + "-c"),
-        "p4jd" + id + "s", "p4jd" + id + "c", "198.18.0.1", "198.18.0.2");
+        "p4jd" + id + "s", "p4jd" + id + "c", SERVER_ADDRESS, CLIENT_ADDRESS, SERVER_MAC, CLIENT_MAC,
+        Optional.empty());
     String serverNs = t.serverNamespace().orElseThrow();
     String clientNs = t.clientNamespace().orElseThrow();
     for (String ns : new String[] {serverNs, clientNs}) {
       cleanup.make("namespace " + ns, () -> {
         HostCommands.run("ip", "netns", "add", ns);
-        return () -> deleteNamespace(ns);
+        return () -> {
+          killProcessesIn(ns);
+          HostCommands.run("ip", "netns", "del", ns);
+        };
       });
     }
     // Created straight inside the namespaces: nothing of the demo ever appears in the host's.
@@ -43,21 +52,37 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
         "peer", "name", t.clientVeth(), "netns", clientNs);
     configure(serverNs, t.serverVeth(), SERVER_MAC, t.serverAddress());
     configure(clientNs, t.clientVeth(), CLIENT_MAC, t.clientAddress());
-    if (delay.isPresent() || lossPercent.isPresent()) {
-      StringBuilder netem = new StringBuilder();
-      delay.ifPresent(d -> netem.append(" delay ").append(d.toNanos() / 1000).append("us"));
-      lossPercent.ifPresent(l -> netem.append(String.format(Locale.ROOT, " loss %.3f%%", l)));
-      for (String[] end : new String[][] {{serverNs, t.serverVeth()}, {clientNs, t.clientVeth()}}) {
-        try {
-          HostCommands.run(("ip netns exec " + end[0] + " tc qdisc add dev " + end[1] + " root netem" + netem)
-              .split(" "));
-        } catch (IOException e) {
-          throw new IOException("--delay/--loss need tc netem, which failed here (a kernel without sch_netem "
-              + "says \"qdisc kind is unknown\"): " + e.getMessage(), e);
-        }
-      }
-    }
     return t;
+  }
+
+  /**
+   * Creates {@code p4j-demo-ID-a} (client) — {@code -m} (bridge) — {@code -b} (server) with
+   * {@code impairment} applied by the bridge in each direction, recorded in {@code cleanup}.
+   * Always the userspace bridge, never tc netem: one path that works on kernels without
+   * {@code sch_netem} (this build machine's and CI's) and behaves the same everywhere.
+   */
+  static Topology impaired(String id, Cleanup cleanup, Impairment impairment, long seed) throws IOException {
+    LabTopology[] made = new LabTopology[1];
+    cleanup.make("namespaces p4j-demo-" + id + "-a/-m/-b", () -> {
+      LabTopology lab = LabTopology.builder("p4j-demo-" + id)
+          .ipv4(CLIENT_ADDRESS + "/24", SERVER_ADDRESS + "/24")
+          .ipv6(null, null)
+          .impairment(impairment, impairment)
+          .seed(seed)
+          .start();
+      made[0] = lab;
+      return () -> {
+        // not the middle: the bridge's threads there belong to this JVM
+        killProcessesIn(lab.a().namespace());
+        killProcessesIn(lab.b().namespace());
+        lab.close();
+      };
+    });
+    LabTopology lab = made[0];
+    HexFormat mac = HexFormat.ofDelimiter(":");
+    return new Topology(Optional.of(lab.b().namespace()), Optional.of(lab.a().namespace()), lab.b().device(),
+        lab.a().device(), SERVER_ADDRESS, CLIENT_ADDRESS, mac.formatHex(lab.b().mac()), mac.formatHex(lab.a().mac()),
+        Optional.of(lab));
   }
 
   private static void configure(String ns, String veth, String mac, String address) throws IOException {
@@ -67,8 +92,8 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
     HostCommands.run("ip", "-n", ns, "link", "set", "dev", "lo", "up");
   }
 
-  /** Kills whatever still runs inside {@code ns}, then deletes it (its veth end and firewall rules go with it). */
-  private static void deleteNamespace(String ns) throws IOException {
+  /** Kills whatever still runs inside {@code ns} before it is deleted (its veth end and firewall rules go with it). */
+  private static void killProcessesIn(String ns) {
     String pids;
     try {
       pids = HostCommands.run("ip", "netns", "pids", ns);
@@ -76,11 +101,11 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
       pids = "";
     }
     for (String pid : pids.split("\\s+")) {
-      if (!pid.isEmpty()) {
+      // never this JVM: its lab threads sit in the lab's namespaces (ip netns pids should not list it; be sure)
+      if (!pid.isEmpty() && Long.parseLong(pid) != ProcessHandle.current().pid()) {
         ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
-    HostCommands.run("ip", "netns", "del", ns);
   }
 
   boolean isLoopback() {

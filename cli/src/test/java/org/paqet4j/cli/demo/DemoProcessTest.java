@@ -22,12 +22,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code paqet demo} as a real process (root: namespaces and the raw carrier): a small download
- * passes the hash check and exits 0, and SIGINT in the middle of a download also cleans up. After
+ * passes the hash check and exits 0, also with loss and delay through the impairment bridge, and
+ * SIGINT or SIGTERM in the middle of a download also cleans up. After
  * either, no namespace of the demo, no process started by it and no new paqet4j firewall rule in
  * this namespace may be left.
  */
 class DemoProcessTest {
-  private static final Pattern NAMESPACE = Pattern.compile("namespaces (p4j-demo-([0-9a-f]{6})-s)");
+  private static final Pattern NAMESPACE = Pattern.compile("between namespaces p4j-demo-([0-9a-f]{6})-[sb] ");
+  private static final Pattern DROPPED = Pattern.compile("(client->server|server->client) (\\d+) frames: (\\d+) dropped, "
+      + "(\\d+) delayed");
 
   private Process demo;
   private List<String> firewallBefore;
@@ -124,6 +127,43 @@ class DemoProcessTest {
   }
 
   @Test
+  void lossAndDelayGoThroughTheImpairmentBridgeAndLeaveNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "4M", "--loss", "2", "--delay", "10ms");
+    assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo finished; output:\n%s", out.text()).isTrue();
+    String text = out.text();
+    assertThat(demo.exitValue()).as("exit code; output:\n%s\nstderr:\n%s", text,
+        Files.readString(dir.resolve("demo.err"))).isZero();
+    assertThat(text).containsPattern("between namespaces p4j-demo-[0-9a-f]{6}-b \\(server 198\\.18\\.0\\.1\\) and "
+            + "p4j-demo-[0-9a-f]{6}-a \\(client 198\\.18\\.0\\.2\\)")
+        .containsPattern("impairment: loss 2%, delay 10 ms, each way, by a userspace bridge in "
+            + "p4j-demo-[0-9a-f]{6}-m")
+        .contains("sha-256:    OK, downloaded = served = ")
+        .contains("size:       4194304 bytes (4.0 MiB)")
+        // 2 x 10 ms of delay are in every round trip
+        .containsPattern("tunnel rtt: min/avg/max (2[0-9]|[3-9][0-9]|[1-9][0-9]{2,})\\.[0-9]+/")
+        .contains("removed: namespaces, veth pairs, impairment bridge, processes, temporary files");
+    Matcher m = DROPPED.matcher(text);
+    long droppedTowardsClient = -1;
+    int directions = 0;
+    while (m.find()) {
+      directions++;
+      long frames = Long.parseLong(m.group(2));
+      assertThat(Long.parseLong(m.group(4))).as("%s: every frame waited its 10 ms", m.group(1))
+          .isGreaterThan(frames / 2);
+      if (m.group(1).equals("server->client")) {
+        droppedTowardsClient = Long.parseLong(m.group(3));
+        // 4 MiB are about 3200 data frames: 2 % of them are dozens, far from zero and from all
+        assertThat(droppedTowardsClient).as("frames dropped towards the client of %d", frames)
+            .isBetween(10L, frames / 10);
+      }
+    }
+    assertThat(directions).as("bridge counters for both directions; output:\n%s", text).isEqualTo(2);
+    assertThat(droppedTowardsClient).isPositive();
+    assertNothingLeft(text);
+  }
+
+  @Test
   void sigintDuringTheDownloadLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     // SIGINT follows the first progress report (after 100 ms of download): far from the end of 256 MiB.
     Output out = startDemo(dir.resolve("demo.err"), "--size", "256M");
@@ -137,10 +177,26 @@ class DemoProcessTest {
     assertNothingLeft(out.text());
   }
 
+  @Test
+  void sigtermDuringAnImpairedDownloadRemovesTheBridgeAndEverythingElse(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Output out = startDemo(dir.resolve("demo.err"), "--size", "256M", "--loss", "1", "--delay", "5ms", "--reorder",
+        "1", "--duplicate", "1");
+    assertThat(out.awaitContains("%  ", 60)).as("a progress bar; output:\n%s\nstderr:\n%s", out.text(),
+        Files.readString(dir.resolve("demo.err"))).isTrue();
+    assertThat(out.text()).containsPattern("impairment: loss 1%, delay 5 ms, reorder 1%, duplicate 1%, each way, by a "
+        + "userspace bridge in p4j-demo-[0-9a-f]{6}-m");
+    HostCommands.run("kill", "-TERM", Long.toString(demo.pid()));
+    assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("demo stopped after SIGTERM").isTrue();
+    assertThat(Files.readString(dir.resolve("demo.err"))).contains("stopped, removing what the demo made");
+    assertThat(out.text()).doesNotContain("sha-256:");
+    assertNothingLeft(out.text());
+  }
+
   private void assertNothingLeft(String output) throws Exception {
     Matcher m = NAMESPACE.matcher(output);
     assertThat(m.find()).as("the demo names its namespaces; output:\n%s", output).isTrue();
-    String id = m.group(2);
+    String id = m.group(1);
     assertThat(HostCommands.run("ip", "netns", "list")).doesNotContain("p4j-demo-" + id);
     assertThat(processesMentioning("demo-" + id)).as("processes of the demo").isEmpty();
     assertThat(demo.descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
