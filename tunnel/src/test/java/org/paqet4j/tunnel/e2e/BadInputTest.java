@@ -104,6 +104,9 @@ class BadInputTest {
         assertThat(await(Duration.ofSeconds(10), () -> strayThreads().isEmpty()))
                 .as("threads left behind: %s", strayThreads()).isTrue();
         long heap = retainedHeap();
+        System.err.printf("threads: baseline %d, now %d (JDK pools included); heap: baseline %d MiB, now %d MiB%n",
+                baselineThreads.size(), ManagementFactory.getThreadMXBean().getThreadCount(),
+                baselineHeap >> 20, heap >> 20);
         assertThat(heap).as("retained heap %d MiB, baseline %d MiB", heap >> 20, baselineHeap >> 20)
                 .isLessThan(baselineHeap + (32L << 20));
     }
@@ -158,15 +161,18 @@ class BadInputTest {
                     .isLessThanOrEqualTo(MAX_KCP_SESSIONS);
             // Sessions replays created from other ports idle out; the legitimate one stays.
             assertThat(await(Duration.ofSeconds(15), () -> tunnel.listener.sessionCount() == 1
-                    && tunnel.server.counters().activeSessions() == 1)).as("sessions back to 1: kcp %d, tunnel %d",
-                    tunnel.listener.sessionCount(), tunnel.server.counters().activeSessions()).isTrue();
+                    && tunnel.server.counters().activeSessions() == 1 && tunnel.server.counters().activeStreams() == 0))
+                    .as("back to one session and no stream: kcp %d, tunnel %d, streams %d",
+                            tunnel.listener.sessionCount(), tunnel.server.counters().activeSessions(),
+                            tunnel.server.counters().activeStreams()).isTrue();
             assertThat(tunnel.client.ping()).isNotNull();
             System.err.printf("%s guard=%s: forged %d, replayed %d, codec drops %d, guard rejections %s, "
-                            + "max KCP sessions %d, tunnel sessions rejected %d, replayed TCP streams %d%n",
+                            + "max KCP sessions %d, tunnel sessions rejected %d, TCP streams rebuilt from replays %d, "
+                            + "pings %d%n",
                     cipher, guard, flood.forged, flood.replayed, codecDrops,
                     guard ? tunnel.guard.rejectedMagic() + tunnel.guard.rejectedCookie() : "-",
                     maxKcpSessions.get(), tunnel.server.counters().rejectedSessions(),
-                    tunnel.server.counters().tcpStreams() - 1);
+                    tunnel.server.counters().tcpStreams() - 1, tunnel.server.counters().pings());
         }
     }
 
@@ -179,6 +185,7 @@ class BadInputTest {
             String sha = http.generate("one.bin", 1 << 20, 7);
             long headerErrorsBefore = tunnel.server.counters().headerErrors();
             try (TunnelSession raw = tunnel.dialRaw()) {
+                long opened = System.nanoTime();
                 TunnelStream garbage = raw.openStream();
                 garbage.outputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 TunnelStream truncated = raw.openStream();
@@ -196,12 +203,11 @@ class BadInputTest {
                 String body = httpGetThroughTunnel(tunnel.client, http.port, "/one.bin");
                 assertThat(LocalHttpServer.sha256(body.getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(sha);
 
-                long start = System.nanoTime();
                 for (TunnelStream s : List.of(garbage, oversize, badType, truncated)) {
                     assertThat(closedByPeer(s, Duration.ofSeconds(5))).as("stream %d closed by the server", s.id()).isTrue();
                 }
-                // The stalled one took at least the header timeout.
-                assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+                // The stalled one was closed at the header deadline, not before.
+                assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThanOrEqualTo(HEADER_TIMEOUT);
                 assertThat(tunnel.server.counters().headerErrors() - headerErrorsBefore).isEqualTo(4);
                 assertThat(await(Duration.ofSeconds(5), () -> tunnel.server.counters().activeStreams() == 0)).isTrue();
                 assertThat(raw.isClosed()).as("a bad stream does not end its session").isFalse();
@@ -530,6 +536,15 @@ class BadInputTest {
                 }
                 InetSocketAddress server = tunnel.serverAddress();
                 List<byte[]> captured = List.copyOf(tunnel.relay.recorded);
+                // One stranger replays the capture in order, as a whole new session would look:
+                // the server rebuilds the client's first streams (the known limit of a protocol
+                // without a handshake), bounded by the session cap, the KCP window and idle timeout.
+                try (DatagramChannel replayer = DatagramChannel.open().bind(ANY_LOOPBACK)) {
+                    for (byte[] datagram : captured) {
+                        replayer.send(ByteBuffer.wrap(datagram), server);
+                        replayed++;
+                    }
+                }
                 long end = System.nanoTime() + limit.toNanos();
                 for (int i = 0; i < datagrams && System.nanoTime() < end; i++) {
                     byte[] sample = captured.get(i % captured.size());
