@@ -141,6 +141,7 @@ public final class Socks5Server implements AutoCloseable {
             case Socks5.CMD_CONNECT -> connect(socket, request, peer);
             case Socks5.CMD_UDP_ASSOCIATE -> associate(socket, request, peer);
             default -> {
+                counters.handshakeFailures.increment();
                 log.debug("SOCKS5 {}: command 0x{} not supported", peer, Integer.toHexString(request.command()));
                 writeQuietly(socket, Socks5Codec.failure(Socks5.REP_COMMAND_NOT_SUPPORTED));
             }
