@@ -25,21 +25,14 @@ public final class CaptureSocket implements AutoCloseable {
     /** struct tpacket2_hdr plus the space the kernel leaves before the network header. */
     private static final int TPACKET_OVERHEAD = 128;
     private static final int RING_BLOCK = 64 * 1024;
-    private static final int STATISTICS_EVERY = 256;
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final Arena arena;
-    private final int fd;
-    private final int wakeFd;
-    private final int batch;
     private final int slotSize;
     private final MemorySegment slots;
-    private final MemorySegment messages;
-    private final MemorySegment pollFds;
+    private final ReceiveBatch receive;
     private final MemorySegment errno;
-    private final MemorySegment wakeErrno;
-    private final MemorySegment one;
     private final String description;
     /** TPACKET_V2 receive ring, or null when receiving with recvmmsg into {@link #slots}. */
     private final MemorySegment ring;
@@ -51,10 +44,6 @@ public final class CaptureSocket implements AutoCloseable {
     private int cursor;
     private int releaseStart;
     private int releaseCount;
-    private final MemorySegment statistics;
-    private final MemorySegment statisticsLength;
-    private LongConsumer dropListener = drops -> { };
-    private int batchesSinceStatistics;
 
     private CaptureSocket(Arena arena, int fd, int wakeFd, int batch, int slotSize, String description,
             MemorySegment errno, MemorySegment ring, int frameSize) {
@@ -65,33 +54,11 @@ public final class CaptureSocket implements AutoCloseable {
         this.offsets = new long[batch];
         this.lengths = new int[batch];
         this.truncations = new boolean[batch];
-        this.fd = fd;
-        this.wakeFd = wakeFd;
-        this.batch = batch;
         this.slotSize = slotSize;
         this.description = description;
         this.errno = errno;
-        this.wakeErrno = Libc.newErrnoState(arena);
         this.slots = ring != null ? ring : arena.allocate((long) batch * slotSize, 64);
-        this.messages = arena.allocate(Libc.MMSGHDR, batch);
-        MemorySegment iovecs = arena.allocate(Libc.IOVEC, batch);
-        for (int i = 0; i < batch; i++) {
-            MemorySegment iovec = iovecs.asSlice(i * Libc.IOVEC.byteSize(), Libc.IOVEC.byteSize());
-            iovec.set(ValueLayout.ADDRESS, 0, slots.asSlice((long) i * slotSize, slotSize));
-            iovec.set(ValueLayout.JAVA_LONG, 8, slotSize);
-            long m = i * Libc.MMSGHDR.byteSize();
-            messages.set(ValueLayout.ADDRESS, m + Libc.MMSG_IOV, iovec);
-            messages.set(ValueLayout.JAVA_LONG, m + Libc.MMSG_IOVLEN, 1);
-        }
-        this.pollFds = arena.allocate(16, 8);
-        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-        pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
-        pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
-        this.statistics = arena.allocate(8, 4);
-        this.statisticsLength = arena.allocate(ValueLayout.JAVA_INT);
-        this.one = arena.allocate(ValueLayout.JAVA_LONG);
-        one.set(ValueLayout.JAVA_LONG, 0, 1);
+        this.receive = new ReceiveBatch(arena, fd, wakeFd, slots, batch, slotSize, errno, description);
     }
 
     /**
@@ -201,35 +168,11 @@ public final class CaptureSocket implements AutoCloseable {
      * @return the number of packets in slots 0..n-1, or 0 when woken up by {@link #wakeUp()}
      */
     public int receiveBatch() throws IOException {
-        if (++batchesSinceStatistics == STATISTICS_EVERY) {
-            collectDrops();
-        }
+        receive.countBatch();
         if (ring != null) {
             return receiveFromRing();
         }
-        while (true) {
-            // try first: under load packets are already queued and the poll() would be a wasted syscall
-            int n = Libc.recvmmsg(errno, fd, messages, batch, Libc.MSG_DONTWAIT);
-            if (n > 0) {
-                return n;
-            }
-            int e = n < 0 ? Libc.errno(errno) : Libc.EAGAIN;
-            if (e != Libc.EAGAIN && e != Libc.EINTR) {
-                throw Errno.exception("recvmmsg(" + description + ")", e);
-            }
-            collectDrops();
-            int ready = Libc.poll(errno, pollFds, 2, -1);
-            if (ready < 0) {
-                e = Libc.errno(errno);
-                if (e == Libc.EINTR) {
-                    continue;
-                }
-                throw Errno.exception("poll(" + description + ")", e);
-            }
-            if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0) {
-                return 0;
-            }
-        }
+        return receive.receive();
     }
 
     /** Hands the previous batch's frames back to the kernel, then takes the ready ones (waiting if none). */
@@ -259,16 +202,7 @@ public final class CaptureSocket implements AutoCloseable {
                 releaseCount = n;
                 return n;
             }
-            collectDrops();
-            int ready = Libc.poll(errno, pollFds, 2, -1);
-            if (ready < 0) {
-                int e = Libc.errno(errno);
-                if (e == Libc.EINTR) {
-                    continue;
-                }
-                throw Errno.exception("poll(" + description + ")", e);
-            }
-            if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0) {
+            if (receive.await()) {
                 return 0;
             }
         }
@@ -277,30 +211,15 @@ public final class CaptureSocket implements AutoCloseable {
     /**
      * Tells {@code listener} (on the receiving thread) how many packets the kernel dropped because
      * the socket's queue or ring was full, each time it finds new drops: before every wait and
-     * every {@value #STATISTICS_EVERY} batches.
+     * every 256 batches.
      */
     public void onDrops(LongConsumer listener) {
-        this.dropListener = listener;
-    }
-
-    /** PACKET_STATISTICS: packets and drops since the last read (reading resets them). */
-    private void collectDrops() throws IOException {
-        batchesSinceStatistics = 0;
-        statisticsLength.set(ValueLayout.JAVA_INT, 0, 8);
-        if (Libc.getsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, statistics, statisticsLength) != 0) {
-            throw Errno.exception("getsockopt(PACKET_STATISTICS) for " + description, Libc.errno(errno));
-        }
-        long drops = statistics.get(ValueLayout.JAVA_INT, 4) & 0xFFFF_FFFFL;
-        if (drops > 0) {
-            dropListener.accept(drops);
-        }
+        receive.onDrops(listener);
     }
 
     /** Makes a current or the next {@link #receiveBatch()} return 0. Safe from any thread. */
     public void wakeUp() {
-        synchronized (wakeErrno) {
-            Libc.write(wakeErrno, wakeFd, one, 8);
-        }
+        receive.wakeUp();
     }
 
     /** The slots' memory (or the ring's); packet {@code i} starts at {@link #slotOffset(int)}. */
@@ -317,8 +236,7 @@ public final class CaptureSocket implements AutoCloseable {
         if (ring != null) {
             return lengths[i];
         }
-        int length = messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_LEN);
-        return Math.min(length, slotSize);
+        return receive.length(i);
     }
 
     /** Whether packet {@code i} was longer than its slot. */
@@ -326,8 +244,7 @@ public final class CaptureSocket implements AutoCloseable {
         if (ring != null) {
             return truncations[i];
         }
-        return (messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_FLAGS)
-                & Libc.MSG_TRUNC) != 0;
+        return receive.truncated(i);
     }
 
     public int slotSize() {
@@ -339,8 +256,7 @@ public final class CaptureSocket implements AutoCloseable {
         if (ring != null) {
             Libc.munmap(errno, ring);
         }
-        Libc.close(errno, fd);
-        Libc.close(errno, wakeFd);
+        receive.close();
         arena.close();
     }
 

@@ -19,63 +19,26 @@ import java.util.function.LongConsumer;
  */
 public final class FrameSocket implements AutoCloseable {
 
-    private static final int STATISTICS_EVERY = 256;
     private static final int EMSGSIZE = 90;
     private static final int ENETDOWN = 100;
 
     private final Arena arena;
     private final int fd;
-    private final int wakeFd;
-    private final int batch;
     private final int slotSize;
     private final MemorySegment slots;
-    private final MemorySegment messages;
-    private final MemorySegment pollFds;
+    private final ReceiveBatch receive;
     private final MemorySegment errno;
-    private final MemorySegment wakeErrno;
-    private final MemorySegment one;
-    private final MemorySegment statistics;
-    private final MemorySegment statisticsLength;
     private final String description;
-    private LongConsumer dropListener = drops -> { };
-    private int batchesSinceStatistics;
 
     private FrameSocket(Arena arena, int fd, int wakeFd, int batch, int slotSize, MemorySegment errno,
             String description) {
         this.arena = arena;
         this.fd = fd;
-        this.wakeFd = wakeFd;
-        this.batch = batch;
         this.slotSize = slotSize;
         this.errno = errno;
         this.description = description;
-        this.wakeErrno = Libc.newErrnoState(arena);
         this.slots = arena.allocate((long) batch * slotSize, 64);
-        this.messages = messageArray(arena, slots, batch, slotSize);
-        this.pollFds = arena.allocate(16, 8);
-        pollFds.set(ValueLayout.JAVA_INT, 0, fd);
-        pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-        pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
-        pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
-        this.one = arena.allocate(ValueLayout.JAVA_LONG);
-        one.set(ValueLayout.JAVA_LONG, 0, 1);
-        this.statistics = arena.allocate(8, 4);
-        this.statisticsLength = arena.allocate(ValueLayout.JAVA_INT);
-    }
-
-    /** An mmsghdr array whose message {@code i} has one iovec over slot {@code i} (full slot length). */
-    private static MemorySegment messageArray(Arena arena, MemorySegment slots, int count, int slotSize) {
-        MemorySegment messages = arena.allocate(Libc.MMSGHDR, count);
-        MemorySegment iovecs = arena.allocate(Libc.IOVEC, count);
-        for (int i = 0; i < count; i++) {
-            MemorySegment iovec = iovecs.asSlice(i * Libc.IOVEC.byteSize(), Libc.IOVEC.byteSize());
-            iovec.set(ValueLayout.ADDRESS, 0, slots.asSlice((long) i * slotSize, slotSize));
-            iovec.set(ValueLayout.JAVA_LONG, 8, slotSize);
-            long m = i * Libc.MMSGHDR.byteSize();
-            messages.set(ValueLayout.ADDRESS, m + Libc.MMSG_IOV, iovec);
-            messages.set(ValueLayout.JAVA_LONG, m + Libc.MMSG_IOVLEN, 1);
-        }
-        return messages;
+        this.receive = new ReceiveBatch(arena, fd, wakeFd, slots, batch, slotSize, errno, description);
     }
 
     /**
@@ -145,55 +108,18 @@ public final class FrameSocket implements AutoCloseable {
      * @return the number of frames in slots 0..n-1, or 0 when woken up by {@link #wakeUp()}
      */
     public int receiveBatch() throws IOException {
-        if (++batchesSinceStatistics == STATISTICS_EVERY) {
-            collectDrops();
-        }
-        while (true) {
-            // try first: under load frames are already queued and the poll() would be a wasted syscall
-            int n = Libc.recvmmsg(errno, fd, messages, batch, Libc.MSG_DONTWAIT);
-            if (n > 0) {
-                return n;
-            }
-            int e = n < 0 ? Libc.errno(errno) : Libc.EAGAIN;
-            if (e != Libc.EAGAIN && e != Libc.EINTR) {
-                throw Errno.exception("recvmmsg(" + description + ")", e);
-            }
-            collectDrops();
-            if (Libc.poll(errno, pollFds, 2, -1) < 0) {
-                e = Libc.errno(errno);
-                if (e == Libc.EINTR) {
-                    continue;
-                }
-                throw Errno.exception("poll(" + description + ")", e);
-            }
-            if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0) {
-                return 0;
-            }
-        }
+        receive.countBatch();
+        return receive.receive();
     }
 
     /** Tells {@code listener} (on the receiving thread) how many frames the kernel dropped on a full queue. */
     public void onDrops(LongConsumer listener) {
-        this.dropListener = listener;
-    }
-
-    private void collectDrops() throws IOException {
-        batchesSinceStatistics = 0;
-        statisticsLength.set(ValueLayout.JAVA_INT, 0, 8);
-        if (Libc.getsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, statistics, statisticsLength) != 0) {
-            throw Errno.exception("getsockopt(PACKET_STATISTICS) for " + description, Libc.errno(errno));
-        }
-        long drops = statistics.get(ValueLayout.JAVA_INT, 4) & 0xFFFF_FFFFL;
-        if (drops > 0) {
-            dropListener.accept(drops);
-        }
+        receive.onDrops(listener);
     }
 
     /** Makes a current or the next {@link #receiveBatch()} return 0. Safe from any thread. */
     public void wakeUp() {
-        synchronized (wakeErrno) {
-            Libc.write(wakeErrno, wakeFd, one, 8);
-        }
+        receive.wakeUp();
     }
 
     /** The slots' memory; frame {@code i} starts at {@link #slotOffset(int)}. */
@@ -207,13 +133,12 @@ public final class FrameSocket implements AutoCloseable {
 
     /** Bytes of frame {@code i} in its slot. */
     public int length(int i) {
-        return Math.min(messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_LEN), slotSize);
+        return receive.length(i);
     }
 
     /** Whether frame {@code i} was longer than its slot. */
     public boolean truncated(int i) {
-        return (messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_FLAGS)
-                & Libc.MSG_TRUNC) != 0;
+        return receive.truncated(i);
     }
 
     /** A sender of up to {@code capacity} frames per sendmmsg, for one thread; freed with the socket. */
@@ -223,8 +148,7 @@ public final class FrameSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        Libc.close(errno, fd);
-        Libc.close(errno, wakeFd);
+        receive.close();
         arena.close();
     }
 
@@ -245,7 +169,7 @@ public final class FrameSocket implements AutoCloseable {
         private Sender(int capacity) {
             this.capacity = capacity;
             this.area = arena.allocate((long) capacity * slotSize, 64);
-            this.sendMessages = messageArray(arena, area, capacity, slotSize);
+            this.sendMessages = ReceiveBatch.messageArray(arena, area, capacity, slotSize);
             this.sendErrno = Libc.newErrnoState(arena);
         }
 
