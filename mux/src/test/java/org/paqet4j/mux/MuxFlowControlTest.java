@@ -232,7 +232,7 @@ class MuxFlowControlTest {
         // 1-byte PSH frames: each is an object of its own, so bytes alone would let a peer park
         // tens of objects (several MiB of heap) per smuxbuf byte in a stream nobody reads.
         int smuxbuf = 256 * 1024;
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession server = MuxSession.server(t[1], MuxSessionTest.config(1).withBuffers(smuxbuf, smuxbuf))) {
             FrameWriter peer = new FrameWriter(t[0].out(), 1);
             peer.write(1, Command.SYN, 1, new byte[0], 0, 0);

@@ -142,7 +142,7 @@ class MuxSessionTest {
     @Test
     void closeFailsWritersStuckOnAFullTransportPromptly() throws Exception {
         // The raw peer never reads: the first writer blocks inside the transport, the second waits for the lock.
-        MuxTransport[] t = BoundedPipe.pair(4096);
+        MuxTransport[] t = MemoryPipe.pair(4096);
         try (MuxSession s = MuxSession.client(t[0], config(1))) {
             MuxStream a = s.openStream();
             MuxStream b = s.openStream();
@@ -241,7 +241,7 @@ class MuxSessionTest {
 
     @Test
     void peerOverMaxStreamsGetsFin() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession client = MuxSession.client(t[0], config(2).withMaxStreams(1000));
                 MuxSession server = MuxSession.server(t[1], config(2).withMaxStreams(1))) {
             MuxStream first = client.openStream();
@@ -258,7 +258,7 @@ class MuxSessionTest {
     @Test
     void aSynFloodOverMaxStreamsDoesNotStartAThreadPerRefusal() throws Exception {
         // The peer never reads, so every FIN refusal blocks on the full transport.
-        MuxTransport[] t = BoundedPipe.pair(64);
+        MuxTransport[] t = MemoryPipe.pair(64);
         int before = ThreadCensus.muxThreads();
         try (MuxSession server = MuxSession.server(t[1], config(2).withMaxStreams(1))) {
             FrameWriter peer = new FrameWriter(t[0].out(), 0);
@@ -275,7 +275,7 @@ class MuxSessionTest {
 
     @Test
     void keepaliveTimeoutClosesASessionWhosePeerWentSilent() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(50), Duration.ofMillis(300));
         CountDownLatch closed = new CountDownLatch(1);
         // The far end is silent: it drains what we send and never answers.
@@ -298,7 +298,7 @@ class MuxSessionTest {
 
     @Test
     void peerSilenceGrowsWhileNothingArrivesAndAnyFrameResetsIt() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         Thread drain = Thread.ofVirtual().start(() -> {
             try {
                 t[1].in().transferTo(OutputStream.nullOutputStream());
@@ -331,7 +331,7 @@ class MuxSessionTest {
 
     @Test
     void protocolErrorClosesTheSessionWithItsReason() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
             // v1 frame on a v2 session
             t[1].out().write(java.util.HexFormat.of().parseHex("0100000003000000"));
@@ -345,7 +345,7 @@ class MuxSessionTest {
 
     @Test
     void updClaimingMoreThanWasSentIsAProtocolError() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
             // SYN 3, then UPD for stream 3 saying 5 bytes were consumed: nothing was ever sent on it.
             t[1].out().write(java.util.HexFormat.of().parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
@@ -357,7 +357,7 @@ class MuxSessionTest {
 
     @Test
     void synWithOwnParityIsAProtocolError() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
             t[1].out().write(java.util.HexFormat.of().parseHex("0200000004000000"));
             awaitTrue(s::isClosed);
@@ -369,7 +369,7 @@ class MuxSessionTest {
     @SuppressWarnings("try") // closing inside try-with-resources is what the test is about
     @Test
     void transportEofClosesWithCauseAndRunsListenerOnce() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         try (MuxSession s = MuxSession.client(t[0], config(2))) {
             s.onClose(calls::incrementAndGet);
@@ -384,7 +384,7 @@ class MuxSessionTest {
 
     @Test
     void sessionClosesItselfBeforeItsTransport() throws Exception {
-        MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+        MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         java.util.concurrent.atomic.AtomicReference<MuxSession> self = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean closedFirst = new java.util.concurrent.atomic.AtomicBoolean();
         MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> {
@@ -408,7 +408,7 @@ class MuxSessionTest {
         MuxConfig cfg = config(2).withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (MuxScheduler shared = MuxScheduler.create("mux-test-shared")) {
             for (int round = 0; round < 2; round++) {
-                MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+                MuxTransport[] t = MemoryPipe.pair(64 * 1024);
                 try (MuxSession c = MuxSession.client(t[0], cfg, shared);
                         MuxSession s = MuxSession.server(t[1], cfg, shared)) {
                     Thread.sleep(1500);
@@ -422,7 +422,7 @@ class MuxSessionTest {
                 .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mux-test-executor").factory());
         try {
             try (MuxScheduler wrapped = MuxScheduler.using(executor)) {
-                MuxTransport[] t = BoundedPipe.pair(64 * 1024);
+                MuxTransport[] t = MemoryPipe.pair(64 * 1024);
                 try (MuxSession c = MuxSession.client(t[0], cfg, wrapped);
                         MuxSession s = MuxSession.server(t[1], cfg, wrapped)) {
                     Thread.sleep(1500);
@@ -437,7 +437,7 @@ class MuxSessionTest {
         assertThatThrownBy(() -> {
             MuxScheduler closed = MuxScheduler.create("mux-test-closed");
             closed.close();
-            MuxTransport[] t = BoundedPipe.pair(1024);
+            MuxTransport[] t = MemoryPipe.pair(1024);
             MuxSession.client(t[0], cfg, closed);
         }).isInstanceOf(IllegalStateException.class).hasMessageContaining("MuxScheduler passed in is closed");
     }
@@ -445,7 +445,7 @@ class MuxSessionTest {
     @Test
     void aSessionThatCannotStartStillClosesTheTransportItWasGiven() {
         java.util.concurrent.atomic.AtomicBoolean transportClosed = new java.util.concurrent.atomic.AtomicBoolean();
-        MuxTransport[] t = BoundedPipe.pair(1024);
+        MuxTransport[] t = MemoryPipe.pair(1024);
         MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> transportClosed.set(true));
         assertThatThrownBy(() -> MuxSession.client(watched, null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("config");

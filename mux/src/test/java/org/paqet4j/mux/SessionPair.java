@@ -7,7 +7,7 @@ record SessionPair(MuxSession client, MuxSession server) implements AutoCloseabl
     }
 
     static SessionPair open(MuxConfig config, int pipeCapacity) {
-        MuxTransport[] t = BoundedPipe.pair(pipeCapacity);
+        MuxTransport[] t = MemoryPipe.pair(pipeCapacity);
         return new SessionPair(MuxSession.client(t[0], config), MuxSession.server(t[1], config));
     }
 

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.paqet4j.mux.MemoryPipe;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxStream;

@@ -1,14 +1,17 @@
-package org.paqet4j.jmh.mux;
+package org.paqet4j.mux;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.paqet4j.mux.MuxTransport;
 
-/** For benchmarks (a copy of the mux tests' pipe): a one-way in-memory byte pipe with a fixed capacity: writers block while it is full (backpressure). */
-final class MemoryPipe {
+/**
+ * A one-way in-memory byte pipe with a fixed capacity: writers block while it is full (backpressure),
+ * readers block while it is empty. After {@link #close()} readers get what is left, then -1, and writers
+ * fail. For tests, benchmarks and embedding: {@link #pair(int)} gives two connected {@link MuxTransport}s.
+ */
+public final class MemoryPipe {
     private final byte[] ring;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -17,12 +20,15 @@ final class MemoryPipe {
     private int size;
     private boolean closed;
 
-    MemoryPipe(int capacity) {
+    public MemoryPipe(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("memory pipe capacity must be positive, got " + capacity);
+        }
         ring = new byte[capacity];
     }
 
     /** Two transports joined by two pipes; closing either end closes both pipes, like a socket. */
-    static MuxTransport[] pair(int capacity) {
+    public static MuxTransport[] pair(int capacity) {
         MemoryPipe ab = new MemoryPipe(capacity);
         MemoryPipe ba = new MemoryPipe(capacity);
         return new MuxTransport[] {
@@ -31,7 +37,8 @@ final class MemoryPipe {
         };
     }
 
-    void close() {
+    /** Wakes every blocked reader and writer; idempotent. */
+    public void close() {
         lock.lock();
         try {
             closed = true;
@@ -42,7 +49,8 @@ final class MemoryPipe {
         }
     }
 
-    InputStream in() {
+    /** The reading end; every call returns a view of the same pipe. */
+    public InputStream in() {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -78,7 +86,8 @@ final class MemoryPipe {
         };
     }
 
-    OutputStream out() {
+    /** The writing end; every call returns a view of the same pipe. */
+    public OutputStream out() {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
