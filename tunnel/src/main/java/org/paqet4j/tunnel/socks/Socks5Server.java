@@ -4,17 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.paqet4j.tunnel.client.StreamOpener;
+import org.paqet4j.tunnel.relay.ConnectionListener;
 import org.paqet4j.tunnel.relay.TcpRelay;
 import org.paqet4j.tunnel.stream.TunnelStream;
 import org.slf4j.Logger;
@@ -29,18 +27,15 @@ public final class Socks5Server implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Socks5Server.class);
 
-    private final ServerSocket listener;
+    private final ConnectionListener listener;
     private final StreamOpener tunnel;
     private final Optional<Credentials> credentials;
     private final Duration handshakeTimeout;
     private final int maxUdpTargets;
     private final Socks5Counters counters = new Socks5Counters();
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService deadlines;
-    private final Thread acceptThread;
-    private volatile boolean closed;
 
-    private Socks5Server(ServerSocket listener, StreamOpener tunnel, Optional<Credentials> credentials,
+    private Socks5Server(ConnectionListener listener, StreamOpener tunnel, Optional<Credentials> credentials,
                          Duration handshakeTimeout, int maxUdpTargets) {
         this.listener = listener;
         this.tunnel = tunnel;
@@ -48,8 +43,11 @@ public final class Socks5Server implements AutoCloseable {
         this.handshakeTimeout = handshakeTimeout;
         this.maxUdpTargets = maxUdpTargets;
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("socks5-deadline-" + listener.getLocalPort()).factory());
-        this.acceptThread = Thread.ofVirtual().name("socks5-accept-" + listener.getLocalPort()).start(this::acceptLoop);
+                Thread.ofPlatform().daemon().name("socks5-deadline-" + listener.localAddress().getPort()).factory());
+        listener.startAccepting("socks5", socket -> {
+            counters.connections.increment();
+            serve(socket);
+        });
     }
 
     /**
@@ -59,19 +57,12 @@ public final class Socks5Server implements AutoCloseable {
      */
     public static Socks5Server start(InetSocketAddress bind, StreamOpener tunnel, Optional<Credentials> credentials,
                                      Duration handshakeTimeout, int maxUdpTargets) throws IOException {
-        ServerSocket listener = new ServerSocket();
-        try {
-            listener.setReuseAddress(true);
-            listener.bind(bind, 1024);
-        } catch (IOException e) {
-            listener.close();
-            throw new IOException("cannot bind SOCKS5 listener to " + bind + ": " + e.getMessage(), e);
-        }
-        return new Socks5Server(listener, tunnel, credentials, handshakeTimeout, maxUdpTargets);
+        return new Socks5Server(ConnectionListener.bind(bind, "SOCKS5 listener"), tunnel, credentials,
+                handshakeTimeout, maxUdpTargets);
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) listener.getLocalSocketAddress();
+        return listener.localAddress();
     }
 
     public Socks5Counters counters() {
@@ -80,32 +71,7 @@ public final class Socks5Server implements AutoCloseable {
 
     /** Open client connections. */
     public int connectionCount() {
-        return connections.size();
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    log.warn("SOCKS5 {}: accept failed: {}", localAddress(), e.toString());
-                }
-                return;
-            }
-            counters.connections.increment();
-            connections.add(socket);
-            Thread.ofVirtual().name("socks5-" + socket.getRemoteSocketAddress()).start(() -> {
-                try (socket) {
-                    serve(socket);
-                } catch (IOException e) {
-                    log.trace("SOCKS5 {}: close: {}", socket.getRemoteSocketAddress(), e.toString());
-                } finally {
-                    connections.remove(socket);
-                }
-            });
-        }
+        return listener.connectionCount();
     }
 
     private void serve(Socket socket) {
@@ -127,7 +93,7 @@ public final class Socks5Server implements AutoCloseable {
             return;
         } catch (IOException e) {
             counters.handshakeFailures.increment();
-            log.debug("SOCKS5 {}: handshake ended: {}", peer, socket.isClosed() && !closed
+            log.debug("SOCKS5 {}: handshake ended: {}", peer, socket.isClosed() && !listener.isClosed()
                     ? "no request within " + handshakeTimeout : e.toString());
             return;
         } finally {
@@ -249,40 +215,18 @@ public final class Socks5Server implements AutoCloseable {
 
     /** Stops accepting new connections; open ones continue. */
     public void stopAccepting() {
-        closed = true;
-        closeQuietly(listener);
+        listener.stopAccepting();
     }
 
     /** Waits up to {@code timeout} for open connections to finish; true if none is left. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < end) {
-            // Draining is a one-off at shutdown: a coarse sleep is simpler than a condition here.
-            Thread.sleep(50);
-        }
-        return connections.isEmpty();
+        return listener.awaitDrained(timeout);
     }
 
     /** Stops accepting and closes every client connection (their streams close with them). */
     @Override
     public void close() {
-        stopAccepting();
-        for (Socket socket : connections) {
-            closeQuietly(socket);
-        }
+        listener.close();
         deadlines.shutdownNow();
-        try {
-            acceptThread.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            log.trace("closing {}: {}", socket, e.toString());
-        }
     }
 }
