@@ -173,18 +173,31 @@ public final class TunnelServer implements SessionHandler {
         }
     }
 
-    private void relayTcp(TunnelSession session, TunnelStream stream, Target target) {
-        counters.tcpStreams.increment();
-        Socket socket;
+    /** One dial attempt of a target; denied and failed dials are counted and logged here. */
+    @FunctionalInterface
+    private interface Dial<T> {
+        T to(Target target) throws IOException;
+    }
+
+    /** Dials {@code target}, or returns null after counting and logging why it could not. */
+    private <T> T dial(TunnelSession session, TunnelStream stream, String protocol, Target target, Dial<T> dial) {
         try {
-            socket = dialer.dialTcp(target);
+            return dial.to(target);
         } catch (TargetDeniedException e) {
             counters.deniedTargets.increment();
             log.warn("stream {} from {}: {}", stream.id(), session.remoteAddress(), e.getMessage());
-            return;
         } catch (IOException e) {
             counters.dialFailures.increment();
-            log.info("stream {} from {}: TCP {} failed: {}", stream.id(), session.remoteAddress(), target, e.getMessage());
+            log.info("stream {} from {}: {} {} failed: {}", stream.id(), session.remoteAddress(), protocol, target,
+                    e.getMessage());
+        }
+        return null;
+    }
+
+    private void relayTcp(TunnelSession session, TunnelStream stream, Target target) {
+        counters.tcpStreams.increment();
+        Socket socket = dial(session, stream, "TCP", target, dialer::dialTcp);
+        if (socket == null) {
             return;
         }
         log.debug("stream {} from {}: TCP {} via {}", stream.id(), session.remoteAddress(), target, socket.getRemoteSocketAddress());
@@ -197,16 +210,8 @@ public final class TunnelServer implements SessionHandler {
 
     private void relayUdp(TunnelSession session, TunnelStream stream, Target target) {
         counters.udpStreams.increment();
-        DatagramChannel channel;
-        try {
-            channel = dialer.dialUdp(target);
-        } catch (TargetDeniedException e) {
-            counters.deniedTargets.increment();
-            log.warn("stream {} from {}: {}", stream.id(), session.remoteAddress(), e.getMessage());
-            return;
-        } catch (IOException e) {
-            counters.dialFailures.increment();
-            log.info("stream {} from {}: UDP {} failed: {}", stream.id(), session.remoteAddress(), target, e.getMessage());
+        DatagramChannel channel = dial(session, stream, "UDP", target, dialer::dialUdp);
+        if (channel == null) {
             return;
         }
         log.debug("stream {} from {}: UDP {}", stream.id(), session.remoteAddress(), target);
