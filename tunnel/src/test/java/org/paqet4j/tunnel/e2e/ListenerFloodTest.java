@@ -23,7 +23,8 @@ import org.paqet4j.tunnel.socks.Socks5Server;
  * file-descriptor limit so that {@code accept()} fails with "Too many open files" (a listener
  * that gave up then never served again); the second stays under the fd limit but over the
  * listener's connection cap. Both times a curl download started before the flood keeps going
- * (SHA-256 checked) and a new download succeeds once the flood is gone.
+ * (SHA-256 checked) and a new download succeeds once the flood is gone. The fd limit of this
+ * JVM is lowered with {@code prlimit} for about a second and restored however the test ends.
  */
 class ListenerFloodTest {
 
