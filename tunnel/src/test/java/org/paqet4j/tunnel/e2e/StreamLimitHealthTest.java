@@ -87,6 +87,9 @@ class StreamLimitHealthTest {
                 Thread.sleep(3_500);
                 assertThat(tunnel.server.counters().rejectedStreams())
                         .as("health-check PINGs found the session full").isGreaterThan(rejectedBefore);
+                System.err.printf("stream limit: %d streams open, %d PINGs refused in 3.5 s, session kept%n",
+                        tunnel.server.counters().activeStreams(),
+                        tunnel.server.counters().rejectedStreams() - rejectedBefore);
                 assertThat(tunnel.server.counters().activeSessions()).isEqualTo(sessionsBefore).isEqualTo(1);
                 assertThat(tunnel.server.counters().activeStreams()).as("no existing stream was cut")
                         .isEqualTo(perSession);

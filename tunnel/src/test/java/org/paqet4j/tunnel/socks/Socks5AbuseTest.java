@@ -145,6 +145,7 @@ class Socks5AbuseTest {
         }
         checked = (int) (server.counters().authFailures() - server.counters().authThrottled());
         assertThat(server.counters().authFailures()).isEqualTo(attempts);
+        System.err.printf("password guessing: %d parallel attempts, %d checked%n", attempts, checked);
         // A burst of 200 parallel guesses gets a handful checked, not 200.
         assertThat(checked).as("guesses actually checked").isLessThanOrEqualTo(5);
         // While its source waits out the failures, even the right password is not checked.
