@@ -145,6 +145,35 @@ class PaqetCommandsTest {
   }
 
   @Test
+  void checkWarnsAboutRiskyConfigurationsButAcceptsThem(@TempDir Path dir) throws Exception {
+    Path client = Files.writeString(dir.resolve("open-socks.yaml"), """
+        role: client
+        socks5: [{listen: "0.0.0.0:1080"}]
+        network: {ipv4: {addr: "192.168.1.100:0"}}
+        server: {addr: "10.0.0.100:9999"}
+        transport: {kcp: {block: none}}
+        """);
+    Result r = run("run", "--check", "-c", client.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).contains(
+        "warning: " + client + ":2: socks5[0].listen: SOCKS5 on 0.0.0.0 without username and password",
+        "warning: " + client + ":5: transport.kcp.block: none encrypts nothing",
+        client + ": the configuration is valid");
+    Path server = Files.writeString(dir.resolve("public-server.yaml"), """
+        role: server
+        listen: {addr: ":9999"}
+        network: {ipv4: {addr: "203.0.113.7:9999"}}
+        transport: {kcp: {key: k}}
+        access: {deny: []}
+        """);
+    r = run("run", "--check", "-c", server.toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).contains(
+        "warning: " + server + ":2: listen.addr: the server receives on 203.0.113.7 with the packet guard off",
+        "warning: " + server + ":5: access.deny: is empty");
+  }
+
+  @Test
   void missingFileIsAConfigurationError(@TempDir Path dir) {
     Result r = run("run", "--check", "-c", dir.resolve("absent.yaml").toString());
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);

@@ -63,6 +63,11 @@ final class ConfigBinder {
       clientRules(top, serverSection, listenSection, transportSection, kcptunSection, network, server, transport, kcptun);
     } else if (r == Role.SERVER) {
       serverRules(top, serverSection, listenSection, kcptunSection, network, listen, kcptun);
+      if (kcptun.isEmpty() && !transport.kcp().guard().enabled()) {
+        publicAddress(network, listen).ifPresent(address -> listenSection.warn("addr", "the server receives on "
+            + address + " with the packet guard off (transport.kcp.guard.enabled): anyone on the internet can"
+            + " make it decrypt forged datagrams and replay captured ones; enable the guard on both ends"));
+      }
     }
     if (problems.hasErrors() || role.isEmpty()) {
       return Optional.empty();
@@ -92,6 +97,11 @@ final class ConfigBinder {
             + " is not; username and password go together: set both (authentication) or neither");
       }
       s.finish();
+      if (listen.isPresent() && username.isEmpty() && !isLoopback(listen.get().host())) {
+        s.warn("listen", "SOCKS5 on " + (listen.get().host().isEmpty() ? "every address" : listen.get().host())
+            + " without username and password: anyone who can reach the port uses the tunnel and the server's"
+            + " network; listen on 127.0.0.1 or set username and password");
+      }
       // SOCKS5 UDP ASSOCIATE relays on the same address, so a SOCKS5 listener takes both
       listen.ifPresent(l -> claim(s, List.of(ForwardProtocol.TCP, ForwardProtocol.UDP), l));
       listen.ifPresent(l -> result.add(new Socks5Config(l, username, password)));
@@ -262,6 +272,10 @@ final class ConfigBinder {
     }
     BlockCrypt block = k.choice("block", BlockCrypt.values(), ConfigDefaults.BLOCK);
     String key = k.string("key", "");
+    if (!block.encrypts()) {
+      k.warn("block", block.yamlName() + " encrypts nothing: anyone on the path reads the traffic and can"
+          + " forge datagrams; use aes or aes-128-gcm unless this is a test");
+    }
     if (key.isEmpty() && block.encrypts()) {
       k.error("key", "is required with block " + block.yamlName()
           + " (the same secret on both ends; `paqet secret` makes one)");
@@ -332,7 +346,10 @@ final class ConfigBinder {
         l.integer("max_streams_total", ConfigDefaults.MAX_STREAMS_TOTAL, 1, 1 << 22),
         l.duration("header_timeout", ConfigDefaults.HEADER_TIMEOUT, MIN_TIMEOUT, max),
         l.duration("dial_timeout", ConfigDefaults.DIAL_TIMEOUT, MIN_TIMEOUT, max),
-        l.duration("handshake_timeout", ConfigDefaults.HANDSHAKE_TIMEOUT, MIN_TIMEOUT, max));
+        l.duration("handshake_timeout", ConfigDefaults.HANDSHAKE_TIMEOUT, MIN_TIMEOUT, max),
+        l.integer("max_connections", ConfigDefaults.MAX_CONNECTIONS, 0, 1 << 24),
+        l.integer("max_udp_associations", ConfigDefaults.MAX_UDP_ASSOCIATIONS, 1, 1 << 20),
+        l.duration("udp_idle_timeout", ConfigDefaults.UDP_IDLE_TIMEOUT, Duration.ofSeconds(1), HOUR));
     l.finish();
     return limits;
   }
@@ -340,6 +357,10 @@ final class ConfigBinder {
   private AccessConfig access(Section a) {
     List<AccessRule> allow = rules(a, "allow").orElse(List.of());
     List<AccessRule> deny = rules(a, "deny").orElse(ConfigDefaults.ACCESS_DENY);
+    if (a.has("deny") && deny.isEmpty()) {
+      a.warn("deny", "is empty: clients may reach anything the server can, including link-local addresses and"
+          + " the cloud metadata endpoint 169.254.169.254; keep the default list unless this is a test");
+    }
     a.finish();
     return new AccessConfig(allow, deny);
   }
@@ -434,5 +455,43 @@ final class ConfigBinder {
         kcptunSection.error("listen", "is set by the kcptun client; a server has kcptun.target");
       }
     }
+  }
+
+  /** A SOCKS5 host only this machine can reach: a loopback literal or "localhost". */
+  private static boolean isLoopback(String host) {
+    return host.equalsIgnoreCase("localhost")
+        || IpLiterals.parse(host).map(java.net.InetAddress::isLoopbackAddress).orElse(false);
+  }
+
+  /**
+   * The address a server receives on, when it is (or may be) reachable from the internet: the
+   * listen host if it is a literal, else the network addresses; every address counts as public.
+   */
+  private static Optional<String> publicAddress(NetworkConfig network, Optional<HostPort> listen) {
+    String host = listen.map(HostPort::host).orElse("");
+    List<java.net.InetAddress> addresses = new ArrayList<>();
+    if (!host.isEmpty()) {
+      Optional<java.net.InetAddress> literal = IpLiterals.parse(host);
+      if (literal.isEmpty()) {
+        return Optional.of(host);
+      }
+      addresses.add(literal.get());
+    } else {
+      network.ipv4().ifPresent(a -> addresses.add(a.address()));
+      network.ipv6().ifPresent(a -> addresses.add(a.address()));
+      if (addresses.isEmpty()) {
+        return Optional.of("every address");
+      }
+    }
+    return addresses.stream().filter(ConfigBinder::isPublic).findFirst().map(IpLiterals::format);
+  }
+
+  private static boolean isPublic(java.net.InetAddress a) {
+    byte[] b = a.getAddress();
+    boolean cgnat = b.length == 4 && (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64;
+    boolean benchmark = b.length == 4 && (b[0] & 0xFF) == 198 && (b[1] & 0xFE) == 18;
+    boolean uniqueLocal = b.length == 16 && (b[0] & 0xFE) == 0xFC;
+    return a.isAnyLocalAddress() || !(a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress()
+        || cgnat || benchmark || uniqueLocal);
   }
 }

@@ -38,6 +38,10 @@ public final class ConfigDefaults {
   public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** 0: each client listener gets 80 % of the fd limit split over the listeners. */
+  public static final int MAX_CONNECTIONS = 0;
+  public static final int MAX_UDP_ASSOCIATIONS = 1024;
+  public static final Duration UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   /** Link-local networks and the cloud metadata endpoints: never a tunnel client's business. */
   public static final List<AccessRule> ACCESS_DENY = List.of(

@@ -36,7 +36,8 @@ final class ConfigSchema {
     keys.put("transport.kcp.guard", List.of("enabled", "key", "window", "skew"));
     keys.put("status", List.of("listen"));
     keys.put("limits", List.of("max_sessions", "max_streams_per_session", "max_streams_total",
-        "header_timeout", "dial_timeout", "handshake_timeout"));
+        "header_timeout", "dial_timeout", "handshake_timeout", "max_connections", "max_udp_associations",
+        "udp_idle_timeout"));
     keys.put("access", List.of("allow", "deny"));
     keys.put("kcptun", List.of("listen", "target"));
     return Map.copyOf(keys);

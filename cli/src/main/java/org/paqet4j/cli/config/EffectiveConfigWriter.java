@@ -146,6 +146,9 @@ public final class EffectiveConfigWriter {
     m.put("header_timeout", GoDuration.format(l.headerTimeout()));
     m.put("dial_timeout", GoDuration.format(l.dialTimeout()));
     m.put("handshake_timeout", GoDuration.format(l.handshakeTimeout()));
+    m.put("max_connections", l.maxConnections());
+    m.put("max_udp_associations", l.maxUdpAssociations());
+    m.put("udp_idle_timeout", GoDuration.format(l.udpIdleTimeout()));
     return m;
   }
 

@@ -11,6 +11,10 @@ import java.time.Duration;
  * @param headerTimeout how long a new stream may take to send its paqet header
  * @param dialTimeout how long dialing a target (server) may take
  * @param handshakeTimeout how long a SOCKS5 handshake (client) or session setup may take
+ * @param maxConnections TCP connections each client listener (SOCKS5, TCP forward) serves at once; 0 = 80 % of
+ *     the fd limit split over the listeners
+ * @param maxUdpAssociations SOCKS5 UDP associations each SOCKS5 listener keeps at once
+ * @param udpIdleTimeout a SOCKS5 UDP association or UDP forward session without a datagram for this long is closed
  */
 public record LimitsConfig(
     int maxSessions,
@@ -18,4 +22,7 @@ public record LimitsConfig(
     int maxStreamsTotal,
     Duration headerTimeout,
     Duration dialTimeout,
-    Duration handshakeTimeout) {}
+    Duration handshakeTimeout,
+    int maxConnections,
+    int maxUdpAssociations,
+    Duration udpIdleTimeout) {}

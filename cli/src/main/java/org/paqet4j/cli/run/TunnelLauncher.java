@@ -42,8 +42,6 @@ import org.paqet4j.tunnel.transport.TransportSettings;
 public final class TunnelLauncher {
   /** A server-side KCP session that receives nothing for this long is closed. */
   private static final Duration KCP_IDLE_TIMEOUT = Duration.ofMinutes(2);
-  /** A UDP forward session without traffic for this long is closed. */
-  private static final Duration UDP_IDLE_TIMEOUT = Duration.ofMinutes(1);
   /** Targets per SOCKS5 UDP association, client addresses per UDP forward. */
   private static final int MAX_UDP_TARGETS = 256;
 
@@ -83,8 +81,9 @@ public final class TunnelLauncher {
             f.protocol() == ForwardProtocol.UDP));
       }
     }
-    ClientPlan plan = new ClientPlan(defaults, socks, forwards, config.limits().handshakeTimeout(), UDP_IDLE_TIMEOUT,
-        MAX_UDP_TARGETS, config.kcptunMode());
+    LimitsConfig limits = config.limits();
+    ClientPlan plan = new ClientPlan(defaults, socks, forwards, limits.handshakeTimeout(), limits.udpIdleTimeout(),
+        MAX_UDP_TARGETS, config.kcptunMode(), limits.maxConnections(), limits.maxUdpAssociations());
     ClientRuntime runtime = ClientRuntime.start(plan,
         new KcpSessionDialer(loop, carriers.clientCarriers(server), server, settings), List.of(loop, carriers));
     List<String> lines = new ArrayList<>();

@@ -38,7 +38,8 @@ class ConfigLoaderTest {
     assertThat(kcp.smuxktimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(kcp.guard()).isEqualTo(new GuardConfig(true, java.util.Optional.of("g"), Duration.ofMinutes(1), Duration.ofSeconds(2)));
     assertThat(c.status().listen()).contains(new HostPort("127.0.0.1", 9090));
-    assertThat(c.limits()).isEqualTo(new LimitsConfig(8, 100, 400, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(2500)));
+    assertThat(c.limits()).isEqualTo(new LimitsConfig(8, 100, 400, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofMillis(2500),
+        100, 10, Duration.ofSeconds(30)));
     AccessConfig access = c.access();
     assertThat(access.permits(InetAddress.ofLiteral("198.18.3.4"), 22)).isTrue();
     assertThat(access.permits(InetAddress.ofLiteral("198.18.0.9"), 22)).isFalse();
@@ -118,6 +119,67 @@ class ConfigLoaderTest {
         "w.yaml:8: transport.kcp.dshard: FEC is off unless both dshard and pshard are positive",
         "w.yaml:8: transport.kcp.smuxver: paqet speaks smux v2; v1 only works between paqet4j peers (or with kcptun)");
     assertThat(loaded.config().transport().kcp().tuning()).isEqualTo(KcpMode.FAST.preset());
+  }
+
+  @Test
+  void warnsAboutRiskyClientSettings() throws Exception {
+    String text = """
+        role: client
+        socks5:
+          - listen: ":1080"
+          - listen: "127.0.0.1:1081"
+          - listen: "localhost:1082"
+          - listen: "198.18.0.2:1083"
+            username: u
+            password: p
+        network:
+          ipv4: {addr: "198.18.0.2:0"}
+        server: {addr: "198.18.0.1:9999"}
+        transport:
+          kcp: {block: none}
+        """;
+    LoadedConfig loaded = ConfigLoader.parse("c.yaml", text);
+    assertThat(loaded.warnings()).extracting(ConfigProblem::toString).containsExactly(
+        "c.yaml:3: socks5[0].listen: SOCKS5 on every address without username and password: anyone who can reach"
+            + " the port uses the tunnel and the server's network; listen on 127.0.0.1 or set username and password",
+        "c.yaml:13: transport.kcp.block: none encrypts nothing: anyone on the path reads the traffic and can forge"
+            + " datagrams; use aes or aes-128-gcm unless this is a test");
+  }
+
+  @Test
+  void warnsAboutRiskyServerSettings() throws Exception {
+    String publicServer = """
+        role: server
+        listen: {addr: ":9999"}
+        network:
+          ipv4: {addr: "203.0.113.7:9999"}
+        transport:
+          kcp: {key: k}
+        access:
+          deny: []
+        """;
+    assertThat(ConfigLoader.parse("s.yaml", publicServer).warnings()).extracting(ConfigProblem::toString)
+        .containsExactly(
+            "s.yaml:2: listen.addr: the server receives on 203.0.113.7 with the packet guard off"
+                + " (transport.kcp.guard.enabled): anyone on the internet can make it decrypt forged datagrams and"
+                + " replay captured ones; enable the guard on both ends",
+            "s.yaml:8: access.deny: is empty: clients may reach anything the server can, including link-local"
+                + " addresses and the cloud metadata endpoint 169.254.169.254; keep the default list unless this"
+                + " is a test");
+    String guarded = publicServer.replace("kcp: {key: k}", "kcp: {key: k, guard: {enabled: true, key: g}}")
+        .replace("deny: []", "deny: [\"169.254.0.0/16\"]");
+    assertThat(ConfigLoader.parse("s.yaml", guarded).warnings()).isEmpty();
+    String privateServer = publicServer.replace("203.0.113.7", "10.0.0.1").replace("deny: []", "deny: [\"fe80::/10\"]");
+    assertThat(ConfigLoader.parse("s.yaml", privateServer).warnings()).isEmpty();
+    String everyAddress = """
+        role: server
+        listen: {addr: ":9999"}
+        network: {carrier: udp}
+        transport:
+          kcp: {key: k}
+        """;
+    assertThat(ConfigLoader.parse("s.yaml", everyAddress).warnings()).extracting(ConfigProblem::message)
+        .singleElement().asString().startsWith("the server receives on every address with the packet guard off");
   }
 
   @Test

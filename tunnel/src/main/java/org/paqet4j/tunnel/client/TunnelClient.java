@@ -2,11 +2,13 @@ package org.paqet4j.tunnel.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.PushbackInputStream;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
@@ -45,6 +47,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     /** Signalled whenever a slot's session comes up or goes down, and on close. */
     private final Condition changed = lock.newCondition();
     private volatile boolean closed;
+    private final LogThrottle noPingLog = new LogThrottle(Duration.ofSeconds(30));
 
     public TunnelClient(ClientOptions options, SessionDialer dialer) {
         this(options, dialer, true);
@@ -267,18 +270,40 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
      * to a full KCP send window, seconds on a slow uplink), so a late PONG alone proves nothing; the
      * session fails only when the peer sent nothing at all (no data, no smux keepalive NOP) for the
      * whole ping timeout, or answered with something else. Until then the wait goes on.
+     *
+     * <p>A session at its stream limit has no room for the PING, here ({@code max_streams}) or at
+     * the server, which then closes the PING stream unanswered. That says nothing about the peer,
+     * and failing on it would let whoever fills the streams cut every other stream with the
+     * session, so then silence alone is judged.
      */
     private void checkHealth(TunnelSession session) throws IOException {
         Duration timeout = options.pingTimeout();
-        try (TunnelStream stream = session.openStream()) {
+        TunnelStream opened;
+        try {
+            opened = session.openStream();
+        } catch (IOException e) {
+            if (session.isClosed()) {
+                throw e;
+            }
+            judgeBySilence(session, "no stream for the PING: " + e.getMessage());
+            return;
+        }
+        try (TunnelStream stream = opened) {
             StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
+            PushbackInputStream in = new PushbackInputStream(stream.inputStream(), 1);
             Duration wait = timeout;
             while (true) {
                 stream.setReadTimeout(wait);
                 StreamHeader answer;
                 try {
+                    int first = in.read();
+                    if (first < 0) {
+                        judgeBySilence(session, "the PING stream was closed unanswered (stream limit)");
+                        return;
+                    }
+                    in.unread(first);
                     // A PONG is one 5-byte frame: a timeout never splits it.
-                    answer = StreamHeaderReader.read(stream.inputStream());
+                    answer = StreamHeaderReader.read(in);
                 } catch (InterruptedIOException e) {
                     Duration silence = session.peerSilence();
                     if (closed || session.isClosed() || silence.compareTo(timeout) >= 0) {
@@ -295,6 +320,20 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    /** The health check without a PING: fails only when the peer has been silent for the whole ping timeout. */
+    private void judgeBySilence(TunnelSession session, String why) throws IOException {
+        Duration silence = session.peerSilence();
+        if (silence.compareTo(options.pingTimeout()) >= 0) {
+            throw new IOException(why + ", and nothing received from " + session.remoteAddress() + " for "
+                    + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
+        }
+        if (noPingLog.permit()) {
+            log.info("health check of {}: {}; the peer sent something {} ms ago, so the session stays"
+                    + " ({} more since the last line)", session.remoteAddress(), why, silence.toMillis(),
+                    noPingLog.takeSuppressed());
         }
     }
 

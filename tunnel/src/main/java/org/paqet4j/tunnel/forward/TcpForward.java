@@ -3,9 +3,12 @@ package org.paqet4j.tunnel.forward;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.ConnectionListener;
+import org.paqet4j.tunnel.relay.ListenerLimits;
 import org.paqet4j.tunnel.relay.TcpRelay;
 import org.paqet4j.tunnel.stream.TunnelStream;
 import org.slf4j.Logger;
@@ -19,6 +22,7 @@ public final class TcpForward implements AutoCloseable {
     private final ConnectionListener listener;
     private final Target target;
     private final StreamOpener tunnel;
+    private final LogThrottle failureLog = new LogThrottle(Duration.ofSeconds(10));
 
     private TcpForward(ConnectionListener listener, Target target, StreamOpener tunnel) {
         this.listener = listener;
@@ -28,7 +32,13 @@ public final class TcpForward implements AutoCloseable {
     }
 
     public static TcpForward start(InetSocketAddress bind, Target target, StreamOpener tunnel) throws IOException {
-        return new TcpForward(ConnectionListener.bind(bind, "TCP forward"), target, tunnel);
+        return start(bind, target, tunnel, ListenerLimits.defaults(1).maxConnections());
+    }
+
+    /** Serves at most {@code maxConnections} connections at once; more are closed at once and counted. */
+    public static TcpForward start(InetSocketAddress bind, Target target, StreamOpener tunnel, int maxConnections)
+            throws IOException {
+        return new TcpForward(ConnectionListener.bind(bind, "TCP forward", maxConnections), target, tunnel);
     }
 
     public InetSocketAddress localAddress() {
@@ -43,17 +53,25 @@ public final class TcpForward implements AutoCloseable {
         return listener.connectionCount();
     }
 
+    /** The listener under this forward: accept errors, connections refused over the cap. */
+    public ConnectionListener listener() {
+        return listener;
+    }
+
     private void serve(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         try (TunnelStream stream = tunnel.openTcp(target)) {
             TcpRelay.run(socket, stream, "forward " + socket.getRemoteSocketAddress() + " -> " + target);
         } catch (IOException e) {
-            log.warn("TCP forward {} -> {}: {}", socket.getRemoteSocketAddress(), target, e.getMessage());
+            if (failureLog.permit()) {
+                log.warn("TCP forward {} -> {} ({} more since the last line): {}", socket.getRemoteSocketAddress(),
+                        target, failureLog.takeSuppressed(), e.getMessage());
+            }
         }
     }
 
     /** Waits up to {@code timeout} for open connections to finish; true if none is left. */
-    public boolean awaitDrained(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
         return listener.awaitDrained(timeout);
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.stream.TunnelStream;
@@ -23,6 +24,8 @@ public final class UdpForward implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UdpForward.class);
     private static final int MAX_DATAGRAM = 65_535;
+    /** Wait after a failed receive before the next one. */
+    private static final Duration RECEIVE_RETRY = Duration.ofMillis(50);
 
     private final DatagramChannel channel;
     private final Target target;
@@ -33,6 +36,9 @@ public final class UdpForward implements AutoCloseable {
     private final LongAdder droppedSessionLimit = new LongAdder();
     private final LongAdder droppedNoTunnel = new LongAdder();
     private final LongAdder droppedReplies = new LongAdder();
+    private final LongAdder receiveErrors = new LongAdder();
+    private final LogThrottle receiveErrorLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle noTunnelLog = new LogThrottle(Duration.ofSeconds(10));
     private final Thread receiver;
     private final Thread sweeper;
     private volatile boolean closed;
@@ -145,10 +151,17 @@ public final class UdpForward implements AutoCloseable {
                 in.clear();
                 client = channel.receive(in);
             } catch (IOException e) {
-                if (!closed) {
-                    log.warn("UDP forward {}: receive failed: {}", localAddress(), e.toString());
+                if (closed || !channel.isOpen()) {
+                    return;
                 }
-                return;
+                // A transient failure (no memory, fd limit) must not end the forward for good.
+                receiveErrors.increment();
+                if (receiveErrorLog.permit()) {
+                    log.warn("UDP forward {}: receive failed ({} more since the last line), retrying: {}",
+                            localAddress(), receiveErrorLog.takeSuppressed(), e.toString());
+                }
+                sleepQuietly(RECEIVE_RETRY);
+                continue;
             }
             if (in.position() == 0) {
                 // An empty datagram cannot cross smux (a zero-length write sends no frame).
@@ -181,7 +194,10 @@ public final class UdpForward implements AutoCloseable {
             stream = tunnel.openUdp(target);
         } catch (IOException e) {
             droppedNoTunnel.increment();
-            log.warn("UDP forward {} -> {}: {}", client, target, e.getMessage());
+            if (noTunnelLog.permit()) {
+                log.warn("UDP forward {} -> {} ({} more since the last line): {}", client, target,
+                        noTunnelLog.takeSuppressed(), e.getMessage());
+            }
             return null;
         }
         Session session = new Session(client, stream);
@@ -189,6 +205,19 @@ public final class UdpForward implements AutoCloseable {
         Thread.ofVirtual().name("forward-udp-back-" + stream.id()).start(session::replies);
         log.debug("UDP forward {} -> {} on stream {}", client, target, stream.id());
         return session;
+    }
+
+    /** Receives that failed and were retried. */
+    public long receiveErrors() {
+        return receiveErrors.sum();
+    }
+
+    private static void sleepQuietly(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            // close() ends the loop through the closed flag.
+        }
     }
 
     /** Closes idle sessions; wakes every quarter of the idle timeout, not a busy poll. */

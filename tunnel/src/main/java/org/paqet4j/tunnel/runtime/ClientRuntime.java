@@ -8,6 +8,7 @@ import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.forward.TcpForward;
 import org.paqet4j.tunnel.forward.UdpForward;
+import org.paqet4j.tunnel.relay.ListenerLimits;
 import org.paqet4j.tunnel.socks.Socks5Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,11 @@ public final class ClientRuntime implements AutoCloseable {
         List<Socks5Server> socks = new ArrayList<>();
         List<TcpForward> tcpForwards = new ArrayList<>();
         List<UdpForward> udpForwards = new ArrayList<>();
+        ListenerLimits limits = plan.listenerLimits();
         try {
             for (ClientPlan.Socks s : plan.socks()) {
                 Socks5Server server = Socks5Server.start(s.bind(), client, s.credentials(), plan.handshakeTimeout(),
-                        plan.maxUdpTargets());
+                        plan.maxUdpTargets(), limits);
                 socks.add(server);
                 runtime.startupLines.add("SOCKS5 listening on " + format(server.localAddress())
                         + (s.credentials().isPresent() ? " (username/password required)" : ""));
@@ -56,7 +58,7 @@ public final class ClientRuntime implements AutoCloseable {
                     udpForwards.add(forward);
                     runtime.startupLines.add("UDP forward " + format(forward.localAddress()) + " -> " + f.target());
                 } else {
-                    TcpForward forward = TcpForward.start(f.bind(), f.target(), client);
+                    TcpForward forward = TcpForward.start(f.bind(), f.target(), client, limits.maxConnections());
                     tcpForwards.add(forward);
                     runtime.startupLines.add("TCP forward " + format(forward.localAddress()) + " -> " + f.target());
                 }

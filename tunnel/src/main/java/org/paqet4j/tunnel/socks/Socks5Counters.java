@@ -14,6 +14,9 @@ public final class Socks5Counters {
     final LongAdder udpForeignDropped = new LongAdder();
     final LongAdder udpTargetLimitDropped = new LongAdder();
     final LongAdder udpRepliesDropped = new LongAdder();
+    final LongAdder udpIdleClosed = new LongAdder();
+    final LongAdder udpAssociationsRefused = new LongAdder();
+    final LongAdder authThrottled = new LongAdder();
 
     public long connections() {
         return connections.sum();
@@ -52,5 +55,20 @@ public final class Socks5Counters {
     /** Replies from the tunnel the relay socket refused to send to the client (too large, no buffer space). */
     public long udpRepliesDropped() {
         return udpRepliesDropped.sum();
+    }
+
+    /** UDP associations closed because no datagram moved either way for the idle timeout. */
+    public long udpIdleClosed() {
+        return udpIdleClosed.sum();
+    }
+
+    /** UDP ASSOCIATE requests refused because the listener already had its maximum of associations. */
+    public long udpAssociationsRefused() {
+        return udpAssociationsRefused.sum();
+    }
+
+    /** Authentications refused unchecked because their source address was still waiting out earlier failures. */
+    public long authThrottled() {
+        return authThrottled.sum();
     }
 }

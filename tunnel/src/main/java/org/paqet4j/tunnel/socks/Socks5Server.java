@@ -3,6 +3,7 @@ package org.paqet4j.tunnel.socks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -11,8 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.relay.ConnectionListener;
+import org.paqet4j.tunnel.relay.ListenerLimits;
 import org.paqet4j.tunnel.relay.TcpRelay;
 import org.paqet4j.tunnel.stream.TunnelStream;
 import org.slf4j.Logger;
@@ -21,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A SOCKS5 listener (RFC 1928, RFC 1929) that carries CONNECT and UDP ASSOCIATE through the
  * tunnel. One virtual thread per connection with blocking I/O; the handshake must complete
- * within a deadline or the connection is closed.
+ * within a deadline or the connection is closed. Connections and UDP associations are capped by
+ * {@link ListenerLimits}; failed authentications slow their source address down ({@link AuthThrottle}).
  */
 public final class Socks5Server implements AutoCloseable {
 
@@ -32,16 +37,24 @@ public final class Socks5Server implements AutoCloseable {
     private final Optional<Credentials> credentials;
     private final Duration handshakeTimeout;
     private final int maxUdpTargets;
+    private final ListenerLimits limits;
     private final Socks5Counters counters = new Socks5Counters();
+    private final AtomicInteger udpAssociations = new AtomicInteger();
+    private final AuthThrottle authThrottle = new AuthThrottle();
+    private final LogThrottle authFailureLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle associationLimitLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle udpRelayErrorLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle tunnelFailureLog = new LogThrottle(Duration.ofSeconds(10));
     private final ScheduledExecutorService deadlines;
 
     private Socks5Server(ConnectionListener listener, StreamOpener tunnel, Optional<Credentials> credentials,
-                         Duration handshakeTimeout, int maxUdpTargets) {
+                         Duration handshakeTimeout, int maxUdpTargets, ListenerLimits limits) {
         this.listener = listener;
         this.tunnel = tunnel;
         this.credentials = credentials;
         this.handshakeTimeout = handshakeTimeout;
         this.maxUdpTargets = maxUdpTargets;
+        this.limits = limits;
         this.deadlines = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("socks5-deadline-" + listener.localAddress().getPort()).factory());
         listener.startAccepting("socks5", socket -> {
@@ -57,8 +70,15 @@ public final class Socks5Server implements AutoCloseable {
      */
     public static Socks5Server start(InetSocketAddress bind, StreamOpener tunnel, Optional<Credentials> credentials,
                                      Duration handshakeTimeout, int maxUdpTargets) throws IOException {
-        return new Socks5Server(ConnectionListener.bind(bind, "SOCKS5 listener"), tunnel, credentials,
-                handshakeTimeout, maxUdpTargets);
+        return start(bind, tunnel, credentials, handshakeTimeout, maxUdpTargets, ListenerLimits.defaults(1));
+    }
+
+    /** Like {@link #start(InetSocketAddress, StreamOpener, Optional, Duration, int)} with explicit caps. */
+    public static Socks5Server start(InetSocketAddress bind, StreamOpener tunnel, Optional<Credentials> credentials,
+                                     Duration handshakeTimeout, int maxUdpTargets, ListenerLimits limits)
+            throws IOException {
+        return new Socks5Server(ConnectionListener.bind(bind, "SOCKS5 listener", limits.maxConnections()), tunnel,
+                credentials, handshakeTimeout, maxUdpTargets, limits);
     }
 
     public InetSocketAddress localAddress() {
@@ -74,6 +94,16 @@ public final class Socks5Server implements AutoCloseable {
         return listener.connectionCount();
     }
 
+    /** Open UDP associations. */
+    public int udpAssociationCount() {
+        return udpAssociations.get();
+    }
+
+    /** The listener under this server: accept errors, connections refused over the cap. */
+    public ConnectionListener listener() {
+        return listener;
+    }
+
     private void serve(Socket socket) {
         String peer = String.valueOf(socket.getRemoteSocketAddress());
         Socks5Request request;
@@ -83,7 +113,7 @@ public final class Socks5Server implements AutoCloseable {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            request = handshake(in, out, peer);
+            request = handshake(in, out, socket.getInetAddress(), peer);
             if (request == null) {
                 return;
             }
@@ -115,7 +145,8 @@ public final class Socks5Server implements AutoCloseable {
     }
 
     /** Returns the request, or null when the client was already told why not. */
-    private Socks5Request handshake(InputStream in, OutputStream out, String peer) throws IOException {
+    private Socks5Request handshake(InputStream in, OutputStream out, InetAddress source, String peer)
+            throws IOException {
         byte[] methods = Socks5Codec.readGreeting(in);
         int wanted = credentials.isPresent() ? Socks5.METHOD_USER_PASS : Socks5.METHOD_NO_AUTH;
         if (!offers(methods, wanted)) {
@@ -127,13 +158,26 @@ public final class Socks5Server implements AutoCloseable {
         out.write(new byte[] {Socks5.VERSION, (byte) wanted});
         if (credentials.isPresent()) {
             Credentials offered = Socks5Codec.readCredentials(in);
+            if (!authThrottle.waitFor(source).isZero()) {
+                // Still waiting out earlier failures: not even checked, so parallel guesses gain nothing.
+                counters.authFailures.increment();
+                counters.authThrottled.increment();
+                out.write(new byte[] {Socks5.AUTH_VERSION, 1});
+                return null;
+            }
             boolean ok = credentials.get().matches(offered);
             out.write(new byte[] {Socks5.AUTH_VERSION, (byte) (ok ? 0 : 1)});
             if (!ok) {
                 counters.authFailures.increment();
-                log.info("SOCKS5 {}: wrong username or password", peer);
+                Duration wait = authThrottle.failed(source);
+                if (authFailureLog.permit()) {
+                    log.info("SOCKS5 {}: wrong username or password; its next attempt is checked after {} ms"
+                            + " ({} failed authentications not logged since the last line)", peer, wait.toMillis(),
+                            authFailureLog.takeSuppressed());
+                }
                 return null;
             }
+            authThrottle.succeeded(source);
         }
         try {
             return Socks5Codec.readRequest(in);
@@ -158,7 +202,10 @@ public final class Socks5Server implements AutoCloseable {
             stream = tunnel.openTcp(request.target());
         } catch (IOException e) {
             counters.tunnelFailures.increment();
-            log.warn("SOCKS5 {}: no tunnel stream for {}: {}", peer, request.target(), e.getMessage());
+            if (tunnelFailureLog.permit()) {
+                log.warn("SOCKS5 {}: no tunnel stream for {} ({} more since the last line): {}", peer,
+                        request.target(), tunnelFailureLog.takeSuppressed(), e.getMessage());
+            }
             writeQuietly(socket, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
             return;
         }
@@ -175,11 +222,33 @@ public final class Socks5Server implements AutoCloseable {
     }
 
     private void associate(Socket control, Socks5Request request, String peer) {
+        if (udpAssociations.incrementAndGet() > limits.maxUdpAssociations()) {
+            udpAssociations.decrementAndGet();
+            counters.udpAssociationsRefused.increment();
+            if (associationLimitLog.permit()) {
+                log.warn("SOCKS5 {}: UDP ASSOCIATE refused, {} associations open ({} more since the last line)", peer,
+                        limits.maxUdpAssociations(), associationLimitLog.takeSuppressed());
+            }
+            writeQuietly(control, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
+            return;
+        }
+        try {
+            serveAssociation(control, request, peer);
+        } finally {
+            udpAssociations.decrementAndGet();
+        }
+    }
+
+    private void serveAssociation(Socket control, Socks5Request request, String peer) {
         UdpAssociation association;
         try {
-            association = UdpAssociation.open(control, request, tunnel, maxUdpTargets, counters);
+            association = UdpAssociation.open(control, request, tunnel, maxUdpTargets, counters,
+                    limits.udpIdleTimeout());
         } catch (IOException e) {
-            log.warn("SOCKS5 {}: cannot open UDP relay: {}", peer, e.toString());
+            if (udpRelayErrorLog.permit()) {
+                log.warn("SOCKS5 {}: cannot open UDP relay ({} more since the last line): {}", peer,
+                        udpRelayErrorLog.takeSuppressed(), e.toString());
+            }
             writeQuietly(control, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
             return;
         }

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.paqet4j.tunnel.client.StreamOpener;
@@ -19,43 +21,63 @@ import org.slf4j.LoggerFactory;
  * One SOCKS5 UDP association: a relay socket on the control connection's local address that
  * accepts datagrams only from the association's client, one tunnel UDP stream per target (one
  * datagram = one stream message), and replies sent back with the SOCKS UDP header of the target.
+ *
+ * <p>The client is the control connection's IP; the request's DST.ADDR is never trusted as an
+ * address (an authenticated user could aim the replies at a third party with it), only a non-zero
+ * DST.PORT pins the source port. Replies go only to the address the client's datagrams came from.
+ * An association that moved no datagram either way for the idle timeout closes itself, control
+ * connection included.
  */
 final class UdpAssociation implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UdpAssociation.class);
     private static final int MAX_DATAGRAM = 65_535;
+    /**
+     * The receive buffer an association starts with: enough for any datagram over an Ethernet
+     * path. It grows to {@link #MAX_DATAGRAM} the first time a datagram fills it (that one may be
+     * truncated and is dropped), so thousands of idle associations do not hold 64 KiB each.
+     */
+    static final int INITIAL_BUFFER = 2048;
 
     private final DatagramSocket relay;
     private final StreamOpener tunnel;
     private final int maxTargets;
     private final Socks5Counters counters;
+    private final Socket control;
     private final InetAddress clientAddress;
-    /** Client's UDP source; learned from the first datagram when the request did not say. */
+    /** The source port the request declared, 0 when it did not (then learned from the first datagram). */
+    private final int declaredPort;
+    /** Where the client's datagrams come from, set by the first one accepted; replies go only here. */
     private volatile InetSocketAddress clientSource;
+    private final long idleNanos;
+    private volatile long lastActive = System.nanoTime();
     private final Map<Target, TunnelStream> streams = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Thread receiver;
 
     private UdpAssociation(DatagramSocket relay, StreamOpener tunnel, int maxTargets, Socks5Counters counters,
-                           InetAddress clientAddress, InetSocketAddress clientSource) {
+                           Socket control, int declaredPort, Duration idleTimeout) {
         this.relay = relay;
         this.tunnel = tunnel;
         this.maxTargets = maxTargets;
         this.counters = counters;
-        this.clientAddress = clientAddress;
-        this.clientSource = clientSource;
+        this.control = control;
+        this.clientAddress = control.getInetAddress();
+        this.declaredPort = declaredPort;
+        this.idleNanos = idleTimeout.toNanos();
     }
 
     static UdpAssociation open(Socket control, Socks5Request request, StreamOpener tunnel, int maxTargets,
-                               Socks5Counters counters) throws IOException {
+                               Socks5Counters counters, Duration idleTimeout) throws IOException {
         DatagramSocket relay = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
-        InetAddress client = control.getInetAddress();
-        InetSocketAddress source = null;
-        byte[] declared = Socks5Codec.literalBytes(request.target().host());
-        if (declared != null && request.target().port() != 0 && !InetAddress.getByAddress(declared).isAnyLocalAddress()) {
-            source = new InetSocketAddress(InetAddress.getByAddress(declared), request.target().port());
+        try {
+            // Wake up now and then to notice an idle association; a datagram resets the clock.
+            relay.setSoTimeout((int) Math.clamp(idleTimeout.toMillis() / 4, 1, 5_000));
+        } catch (IOException e) {
+            relay.close();
+            throw e;
         }
-        return new UdpAssociation(relay, tunnel, maxTargets, counters, client, source);
+        return new UdpAssociation(relay, tunnel, maxTargets, counters, control, request.target().port(), idleTimeout);
     }
 
     InetSocketAddress relayAddress() {
@@ -67,15 +89,24 @@ final class UdpAssociation implements AutoCloseable {
     }
 
     private void receiveLoop() {
-        byte[] buf = new byte[MAX_DATAGRAM];
+        byte[] buf = new byte[INITIAL_BUFFER];
         DatagramPacket packet = new DatagramPacket(buf, buf.length);
         while (!closed) {
             try {
-                packet.setLength(buf.length);
+                packet.setData(buf);
                 relay.receive(packet);
+            } catch (SocketTimeoutException e) {
+                if (System.nanoTime() - lastActive > idleNanos) {
+                    counters.udpIdleClosed.increment();
+                    log.debug("SOCKS5 UDP relay {}: idle for {} ms, closing", relayAddress(), idleNanos / 1_000_000);
+                    endAssociation();
+                    return;
+                }
+                continue;
             } catch (IOException e) {
                 if (!closed) {
                     log.debug("SOCKS5 UDP relay {}: receive failed: {}", relayAddress(), e.toString());
+                    endAssociation();
                 }
                 return;
             }
@@ -83,6 +114,13 @@ final class UdpAssociation implements AutoCloseable {
                 counters.udpForeignDropped.increment();
                 continue;
             }
+            if (packet.getLength() == buf.length && buf.length < MAX_DATAGRAM) {
+                // Filled the small buffer: possibly truncated, so dropped; later ones fit.
+                counters.udpMalformedDropped.increment();
+                buf = new byte[MAX_DATAGRAM];
+                continue;
+            }
+            lastActive = System.nanoTime();
             Socks5Datagram datagram;
             try {
                 datagram = Socks5Codec.decodeDatagram(buf, packet.getLength());
@@ -104,10 +142,13 @@ final class UdpAssociation implements AutoCloseable {
         }
     }
 
+    /** Only the control connection's IP, from the declared port if any, and then always the same port. */
     private boolean fromClient(SocketAddress source) {
         InetSocketAddress from = (InetSocketAddress) source;
-        if (!from.getAddress().equals(clientAddress) && (clientSource == null
-                || !from.getAddress().equals(clientSource.getAddress()))) {
+        if (!from.getAddress().equals(clientAddress)) {
+            return false;
+        }
+        if (declaredPort != 0 && from.getPort() != declaredPort) {
             return false;
         }
         InetSocketAddress expected = clientSource;
@@ -116,6 +157,18 @@ final class UdpAssociation implements AutoCloseable {
             return true;
         }
         return expected.getPort() == from.getPort();
+    }
+
+    /** Ends the association from inside (idle, socket failure): closing the control connection ends its owner too. */
+    private void endAssociation() {
+        closed = true;
+        relay.close();
+        streams.values().forEach(TunnelStream::close);
+        try {
+            control.close();
+        } catch (IOException e) {
+            log.trace("closing SOCKS5 control connection {}: {}", control, e.toString());
+        }
     }
 
     private void forward(Socks5Datagram datagram, byte[] buf) {
@@ -154,6 +207,7 @@ final class UdpAssociation implements AutoCloseable {
         try {
             int n;
             while ((n = stream.readMessage(payload)) >= 0) {
+                lastActive = System.nanoTime();
                 System.arraycopy(payload, 0, buf, header.length, n);
                 InetSocketAddress to = clientSource;
                 if (to != null) {

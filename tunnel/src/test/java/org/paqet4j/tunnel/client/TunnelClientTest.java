@@ -292,6 +292,36 @@ class TunnelClientTest {
     }
 
     @Test
+    void aSessionWithNoRoomForThePingIsJudgedBySilenceOnly() throws Exception {
+        var talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicInteger latePongs = new AtomicInteger();
+        List<TunnelSession> clientSides = new CopyOnWriteArrayList<>();
+        client = new TunnelClient(healthOptions(), slot -> {
+            TunnelSession s = slowPongServer(slot, Duration.ZERO, talking, latePongs);
+            clientSides.add(s);
+            return s;
+        });
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        MemorySession session = (MemorySession) clientSides.getFirst();
+        session.full = true;
+        // Ten health intervals at the stream limit while the peer keeps talking: the session stays.
+        Thread.sleep(1_000);
+        assertThat(session.isClosed()).isFalse();
+        assertThat(dials.get()).isEqualTo(1);
+        assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80)))
+                .hasMessageContaining("maxStreams");
+        assertThat(session.isClosed()).as("a refused new stream leaves the session").isFalse();
+        // Silence is still noticed without a PING.
+        talking.set(false);
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!session.isClosed() && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(session.isClosed()).isTrue();
+    }
+
+    @Test
     void backoffGrowsToItsCapWithJitter() {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800), new java.util.Random(7));
         List<Long> delays = new java.util.ArrayList<>();

@@ -23,6 +23,8 @@ public final class MemorySession implements TunnelSession {
     private final AtomicInteger nextId;
     private MemorySession peer;
     private volatile boolean closed;
+    /** While set, {@link #openStream()} refuses as a session at its stream limit does. */
+    public volatile boolean full;
     /** Stands in for "a frame arrived": the test's peer calls {@link #heardFromPeer()} (its keepalive). */
     private volatile long lastHeardNanos = System.nanoTime();
 
@@ -44,6 +46,9 @@ public final class MemorySession implements TunnelSession {
     public TunnelStream openStream() throws IOException {
         if (closed) {
             throw new IOException("session is closed");
+        }
+        if (full) {
+            throw new IOException("cannot open a stream, " + streams.size() + " streams are open (maxStreams)");
         }
         MemoryStream[] pair = MemoryStream.pair(nextId.getAndAdd(2));
         streams.add(pair[0]);
