@@ -180,7 +180,7 @@ public final class TunnelServer implements SessionHandler {
     }
 
     /** Dials {@code target}, or returns null after counting and logging why it could not. */
-    private <T> T dial(TunnelSession session, TunnelStream stream, String protocol, Target target, Dial<T> dial) {
+    private <T> T dial(TunnelSession session, TunnelStream stream, Target target, Dial<T> dial) {
         try {
             return dial.to(target);
         } catch (TargetDeniedException e) {
@@ -188,15 +188,15 @@ public final class TunnelServer implements SessionHandler {
             log.warn("stream {} from {}: {}", stream.id(), session.remoteAddress(), e.getMessage());
         } catch (IOException e) {
             counters.dialFailures.increment();
-            log.info("stream {} from {}: {} {} failed: {}", stream.id(), session.remoteAddress(), protocol, target,
-                    e.getMessage());
+            // The message names the protocol, the target, the address tried and the reason.
+            log.info("stream {} from {}: dial failed: {}", stream.id(), session.remoteAddress(), e.getMessage());
         }
         return null;
     }
 
     private void relayTcp(TunnelSession session, TunnelStream stream, Target target) {
         counters.tcpStreams.increment();
-        Socket socket = dial(session, stream, "TCP", target, dialer::dialTcp);
+        Socket socket = dial(session, stream, target, dialer::dialTcp);
         if (socket == null) {
             return;
         }
@@ -210,7 +210,7 @@ public final class TunnelServer implements SessionHandler {
 
     private void relayUdp(TunnelSession session, TunnelStream stream, Target target) {
         counters.udpStreams.increment();
-        DatagramChannel channel = dial(session, stream, "UDP", target, dialer::dialUdp);
+        DatagramChannel channel = dial(session, stream, target, dialer::dialUdp);
         if (channel == null) {
             return;
         }
