@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
@@ -40,6 +41,7 @@ public final class TunnelServer implements SessionHandler {
     private final Semaphore sessionPermits;
     private final Semaphore streamPermits;
     private final Set<TunnelSession> sessions = ConcurrentHashMap.newKeySet();
+    private final LogThrottle rejectedLog = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean closed;
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
@@ -62,8 +64,12 @@ public final class TunnelServer implements SessionHandler {
     public boolean serve(TunnelSession session) {
         if (closed || !sessionPermits.tryAcquire()) {
             counters.rejectedSessions.increment();
-            log.warn("session from {} rejected: {}", session.remoteAddress(),
-                    closed ? "server is closing" : limits.maxSessions() + " sessions already open");
+            // Rejections come in floods (replays from many ports), one line per interval is enough.
+            if (rejectedLog.permit()) {
+                log.warn("session from {} rejected: {} ({} more rejections not logged)", session.remoteAddress(),
+                        closed ? "server is closing" : limits.maxSessions() + " sessions already open",
+                        rejectedLog.takeSuppressed());
+            }
             session.close();
             return false;
         }
