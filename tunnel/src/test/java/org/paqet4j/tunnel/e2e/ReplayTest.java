@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +67,55 @@ class ReplayTest {
 
     @TempDir
     Path dir;
+
+    private long baselineSockets;
+
+    @BeforeEach
+    void baseline() throws IOException {
+        baselineSockets = openSockets();
+    }
+
+    /** Everything the fixture started is gone: its threads, and the sockets of servers, clients and relay. */
+    @AfterEach
+    void backToBaseline() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end && (!fixtureThreads().isEmpty() || openSockets() > baselineSockets)) {
+            Thread.sleep(100);
+        }
+        assertThat(fixtureThreads()).as("threads left behind").isEmpty();
+        assertThat(openSockets()).as("open sockets, baseline %d", baselineSockets).isLessThanOrEqualTo(baselineSockets);
+    }
+
+    private static List<String> fixtureThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("replay-kcp") || n.startsWith("relay-")).toList();
+    }
+
+    /**
+     * TCP and UDP sockets of this JVM: fds whose inode is in the kernel's inet tables (libc and the
+     * JDK keep a Unix socket or an epoll fd opened lazily on first use; those are not ours).
+     */
+    private static long openSockets() throws IOException {
+        java.util.Set<String> inet = new java.util.HashSet<>();
+        for (String table : List.of("tcp", "tcp6", "udp", "udp6")) {
+            for (String line : Files.readAllLines(Path.of("/proc/net/" + table))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 9) {
+                    inet.add(fields[9]);
+                }
+            }
+        }
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    String link = Files.readSymbolicLink(fd).toString();
+                    return link.startsWith("socket:[") && inet.contains(link.substring(8, link.length() - 1));
+                } catch (IOException e) {
+                    return false; // closed while listing
+                }
+            }).count();
+        }
+    }
 
     /** The attack: 3 POSTs captured on the path, the whole capture replayed from 5 new ports and from the client's own. */
     @Test
