@@ -64,6 +64,15 @@ public final class GuardKey {
         return sentMillis + 999 >= nowMillis - windowMillis - skewMillis && sentMillis <= nowMillis + skewMillis;
     }
 
+    /**
+     * The earliest send time a listening receiver that started at {@code startMillis} accepts:
+     * anything stamped earlier may have been sent to (and accepted by) a previous process on the
+     * same port, whose replay windows are gone.
+     */
+    long firstAcceptableMillis(long startMillis) {
+        return startMillis + skewMillis;
+    }
+
     /** How long a receiver keeps a sender's replay window after its last accepted datagram. */
     long rememberMillis() {
         return windowMillis + 2 * skewMillis + 2000;

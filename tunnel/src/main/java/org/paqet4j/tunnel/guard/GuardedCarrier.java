@@ -27,6 +27,10 @@ import org.paqet4j.packet.PacketCarrier;
  * senders are real peers (a forger cannot make a valid tag), and at most {@link #MAX_SENDERS}
  * are tracked: beyond that new senders are refused, never an old one forgotten early.
  *
+ * <p>Restarts: a server's replay windows die with its process. A {@link #listening} carrier therefore
+ * accepts only datagrams stamped at least {@code skew} after it started, so nothing captured
+ * before a restart is accepted again; clients reconnect once that much time has passed.
+ *
  * <p>The KCP MTU must leave room for {@link #OVERHEAD} bytes. Both ends must enable the guard with
  * the same key and version; it is off by default because Go paqet does not speak it.
  */
@@ -51,6 +55,8 @@ public final class GuardedCarrier implements PacketCarrier {
     private final Mac receiveMac;
     private final byte[] receiveTag = new byte[32];
     private final Map<Long, ReplayWindow> senders = new HashMap<>();
+    /** Earliest send time accepted; none on a dialing carrier. */
+    private final long firstAcceptableMillis;
     private long nextSweepMillis;
 
     private final LongAdder rejectedMagic = new LongAdder();
@@ -58,9 +64,21 @@ public final class GuardedCarrier implements PacketCarrier {
     private final LongAdder rejectedTag = new LongAdder();
     private final LongAdder rejectedReplay = new LongAdder();
     private final LongAdder rejectedSenderLimit = new LongAdder();
+    private final LongAdder rejectedBeforeStart = new LongAdder();
     private final LongAdder tooLarge = new LongAdder();
 
+    /** A dialing end's carrier (a client's): it talks to one server, whose old datagrams its KCP session would not take. */
     public GuardedCarrier(PacketCarrier delegate, GuardKey key) {
+        this(delegate, key, Long.MIN_VALUE);
+    }
+
+    /** A listening end's carrier (a server's), which also refuses what a previous process on its port may have accepted. */
+    public static GuardedCarrier listening(PacketCarrier delegate, GuardKey key) {
+        return new GuardedCarrier(delegate, key, key.firstAcceptableMillis(key.nowMillis()));
+    }
+
+    private GuardedCarrier(PacketCarrier delegate, GuardKey key, long firstAcceptableMillis) {
+        this.firstAcceptableMillis = firstAcceptableMillis;
         this.delegate = delegate;
         this.key = key;
         this.senderId = 1 + (new SecureRandom().nextLong() & GuardHeader.MAX_48) % GuardHeader.MAX_48;
@@ -154,7 +172,7 @@ public final class GuardedCarrier implements PacketCarrier {
                 continue;
             }
             if (!firstTimeSeen(GuardHeader.read48(raw, GuardHeader.SENDER_OFFSET),
-                    GuardHeader.read48(raw, GuardHeader.COUNTER_OFFSET), now)) {
+                    GuardHeader.read48(raw, GuardHeader.COUNTER_OFFSET), GuardHeader.readTime(raw) * 1000, now)) {
                 continue;
             }
             dst.put(raw, OVERHEAD, payload);
@@ -178,9 +196,14 @@ public final class GuardedCarrier implements PacketCarrier {
     }
 
     /** Records the sender's counter; false (and counted) for a replay or when no sender slot is free. */
-    private boolean firstTimeSeen(long sender, long n, long now) {
+    private boolean firstTimeSeen(long sender, long n, long sentMillis, long now) {
         if (now - nextSweepMillis >= 0) {
             forgetQuietSenders(now);
+        }
+        // Also for senders heard since: their earlier counters are not in the window they have now.
+        if (sentMillis < firstAcceptableMillis) {
+            rejectedBeforeStart.increment();
+            return false;
         }
         ReplayWindow window = senders.get(sender);
         if (window == null) {
@@ -234,9 +257,15 @@ public final class GuardedCarrier implements PacketCarrier {
         return rejectedSenderLimit.sum();
     }
 
+    /** Authentic datagrams stamped before a listening carrier's start plus skew. */
+    public long rejectedBeforeStart() {
+        return rejectedBeforeStart.sum();
+    }
+
     /** Every datagram the guard dropped, for whatever reason. */
     public long rejected() {
-        return rejectedMagic() + rejectedStale() + rejectedTag() + rejectedReplay() + rejectedSenderLimit() + tooLarge();
+        return rejectedMagic() + rejectedStale() + rejectedTag() + rejectedReplay() + rejectedSenderLimit()
+                + rejectedBeforeStart() + tooLarge();
     }
 
     /** Valid datagrams dropped because they did not fit the caller's buffer. */

@@ -79,7 +79,7 @@ final class TunnelHarness implements AutoCloseable {
     static TunnelHarness overKcp(String cipher, boolean guard, int connections) throws IOException {
         Optional<GuardKey> guardKey = guard
                 ? Optional.of(new GuardKey(GuardKey.deriveKey("guard"), Duration.ofSeconds(30),
-                        Duration.ofSeconds(30), System::currentTimeMillis))
+                        Duration.ofSeconds(1), System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                 : Optional.empty();
         KcpConfig kcp = KcpConfig.defaults().withMtu(guard ? 1350 - org.paqet4j.tunnel.guard.GuardedCarrier.OVERHEAD : 1350);
         TransportSettings settings = new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0),
@@ -124,7 +124,7 @@ final class TunnelHarness implements AutoCloseable {
             this.settings = settings;
             UdpCarrier raw = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, port), 8 << 20);
             this.carrier = settings.guard().<org.paqet4j.packet.PacketCarrier>map(
-                    c -> new org.paqet4j.tunnel.guard.GuardedCarrier(raw, c)).orElse(raw);
+                    c -> org.paqet4j.tunnel.guard.GuardedCarrier.listening(raw, c)).orElse(raw);
         }
 
         InetSocketAddress address() {

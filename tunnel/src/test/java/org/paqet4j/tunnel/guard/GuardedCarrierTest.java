@@ -126,6 +126,33 @@ class GuardedCarrierTest {
         }
     }
 
+    /**
+     * The attack: traffic captured while a previous server process ran on the port, replayed to
+     * the restarted one, which has no replay windows yet.
+     */
+    @Test
+    void aRestartedServerAcceptsNothingStampedBeforeItsStartPlusSkew() throws IOException {
+        try (DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
+             DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+            client.send(text("accepted by the previous process"), (InetSocketAddress) tap.getLocalAddress());
+            byte[] captured = capture(tap);
+            clock.addAndGet(2_000);
+            try (GuardedCarrier server = GuardedCarrier.listening(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+                attacker.send(ByteBuffer.wrap(captured), server.localAddress());
+                client.send(text("too early to tell"), server.localAddress());
+                clock.addAndGet(5_000);
+                client.send(text("after the skew"), server.localAddress());
+                assertThat(receiveText(server)).isEqualTo("after the skew");
+                assertThat(server.rejectedBeforeStart()).isEqualTo(2);
+                attacker.send(ByteBuffer.wrap(captured), server.localAddress());
+                client.send(text("still fine"), server.localAddress());
+                assertThat(receiveText(server)).isEqualTo("still fine");
+                assertThat(server.rejectedBeforeStart()).isEqualTo(3);
+            }
+        }
+    }
+
     @Test
     void aDatagramOlderThanWindowPlusSkewIsStaleAndAChangedTimeFailsTheTag() throws IOException {
         try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
