@@ -15,19 +15,30 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.paqet4j.kcp.codec.DatagramCodec;
 import org.paqet4j.packet.PacketCarrier;
+import org.paqet4j.packet.log.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Server side: keys sessions by peer address (as kcp-go's Listener does). A datagram from a new
  * address whose first KCP segment decodes creates a session; a segment with a different conv and
- * {@code sn == 0} from a known address replaces that session (the client restarted); other
- * foreign convs are dropped. Sessions idle for {@code idleTimeout} are reaped, at most
- * {@code maxSessions} exist at once, and at most {@link #ACCEPT_BACKLOG} wait in {@link #accept}.
+ * {@code sn == 0} from a known address replaces that session (the client restarted), but only
+ * once the session has heard nothing for {@link #REPLACE_AFTER_QUIET}: a live session is never
+ * replaced, so a single spoofed or replayed first datagram of an old session cannot kill it.
+ * Other foreign convs are dropped. Sessions idle for {@code idleTimeout} are reaped, at most
+ * {@code maxSessions} exist at once, at most {@link #ACCEPT_BACKLOG} wait in {@link #accept},
+ * and each source IP address may open new sessions only at its {@link NewSessionRate}.
+ *
+ * <p>Without the tunnel's packet guard this is all the replay defence there is: KCP drops
+ * duplicate segments inside a live session, but a whole captured session replayed from a new
+ * address is a new session (the protocol has no handshake).
  */
 public final class KcpListener implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(KcpListener.class);
     public static final int ACCEPT_BACKLOG = 128;
+    /** Longer than a healthy client is ever silent: it pings every 2 s and the server's smux keepalive is answered. */
+    public static final Duration REPLACE_AFTER_QUIET = Duration.ofSeconds(5);
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final KcpEventLoop loop;
     private final PacketCarrier carrier;
@@ -35,6 +46,8 @@ public final class KcpListener implements Closeable {
     private final Supplier<DatagramCodec> codecs;
     private final int maxSessions;
     private final long idleTimeoutMs;
+    private final NewSessionLimiter newSessions;
+    private final LogThrottle refusedLog = new LogThrottle(LOG_INTERVAL);
     private final Map<InetSocketAddress, KcpSession> sessions = new ConcurrentHashMap<>();
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Condition acceptable = acceptLock.newCondition();
@@ -46,10 +59,13 @@ public final class KcpListener implements Closeable {
     final AtomicLong droppedForeignConv = new AtomicLong();
     final AtomicLong droppedUndecodable = new AtomicLong();
     final AtomicLong replacedSessions = new AtomicLong();
+    final AtomicLong refusedReplacements = new AtomicLong();
+    final AtomicLong droppedSessionRate = new AtomicLong();
 
     private KcpListener(KcpEventLoop loop, PacketCarrier carrier, KcpConfig config,
-            Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout) {
+            Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout, NewSessionRate rate) {
         this.loop = loop;
+        this.newSessions = new NewSessionLimiter(rate, loop.nowMs());
         this.carrier = carrier;
         this.config = config;
         this.codecs = codecs;
@@ -65,13 +81,19 @@ public final class KcpListener implements Closeable {
      */
     public static KcpListener listen(KcpEventLoop loop, PacketCarrier carrier, KcpConfig config,
             Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout) {
+        return listen(loop, carrier, config, codecs, maxSessions, idleTimeout, NewSessionRate.DEFAULT);
+    }
+
+    /** As {@link #listen(KcpEventLoop, PacketCarrier, KcpConfig, Supplier, int, Duration)} with an explicit per-address rate. */
+    public static KcpListener listen(KcpEventLoop loop, PacketCarrier carrier, KcpConfig config,
+            Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout, NewSessionRate rate) {
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idleTimeout must be positive, got " + idleTimeout);
         }
-        KcpListener listener = new KcpListener(loop, carrier, config, codecs, maxSessions, idleTimeout);
+        KcpListener listener = new KcpListener(loop, carrier, config, codecs, maxSessions, idleTimeout, rate);
         Router router = loop.attach(carrier, Router.class, () -> listener.new Router());
         if (router.listener() != listener) {
             throw new IllegalStateException("carrier " + carrier.localAddress() + " already has a listener");
@@ -104,6 +126,16 @@ public final class KcpListener implements Closeable {
         } finally {
             acceptLock.unlock();
         }
+    }
+
+    /** Sessions refused because their source address exceeded its {@link NewSessionRate}. */
+    public long droppedSessionRate() {
+        return droppedSessionRate.get();
+    }
+
+    /** First datagrams of other sessions that did not replace a live session of the same peer. */
+    public long refusedReplacements() {
+        return refusedReplacements.get();
     }
 
     /** Live sessions of this listener. */
@@ -232,6 +264,16 @@ public final class KcpListener implements Closeable {
                     droppedForeignConv.incrementAndGet();
                     return;
                 }
+                long quietMs = loop.nowMs() - session.lastReceiveMs();
+                if (quietMs < REPLACE_AFTER_QUIET.toMillis()) {
+                    refusedReplacements.incrementAndGet();
+                    if (refusedLog.permit()) {
+                        log.info("{}: new conv {} with sn 0 from the same peer ignored, the session heard from it "
+                                + "{} ms ago ({} more such datagrams not logged)", session,
+                                Integer.toUnsignedString(conv), quietMs, refusedLog.takeSuppressed());
+                    }
+                    return;
+                }
                 log.debug("{}: new conv {} with sn 0 from the same peer replaces it", session,
                         Integer.toUnsignedString(conv));
                 replacedSessions.incrementAndGet();
@@ -249,6 +291,15 @@ public final class KcpListener implements Closeable {
             }
             if (backlogFull()) {
                 droppedBacklogFull.incrementAndGet();
+                return;
+            }
+            if (!newSessions.tryAcquire(currentPeer.getAddress(), loop.nowMs())) {
+                droppedSessionRate.incrementAndGet();
+                if (refusedLog.permit()) {
+                    log.info("new session from {} refused: more than {} at once and {}/s from its address "
+                            + "({} more refusals not logged)", currentPeer, newSessions.rate().burst(),
+                            newSessions.rate().perSecond(), refusedLog.takeSuppressed());
+                }
                 return;
             }
             KcpSession fresh = new KcpSession(loop, carrier, currentPeer, conv, config,

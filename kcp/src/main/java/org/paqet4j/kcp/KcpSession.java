@@ -301,6 +301,11 @@ public final class KcpSession implements Closeable {
         return Math.min(timerDeadline, now + config.intervalMs());
     }
 
+    /** When a datagram of this session last arrived, on the event loop's clock. */
+    long lastReceiveMs() {
+        return lastReceiveMs;
+    }
+
     /** Periodic housekeeping: idle timeout and releasing buffers of quiet sessions. */
     void sweep(long now) {
         if (closeReason != null) {

@@ -154,7 +154,7 @@ class UdpLoopbackTest {
     }
 
     @Test
-    void newConvWithSnZeroFromTheSameAddressReplacesTheSession() throws Exception {
+    void newConvWithSnZeroFromTheSameAddressReplacesTheSessionOnceItIsQuiet() throws Exception {
         UdpCarrier serverCarrier = carrier();
         KcpListener listener = listen(serverCarrier, KcpConfig.defaults(), 16, Duration.ofSeconds(30));
         UdpCarrier clientCarrier = carrier();
@@ -163,22 +163,82 @@ class UdpLoopbackTest {
         first.outputStream().write("first".getBytes());
         KcpSession firstServer = listener.accept();
         assertThat(readAsync(firstServer.inputStream(), 5).get(10, TimeUnit.SECONDS)).isEqualTo(sha256("first".getBytes(), 5));
+        long quietSince = System.nanoTime();
 
-        // The client restarts on the same address with a new conversation.
+        // The client restarts on the same address with a new conversation: KCP retransmits its
+        // first segment until the old session has been quiet long enough to be taken for dead.
         KcpSession second = KcpDialer.dial(loop, clientCarrier, serverCarrier.localAddress(),
                 KcpConfig.defaults(), new PassThroughCodec(), 2000);
         resources.add(second);
         second.outputStream().write("second".getBytes());
         KcpSession secondServer = listener.accept();
+        assertThat(Duration.ofNanos(System.nanoTime() - quietSince))
+                .isGreaterThanOrEqualTo(KcpListener.REPLACE_AFTER_QUIET.minusMillis(100));
 
         assertThat(secondServer.conv()).isEqualTo(2000);
-        assertThat(readAsync(secondServer.inputStream(), 6).get(10, TimeUnit.SECONDS)).isEqualTo(sha256("second".getBytes(), 6));
+        assertThat(readAsync(secondServer.inputStream(), 6).get(20, TimeUnit.SECONDS)).isEqualTo(sha256("second".getBytes(), 6));
         await("old server session to close", () -> !firstServer.isAlive(), Duration.ofSeconds(5));
         assertThat(firstServer.closeReason()).isEqualTo(CloseReason.REPLACED);
         assertThat(first.closeReason()).isEqualTo(CloseReason.REPLACED);
         assertThat(firstServer.inputStream().read()).isEqualTo(-1);
         assertThat(listener.replacedSessions.get()).isEqualTo(1);
         assertThat(listener.sessionCount()).isEqualTo(1);
+    }
+
+    /**
+     * The attack: one spoofed datagram of another conversation with sn 0, from the client's own
+     * address and port (a captured first datagram of an old session), used to replace the live
+     * session and cut everything on it.
+     */
+    @Test
+    void aFirstDatagramOfAnotherConvDoesNotReplaceALiveSession() throws Exception {
+        UdpCarrier serverCarrier = carrier();
+        KcpListener listener = listen(serverCarrier, KcpConfig.defaults(), 16, Duration.ofSeconds(30));
+        UdpCarrier clientCarrier = carrier();
+        KcpSession client = dial(clientCarrier, serverCarrier, KcpConfig.defaults());
+        client.outputStream().write(1);
+        KcpSession server = listener.accept();
+        assertThat(server.inputStream().read()).isEqualTo(1);
+
+        byte[] spoof = new byte[Kcp.OVERHEAD + 1];
+        java.nio.ByteBuffer.wrap(spoof).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x5EED).put((byte) Kcp.CMD_PUSH).put((byte) 0).putShort((short) 128)
+                .putInt(0).putInt(0).putInt(0).putInt(1).put((byte) 7);
+        clientCarrier.send(java.nio.ByteBuffer.wrap(spoof), serverCarrier.localAddress());
+
+        client.outputStream().write(2);
+        assertThat(readAsync(server.inputStream(), 1).get(10, TimeUnit.SECONDS)).isEqualTo(sha256(new byte[] {2}, 1));
+        assertThat(server.isAlive()).isTrue();
+        assertThat(listener.refusedReplacements()).isEqualTo(1);
+        assertThat(listener.replacedSessions.get()).isZero();
+        assertThat(listener.sessionCount()).isEqualTo(1);
+    }
+
+    /** The attack: one address opening sessions from many ports; every refusal is counted, few are logged. */
+    @Test
+    void newSessionsPerSourceAddressAreRateLimitedAndTheirRefusalsLoggedRarely() throws Exception {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KcpListener.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            UdpCarrier serverCarrier = carrier();
+            KcpListener listener = KcpListener.listen(loop, serverCarrier, KcpConfig.defaults(), PassThroughCodec::new,
+                    64, Duration.ofSeconds(30), new NewSessionRate(3, 0.01));
+            resources.add(listener);
+            for (int i = 0; i < 20; i++) {
+                dial(carrier(), serverCarrier, KcpConfig.defaults()).outputStream().write(i);
+            }
+            // Each refused dialer retransmits its first segment: many more refusals than dialers.
+            await("refusals", () -> listener.droppedSessionRate() >= 40, Duration.ofSeconds(10));
+            assertThat(listener.sessionCount()).isEqualTo(3);
+            assertThat(lines.list.stream().filter(e -> e.getFormattedMessage().contains("refused")).count())
+                    .as("log lines for %d refusals", listener.droppedSessionRate()).isEqualTo(1);
+        } finally {
+            logger.detachAppender(lines);
+        }
     }
 
     @Test

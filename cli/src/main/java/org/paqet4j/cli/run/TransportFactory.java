@@ -9,7 +9,7 @@ import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
-import org.paqet4j.tunnel.guard.GuardCookies;
+import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
 import org.paqet4j.tunnel.transport.TransportSettings;
 
@@ -21,7 +21,7 @@ final class TransportFactory {
     org.paqet4j.cli.config.KcpConfig kcp = config.transport().kcp();
     KcpTuning t = kcp.tuning();
     boolean guard = kcp.guard().enabled();
-    // The guard's magic and cookie ride in front of every datagram, inside the configured MTU.
+    // The guard header (sender, counter, time, tag) rides in front of every datagram, inside the configured MTU.
     int mtu = guard ? kcp.mtu() - GuardedCarrier.OVERHEAD : kcp.mtu();
     KcpConfig kcpConfig = new KcpConfig(t.nodelay(), t.interval(), t.resend(), t.nocongestion() != 0, mtu,
         kcp.sndwnd(), kcp.rcvwnd(), t.wdelay(), t.acknodelay(), true, KcpConfig.DEFAULT_DEAD_LINK);
@@ -31,11 +31,11 @@ final class TransportFactory {
     int parityShards = kcp.pshard();
     MuxConfig mux = new MuxConfig(kcp.smuxver(), kcp.smuxkalive(), kcp.smuxktimeout(), MuxConfig.MAX_FRAME_SIZE_LIMIT,
         kcp.smuxbuf(), kcp.streambuf(), config.limits().maxStreamsPerSession());
-    Optional<GuardCookies> cookies = guard
-        ? Optional.of(new GuardCookies(GuardCookies.deriveKey(kcp.guard().key().orElse(kcp.key())),
+    Optional<GuardKey> guardKey = guard
+        ? Optional.of(new GuardKey(GuardKey.deriveKey(kcp.guard().key().orElse(kcp.key())),
             kcp.guard().window(), kcp.guard().skew(), System::currentTimeMillis))
         : Optional.empty();
-    return new TransportSettings(kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, cookies);
+    return new TransportSettings(kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey);
   }
 
   /** How long resolving a next-hop MAC may take at startup. */

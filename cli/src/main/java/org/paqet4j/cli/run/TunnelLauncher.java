@@ -105,7 +105,7 @@ public final class TunnelLauncher {
       carriers.close();
       throw e;
     }
-    PacketCarrier carrier = settings.guard().<PacketCarrier>map(g -> new GuardedCarrier(raw, g)).orElse(raw);
+    PacketCarrier carrier = settings.guard().<PacketCarrier>map(g -> GuardedCarrier.listening(raw, g)).orElse(raw);
     KcpEventLoop loop = KcpEventLoop.start("kcp-server");
     LimitsConfig limits = config.limits();
     KcpListener listener = KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), limits.maxSessions(),

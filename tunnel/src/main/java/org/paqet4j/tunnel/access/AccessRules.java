@@ -9,6 +9,10 @@ import java.util.List;
  * resolution, so a domain cannot smuggle a denied address past the rules; IPv4-mapped IPv6
  * addresses are checked as the IPv4 address they carry.
  *
+ * <p>Unspecified addresses ({@code 0.0.0.0/8}, {@code ::}) are denied whatever the rules say: the
+ * kernel and the JDK connect them to the host itself (TCP to {@code 0.0.0.0} reaches
+ * {@code 127.0.0.1}), so they would slip past a rule that denies loopback.
+ *
  * <p>{@link #defaults()} allows everything as paqet does, except link-local networks and the
  * cloud metadata endpoints.
  */
@@ -36,6 +40,9 @@ public record AccessRules(List<AccessRule> allow, List<AccessRule> deny) {
 
     /** Returns null when allowed, else the reason (for logs and counters). */
     public String denial(InetAddress address, int port) {
+        if (Cidr.isUnspecified(address)) {
+            return address.getHostAddress() + " is an unspecified address (it means this host), never a target";
+        }
         for (AccessRule rule : deny) {
             if (rule.matches(address, port)) {
                 return address.getHostAddress() + " port " + port + " matches deny rule " + rule;

@@ -64,6 +64,23 @@ public record Cidr(byte[] network, int prefixLength) {
         return (bytes[full] & mask) == (network[full] & 0xFF);
     }
 
+    /**
+     * True for {@code 0.0.0.0/8} ("this network", which Linux connects to the host itself) and
+     * {@code ::}, also in their IPv4-mapped forms.
+     */
+    public static boolean isUnspecified(InetAddress address) {
+        byte[] bytes = normalize(address);
+        if (bytes.length == 4) {
+            return bytes[0] == 0;
+        }
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}) is treated as the IPv4 address it carries. */
     static byte[] normalize(InetAddress address) {
         byte[] bytes = address.getAddress();

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.Target;
 
 /**
- * Resolves a target, drops the addresses the access rules deny (after resolution, so a domain
- * cannot point past the rules) and connects to the first allowed address that answers.
+ * Resolves a target, skips the addresses the access rules deny (after resolution, so a domain
+ * cannot point past the rules) and connects to the first allowed address that answers. The rules
+ * are checked again against the address the socket ended up connected to, because the JDK may
+ * substitute one (an unspecified address becomes the local host). Every failure names the target
+ * and says why in words.
  */
 final class TargetDialer {
 
@@ -27,57 +30,90 @@ final class TargetDialer {
         this.dialTimeout = dialTimeout;
     }
 
-    /** The allowed addresses of {@code target}, in resolver order. */
-    List<InetSocketAddress> allowedAddresses(Target target) throws IOException {
-        InetAddress[] addresses = resolver.resolve(target.host());
-        List<InetSocketAddress> allowed = new ArrayList<>(addresses.length);
-        String firstDenial = null;
-        for (InetAddress address : addresses) {
-            String denial = rules.denial(address, target.port());
-            if (denial == null) {
-                allowed.add(new InetSocketAddress(address, target.port()));
-            } else if (firstDenial == null) {
-                firstDenial = denial;
-            }
-        }
-        if (allowed.isEmpty()) {
-            throw new TargetDeniedException("target " + target + " denied: " + firstDenial);
-        }
-        return allowed;
-    }
-
     /** Tries the allowed addresses in turn; {@code dialTimeout} bounds all attempts together, not each one. */
     Socket dialTcp(Target target) throws IOException {
+        InetAddress[] addresses = resolve(target);
+        String firstDenial = null;
         IOException last = null;
         long deadline = System.nanoTime() + dialTimeout.toNanos();
-        for (InetSocketAddress address : allowedAddresses(target)) {
+        for (InetAddress address : addresses) {
+            String denial = rules.denial(address, target.port());
+            if (denial != null) {
+                firstDenial = firstDenial == null ? denial : firstDenial;
+                continue;
+            }
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
             if (remainingMillis <= 0) {
-                throw new IOException("dial " + target + ": no address answered within " + dialTimeout, last);
+                throw new IOException("TCP " + target + ": no address answered within " + dialTimeout, last);
             }
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(address, (int) Math.min(remainingMillis, Integer.MAX_VALUE));
-                return socket;
+                socket.connect(new InetSocketAddress(address, target.port()),
+                        (int) Math.min(remainingMillis, Integer.MAX_VALUE));
             } catch (IOException e) {
                 socket.close();
-                last = new IOException("dial " + address + " for " + target + ": " + e.getMessage(), e);
+                last = new IOException("TCP " + target + " at " + address.getHostAddress() + ": "
+                        + FailureReason.of(e), e);
+                continue;
             }
+            String connectedDenial = rules.denial(socket.getInetAddress(), socket.getPort());
+            if (connectedDenial != null) {
+                socket.close();
+                throw new TargetDeniedException("target " + target + " denied after connecting: " + connectedDenial);
+            }
+            return socket;
         }
-        throw last;
+        if (last != null) {
+            throw last;
+        }
+        throw new TargetDeniedException("target " + target + " denied: " + firstDenial);
     }
 
     /** A UDP socket connected to the target: replies from anyone else are filtered by the kernel. */
     DatagramChannel dialUdp(Target target) throws IOException {
-        InetSocketAddress address = allowedAddresses(target).getFirst();
+        InetAddress address = null;
+        String firstDenial = null;
+        for (InetAddress candidate : resolve(target)) {
+            String denial = rules.denial(candidate, target.port());
+            if (denial == null) {
+                address = candidate;
+                break;
+            }
+            firstDenial = firstDenial == null ? denial : firstDenial;
+        }
+        if (address == null) {
+            throw new TargetDeniedException("target " + target + " denied: " + firstDenial);
+        }
         DatagramChannel channel = DatagramChannel.open();
         try {
-            channel.connect(address);
+            channel.connect(new InetSocketAddress(address, target.port()));
+            SocketAddress connected = channel.getRemoteAddress();
+            if (connected instanceof InetSocketAddress remote) {
+                String denial = rules.denial(remote.getAddress(), remote.getPort());
+                if (denial != null) {
+                    throw new TargetDeniedException("target " + target + " denied after connecting: " + denial);
+                }
+            }
             return channel;
+        } catch (TargetDeniedException e) {
+            channel.close();
+            throw e;
         } catch (IOException e) {
             channel.close();
-            throw new IOException("UDP connect " + address + " for " + target + ": " + e.getMessage(), e);
+            throw new IOException("UDP " + target + " at " + address.getHostAddress() + ": " + FailureReason.of(e), e);
+        }
+    }
+
+    private InetAddress[] resolve(Target target) throws IOException {
+        try {
+            InetAddress[] addresses = resolver.resolve(target.host());
+            if (addresses.length == 0) {
+                throw new UnknownHostException(target.host());
+            }
+            return addresses;
+        } catch (UnknownHostException e) {
+            throw new IOException("resolving " + target + ": " + FailureReason.of(e), e);
         }
     }
 }

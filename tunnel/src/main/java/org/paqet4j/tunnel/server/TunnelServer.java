@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
@@ -40,6 +41,7 @@ public final class TunnelServer implements SessionHandler {
     private final Semaphore sessionPermits;
     private final Semaphore streamPermits;
     private final Set<TunnelSession> sessions = ConcurrentHashMap.newKeySet();
+    private final LogThrottle rejectedLog = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean closed;
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
@@ -62,8 +64,12 @@ public final class TunnelServer implements SessionHandler {
     public boolean serve(TunnelSession session) {
         if (closed || !sessionPermits.tryAcquire()) {
             counters.rejectedSessions.increment();
-            log.warn("session from {} rejected: {}", session.remoteAddress(),
-                    closed ? "server is closing" : limits.maxSessions() + " sessions already open");
+            // Rejections come in floods (replays from many ports), one line per interval is enough.
+            if (rejectedLog.permit()) {
+                log.warn("session from {} rejected: {} ({} more rejections not logged)", session.remoteAddress(),
+                        closed ? "server is closing" : limits.maxSessions() + " sessions already open",
+                        rejectedLog.takeSuppressed());
+            }
             session.close();
             return false;
         }
@@ -180,7 +186,7 @@ public final class TunnelServer implements SessionHandler {
     }
 
     /** Dials {@code target}, or returns null after counting and logging why it could not. */
-    private <T> T dial(TunnelSession session, TunnelStream stream, String protocol, Target target, Dial<T> dial) {
+    private <T> T dial(TunnelSession session, TunnelStream stream, Target target, Dial<T> dial) {
         try {
             return dial.to(target);
         } catch (TargetDeniedException e) {
@@ -188,15 +194,15 @@ public final class TunnelServer implements SessionHandler {
             log.warn("stream {} from {}: {}", stream.id(), session.remoteAddress(), e.getMessage());
         } catch (IOException e) {
             counters.dialFailures.increment();
-            log.info("stream {} from {}: {} {} failed: {}", stream.id(), session.remoteAddress(), protocol, target,
-                    e.getMessage());
+            // The message names the protocol, the target, the address tried and the reason.
+            log.info("stream {} from {}: dial failed: {}", stream.id(), session.remoteAddress(), e.getMessage());
         }
         return null;
     }
 
     private void relayTcp(TunnelSession session, TunnelStream stream, Target target) {
         counters.tcpStreams.increment();
-        Socket socket = dial(session, stream, "TCP", target, dialer::dialTcp);
+        Socket socket = dial(session, stream, target, dialer::dialTcp);
         if (socket == null) {
             return;
         }
@@ -210,7 +216,7 @@ public final class TunnelServer implements SessionHandler {
 
     private void relayUdp(TunnelSession session, TunnelStream stream, Target target) {
         counters.udpStreams.increment();
-        DatagramChannel channel = dial(session, stream, "UDP", target, dialer::dialUdp);
+        DatagramChannel channel = dial(session, stream, target, dialer::dialUdp);
         if (channel == null) {
             return;
         }

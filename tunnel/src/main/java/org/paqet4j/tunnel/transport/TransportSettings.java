@@ -5,12 +5,12 @@ import java.util.function.Supplier;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.codec.DatagramCodec;
 import org.paqet4j.mux.MuxConfig;
-import org.paqet4j.tunnel.guard.GuardCookies;
+import org.paqet4j.tunnel.guard.GuardKey;
 
 /**
  * What a tunnel session is made of below the stream protocol: KCP settings, a fresh kcp-go codec
  * per session, the smux settings and the optional packet guard.
  */
 public record TransportSettings(KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux,
-                                Optional<GuardCookies> guard) {
+                                Optional<GuardKey> guard) {
 }

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ import org.paqet4j.packet.UdpCarrier;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.TunnelClient;
-import org.paqet4j.tunnel.guard.GuardCookies;
+import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.Target;
@@ -131,6 +130,8 @@ class BadInputTest {
                     "http://localhost:" + http.port + "/big.bin"));
             assertThat(await(Duration.ofSeconds(10), () -> tunnel.relay.recorded.size() >= 200)).isTrue();
             long codecDropsBefore = tunnel.serverCodecDrops();
+            // The client's first datagrams came before the guard's start-up wait was over.
+            long guardRefusedBefore = guard ? tunnel.guard.rejectedReplay() + tunnel.guard.rejectedBeforeStart() : 0;
 
             Flood flood = new Flood(tunnel, guard);
             AtomicInteger maxKcpSessions = new AtomicInteger();
@@ -149,10 +150,16 @@ class BadInputTest {
 
             long codecDrops = tunnel.serverCodecDrops() - codecDropsBefore;
             if (guard) {
-                long rejected = tunnel.guard.rejectedMagic() + tunnel.guard.rejectedCookie();
+                long rejected = tunnel.guard.rejectedMagic() + tunnel.guard.rejectedTag();
                 assertThat(rejected).as("guard rejections of %d forged", flood.forged)
                         .isBetween(flood.forged / 2, flood.forged);
                 assertThat(codecDrops).as("forged datagrams reached the cipher").isZero();
+                // Replays are refused by the guard's per-sender counter window, from any port (the
+                // kernel drops some of the flood first), so no replayed datagram creates a session.
+                assertThat(tunnel.guard.rejectedReplay() + tunnel.guard.rejectedBeforeStart() - guardRefusedBefore)
+                        .as("guard rejections of %d replayed", flood.replayed)
+                        .isBetween(flood.replayed / 2, flood.replayed);
+                assertThat(maxKcpSessions.get()).isEqualTo(1);
             } else {
                 assertThat(codecDrops).as("codec drops of %d forged", flood.forged)
                         .isBetween(flood.forged / 2, flood.forged);
@@ -170,7 +177,7 @@ class BadInputTest {
                             + "max KCP sessions %d, tunnel sessions rejected %d, TCP streams rebuilt from replays %d, "
                             + "pings %d%n",
                     cipher, guard, flood.forged, flood.replayed, codecDrops,
-                    guard ? tunnel.guard.rejectedMagic() + tunnel.guard.rejectedCookie() : "-",
+                    guard ? tunnel.guard.rejected() : "-",
                     maxKcpSessions.get(), tunnel.server.counters().rejectedSessions(),
                     tunnel.server.counters().tcpStreams() - 1, tunnel.server.counters().pings());
         }
@@ -366,7 +373,7 @@ class BadInputTest {
         final TunnelClient client;
         final KcpListener listener;
         final GuardedCarrier guard;
-        final Relay relay;
+        final RecordingRelay relay;
         final Queue<DatagramCodec> serverCodecs = new ConcurrentLinkedQueue<>();
         private final TransportSettings clientSettings;
         private final KcpEventLoop serverLoop = KcpEventLoop.start("badinput-kcp-server");
@@ -376,24 +383,24 @@ class BadInputTest {
         private final List<AutoCloseable> raw = new CopyOnWriteArrayList<>();
 
         Fixture(String cipher, boolean guarded) throws IOException {
-            Optional<GuardCookies> cookies = guarded
-                    ? Optional.of(new GuardCookies(GuardCookies.deriveKey("bad input guard"), Duration.ofSeconds(30),
-                            Duration.ofSeconds(30), System::currentTimeMillis))
+            Optional<GuardKey> guardKey = guarded
+                    ? Optional.of(new GuardKey(GuardKey.deriveKey("bad input guard"), Duration.ofSeconds(30),
+                            Duration.ofSeconds(1), System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                     : Optional.empty();
             KcpConfig kcp = KcpConfig.defaults().withMtu(guarded ? 1350 - GuardedCarrier.OVERHEAD : 1350);
             clientSettings = new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0),
-                    MuxConfig.paqetDefaults(), cookies);
+                    MuxConfig.paqetDefaults(), guardKey);
             TransportSettings serverSettings = new TransportSettings(kcp, () -> {
                 DatagramCodec codec = Codecs.create(cipher, KEY, 0, 0);
                 serverCodecs.add(codec);
                 return codec;
-            }, MuxConfig.paqetDefaults(), cookies);
+            }, MuxConfig.paqetDefaults(), guardKey);
             UdpCarrier udp = UdpCarrier.bind(ANY_LOOPBACK, 8 << 20);
-            guard = cookies.map(c -> new GuardedCarrier(udp, c)).orElse(null);
+            guard = guardKey.map(c -> GuardedCarrier.listening(udp, c)).orElse(null);
             serverCarrier = guard != null ? guard : udp;
             listener = KcpListener.listen(serverLoop, serverCarrier, kcp, serverSettings.codecs(), MAX_KCP_SESSIONS, KCP_IDLE);
             acceptor = new KcpSessionAcceptor(listener, server, serverSettings);
-            relay = new Relay(serverCarrier.localAddress());
+            relay = new RecordingRelay(serverCarrier.localAddress());
             client = new TunnelClient(new ClientOptions(1, new short[] {TcpFlags.parse("PA")},
                     Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1500),
                     Duration.ofSeconds(10)), new KcpSessionDialer(clientLoop,
@@ -438,81 +445,8 @@ class BadInputTest {
     }
 
     /**
-     * A UDP relay between client and server that records the first client datagrams. Its
-     * server-facing socket is the client's source as the server sees it, so datagrams injected
-     * through it come "from the client".
-     */
-    private static final class Relay implements AutoCloseable {
-        static final int RECORD = 4000;
-        final List<byte[]> recorded = new CopyOnWriteArrayList<>();
-        private final DatagramChannel clientSide;
-        private final DatagramChannel serverSide;
-        private final InetSocketAddress server;
-        private volatile InetSocketAddress client;
-        private final Thread up;
-        private final Thread down;
-
-        Relay(InetSocketAddress server) throws IOException {
-            this.server = server;
-            clientSide = DatagramChannel.open().setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20).bind(ANY_LOOPBACK);
-            serverSide = DatagramChannel.open().setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20).bind(ANY_LOOPBACK);
-            up = Thread.ofPlatform().daemon().name("badinput-relay-up").start(this::up);
-            down = Thread.ofPlatform().daemon().name("badinput-relay-down").start(this::down);
-        }
-
-        InetSocketAddress clientFacing() throws IOException {
-            return (InetSocketAddress) clientSide.getLocalAddress();
-        }
-
-        void injectAsClient(byte[] datagram) throws IOException {
-            serverSide.send(ByteBuffer.wrap(datagram), server);
-        }
-
-        private void up() {
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            try {
-                while (true) {
-                    buf.clear();
-                    client = (InetSocketAddress) clientSide.receive(buf);
-                    buf.flip();
-                    if (recorded.size() < RECORD) {
-                        recorded.add(Arrays.copyOf(buf.array(), buf.limit()));
-                    }
-                    serverSide.send(buf, server);
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        private void down() {
-            ByteBuffer buf = ByteBuffer.allocate(65536);
-            try {
-                while (true) {
-                    buf.clear();
-                    serverSide.receive(buf);
-                    buf.flip();
-                    if (client != null) {
-                        clientSide.send(buf, client);
-                    }
-                }
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            clientSide.close();
-            serverSide.close();
-            up.join(5000);
-            down.join(5000);
-        }
-    }
-
-    /**
      * Forged and replayed datagrams aimed at the server: random garbage and well-formed-looking
-     * datagrams with a broken CRC/tag (with the guard: a wrong cookie), sent from a stranger's
+     * datagrams with a broken CRC/tag (with the guard: a wrong guard tag), sent from a stranger's
      * socket and from the client's own source; replays of captured client datagrams from the
      * client's source and from several other ports (which must stay under the session cap).
      */
@@ -590,8 +524,9 @@ class BadInputTest {
         private byte[] broken(byte[] sample) {
             byte[] copy = sample.clone();
             if (guard) {
-                // Magic intact, cookie wrong: the guard must drop it before any decryption.
-                int at = GuardedCarrier.MAGIC_LENGTH + random.nextInt(GuardCookies.COOKIE_LENGTH);
+                // Magic intact, tag (the header's last 8 bytes) or payload wrong: the guard must drop
+                // it before any decryption.
+                int at = GuardedCarrier.OVERHEAD - 8 + random.nextInt(copy.length - GuardedCarrier.OVERHEAD + 8);
                 copy[at] ^= (byte) (1 + random.nextInt(255));
             } else {
                 int at = 16 + random.nextInt(copy.length - 16);

@@ -22,7 +22,7 @@ import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.client.TunnelClient;
-import org.paqet4j.tunnel.guard.GuardCookies;
+import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
@@ -77,13 +77,13 @@ final class TunnelHarness implements AutoCloseable {
 
     /** The whole stack: smux over KCP over kcp-go framing over UDP carriers on loopback. */
     static TunnelHarness overKcp(String cipher, boolean guard, int connections) throws IOException {
-        Optional<GuardCookies> cookies = guard
-                ? Optional.of(new GuardCookies(GuardCookies.deriveKey("guard"), Duration.ofSeconds(30),
-                        Duration.ofSeconds(30), System::currentTimeMillis))
+        Optional<GuardKey> guardKey = guard
+                ? Optional.of(new GuardKey(GuardKey.deriveKey("guard"), Duration.ofSeconds(30),
+                        Duration.ofSeconds(1), System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                 : Optional.empty();
-        KcpConfig kcp = KcpConfig.defaults().withMtu(guard ? 1350 - 12 : 1350);
+        KcpConfig kcp = KcpConfig.defaults().withMtu(guard ? 1350 - org.paqet4j.tunnel.guard.GuardedCarrier.OVERHEAD : 1350);
         TransportSettings settings = new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0),
-                MuxConfig.paqetDefaults(), cookies);
+                MuxConfig.paqetDefaults(), guardKey);
         KcpEventLoop serverLoop = KcpEventLoop.start("test-kcp-server");
         KcpEventLoop clientLoop = KcpEventLoop.start("test-kcp-client");
         KcpServerSide side = new KcpServerSide(serverLoop, settings, 0);
@@ -124,7 +124,7 @@ final class TunnelHarness implements AutoCloseable {
             this.settings = settings;
             UdpCarrier raw = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, port), 8 << 20);
             this.carrier = settings.guard().<org.paqet4j.packet.PacketCarrier>map(
-                    c -> new org.paqet4j.tunnel.guard.GuardedCarrier(raw, c)).orElse(raw);
+                    c -> org.paqet4j.tunnel.guard.GuardedCarrier.listening(raw, c)).orElse(raw);
         }
 
         InetSocketAddress address() {

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.packet.UdpCarrier;
@@ -18,21 +20,42 @@ class GuardedCarrierTest {
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
 
-    private GuardCookies cookies(String secret) {
-        return new GuardCookies(GuardCookies.deriveKey(secret), Duration.ofSeconds(30), Duration.ofSeconds(30), clock::get);
+    private GuardKey key(String secret) {
+        return new GuardKey(GuardKey.deriveKey(secret), Duration.ofSeconds(30), Duration.ofSeconds(5), clock::get);
+    }
+
+    /** What a capture on the path sees: the guarded bytes the client put on the wire. */
+    private static byte[] capture(DatagramChannel tap) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(2048);
+        tap.receive(b);
+        b.flip();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    private static String receiveText(GuardedCarrier carrier) throws IOException {
+        ByteBuffer dst = ByteBuffer.allocate(1500);
+        carrier.receive(dst);
+        dst.flip();
+        return StandardCharsets.US_ASCII.decode(dst).toString();
+    }
+
+    private static ByteBuffer text(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
     void guardedPeersExchangeDatagramsAndDropEverythingElseBeforeDecoding() throws IOException {
-        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("s3cret"));
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("s3cret"));
-             GuardedCarrier stranger = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("other"));
+        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("s3cret"));
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("s3cret"));
+             GuardedCarrier stranger = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("other"));
              DatagramChannel raw = DatagramChannel.open()) {
             InetSocketAddress to = server.localAddress();
-            raw.send(ByteBuffer.wrap("no magic at all".getBytes(StandardCharsets.US_ASCII)), to);
-            raw.send(ByteBuffer.wrap(new byte[] {0x50, 0x34}), to);
-            stranger.send(ByteBuffer.wrap("wrong key".getBytes(StandardCharsets.US_ASCII)), to);
-            client.send(ByteBuffer.wrap("kcp datagram".getBytes(StandardCharsets.US_ASCII)), to);
+            raw.send(text("no magic at all, long enough to be a header"), to);
+            raw.send(ByteBuffer.wrap(new byte[] {0x50, 0x34, 0x6A, 0x32}), to);
+            stranger.send(text("wrong key"), to);
+            client.send(text("kcp datagram"), to);
 
             ByteBuffer dst = ByteBuffer.allocate(1500);
             InetSocketAddress from = server.receive(dst);
@@ -40,14 +63,14 @@ class GuardedCarrierTest {
             assertThat(StandardCharsets.US_ASCII.decode(dst).toString()).isEqualTo("kcp datagram");
             assertThat(from.getPort()).isEqualTo(client.localAddress().getPort());
             assertThat(server.rejectedMagic()).isEqualTo(2);
-            assertThat(server.rejectedCookie()).isEqualTo(1);
+            assertThat(server.rejectedTag()).isEqualTo(1);
         }
     }
 
     @Test
-    void batchesArePrefixedDatagramByDatagram() throws IOException {
-        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("k"));
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), cookies("k"))) {
+    void batchesAreSealedDatagramByDatagram() throws IOException {
+        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
             ByteBuffer[] batch = new ByteBuffer[5];
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = ByteBuffer.wrap(new byte[100 * i + 1]);
@@ -61,29 +84,124 @@ class GuardedCarrierTest {
                 assertThat(dst.remaining()).isEqualTo(100 * i + 1);
                 assertThat(dst.get(0)).isEqualTo((byte) i);
             }
-            assertThat(server.rejectedMagic() + server.rejectedCookie()).isZero();
+            assertThat(server.rejected()).isZero();
+        }
+    }
+
+    /**
+     * The attack: datagrams captured on the path are sent again, at once and from other source
+     * ports. Each must be accepted exactly once, whatever address it comes from.
+     */
+    @Test
+    void aCapturedDatagramIsAcceptedOnceFromAnySourcePort() throws IOException {
+        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
+             DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+            List<byte[]> captured = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                client.send(text("request " + i), (InetSocketAddress) tap.getLocalAddress());
+                captured.add(capture(tap));
+            }
+            List<DatagramChannel> attackers = new ArrayList<>();
+            try {
+                for (int port = 0; port < 5; port++) {
+                    DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
+                    attackers.add(attacker);
+                    for (byte[] datagram : captured) {
+                        attacker.send(ByteBuffer.wrap(datagram), server.localAddress());
+                    }
+                }
+                // The genuine datagram after 15 replays: only now does the server accept something.
+                client.send(text("fresh"), server.localAddress());
+                assertThat(receiveText(server)).isEqualTo("request 0");
+                assertThat(receiveText(server)).isEqualTo("request 1");
+                assertThat(receiveText(server)).isEqualTo("request 2");
+                assertThat(receiveText(server)).isEqualTo("fresh");
+                assertThat(server.rejectedReplay()).isEqualTo(12);
+            } finally {
+                for (DatagramChannel a : attackers) {
+                    a.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The attack: traffic captured while a previous server process ran on the port, replayed to
+     * the restarted one, which has no replay windows yet.
+     */
+    @Test
+    void aRestartedServerAcceptsNothingStampedBeforeItsStartPlusSkew() throws IOException {
+        try (DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
+             DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+            client.send(text("accepted by the previous process"), (InetSocketAddress) tap.getLocalAddress());
+            byte[] captured = capture(tap);
+            clock.addAndGet(2_000);
+            try (GuardedCarrier server = GuardedCarrier.listening(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+                attacker.send(ByteBuffer.wrap(captured), server.localAddress());
+                client.send(text("too early to tell"), server.localAddress());
+                clock.addAndGet(5_000);
+                client.send(text("after the skew"), server.localAddress());
+                assertThat(receiveText(server)).isEqualTo("after the skew");
+                assertThat(server.rejectedBeforeStart()).isEqualTo(2);
+                attacker.send(ByteBuffer.wrap(captured), server.localAddress());
+                client.send(text("still fine"), server.localAddress());
+                assertThat(receiveText(server)).isEqualTo("still fine");
+                assertThat(server.rejectedBeforeStart()).isEqualTo(3);
+            }
         }
     }
 
     @Test
-    void cookiesOfNeighbouringWindowsAreAcceptedAndOlderOnesAreNot() {
-        GuardCookies receiver = cookies("k");
-        GuardCookies sender = new GuardCookies(GuardCookies.deriveKey("k"), Duration.ofSeconds(30), Duration.ofSeconds(30),
-                clock::get);
-        byte[] now = sender.current();
-        assertThat(receiver.accepts(now, 0)).isTrue();
-        clock.addAndGet(30_000);
-        assertThat(receiver.accepts(now, 0)).as("previous window").isTrue();
-        assertThat(receiver.accepts(sender.current(), 0)).isTrue();
-        clock.addAndGet(30_000);
-        assertThat(receiver.accepts(now, 0)).as("two windows old").isFalse();
+    void aDatagramOlderThanWindowPlusSkewIsStaleAndAChangedTimeFailsTheTag() throws IOException {
+        try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
+             DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
+             DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
+             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+            client.send(text("old"), (InetSocketAddress) tap.getLocalAddress());
+            byte[] old = capture(tap);
+            clock.addAndGet(36_000);
+            attacker.send(ByteBuffer.wrap(old), server.localAddress());
+            byte[] retimed = old.clone();
+            GuardHeader.writeTime(retimed, clock.get() / 1000);
+            attacker.send(ByteBuffer.wrap(retimed), server.localAddress());
+            client.send(text("new"), server.localAddress());
+            assertThat(receiveText(server)).isEqualTo("new");
+            assertThat(server.rejectedStale()).isEqualTo(1);
+            assertThat(server.rejectedTag()).isEqualTo(1);
+        }
     }
 
     @Test
-    void cookieIsNotTheSameAcrossWindowsOrKeys() {
-        byte[] first = cookies("k").current();
-        clock.addAndGet(30_000);
-        assertThat(cookies("k").current()).isNotEqualTo(first);
-        assertThat(cookies("j").current()).isNotEqualTo(cookies("k").current());
+    void replayWindowAcceptsReorderingOnceAndRefusesWhatItCanNoLongerTell() {
+        ReplayWindow window = new ReplayWindow(0);
+        assertThat(window.accept(0, 0)).isFalse();
+        assertThat(window.accept(5, 0)).isTrue();
+        assertThat(window.accept(3, 0)).isTrue();
+        assertThat(window.accept(3, 0)).isFalse();
+        assertThat(window.accept(5, 0)).isFalse();
+        assertThat(window.accept(4, 0)).isTrue();
+        long far = 5 + ReplayWindow.SIZE;
+        assertThat(window.accept(far, 0)).isTrue();
+        assertThat(window.accept(5, 0)).as("as old as the window: indistinguishable from a replay").isFalse();
+        assertThat(window.accept(6, 0)).isTrue();
+        assertThat(window.accept(6, 0)).isFalse();
+        // A jump far ahead clears the bitmap; a counter that slot held before is new again.
+        assertThat(window.accept(far + 3 * ReplayWindow.SIZE, 0)).isTrue();
+        assertThat(window.accept(far + 3 * ReplayWindow.SIZE - 1, 0)).isTrue();
+    }
+
+    @Test
+    void freshnessIsWindowPlusSkewBackAndSkewAhead() {
+        GuardKey k = key("k");
+        long now = clock.get();
+        assertThat(k.fresh(now / 1000, now)).isTrue();
+        assertThat(k.fresh((now - 35_000) / 1000, now)).isTrue();
+        assertThat(k.fresh((now - 36_001) / 1000, now)).isFalse();
+        assertThat(k.fresh((now + 5_000) / 1000, now)).isTrue();
+        assertThat(k.fresh((now + 6_000) / 1000, now)).isFalse();
+        // Whatever a forgotten sender had accepted is stale by the time it is forgotten.
+        assertThat(k.fresh((now + 5_000) / 1000, now + k.rememberMillis())).isFalse();
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.tunnel.access.AccessRule;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
@@ -41,11 +42,13 @@ class TunnelServerTest {
     };
     private final HostResolver resolver = host -> switch (host) {
         case "metadata.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254")};
+        case "zero.test" -> new InetAddress[] {InetAddress.getByName("0.0.0.0")};
         case "mixed.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254"), InetAddress.getLoopbackAddress()};
         default -> InetAddress.getAllByName(host);
     };
     private TunnelServer server;
     private EchoServers echo;
+    private AccessRules rules = AccessRules.defaults();
 
     @AfterEach
     void stop() throws IOException {
@@ -59,7 +62,7 @@ class TunnelServerTest {
 
     private MemorySession connect(ServerLimits limits) {
         if (server == null) {
-            server = new TunnelServer(limits, AccessRules.defaults(), resolver, peerFlags);
+            server = new TunnelServer(limits, rules, resolver, peerFlags);
         }
         MemorySession[] pair = MemorySession.pair(CLIENT, SERVER);
         server.serve(pair[1]);
@@ -233,6 +236,62 @@ class TunnelServerTest {
             assertThat(stream.inputStream().read()).isEqualTo(42);
         }
         assertThat(server.counters().deniedTargets()).isEqualTo(1);
+    }
+
+    @Test
+    void unspecifiedTargetsCannotReachLoopbackPastADenyRule() throws IOException {
+        echo = new EchoServers();
+        rules = new AccessRules(List.of(), List.of(AccessRule.of("127.0.0.0/8"), AccessRule.of("::1")));
+        MemorySession session = connect(limits());
+        // Each of these reaches the loopback echo servers when the address is taken at face value.
+        List<String> hosts = List.of("0.0.0.0", "::", "0", "zero.test", "::ffff:0.0.0.0", "0.1.2.3", "::ffff:127.0.0.1");
+        for (String host : hosts) {
+            try (TunnelStream tcp = open(session, new StreamHeader.Tcp(new Target(host, echo.tcpPort())))) {
+                tcp.setReadTimeout(Duration.ofSeconds(5));
+                tcp.outputStream().write(42);
+                assertThat(tcp.inputStream().read()).as("TCP via %s", host).isEqualTo(-1);
+            }
+            try (TunnelStream udp = open(session, new StreamHeader.Udp(new Target(host, echo.udpPort())))) {
+                udp.setReadTimeout(Duration.ofSeconds(5));
+                udp.writeMessage(new byte[] {42}, 0, 1);
+                assertThat(udp.readMessage(new byte[16])).as("UDP via %s", host).isEqualTo(-1);
+            }
+        }
+        assertThat(server.counters().deniedTargets()).isEqualTo(2L * hosts.size());
+        assertThat(server.counters().dialFailures()).isZero();
+    }
+
+    @Test
+    void unspecifiedAddressesAreDeniedEvenWhenEverythingIsAllowed() throws IOException {
+        TargetDialer dialer = new TargetDialer(AccessRules.allowAll(), resolver, Duration.ofSeconds(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("0.0.0.0", 80)))
+                .isInstanceOf(TargetDeniedException.class)
+                .hasMessage("target 0.0.0.0:80 denied: 0.0.0.0 is an unspecified address (it means this host), never a target");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialUdp(new Target("::", 53)))
+                .isInstanceOf(TargetDeniedException.class)
+                .hasMessageContaining("is an unspecified address");
+    }
+
+    @Test
+    void dialFailuresNameTheTargetAndTheReasonInWords() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        TargetDialer dialer = new TargetDialer(AccessRules.defaults(), host -> switch (host) {
+            case "nowhere.test" -> throw new java.net.UnknownHostException(host);
+            default -> InetAddress.getAllByName(host);
+        }, Duration.ofSeconds(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("127.0.0.1", closedPort)))
+                .hasMessage("TCP 127.0.0.1:" + closedPort + " at 127.0.0.1: Connection refused");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("nowhere.test", 80)))
+                .hasMessage("resolving nowhere.test:80: host not found");
+        // What the JDK renders when the local host name does not resolve and its messages are filtered.
+        assertThat(FailureReason.of(new java.net.UnknownHostException(
+                "jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d: Name or service not known"))).isEqualTo("host not found");
+        assertThat(FailureReason.of(new java.net.ConnectException(
+                "jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d"))).isEqualTo("connection refused");
+        assertThat(FailureReason.of(new java.net.PortUnreachableException())).isEqualTo("port unreachable");
     }
 
     @Test
