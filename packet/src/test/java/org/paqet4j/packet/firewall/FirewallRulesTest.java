@@ -102,6 +102,45 @@ class FirewallRulesTest {
         assertThat(nftRules()).isEmpty();
     }
 
+    @Test
+    void aSecondProcessOnTheSamePortRefusesNamingTheOwnerAndLeavesItsRules() throws Exception {
+        Process owner = startHolder();
+        try {
+            String before = netns.run("nft", "list", "table", "inet", NftBackend.table(port));
+            Process second = new ProcessBuilder(netns.exec(ChildJvm.command(FirewallHolder.class,
+                    Integer.toString(port), "SERVER").toArray(String[]::new))).redirectErrorStream(true).start();
+            java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            return e.toString();
+                        }
+                    });
+            boolean exited;
+            try {
+                exited = second.waitFor(30, TimeUnit.SECONDS);
+            } finally {
+                second.destroyForcibly();
+            }
+            assertThat(exited).as("the second process gives up; output:\n%s", output.get()).isTrue();
+            assertThat(second.exitValue()).as("output:\n%s", output.get()).isNotZero();
+            assertThat(output.get()).contains("raw TCP port " + port + " (server port " + port
+                    + ") is in use by another paqet4j process (pid " + owner.pid() + ") in this network namespace");
+            assertThat(netns.run("nft", "list", "table", "inet", NftBackend.table(port)))
+                    .as("the owner's table is untouched").isEqualTo(before);
+            netns.run("kill", "-TERM", Long.toString(owner.pid()));
+            assertThat(owner.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            owner.destroyForcibly();
+        }
+        assertThat(netns.run("nft", "list", "tables")).doesNotContain("paqet4j_" + port);
+        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, runner, netfilter.opener(),
+                FirewallRules.Preference.AUTO)) {
+            assertThat(nftRules()).as("the port is free again once its owner exited").hasSize(3);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void signalledProcessRemovesItsRulesBeforeExiting(String signal) throws Exception {
