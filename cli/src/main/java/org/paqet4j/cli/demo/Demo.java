@@ -236,7 +236,7 @@ public final class Demo {
     int shownPercent = -1;
     while (true) {
       String line = downloader.nextLine().orElseThrow(() -> new IOException(
-          "the download failed" + downloader.errorTail()));
+          "the download failed" + downloader.errorExcerpt()));
       String[] f = line.split(" ");
       switch (f[0]) {
         case "size" -> total = Long.parseLong(f[1]);
