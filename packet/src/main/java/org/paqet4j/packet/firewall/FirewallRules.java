@@ -99,20 +99,21 @@ public final class FirewallRules implements AutoCloseable {
         for (FirewallBackend backend : chosen) {
             try {
                 backend.install(port);
-                FirewallRules rules = new FirewallRules(port, role, backend, lock);
-                try {
-                    Runtime.getRuntime().addShutdownHook(rules.shutdownHook);
-                } catch (IllegalStateException shuttingDown) {
-                    rules.removeOnce();
-                    throw new FirewallException("the JVM is shutting down; firewall rules for " + role.describe(port)
-                            + " were removed again");
-                }
-                return rules;
             } catch (FirewallException e) {
                 problems.add(backend.name() + ": " + e.getMessage());
                 LOG.warn("could not install firewall rules for {} with {}: {}", role.describe(port), backend.name(),
                         e.getMessage());
+                continue;
             }
+            FirewallRules rules = new FirewallRules(port, role, backend, lock);
+            try {
+                Runtime.getRuntime().addShutdownHook(rules.shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                rules.removeOnce();
+                throw new FirewallException("the JVM is shutting down; firewall rules for " + role.describe(port)
+                        + " were removed again");
+            }
+            return rules;
         }
         throw new FirewallException("cannot install firewall rules for " + role.describe(port) + ":\n  "
                 + String.join("\n  ", problems) + "\nadd them yourself and set network.firewall: off:\n  "

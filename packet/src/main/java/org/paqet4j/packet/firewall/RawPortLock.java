@@ -14,9 +14,10 @@ import org.paqet4j.packet.sys.Libc;
  * exits, however it dies (SIGKILL included), so firewall rules for the port without a live lock
  * are stale and safe to remove, and rules with one belong to a running process. Abstract names
  * live in the network namespace, like the port and the rules themselves. A second process asks
- * the owner's socket for its credentials ({@code SO_PEERCRED}) to name its PID.
+ * the owner's socket for its credentials ({@code SO_PEERCRED}) to name its PID. {@link FirewallRules}
+ * holds one while its rules are in; a raw carrier without automatic rules takes one by itself.
  */
-final class RawPortLock implements AutoCloseable {
+public final class RawPortLock implements AutoCloseable {
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
@@ -40,7 +41,7 @@ final class RawPortLock implements AutoCloseable {
      * Takes the port, or fails naming the live owner: {@code raw TCP port P is in use by another
      * paqet4j process (pid N) in this network namespace}.
      */
-    static RawPortLock acquire(int port, Role role) throws FirewallException {
+    public static RawPortLock acquire(int port, Role role) throws FirewallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.newErrnoState(arena);
             MemorySegment address = address(arena, port);
@@ -104,13 +105,14 @@ final class RawPortLock implements AutoCloseable {
         return address;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Releases the port; idempotent. */
     @Override
     public synchronized void close() {
+        // synchronized: the shutdown hook and an orderly close may race
         if (fd < 0) {
             return;
         }
