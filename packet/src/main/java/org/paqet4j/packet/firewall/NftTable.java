@@ -20,14 +20,12 @@ record NftTable(String name, Optional<String> comment) {
     /** nft's limit for a comment, NUL included. */
     private static final int MAX_COMMENT = 128;
 
-    NftTable {
+    /** {@code NFT_MSG_NEWTABLE} that fails with EEXIST when the table is already there. */
+    byte[] encode(int family) {
+        // checked here, not in the constructor: a dump may hold any comment nft accepts
         if (comment.isPresent() && comment.get().getBytes(StandardCharsets.UTF_8).length >= MAX_COMMENT) {
             throw new IllegalArgumentException("table comment longer than " + (MAX_COMMENT - 1) + " bytes");
         }
-    }
-
-    /** {@code NFT_MSG_NEWTABLE} that fails with EEXIST when the table is already there. */
-    byte[] encode(int family) {
         NetlinkRequest out = NfTablesMessages.start(NfTables.NFT_MSG_NEWTABLE,
                 NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_EXCL | NetlinkRequest.NLM_F_ACK, family);
         out.attributeString(NFTA_TABLE_NAME, name);
