@@ -188,6 +188,36 @@ class FirewallRulesTest {
     }
 
     @Test
+    void withoutCapNetAdminTheKernelsRefusalIsExplainedWithTheRulesToAddByHand() throws Exception {
+        // root, but CAP_NET_ADMIN dropped from the bounding set: every backend is refused by the kernel
+        List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--bounding-set=-net_admin"));
+        command.addAll(ChildJvm.command(FirewallHolder.class, Integer.toString(port), "SERVER"));
+        Process holder = new ProcessBuilder(netns.exec(command.toArray(String[]::new))).redirectErrorStream(true)
+                .start();
+        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                });
+        boolean exited;
+        try {
+            exited = holder.waitFor(30, TimeUnit.SECONDS);
+        } finally {
+            holder.destroyForcibly();
+        }
+        assertThat(exited).as("the holder gives up; output:\n%s", output.get()).isTrue();
+        assertThat(output.get()).contains("cannot install firewall rules for server port " + port + ":\n"
+                        + "  nf_tables (netlink): nf_tables over netlink: list nf_tables tables: Operation not "
+                        + "permitted (errno 1): this process lacks CAP_NET_ADMIN")
+                .contains("network.firewall: off", "iptables -t raw -I PREROUTING -p tcp --dport " + port,
+                        "tcp sport " + port + " tcp flags & rst == rst counter drop");
+        assertThat(netns.run("nft", "list", "tables")).doesNotContain("paqet4j_" + port);
+    }
+
+    @Test
     void otherPortsAreLeftAlone() throws Exception {
         int other = port + 1;
         try (FirewallRules first = FirewallRules.install(other, Role.SERVER, runner,
