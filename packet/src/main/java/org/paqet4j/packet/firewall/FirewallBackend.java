@@ -1,5 +1,8 @@
 package org.paqet4j.packet.firewall;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * One way of installing the rules for a port: a dedicated nftables table (over netlink, or with
  * the {@code nft} binary), or tagged iptables rules.
@@ -13,7 +16,7 @@ sealed interface FirewallBackend permits NetlinkBackend, NftBackend, IptablesBac
      * Empty when the backend works here (can read the ruleset: tool installed, permitted, kernel
      * support); otherwise one line saying what is missing.
      */
-    java.util.Optional<String> problem() throws FirewallException;
+    Optional<String> problem() throws FirewallException;
 
     /** Installs the rules for {@code port}; on failure nothing of them is left behind. */
     void install(int port) throws FirewallException;
@@ -22,5 +25,5 @@ sealed interface FirewallBackend permits NetlinkBackend, NftBackend, IptablesBac
     int remove(int port) throws FirewallException;
 
     /** The rules tagged with {@code port} as the tool lists them (empty when none). */
-    java.util.List<String> list(int port) throws FirewallException;
+    List<String> list(int port) throws FirewallException;
 }
