@@ -17,6 +17,7 @@ import org.paqet4j.cli.log.Logging;
 import org.paqet4j.cli.run.ToolCarriers;
 import org.paqet4j.cli.run.TunnelLauncher;
 import org.paqet4j.packet.tools.Pinger;
+import org.paqet4j.tunnel.client.TunnelUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,6 +127,9 @@ public final class PingCommand implements Callable<Integer> {
           max = Math.max(max, ms);
           sum += ms;
           out.println(String.format(Locale.ROOT, "pong from %s: seq=%d time=%.2f ms", server, seq, ms));
+        } catch (TunnelUnavailableException e) {
+          // No connection came up: the handshake PING of every dial went unanswered.
+          out.println("no answer from " + server + " (is the server running, and does the key match?): seq=" + seq);
         } catch (IOException e) {
           out.println("no pong from " + server + ": seq=" + seq + ": " + e.getMessage());
         }

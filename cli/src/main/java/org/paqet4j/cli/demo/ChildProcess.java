@@ -24,6 +24,8 @@ import java.util.function.Predicate;
 final class ChildProcess implements AutoCloseable {
   private static final String END = "\u0000end";
   private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final int EXCERPT_LINES = 12;
+  private static final int TAIL_LINES = 3;
 
   private final String name;
   private final Process process;
@@ -87,11 +89,11 @@ final class ChildProcess implements AutoCloseable {
         long left = deadline - System.nanoTime();
         String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
         if (line == null) {
-          throw new IOException(name + ": no " + what + " within " + timeout.toSeconds() + " s" + errorTail());
+          throw new IOException(name + ": no " + what + " within " + timeout.toSeconds() + " s" + errorExcerpt());
         }
         if (line.equals(END)) {
           lines.add(END);
-          throw new IOException(name + " ended before " + what + exitDescription() + errorTail());
+          throw new IOException(name + " ended before " + what + exitDescription() + errorExcerpt());
         }
         if (wanted.test(line)) {
           return line;
@@ -135,14 +137,40 @@ final class ChildProcess implements AutoCloseable {
     return process.pid();
   }
 
-  String errorTail() {
+  String errorExcerpt() {
     try {
-      List<String> all = Files.readAllLines(errorLog);
-      List<String> tail = all.subList(Math.max(0, all.size() - 5), all.size());
-      return tail.isEmpty() ? "" : "; its last messages:\n  " + String.join("\n  ", tail);
+      List<String> excerpt = excerpt(Files.readAllLines(errorLog));
+      return excerpt.isEmpty() ? "" : "; its messages:\n  " + String.join("\n  ", excerpt);
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /**
+   * The lines of an error log that say why a child failed: from its first ERROR line (or the
+   * start) up to {@link #EXCERPT_LINES} lines, then the last few if there is more. A failure's
+   * reason comes first and its long explanation (commands to run by hand) after, so the tail
+   * alone would hide it.
+   */
+  static List<String> excerpt(List<String> log) {
+    int start = 0;
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).contains("ERROR") || log.get(i).startsWith("Exception") || log.get(i).startsWith("paqet: ")
+          || log.get(i).startsWith("paqet run: ")) {
+        start = i;
+        break;
+      }
+    }
+    int end = Math.min(log.size(), start + EXCERPT_LINES);
+    List<String> shown = new ArrayList<>(log.subList(start, end));
+    if (end < log.size()) {
+      int tailStart = Math.max(end, log.size() - TAIL_LINES);
+      if (tailStart > end) {
+        shown.add("...");
+      }
+      shown.addAll(log.subList(tailStart, log.size()));
+    }
+    return shown;
   }
 
   private String exitDescription() {

@@ -236,7 +236,7 @@ public final class Demo {
     int shownPercent = -1;
     while (true) {
       String line = downloader.nextLine().orElseThrow(() -> new IOException(
-          "the download failed" + downloader.errorTail()));
+          "the download failed" + downloader.errorExcerpt()));
       String[] f = line.split(" ");
       switch (f[0]) {
         case "size" -> total = Long.parseLong(f[1]);
@@ -293,7 +293,7 @@ public final class Demo {
     out.println("  " + inClient + "curl --socks5-hostname 127.0.0.1:" + socksPort + " -o /dev/null " + url);
     out.println("  " + inClient + "bin/paqet ping -c " + dir.resolve("client.yaml"));
     topology.serverNamespace().ifPresent(ns -> out.println("  " + inServer + "nft list ruleset   "
-        + "# the firewall rules paqet installed"));
+        + "# the firewall rules paqet installed (if nft is installed)"));
     out.println("  configurations and logs: " + dir);
     out.println("(a shell's background job has SIGINT ignored, which a JVM cannot undo: stop it with kill -TERM)");
     out.flush();

@@ -21,6 +21,7 @@ import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.packet.RawTcpCarrierConfig;
 import org.paqet4j.packet.UdpCarrier;
 import org.paqet4j.packet.firewall.FirewallRules;
+import org.paqet4j.packet.firewall.RawPortLock;
 import org.paqet4j.packet.firewall.Role;
 import org.paqet4j.packet.route.Gateway;
 import org.paqet4j.packet.route.MacAddress;
@@ -37,6 +38,8 @@ import org.paqet4j.tunnel.transport.CarrierFactory;
 final class CarrierSetup implements AutoCloseable {
   private final NetworkConfig network;
   private final Map<Integer, FirewallRules> firewall = new ConcurrentHashMap<>();
+  /** With {@code firewall: off} there are no rules, but the port still has one owner. */
+  private final Map<Integer, RawPortLock> portLocks = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> slotPorts = new ConcurrentHashMap<>();
   private volatile String description = "";
 
@@ -109,11 +112,11 @@ final class CarrierSetup implements AutoCloseable {
       throw new IOException("the raw carrier needs network.ipv4 or network.ipv6"
           + peer.map(p -> " of the family of server.addr " + p.getHostAddress()).orElse(""));
     }
-    if (network.firewall() == FirewallMode.AUTO) {
-      synchronized (firewall) {
-        if (!firewall.containsKey(port)) {
-          firewall.put(port, FirewallRules.install(port, role));
-        }
+    synchronized (firewall) {
+      if (network.firewall() == FirewallMode.AUTO && !firewall.containsKey(port)) {
+        firewall.put(port, FirewallRules.install(port, role));
+      } else if (network.firewall() != FirewallMode.AUTO && !portLocks.containsKey(port)) {
+        portLocks.put(port, RawPortLock.acquire(port, role));
       }
     }
     description = "raw TCP on " + source;
@@ -192,6 +195,8 @@ final class CarrierSetup implements AutoCloseable {
   public void close() {
     firewall.values().forEach(FirewallRules::close);
     firewall.clear();
+    portLocks.values().forEach(RawPortLock::close);
+    portLocks.clear();
   }
 
   @Override

@@ -89,7 +89,12 @@ class DemoProcessTest {
   }
 
   private Output startDemo(Path errors, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+    return startDemo(List.of(), errors, args);
+  }
+
+  private Output startDemo(List<String> prefix, Path errors, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(),
         "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         "org.paqet4j.cli.Paqet", "demo"));
     command.addAll(List.of(args));
@@ -111,6 +116,29 @@ class DemoProcessTest {
         .containsPattern("tunnel rtt: min/avg/max [0-9.]+/[0-9.]+/[0-9.]+ ms")
         .contains("removed: namespaces, veth pair, processes, temporary files");
     assertNothingLeft(text);
+  }
+
+  /**
+   * A fresh machine has neither nft nor iptables: the demo runs in a mount namespace where every
+   * firewall binary is /bin/false (checked before the JVM starts), so the raw carriers' rules can
+   * only come from nf_tables over netlink.
+   */
+  @Test
+  void rawCarrierDemoPassesWithoutAnyFirewallBinary(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    StringBuilder script = new StringBuilder("set -e\n");
+    for (String binary : List.of("nft", "iptables", "ip6tables", "iptables-legacy", "ip6tables-legacy", "iptables-nft",
+        "ip6tables-nft", "iptables-save", "ip6tables-save")) {
+      script.append("p=$(command -v ").append(binary).append(" || true); [ -z \"$p\" ] || mount --bind /bin/false \"$p\"\n");
+    }
+    script.append("if nft list tables >/dev/null 2>&1 || iptables -t raw -S >/dev/null 2>&1; then "
+        + "echo 'firewall binaries still work' >&2; exit 97; fi\nexec \"$@\"\n");
+    Output out = startDemo(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script.toString(),
+        "demo"), dir.resolve("demo.err"), "--size", "2M");
+    assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo finished; output:\n%s", out.text()).isTrue();
+    assertThat(demo.exitValue()).as("exit code; output:\n%s\nstderr:\n%s", out.text(),
+        Files.readString(dir.resolve("demo.err"))).isZero();
+    assertThat(out.text()).contains("sha-256:    OK, downloaded = served = ");
+    assertNothingLeft(out.text());
   }
 
   @Test

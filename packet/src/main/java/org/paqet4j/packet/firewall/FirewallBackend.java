@@ -1,13 +1,22 @@
 package org.paqet4j.packet.firewall;
 
-/** One way of installing the rules for a port: a dedicated nftables table, or tagged iptables rules. */
-sealed interface FirewallBackend permits NftBackend, IptablesBackend {
+import java.util.List;
+import java.util.Optional;
 
-    /** "nftables" or "iptables", for logs. */
+/**
+ * One way of installing the rules for a port: a dedicated nftables table (over netlink, or with
+ * the {@code nft} binary), or tagged iptables rules.
+ */
+sealed interface FirewallBackend permits NetlinkBackend, NftBackend, IptablesBackend {
+
+    /** "nf_tables (netlink)", "nftables" or "iptables", for logs. */
     String name();
 
-    /** Whether the tool runs and can read the ruleset here (installed, permitted, kernel support). */
-    boolean available() throws FirewallException;
+    /**
+     * Empty when the backend works here (can read the ruleset: tool installed, permitted, kernel
+     * support); otherwise one line saying what is missing.
+     */
+    Optional<String> problem() throws FirewallException;
 
     /** Installs the rules for {@code port}; on failure nothing of them is left behind. */
     void install(int port) throws FirewallException;
@@ -16,5 +25,5 @@ sealed interface FirewallBackend permits NftBackend, IptablesBackend {
     int remove(int port) throws FirewallException;
 
     /** The rules tagged with {@code port} as the tool lists them (empty when none). */
-    java.util.List<String> list(int port) throws FirewallException;
+    List<String> list(int port) throws FirewallException;
 }

@@ -2,6 +2,7 @@ package org.paqet4j.packet.firewall;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * iptables and ip6tables (legacy or nft flavour, whichever the binaries are): three rules per
@@ -42,8 +43,10 @@ final class IptablesBackend implements FirewallBackend {
     }
 
     @Override
-    public boolean available() throws FirewallException {
-        return runner.run(List.of("iptables", "-t", "raw", "-S")).ok();
+    public Optional<String> problem() throws FirewallException {
+        CommandRunner.Result result = runner.run(List.of("iptables", "-t", "raw", "-S"));
+        return result.ok() ? Optional.empty() : Optional.of("iptables -t raw -S exited " + result.exitCode()
+                + (result.output().isEmpty() ? "" : ": " + result.output().lines().findFirst().orElse("")));
     }
 
     /** ip6tables is optional: a host without IPv6 netfilter still gets its IPv4 rules. */

@@ -1,9 +1,10 @@
 package org.paqet4j.packet.firewall;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * nftables: one table per port, {@code inet paqet4j_<port>}, covering IPv4 and IPv6 at once. It is
+ * nftables through the {@code nft} binary: one table per port, {@code inet paqet4j_<port>}, covering IPv4 and IPv6 at once. It is
  * created atomically from one script and removed with a single {@code delete table}.
  */
 final class NftBackend implements FirewallBackend {
@@ -24,15 +25,15 @@ final class NftBackend implements FirewallBackend {
                 table inet %1$s {
                     chain prerouting {
                         type filter hook prerouting priority raw; policy accept;
-                        tcp dport %2$d notrack
+                        tcp dport %2$d counter notrack
                     }
                     chain output {
                         type filter hook output priority raw; policy accept;
-                        tcp sport %2$d notrack
+                        tcp sport %2$d counter notrack
                     }
                     chain drop_rst {
                         type filter hook output priority mangle; policy accept;
-                        tcp sport %2$d tcp flags & rst == rst drop
+                        tcp sport %2$d tcp flags & rst == rst counter drop
                     }
                 }
                 """.formatted(table(port), port);
@@ -44,8 +45,10 @@ final class NftBackend implements FirewallBackend {
     }
 
     @Override
-    public boolean available() throws FirewallException {
-        return runner.run(List.of("nft", "list", "tables")).ok();
+    public Optional<String> problem() throws FirewallException {
+        CommandRunner.Result result = runner.run(List.of("nft", "list", "tables"));
+        return result.ok() ? Optional.empty() : Optional.of("nft list tables exited " + result.exitCode()
+                + (result.output().isEmpty() ? "" : ": " + result.output().lines().findFirst().orElse("")));
     }
 
     @Override

@@ -4,40 +4,51 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The route attributes ({@code struct rtattr}: u16 length, u16 type, value, padded to 4) of one
  * message. Every {@code rta_len} is checked against the bytes present; the first occurrence of a
  * type wins, which is what iproute2 does.
  */
-final class Attributes {
+public final class Attributes {
 
     private static final int HEADER_SIZE = 4;
     /** Strips NLA_F_NESTED and NLA_F_NET_BYTEORDER from the type. */
     private static final int TYPE_MASK = 0x3FFF;
 
+    /** One attribute, in the order it came; the type without the nested/byte-order flags. */
+    public record Attribute(int type, byte[] value) {
+    }
+
     private final Map<Integer, byte[]> values;
+    private final List<Attribute> ordered;
     private final String owner;
 
-    private Attributes(Map<Integer, byte[]> values, String owner) {
+    private Attributes(Map<Integer, byte[]> values, List<Attribute> ordered, String owner) {
         this.values = values;
+        this.ordered = ordered;
         this.owner = owner;
     }
 
     /** Parses the attributes in {@code bytes[from, to)}; {@code owner} names the message in errors. */
-    static Attributes parse(byte[] bytes, int from, int to, String owner) throws MalformedNetlinkException {
+    public static Attributes parse(byte[] bytes, int from, int to, String owner) throws MalformedNetlinkException {
         if (from < 0 || to > bytes.length || from > to) {
             throw new MalformedNetlinkException(owner + ": attribute range [" + from + ", " + to
                     + ") outside payload of " + bytes.length + " bytes");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(NetlinkMessage.ORDER);
         Map<Integer, byte[]> values = new HashMap<>();
+        List<Attribute> ordered = new ArrayList<>();
         int offset = from;
         while (to - offset >= HEADER_SIZE) {
             int length = Short.toUnsignedInt(in.getShort(offset));
@@ -50,26 +61,64 @@ final class Attributes {
                 throw new MalformedNetlinkException(owner + ": attribute type " + type + " at offset " + offset
                         + " has rta_len " + length + " but only " + (to - offset) + " bytes are left");
             }
-            values.putIfAbsent(type, Arrays.copyOfRange(bytes, offset + HEADER_SIZE, offset + length));
+            byte[] value = Arrays.copyOfRange(bytes, offset + HEADER_SIZE, offset + length);
+            values.putIfAbsent(type, value);
+            ordered.add(new Attribute(type, value));
             offset += NetlinkMessage.align(length);
         }
         if (offset < to) {
             throw new MalformedNetlinkException(owner + ": " + (to - offset) + " trailing bytes at offset " + offset
                     + " are too short for an attribute header");
         }
-        return new Attributes(values, owner);
+        return new Attributes(values, List.copyOf(ordered), owner);
     }
 
-    boolean has(int type) {
+    /** Parses a whole value (a nested attribute's) as attributes. */
+    public static Attributes parse(byte[] bytes, String owner) throws MalformedNetlinkException {
+        return parse(bytes, 0, bytes.length, owner);
+    }
+
+    /** Every attribute in order, repeated types included (nf_tables lists repeat {@code NFTA_LIST_ELEM}). */
+    public List<Attribute> all() {
+        return ordered;
+    }
+
+    /** The value of {@code type}, parsed as nested attributes; {@code what} names it in errors. */
+    public Optional<Attributes> nested(int type, String what) throws MalformedNetlinkException {
+        byte[] value = values.get(type);
+        return value == null ? Optional.empty() : Optional.of(parse(value, owner + " " + what));
+    }
+
+    /** A 4-byte integer in network byte order (nf_tables' {@code NLA_U32}s). */
+    public OptionalInt u32BigEndian(int type) throws MalformedNetlinkException {
+        OptionalInt host = u32(type);
+        return host.isEmpty() ? host : OptionalInt.of(NetlinkMessage.ORDER == ByteOrder.BIG_ENDIAN
+                ? host.getAsInt() : Integer.reverseBytes(host.getAsInt()));
+    }
+
+    /** An 8-byte integer in network byte order (nf_tables handles and counters). */
+    public OptionalLong u64BigEndian(int type) throws MalformedNetlinkException {
+        byte[] value = values.get(type);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        if (value.length != 8) {
+            throw new MalformedNetlinkException(owner + ": attribute type " + type + " should be an 8-byte integer, got "
+                    + value.length + " bytes");
+        }
+        return OptionalLong.of(ByteBuffer.wrap(value).getLong());
+    }
+
+    public boolean has(int type) {
         return values.containsKey(type);
     }
 
-    Optional<byte[]> bytes(int type) {
+    public Optional<byte[]> bytes(int type) {
         byte[] value = values.get(type);
         return value == null ? Optional.empty() : Optional.of(value.clone());
     }
 
-    OptionalInt u32(int type) throws MalformedNetlinkException {
+    public OptionalInt u32(int type) throws MalformedNetlinkException {
         byte[] value = values.get(type);
         if (value == null) {
             return OptionalInt.empty();
@@ -82,7 +131,7 @@ final class Attributes {
     }
 
     /** A NUL-terminated string attribute (interface names). */
-    Optional<String> string(int type) {
+    public Optional<String> string(int type) {
         byte[] value = values.get(type);
         if (value == null) {
             return Optional.empty();

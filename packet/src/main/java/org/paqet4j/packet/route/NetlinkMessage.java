@@ -9,21 +9,21 @@ import java.util.List;
  * One netlink message: the 16-byte {@code nlmsghdr} fields and a copy of its payload. Netlink is
  * host byte order, so every multi-byte field is read in {@link ByteOrder#nativeOrder()}.
  */
-record NetlinkMessage(int type, int flags, int sequence, int portId, byte[] payload) {
+public record NetlinkMessage(int type, int flags, int sequence, int portId, byte[] payload) {
 
-    static final int HEADER_SIZE = 16;
-    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    public static final int HEADER_SIZE = 16;
+    public static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    static final int NLMSG_NOOP = 1;
-    static final int NLMSG_ERROR = 2;
-    static final int NLMSG_DONE = 3;
-    static final int NLM_F_MULTI = 0x2;
+    public static final int NLMSG_NOOP = 1;
+    public static final int NLMSG_ERROR = 2;
+    public static final int NLMSG_DONE = 3;
+    public static final int NLM_F_MULTI = 0x2;
 
     /**
      * Splits {@code length} received bytes into messages. Every {@code nlmsg_len} is checked
      * against the bytes actually present: a lying length is an error, never an out-of-bounds read.
      */
-    static List<NetlinkMessage> parseAll(byte[] buffer, int length) throws MalformedNetlinkException {
+    public static List<NetlinkMessage> parseAll(byte[] buffer, int length) throws MalformedNetlinkException {
         if (length < 0 || length > buffer.length) {
             throw new MalformedNetlinkException("received length " + length + " outside buffer of " + buffer.length);
         }
@@ -59,16 +59,16 @@ record NetlinkMessage(int type, int flags, int sequence, int portId, byte[] payl
     }
 
     /** The kernel's {@code NLMSG_ALIGN} / {@code RTA_ALIGN}: round up to 4 bytes. */
-    static int align(int length) {
+    public static int align(int length) {
         return (length + 3) & ~3;
     }
 
-    ByteBuffer payloadBuffer() {
+    public ByteBuffer payloadBuffer() {
         return ByteBuffer.wrap(payload).order(ORDER);
     }
 
     /** For {@code NLMSG_ERROR}: the negated errno (0 is an acknowledgement). */
-    int errorCode() throws MalformedNetlinkException {
+    public int errorCode() throws MalformedNetlinkException {
         if (payload.length < 4) {
             throw new MalformedNetlinkException("NLMSG_ERROR payload is " + payload.length + " bytes, needs 4");
         }
@@ -76,7 +76,7 @@ record NetlinkMessage(int type, int flags, int sequence, int portId, byte[] payl
     }
 
     /** Checks that the payload holds the fixed header {@code what} of {@code size} bytes. */
-    void requirePayload(int size, String what) throws MalformedNetlinkException {
+    public void requirePayload(int size, String what) throws MalformedNetlinkException {
         if (payload.length < size) {
             throw new MalformedNetlinkException("message type " + type + ": payload of " + payload.length
                     + " bytes is shorter than its " + size + "-byte " + what);

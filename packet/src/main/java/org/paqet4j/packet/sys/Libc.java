@@ -108,6 +108,8 @@ public final class Libc {
             capturing("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, INT));
     private static final MethodHandle GETSOCKOPT =
             capturing("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, PTR, PTR));
+    private static final MethodHandle LISTEN = capturing("listen", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle CONNECT = capturing("connect", FunctionDescriptor.of(INT, INT, PTR, INT));
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SENDTO =
             capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
@@ -177,6 +179,22 @@ public final class Libc {
             MemorySegment length) {
         try {
             return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int listen(MemorySegment state, int fd, int backlog) {
+        try {
+            return (int) LISTEN.invokeExact(state, fd, backlog);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int connect(MemorySegment state, int fd, MemorySegment address, int length) {
+        try {
+            return (int) CONNECT.invokeExact(state, fd, address, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

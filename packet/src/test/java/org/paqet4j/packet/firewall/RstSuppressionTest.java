@@ -17,7 +17,7 @@ import org.paqet4j.packet.route.Netns;
 /**
  * The point of the rules, seen on the wire: a peer namespace sends a SYN to the tunnel port of a
  * "server" namespace that has no socket on it. Without the rules the server kernel tracks it and
- * answers with a RST; with them (either backend) tcpdump on the server's interface sees the SYN
+ * answers with a RST; with them (any backend) tcpdump on the server's interface sees the SYN
  * and no RST, and conntrack leaves the SYN untracked.
  */
 class RstSuppressionTest {
@@ -62,7 +62,7 @@ class RstSuppressionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FirewallRules.Preference.class, names = {"NFT", "IPTABLES"})
+    @EnumSource(value = FirewallRules.Preference.class, names = {"NETLINK", "NFT", "IPTABLES"})
     void noRstLeavesTheServerWhileTheRulesAreInPlace(FirewallRules.Preference backend) throws Exception {
         int port = ThreadLocalRandom.current().nextInt(20_000, 60_000);
         for (String address : List.of("198.18.0.1", "2001:2::1")) {
@@ -72,8 +72,9 @@ class RstSuppressionTest {
                     .satisfies(c -> assertThat(c.tracked()).isPositive())
                     .satisfies(c -> assertThat(c.untracked()).isZero());
         }
-        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, CommandRunner.inNamespace(server.name()),
-                backend)) {
+        try (NetfilterNamespace netfilter = new NetfilterNamespace(server);
+                FirewallRules rules = FirewallRules.install(port, Role.SERVER, CommandRunner.inNamespace(server.name()),
+                        netfilter.opener(), backend)) {
             for (String address : List.of("198.18.0.1", "2001:2::1")) {
                 assertThat(probe(address, port)).as("with %s rules (%s)", rules.backend(), address)
                         .satisfies(c -> assertThat(c.syns()).isPositive())

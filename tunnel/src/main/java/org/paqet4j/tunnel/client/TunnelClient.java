@@ -119,14 +119,29 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         return openWith(new StreamHeader.Udp(target));
     }
 
-    /** Round-trip time of one PING stream over the next live session. */
+    /**
+     * Round-trip time of one PING stream over the next live session. The whole attempt, waiting
+     * for a live session included, takes at most the ping timeout: a tool that pings an absent
+     * server must say so after one ping timeout, not after the longer open timeout.
+     */
     public Duration ping() throws IOException {
         if (!paqetProtocol) {
             throw new IOException("kcptun mode has no PING");
         }
-        TunnelSession session = awaitSession();
+        long deadline = System.nanoTime() + options.pingTimeout().toNanos();
+        TunnelSession session;
+        try {
+            session = awaitSession(deadline);
+        } catch (TunnelUnavailableException e) {
+            if (closed) {
+                throw e;
+            }
+            throw new TunnelUnavailableException("no live connection to the server within the ping timeout "
+                    + options.pingTimeout().toMillis() + " ms");
+        }
         long start = System.nanoTime();
-        ping(session, options.pingTimeout());
+        Duration left = Duration.ofNanos(Math.max(deadline - start, 1_000_000));
+        ping(session, left);
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
@@ -162,10 +177,6 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                         + session.remoteAddress() + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    private TunnelSession awaitSession() throws IOException {
-        return awaitSession(System.nanoTime() + options.openTimeout().toNanos());
     }
 
     private TunnelSession awaitSession(long deadline) throws IOException {
