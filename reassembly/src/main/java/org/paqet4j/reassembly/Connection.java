@@ -1,0 +1,34 @@
+package org.paqet4j.reassembly;
+
+/** Both directions of one stream and what the reassembler tracks about it. */
+final class Connection {
+
+    /** What a connection costs beyond its buffered data (objects, map entry, handler); counted in the budget. */
+    static final int OVERHEAD = 512;
+
+    final ConnectionKey key;
+    final StreamInfo info;
+    final HalfStream fromNode0;
+    final HalfStream fromNode1;
+    long lastSeenNanos;
+    boolean rstSeen;
+
+    Connection(ConnectionKey key, StreamInfo info, StreamHandler handler, OverlapPolicy policy, Counters counters) {
+        this.key = key;
+        this.info = info;
+        this.fromNode0 = new HalfStream(policy, Direction.FROM_NODE0, handler, counters);
+        this.fromNode1 = new HalfStream(policy, Direction.FROM_NODE1, handler, counters);
+    }
+
+    HalfStream sentBy(Endpoint source) {
+        return source.equals(info.node0()) ? fromNode0 : fromNode1;
+    }
+
+    HalfStream receivedBy(Endpoint source) {
+        return source.equals(info.node0()) ? fromNode1 : fromNode0;
+    }
+
+    long buffered() {
+        return fromNode0.buffered() + fromNode1.buffered();
+    }
+}

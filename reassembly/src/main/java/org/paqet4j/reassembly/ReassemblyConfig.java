@@ -1,0 +1,65 @@
+package org.paqet4j.reassembly;
+
+/**
+ * Settings of a {@link TcpReassembler}.
+ *
+ * @param policy             how overlapping buffered copies are resolved
+ * @param memoryBudget       bytes for buffered out-of-order data plus a fixed estimate per
+ *                           connection; above it the oldest hole is skipped, then the least
+ *                           recently active connection is dropped
+ * @param perConnectionCap   buffered bytes one connection may hold before its own oldest hole is skipped
+ * @param idleTimeoutNanos   a connection idle this long (in packet time) is ended; 0 = never
+ * @param flushOnClose       on close and timeout, deliver buffered data after a {@link StreamEvent.Gap}
+ *                           (true), or drop it as tshark's follow does (false)
+ */
+public record ReassemblyConfig(
+        OverlapPolicy policy,
+        long memoryBudget,
+        long perConnectionCap,
+        long idleTimeoutNanos,
+        boolean flushOnClose) {
+
+    /** 64 MiB budget, 4 MiB per connection, BSD, no idle timeout, flush on close. */
+    public static final ReassemblyConfig DEFAULTS =
+            new ReassemblyConfig(OverlapPolicy.BSD, 64L << 20, 4L << 20, 0, true);
+
+    /** Smallest budget: a few maximum-size segments, so one packet can always be taken in. */
+    public static final long MIN_BUDGET = 1L << 18;
+
+    public ReassemblyConfig {
+        if (policy == null) {
+            throw new IllegalArgumentException("policy is null");
+        }
+        if (memoryBudget < MIN_BUDGET) {
+            throw new IllegalArgumentException("memoryBudget must be at least " + MIN_BUDGET + " bytes, got " + memoryBudget);
+        }
+        if (perConnectionCap < 1 << 16 || perConnectionCap > memoryBudget) {
+            throw new IllegalArgumentException("perConnectionCap must be between 65536 and memoryBudget ("
+                    + memoryBudget + "), got " + perConnectionCap);
+        }
+        if (idleTimeoutNanos < 0) {
+            throw new IllegalArgumentException("idleTimeoutNanos must be >= 0, got " + idleTimeoutNanos);
+        }
+    }
+
+    public ReassemblyConfig withPolicy(OverlapPolicy value) {
+        return new ReassemblyConfig(value, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose);
+    }
+
+    /** Budget {@code value}; the per-connection cap becomes min(cap, value). */
+    public ReassemblyConfig withMemoryBudget(long value) {
+        return new ReassemblyConfig(policy, value, Math.min(perConnectionCap, value), idleTimeoutNanos, flushOnClose);
+    }
+
+    public ReassemblyConfig withPerConnectionCap(long value) {
+        return new ReassemblyConfig(policy, memoryBudget, value, idleTimeoutNanos, flushOnClose);
+    }
+
+    public ReassemblyConfig withIdleTimeoutNanos(long value) {
+        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, value, flushOnClose);
+    }
+
+    public ReassemblyConfig withFlushOnClose(boolean value) {
+        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value);
+    }
+}
