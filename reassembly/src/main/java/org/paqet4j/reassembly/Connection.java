@@ -4,7 +4,7 @@ package org.paqet4j.reassembly;
 final class Connection {
 
     /** What a connection costs beyond its buffered data (objects, map entry, handler); counted in the budget. */
-    static final int OVERHEAD = 512;
+    static final int OVERHEAD = 1024;
 
     final ConnectionKey key;
     final StreamInfo info;
