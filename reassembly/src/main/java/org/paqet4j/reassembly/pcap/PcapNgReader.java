@@ -51,7 +51,8 @@ public final class PcapNgReader implements CaptureReader {
                 if (!in.read(head, 8, "a block header")) {
                     return null;
                 }
-                type = raw(head, 0);
+                // the section header's type reads the same in both byte orders; other types are in the section's
+                type = ByteBuffer.wrap(head).order(order == null ? ByteOrder.BIG_ENDIAN : order).getInt(0);
                 if (type != SECTION_HEADER && order == null) {
                     throw new CaptureFormatException(start, "block before the first section header");
                 }
