@@ -34,6 +34,8 @@ final class HalfStream {
 
     /** BSD: arrival order. */
     private final List<Fragment> queue;
+    /** BSD: how many queued fragments start at each offset, so the lowest start costs O(log n), not a scan. */
+    private final TreeMap<Long, Integer> queuedStarts;
     /** FIRST and LAST: non-overlapping pieces by offset. */
     private final TreeMap<Long, Fragment> pieces;
 
@@ -43,6 +45,7 @@ final class HalfStream {
         this.handler = handler;
         this.counters = counters;
         this.queue = policy == OverlapPolicy.BSD ? new ArrayList<>() : List.of();
+        this.queuedStarts = policy == OverlapPolicy.BSD ? new TreeMap<>() : null;
         this.pieces = policy == OverlapPolicy.BSD ? null : new TreeMap<>();
     }
 
@@ -104,6 +107,7 @@ final class HalfStream {
             } else {
                 Fragment f = new Fragment(offset, payload.clone(), s.timestampNanos(), s.frameNumber());
                 queue.add(f);
+                queuedStarts.merge(f.offset(), 1, Integer::sum);
                 buffered += f.cost();
                 counters.outOfOrderSegments++;
             }
@@ -156,7 +160,7 @@ final class HalfStream {
         if (buffered == 0) {
             return false;
         }
-        long lowest = policy == OverlapPolicy.BSD ? lowestQueued() : pieces.firstKey();
+        long lowest = policy == OverlapPolicy.BSD ? queuedStarts.firstKey() : pieces.firstKey();
         gap(lowest - expected, cause);
         expected = lowest;
         if (policy == OverlapPolicy.BSD) {
@@ -181,6 +185,7 @@ final class HalfStream {
             }
             if (policy == OverlapPolicy.BSD) {
                 queue.clear();
+                queuedStarts.clear();
             } else {
                 pieces.clear();
             }
@@ -198,21 +203,23 @@ final class HalfStream {
         if (queue.isEmpty()) {
             return false;
         }
-        long lowest = Long.MAX_VALUE;
-        for (int i = 0; i < queue.size(); i++) {
-            Fragment f = queue.get(i);
-            lowest = Math.min(lowest, f.offset());
-            if (f.offset() <= expected) {
-                queue.remove(i);
-                buffered -= f.cost();
-                if (f.end() > expected) {
-                    int skip = (int) (expected - f.offset());
-                    deliver(expected, f.data(), skip, f.data().length - skip, f.timestampNanos(), f.frameNumber());
-                    expected = f.end();
-                } else {
-                    counters.bytesDropped += f.data().length;
+        long lowest = queuedStarts.firstKey();
+        if (lowest <= expected) {
+            for (int i = 0; ; i++) {
+                Fragment f = queue.get(i);
+                if (f.offset() <= expected) {
+                    queue.remove(i);
+                    queuedStarts.computeIfPresent(f.offset(), (k, n) -> n == 1 ? null : n - 1);
+                    buffered -= f.cost();
+                    if (f.end() > expected) {
+                        int skip = (int) (expected - f.offset());
+                        deliver(expected, f.data(), skip, f.data().length - skip, f.timestampNanos(), f.frameNumber());
+                        expected = f.end();
+                    } else {
+                        counters.bytesDropped += f.data().length;
+                    }
+                    return true;
                 }
-                return true;
             }
         }
         if (ackOffset > lowest) {
@@ -221,14 +228,6 @@ final class HalfStream {
             return true;
         }
         return false;
-    }
-
-    private long lowestQueued() {
-        long lowest = Long.MAX_VALUE;
-        for (Fragment f : queue) {
-            lowest = Math.min(lowest, f.offset());
-        }
-        return lowest;
     }
 
     /** FIRST keeps buffered bytes where the new piece overlaps them; LAST replaces them. */
