@@ -1,5 +1,6 @@
 package org.paqet4j.reassembly.pcap;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -174,14 +175,19 @@ public final class FrameDecoder {
             return null;
         }
         try {
-            Endpoint from = new Endpoint(InetAddress.getByAddress(source), u16(d, at));
-            Endpoint to = new Endpoint(InetAddress.getByAddress(destination), u16(d, at + 2));
+            Endpoint from = new Endpoint(address(source), u16(d, at));
+            Endpoint to = new Endpoint(address(destination), u16(d, at + 2));
             int flags = d[at + 13] & 0xFF;
             return new TcpSegment(from, to, i32(d, at + 4), i32(d, at + 8), flags, u16(d, at + 14),
                     Arrays.copyOfRange(d, at + headerLength, end), frame.timestampNanos(), frame.frameNumber());
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 address bytes are always valid", e);
         }
+    }
+
+    /** IPv6 stays IPv6: {@code InetAddress.getByAddress} would turn ::ffff:a.b.c.d into an IPv4 address. */
+    private static InetAddress address(byte[] bytes) throws UnknownHostException {
+        return bytes.length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
     }
 
     private static int u16(byte[] d, int at) {

@@ -56,6 +56,13 @@ final class TrafficGenerator {
             }
         }
 
+        /** A segment the peer received but the capture missed: the peer's ACKs will pass the hole. */
+        void lose(long offset, byte[] data) {
+            if (offset <= peer.received && offset + data.length > peer.received) {
+                peer.received = offset + data.length;
+            }
+        }
+
         void send(long offset, String data) {
             send(offset, data.getBytes(), TcpSegment.PSH);
         }
@@ -196,7 +203,8 @@ final class TrafficGenerator {
 
     /**
      * {@code flows} connections interleaved packet by packet; each sends data both ways in random
-     * segments, with 10 % of segments swapped with the next and 5 % sent twice, then closes.
+     * segments, with 10 % of segments swapped with the next, 5 % sent twice and 2 % missing from
+     * the capture (the receiver got them, so its ACKs pass the hole), then closes.
      */
     TrafficGenerator interleaved(int flows) {
         List<List<Runnable>> scripts = new ArrayList<>();
@@ -216,6 +224,11 @@ final class TrafficGenerator {
                 for (int s = 0; s < segments; s++) {
                     byte[] data = bytes(1 + random.nextInt(300));
                     long at = offset;
+                    if (random.nextInt(50) == 0) {
+                        sends.add(() -> sender.lose(at, data));
+                        offset += data.length;
+                        continue;
+                    }
                     sends.add(() -> sender.send(at, data, TcpSegment.PSH));
                     if (random.nextInt(20) == 0) {
                         sends.add(() -> sender.send(at, data, TcpSegment.PSH));

@@ -62,6 +62,9 @@ class TsharkOracleTest {
     void thousandInterleavedFlowsWithDuplicatesAndReorderingEqualTshark() throws Exception {
         List<Ours> ours = compare(new TrafficGenerator(15).interleaved(1000), CaptureWriter.Format.PCAP_MICROS_LE);
         assertThat(ours).hasSize(1000);
+        // the lost segments became gaps somewhere
+        assertThat(ours.stream().filter(o -> new String(o.dir0()).contains("bytes missing in capture file")
+                || new String(o.dir1()).contains("bytes missing in capture file"))).isNotEmpty();
     }
 
     private List<Ours> compare(TrafficGenerator generator, CaptureWriter.Format format) throws Exception {

@@ -115,6 +115,20 @@ class CaptureReaderTest {
     }
 
     @Test
+    void anIpv4MappedIpv6AddressStaysIpv6() throws Exception {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xFF;
+        mapped[11] = (byte) 0xFF;
+        mapped[12] = 10;
+        mapped[15] = 1;
+        Endpoint v6 = new Endpoint(java.net.Inet6Address.getByAddress(null, mapped, -1), 1);
+        byte[] ip = Frames.ip(v6, V6_B, 1, 1, TcpSegment.ACK, 100, "m".getBytes());
+        TcpSegment s = new FrameDecoder().decode(new CapturedFrame(1, 0, LinkType.RAW, ip, ip.length));
+        assertThat(s.source().address()).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(s.source()).isNotEqualTo(endpoint("10.0.0.1", 1));
+    }
+
+    @Test
     void truncatedAndCorruptFilesFailWithTheOffset() throws IOException {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         try (CaptureWriter w = new CaptureWriter(file, CaptureWriter.Format.PCAPNG_MICROS_LE, LinkType.RAW)) {
