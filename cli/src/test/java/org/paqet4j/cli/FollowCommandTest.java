@@ -105,6 +105,18 @@ class FollowCommandTest {
   }
 
   @Test
+  void writeDirGetsOneFilePerDirection() throws IOException {
+    Path out = Files.createDirectory(dir.resolve("out"));
+    PaqetCommandsTest.Result r = PaqetCommandsTest.run("follow", "-r", capture().toString(), "--format", "jsonl",
+        "--write-dir", out.toString());
+    assertThat(r.code()).isZero();
+    assertThat(Files.readString(out.resolve("stream-0-dir0.bin"))).isEqualTo("GET /tail");
+    assertThat(Files.readString(out.resolve("stream-0-dir1.bin"))).isEqualTo("ok\n");
+    assertThat(PaqetCommandsTest.run("follow", "-r", capture().toString(), "--write-dir", dir.resolve("none").toString())
+        .err()).contains("--write-dir: ").contains("is not a directory");
+  }
+
+  @Test
   void firstAndLastPoliciesAreSelectable() throws IOException {
     PaqetCommandsTest.Result r = PaqetCommandsTest.run("follow", "-r", capture().toString(), "--format", "jsonl",
         "--policy", "last", "--stream", "0");

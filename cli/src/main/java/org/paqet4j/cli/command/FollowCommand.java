@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       "  paqet follow -r capture.pcapng --format jsonl      one JSON line per stream",
       "  paqet follow -r capture.pcap --stream 3            only stream 3 (tshark's tcp.stream eq 3)",
       "  paqet follow -r big.pcap --memory 16M              buffer at most 16 MiB of out-of-order data",
+      "  paqet follow -r capture.pcap --write-dir out/      also one file per stream and direction",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage error or unreadable capture (with the byte offset)."
     })
@@ -67,6 +68,11 @@ public final class FollowCommand implements Callable<Integer> {
       description = "print only stream N (0 is the first stream seen)")
   long stream;
 
+  @Option(names = "--write-dir", paramLabel = "DIR",
+      description = "also write each printed stream's bytes to DIR/stream-N-dir0.bin and -dir1.bin"
+          + " (dir0: node 0 to node 1; gaps left out); DIR must exist")
+  Path writeDir;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -91,10 +97,13 @@ public final class FollowCommand implements Callable<Integer> {
     if (!Files.isReadable(file)) {
       return usage(err, "cannot read " + file);
     }
+    if (writeDir != null && !Files.isDirectory(writeDir)) {
+      return usage(err, "--write-dir: " + writeDir + " is not a directory");
+    }
     BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
     Follow.Result result;
     try {
-      result = Follow.run(file, out, outputFormat, config, stream);
+      result = Follow.run(file, out, outputFormat, config, stream, writeDir);
     } catch (CaptureFormatException e) {
       out.flush();
       return usage(err, file + ": " + e.getMessage());

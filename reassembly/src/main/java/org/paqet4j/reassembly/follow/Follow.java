@@ -35,7 +35,13 @@ public final class Follow {
     /** @throws org.paqet4j.reassembly.pcap.CaptureFormatException for a malformed file, with the byte offset */
     public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream)
             throws IOException {
-        FollowPrinter printer = new FollowPrinter(out, format, onlyStream);
+        return run(file, out, format, config, onlyStream, null);
+    }
+
+    /** As above; {@code writeDir} (or null) also receives each printed stream's bytes, one file per direction. */
+    public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream,
+                             Path writeDir) throws IOException {
+        FollowPrinter printer = new FollowPrinter(out, format, onlyStream, writeDir);
         FrameDecoder decoder = new FrameDecoder();
         long frames = 0;
         long segments = 0;

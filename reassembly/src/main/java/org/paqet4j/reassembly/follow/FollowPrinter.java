@@ -3,7 +3,10 @@ package org.paqet4j.reassembly.follow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,14 +31,25 @@ public final class FollowPrinter implements StreamFactory {
     private final Writer out;
     private final FollowFormat format;
     private final long onlyStream;
+    private final Path writeDir;
     private final TreeMap<Long, Stream> pending = new TreeMap<>();
     private long nextToPrint;
 
     /** {@code onlyStream} < 0 prints every stream. */
     public FollowPrinter(Writer out, FollowFormat format, long onlyStream) {
+        this(out, format, onlyStream, null);
+    }
+
+    /**
+     * As above, and when {@code writeDir} is not null, each printed stream's delivered bytes also go
+     * to {@code stream-N-dir0.bin} (node 0 to node 1) and {@code stream-N-dir1.bin} there; gaps
+     * are left out of the files (the printed output says where they are).
+     */
+    public FollowPrinter(Writer out, FollowFormat format, long onlyStream, Path writeDir) {
         this.out = out;
         this.format = format;
         this.onlyStream = onlyStream;
+        this.writeDir = writeDir;
     }
 
     @Override
@@ -113,8 +127,24 @@ public final class FollowPrinter implements StreamFactory {
             if (s.kept) {
                 try {
                     out.write(format == FollowFormat.JSONL ? json(s) : text(s));
+                    if (writeDir != null) {
+                        writeFiles(s);
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    private void writeFiles(Stream s) throws IOException {
+        for (Direction d : Direction.values()) {
+            Path file = writeDir.resolve("stream-" + s.info.index() + "-dir" + d.ordinal() + ".bin");
+            try (OutputStream fileOut = Files.newOutputStream(file)) {
+                for (Piece p : s.pieces) {
+                    if (p.direction() == d && p.bytes() != null) {
+                        fileOut.write(p.bytes());
+                    }
                 }
             }
         }
