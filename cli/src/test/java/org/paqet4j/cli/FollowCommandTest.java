@@ -116,11 +116,37 @@ class FollowCommandTest {
         .err()).contains("--write-dir: ").contains("is not a directory");
   }
 
+  /** Two conflicting queued copies and a filler: BSD gives xyCCAA, FIRST xyAAAA, LAST xyCCBA. */
+  private Path conflicts() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    header.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
+    out.writeBytes(header.array());
+    byte[] c = {10, 0, 0, 1};
+    byte[] s = {10, 0, 0, 2};
+    packet(out, c, 40000, s, 8000, 100, 0, SYN, "");
+    packet(out, c, 40000, s, 8000, 103, 1, ACK, "AAAA");
+    packet(out, c, 40000, s, 8000, 104, 1, ACK, "BB");
+    packet(out, c, 40000, s, 8000, 101, 1, ACK, "xyCC");
+    return Files.write(dir.resolve("conflicts.pcap"), out.toByteArray());
+  }
+
   @Test
-  void firstAndLastPoliciesAreSelectable() throws IOException {
-    PaqetCommandsTest.Result r = PaqetCommandsTest.run("follow", "-r", capture().toString(), "--format", "jsonl",
-        "--policy", "last", "--stream", "0");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("{\"gap\": 4}");
+  void policiesAndHostPoliciesDecideConflicts() throws IOException {
+    String file = conflicts().toString();
+    String hex = "{\"data\": \"%s\"}";
+    assertThat(PaqetCommandsTest.run("follow", "-r", file, "--format", "jsonl").out())
+        .contains(hex.formatted("787943434141"));
+    assertThat(PaqetCommandsTest.run("follow", "-r", file, "--format", "jsonl", "--policy", "first").out())
+        .contains(hex.formatted("787941414141"));
+    assertThat(PaqetCommandsTest.run("follow", "-r", file, "--format", "jsonl", "--policy", "last").out())
+        .contains(hex.formatted("787943434241"));
+    // data goes to 10.0.0.2: its rule applies, the other one does not
+    assertThat(PaqetCommandsTest.run("follow", "-r", file, "--format", "jsonl",
+        "--host-policy", "10.0.0.1=first", "--host-policy", "10.0.0.0/24=last").out())
+        .contains(hex.formatted("787943434241"));
+    PaqetCommandsTest.Result bad = PaqetCommandsTest.run("follow", "-r", file, "--host-policy", "10.0.0.0/24=linux");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--host-policy '10.0.0.0/24=linux': policy must be bsd, first or last");
   }
 }

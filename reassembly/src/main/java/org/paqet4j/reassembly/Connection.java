@@ -13,11 +13,12 @@ final class Connection {
     long lastSeenNanos;
     boolean rstSeen;
 
-    Connection(ConnectionKey key, StreamInfo info, StreamHandler handler, OverlapPolicy policy, Counters counters) {
+    Connection(ConnectionKey key, StreamInfo info, StreamHandler handler, ReassemblyConfig config, Counters counters) {
         this.key = key;
         this.info = info;
-        this.fromNode0 = new HalfStream(policy, Direction.FROM_NODE0, handler, counters);
-        this.fromNode1 = new HalfStream(policy, Direction.FROM_NODE1, handler, counters);
+        // each direction is reassembled as its receiver would
+        this.fromNode0 = new HalfStream(config.policyFor(info.node1().address()), Direction.FROM_NODE0, handler, counters);
+        this.fromNode1 = new HalfStream(config.policyFor(info.node0().address()), Direction.FROM_NODE1, handler, counters);
     }
 
     HalfStream sentBy(Endpoint source) {

@@ -127,7 +127,7 @@ public final class TcpReassembler implements AutoCloseable {
     private Connection open(ConnectionKey key, TcpSegment s) {
         StreamInfo info = new StreamInfo(nextIndex++, s.source(), s.destination(), s.frameNumber(), s.timestampNanos());
         StreamHandler handler = factory.open(info);
-        Connection c = new Connection(key, info, handler, config.policy(), counters);
+        Connection c = new Connection(key, info, handler, config, counters);
         c.lastSeenNanos = nowNanos;
         connections.put(key, c);
         counters.connectionsCreated++;

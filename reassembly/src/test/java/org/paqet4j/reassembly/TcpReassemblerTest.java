@@ -215,6 +215,45 @@ class TcpReassemblerTest {
     }
 
     @Test
+    void eachDirectionUsesItsReceiversHostPolicy() {
+        ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withHostPolicies(List.of(
+                HostPolicy.parse("10.0.0.2/32", OverlapPolicy.LAST),
+                HostPolicy.parse("10.0.0.0/8", OverlapPolicy.FIRST)));
+        try (TcpReassembler r = reassembler(config)) {
+            r.process(s.c2s(100, 0, SYN, ""));
+            r.process(s.s2c(900, 101, SYN | ACK, ""));
+            for (boolean toServer : new boolean[] {true, false}) {
+                int isn = toServer ? 101 : 901;
+                for (String[] seg : new String[][] {{"2", "AAAA"}, {"3", "BB"}, {"0", "xyCC"}}) {
+                    byte[] data = seg[1].getBytes();
+                    int seq = isn + Integer.parseInt(seg[0]);
+                    r.process(toServer
+                            ? s.of(Segments.CLIENT, Segments.SERVER, seq, 901, ACK, data)
+                            : s.of(Segments.SERVER, Segments.CLIENT, seq, 101, ACK, data));
+                }
+            }
+        }
+        Recorder.Stream stream = recorder.streams.getFirst();
+        assertThat(new String(stream.data(FROM_NODE0))).as("to 10.0.0.2: LAST").isEqualTo("xyCCBA");
+        assertThat(new String(stream.data(FROM_NODE1))).as("to 10.0.0.1: FIRST").isEqualTo("xyAAAA");
+    }
+
+    @Test
+    void hostPoliciesParseNetworksAndRejectNames() {
+        HostPolicy v6 = HostPolicy.parse("2001:db8::/33", OverlapPolicy.FIRST);
+        assertThat(v6.contains(Segments.endpoint("2001:db8:7fff::1", 1).address())).isTrue();
+        assertThat(v6.contains(Segments.endpoint("2001:db8:8000::1", 1).address())).isFalse();
+        assertThat(v6.contains(Segments.endpoint("10.0.0.1", 1).address())).isFalse();
+        assertThat(HostPolicy.parse("192.0.2.7", OverlapPolicy.LAST).prefixLength()).isEqualTo(32);
+        assertThatThrownBy(() -> HostPolicy.parse("example.com/24", OverlapPolicy.BSD))
+                .hasMessage("'example.com/24' is not an IP network (e.g. 192.0.2.0/24, 2001:db8::/32)");
+        assertThatThrownBy(() -> HostPolicy.parse("dead.beef", OverlapPolicy.BSD)).hasMessageContaining("is not an IP network");
+        assertThatThrownBy(() -> HostPolicy.parse("10.0.0.256/8", OverlapPolicy.BSD)).hasMessageContaining("is not an IP network");
+        assertThatThrownBy(() -> HostPolicy.parse("10.0.0.0/33", OverlapPolicy.BSD))
+                .hasMessage("prefix length must be between 0 and 32, got 33");
+    }
+
+    @Test
     void theConfigurationRejectsNonsenseWithTheValue() {
         assertThatThrownBy(() -> ReassemblyConfig.DEFAULTS.withMemoryBudget(1000))
                 .hasMessage("memoryBudget must be at least 262144 bytes, got 1000");

@@ -6,10 +6,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.demo.ByteSize;
+import org.paqet4j.reassembly.HostPolicy;
 import org.paqet4j.reassembly.OverlapPolicy;
 import org.paqet4j.reassembly.ReassemblyConfig;
 import org.paqet4j.reassembly.ReassemblyStats;
@@ -42,6 +45,7 @@ import picocli.CommandLine.Spec;
       "  paqet follow -r capture.pcap --stream 3            only stream 3 (tshark's tcp.stream eq 3)",
       "  paqet follow -r big.pcap --memory 16M              buffer at most 16 MiB of out-of-order data",
       "  paqet follow -r capture.pcap --write-dir out/      also one file per stream and direction",
+      "  paqet follow -r c.pcap --host-policy 10.1.0.0/16=first   data to 10.1/16 resolved first-copy-wins",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage error or unreadable capture (with the byte offset)."
     })
@@ -59,6 +63,11 @@ public final class FollowCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "bsd",
       description = "overlap policy: bsd (tshark's follow), first, last; default ${DEFAULT-VALUE}")
   String policy;
+
+  @Option(names = "--host-policy", paramLabel = "CIDR=POLICY",
+      description = "overlap policy for data sent to hosts in CIDR (repeatable, first match wins),"
+          + " e.g. 192.0.2.0/24=first")
+  List<String> hostPolicies = new ArrayList<>();
 
   @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.Converter.class,
       description = "memory budget for buffered data and connections (at least 256K); default ${DEFAULT-VALUE}")
@@ -94,6 +103,26 @@ public final class FollowCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return usage(err, "--memory: " + e.getMessage());
     }
+    List<HostPolicy> rules = new ArrayList<>();
+    for (String rule : hostPolicies) {
+      int eq = rule.lastIndexOf('=');
+      try {
+        if (eq < 0) {
+          throw new IllegalArgumentException("expected CIDR=POLICY");
+        }
+        String name = rule.substring(eq + 1).toUpperCase(Locale.ROOT);
+        OverlapPolicy p;
+        try {
+          p = OverlapPolicy.valueOf(name);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("policy must be bsd, first or last");
+        }
+        rules.add(HostPolicy.parse(rule.substring(0, eq), p));
+      } catch (IllegalArgumentException e) {
+        return usage(err, "--host-policy '" + rule + "': " + e.getMessage());
+      }
+    }
+    config = config.withHostPolicies(rules);
     if (!Files.isReadable(file)) {
       return usage(err, "cannot read " + file);
     }
