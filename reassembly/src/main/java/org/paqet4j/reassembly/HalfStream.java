@@ -1,5 +1,6 @@
 package org.paqet4j.reassembly;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 final class HalfStream {
 
     private final OverlapPolicy policy;
+    private final boolean ackGated;
     private final Direction direction;
     private final StreamHandler handler;
     private final Counters counters;
@@ -38,9 +40,13 @@ final class HalfStream {
     private final TreeMap<Long, Integer> queuedStarts;
     /** FIRST and LAST: non-overlapping pieces by offset. */
     private final TreeMap<Long, Fragment> pieces;
+    /** ACK-gated: reassembled Data and Gap events the receiver has not acknowledged yet, in order. */
+    private final ArrayDeque<StreamEvent> held = new ArrayDeque<>();
+    private long acknowledged = Long.MIN_VALUE;
 
-    HalfStream(OverlapPolicy policy, Direction direction, StreamHandler handler, Counters counters) {
+    HalfStream(OverlapPolicy policy, boolean ackGated, Direction direction, StreamHandler handler, Counters counters) {
         this.policy = policy;
+        this.ackGated = ackGated;
         this.direction = direction;
         this.handler = handler;
         this.counters = counters;
@@ -123,10 +129,17 @@ final class HalfStream {
 
     /** The peer acknowledged up to {@code ack}: holes before buffered data it acknowledged become gaps. */
     void acked(int ack) {
-        if (!started || buffered == 0) {
+        if (!started) {
             return;
         }
         long ackOffset = Seq.unwrap(origin, expected, ack);
+        if (ackGated && ackOffset > acknowledged) {
+            // also before the data it covers: a tap may capture the ACK first
+            acknowledged = ackOffset;
+        }
+        if (buffered == 0) {
+            return;
+        }
         if (policy == OverlapPolicy.BSD) {
             while (bsdNext(ackOffset)) {
                 // gap, then whatever the queue now continues
@@ -138,6 +151,7 @@ final class HalfStream {
                 drainPieces();
             }
         }
+        release(false);
     }
 
     /**
@@ -160,6 +174,11 @@ final class HalfStream {
         if (buffered == 0) {
             return false;
         }
+        if (queue.isEmpty() && (pieces == null || pieces.isEmpty())) {
+            // only acknowledgement-gated bytes are held: hand them over rather than lose them
+            release(true);
+            return true;
+        }
         long lowest = policy == OverlapPolicy.BSD ? queuedStarts.firstKey() : pieces.firstKey();
         gap(lowest - expected, cause);
         expected = lowest;
@@ -177,9 +196,16 @@ final class HalfStream {
     void finish(GapCause cause, boolean flush, EndReason reason) {
         if (flush) {
             while (skipHole(cause)) {
-                // one hole per round
+                // one hole per round, then whatever acknowledgement-gated bytes are held
             }
         } else {
+            for (StreamEvent e : held) {
+                if (e instanceof StreamEvent.Data d) {
+                    counters.bytesDropped += d.bytes().length;
+                    buffered -= d.bytes().length + Fragment.OVERHEAD;
+                }
+            }
+            held.clear();
             for (Fragment f : policy == OverlapPolicy.BSD ? queue : pieces.values()) {
                 counters.bytesDropped += f.data().length;
             }
@@ -305,12 +331,54 @@ final class HalfStream {
 
     private void deliver(long offset, byte[] data, int from, int length, long timestamp, long frame) {
         byte[] bytes = from == 0 && length == data.length ? data : Arrays.copyOfRange(data, from, from + length);
-        handler.onEvent(direction, new StreamEvent.Data(offset, bytes, timestamp, timestamp, new long[] {frame}));
+        emit(new StreamEvent.Data(offset, bytes, timestamp, timestamp, new long[] {frame}));
     }
 
     private void gap(long length, GapCause cause) {
         counters.gaps++;
         counters.gapBytes += length;
-        handler.onEvent(direction, new StreamEvent.Gap(expected, length, cause));
+        emit(new StreamEvent.Gap(expected, length, cause));
+    }
+
+    private void emit(StreamEvent event) {
+        if (!ackGated) {
+            handler.onEvent(direction, event);
+            return;
+        }
+        if (event instanceof StreamEvent.Data d) {
+            // the caller's payload array may be reused once process() returns
+            d = new StreamEvent.Data(d.offset(), d.bytes().clone(), d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers());
+            buffered += d.bytes().length + Fragment.OVERHEAD;
+            held.add(d);
+        } else {
+            held.add(event);
+        }
+        release(false);
+    }
+
+    /** Hands held events to the handler up to the acknowledged offset (all of them when {@code everything}). */
+    private void release(boolean everything) {
+        StreamEvent head;
+        while ((head = held.peekFirst()) != null) {
+            if (head instanceof StreamEvent.Data d) {
+                long end = d.offset() + d.bytes().length;
+                if (!everything && end > acknowledged) {
+                    if (d.offset() < acknowledged) {
+                        // the acknowledged part goes now, the rest waits
+                        int cut = (int) (acknowledged - d.offset());
+                        held.pollFirst();
+                        held.addFirst(new StreamEvent.Data(acknowledged, Arrays.copyOfRange(d.bytes(), cut, d.bytes().length),
+                                d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers()));
+                        buffered -= cut;
+                        handler.onEvent(direction, new StreamEvent.Data(d.offset(), Arrays.copyOf(d.bytes(), cut),
+                                d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers()));
+                    }
+                    return;
+                }
+                buffered -= d.bytes().length + Fragment.OVERHEAD;
+            }
+            held.pollFirst();
+            handler.onEvent(direction, head);
+        }
     }
 }

@@ -16,6 +16,9 @@ import java.util.List;
  *                           (true), or drop it as tshark's follow does (false)
  * @param hostPolicies       per-network policies for the receiving host of a direction; the first
  *                           match wins, {@code policy} applies to everything else
+ * @param ackGated           deliver only bytes the receiver has acknowledged (an IDS sees what the
+ *                           host accepted); reassembled bytes wait, counted in the budget, until
+ *                           an ACK covers them
  */
 public record ReassemblyConfig(
         OverlapPolicy policy,
@@ -23,11 +26,12 @@ public record ReassemblyConfig(
         long perConnectionCap,
         long idleTimeoutNanos,
         boolean flushOnClose,
-        List<HostPolicy> hostPolicies) {
+        List<HostPolicy> hostPolicies,
+        boolean ackGated) {
 
     /** 64 MiB budget, 4 MiB per connection, BSD, no idle timeout, flush on close. */
     public static final ReassemblyConfig DEFAULTS =
-            new ReassemblyConfig(OverlapPolicy.BSD, 64L << 20, 4L << 20, 0, true, List.of());
+            new ReassemblyConfig(OverlapPolicy.BSD, 64L << 20, 4L << 20, 0, true, List.of(), false);
 
     /** Smallest budget: a few maximum-size segments, so one packet can always be taken in. */
     public static final long MIN_BUDGET = 1L << 18;
@@ -60,27 +64,31 @@ public record ReassemblyConfig(
     }
 
     public ReassemblyConfig withPolicy(OverlapPolicy value) {
-        return new ReassemblyConfig(value, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies);
+        return new ReassemblyConfig(value, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
     }
 
     /** Budget {@code value}; the per-connection cap becomes min(cap, value). */
     public ReassemblyConfig withMemoryBudget(long value) {
-        return new ReassemblyConfig(policy, value, Math.min(perConnectionCap, value), idleTimeoutNanos, flushOnClose, hostPolicies);
+        return new ReassemblyConfig(policy, value, Math.min(perConnectionCap, value), idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withPerConnectionCap(long value) {
-        return new ReassemblyConfig(policy, memoryBudget, value, idleTimeoutNanos, flushOnClose, hostPolicies);
+        return new ReassemblyConfig(policy, memoryBudget, value, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withIdleTimeoutNanos(long value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, value, flushOnClose, hostPolicies);
+        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, value, flushOnClose, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withFlushOnClose(boolean value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value, hostPolicies);
+        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withHostPolicies(List<HostPolicy> value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, value);
+        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, value, ackGated);
+    }
+
+    public ReassemblyConfig withAckGated(boolean value) {
+        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, value);
     }
 }

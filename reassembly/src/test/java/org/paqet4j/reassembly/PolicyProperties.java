@@ -111,6 +111,31 @@ class PolicyProperties {
         }
     }
 
+    @Property(tries = 1500)
+    void ackGatingDelaysButNeverChangesTheOutput(@ForAll long seed) {
+        Plan plan = plan(seed);
+        for (OverlapPolicy policy : OverlapPolicy.values()) {
+            byte[][] outputs = new byte[2][];
+            for (boolean gated : new boolean[] {false, true}) {
+                Recorder recorder = new Recorder();
+                Segments build = new Segments();
+                try (TcpReassembler reassembler = new TcpReassembler(
+                        ReassemblyConfig.DEFAULTS.withPolicy(policy).withAckGated(gated), recorder)) {
+                    reassembler.process(build.c2s(plan.isn() - 1, 0, TcpSegment.SYN, ""));
+                    for (int[] s : plan.segments()) {
+                        byte[] data = Arrays.copyOfRange(plan.copies()[s[2]], s[0], s[0] + s[1]);
+                        reassembler.process(build.of(Segments.CLIENT, Segments.SERVER, plan.isn() + s[0], 1, TcpSegment.ACK, data));
+                        if (s[3] >= 0) {
+                            reassembler.process(build.s2c(1, plan.isn() + s[3], TcpSegment.ACK, ""));
+                        }
+                    }
+                }
+                outputs[gated ? 1 : 0] = recorder.streams.getFirst().tsharkBytes(Direction.FROM_NODE0);
+            }
+            assertThat(outputs[1]).as(policy.name()).isEqualTo(outputs[0]);
+        }
+    }
+
     /** offset → byte value, or -1 for a gap. */
     private static Map<Long, Integer> positions(List<StreamEvent> events) {
         Map<Long, Integer> out = new HashMap<>();

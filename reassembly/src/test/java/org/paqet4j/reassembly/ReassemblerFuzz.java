@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Random segment streams on a few connections, every policy, a small budget: each direction's
+ * Random segment streams on a few connections, every policy, with and without ACK gating, a small budget: each direction's
  * delivered bytes and gaps cover it exactly once and in order ({@link Recorder} checks every
  * event), End comes last, and after every packet the accounted memory is within the budget.
  */
@@ -22,7 +22,8 @@ class ReassemblerFuzz {
         OverlapPolicy policy = data.pickValue(OverlapPolicy.values());
         ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withMemoryBudget(ReassemblyConfig.MIN_BUDGET)
                 .withPolicy(policy).withPerConnectionCap(1 << 16)
-                .withIdleTimeoutNanos(data.consumeBoolean() ? 50 : 0).withFlushOnClose(data.consumeBoolean());
+                .withIdleTimeoutNanos(data.consumeBoolean() ? 50 : 0).withFlushOnClose(data.consumeBoolean())
+                .withAckGated(data.consumeBoolean());
         Recorder recorder = new Recorder();
         try (TcpReassembler reassembler = new TcpReassembler(config, recorder)) {
             long time = 0;

@@ -215,6 +215,42 @@ class TcpReassemblerTest {
     }
 
     @Test
+    void ackGatedDeliveryWaitsForTheReceiversAck() {
+        TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withAckGated(true).withFlushOnClose(false));
+        r.process(s.c2s(100, 0, SYN, ""));
+        r.process(s.s2c(900, 101, SYN | ACK, ""));
+        r.process(s.c2s(101, 901, ACK, "hello world"));
+        Recorder.Stream stream = recorder.streams.getFirst();
+        assertThat(stream.of(FROM_NODE0)).isEmpty();
+        assertThat(r.stats().memoryUsed()).isEqualTo(Connection.OVERHEAD + 11 + Fragment.OVERHEAD);
+        r.process(s.s2c(901, 106, ACK, ""));
+        assertThat(new String(stream.data(FROM_NODE0))).isEqualTo("hello");
+        r.process(s.s2c(901, 112, ACK, ""));
+        assertThat(new String(stream.data(FROM_NODE0))).isEqualTo("hello world");
+        assertThat(((StreamEvent.Data) stream.of(FROM_NODE0).get(1)).offset()).isEqualTo(5);
+        r.process(s.c2s(112, 901, ACK, "zzz"));
+        r.close();
+        assertThat(r.stats().bytesDropped()).isEqualTo(3);
+        assertThat(r.stats().memoryUsed()).isZero();
+        assertThat(new String(stream.data(FROM_NODE0))).isEqualTo("hello world");
+    }
+
+    @Test
+    void ackGatedBytesAreHandedOverUnderMemoryPressure() {
+        ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withAckGated(true)
+                .withMemoryBudget(ReassemblyConfig.MIN_BUDGET).withPerConnectionCap(1 << 16);
+        try (TcpReassembler r = reassembler(config)) {
+            r.process(s.c2s(100, 0, SYN, ""));
+            byte[] chunk = new byte[1000];
+            for (int i = 0; i < 100; i++) {
+                r.process(s.of(Segments.CLIENT, Segments.SERVER, 101 + i * 1000, 1, ACK, chunk));
+                assertThat(r.stats().memoryUsed()).isLessThanOrEqualTo(Connection.OVERHEAD + (1 << 16));
+            }
+        }
+        assertThat(recorder.streams.getFirst().data(FROM_NODE0)).hasSize(100_000);
+    }
+
+    @Test
     void eachDirectionUsesItsReceiversHostPolicy() {
         ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withHostPolicies(List.of(
                 HostPolicy.parse("10.0.0.2/32", OverlapPolicy.LAST),
