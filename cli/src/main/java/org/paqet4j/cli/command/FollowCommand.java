@@ -28,11 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "follow",
     mixinStandardHelpOptions = true,
-    description = {
-      "Reassembles every TCP stream of a pcap or pcapng file and prints it as tshark's",
-      "Follow TCP Stream does (--format text), or one JSON object per stream (--format jsonl),",
-      "in the order the streams were first seen. A summary goes to stderr."
-    },
+    description = "Reassembles every TCP stream of a pcap or pcapng file and prints it as tshark's "
+        + "Follow TCP Stream does (--format text), or one JSON object per stream (--format jsonl), "
+        + "in the order the streams were first seen. A summary goes to stderr.",
     footer = {
       "",
       "JSONL: {\"stream\": N, \"node0\": \"ip:port\", \"node1\": \"ip:port\", \"dir0\": [ITEM...],",
