@@ -22,8 +22,8 @@ class PolicyProperties {
     }
 
     /** segments: {start, length, copy, ackOrMinusOne}; copies: alternative contents of the stream. */
-    private static Plan plan(long seed) {
-        Random random = new Random(seed);
+    private static Plan plan(long randomness) {
+        Random random = new Random(randomness);
         int size = 1 + random.nextInt(300);
         int[] isns = {random.nextInt(), 0xFFFF_FFF0, -1 - random.nextInt(size + 1), 0};
         int isn = isns[random.nextInt(isns.length)];
@@ -44,8 +44,8 @@ class PolicyProperties {
     }
 
     @Property(tries = 3000)
-    void bsdIsTsharksFollow(@ForAll long seed) {
-        Plan plan = plan(seed);
+    void bsdIsTsharksFollow(@ForAll long randomness) {
+        Plan plan = plan(randomness);
         Recorder recorder = new Recorder();
         Segments build = new Segments();
         TsharkFollowModel model = new TsharkFollowModel();
@@ -71,8 +71,8 @@ class PolicyProperties {
     }
 
     @Property(tries = 2000)
-    void firstAndLastMatchThePerByteModel(@ForAll long seed) {
-        Plan plan = plan(seed);
+    void firstAndLastMatchThePerByteModel(@ForAll long randomness) {
+        Plan plan = plan(randomness);
         for (OverlapPolicy policy : new OverlapPolicy[] {OverlapPolicy.FIRST, OverlapPolicy.LAST}) {
             Recorder recorder = new Recorder();
             Segments build = new Segments();
@@ -112,8 +112,8 @@ class PolicyProperties {
     }
 
     @Property(tries = 1500)
-    void ackGatingDelaysButNeverChangesTheOutput(@ForAll long seed) {
-        Plan plan = plan(seed);
+    void ackGatingDelaysButNeverChangesTheOutput(@ForAll long randomness) {
+        Plan plan = plan(randomness);
         for (OverlapPolicy policy : OverlapPolicy.values()) {
             byte[][] outputs = new byte[2][];
             for (boolean gated : new boolean[] {false, true}) {

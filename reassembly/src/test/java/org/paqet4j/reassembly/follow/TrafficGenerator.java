@@ -14,7 +14,7 @@ import org.paqet4j.reassembly.pcap.Frames;
 import org.paqet4j.reassembly.pcap.LinkType;
 
 /**
- * A seeded generator of TCP traffic covering what reassembly gets wrong: retransmissions with
+ * A deterministic generator (fixed random source) of TCP traffic covering what reassembly gets wrong: retransmissions with
  * different bytes, overlaps past delivered data, conflicting queued copies, holes with and without
  * an ACK past them, the 2^32 wrap, IPv6, RST mid-stream, mid-stream pickup, data on SYN and after
  * FIN, port reuse, and many interleaved flows with duplicates and reordering.
@@ -28,8 +28,8 @@ final class TrafficGenerator {
     private final List<Packet> packets = new ArrayList<>();
     private long nanos = 1_700_000_000_000_000_000L;
 
-    TrafficGenerator(long seed) {
-        this.random = new Random(seed);
+    TrafficGenerator(long randomness) {
+        this.random = new Random(randomness);
     }
 
     List<Packet> packets() {
