@@ -3,6 +3,7 @@ package org.paqet4j.cli;
 import java.io.PrintWriter;
 import org.paqet4j.cli.command.DemoCommand;
 import org.paqet4j.cli.command.DumpCommand;
+import org.paqet4j.cli.command.FollowCommand;
 import org.paqet4j.cli.command.IfaceCommand;
 import org.paqet4j.cli.command.PingCommand;
 import org.paqet4j.cli.command.RunCommand;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       PingCommand.class,
       DumpCommand.class,
+      FollowCommand.class,
       DemoCommand.class,
       SecretCommand.class,
       IfaceCommand.class,

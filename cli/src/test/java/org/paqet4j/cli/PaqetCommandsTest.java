@@ -42,7 +42,7 @@ class PaqetCommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "ping", "dump", "demo", "secret", "iface", "version"})
+  @ValueSource(strings = {"run", "ping", "dump", "follow", "demo", "secret", "iface", "version"})
   void everyCommandHasHelpWithExamples(String command) {
     Result r = run(command, "--help");
     assertThat(r.code()).isZero();

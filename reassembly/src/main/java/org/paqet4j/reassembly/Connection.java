@@ -1,0 +1,35 @@
+package org.paqet4j.reassembly;
+
+/** Both directions of one stream and what the reassembler tracks about it. */
+final class Connection {
+
+    /** What a connection costs beyond its buffered data (objects, map entry, handler); counted in the budget. */
+    static final int OVERHEAD = 1024;
+
+    final ConnectionKey key;
+    final StreamInfo info;
+    final HalfStream fromNode0;
+    final HalfStream fromNode1;
+    long lastSeenNanos;
+    boolean rstSeen;
+
+    Connection(ConnectionKey key, StreamInfo info, StreamHandler handler, ReassemblyConfig config, Counters counters) {
+        this.key = key;
+        this.info = info;
+        // each direction is reassembled as its receiver would
+        this.fromNode0 = new HalfStream(config.policyFor(info.node1().address()), config.ackGated(), Direction.FROM_NODE0, handler, counters);
+        this.fromNode1 = new HalfStream(config.policyFor(info.node0().address()), config.ackGated(), Direction.FROM_NODE1, handler, counters);
+    }
+
+    HalfStream sentBy(Endpoint source) {
+        return source.equals(info.node0()) ? fromNode0 : fromNode1;
+    }
+
+    HalfStream receivedBy(Endpoint source) {
+        return source.equals(info.node0()) ? fromNode1 : fromNode0;
+    }
+
+    long buffered() {
+        return fromNode0.buffered() + fromNode1.buffered();
+    }
+}

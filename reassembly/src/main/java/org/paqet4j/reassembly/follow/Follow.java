@@ -1,0 +1,66 @@
+package org.paqet4j.reassembly.follow;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import org.paqet4j.reassembly.OverlapPolicy;
+import org.paqet4j.reassembly.ReassemblyConfig;
+import org.paqet4j.reassembly.ReassemblyStats;
+import org.paqet4j.reassembly.TcpReassembler;
+import org.paqet4j.reassembly.TcpSegment;
+import org.paqet4j.reassembly.pcap.CaptureReader;
+import org.paqet4j.reassembly.pcap.CapturedFrame;
+import org.paqet4j.reassembly.pcap.FrameDecoder;
+
+/** A capture file through the reassembler into a {@link FollowPrinter}: what {@code paqet follow -r} does. */
+public final class Follow {
+
+    /** What a run saw. */
+    public record Result(long frames, long tcpSegments, long notTcp, long fragments, long malformed,
+                         long unsupportedLink, ReassemblyStats reassembly) {
+    }
+
+    private Follow() {
+    }
+
+    /**
+     * The settings that make the output equal tshark's: no idle timeout (tshark keeps a stream
+     * open forever) and buffered data behind a hole never filled or acknowledged is not printed
+     * (tshark never prints it either).
+     */
+    public static ReassemblyConfig config(OverlapPolicy policy, long memoryBudget) {
+        return ReassemblyConfig.DEFAULTS.withMemoryBudget(memoryBudget).withPolicy(policy).withFlushOnClose(false);
+    }
+
+    /** @throws org.paqet4j.reassembly.pcap.CaptureFormatException for a malformed file, with the byte offset */
+    public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream)
+            throws IOException {
+        return run(file, out, format, config, onlyStream, null);
+    }
+
+    /** As above; {@code writeDir} (or null) also receives each printed stream's bytes, one file per direction. */
+    public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream,
+                             Path writeDir) throws IOException {
+        FollowPrinter printer = new FollowPrinter(out, format, onlyStream, writeDir);
+        FrameDecoder decoder = new FrameDecoder();
+        long frames = 0;
+        long segments = 0;
+        TcpReassembler reassembler = new TcpReassembler(config, printer);
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            CapturedFrame frame;
+            while ((frame = reader.next()) != null) {
+                frames++;
+                TcpSegment segment = decoder.decode(frame);
+                if (segment != null) {
+                    segments++;
+                    reassembler.process(segment);
+                }
+            }
+        } finally {
+            reassembler.close();
+            out.flush();
+        }
+        return new Result(frames, segments, decoder.notTcp(), decoder.fragments(), decoder.malformed(),
+                decoder.unsupportedLink(), reassembler.stats());
+    }
+}

@@ -1,0 +1,200 @@
+package org.paqet4j.reassembly.pcap;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import org.paqet4j.reassembly.Endpoint;
+import org.paqet4j.reassembly.TcpSegment;
+
+/**
+ * Frame bytes to a {@link TcpSegment}: link layers Ethernet (with 802.1Q/802.1ad tags), raw IP,
+ * Linux cooked (SLL, SLL2) and BSD null/loopback; IPv4 and IPv6 with extension headers. Anything
+ * else, a fragment, or a header that does not fit the captured bytes gives null and a count by
+ * reason; nothing here throws on bad input.
+ */
+public final class FrameDecoder {
+
+    private static final int ETHERTYPE_IPV4 = 0x0800;
+    private static final int ETHERTYPE_IPV6 = 0x86DD;
+    private static final int ETHERTYPE_VLAN = 0x8100;
+    private static final int ETHERTYPE_QINQ = 0x88A8;
+    private static final int PROTOCOL_TCP = 6;
+
+    private long notTcp;
+    private long fragments;
+    private long malformed;
+    private long unsupportedLink;
+
+    public long notTcp() {
+        return notTcp;
+    }
+
+    public long fragments() {
+        return fragments;
+    }
+
+    public long malformed() {
+        return malformed;
+    }
+
+    public long unsupportedLink() {
+        return unsupportedLink;
+    }
+
+    /** The TCP segment in {@code frame}, or null (counted). */
+    public TcpSegment decode(CapturedFrame frame) {
+        byte[] d = frame.data();
+        int ipStart;
+        switch (frame.linkType()) {
+            case LinkType.ETHERNET -> ipStart = ethernet(d);
+            case LinkType.RAW, LinkType.IPV4, LinkType.IPV6 -> ipStart = 0;
+            case LinkType.LINUX_SLL -> ipStart = d.length >= 16 && isIp(u16(d, 14)) ? 16 : notIp();
+            case LinkType.LINUX_SLL2 -> ipStart = d.length >= 20 && isIp(u16(d, 0)) ? 20 : notIp();
+            case LinkType.NULL, LinkType.LOOP -> ipStart = d.length >= 4 ? 4 : notIp();
+            default -> {
+                unsupportedLink++;
+                return null;
+            }
+        }
+        if (ipStart < 0) {
+            return null;
+        }
+        if (d.length < ipStart + 1) {
+            malformed++;
+            return null;
+        }
+        int version = (d[ipStart] & 0xFF) >>> 4;
+        return switch (version) {
+            case 4 -> ipv4(frame, d, ipStart);
+            case 6 -> ipv6(frame, d, ipStart);
+            default -> {
+                notTcp++;
+                yield null;
+            }
+        };
+    }
+
+    private int ethernet(byte[] d) {
+        int at = 12;
+        while (true) {
+            if (d.length < at + 2) {
+                malformed++;
+                return -1;
+            }
+            int type = u16(d, at);
+            if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) {
+                at += 4;
+                continue;
+            }
+            return isIp(type) ? at + 2 : notIp();
+        }
+    }
+
+    private int notIp() {
+        notTcp++;
+        return -1;
+    }
+
+    private static boolean isIp(int etherType) {
+        return etherType == ETHERTYPE_IPV4 || etherType == ETHERTYPE_IPV6;
+    }
+
+    private TcpSegment ipv4(CapturedFrame frame, byte[] d, int at) {
+        if (d.length < at + 20) {
+            malformed++;
+            return null;
+        }
+        int headerLength = (d[at] & 0x0F) * 4;
+        int total = u16(d, at + 2);
+        if (headerLength < 20 || total < headerLength || d.length < at + headerLength) {
+            malformed++;
+            return null;
+        }
+        if ((d[at + 9] & 0xFF) != PROTOCOL_TCP) {
+            notTcp++;
+            return null;
+        }
+        if ((u16(d, at + 6) & 0x3FFF) != 0) {   // more-fragments flag or a fragment offset
+            fragments++;
+            return null;
+        }
+        // the IP total length ends the packet (Ethernet pads short frames); the capture may end sooner
+        int end = Math.min(d.length, at + total);
+        return tcp(frame, d, at + headerLength, end, Arrays.copyOfRange(d, at + 12, at + 16),
+                Arrays.copyOfRange(d, at + 16, at + 20));
+    }
+
+    private TcpSegment ipv6(CapturedFrame frame, byte[] d, int at) {
+        if (d.length < at + 40) {
+            malformed++;
+            return null;
+        }
+        int end = Math.min(d.length, at + 40 + u16(d, at + 4));
+        int next = d[at + 6] & 0xFF;
+        int cursor = at + 40;
+        while (next != PROTOCOL_TCP) {
+            switch (next) {
+                case 0, 43, 60 -> {   // hop-by-hop, routing, destination options
+                    if (end < cursor + 8) {
+                        malformed++;
+                        return null;
+                    }
+                    next = d[cursor] & 0xFF;
+                    cursor += ((d[cursor + 1] & 0xFF) + 1) * 8;
+                }
+                case 51 -> {          // authentication header: length in 4-byte units minus 2
+                    if (end < cursor + 8) {
+                        malformed++;
+                        return null;
+                    }
+                    next = d[cursor] & 0xFF;
+                    cursor += ((d[cursor + 1] & 0xFF) + 2) * 4;
+                }
+                case 44 -> {
+                    fragments++;
+                    return null;
+                }
+                default -> {
+                    notTcp++;
+                    return null;
+                }
+            }
+        }
+        return tcp(frame, d, cursor, end, Arrays.copyOfRange(d, at + 8, at + 24), Arrays.copyOfRange(d, at + 24, at + 40));
+    }
+
+    private TcpSegment tcp(CapturedFrame frame, byte[] d, int at, int end, byte[] source, byte[] destination) {
+        if (end < at + 20) {
+            malformed++;
+            return null;
+        }
+        int headerLength = ((d[at + 12] & 0xFF) >>> 4) * 4;
+        if (headerLength < 20 || end < at + headerLength) {
+            malformed++;
+            return null;
+        }
+        try {
+            Endpoint from = new Endpoint(address(source), u16(d, at));
+            Endpoint to = new Endpoint(address(destination), u16(d, at + 2));
+            int flags = d[at + 13] & 0xFF;
+            return new TcpSegment(from, to, i32(d, at + 4), i32(d, at + 8), flags, u16(d, at + 14),
+                    Arrays.copyOfRange(d, at + headerLength, end), frame.timestampNanos(), frame.frameNumber());
+        } catch (UnknownHostException e) {
+            throw new AssertionError("4 or 16 address bytes are always valid", e);
+        }
+    }
+
+    /** IPv6 stays IPv6: {@code InetAddress.getByAddress} would turn ::ffff:a.b.c.d into an IPv4 address. */
+    private static InetAddress address(byte[] bytes) throws UnknownHostException {
+        return bytes.length == 16 ? Inet6Address.getByAddress(null, bytes, -1) : InetAddress.getByAddress(bytes);
+    }
+
+    private static int u16(byte[] d, int at) {
+        return ((d[at] & 0xFF) << 8) | (d[at + 1] & 0xFF);
+    }
+
+    private static int i32(byte[] d, int at) {
+        return ((d[at] & 0xFF) << 24) | ((d[at + 1] & 0xFF) << 16) | ((d[at + 2] & 0xFF) << 8) | (d[at + 3] & 0xFF);
+    }
+}
