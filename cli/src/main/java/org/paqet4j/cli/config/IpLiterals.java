@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.paqet4j.packet.AddressText;
 
 /** IP address literals: parsed without ever asking DNS (a config check must not touch the net), printed in canonical form. */
 public final class IpLiterals {
@@ -42,40 +43,6 @@ public final class IpLiterals {
 
   /** The canonical text of an address: dotted quad, or IPv6 in RFC 5952 form ("2001:db8::1"). */
   public static String format(InetAddress address) {
-    byte[] b = address.getAddress();
-    if (b.length == 4) {
-      return address.getHostAddress();
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = (b[2 * i] & 0xFF) << 8 | b[2 * i + 1] & 0xFF;
-    }
-    // the longest run of two or more zero groups (the first one on a tie) becomes "::"
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out.toString();
+    return AddressText.of(address);
   }
 }

@@ -2,11 +2,10 @@ package org.paqet4j.packet.tools;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.packet.wire.TcpPacket;
 
@@ -30,49 +29,10 @@ public final class PacketDumpFormatter {
      * (IPv6 addresses in brackets; seq and ack unsigned).
      */
     public String line(Instant when, TcpPacket packet) {
-        return time.format(when) + " " + endpoint(packet.sourceAddress(), packet.sourcePort()) + " → "
-                + endpoint(packet.destinationAddress(), packet.destinationPort()) + " ["
+        return time.format(when) + " " + AddressText.of(packet.sourceAddress(), packet.sourcePort()) + " → "
+                + AddressText.of(packet.destinationAddress(), packet.destinationPort()) + " ["
                 + TcpFlags.toLetters(packet.flags()) + "] seq " + Integer.toUnsignedString(packet.sequence())
                 + " ack " + Integer.toUnsignedString(packet.acknowledgement()) + " len " + packet.payloadLength();
-    }
-
-    private static String endpoint(InetAddress address, int port) {
-        return address instanceof Inet6Address ? "[" + compressed(address.getAddress()) + "]:" + port
-                : address.getHostAddress() + ":" + port;
-    }
-
-    /** RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
-    static String compressed(byte[] ipv6) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((ipv6[2 * i] & 0xFF) << 8) | (ipv6[2 * i + 1] & 0xFF);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
     }
 
     /** The payload of {@code packet} as a hex dump. */
