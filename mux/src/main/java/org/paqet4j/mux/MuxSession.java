@@ -119,7 +119,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private static MuxSession start(MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared) {
         Objects.requireNonNull(t, "transport");
         if (c == null) {
-            // The transport was handed over: a session that cannot start still closes it (seed 003 BUG-013).
+            // The transport was handed over: a session that cannot start still closes it, or it would leak.
             closeQuietly(t);
             throw new NullPointerException("config");
         }
@@ -323,8 +323,8 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     /**
      * The v2 window this session advertises per stream: {@code streambuf}, but never more than half of
      * {@code smuxbuf} shared by the open streams. smux always advertises {@code streambuf}, so two stalled readers
-     * with 2 MiB windows fill a 4 MiB {@code smuxbuf} and pause every other stream (seed 003 BUG-039's
-     * starvation); sharing keeps the windows of stalled streams well below the cap.
+     * with 2 MiB windows fill a 4 MiB {@code smuxbuf} and pause every other stream (one
+     * slow reader starves the rest); sharing keeps the windows of stalled streams well below the cap.
      */
     int fairWindow() {
         int streamsOpen = Math.max(1, streamSlots.get());

@@ -10,7 +10,7 @@ import java.net.UnknownHostException;
  * Interns the source addresses of received packets: a known (address, port) returns the same
  * {@link InetSocketAddress} without allocating. Open addressing over a fixed power-of-two table
  * with short probes; when a probe run is full the home slot is overwritten, so memory stays
- * bounded under address floods and eviction is O(1) (unlike paqet's full-map flush, BUG-038).
+ * bounded under address floods and eviction is O(1) (flushing the whole map when it is full would stall every peer at once).
  * Used by the receiving thread only.
  */
 final class PeerTable {

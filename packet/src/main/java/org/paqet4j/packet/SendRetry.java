@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Retries a send that the kernel refused for lack of buffer space, with bounded exponential
  * backoff (200 µs doubling to 10 ms, 8 attempts, about 30 ms in all), and fails loudly after that:
- * a datagram is never reported as sent when it was dropped (paqet BUG-034).
+ * a datagram is never reported as sent when it was dropped (a silent drop looks like loss to KCP
+ * and hides the cause).
  */
 final class SendRetry {
 

@@ -34,10 +34,10 @@ public record ClientOptions(int connections, short[] remoteFlags, Duration initi
 
     /**
      * 250 ms doubling to 2 s with 25 % jitter: quick recovery after a server restart, yet no
-     * synchronized storm (seed 003 BUG-014). A PING every 2 s per connection; a PONG later than
+     * synchronized reconnect storm from every client at once. A PING every 2 s per connection; a PONG later than
      * 3 s fails the check only if nothing at all arrived from the server for those 3 s (its smux
      * keepalive NOP comes every 2 s): a dead server is noticed within 5 s, while a PING stuck
-     * behind a full KCP send window on a slow uplink is no false alarm (seed 003 BUG-015). The
+     * behind a full KCP send window on a slow uplink is no false alarm. The
      * cost is one short stream per connection every 2 s.
      */
     public static ClientOptions defaults(int connections, short[] remoteFlags) {

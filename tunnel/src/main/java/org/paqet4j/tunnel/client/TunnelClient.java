@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * (its own carrier and KCP session) and one virtual thread that dials it, sends TCPF, checks it
  * with PING and redials with backoff when it dies. Streams are opened round-robin over live slots.
  *
- * <p>Seed 003 lessons built in: a caller that finds no live session waits on a condition signalled
- * when a slot comes up, never polls and never kicks reconnects itself (BUG-016, thundering herd);
- * reconnect waits are condition waits that shutdown cuts short at once (BUG-026, BUG-029);
- * backoff has jitter (BUG-014); a session is published only after it answered a PING; a late PONG
- * fails the health check only when the peer also fell silent, never because a PING queued behind a
- * saturated upload (BUG-015).
+ * <p>A caller that finds no live session waits on a condition signalled when a slot comes up; it
+ * never polls and never kicks reconnects itself (a thousand callers would be a thundering herd).
+ * Reconnect waits are condition waits that shutdown cuts short at once; backoff has jitter so
+ * clients do not reconnect in lockstep; a session is published only after it answered a PING; a
+ * late PONG fails the health check only when the peer also fell silent, never because a PING
+ * queued behind a saturated upload.
  */
 public final class TunnelClient implements StreamOpener, AutoCloseable {
 

@@ -66,7 +66,7 @@ public final class UdpForward implements AutoCloseable {
                         throw e;
                     } catch (IOException e) {
                         // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
-                        // the session goes on (seed 003 BUG-035 ended the relay instead).
+                        // the session goes on; ending it would cut every later datagram too.
                         droppedReplies.increment();
                         log.trace("UDP forward {} <- {}: reply of {} bytes dropped: {}", client, target, n, e.toString());
                     }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * Shuts a tunnel end down within a bounded time, in three phases: stop accepting new work
  * (listeners, sessions), let open streams finish for most of the budget, then close everything in
  * the order it was registered (for the tunnel: mux sessions before KCP sessions before carriers
- * before firewall rules, seed 003 BUG-027). Runs once; later calls return at once.
+ * before firewall rules, so nothing writes on a transport that is already gone). Runs once; later calls return at once.
  */
 public final class GracefulShutdown {
 

@@ -20,7 +20,7 @@ public record ServerLimits(int maxSessions, int maxStreamsPerSession, int maxStr
         }
     }
 
-    /** Generous enough for 500 users (seed 003 BUG-039), bounded enough that one peer cannot take it all. */
+    /** Generous enough for 500 users, bounded enough that one peer cannot take it all. */
     public static ServerLimits defaults() {
         return new ServerLimits(1024, 4096, 16384, Duration.ofSeconds(10), Duration.ofSeconds(8));
     }

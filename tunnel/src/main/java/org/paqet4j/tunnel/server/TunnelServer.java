@@ -235,7 +235,7 @@ public final class TunnelServer implements SessionHandler {
                     throw e;
                 } catch (IOException e) {
                     // One datagram the socket refused (EMSGSIZE, ENOBUFS, no route): UDP loses it,
-                    // the flow goes on (seed 003 BUG-032/BUG-035 killed the whole stream instead).
+                    // the flow goes on; ending the stream would cut every later datagram too.
                     counters.udpDropped.increment();
                     log.trace("UDP {}: datagram of {} bytes dropped: {}", target, n, e.toString());
                 }

@@ -218,7 +218,7 @@ final class UdpAssociation implements AutoCloseable {
                             throw e;
                         }
                         // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
-                        // the target's stream goes on (seed 003 BUG-035 ended the relay instead).
+                        // the target's stream goes on; ending it would cut every later reply too.
                         counters.udpRepliesDropped.increment();
                         log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}", relayAddress(), n,
                                 target, e.toString());

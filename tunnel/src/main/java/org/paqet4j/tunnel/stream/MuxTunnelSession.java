@@ -11,7 +11,7 @@ import org.paqet4j.mux.MuxStream;
 /**
  * A {@link TunnelSession} over an smux session. Closing it closes the mux session, which then
  * closes its transport (the KCP session and, on the client, its carrier): mux before KCP, so
- * nothing is written on a dead transport (seed 003 BUG-027).
+ * nothing is written on a dead transport.
  */
 public final class MuxTunnelSession implements TunnelSession {
 

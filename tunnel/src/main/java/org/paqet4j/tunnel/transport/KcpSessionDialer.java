@@ -17,7 +17,7 @@ import org.paqet4j.tunnel.stream.TunnelSession;
  * Dials one client slot: its own carrier (guarded if configured), a KCP session to the server and
  * an smux client session. Closing the session closes mux, then KCP, then the carrier; a KCP
  * session that dies (dead link) closes the mux session at once instead of waiting for the smux
- * keepalive timeout (a seed 003 deferred finding).
+ * keepalive timeout, which notices a dead peer later than KCP does.
  */
 public final class KcpSessionDialer implements SessionDialer {
 

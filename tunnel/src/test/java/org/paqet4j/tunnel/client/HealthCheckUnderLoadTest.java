@@ -34,7 +34,7 @@ import org.paqet4j.tunnel.testing.SlowUplink;
 /**
  * The real client and server (smux over loopback TCP) with a slow uplink: a saturated upload puts
  * every PING seconds behind the queued data (as KCP's send window does), while the server's smux
- * keepalive NOPs keep arriving on the fast downlink. Seed 003 BUG-015's false alarm must not happen.
+ * keepalive NOPs keep arriving on the fast downlink. A PING queued behind the full upload must not be taken for a dead server.
  */
 class HealthCheckUnderLoadTest {
 
