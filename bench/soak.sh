@@ -12,9 +12,15 @@
 # Both tunnels: cipher aes, mode fast, MTU 1350, windows 4096/4096, no FEC, no compression;
 # paqet4j on the raw TCP carrier with the launcher's JVM defaults (PAQET_JAVA_OPTS replaces them).
 #
+# --idle-conns N opens N more connections through the tunnel before the load starts (SOCKS5
+# CONNECT for paqet4j, the port forward for kcptun, to the HTTP server) and keeps them open and
+# silent until the idle tail is over.
+#
 # Needs root, curl, python3, kcptun. Usage:
-#   sudo bench/soak.sh [-n LOOPS] [-t SECONDS] [--idle SECONDS] [--conn N] [--only paqet4j|kcptun]
-# Defaults: -n 30 -t 300 --idle 60 --conn 1. PAQET=path/to/paqet runs another build of the launcher.
+#   sudo bench/soak.sh [-n LOOPS] [-t SECONDS] [--idle SECONDS] [--conn N] [--idle-conns N]
+#                      [--only paqet4j|kcptun]
+# Defaults: -n 30 -t 300 --idle 60 --conn 1 --idle-conns 0. PAQET=path/to/paqet runs another
+# build of the launcher.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,6 +29,7 @@ seconds=300
 idle=60
 conn=1
 only=""
+idle_conns=0
 interval=15
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -30,8 +37,9 @@ while [ $# -gt 0 ]; do
         -t) seconds=$2; shift 2 ;;
         --idle) idle=$2; shift 2 ;;
         --conn) conn=$2; shift 2 ;;
+        --idle-conns) idle_conns=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
-        *) echo "usage: $0 [-n LOOPS] [-t SECONDS] [--idle SECONDS] [--conn N] [--only paqet4j|kcptun]" >&2; exit 2 ;;
+        *) echo "usage: $0 [-n LOOPS] [-t SECONDS] [--idle SECONDS] [--conn N] [--idle-conns N] [--only paqet4j|kcptun]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "soak: needs root (network namespaces, raw sockets)" >&2; exit 1; }
@@ -116,6 +124,35 @@ done
 EOF
 chmod +x "$work/loop.sh"
 
+# Idle connections: opens them (SOCKS5 CONNECT when a proxy port is given), says how many are up,
+# then holds them without a byte until the stop file appears.
+cat >"$work/hold.py" <<'EOF'
+import os, socket, struct, sys, time
+host, port, count, socks, ready, stop = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+held = []
+for _ in range(count):
+    if socks:
+        s = socket.create_connection(("127.0.0.1", int(socks)), timeout=30)
+        s.sendall(b"\x05\x01\x00")
+        s.recv(2)
+        s.sendall(b"\x05\x01\x00\x01" + socket.inet_aton(host) + struct.pack(">H", port))
+        reply = b""
+        while len(reply) < 10:
+            chunk = s.recv(10 - len(reply))
+            if not chunk:
+                break
+            reply += chunk
+        if len(reply) < 10 or reply[1] != 0:
+            continue
+    else:
+        s = socket.create_connection((host, port), timeout=30)
+    held.append(s)
+with open(ready, "w") as f:
+    f.write("%d\n" % len(held))
+while not os.path.exists(stop):
+    time.sleep(1)
+EOF
+
 sample() { # phase, elapsed, server pid, client pid: one row per process
     for side in server client; do
         if [ "$side" = server ]; then pid=$3; else pid=$4; fi
@@ -135,7 +172,16 @@ soak() {
     name=$1; spid=$2; cpid=$3
     sleep 5
     sample "$name" idle "$spid" "$cpid"
-    rm -f "$work/stop" "$work"/dl-*.log
+    rm -f "$work/stop" "$work/held" "$work/unhold" "$work"/dl-*.log
+    if [ "$idle_conns" -gt 0 ]; then
+        # shellcheck disable=SC2086
+        ip netns exec "$ns_c" python3 "$work/hold.py" $6 "$idle_conns" "$7" "$work/held" "$work/unhold" &
+        i=0
+        until [ -s "$work/held" ] || [ $i -gt 600 ]; do sleep 0.5; i=$((i + 1)); done
+        echo "  $name: $(cat "$work/held" 2>/dev/null || echo 0) idle connections open" >&2
+        sleep 5
+        sample "$name" "idle, $(cat "$work/held" 2>/dev/null || echo 0) conns" "$spid" "$cpid"
+    fi
     i=0
     while [ $i -lt "$loops" ]; do
         i=$((i + 1))
@@ -168,11 +214,12 @@ soak() {
         after=$((after + step))
         sample "$name" "idle+$after" "$spid" "$cpid"
     done
+    touch "$work/unhold"
 }
 
 : >"$work/samples"
 : >"$work/totals"
-echo "soak: $(nproc) cores, $loops loops, ${seconds}s load, ${idle}s idle after, conn $conn" >&2
+echo "soak: $(nproc) cores, $loops loops, ${seconds}s load, ${idle}s idle after, conn $conn, $idle_conns idle connections" >&2
 
 if [ -z "$only" ] || [ "$only" = paqet4j ]; then
     kcp="transport:\n  conn: $conn\n  kcp:\n    mode: fast\n    block: aes\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    key: \"$key\"\n"
@@ -186,7 +233,7 @@ if [ -z "$only" ] || [ "$only" = paqet4j ]; then
     ip netns exec "$ns_c" "$paqet" run -c "$work/client.yaml" >"$work/client.out" 2>"$work/client.err" &
     cpid=$!
     wait_for "$work/client.out" "1080"
-    soak paqet4j "$spid" "$cpid" http://198.18.0.1:8000 "--socks5-hostname 127.0.0.1:1080"
+    soak paqet4j "$spid" "$cpid" http://198.18.0.1:8000 "--socks5-hostname 127.0.0.1:1080" "198.18.0.1 8000" 1080
     kill -TERM "$spid" "$cpid"
     wait "$spid" "$cpid" 2>/dev/null || true
 fi
@@ -200,7 +247,7 @@ if [ -z "$only" ] || [ "$only" = kcptun ]; then
     ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:18000 -r 198.18.0.1:29900 --conn "$conn" $kcptun_opts >"$work/kcptun-client.log" 2>&1 &
     kcpid=$!
     sleep 1
-    soak kcptun "$kspid" "$kcpid" http://127.0.0.1:18000 ""
+    soak kcptun "$kspid" "$kcpid" http://127.0.0.1:18000 "" "127.0.0.1 18000" ""
     kill -TERM "$kspid" "$kcpid"
     wait "$kspid" "$kcpid" 2>/dev/null || true
 fi
