@@ -10,10 +10,14 @@
 #   kcptun          kcptun-client / kcptun-server 20210922
 # All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
 # no compression. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
-# processes over the measured run (after a short warm-up run).
+# processes over the measured run (after a short warm-up run). Allocated bytes per relayed byte
+# ("alloc B/B") is what the JVM's threads allocated over the measured run (jcmd Thread.print -e,
+# summed over threads; virtual threads count on their carriers) divided by the bytes iperf3 moved:
+# a data path that allocates per packet shows up here long before it shows up in RSS.
 #
 # Needs root, iperf3 and kcptun. Usage:
-#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS]
+#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT]
+# --only runs just the paths whose name contains TEXT (and the direct baseline).
 # Set JFR=1 to record both sides of the raw run with an 8 MiB stream window with Flight Recorder
 # (files are kept, names printed).
 set -eu
@@ -22,12 +26,14 @@ cd "$root"
 seconds=10
 loss=""
 delay=""
+only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         -t) seconds=$2; shift 2 ;;
         --loss) loss=$2; shift 2 ;;
         --delay) delay=$2; shift 2 ;;
-        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS]" >&2; exit 2 ;;
+        --only) only=$2; shift 2 ;;
+        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "tunnel-bench: needs root (network namespaces, raw sockets)" >&2; exit 1; }
@@ -44,6 +50,7 @@ veth_c=p4jb${id}c
 work=$(mktemp -d /tmp/p4j-bench-XXXXXX)
 hz=$(getconf CLK_TCK)
 key=$(bin/paqet secret)
+jcmd="$(scripts/jdk25)/bin/jcmd"
 
 cleanup() {
     trap - EXIT INT TERM
@@ -82,6 +89,19 @@ cpu_ticks() { # utime + stime of pid $1
     awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
+allocated() { # pid: bytes its live Java threads allocated so far; 0 if it is not a JVM
+    "$jcmd" "$1" Thread.print -e 2>/dev/null | awk '
+        match($0, / allocated=[0-9]+[BKMG]/) {
+            v = substr($0, RSTART + 11, RLENGTH - 11); u = substr(v, length(v)); v = substr(v, 1, length(v) - 1)
+            total += v * (u == "K" ? 1024 : u == "M" ? 1048576 : u == "G" ? 1073741824 : 1)
+        }
+        END { printf "%.0f\n", total }'
+}
+
+selected() { # name: whether --only lets this path run
+    case "$1" in *"$only"*) return 0 ;; *) return 1 ;; esac
+}
+
 wait_for() { # file, pattern: wait up to 30 s for a line
     i=0
     until grep -q "$2" "$1" 2>/dev/null; do
@@ -104,19 +124,19 @@ results="$work/results"
 : >"$results"
 measure() { # name, target host, port, server pid, client pid
     iperf "$2" "$3" 3 >/dev/null # warm-up (JIT, windows)
-    s0=0; c0=0
-    [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
+    s0=0; c0=0; sa0=0; ca0=0
+    [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5") && sa0=$(allocated "$4") && ca0=$(allocated "$5")
     mbit=$(iperf "$2" "$3" "$seconds")
     if [ -z "$mbit" ]; then
         # iperf3 sometimes finds its server still busy with the previous test: one retry.
         echo "  $1: iperf3 failed ($(grep -i error "$work/iperf3-client.log" | tail -1)); retrying" >&2
         sleep 2
-        [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5")
+        [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5") && sa0=$(allocated "$4") && ca0=$(allocated "$5")
         mbit=$(iperf "$2" "$3" "$seconds")
     fi
-    s1=0; c1=0
-    [ -n "$4" ] && s1=$(cpu_ticks "$4") && c1=$(cpu_ticks "$5")
-    echo "$1|$mbit|$(( s1 - s0 ))|$(( c1 - c0 ))" >>"$results"
+    s1=0; c1=0; sa1=0; ca1=0
+    [ -n "$4" ] && s1=$(cpu_ticks "$4") && c1=$(cpu_ticks "$5") && sa1=$(allocated "$4") && ca1=$(allocated "$5")
+    echo "$1|$mbit|$(( s1 - s0 ))|$(( c1 - c0 ))|$(( sa1 - sa0 ))|$(( ca1 - ca0 ))" >>"$results"
     echo "  $1: $mbit Mbit/s" >&2
 }
 
@@ -135,6 +155,7 @@ paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFI
 }
 
 paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines
+    selected "$1" || return 0
     name=$1
     mode=$2
     more=${4:-}
@@ -191,6 +212,7 @@ paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
 paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
 paqet_pair "paqet4j kcptun mode" kcptun ""
 
+if selected "kcptun 20210922"; then
 kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
 # shellcheck disable=SC2086
 ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts >"$work/kcptun-server.log" 2>&1 &
@@ -201,15 +223,20 @@ kcpid=$!
 sleep 1
 measure "kcptun 20210922" 127.0.0.1 15202 "$kspid" "$kcpid"
 kill -TERM "$kspid" "$kcpid"
+fi
 
 echo
-echo "| path | Mbit/s | server CPU s | client CPU s | CPU s per GB (both sides) |"
-echo "|---|---:|---:|---:|---:|"
-while IFS='|' read -r name mbit sticks cticks; do
-    awk -v n="$name" -v m="$mbit" -v s="$sticks" -v c="$cticks" -v hz="$hz" -v t="$seconds" 'BEGIN {
+echo "| path | Mbit/s | server CPU s | client CPU s | CPU s per GB (both sides) | server alloc B/B | client alloc B/B |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+while IFS='|' read -r name mbit sticks cticks salloc calloc; do
+    awk -v n="$name" -v m="$mbit" -v s="$sticks" -v c="$cticks" -v hz="$hz" -v t="$seconds" \
+        -v sa="$salloc" -v ca="$calloc" 'BEGIN {
         gb = m * t / 8 / 1000;
-        if (n ~ /direct/) { printf "| %s | %s | - | - | - |\n", n, m; exit }
-        printf "| %s | %s | %.2f | %.2f | %.2f |\n", n, m, s / hz, c / hz, (gb > 0 ? (s + c) / hz / gb : 0) }' </dev/null
+        bytes = m * 1e6 / 8 * t;
+        if (n ~ /direct/) { printf "| %s | %s | - | - | - | - | - |\n", n, m; exit }
+        if (n ~ /^kcptun/ || bytes <= 0) { as = "-"; ac = "-" }
+        else { as = sprintf("%.3f", sa / bytes); ac = sprintf("%.3f", ca / bytes) }
+        printf "| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n", n, m, s / hz, c / hz, (gb > 0 ? (s + c) / hz / gb : 0), as, ac }' </dev/null
 done <"$results"
 [ "${JFR:-0}" = 1 ] && echo "JFR recordings of the paqet4j raw run (8 MiB streams): $work/raw-server.jfr $work/raw-client.jfr" >&2
 exit 0

@@ -126,7 +126,7 @@ class LauncherTest {
   void passesFlagsJarAndArgumentsUnchanged() throws Exception {
     jdk("temurin-25", 25);
     Run r = launch(Map.of(), "run", "--check", "-c", "my file.yaml", "");
-    assertThat(r.args()).containsSubsequence("-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "-jar",
+    assertThat(r.args()).containsSubsequence("-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "-jar",
         dist.resolve("paqet.jar").toString(), "run", "--check", "-c", "my file.yaml", "");
     assertThat(r.args().getLast()).isEmpty();
   }
@@ -136,7 +136,7 @@ class LauncherTest {
     jdk("temurin-25", 25);
     Run r = launch(Map.of("PAQET_JAVA_OPTS", "-Xmx64m -XX:+UseG1GC"), "version");
     assertThat(r.args()).startsWith("-Xmx64m", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "-jar")
-        .doesNotContain("-XX:+UseSerialGC");
+        .doesNotContain("-XX:+ExitOnOutOfMemoryError");
   }
 
   @Test

@@ -138,7 +138,10 @@ final class Kcp {
         this.fastresend = config.resend();
         this.nocwnd = config.noCongestion();
         this.stream = config.streamMode();
-        this.pool = new SegmentPool(mss, 256);
+        // Everything the windows can hold at once, so a session at full speed never drops a
+        // segment it will need again a round trip later; the receive side can briefly hold up to
+        // rcv_wnd out-of-order segments besides rcv_wnd queued ones, which then simply allocate.
+        this.pool = new SegmentPool(mss, config.sndwnd() + config.rcvwnd());
     }
 
     // ---------------------------------------------------------------- user side
@@ -831,6 +834,10 @@ final class Kcp {
 
     int pooledSegments() {
         return pool.pooled();
+    }
+
+    long segmentsAllocated() {
+        return pool.allocated();
     }
 
     int sndUna() {

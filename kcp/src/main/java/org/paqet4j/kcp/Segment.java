@@ -13,6 +13,8 @@ final class Segment {
     int resendts;
     int fastack;
     boolean acked;
+    /** In the pool's free stack: not owned by any queue, must not be returned again. */
+    boolean pooled;
     byte[] data;
     int len;
 

@@ -22,6 +22,11 @@ public final class FrameReader {
         this.version = version;
     }
 
+    // The header read last by nextHeader(); its payload is still to be read.
+    private Command command;
+    private int streamId;
+    private int length;
+
     /**
      * Reads the next frame.
      *
@@ -30,64 +35,100 @@ public final class FrameReader {
      * @throws EOFException         the transport ended inside a frame
      */
     public Frame readFrame() throws IOException {
-        if (!fill(Frame.HEADER_SIZE, true)) {
+        if (!nextHeader()) {
             return null;
+        }
+        byte[] payload = new byte[length];
+        readPayload(payload, 0);
+        return new Frame(version, command, streamId, payload);
+    }
+
+    /**
+     * Reads and checks the next frame header without allocating; {@link #command()}, {@link #streamId()} and
+     * {@link #length()} describe it, and its payload must be read with {@link #readPayload} before the next call.
+     * The session's receive loop uses this to put payloads straight into pooled buffers.
+     *
+     * @return false when the transport ended cleanly between frames
+     * @throws MuxProtocolException the bytes are not a valid frame header for this session
+     * @throws EOFException         the transport ended inside a frame header
+     */
+    public boolean nextHeader() throws IOException {
+        if (!fill(Frame.HEADER_SIZE, true)) {
+            return false;
         }
         int ver = buf[pos] & 0xFF;
         int code = buf[pos + 1] & 0xFF;
-        int length = (buf[pos + 2] & 0xFF) | (buf[pos + 3] & 0xFF) << 8;
+        int len = (buf[pos + 2] & 0xFF) | (buf[pos + 3] & 0xFF) << 8;
         int sid = Frame.intLE(buf, pos + 4);
         pos += Frame.HEADER_SIZE;
         Command cmd = Command.of(code);
         if (ver != version) {
-            throw error("version " + ver + " on a v" + version + " session", code, sid, length, ver);
+            throw error("version " + ver + " on a v" + version + " session", code, sid, len, ver);
         }
         if (cmd == null) {
-            throw error("unknown command", code, sid, length, ver);
+            throw error("unknown command", code, sid, len, ver);
         }
         switch (cmd) {
             case SYN, FIN, NOP -> {
-                if (length != 0) {
-                    throw error(cmd + " must carry no payload", code, sid, length, ver);
+                if (len != 0) {
+                    throw error(cmd + " must carry no payload", code, sid, len, ver);
                 }
             }
             case UPD -> {
                 if (version != 2) {
-                    throw error("UPD exists only in v2", code, sid, length, ver);
+                    throw error("UPD exists only in v2", code, sid, len, ver);
                 }
-                if (length != Frame.UPD_PAYLOAD_SIZE) {
-                    throw error("UPD payload must be 8 bytes", code, sid, length, ver);
+                if (len != Frame.UPD_PAYLOAD_SIZE) {
+                    throw error("UPD payload must be 8 bytes", code, sid, len, ver);
                 }
             }
             case PSH -> { }
         }
-        byte[] payload = new byte[length];
-        readPayload(payload, cmd, sid);
-        return new Frame(ver, cmd, sid, payload);
+        command = cmd;
+        streamId = sid;
+        length = len;
+        return true;
     }
 
-    private void readPayload(byte[] payload, Command cmd, int sid) throws IOException {
-        int have = Math.min(limit - pos, payload.length);
-        System.arraycopy(buf, pos, payload, 0, have);
+    /** Command of the header {@link #nextHeader()} read. */
+    public Command command() {
+        return command;
+    }
+
+    /** Stream id of the header {@link #nextHeader()} read. */
+    public int streamId() {
+        return streamId;
+    }
+
+    /** Payload length of the header {@link #nextHeader()} read. */
+    public int length() {
+        return length;
+    }
+
+    /** Reads the payload of the last header, exactly {@link #length()} bytes, into {@code dst[off...]}. */
+    public void readPayload(byte[] dst, int off) throws IOException {
+        int end = off + length;
+        int have = Math.min(limit - pos, length);
+        System.arraycopy(buf, pos, dst, off, have);
         pos += have;
-        int off = have;
-        while (off < payload.length) {
-            int remaining = payload.length - off;
+        int at = off + have;
+        while (at < end) {
+            int remaining = end - at;
             if (remaining >= buf.length) {
-                // Large payloads go straight into their own array: one copy less.
-                int n = in.read(payload, off, remaining);
+                // Large payloads go straight into the destination: one copy less.
+                int n = in.read(dst, at, remaining);
                 if (n < 0) {
-                    throw truncated(cmd, sid, payload.length, off);
+                    throw truncated(command, streamId, length, at - off);
                 }
-                off += n;
+                at += n;
             } else {
                 if (!fill(1, false)) {
-                    throw truncated(cmd, sid, payload.length, off);
+                    throw truncated(command, streamId, length, at - off);
                 }
                 int n = Math.min(limit - pos, remaining);
-                System.arraycopy(buf, pos, payload, off, n);
+                System.arraycopy(buf, pos, dst, at, n);
                 pos += n;
-                off += n;
+                at += n;
             }
         }
     }

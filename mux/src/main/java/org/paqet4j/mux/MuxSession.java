@@ -38,6 +38,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final boolean client;
     private final String label;
     private final FrameReader reader;
+    /** Buffers of received PSH payloads, lent to streams until they are read. */
+    private final PayloadPool payloads;
+    /** Set by the receive loop on data, cleared by the keepalive tick: a quiet session drops its free buffers. */
+    private volatile boolean dataSinceTick;
+    /** The receive loop's buffer for UPD payloads. */
+    private final byte[] updPayload = new byte[Frame.UPD_PAYLOAD_SIZE];
     private final FrameWriter writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<MuxStream> pendingUpdates = new ConcurrentLinkedQueue<>();
@@ -88,6 +94,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         this.label = (client ? "mux-client-" : "mux-server-") + Integer.toHexString(System.identityHashCode(this));
         this.reader = new FrameReader(transport.in(), config.version());
         this.writer = new FrameWriter(transport.out(), config.maxFrameSize());
+        this.payloads = new PayloadPool(config.maxFrameSize(), config.maxReceiveBuffer());
         this.lastStreamId = client ? 1 : 0;
         this.bucket = new AtomicLong(config.maxReceiveBuffer());
         this.frameBudget = new AtomicLong(Math.max(MIN_FRAME_BUDGET, config.maxReceiveBuffer() / BYTES_PER_BUFFERED_FRAME));
@@ -382,6 +389,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
     }
 
+    PayloadPool payloadPool() {
+        return payloads;
+    }
+
     /** Gives back what a stream no longer buffers: {@code n} bytes in {@code frames} whole frames. */
     void returnTokens(long n, int frames) {
         if (n <= 0 && frames <= 0) {
@@ -413,13 +424,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         Throwable cause = null;
         try {
             while (awaitTokens()) {
-                Frame f = reader.readFrame();
-                if (f == null) {
+                if (!reader.nextHeader()) {
                     cause = new EOFException("transport ended");
                     break;
                 }
+                dispatch(reader.command(), reader.streamId(), reader.length());
                 lastReceivedNanos = System.nanoTime();
-                dispatch(f);
             }
         } catch (IOException e) {
             // MuxProtocolException, EOF inside a frame, or the transport failed.
@@ -452,11 +462,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         return !closed.get();
     }
 
-    private void dispatch(Frame f) throws MuxProtocolException {
-        int sid = f.streamId();
-        switch (f.command()) {
+    /** Handles the frame whose header the reader just read, reading its payload. */
+    private void dispatch(Command command, int sid, int length) throws IOException {
+        switch (command) {
             case NOP -> { }
-            case SYN -> onSyn(f);
+            case SYN -> onSyn(sid);
             case FIN -> {
                 MuxStream s = streams.get(sid);
                 if (s != null) {
@@ -464,34 +474,40 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 }
             }
             case PSH -> {
-                int len = f.payload().length;
-                if (len == 0) {
+                if (length == 0) {
                     return;
                 }
+                dataSinceTick = true;
+                byte[] buffer = payloads.take(length);
+                reader.readPayload(buffer, 0);
                 MuxStream s = streams.get(sid);
                 // Data for a stream we already closed is dropped, as smux does.
-                if (s != null && s.onData(f.payload())) {
-                    bucket.addAndGet(-len);
+                if (s != null && s.onData(buffer, length)) {
+                    bucket.addAndGet(-length);
                     frameBudget.decrementAndGet();
+                } else {
+                    payloads.give(buffer);
                 }
             }
             case UPD -> {
+                reader.readPayload(updPayload, 0);
+                long consumed = Integer.toUnsignedLong(Frame.intLE(updPayload, 0));
+                long window = Integer.toUnsignedLong(Frame.intLE(updPayload, 4));
                 MuxStream s = streams.get(sid);
-                if (s != null && !s.onWindowUpdate((int) f.consumed(), (int) f.window())) {
-                    throw new MuxProtocolException("smux protocol error: peer consumed " + f.consumed()
-                            + " bytes, more than was sent (version " + f.version() + ", command UPD, stream "
+                if (s != null && !s.onWindowUpdate((int) consumed, (int) window)) {
+                    throw new MuxProtocolException("smux protocol error: peer consumed " + consumed
+                            + " bytes, more than was sent (version " + config.version() + ", command UPD, stream "
                             + Integer.toUnsignedString(sid) + ", length 8)");
                 }
             }
         }
     }
 
-    private void onSyn(Frame f) throws MuxProtocolException {
-        int sid = f.streamId();
+    private void onSyn(int sid) throws MuxProtocolException {
         boolean peerParity = (sid & 1) == (client ? 0 : 1);
         if (sid == 0 || !peerParity) {
             throw new MuxProtocolException("smux protocol error: SYN with a stream id the "
-                    + (client ? "server" : "client") + " may not use (version " + f.version()
+                    + (client ? "server" : "client") + " may not use (version " + config.version()
                     + ", command SYN, stream " + Integer.toUnsignedString(sid) + ", length 0)");
         }
         if (streams.containsKey(sid)) {
@@ -579,6 +595,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                     + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
             return;
         }
+        if (!dataSinceTick && bufferedBytes() == 0) {
+            payloads.trim();
+        }
+        dataSinceTick = false;
         // A busy write lock means frames are flowing anyway; otherwise the NOP goes out on its own virtual thread
         // so a stuck transport can never block a scheduler shared by many sessions.
         if (!writeLock.isLocked()) {

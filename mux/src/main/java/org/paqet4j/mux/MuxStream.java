@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,7 +40,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     private final ReentrantLock writeMutex = new ReentrantLock();
 
     // Guarded by lock.
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(4);
+    private final ReceivedChunks chunks = new ReceivedChunks();
     private int headOffset;
     private boolean finReceived;
     private boolean writeClosed;
@@ -122,13 +121,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                 return -1;
             }
             while (n < len && !chunks.isEmpty()) {
-                byte[] head = chunks.peekFirst();
-                int c = Math.min(len - n, head.length - headOffset);
-                System.arraycopy(head, headOffset, b, off + n, c);
+                int headLength = chunks.firstLength();
+                int c = Math.min(len - n, headLength - headOffset);
+                System.arraycopy(chunks.firstBuffer(), headOffset, b, off + n, c);
                 n += c;
                 headOffset += c;
-                if (headOffset == head.length) {
-                    chunks.pollFirst();
+                if (headOffset == headLength) {
+                    session.payloadPool().give(chunks.removeFirst());
                     headOffset = 0;
                     frames++;
                 }
@@ -159,14 +158,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             if (!awaitData(deadline)) {
                 return -1;
             }
-            byte[] head = chunks.peekFirst();
-            n = head.length - headOffset;
+            n = chunks.firstLength() - headOffset;
             if (n > dst.length) {
                 throw new IOException(session.label() + " stream " + Integer.toUnsignedString(id) + ": message of "
                         + n + " bytes does not fit a buffer of " + dst.length + " bytes");
             }
-            System.arraycopy(head, headOffset, dst, 0, n);
-            chunks.pollFirst();
+            System.arraycopy(chunks.firstBuffer(), headOffset, dst, 0, n);
+            session.payloadPool().give(chunks.removeFirst());
             headOffset = 0;
             if (v2) {
                 announce = account(n);
@@ -185,11 +183,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     public int available() {
         lock.lock();
         try {
-            long sum = -headOffset;
-            for (byte[] c : chunks) {
-                sum += c.length;
-            }
-            return (int) Math.min(Integer.MAX_VALUE, sum);
+            return (int) Math.min(Integer.MAX_VALUE, chunks.bytes(headOffset));
         } finally {
             lock.unlock();
         }
@@ -389,12 +383,11 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             closed = true;
             fin = !writeClosed && !sessionClosed;
             writeClosed = true;
-            for (byte[] c : chunks) {
-                dropped += c.length;
-            }
-            dropped -= headOffset;
+            dropped = chunks.bytes(headOffset);
             droppedFrames = chunks.size();
-            chunks.clear();
+            while (!chunks.isEmpty()) {
+                session.payloadPool().give(chunks.removeFirst());
+            }
             headOffset = 0;
             readable.signalAll();
             writable.signalAll();
@@ -432,14 +425,17 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
 
     // ---- events from the receive loop ----
 
-    /** Buffers one PSH payload; false when the stream no longer takes data (closed locally). */
-    boolean onData(byte[] payload) {
+    /**
+     * Buffers one PSH payload, {@code length} bytes at the start of a pooled {@code buffer} the stream now owns;
+     * false when the stream no longer takes data (closed locally) and the caller keeps the buffer.
+     */
+    boolean onData(byte[] buffer, int length) {
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
-            chunks.addLast(payload);
+            chunks.add(buffer, length);
             readable.signal();
             return true;
         } finally {
