@@ -174,12 +174,12 @@ public final class RawTcpCarrier implements PacketCarrier {
                 + link.name() + ": no " + name + " default gateway to send through; set " + setting));
         if (gateway.interfaceIndex() != link.index()) {
             throw new IOException("raw carrier on " + link.name() + ": the " + name + " default gateway "
-                    + gateway.address().getHostAddress() + " is on " + gateway.interfaceName() + "; set " + setting);
+                    + AddressText.of(gateway.address()) + " is on " + gateway.interfaceName() + "; set " + setting);
         }
         MacAddress mac = gateway.mac().isPresent() ? gateway.mac().get()
                 : Neighbours.resolve(gateway.address(), link.index(), NEIGHBOUR_TIMEOUT);
         LOG.debug("raw carrier on {}: {} next hop is gateway {} at {}", link.name(), name,
-                gateway.address().getHostAddress(), mac);
+                AddressText.of(gateway.address()), mac);
         return mac.bytes();
     }
 
@@ -250,7 +250,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         int flags = flagsFor(peer);
         int headers = route.template.headerLength(flags);
         if (headers + length > SendSlot.AREA_BYTES) {
-            throw new IOException("datagram of " + length + " bytes to " + peer + " is too large");
+            throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer) + " is too large");
         }
         int slotIndex = enter();
         try {
@@ -289,7 +289,7 @@ public final class RawTcpCarrier implements PacketCarrier {
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
                 if (frame > SendSlot.AREA_BYTES) {
-                    throw new IOException("datagram of " + length + " bytes to " + peer + " is too large");
+                    throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer) + " is too large");
                 }
                 if (messages == SendSlot.MAX_MESSAGES || used + frame > SendSlot.AREA_BYTES) {
                     sendMessages(slot, fd, messages, peer);
@@ -312,7 +312,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     private static void requireNonEmpty(int length, InetSocketAddress peer) {
         if (length == 0) {
             // a segment without payload is skipped by every receiver (paqet's too): refuse rather than lose it
-            throw new IllegalArgumentException("empty datagram to " + peer);
+            throw new IllegalArgumentException("empty datagram to " + AddressText.of(peer));
         }
     }
 
@@ -350,11 +350,11 @@ public final class RawTcpCarrier implements PacketCarrier {
                     continue;
                 }
                 counters.countSendError(Errno.name(errno));
-                throw new IOException("send to " + peer + " via " + link.name() + " failed: " + Errno.name(errno)
+                throw new IOException("send to " + AddressText.of(peer) + " via " + link.name() + " failed: " + Errno.name(errno)
                         + " after " + SendRetry.ATTEMPTS + " attempts (" + (count - done) + " datagrams lost)");
             }
             counters.countSendError(Errno.name(errno));
-            throw Errno.exception("sendmmsg to " + peer + " via " + link.name() + " (" + (count - done)
+            throw Errno.exception("sendmmsg to " + AddressText.of(peer) + " via " + link.name() + " (" + (count - done)
                     + " datagrams)", errno);
         }
     }
@@ -397,7 +397,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         InetAddress source = v6 ? config.ipv6() : config.ipv4();
         if (source == null) {
             throw new IOException("raw carrier on " + link.name() + " has no " + (v6 ? "IPv6" : "IPv4")
-                    + " source address for peer " + peer);
+                    + " source address for peer " + AddressText.of(peer));
         }
         boolean ethernet = config.sendMode() == SendMode.PACKET;
         byte[] nextHop = v6 ? ipv6NextHop : ipv4NextHop;

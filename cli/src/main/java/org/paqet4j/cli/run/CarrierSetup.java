@@ -16,6 +16,7 @@ import org.paqet4j.cli.config.Carrier;
 import org.paqet4j.cli.config.FirewallMode;
 import org.paqet4j.cli.config.NetworkConfig;
 import org.paqet4j.cli.config.TcpFlags;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.packet.RawTcpCarrierConfig;
@@ -98,19 +99,19 @@ final class CarrierSetup implements AutoCloseable {
       AddressConfig a = network.ipv4().get();
       Path path = path(peer, a, StandardProtocolFamily.INET);
       builder = RawTcpCarrierConfig.builder(path.interfaceName, port).ipv4((Inet4Address) path.source, path.mac.bytes());
-      source = path.interfaceName + " from " + path.source.getHostAddress();
+      source = path.interfaceName + " from " + AddressText.of(path.source);
     }
     if (network.ipv6().isPresent() && (peer.isEmpty() || v6Peer)) {
       AddressConfig a = network.ipv6().get();
       Path path = path(peer, a, StandardProtocolFamily.INET6);
       builder = (builder != null ? builder : RawTcpCarrierConfig.builder(path.interfaceName, port))
           .ipv6((Inet6Address) path.source, path.mac.bytes());
-      source = source.isEmpty() ? path.interfaceName + " from " + path.source.getHostAddress()
-          : source + " and " + path.source.getHostAddress();
+      source = source.isEmpty() ? path.interfaceName + " from " + AddressText.of(path.source)
+          : source + " and " + AddressText.of(path.source);
     }
     if (builder == null) {
       throw new IOException("the raw carrier needs network.ipv4 or network.ipv6"
-          + peer.map(p -> " of the family of server.addr " + p.getHostAddress()).orElse(""));
+          + peer.map(p -> " of the family of server.addr " + AddressText.of(p)).orElse(""));
     }
     synchronized (firewall) {
       if (network.firewall() == FirewallMode.AUTO && !firewall.containsKey(port)) {
@@ -175,7 +176,7 @@ final class CarrierSetup implements AutoCloseable {
     StandardProtocolFamily family = v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     AddressConfig local = (v6 ? network.ipv6() : network.ipv4()).orElseThrow(() -> new IOException(
         "the raw carrier needs network." + (v6 ? "ipv6" : "ipv4")
-            + peer.map(p -> " for server.addr " + p.getHostAddress()).orElse("")));
+            + peer.map(p -> " for server.addr " + AddressText.of(p)).orElse("")));
     if (peer.isPresent()) {
       return path(peer, local, family).interfaceName();
     }

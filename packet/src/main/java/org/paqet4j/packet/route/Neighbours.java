@@ -10,6 +10,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import org.paqet4j.packet.AddressText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +76,12 @@ public final class Neighbours {
                 Thread.sleep(Duration.ofNanos(Math.min(POLL_NANOS, deadline - now)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new NetworkPathException("interrupted while resolving the MAC of " + address.getHostAddress());
+                throw new NetworkPathException("interrupted while resolving the MAC of " + AddressText.of(address));
             }
         }
         String state = entry.map(e -> "neighbour state " + NeighbourEntry.stateName(e.state()))
                 .orElse("no neighbour entry");
-        throw new NetworkPathException("no MAC for " + role + address.getHostAddress() + " on "
+        throw new NetworkPathException("no MAC for " + role + AddressText.of(address) + " on "
                 + RtNetlink.interfaceName(socket, interfaceIndex) + " after " + format(timeout) + " (" + state + ")"
                 + hint);
     }
@@ -107,10 +108,10 @@ public final class Neighbours {
             try (DatagramChannel channel = DatagramChannel.open(family)) {
                 channel.send(ByteBuffer.allocate(0), new InetSocketAddress(target, DISCARD_PORT));
             }
-            LOG.debug("sent a neighbour resolution trigger to {} port {}", target.getHostAddress(), DISCARD_PORT);
+            LOG.debug("sent a neighbour resolution trigger to {} port {}", AddressText.of(target), DISCARD_PORT);
         } catch (IOException e) {
             // The kernel reports an earlier failed resolution here (EHOSTUNREACH); keep polling.
-            LOG.debug("neighbour resolution trigger to {} failed: {}", target.getHostAddress(), e.toString());
+            LOG.debug("neighbour resolution trigger to {} failed: {}", AddressText.of(target), e.toString());
         }
     }
 

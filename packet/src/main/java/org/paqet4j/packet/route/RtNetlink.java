@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.paqet4j.packet.AddressText;
 
 /** The rtnetlink requests the tunnel makes: route get/dump, neighbour dump, link get. */
 final class RtNetlink {
@@ -27,7 +28,7 @@ final class RtNetlink {
         if (interfaceIndex > 0) {
             request.attributeU32(RouteEntry.RTA_OIF, interfaceIndex);
         }
-        String what = "route lookup for " + destination.getHostAddress()
+        String what = "route lookup for " + AddressText.of(destination)
                 + (interfaceIndex > 0 ? " via ifindex " + interfaceIndex : "");
         List<NetlinkMessage> replies = socket.request(request.build(), false, what);
         if (replies.isEmpty()) {
