@@ -26,7 +26,7 @@ import org.paqet4j.packet.firewall.RawPortLock;
 import org.paqet4j.packet.firewall.Role;
 import org.paqet4j.packet.route.Gateway;
 import org.paqet4j.packet.route.MacAddress;
-import org.paqet4j.packet.route.Neighbours;
+import org.paqet4j.packet.route.LocalAddresses;
 import org.paqet4j.packet.route.NetworkPath;
 import org.paqet4j.packet.route.Routes;
 import org.paqet4j.tunnel.transport.CarrierFactory;
@@ -98,14 +98,14 @@ final class CarrierSetup implements AutoCloseable {
     if (network.ipv4().isPresent() && !v6Peer) {
       AddressConfig a = network.ipv4().get();
       Path path = path(peer, a, StandardProtocolFamily.INET);
-      builder = RawTcpCarrierConfig.builder(path.interfaceName, port).ipv4((Inet4Address) path.source, path.mac.bytes());
+      builder = RawTcpCarrierConfig.builder(path.interfaceName, port).ipv4((Inet4Address) path.source, path.macBytes());
       source = path.interfaceName + " from " + AddressText.of(path.source);
     }
     if (network.ipv6().isPresent() && (peer.isEmpty() || v6Peer)) {
       AddressConfig a = network.ipv6().get();
       Path path = path(peer, a, StandardProtocolFamily.INET6);
       builder = (builder != null ? builder : RawTcpCarrierConfig.builder(path.interfaceName, port))
-          .ipv6((Inet6Address) path.source, path.mac.bytes());
+          .ipv6((Inet6Address) path.source, path.macBytes());
       source = source.isEmpty() ? path.interfaceName + " from " + AddressText.of(path.source)
           : source + " and " + AddressText.of(path.source);
     }
@@ -124,7 +124,12 @@ final class CarrierSetup implements AutoCloseable {
     return RawTcpCarrier.open(builder.localFlags(flags).receiveBuffer(network.pcapSockbuf()).build());
   }
 
-  private record Path(String interfaceName, InetAddress source, MacAddress mac) {}
+  /** {@code mac} is null when the carrier resolves the next hop per peer. */
+  private record Path(String interfaceName, InetAddress source, MacAddress mac) {
+    byte[] macBytes() {
+      return mac == null ? null : mac.bytes();
+    }
+  }
 
   /**
    * Interface, source address and next-hop MAC: the configured ones where given, else the kernel's
@@ -141,26 +146,25 @@ final class CarrierSetup implements AutoCloseable {
       throw new IOException("a server's raw carrier needs its own address in network."
           + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr");
     }
-    Optional<Gateway> gateway = Routes.defaultGateway(family);
-    String iface = serverInterface(gateway, family);
-    MacAddress mac;
-    if (local.routerMac().isPresent()) {
-      mac = local.routerMac().get();
-    } else if (gateway.isPresent()) {
-      Gateway g = gateway.get();
-      mac = g.mac().isPresent() ? g.mac().get()
-          : Neighbours.resolve(g.address(), g.interfaceIndex(), TransportFactory.NEIGHBOUR_TIMEOUT);
-    } else {
-      throw new IOException("no default gateway for " + family + "; set network."
-          + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".router_mac");
-    }
-    return new Path(iface, local.address(), mac);
+    // without router_mac the carrier resolves each peer's next hop itself (routes, neighbours, frames)
+    return new Path(serverInterface(local.address(), family), local.address(), local.routerMac().orElse(null));
   }
 
-  /** The configured interface, else the default route's. */
-  private String serverInterface(Optional<Gateway> gateway, StandardProtocolFamily family) throws IOException {
-    return network.interfaceName().or(() -> gateway.map(Gateway::interfaceName)).orElseThrow(
-        () -> new IOException("no default route for " + family + "; set network.interface and router_mac"));
+  /**
+   * The configured interface, else the one holding the server's own address, else (a wildcard
+   * address) the default route's.
+   */
+  private String serverInterface(InetAddress address, StandardProtocolFamily family) throws IOException {
+    if (network.interfaceName().isPresent()) {
+      return network.interfaceName().get();
+    }
+    String section = "network." + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr";
+    if (!address.isAnyLocalAddress()) {
+      return LocalAddresses.interfaceHolding(address).orElseThrow(() -> new IOException("no interface has the address "
+          + AddressText.of(address) + " (" + section + "); assign it or set network.interface"));
+    }
+    return Routes.defaultGateway(family).map(Gateway::interfaceName).orElseThrow(() -> new IOException(
+        section + " is a wildcard and there is no default route for " + family + "; set network.interface"));
   }
 
   /**
@@ -180,7 +184,7 @@ final class CarrierSetup implements AutoCloseable {
     if (peer.isPresent()) {
       return path(peer, local, family).interfaceName();
     }
-    return serverInterface(Routes.defaultGateway(family), family);
+    return serverInterface(local.address(), family);
   }
 
   static short[] masks(List<TcpFlags> flags) {
