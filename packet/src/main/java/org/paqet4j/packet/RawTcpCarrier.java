@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.paqet4j.packet.route.MacAddress;
-import org.paqet4j.packet.route.Neighbours;
 import org.paqet4j.packet.route.NetworkPathException;
+import org.paqet4j.packet.route.NextHopResolver;
 import org.paqet4j.packet.route.PeerNextHop;
 import org.paqet4j.packet.sys.CaptureSocket;
 import org.paqet4j.packet.sys.Errno;
@@ -78,6 +78,8 @@ public final class RawTcpCarrier implements PacketCarrier {
     private final LearnedNextHops learnedNextHops = new LearnedNextHops(MAX_ROUTES);
     /** Whether some family's next hop is resolved per peer, which wants the frames' source MACs. */
     private final boolean perPeerNextHop;
+    /** The tables of the namespace the carrier was opened in; null when every next hop is configured. */
+    private final NextHopResolver nextHops;
     private final TcpPacket packet = new TcpPacket();
     private final ByteBuffer receiveView;
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -87,7 +89,8 @@ public final class RawTcpCarrier implements PacketCarrier {
     private int batchCursor;
 
     private RawTcpCarrier(RawTcpCarrierConfig config, byte[] ipv4NextHop, byte[] ipv6NextHop, InterfaceInfo link,
-            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena) {
+            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena, NextHopResolver nextHops) {
+        this.nextHops = nextHops;
         this.config = config;
         this.ipv4NextHop = ipv4NextHop;
         this.ipv6NextHop = ipv6NextHop;
@@ -99,8 +102,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         this.arena = arena;
         this.localAddress = new InetSocketAddress(config.ipv4() != null ? config.ipv4() : config.ipv6(), config.port());
         this.localFlags = new FlagCycle(config.localFlags());
-        this.perPeerNextHop = config.sendMode() == SendMode.PACKET
-                && (config.ipv4() != null && ipv4NextHop == null || config.ipv6() != null && ipv6NextHop == null);
+        this.perPeerNextHop = nextHops != null;
         int slotCount = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.slots = new SendSlot[slotCount];
         for (int i = 0; i < slotCount; i++) {
@@ -124,11 +126,9 @@ public final class RawTcpCarrier implements PacketCarrier {
         boolean framed = link.isEthernet() || link.arpHardwareType() == 772;
         byte[] ipv4NextHop = config.ipv4NextHopMac();
         byte[] ipv6NextHop = config.ipv6NextHopMac();
-        if (config.sendMode() == SendMode.PACKET) {
-            if (!framed) {
-                throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
-                        + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
-            }
+        if (config.sendMode() == SendMode.PACKET && !framed) {
+            throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
+                    + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
         }
         int slotSize = Math.min(65_536, roundUp(Math.max(link.mtu(), 1500) + 64, 64));
         Arena arena = Arena.ofShared();
@@ -137,7 +137,12 @@ public final class RawTcpCarrier implements PacketCarrier {
         int packetFd = -1;
         int rawFd4 = -1;
         int rawFd6 = -1;
+        NextHopResolver nextHops = null;
         try {
+            if (config.sendMode() == SendMode.PACKET && (config.ipv4() != null && ipv4NextHop == null
+                    || config.ipv6() != null && ipv6NextHop == null)) {
+                nextHops = NextHopResolver.open();
+            }
             capture = CaptureSocket.open(link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize,
                     config.receiveRing());
             if (config.sendMode() == SendMode.PACKET) {
@@ -151,13 +156,16 @@ public final class RawTcpCarrier implements PacketCarrier {
                 }
             }
             RawTcpCarrier carrier = new RawTcpCarrier(config, ipv4NextHop, ipv6NextHop, link, capture, packetFd,
-                    rawFd4, rawFd6, arena);
+                    rawFd4, rawFd6, arena, nextHops);
             LOG.debug("raw carrier open on {} (index {}, mtu {}), port {}, send mode {}", link.name(), link.index(),
                     link.mtu(), config.port(), config.sendMode());
             return carrier;
         } catch (IOException | RuntimeException e) {
             if (capture != null) {
                 capture.close();
+            }
+            if (nextHops != null) {
+                nextHops.close();
             }
             for (int fd : new int[] {packetFd, rawFd4, rawFd6}) {
                 if (fd >= 0) {
@@ -407,7 +415,7 @@ public final class RawTcpCarrier implements PacketCarrier {
      * else the source MAC its frames came in with, else ARP/NDP for the route's next hop.
      */
     private byte[] peerNextHop(InetAddress peer, boolean v6) throws IOException {
-        Optional<PeerNextHop> hop = PeerNextHop.lookup(peer, link.index());
+        Optional<PeerNextHop> hop = nextHops.lookup(peer, link.index());
         if (hop.isPresent() && hop.get().mac().isPresent()) {
             LOG.debug("raw carrier on {}: next hop to {} is {} {} at {} (neighbour table)", link.name(),
                     AddressText.of(peer), hop.get().gateway() ? "gateway" : "the peer", AddressText.of(hop.get().address()),
@@ -421,7 +429,8 @@ public final class RawTcpCarrier implements PacketCarrier {
             return seen.bytes();
         }
         if (hop.isPresent()) {
-            return Neighbours.resolve(hop.get().address(), link.index(), NEIGHBOUR_TIMEOUT).bytes();
+            return nextHops.resolve(hop.get(), link.index(), NEIGHBOUR_TIMEOUT,
+                    "; set network." + (v6 ? "ipv6" : "ipv4") + ".router_mac").bytes();
         }
         throw new NetworkPathException("raw carrier on " + link.name() + ": no route to " + AddressText.of(peer)
                 + " through " + link.name() + " and no frame from it to learn its next hop from; set network."
@@ -569,6 +578,9 @@ public final class RawTcpCarrier implements PacketCarrier {
             receiveLock.unlock();
         }
         arena.close();
+        if (nextHops != null) {
+            nextHops.close();
+        }
         LOG.debug("raw carrier on {} port {} closed", link.name(), config.port());
     }
 

@@ -416,13 +416,17 @@ class RawTcpCarrierTest {
     }
 
     @Test
-    void withoutAMacOrADefaultGatewayOpeningFailsNamingTheSetting() {
+    void withoutAMacSendingToAPeerWithNoRouteAndNoFramesFailsNamingTheSetting() throws Exception {
         NetnsPair.Side a = pair.a();
-        assertThatThrownBy(() -> pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
-                .ipv4(a.ipv4(), null).build())))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("no IPv4 default gateway")
-                .hasMessageContaining("network.ipv4.router_mac");
+        // off-link and no default route: neither the kernel's tables nor any received frame name a next hop
+        InetSocketAddress nowhere = new InetSocketAddress(InetAddress.ofLiteral("198.19.254.1"), PORT_B);
+        try (RawTcpCarrier carrier = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                .ipv4(a.ipv4(), null).build()))) {
+            assertThatThrownBy(() -> carrier.send(ByteBuffer.wrap(new byte[] {1}), nowhere))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no route to 198.19.254.1")
+                    .hasMessageContaining("network.ipv4.router_mac");
+        }
     }
 
     @Test
