@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +26,10 @@ import org.paqet4j.packet.firewall.FirewallRules;
 import org.paqet4j.packet.firewall.RawPortLock;
 import org.paqet4j.packet.firewall.Role;
 import org.paqet4j.packet.route.Gateway;
-import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.packet.route.LocalAddresses;
+import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.packet.route.NetworkPath;
+import org.paqet4j.packet.route.Route;
 import org.paqet4j.packet.route.Routes;
 import org.paqet4j.tunnel.transport.CarrierFactory;
 
@@ -185,6 +187,77 @@ final class CarrierSetup implements AutoCloseable {
       return path(peer, local, family).interfaceName();
     }
     return serverInterface(local.address(), family);
+  }
+
+  /**
+   * What {@link #open} would choose for each configured address family (only {@code peer}'s for
+   * a client) and why: interface, local address and next hop, as lines for {@code paqet iface -c}.
+   */
+  List<String> explain(Optional<InetAddress> peer) throws IOException {
+    if (network.carrier() == Carrier.UDP) {
+      return List.of("carrier: udp (a plain UDP socket; no interface, next hop or raw packets)");
+    }
+    List<String> lines = new ArrayList<>();
+    for (StandardProtocolFamily family : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
+      boolean v6 = family == StandardProtocolFamily.INET6;
+      String section = "network." + (v6 ? "ipv6" : "ipv4");
+      Optional<AddressConfig> local = v6 ? network.ipv6() : network.ipv4();
+      if (local.isEmpty() || peer.isPresent() && (peer.get() instanceof Inet6Address) != v6) {
+        continue;
+      }
+      lines.add(section + ":");
+      try {
+        lines.addAll(peer.isPresent() ? explainClient(peer.get(), local.get(), section)
+            : explainServer(local.get(), family, section));
+      } catch (IOException e) {
+        lines.add("  cannot be resolved: " + e.getMessage());
+      }
+    }
+    if (lines.isEmpty()) {
+      lines.add("no network.ipv4 or network.ipv6" + peer.map(p -> " of the family of " + AddressText.of(p)).orElse(""));
+    }
+    return lines;
+  }
+
+  private List<String> explainClient(InetAddress peer, AddressConfig local, String section) throws IOException {
+    NetworkPath path = NetworkPath.resolve(peer, network.interfaceName(), local.routerMac(),
+        TransportFactory.NEIGHBOUR_TIMEOUT);
+    Route route = Routes.routeTo(peer);
+    String nextHop;
+    if (local.routerMac().isPresent()) {
+      nextHop = path.nextHopMac() + " (" + section + ".router_mac, an override)";
+    } else if (route.gateway() != null) {
+      nextHop = "gateway " + AddressText.of(route.gateway()) + " at " + path.nextHopMac() + " (route to "
+          + AddressText.of(peer) + ", neighbour table)";
+    } else {
+      nextHop = "the server itself at " + path.nextHopMac() + " (directly connected, neighbour table)";
+    }
+    boolean wildcard = local.address().isAnyLocalAddress();
+    return List.of(
+        "  interface  " + path.interfaceName() + (network.interfaceName().isPresent() ? " (network.interface)"
+            : " (route to " + AddressText.of(peer) + ")"),
+        "  local      " + AddressText.of(wildcard ? path.source() : local.address())
+            + (wildcard ? " (the route's source address)" : " (" + section + ".addr)"),
+        "  next hop   " + nextHop);
+  }
+
+  private List<String> explainServer(AddressConfig local, StandardProtocolFamily family, String section)
+      throws IOException {
+    String why;
+    if (network.interfaceName().isPresent()) {
+      why = "network.interface";
+    } else if (!local.address().isAnyLocalAddress()) {
+      why = "it holds " + AddressText.of(local.address());
+    } else {
+      why = "default route; " + section + ".addr is a wildcard";
+    }
+    String nextHop = local.routerMac().map(m -> m + " for every peer (" + section + ".router_mac, an override)")
+        .orElse("per peer: the kernel's route and neighbour tables, else the source MAC of the frames "
+            + "the peer's packets arrive in");
+    return List.of(
+        "  interface  " + serverInterface(local.address(), family) + " (" + why + ")",
+        "  local      " + AddressText.of(local.address()) + " (" + section + ".addr)",
+        "  next hop   " + nextHop);
   }
 
   static short[] masks(List<TcpFlags> flags) {

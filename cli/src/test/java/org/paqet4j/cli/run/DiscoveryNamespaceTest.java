@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * between two network namespaces joined by a veth pair and without a default route: the server
  * finds its interface from its own address and each reply's next hop from the kernel's tables
  * or, failing those, from the frames the client's packets arrived in. A SOCKS5 download checks
- * the tunnel end to end; every line both processes and {@code paqet ping} print is checked for
+ * the tunnel end to end, {@code paqet iface -c} must explain the choices, and every line both
+ * processes, {@code paqet iface} and {@code paqet ping} print is checked for
  * addresses written the JDK's way ({@code /198.18.0.1}, {@code 0:0:0:0:0:0:0:1}).
  */
 class DiscoveryNamespaceTest {
@@ -158,6 +159,19 @@ class DiscoveryNamespaceTest {
         """.formatted(SOCKS_PORT, family, v6 ? "[" + clientIp + "]:0" : clientIp + ":0", serverEndpoint));
 
     List<String> printed = new ArrayList<>();
+    String section = "network." + family;
+    String serverPlan = output(lab.server, "iface", "-c", server.toString());
+    assertThat(serverPlan).contains(
+        section + ":\n  interface  " + lab.serverDevice + " (it holds " + serverIp + ")\n  local      " + serverIp
+            + " (" + section + ".addr)\n  next hop   per peer: the kernel's route and neighbour tables, else the "
+            + "source MAC of the frames the peer's packets arrive in\n");
+    String clientPlan = output(lab.client, "iface", "-c", client.toString());
+    assertThat(clientPlan).contains(
+        section + ":\n  interface  " + lab.clientDevice + " (route to " + serverIp + ")\n  local      " + clientIp
+            + " (" + section + ".addr)\n  next hop   the server itself at " + lab.serverMac
+            + " (directly connected, neighbour table)\n");
+    printed.addAll(serverPlan.lines().toList());
+    printed.addAll(clientPlan.lines().toList());
     Process serverProcess = paqetIn(lab.server, dir.resolve("server.err"), "run", "-c", server.toString());
     String serverLine = firstLine(serverProcess, dir.resolve("server.err"));
     assertThat(serverLine).isEqualTo("server listening on " + serverEndpoint + " (raw TCP on " + lab.serverDevice + " from " + serverIp + ", cipher aes-128-gcm)");
@@ -190,6 +204,16 @@ class DiscoveryNamespaceTest {
     }
     assertThat(printed).as("lines printed").anyMatch(l -> l.contains("session from "));
     assertThat(printed).as("addresses as people write them").noneMatch(l -> JDK_ADDRESS.matcher(l).find());
+  }
+
+  /** What {@code paqet ARGS} prints on stdout in {@code ns}; it must exit 0. */
+  private String output(String ns, String... args) throws Exception {
+    Path err = dir.resolve("paqet-" + args[0] + "-" + System.nanoTime() + ".err");
+    Process p = paqetIn(ns, err, args);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("paqet %s: %s%s", String.join(" ", args), out, Files.readString(err)).isZero();
+    return out;
   }
 
   private static String sha256(byte[] bytes) throws Exception {
