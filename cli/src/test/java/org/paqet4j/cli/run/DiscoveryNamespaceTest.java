@@ -1,6 +1,8 @@
 package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -87,6 +89,8 @@ class DiscoveryNamespaceTest {
 
   /** Two namespaces and a veth pair, IPv4 (and IPv6) on it, no default route, no neighbour entries. */
   private Lab lab(boolean ipv6) throws Exception {
+    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
     int n = ThreadLocalRandom.current().nextInt(1, 255);
     String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     Lab lab = new Lab(n, "p4j-dv-" + id + "-s", "p4j-dv-" + id + "-c", "p4jdv" + id + "s", "p4jdv" + id + "c", "");
