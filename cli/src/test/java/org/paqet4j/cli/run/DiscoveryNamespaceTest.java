@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code paqet run} on both ends with neither {@code network.interface} nor {@code router_mac},
  * between two network namespaces joined by a veth pair and without a default route: the server
  * finds its interface from its own address and each reply's next hop from the kernel's tables
- * or, failing those, from the frames the client's packets arrived in. A SOCKS5 download checks
+ * or, failing those, from the frames the client's packets arrived in; once more with a third
+ * namespace routing between them on both default routes. A SOCKS5 download checks
  * the tunnel end to end, {@code paqet iface -c} must explain the choices, and every line both
  * processes, {@code paqet iface} and {@code paqet ping} print is checked for
  * addresses written the JDK's way ({@code /198.18.0.1}, {@code 0:0:0:0:0:0:0:1}).
@@ -70,11 +71,53 @@ class DiscoveryNamespaceTest {
     Lab lab = lab(false);
     // the client answers no ARP, so the server's only way back is the source MAC of the client's frames
     run("ip", "-n", lab.client, "link", "set", lab.clientDevice, "arp", "off");
-    run("ip", "-n", lab.client, "neigh", "replace", "198.18." + lab.n + ".1", "lladdr", lab.serverMac, "dev",
+    run("ip", "-n", lab.client, "neigh", "replace", "198.18." + lab.n + ".1", "lladdr", lab.clientNextHopMac, "dev",
         lab.clientDevice, "nud", "permanent");
     exchange(lab, "198.18." + lab.n + ".1", "198.18." + lab.n + ".2", "ipv4");
     assertThat(run("ip", "-n", lab.server, "neigh", "show", "198.18." + lab.n + ".2"))
         .as("the server's kernel never resolved the client").doesNotContain("lladdr");
+  }
+
+  @Test
+  void ipv4ThroughARouterOnBothDefaultRoutes() throws Exception {
+    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+    int n = ThreadLocalRandom.current().nextInt(1, 254);
+    int m = n + 1;
+    String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    String server = "p4j-dv-" + id + "-s";
+    String router = "p4j-dv-" + id + "-r";
+    String client = "p4j-dv-" + id + "-c";
+    for (String ns : List.of(server, router, client)) {
+      run("ip", "netns", "add", ns);
+      namespaces.add(ns);
+      run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+    String serverDevice = "p4jdv" + id + "s";
+    String clientDevice = "p4jdv" + id + "c";
+    String routerToServer = "p4jdv" + id + "t";
+    String routerToClient = "p4jdv" + id + "u";
+    run("ip", "link", "add", serverDevice, "netns", server, "type", "veth", "peer", "name", routerToServer, "netns",
+        router);
+    run("ip", "link", "add", clientDevice, "netns", client, "type", "veth", "peer", "name", routerToClient, "netns",
+        router);
+    String[][] addresses = {{server, serverDevice, "198.18." + n + ".1"}, {router, routerToServer, "198.18." + n + ".2"},
+        {router, routerToClient, "198.18." + m + ".2"}, {client, clientDevice, "198.18." + m + ".1"}};
+    for (String[] a : addresses) {
+      run("ip", "-n", a[0], "addr", "add", a[2] + "/24", "dev", a[1]);
+      run("ip", "-n", a[0], "link", "set", a[1], "up");
+    }
+    run("ip", "netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    run("ip", "-n", server, "route", "add", "default", "via", "198.18." + n + ".2");
+    run("ip", "-n", client, "route", "add", "default", "via", "198.18." + m + ".2");
+    String routerServerSide = mac(router, routerToServer);
+    String routerClientSide = mac(router, routerToClient);
+    Lab lab = new Lab(n, server, client, serverDevice, clientDevice, routerClientSide, "gateway 198.18." + m + ".2 at "
+        + routerClientSide + " (route to 198.18." + n + ".1, neighbour table)");
+
+    exchange(lab, "198.18." + n + ".1", "198.18." + m + ".1", "ipv4");
+    assertThat(Files.readString(dir.resolve("server.err"))).as("the server's replies go to the router")
+        .contains("next hop to 198.18." + m + ".1 is gateway 198.18." + n + ".2 at " + routerServerSide);
   }
 
   @Test
@@ -84,8 +127,9 @@ class DiscoveryNamespaceTest {
         "ipv6");
   }
 
+  /** {@code clientNextHopMac}: where the client's frames go; {@code clientNextHop}: how {@code iface -c} explains it. */
   private record Lab(int n, String server, String client, String serverDevice, String clientDevice,
-      String serverMac) {}
+      String clientNextHopMac, String clientNextHop) {}
 
   /** Two namespaces and a veth pair, IPv4 (and IPv6) on it, no default route, no neighbour entries. */
   private Lab lab(boolean ipv6) throws Exception {
@@ -93,7 +137,8 @@ class DiscoveryNamespaceTest {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
     int n = ThreadLocalRandom.current().nextInt(1, 255);
     String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-    Lab lab = new Lab(n, "p4j-dv-" + id + "-s", "p4j-dv-" + id + "-c", "p4jdv" + id + "s", "p4jdv" + id + "c", "");
+    Lab lab = new Lab(n, "p4j-dv-" + id + "-s", "p4j-dv-" + id + "-c", "p4jdv" + id + "s", "p4jdv" + id + "c", "",
+        "");
     run("ip", "netns", "add", lab.server);
     namespaces.add(lab.server);
     run("ip", "netns", "add", lab.client);
@@ -111,10 +156,15 @@ class DiscoveryNamespaceTest {
       }
       run("ip", "-n", ns[i], "link", "set", dev[i], "up");
     }
-    Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})")
-        .matcher(run("ip", "-n", lab.server, "-o", "link", "show", lab.serverDevice));
-    assertThat(m.find()).isTrue();
-    return new Lab(n, lab.server, lab.client, lab.serverDevice, lab.clientDevice, m.group(1));
+    String serverMac = mac(lab.server, lab.serverDevice);
+    return new Lab(n, lab.server, lab.client, lab.serverDevice, lab.clientDevice, serverMac,
+        "the server itself at " + serverMac + " (directly connected, neighbour table)");
+  }
+
+  private static String mac(String ns, String device) throws Exception {
+    Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(run("ip", "-n", ns, "-o", "link", "show", device));
+    assertThat(m.find()).as("MAC of %s in %s", device, ns).isTrue();
+    return m.group(1);
   }
 
   /** Runs server and client with the given addresses, downloads a file through SOCKS5, pings, stops both. */
@@ -172,8 +222,7 @@ class DiscoveryNamespaceTest {
     String clientPlan = output(lab.client, "iface", "-c", client.toString());
     assertThat(clientPlan).contains(
         section + ":\n  interface  " + lab.clientDevice + " (route to " + serverIp + ")\n  local      " + clientIp
-            + " (" + section + ".addr)\n  next hop   the server itself at " + lab.serverMac
-            + " (directly connected, neighbour table)\n");
+            + " (" + section + ".addr)\n  next hop   " + lab.clientNextHop + "\n");
     printed.addAll(serverPlan.lines().toList());
     printed.addAll(clientPlan.lines().toList());
     Process serverProcess = paqetIn(lab.server, dir.resolve("server.err"), "run", "-c", server.toString());
