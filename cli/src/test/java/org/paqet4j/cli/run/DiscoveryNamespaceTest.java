@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.paqet4j.cli.AddressScan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +40,6 @@ class DiscoveryNamespaceTest {
   private static final int TUNNEL_PORT = 27_341;
   private static final int SOCKS_PORT = 27_342;
   private static final int HTTP_PORT = 27_343;
-  /** A slash right before an address, the JDK's uncompressed zeros, or a run of zero groups RFC 5952 compresses. */
-  private static final Pattern JDK_ADDRESS = Pattern.compile(
-      "/\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|/\\[?[0-9a-fA-F]{1,4}:[0-9a-fA-F:]*:|0:0:0:0|(^|[^0-9a-fA-F:])0:0:|:0:0($|[^0-9a-fA-F:])");
-
   private final List<Process> processes = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
 
@@ -256,7 +253,7 @@ class DiscoveryNamespaceTest {
       printed.addAll(Files.readAllLines(dir.resolve(log)));
     }
     assertThat(printed).as("lines printed").anyMatch(l -> l.contains("session from "));
-    assertThat(printed).as("addresses as people write them").noneMatch(l -> JDK_ADDRESS.matcher(l).find());
+    AddressScan.assertWrittenAsPeopleDo(printed);
   }
 
   /** What {@code paqet ARGS} prints on stdout in {@code ns}; it must exit 0. */
