@@ -58,7 +58,7 @@ final class CarrierReceiver implements Runnable {
                     router.route(peer, buf, wrapped.position());
                 } catch (RuntimeException e) {
                     // A datagram must never kill the receive loop; the codec/KCP count their drops.
-                    log.warn("datagram of {} bytes from {} failed: {}", wrapped.position(), peer,
+                    log.warn("datagram of {} bytes from {} failed: {}", wrapped.position(), AddressText.of(peer),
                             e.toString(), e);
                 }
             }

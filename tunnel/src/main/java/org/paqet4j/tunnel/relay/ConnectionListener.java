@@ -65,7 +65,7 @@ public final class ConnectionListener implements AutoCloseable {
             listener.bind(bind, 1024);
         } catch (IOException e) {
             listener.close();
-            throw new IOException("cannot bind " + what + " to " + bind + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind " + what + " to " + AddressText.of(bind) + ": " + e.getMessage(), e);
         }
         return new ConnectionListener(listener, what, maxConnections);
     }

@@ -255,7 +255,7 @@ public final class Socks5Server implements AutoCloseable {
         }
         try (association) {
             control.getOutputStream().write(Socks5Codec.reply(Socks5.REP_SUCCEEDED, association.relayAddress()));
-            log.debug("SOCKS5 {}: UDP ASSOCIATE relay {}", peer, association.relayAddress());
+            log.debug("SOCKS5 {}: UDP ASSOCIATE relay {}", peer, AddressText.of(association.relayAddress()));
             association.start();
             // The association lives exactly as long as its control connection (RFC 1928 section 7).
             InputStream in = control.getInputStream();
