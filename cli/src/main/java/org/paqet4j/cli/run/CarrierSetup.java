@@ -144,12 +144,24 @@ final class CarrierSetup implements AutoCloseable {
       InetAddress source = local.address().isAnyLocalAddress() ? p.source() : local.address();
       return new Path(p.interfaceName(), source, p.nextHopMac());
     }
-    if (local.address().isAnyLocalAddress()) {
-      throw new IOException("a server's raw carrier needs its own address in network."
-          + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr");
-    }
     // without router_mac the carrier resolves each peer's next hop itself (routes, neighbours, frames)
-    return new Path(serverInterface(local.address(), family), local.address(), local.routerMac().orElse(null));
+    return new Path(serverInterface(local.address(), family), serverSource(local.address(), family),
+        local.routerMac().orElse(null));
+  }
+
+  /**
+   * The server's source address: the configured one, or for a wildcard the address the kernel
+   * would send from toward the default gateway (raw packets need a real one).
+   */
+  private static InetAddress serverSource(InetAddress configured, StandardProtocolFamily family) throws IOException {
+    if (!configured.isAnyLocalAddress()) {
+      return configured;
+    }
+    String section = "network." + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr";
+    Gateway gateway = Routes.defaultGateway(family).orElseThrow(() -> new IOException(section
+        + " is a wildcard and there is no default route for " + family + " to take the address from; "
+        + "set the server's own address"));
+    return Routes.routeTo(gateway.address()).source();
   }
 
   /**
@@ -254,9 +266,11 @@ final class CarrierSetup implements AutoCloseable {
     String nextHop = local.routerMac().map(m -> m + " for every peer (" + section + ".router_mac, an override)")
         .orElse("per peer: the kernel's route and neighbour tables, else the source MAC of the frames "
             + "the peer's packets arrive in");
+    boolean wildcard = local.address().isAnyLocalAddress();
     return List.of(
         "  interface  " + serverInterface(local.address(), family) + " (" + why + ")",
-        "  local      " + AddressText.of(local.address()) + " (" + section + ".addr)",
+        "  local      " + AddressText.of(serverSource(local.address(), family))
+            + (wildcard ? " (the default route's source address)" : " (" + section + ".addr)"),
         "  next hop   " + nextHop);
   }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * between two network namespaces joined by a veth pair and without a default route: the server
  * finds its interface from its own address and each reply's next hop from the kernel's tables
  * or, failing those, from the frames the client's packets arrived in; once more with a third
- * namespace routing between them on both default routes. A SOCKS5 download checks
+ * namespace routing between them on both default routes and the server configured with a
+ * wildcard address. A SOCKS5 download checks
  * the tunnel end to end, {@code paqet iface -c} must explain the choices, and every line both
  * processes, {@code paqet iface} and {@code paqet ping} print is checked for
  * addresses written the JDK's way ({@code /198.18.0.1}, {@code 0:0:0:0:0:0:0:1}).
@@ -76,7 +77,7 @@ class DiscoveryNamespaceTest {
   }
 
   @Test
-  void ipv4ThroughARouterOnBothDefaultRoutes() throws Exception {
+  void ipv4ThroughARouterOnBothDefaultRoutesWithAWildcardServerAddress() throws Exception {
     assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
     int n = ThreadLocalRandom.current().nextInt(1, 254);
@@ -112,7 +113,7 @@ class DiscoveryNamespaceTest {
     Lab lab = new Lab(n, server, client, serverDevice, clientDevice, routerClientSide, "gateway 198.18." + m + ".2 at "
         + routerClientSide + " (route to 198.18." + n + ".1, neighbour table)");
 
-    exchange(lab, "198.18." + n + ".1", "198.18." + m + ".1", "ipv4");
+    exchange(lab, "198.18." + n + ".1", "198.18." + m + ".1", "ipv4", true);
     assertThat(Files.readString(dir.resolve("server.err"))).as("the server's replies go to the router")
         .contains("next hop to 198.18." + m + ".1 is gateway 198.18." + n + ".2 at " + routerServerSide);
   }
@@ -166,6 +167,12 @@ class DiscoveryNamespaceTest {
 
   /** Runs server and client with the given addresses, downloads a file through SOCKS5, pings, stops both. */
   private void exchange(Lab lab, String serverIp, String clientIp, String family) throws Exception {
+    exchange(lab, serverIp, clientIp, family, false);
+  }
+
+  /** As above; with {@code wildcardServer} the server is configured with 0.0.0.0 or [::] and takes its address from the default route. */
+  private void exchange(Lab lab, String serverIp, String clientIp, String family, boolean wildcardServer)
+      throws Exception {
     boolean v6 = family.equals("ipv6");
     String serverEndpoint = v6 ? "[" + serverIp + "]:" + TUNNEL_PORT : serverIp + ":" + TUNNEL_PORT;
     Path www = Files.createDirectory(dir.resolve("www"));
@@ -189,7 +196,7 @@ class DiscoveryNamespaceTest {
           kcp:
             block: aes-128-gcm
             key: "discovery namespace test"
-        """.formatted(TUNNEL_PORT, family, serverEndpoint));
+        """.formatted(TUNNEL_PORT, family, wildcardServer ? (v6 ? "[::]:" : "0.0.0.0:") + TUNNEL_PORT : serverEndpoint));
     Path client = Files.writeString(dir.resolve("client.yaml"), """
         role: client
         log: {level: debug}
@@ -213,8 +220,11 @@ class DiscoveryNamespaceTest {
     String section = "network." + family;
     String serverPlan = output(lab.server, "iface", "-c", server.toString());
     assertThat(serverPlan).contains(
-        section + ":\n  interface  " + lab.serverDevice + " (it holds " + serverIp + ")\n  local      " + serverIp
-            + " (" + section + ".addr)\n  next hop   per peer: the kernel's route and neighbour tables, else the "
+        section + ":\n  interface  " + lab.serverDevice
+            + (wildcardServer ? " (default route; " + section + ".addr is a wildcard)" : " (it holds " + serverIp + ")")
+            + "\n  local      " + serverIp
+            + (wildcardServer ? " (the default route's source address)" : " (" + section + ".addr)")
+            + "\n  next hop   per peer: the kernel's route and neighbour tables, else the "
             + "source MAC of the frames the peer's packets arrive in\n");
     String clientPlan = output(lab.client, "iface", "-c", client.toString());
     assertThat(clientPlan).contains(
