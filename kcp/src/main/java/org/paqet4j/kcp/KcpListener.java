@@ -97,7 +97,8 @@ public final class KcpListener implements Closeable {
         KcpListener listener = new KcpListener(loop, carrier, config, codecs, maxSessions, idleTimeout, rate);
         Router router = loop.attach(carrier, Router.class, () -> listener.new Router());
         if (router.listener() != listener) {
-            throw new IllegalStateException("carrier " + AddressText.of(carrier.localAddress()) + " already has a listener");
+            throw new IllegalStateException("carrier " + AddressText.of(carrier.localAddress())
+                    + " already has a listener");
         }
         return listener;
     }
@@ -121,7 +122,8 @@ public final class KcpListener implements Closeable {
                     acceptable.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted in KCP accept on " + AddressText.of(carrier.localAddress()));
+                    throw new InterruptedIOException("interrupted in KCP accept on "
+                            + AddressText.of(carrier.localAddress()));
                 }
             }
         } finally {

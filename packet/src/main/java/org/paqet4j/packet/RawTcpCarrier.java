@@ -283,7 +283,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
                 if (frame > SendSlot.AREA_BYTES) {
-                    throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer) + " is too large");
+                    throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer)
+                            + " is too large");
                 }
                 if (messages == SendSlot.MAX_MESSAGES || used + frame > SendSlot.AREA_BYTES) {
                     sendMessages(slot, fd, messages, peer);
@@ -344,7 +345,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                     continue;
                 }
                 counters.countSendError(Errno.name(errno));
-                throw new IOException("send to " + AddressText.of(peer) + " via " + link.name() + " failed: " + Errno.name(errno)
+                throw new IOException("send to " + AddressText.of(peer) + " via " + link.name() + " failed: "
+                        + Errno.name(errno)
                         + " after " + SendRetry.ATTEMPTS + " attempts (" + (count - done) + " datagrams lost)");
             }
             counters.countSendError(Errno.name(errno));
@@ -418,7 +420,8 @@ public final class RawTcpCarrier implements PacketCarrier {
         Optional<PeerNextHop> hop = nextHops.lookup(peer, link.index());
         if (hop.isPresent() && hop.get().mac().isPresent()) {
             LOG.debug("raw carrier on {}: next hop to {} is {} {} at {} (neighbour table)", link.name(),
-                    AddressText.of(peer), hop.get().gateway() ? "gateway" : "the peer", AddressText.of(hop.get().address()),
+                    AddressText.of(peer), hop.get().gateway() ? "gateway" : "the peer",
+                            AddressText.of(hop.get().address()),
                     hop.get().mac().get());
             return hop.get().mac().get().bytes();
         }

@@ -50,6 +50,7 @@ final class SendRetry {
             }
         }
         counters.countSendError("ENOBUFS");
-        throw new IOException("send to " + AddressText.of(peer) + " failed: no buffer space after " + ATTEMPTS + " attempts");
+        throw new IOException("send to " + AddressText.of(peer) + " failed: no buffer space after " + ATTEMPTS
+                + " attempts");
     }
 }

@@ -99,7 +99,8 @@ class DiscoveryNamespaceTest {
         router);
     run("ip", "link", "add", clientDevice, "netns", client, "type", "veth", "peer", "name", routerToClient, "netns",
         router);
-    String[][] addresses = {{server, serverDevice, "198.18." + n + ".1"}, {router, routerToServer, "198.18." + n + ".2"},
+    String[][] addresses = {
+        {server, serverDevice, "198.18." + n + ".1"}, {router, routerToServer, "198.18." + n + ".2"},
         {router, routerToClient, "198.18." + m + ".2"}, {client, clientDevice, "198.18." + m + ".1"}};
     for (String[] a : addresses) {
       run("ip", "-n", a[0], "addr", "add", a[2] + "/24", "dev", a[1]);
@@ -125,7 +126,7 @@ class DiscoveryNamespaceTest {
         "ipv6");
   }
 
-  /** {@code clientNextHopMac}: where the client's frames go; {@code clientNextHop}: how {@code iface -c} explains it. */
+  /** {@code clientNextHopMac}: where the client's frames go; {@code clientNextHop}: how {@code iface -c} says so. */
   private record Lab(int n, String server, String client, String serverDevice, String clientDevice,
       String clientNextHopMac, String clientNextHop) {}
 
@@ -160,7 +161,8 @@ class DiscoveryNamespaceTest {
   }
 
   private static String mac(String ns, String device) throws Exception {
-    Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(run("ip", "-n", ns, "-o", "link", "show", device));
+    Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})")
+        .matcher(run("ip", "-n", ns, "-o", "link", "show", device));
     assertThat(m.find()).as("MAC of %s in %s", device, ns).isTrue();
     return m.group(1);
   }
@@ -170,7 +172,10 @@ class DiscoveryNamespaceTest {
     exchange(lab, serverIp, clientIp, family, false);
   }
 
-  /** As above; with {@code wildcardServer} the server is configured with 0.0.0.0 or [::] and takes its address from the default route. */
+  /**
+   * As above; with {@code wildcardServer} the server is configured with 0.0.0.0 or [::] and takes
+   * its address from the default route.
+   */
   private void exchange(Lab lab, String serverIp, String clientIp, String family, boolean wildcardServer)
       throws Exception {
     boolean v6 = family.equals("ipv6");
@@ -234,7 +239,8 @@ class DiscoveryNamespaceTest {
     printed.addAll(clientPlan.lines().toList());
     Process serverProcess = paqetIn(lab.server, dir.resolve("server.err"), "run", "-c", server.toString());
     String serverLine = firstLine(serverProcess, dir.resolve("server.err"));
-    assertThat(serverLine).isEqualTo("server listening on " + serverEndpoint + " (raw TCP on " + lab.serverDevice + " from " + serverIp + ", cipher aes-128-gcm)");
+    assertThat(serverLine).isEqualTo("server listening on " + serverEndpoint + " (raw TCP on " + lab.serverDevice
+        + " from " + serverIp + ", cipher aes-128-gcm)");
     Process clientProcess = paqetIn(lab.client, dir.resolve("client.err"), "run", "-c", client.toString());
     String clientLine = firstLine(clientProcess, dir.resolve("client.err"));
     assertThat(clientLine).isEqualTo("client: 1 connection(s) to " + serverEndpoint + ", cipher aes-128-gcm");

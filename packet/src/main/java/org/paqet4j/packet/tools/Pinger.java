@@ -36,7 +36,8 @@ public final class Pinger {
             try {
                 carrier.send(ByteBuffer.wrap(payload), peer);
             } catch (IOException e) {
-                throw new IOException("ping " + i + " of " + count + " to " + AddressText.of(peer) + ": " + e.getMessage(), e);
+                throw new IOException("ping " + i + " of " + count + " to " + AddressText.of(peer) + ": "
+                        + e.getMessage(), e);
             }
             if (i < count && !interval.isZero()) {
                 Thread.sleep(interval);

@@ -162,7 +162,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 }
                 // A live session refused (its stream limit): the next one round-robin may not.
                 if (++refusals >= live.length) {
-                    throw new IOException("opening a stream to " + AddressText.of(session.remoteAddress()) + ": " + e.getMessage(), e);
+                    throw new IOException("opening a stream to " + AddressText.of(session.remoteAddress()) + ": "
+                            + e.getMessage(), e);
                 }
                 continue;
             }
@@ -270,7 +271,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             stream.setReadTimeout(timeout);
             StreamHeader answer = StreamHeaderReader.read(stream.inputStream());
             if (!(answer instanceof StreamHeader.Pong)) {
-                throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with " + answer);
+                throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
+                        + answer);
             }
         } catch (InterruptedIOException e) {
             throw new IOException("no PONG from " + AddressText.of(session.remoteAddress()) + " within " + timeout, e);
@@ -319,7 +321,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 } catch (InterruptedIOException e) {
                     Duration silence = session.peerSilence();
                     if (closed || session.isClosed() || silence.compareTo(timeout) >= 0) {
-                        throw new IOException("no PONG from " + AddressText.of(session.remoteAddress()) + " and nothing received for "
+                        throw new IOException("no PONG from " + AddressText.of(session.remoteAddress())
+                                + " and nothing received for "
                                 + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
                     }
                     log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
@@ -328,7 +331,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                     continue;
                 }
                 if (!(answer instanceof StreamHeader.Pong)) {
-                    throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with " + answer);
+                    throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
+                            + answer);
                 }
                 return;
             }
@@ -339,12 +343,14 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     private void judgeBySilence(TunnelSession session, String why) throws IOException {
         Duration silence = session.peerSilence();
         if (silence.compareTo(options.pingTimeout()) >= 0) {
-            throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress()) + " for "
+            throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress())
+                    + " for "
                     + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
         }
         if (noPingLog.permit()) {
             log.info("health check of {}: {}; the peer sent something {} ms ago, so the session stays"
-                    + " ({} more since the last line)", AddressText.of(session.remoteAddress()), why, silence.toMillis(),
+                    + " ({} more since the last line)", AddressText.of(session.remoteAddress()), why,
+                            silence.toMillis(),
                     noPingLog.takeSuppressed());
         }
     }

@@ -122,7 +122,8 @@ public final class GuardedCarrier implements PacketCarrier {
     private void seal(ByteBuffer datagram, ByteBuffer out, InetSocketAddress peer) throws IOException {
         long n = counter.incrementAndGet();
         if (n > GuardHeader.MAX_48) {
-            throw new IOException("guard counter exhausted after 2^48 datagrams; restart to send to " + AddressText.of(peer));
+            throw new IOException("guard counter exhausted after 2^48 datagrams; restart to send to "
+                    + AddressText.of(peer));
         }
         byte[] b = out.array();
         out.clear();

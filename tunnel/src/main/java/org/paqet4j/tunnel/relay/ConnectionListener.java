@@ -97,11 +97,13 @@ public final class ConnectionListener implements AutoCloseable {
             }
             connections.add(socket);
             try {
-                Thread.ofVirtual().name(threadPrefix + "-" + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress())).start(() -> {
+                Thread.ofVirtual().name(threadPrefix + "-"
+                        + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress())).start(() -> {
                     try (socket) {
                         handler.serve(socket);
                     } catch (IOException e) {
-                        log.trace("{} {}: close: {}", what, AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
+                        log.trace("{} {}: close: {}", what,
+                                AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
                     } finally {
                         connections.remove(socket);
                     }
@@ -125,7 +127,8 @@ public final class ConnectionListener implements AutoCloseable {
     private void acceptFailed(IOException e, long backoffNanos) {
         acceptErrors.increment();
         if (acceptErrorLog.permit()) {
-            log.warn("{} {}: accept failed ({} more since the last line), retrying: {}", what, AddressText.of(localAddress()),
+            log.warn("{} {}: accept failed ({} more since the last line), retrying: {}", what,
+                    AddressText.of(localAddress()),
                     acceptErrorLog.takeSuppressed(), e.getMessage());
         }
         try {
@@ -138,8 +141,10 @@ public final class ConnectionListener implements AutoCloseable {
     private void refuse(Socket socket) {
         overLimit.increment();
         if (overLimitLog.permit()) {
-            log.warn("{} {}: {} connections open, closing {} ({} more since the last line)", what, AddressText.of(localAddress()),
-                    maxConnections, AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), overLimitLog.takeSuppressed());
+            log.warn("{} {}: {} connections open, closing {} ({} more since the last line)", what,
+                    AddressText.of(localAddress()),
+                    maxConnections, AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
+                            overLimitLog.takeSuppressed());
         }
         closeQuietly(socket);
     }

@@ -55,7 +55,8 @@ public final class KcptunServer implements SessionHandler {
                 sessionPermits.release();
             }
         });
-        Thread.ofVirtual().name("kcptun-session-" + AddressText.of(session.remoteAddress())).start(() -> acceptLoop(session));
+        Thread.ofVirtual().name("kcptun-session-"
+                + AddressText.of(session.remoteAddress())).start(() -> acceptLoop(session));
         log.info("kcptun session from {} accepted", AddressText.of(session.remoteAddress()));
         return true;
     }
@@ -67,12 +68,14 @@ public final class KcptunServer implements SessionHandler {
             while (true) {
                 TunnelStream stream = session.acceptStream();
                 if (closed) {
-                    log.debug("kcptun stream {} from {} refused: server is closing", stream.id(), AddressText.of(session.remoteAddress()));
+                    log.debug("kcptun stream {} from {} refused: server is closing", stream.id(),
+                            AddressText.of(session.remoteAddress()));
                     stream.close();
                     continue;
                 }
                 if (!streamPermits.tryAcquire()) {
-                    log.warn("kcptun stream {} from {} rejected: {} streams open", stream.id(), AddressText.of(session.remoteAddress()),
+                    log.warn("kcptun stream {} from {} rejected: {} streams open", stream.id(),
+                            AddressText.of(session.remoteAddress()),
                             limits.maxStreamsTotal());
                     stream.close();
                     continue;
@@ -90,7 +93,8 @@ public final class KcptunServer implements SessionHandler {
                 });
             }
         } catch (IOException e) {
-            log.debug("kcptun session from {}: accept ended: {}", AddressText.of(session.remoteAddress()), e.toString());
+            log.debug("kcptun session from {}: accept ended: {}", AddressText.of(session.remoteAddress()),
+                    e.toString());
         } finally {
             session.close();
         }

@@ -68,7 +68,8 @@ public final class TunnelServer implements SessionHandler {
             counters.rejectedSessions.increment();
             // Rejections come in floods (replays from many ports), one line per interval is enough.
             if (rejectedLog.permit()) {
-                log.warn("session from {} rejected: {} ({} more rejections not logged)", AddressText.of(session.remoteAddress()),
+                log.warn("session from {} rejected: {} ({} more rejections not logged)",
+                        AddressText.of(session.remoteAddress()),
                         closed ? "server is closing" : limits.maxSessions() + " sessions already open",
                         rejectedLog.takeSuppressed());
             }
@@ -138,11 +139,13 @@ public final class TunnelServer implements SessionHandler {
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
             counters.headerErrors.increment();
-            log.warn("stream {} from {}: no header within {}", stream.id(), AddressText.of(session.remoteAddress()), limits.headerTimeout());
+            log.warn("stream {} from {}: no header within {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    limits.headerTimeout());
             return;
         } catch (IOException e) {
             counters.headerErrors.increment();
-            log.warn("stream {} from {}: bad header: {}", stream.id(), AddressText.of(session.remoteAddress()), e.getMessage());
+            log.warn("stream {} from {}: bad header: {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    e.getMessage());
             return;
         }
         switch (header) {
@@ -161,14 +164,16 @@ public final class TunnelServer implements SessionHandler {
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
                 counters.headerErrors.increment();
-                log.warn("stream {} from {}: unexpected PONG header", stream.id(), AddressText.of(session.remoteAddress()));
+                log.warn("stream {} from {}: unexpected PONG header", stream.id(),
+                        AddressText.of(session.remoteAddress()));
             }
         }
     }
 
     private void refuseWhileClosing(TunnelSession session, TunnelStream stream, StreamHeader header) {
         counters.rejectedStreams.increment();
-        log.debug("stream {} from {}: {} refused, server is closing", stream.id(), AddressText.of(session.remoteAddress()), header);
+        log.debug("stream {} from {}: {} refused, server is closing", stream.id(),
+                AddressText.of(session.remoteAddress()), header);
     }
 
     private void pong(TunnelSession session, TunnelStream stream) {
@@ -177,7 +182,8 @@ public final class TunnelServer implements SessionHandler {
             StreamHeaderWriter.write(new StreamHeader.Pong(), stream.outputStream());
             stream.closeWrite();
         } catch (IOException e) {
-            log.debug("stream {} from {}: PONG failed: {}", stream.id(), AddressText.of(session.remoteAddress()), e.toString());
+            log.debug("stream {} from {}: PONG failed: {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    e.toString());
         }
     }
 
@@ -197,7 +203,8 @@ public final class TunnelServer implements SessionHandler {
         } catch (IOException e) {
             counters.dialFailures.increment();
             // The message names the protocol, the target, the address tried and the reason.
-            log.info("stream {} from {}: dial failed: {}", stream.id(), AddressText.of(session.remoteAddress()), e.getMessage());
+            log.info("stream {} from {}: dial failed: {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    e.getMessage());
         }
         return null;
     }
@@ -208,7 +215,8 @@ public final class TunnelServer implements SessionHandler {
         if (socket == null) {
             return;
         }
-        log.debug("stream {} from {}: TCP {} via {}", stream.id(), AddressText.of(session.remoteAddress()), target, AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()));
+        log.debug("stream {} from {}: TCP {} via {}", stream.id(), AddressText.of(session.remoteAddress()), target,
+                AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()));
         try (socket) {
             TcpRelay.run(socket, stream, "stream " + stream.id() + " -> " + target);
         } catch (IOException e) {

@@ -271,7 +271,8 @@ public final class Socks5Server implements AutoCloseable {
         try {
             socket.getOutputStream().write(bytes);
         } catch (IOException e) {
-            log.trace("SOCKS5 {}: write failed: {}", AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
+            log.trace("SOCKS5 {}: write failed: {}",
+                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
         }
     }
 

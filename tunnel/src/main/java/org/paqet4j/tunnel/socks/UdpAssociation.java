@@ -99,7 +99,8 @@ final class UdpAssociation implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 if (System.nanoTime() - lastActive > idleNanos) {
                     counters.udpIdleClosed.increment();
-                    log.debug("SOCKS5 UDP relay {}: idle for {} ms, closing", AddressText.of(relayAddress()), idleNanos / 1_000_000);
+                    log.debug("SOCKS5 UDP relay {}: idle for {} ms, closing", AddressText.of(relayAddress()),
+                            idleNanos / 1_000_000);
                     endAssociation();
                     return;
                 }
@@ -183,7 +184,8 @@ final class UdpAssociation implements AutoCloseable {
                 stream = tunnel.openUdp(datagram.target());
             } catch (IOException e) {
                 counters.tunnelFailures.increment();
-                log.debug("SOCKS5 UDP relay {}: no stream for {}: {}", AddressText.of(relayAddress()), datagram.target(), e.getMessage());
+                log.debug("SOCKS5 UDP relay {}: no stream for {}: {}", AddressText.of(relayAddress()),
+                        datagram.target(), e.getMessage());
                 return;
             }
             streams.put(datagram.target(), stream);
@@ -194,7 +196,8 @@ final class UdpAssociation implements AutoCloseable {
         try {
             stream.writeMessage(buf, datagram.dataOffset(), datagram.dataLength());
         } catch (IOException e) {
-            log.debug("SOCKS5 UDP relay {}: stream to {} failed: {}", AddressText.of(relayAddress()), datagram.target(), e.toString());
+            log.debug("SOCKS5 UDP relay {}: stream to {} failed: {}", AddressText.of(relayAddress()),
+                    datagram.target(), e.toString());
             streams.remove(datagram.target(), stream);
             stream.close();
         }
@@ -221,14 +224,16 @@ final class UdpAssociation implements AutoCloseable {
                         // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
                         // the target's stream goes on (seed 003 BUG-035 ended the relay instead).
                         counters.udpRepliesDropped.increment();
-                        log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}", AddressText.of(relayAddress()), n,
+                        log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}",
+                                AddressText.of(relayAddress()), n,
                                 target, e.toString());
                     }
                 }
             }
         } catch (IOException e) {
             if (!closed) {
-                log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", AddressText.of(relayAddress()), target, e.toString());
+                log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", AddressText.of(relayAddress()), target,
+                        e.toString());
             }
         } finally {
             streams.remove(target, stream);
