@@ -415,6 +415,30 @@ class RawTcpCarrierTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void withoutAMacRepliesGoToTheSourceMacOfThePeersFrames(boolean ring) throws Exception {
+        NetnsPair.Side a = pair.a();
+        NetnsPair.Side b = pair.b();
+        // B's kernel cannot learn A's MAC: its entry is gone and A answers no ARP
+        NetnsPair.run("ip", "-n", b.namespace(), "neigh", "flush", "dev", b.device());
+        NetnsPair.run("ip", "-n", a.namespace(), "link", "set", a.device(), "arp", "off");
+        try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier answerer = pair.inB(() -> RawTcpCarrier.open(
+                        RawTcpCarrierConfig.builder(b.device(), PORT_B).ipv4(b.ipv4(), null).receiveRing(ring)
+                                .build()))) {
+            sender.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(b.ipv4(), PORT_B));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            InetSocketAddress peer = answerer.receive(dst);
+            answerer.send(ByteBuffer.wrap(new byte[] {2}), peer);
+            dst.clear();
+            assertThat(sender.receive(dst)).isEqualTo(new InetSocketAddress(b.ipv4(), PORT_B));
+            assertThat(dst.flip().get()).isEqualTo((byte) 2);
+        } finally {
+            NetnsPair.run("ip", "-n", a.namespace(), "link", "set", a.device(), "arp", "on");
+        }
+    }
+
     @Test
     void withoutAMacSendingToAPeerWithNoRouteAndNoFramesFailsNamingTheSetting() throws Exception {
         NetnsPair.Side a = pair.a();
