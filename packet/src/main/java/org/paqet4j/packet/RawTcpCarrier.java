@@ -393,7 +393,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     private PeerRoute newRoute(InetSocketAddress peer) throws IOException {
         InetAddress address = peer.getAddress();
         if (address == null) {
-            throw new IOException("peer " + peer + " is unresolved");
+            throw new IOException("peer " + AddressText.of(peer) + " is unresolved");
         }
         boolean v6 = address instanceof Inet6Address;
         InetAddress source = v6 ? config.ipv6() : config.ipv4();
@@ -421,8 +421,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         if (hop.isPresent() && hop.get().mac().isPresent()) {
             LOG.debug("raw carrier on {}: next hop to {} is {} {} at {} (neighbour table)", link.name(),
                     AddressText.of(peer), hop.get().gateway() ? "gateway" : "the peer",
-                            AddressText.of(hop.get().address()),
-                    hop.get().mac().get());
+                    AddressText.of(hop.get().address()), hop.get().mac().get());
             return hop.get().mac().get().bytes();
         }
         MacAddress seen = learnedNextHops.of(peer);
