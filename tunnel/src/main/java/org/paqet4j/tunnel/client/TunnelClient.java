@@ -344,14 +344,12 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         Duration silence = session.peerSilence();
         if (silence.compareTo(options.pingTimeout()) >= 0) {
             throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress())
-                    + " for "
-                    + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
+                    + " for " + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
         }
         if (noPingLog.permit()) {
             log.info("health check of {}: {}; the peer sent something {} ms ago, so the session stays"
                     + " ({} more since the last line)", AddressText.of(session.remoteAddress()), why,
-                            silence.toMillis(),
-                    noPingLog.takeSuppressed());
+                    silence.toMillis(), noPingLog.takeSuppressed());
         }
     }
 

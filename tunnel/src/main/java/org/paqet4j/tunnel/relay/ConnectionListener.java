@@ -142,9 +142,8 @@ public final class ConnectionListener implements AutoCloseable {
         overLimit.increment();
         if (overLimitLog.permit()) {
             log.warn("{} {}: {} connections open, closing {} ({} more since the last line)", what,
-                    AddressText.of(localAddress()),
-                    maxConnections, AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
-                            overLimitLog.takeSuppressed());
+                    AddressText.of(localAddress()), maxConnections,
+                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), overLimitLog.takeSuppressed());
         }
         closeQuietly(socket);
     }
