@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.LockSupport;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ final class CarrierReceiver implements Runnable {
                 } catch (ClosedChannelException e) {
                     break;
                 } catch (IOException e) {
-                    log.warn("receive on carrier {} failed: {}", carrier.localAddress(), e.toString());
+                    log.warn("receive on carrier {} failed: {}", AddressText.of(carrier.localAddress()), e.toString());
                     LockSupport.parkNanos(10_000_000L); // no busy loop on a persistent error
                     continue;
                 }
@@ -57,7 +58,7 @@ final class CarrierReceiver implements Runnable {
                     router.route(peer, buf, wrapped.position());
                 } catch (RuntimeException e) {
                     // A datagram must never kill the receive loop; the codec/KCP count their drops.
-                    log.warn("datagram of {} bytes from {} failed: {}", wrapped.position(), peer,
+                    log.warn("datagram of {} bytes from {} failed: {}", wrapped.position(), AddressText.of(peer),
                             e.toString(), e);
                 }
             }

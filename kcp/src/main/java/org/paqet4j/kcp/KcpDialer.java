@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import org.paqet4j.kcp.codec.DatagramCodec;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 
 /**
@@ -31,7 +32,7 @@ public final class KcpDialer {
             InetSocketAddress server, KcpConfig config, DatagramCodec codec, int conv)
             throws IOException {
         if (server.isUnresolved()) {
-            throw new IOException("cannot dial unresolved KCP server address " + server);
+            throw new IOException("cannot dial unresolved KCP server address " + AddressText.of(server));
         }
         KcpSession session = new KcpSession(loop, carrier, server, conv, config, codec, 0);
         DialerRouter router = loop.attach(carrier, DialerRouter.class, DialerRouter::new);

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,12 +82,12 @@ public final class KcpEventLoop implements Closeable {
         }
         CarrierReceiver receiver = receivers.computeIfAbsent(carrier, c -> {
             CarrierReceiver r = new CarrierReceiver(c, factory.get(), () -> receivers.remove(c));
-            Thread.ofPlatform().name(name + "-recv-" + c.localAddress()).daemon().start(r);
+            Thread.ofPlatform().name(name + "-recv-" + AddressText.of(c.localAddress())).daemon().start(r);
             return r;
         });
         DatagramRouter router = receiver.router();
         if (!type.isInstance(router)) {
-            throw new IllegalStateException("carrier " + carrier.localAddress()
+            throw new IllegalStateException("carrier " + AddressText.of(carrier.localAddress())
                     + " is already used by a " + router.getClass().getSimpleName());
         }
         return type.cast(router);

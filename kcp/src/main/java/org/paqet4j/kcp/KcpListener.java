@@ -14,6 +14,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.paqet4j.kcp.codec.DatagramCodec;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.log.LogThrottle;
 import org.slf4j.Logger;
@@ -96,7 +97,8 @@ public final class KcpListener implements Closeable {
         KcpListener listener = new KcpListener(loop, carrier, config, codecs, maxSessions, idleTimeout, rate);
         Router router = loop.attach(carrier, Router.class, () -> listener.new Router());
         if (router.listener() != listener) {
-            throw new IllegalStateException("carrier " + carrier.localAddress() + " already has a listener");
+            throw new IllegalStateException("carrier " + AddressText.of(carrier.localAddress())
+                    + " already has a listener");
         }
         return listener;
     }
@@ -120,7 +122,8 @@ public final class KcpListener implements Closeable {
                     acceptable.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted in KCP accept on " + carrier.localAddress());
+                    throw new InterruptedIOException("interrupted in KCP accept on "
+                            + AddressText.of(carrier.localAddress()));
                 }
             }
         } finally {

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.paqet4j.kcp.codec.CodecCounters;
 import org.paqet4j.kcp.codec.DatagramCodec;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,7 +171,7 @@ public final class KcpSession implements Closeable {
 
     @Override
     public String toString() {
-        return "KCP session conv=" + Integer.toUnsignedString(kcp.conv) + " peer=" + remote;
+        return "KCP session conv=" + Integer.toUnsignedString(kcp.conv) + " peer=" + AddressText.of(remote);
     }
 
     // ---------------------------------------------------------------- receive thread

@@ -17,9 +17,15 @@ final class PeerRoute {
     final TcpPacketTemplate template;
     final boolean ipv6;
     final byte[] sockaddr;
+    /** Whether the next hop was resolved for this peer (and expires), rather than configured. */
+    private final boolean resolved;
+    /** {@link System#nanoTime()} after which a resolved next hop is looked up again. */
+    private final long expiresNanos;
 
-    PeerRoute(TcpPacketTemplate template, InetSocketAddress peer) {
+    PeerRoute(TcpPacketTemplate template, InetSocketAddress peer, boolean resolved, long expiresNanos) {
         this.template = template;
+        this.resolved = resolved;
+        this.expiresNanos = expiresNanos;
         this.ipv6 = peer.getAddress() instanceof Inet6Address;
         this.sockaddr = new byte[ipv6 ? Libc.SOCKADDR_IN6_SIZE : Libc.SOCKADDR_IN_SIZE];
         MemorySegment s = MemorySegment.ofArray(sockaddr);
@@ -27,5 +33,9 @@ final class PeerRoute {
                 (short) (ipv6 ? Libc.AF_INET6 : Libc.AF_INET));
         byte[] address = peer.getAddress().getAddress();
         MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, ipv6 ? 8 : 4, address.length);
+    }
+
+    boolean stale() {
+        return resolved && System.nanoTime() - expiresNanos > 0;
     }
 }

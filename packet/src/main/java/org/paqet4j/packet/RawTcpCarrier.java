@@ -9,19 +9,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.paqet4j.packet.route.Gateway;
 import org.paqet4j.packet.route.MacAddress;
-import org.paqet4j.packet.route.Neighbours;
-import org.paqet4j.packet.route.Routes;
+import org.paqet4j.packet.route.NetworkPathException;
+import org.paqet4j.packet.route.NextHopResolver;
+import org.paqet4j.packet.route.PeerNextHop;
 import org.paqet4j.packet.sys.CaptureSocket;
 import org.paqet4j.packet.sys.Errno;
 import org.paqet4j.packet.sys.InterfaceInfo;
@@ -52,6 +52,8 @@ public final class RawTcpCarrier implements PacketCarrier {
     private static final int MAX_PEER_FLAGS = 65_536;
 
     private static final Duration NEIGHBOUR_TIMEOUT = Duration.ofSeconds(3);
+    /** How long a per-peer next hop is trusted before the tables are asked again (routes change). */
+    static final Duration NEXT_HOP_REFRESH = Duration.ofSeconds(30);
 
     private final RawTcpCarrierConfig config;
     private final byte[] ipv4NextHop;
@@ -73,6 +75,11 @@ public final class RawTcpCarrier implements PacketCarrier {
     private final AtomicInteger packetCounter = new AtomicInteger();
     private final int startMillis = (int) System.currentTimeMillis();
     private final PeerTable peers = new PeerTable(MAX_ROUTES);
+    private final LearnedNextHops learnedNextHops = new LearnedNextHops(MAX_ROUTES);
+    /** Whether some family's next hop is resolved per peer, which wants the frames' source MACs. */
+    private final boolean perPeerNextHop;
+    /** The tables of the namespace the carrier was opened in; null when every next hop is configured. */
+    private final NextHopResolver nextHops;
     private final TcpPacket packet = new TcpPacket();
     private final ByteBuffer receiveView;
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -82,7 +89,8 @@ public final class RawTcpCarrier implements PacketCarrier {
     private int batchCursor;
 
     private RawTcpCarrier(RawTcpCarrierConfig config, byte[] ipv4NextHop, byte[] ipv6NextHop, InterfaceInfo link,
-            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena) {
+            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena, NextHopResolver nextHops) {
+        this.nextHops = nextHops;
         this.config = config;
         this.ipv4NextHop = ipv4NextHop;
         this.ipv6NextHop = ipv6NextHop;
@@ -94,6 +102,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         this.arena = arena;
         this.localAddress = new InetSocketAddress(config.ipv4() != null ? config.ipv4() : config.ipv6(), config.port());
         this.localFlags = new FlagCycle(config.localFlags());
+        this.perPeerNextHop = nextHops != null;
         int slotCount = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.slots = new SendSlot[slotCount];
         for (int i = 0; i < slotCount; i++) {
@@ -107,25 +116,19 @@ public final class RawTcpCarrier implements PacketCarrier {
 
     /**
      * Opens the sockets in the calling thread's network namespace. Needs CAP_NET_RAW. In send mode
-     * PACKET a missing next-hop MAC is the default gateway's for that family (on this interface),
-     * resolved through the kernel's neighbour table (ARP/NDP triggered if needed).
+     * PACKET a family without a configured next-hop MAC resolves one per peer on its first send
+     * and again every {@link #NEXT_HOP_REFRESH}: the kernel's route and neighbour tables first,
+     * else the source MAC of the frames the peer's packets arrived in, else ARP/NDP for the
+     * route's next hop.
      */
     public static RawTcpCarrier open(RawTcpCarrierConfig config) throws IOException {
         InterfaceInfo link = InterfaceInfo.byName(config.interfaceName());
         boolean framed = link.isEthernet() || link.arpHardwareType() == 772;
         byte[] ipv4NextHop = config.ipv4NextHopMac();
         byte[] ipv6NextHop = config.ipv6NextHopMac();
-        if (config.sendMode() == SendMode.PACKET) {
-            if (!framed) {
-                throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
-                        + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
-            }
-            if (config.ipv4() != null && ipv4NextHop == null) {
-                ipv4NextHop = gatewayMac(StandardProtocolFamily.INET, link, "network.ipv4.router_mac");
-            }
-            if (config.ipv6() != null && ipv6NextHop == null) {
-                ipv6NextHop = gatewayMac(StandardProtocolFamily.INET6, link, "network.ipv6.router_mac");
-            }
+        if (config.sendMode() == SendMode.PACKET && !framed) {
+            throw new IOException("raw carrier on " + link.name() + ": send mode PACKET needs an Ethernet link, "
+                    + "this one has hardware type " + link.arpHardwareType() + "; use RAW_IP");
         }
         int slotSize = Math.min(65_536, roundUp(Math.max(link.mtu(), 1500) + 64, 64));
         Arena arena = Arena.ofShared();
@@ -134,7 +137,12 @@ public final class RawTcpCarrier implements PacketCarrier {
         int packetFd = -1;
         int rawFd4 = -1;
         int rawFd6 = -1;
+        NextHopResolver nextHops = null;
         try {
+            if (config.sendMode() == SendMode.PACKET && (config.ipv4() != null && ipv4NextHop == null
+                    || config.ipv6() != null && ipv6NextHop == null)) {
+                nextHops = NextHopResolver.open();
+            }
             capture = CaptureSocket.open(link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize,
                     config.receiveRing());
             if (config.sendMode() == SendMode.PACKET) {
@@ -148,13 +156,16 @@ public final class RawTcpCarrier implements PacketCarrier {
                 }
             }
             RawTcpCarrier carrier = new RawTcpCarrier(config, ipv4NextHop, ipv6NextHop, link, capture, packetFd,
-                    rawFd4, rawFd6, arena);
+                    rawFd4, rawFd6, arena, nextHops);
             LOG.debug("raw carrier open on {} (index {}, mtu {}), port {}, send mode {}", link.name(), link.index(),
                     link.mtu(), config.port(), config.sendMode());
             return carrier;
         } catch (IOException | RuntimeException e) {
             if (capture != null) {
                 capture.close();
+            }
+            if (nextHops != null) {
+                nextHops.close();
             }
             for (int fd : new int[] {packetFd, rawFd4, rawFd6}) {
                 if (fd >= 0) {
@@ -164,23 +175,6 @@ public final class RawTcpCarrier implements PacketCarrier {
             arena.close();
             throw e;
         }
-    }
-
-    /** The MAC of {@code family}'s default gateway, which must be reached through {@code link}. */
-    private static byte[] gatewayMac(StandardProtocolFamily family, InterfaceInfo link, String setting)
-            throws IOException {
-        String name = family == StandardProtocolFamily.INET ? "IPv4" : "IPv6";
-        Gateway gateway = Routes.defaultGateway(family).orElseThrow(() -> new IOException("raw carrier on "
-                + link.name() + ": no " + name + " default gateway to send through; set " + setting));
-        if (gateway.interfaceIndex() != link.index()) {
-            throw new IOException("raw carrier on " + link.name() + ": the " + name + " default gateway "
-                    + gateway.address().getHostAddress() + " is on " + gateway.interfaceName() + "; set " + setting);
-        }
-        MacAddress mac = gateway.mac().isPresent() ? gateway.mac().get()
-                : Neighbours.resolve(gateway.address(), link.index(), NEIGHBOUR_TIMEOUT);
-        LOG.debug("raw carrier on {}: {} next hop is gateway {} at {}", link.name(), name,
-                gateway.address().getHostAddress(), mac);
-        return mac.bytes();
     }
 
     private static int packetSendSocket(InterfaceInfo link, int sendBuffer, MemorySegment errno, Arena arena)
@@ -250,7 +244,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         int flags = flagsFor(peer);
         int headers = route.template.headerLength(flags);
         if (headers + length > SendSlot.AREA_BYTES) {
-            throw new IOException("datagram of " + length + " bytes to " + peer + " is too large");
+            throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer) + " is too large");
         }
         int slotIndex = enter();
         try {
@@ -289,7 +283,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
                 if (frame > SendSlot.AREA_BYTES) {
-                    throw new IOException("datagram of " + length + " bytes to " + peer + " is too large");
+                    throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer)
+                            + " is too large");
                 }
                 if (messages == SendSlot.MAX_MESSAGES || used + frame > SendSlot.AREA_BYTES) {
                     sendMessages(slot, fd, messages, peer);
@@ -312,7 +307,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     private static void requireNonEmpty(int length, InetSocketAddress peer) {
         if (length == 0) {
             // a segment without payload is skipped by every receiver (paqet's too): refuse rather than lose it
-            throw new IllegalArgumentException("empty datagram to " + peer);
+            throw new IllegalArgumentException("empty datagram to " + AddressText.of(peer));
         }
     }
 
@@ -350,11 +345,12 @@ public final class RawTcpCarrier implements PacketCarrier {
                     continue;
                 }
                 counters.countSendError(Errno.name(errno));
-                throw new IOException("send to " + peer + " via " + link.name() + " failed: " + Errno.name(errno)
+                throw new IOException("send to " + AddressText.of(peer) + " via " + link.name() + " failed: "
+                        + Errno.name(errno)
                         + " after " + SendRetry.ATTEMPTS + " attempts (" + (count - done) + " datagrams lost)");
             }
             counters.countSendError(Errno.name(errno));
-            throw Errno.exception("sendmmsg to " + peer + " via " + link.name() + " (" + (count - done)
+            throw Errno.exception("sendmmsg to " + AddressText.of(peer) + " via " + link.name() + " (" + (count - done)
                     + " datagrams)", errno);
         }
     }
@@ -376,9 +372,15 @@ public final class RawTcpCarrier implements PacketCarrier {
         return localFlags.next();
     }
 
+    private void learnNextHop(InetSocketAddress peer, long mac) {
+        if (mac >= 0 && learnedNextHops.observe(peer.getAddress(), mac)) {
+            routes.remove(peer); // its next hop moved: the next send resolves it again
+        }
+    }
+
     private PeerRoute route(InetSocketAddress peer) throws IOException {
         PeerRoute route = routes.get(peer);
-        if (route == null) {
+        if (route == null || route.stale()) {
             route = newRoute(peer);
             if (routes.size() >= MAX_ROUTES) {
                 routes.clear(); // a rare rebuild beats an unbounded map
@@ -391,19 +393,50 @@ public final class RawTcpCarrier implements PacketCarrier {
     private PeerRoute newRoute(InetSocketAddress peer) throws IOException {
         InetAddress address = peer.getAddress();
         if (address == null) {
-            throw new IOException("peer " + peer + " is unresolved");
+            throw new IOException("peer " + AddressText.of(peer) + " is unresolved");
         }
         boolean v6 = address instanceof Inet6Address;
         InetAddress source = v6 ? config.ipv6() : config.ipv4();
         if (source == null) {
             throw new IOException("raw carrier on " + link.name() + " has no " + (v6 ? "IPv6" : "IPv4")
-                    + " source address for peer " + peer);
+                    + " source address for peer " + AddressText.of(peer));
         }
         boolean ethernet = config.sendMode() == SendMode.PACKET;
         byte[] nextHop = v6 ? ipv6NextHop : ipv4NextHop;
+        boolean resolved = ethernet && nextHop == null;
+        if (resolved) {
+            nextHop = peerNextHop(address, v6);
+        }
         TcpPacketTemplate template = TcpPacketTemplate.of(ethernet ? link.mac() : null, nextHop, source, address,
                 config.port(), peer.getPort());
-        return new PeerRoute(template, peer);
+        return new PeerRoute(template, peer, resolved, System.nanoTime() + NEXT_HOP_REFRESH.toNanos());
+    }
+
+    /**
+     * The next-hop MAC toward {@code peer}: the kernel's neighbour entry for its route's next hop,
+     * else the source MAC its frames came in with, else ARP/NDP for the route's next hop.
+     */
+    private byte[] peerNextHop(InetAddress peer, boolean v6) throws IOException {
+        Optional<PeerNextHop> hop = nextHops.lookup(peer, link.index());
+        if (hop.isPresent() && hop.get().mac().isPresent()) {
+            LOG.debug("raw carrier on {}: next hop to {} is {} {} at {} (neighbour table)", link.name(),
+                    AddressText.of(peer), hop.get().gateway() ? "gateway" : "the peer",
+                    AddressText.of(hop.get().address()), hop.get().mac().get());
+            return hop.get().mac().get().bytes();
+        }
+        MacAddress seen = learnedNextHops.of(peer);
+        if (seen != null) {
+            LOG.debug("raw carrier on {}: next hop to {} is {} (source of its frames)", link.name(),
+                    AddressText.of(peer), seen);
+            return seen.bytes();
+        }
+        if (hop.isPresent()) {
+            return nextHops.resolve(hop.get(), link.index(), NEIGHBOUR_TIMEOUT,
+                    "; set network." + (v6 ? "ipv6" : "ipv4") + ".router_mac").bytes();
+        }
+        throw new NetworkPathException("raw carrier on " + link.name() + ": no route to " + AddressText.of(peer)
+                + " through " + link.name() + " and no frame from it to learn its next hop from; set network."
+                + (v6 ? "ipv6" : "ipv4") + ".router_mac");
     }
 
     /** Takes a free send slot, preferring one derived from the thread id; registers as active sender. */
@@ -466,8 +499,12 @@ public final class RawTcpCarrier implements PacketCarrier {
                         dst.put(dst.position(), receiveView, (int) packet.payloadOffset(), length);
                         dst.position(dst.position() + length);
                         counters.received(length);
-                        return peers.intern(slots, packet.sourceAddressOffset(), packet.addressLength(),
-                                packet.sourcePort());
+                        InetSocketAddress peer = peers.intern(slots, packet.sourceAddressOffset(),
+                                packet.addressLength(), packet.sourcePort());
+                        if (perPeerNextHop) {
+                            learnNextHop(peer, capture.sourceMac(i));
+                        }
+                        return peer;
                     }
                     case NOT_TCP, NO_PAYLOAD -> counters.countNotOurs(1);
                     case TRUNCATED -> counters.countTruncated();
@@ -543,11 +580,14 @@ public final class RawTcpCarrier implements PacketCarrier {
             receiveLock.unlock();
         }
         arena.close();
+        if (nextHops != null) {
+            nextHops.close();
+        }
         LOG.debug("raw carrier on {} port {} closed", link.name(), config.port());
     }
 
     @Override
     public String toString() {
-        return "RawTcpCarrier[" + link.name() + " " + localAddress + " " + config.sendMode() + "]";
+        return "RawTcpCarrier[" + link.name() + " " + AddressText.of(localAddress) + " " + config.sendMode() + "]";
     }
 }

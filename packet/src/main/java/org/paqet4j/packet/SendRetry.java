@@ -51,6 +51,7 @@ final class SendRetry {
             }
         }
         counters.countSendError("ENOBUFS");
-        throw new IOException("send to " + peer + " failed: no buffer space after " + ATTEMPTS + " attempts");
+        throw new IOException("send to " + AddressText.of(peer) + " failed: no buffer space after " + ATTEMPTS
+                + " attempts");
     }
 }

@@ -41,7 +41,7 @@ public final class UdpCarrier implements PacketCarrier {
             return new UdpCarrier(channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
-            throw new IOException("cannot bind UDP carrier to " + bind + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind UDP carrier to " + AddressText.of(bind) + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,7 +87,7 @@ public final class UdpCarrier implements PacketCarrier {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("closing UDP carrier " + localAddress, e);
+            throw new UncheckedIOException("closing UDP carrier " + AddressText.of(localAddress), e);
         }
     }
 }

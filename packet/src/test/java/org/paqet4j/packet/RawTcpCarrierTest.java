@@ -415,14 +415,42 @@ class RawTcpCarrierTest {
         }
     }
 
-    @Test
-    void withoutAMacOrADefaultGatewayOpeningFailsNamingTheSetting() {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void withoutAMacRepliesGoToTheSourceMacOfThePeersFrames(boolean ring) throws Exception {
         NetnsPair.Side a = pair.a();
-        assertThatThrownBy(() -> pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
-                .ipv4(a.ipv4(), null).build())))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("no IPv4 default gateway")
-                .hasMessageContaining("network.ipv4.router_mac");
+        NetnsPair.Side b = pair.b();
+        // B's kernel cannot learn A's MAC: its entry is gone and A answers no ARP
+        NetnsPair.run("ip", "-n", b.namespace(), "neigh", "flush", "dev", b.device());
+        NetnsPair.run("ip", "-n", a.namespace(), "link", "set", a.device(), "arp", "off");
+        try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier answerer = pair.inB(() -> RawTcpCarrier.open(
+                        RawTcpCarrierConfig.builder(b.device(), PORT_B).ipv4(b.ipv4(), null).receiveRing(ring)
+                                .build()))) {
+            sender.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(b.ipv4(), PORT_B));
+            ByteBuffer dst = ByteBuffer.allocate(64);
+            InetSocketAddress peer = answerer.receive(dst);
+            answerer.send(ByteBuffer.wrap(new byte[] {2}), peer);
+            dst.clear();
+            assertThat(sender.receive(dst)).isEqualTo(new InetSocketAddress(b.ipv4(), PORT_B));
+            assertThat(dst.flip().get()).isEqualTo((byte) 2);
+        } finally {
+            NetnsPair.run("ip", "-n", a.namespace(), "link", "set", a.device(), "arp", "on");
+        }
+    }
+
+    @Test
+    void withoutAMacSendingToAPeerWithNoRouteAndNoFramesFailsNamingTheSetting() throws Exception {
+        NetnsPair.Side a = pair.a();
+        // off-link and no default route: neither the kernel's tables nor any received frame name a next hop
+        InetSocketAddress nowhere = new InetSocketAddress(InetAddress.ofLiteral("198.19.254.1"), PORT_B);
+        try (RawTcpCarrier carrier = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                .ipv4(a.ipv4(), null).build()))) {
+            assertThatThrownBy(() -> carrier.send(ByteBuffer.wrap(new byte[] {1}), nowhere))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("no route to 198.19.254.1")
+                    .hasMessageContaining("network.ipv4.router_mac");
+        }
     }
 
     @Test

@@ -16,11 +16,16 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.paqet4j.cli.ExitCodes;
+import org.paqet4j.cli.config.ConfigException;
+import org.paqet4j.cli.config.ConfigLoader;
 import org.paqet4j.cli.config.IpLiterals;
+import org.paqet4j.cli.config.PaqetConfig;
+import org.paqet4j.cli.run.ToolCarriers;
 import org.paqet4j.packet.route.Gateway;
 import org.paqet4j.packet.route.Routes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,12 +41,16 @@ import picocli.CommandLine.Spec;
       "Lists the interfaces and the default gateways with their MAC addresses.",
       "Interfaces: index, name, up/down, MTU, MAC and addresses (sysfs and the JDK).",
       "Gateways: the default route of IPv4 and IPv6, its interface and the",
-      "gateway's MAC from the neighbour table (rtnetlink)."
+      "gateway's MAC from the neighbour table (rtnetlink).",
+      "With -c FILE: what paqet run would choose for that configuration instead:",
+      "interface, local address and next hop, each with the reason (route,",
+      "neighbour table, the address an interface holds, or an override)."
     },
     footer = {
       "",
       "Examples:",
       "  paqet iface",
+      "  paqet iface -c server.yaml           what run would use for this configuration",
       "  sudo ip netns exec lab paqet iface    inside a network namespace",
       "",
       "A gateway MAC shown as unknown is not in the neighbour table yet;",
@@ -54,9 +63,16 @@ public final class IfaceCommand implements Callable<Integer> {
   /** {@code flags} bit of an administratively up interface (linux/if.h). */
   private static final int IFF_UP = 0x1;
 
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "Show what paqet run would choose for this client or server configuration.")
+  Optional<Path> config = Optional.empty();
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (config.isPresent()) {
+      return explain(config.get(), out, spec.commandLine().getErr());
+    }
     for (Iface iface : interfaces()) {
       out.println(iface.index() + ": " + iface.name() + "  " + (iface.up() ? "up" : "down") + "  mtu "
           + iface.mtu() + "  mac " + iface.mac());
@@ -78,6 +94,24 @@ public final class IfaceCommand implements Callable<Integer> {
     }
     out.flush();
     return failed ? ExitCodes.FAILURE : ExitCodes.OK;
+  }
+
+  private static int explain(Path file, PrintWriter out, PrintWriter err) {
+    PaqetConfig c;
+    try {
+      c = ConfigLoader.load(file).config();
+    } catch (ConfigException e) {
+      e.problems().forEach(err::println);
+      return ExitCodes.USAGE;
+    }
+    try {
+      ToolCarriers.explain(c).forEach(out::println);
+    } catch (IOException e) {
+      err.println("paqet iface: " + file + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    out.flush();
+    return ExitCodes.OK;
   }
 
   /** One interface as the kernel describes it; mac is "none" for interfaces without one (lo, tun). */

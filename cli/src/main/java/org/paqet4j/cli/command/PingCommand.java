@@ -16,6 +16,7 @@ import org.paqet4j.cli.config.Role;
 import org.paqet4j.cli.log.Logging;
 import org.paqet4j.cli.run.ToolCarriers;
 import org.paqet4j.cli.run.TunnelLauncher;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.tools.Pinger;
 import org.paqet4j.tunnel.client.TunnelUnavailableException;
 import picocli.CommandLine.Command;
@@ -156,7 +157,7 @@ public final class PingCommand implements Callable<Integer> {
     byte[] bytes = (payload != null ? payload : Pinger.DEFAULT_PAYLOAD).getBytes(StandardCharsets.UTF_8);
     try (ToolCarriers.ClientCarrier carrier = ToolCarriers.openClient(c)) {
       String from = carrier.description() + " port " + carrier.carrier().localAddress().getPort();
-      out.println("RAW PING " + carrier.server() + " from " + from + ": " + count + " packet(s) of "
+      out.println("RAW PING " + AddressText.of(carrier.server()) + " from " + from + ": " + count + " packet(s) of "
           + bytes.length + " payload bytes");
       out.flush();
       int sent = Pinger.send(carrier.carrier(), carrier.server(), bytes, count, interval);

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import org.paqet4j.packet.AddressText;
 
 /**
  * The demo's downloader, run as a child JVM on the client side (inside the client namespace, so
@@ -97,7 +98,7 @@ public final class DemoDownloader {
     in.readUnsignedByte();
     int type = in.readUnsignedByte();
     if (replyVersion != 5 || reply != 0) {
-      throw new IOException("SOCKS5 CONNECT to " + target.getHostAddress() + ":" + port + " refused with reply " + reply);
+      throw new IOException("SOCKS5 CONNECT to " + AddressText.of(target, port) + " refused with reply " + reply);
     }
     int addressLength = switch (type) {
       case 1 -> 4;

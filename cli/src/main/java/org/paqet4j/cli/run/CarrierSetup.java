@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.paqet4j.cli.config.Carrier;
 import org.paqet4j.cli.config.FirewallMode;
 import org.paqet4j.cli.config.NetworkConfig;
 import org.paqet4j.cli.config.TcpFlags;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.packet.RawTcpCarrierConfig;
@@ -24,9 +26,10 @@ import org.paqet4j.packet.firewall.FirewallRules;
 import org.paqet4j.packet.firewall.RawPortLock;
 import org.paqet4j.packet.firewall.Role;
 import org.paqet4j.packet.route.Gateway;
+import org.paqet4j.packet.route.LocalAddresses;
 import org.paqet4j.packet.route.MacAddress;
-import org.paqet4j.packet.route.Neighbours;
 import org.paqet4j.packet.route.NetworkPath;
+import org.paqet4j.packet.route.Route;
 import org.paqet4j.packet.route.Routes;
 import org.paqet4j.tunnel.transport.CarrierFactory;
 
@@ -97,20 +100,20 @@ final class CarrierSetup implements AutoCloseable {
     if (network.ipv4().isPresent() && !v6Peer) {
       AddressConfig a = network.ipv4().get();
       Path path = path(peer, a, StandardProtocolFamily.INET);
-      builder = RawTcpCarrierConfig.builder(path.interfaceName, port).ipv4((Inet4Address) path.source, path.mac.bytes());
-      source = path.interfaceName + " from " + path.source.getHostAddress();
+      builder = RawTcpCarrierConfig.builder(path.interfaceName, port).ipv4((Inet4Address) path.source, path.macBytes());
+      source = path.interfaceName + " from " + AddressText.of(path.source);
     }
     if (network.ipv6().isPresent() && (peer.isEmpty() || v6Peer)) {
       AddressConfig a = network.ipv6().get();
       Path path = path(peer, a, StandardProtocolFamily.INET6);
       builder = (builder != null ? builder : RawTcpCarrierConfig.builder(path.interfaceName, port))
-          .ipv6((Inet6Address) path.source, path.mac.bytes());
-      source = source.isEmpty() ? path.interfaceName + " from " + path.source.getHostAddress()
-          : source + " and " + path.source.getHostAddress();
+          .ipv6((Inet6Address) path.source, path.macBytes());
+      source = source.isEmpty() ? path.interfaceName + " from " + AddressText.of(path.source)
+          : source + " and " + AddressText.of(path.source);
     }
     if (builder == null) {
       throw new IOException("the raw carrier needs network.ipv4 or network.ipv6"
-          + peer.map(p -> " of the family of server.addr " + p.getHostAddress()).orElse(""));
+          + peer.map(p -> " of the family of server.addr " + AddressText.of(p)).orElse(""));
     }
     synchronized (firewall) {
       if (network.firewall() == FirewallMode.AUTO && !firewall.containsKey(port)) {
@@ -123,7 +126,12 @@ final class CarrierSetup implements AutoCloseable {
     return RawTcpCarrier.open(builder.localFlags(flags).receiveBuffer(network.pcapSockbuf()).build());
   }
 
-  private record Path(String interfaceName, InetAddress source, MacAddress mac) {}
+  /** {@code mac} is null when the carrier resolves the next hop per peer. */
+  private record Path(String interfaceName, InetAddress source, MacAddress mac) {
+    byte[] macBytes() {
+      return mac == null ? null : mac.bytes();
+    }
+  }
 
   /**
    * Interface, source address and next-hop MAC: the configured ones where given, else the kernel's
@@ -136,30 +144,41 @@ final class CarrierSetup implements AutoCloseable {
       InetAddress source = local.address().isAnyLocalAddress() ? p.source() : local.address();
       return new Path(p.interfaceName(), source, p.nextHopMac());
     }
-    if (local.address().isAnyLocalAddress()) {
-      throw new IOException("a server's raw carrier needs its own address in network."
-          + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr");
-    }
-    Optional<Gateway> gateway = Routes.defaultGateway(family);
-    String iface = serverInterface(gateway, family);
-    MacAddress mac;
-    if (local.routerMac().isPresent()) {
-      mac = local.routerMac().get();
-    } else if (gateway.isPresent()) {
-      Gateway g = gateway.get();
-      mac = g.mac().isPresent() ? g.mac().get()
-          : Neighbours.resolve(g.address(), g.interfaceIndex(), TransportFactory.NEIGHBOUR_TIMEOUT);
-    } else {
-      throw new IOException("no default gateway for " + family + "; set network."
-          + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".router_mac");
-    }
-    return new Path(iface, local.address(), mac);
+    // without router_mac the carrier resolves each peer's next hop itself (routes, neighbours, frames)
+    return new Path(serverInterface(local.address(), family), serverSource(local.address(), family),
+        local.routerMac().orElse(null));
   }
 
-  /** The configured interface, else the default route's. */
-  private String serverInterface(Optional<Gateway> gateway, StandardProtocolFamily family) throws IOException {
-    return network.interfaceName().or(() -> gateway.map(Gateway::interfaceName)).orElseThrow(
-        () -> new IOException("no default route for " + family + "; set network.interface and router_mac"));
+  /**
+   * The server's source address: the configured one, or for a wildcard the address the kernel
+   * would send from toward the default gateway (raw packets need a real one).
+   */
+  private static InetAddress serverSource(InetAddress configured, StandardProtocolFamily family) throws IOException {
+    if (!configured.isAnyLocalAddress()) {
+      return configured;
+    }
+    String section = "network." + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr";
+    Gateway gateway = Routes.defaultGateway(family).orElseThrow(() -> new IOException(section
+        + " is a wildcard and there is no default route for " + family + " to take the address from; "
+        + "set the server's own address"));
+    return Routes.routeTo(gateway.address()).source();
+  }
+
+  /**
+   * The configured interface, else the one holding the server's own address, else (a wildcard
+   * address) the default route's.
+   */
+  private String serverInterface(InetAddress address, StandardProtocolFamily family) throws IOException {
+    if (network.interfaceName().isPresent()) {
+      return network.interfaceName().get();
+    }
+    String section = "network." + (family == StandardProtocolFamily.INET ? "ipv4" : "ipv6") + ".addr";
+    if (!address.isAnyLocalAddress()) {
+      return LocalAddresses.interfaceHolding(address).orElseThrow(() -> new IOException("no interface has the address "
+          + AddressText.of(address) + " (" + section + "); assign it or set network.interface"));
+    }
+    return Routes.defaultGateway(family).map(Gateway::interfaceName).orElseThrow(() -> new IOException(
+        section + " is a wildcard and there is no default route for " + family + "; set network.interface"));
   }
 
   /**
@@ -175,11 +194,84 @@ final class CarrierSetup implements AutoCloseable {
     StandardProtocolFamily family = v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     AddressConfig local = (v6 ? network.ipv6() : network.ipv4()).orElseThrow(() -> new IOException(
         "the raw carrier needs network." + (v6 ? "ipv6" : "ipv4")
-            + peer.map(p -> " for server.addr " + p.getHostAddress()).orElse("")));
+            + peer.map(p -> " for server.addr " + AddressText.of(p)).orElse("")));
     if (peer.isPresent()) {
       return path(peer, local, family).interfaceName();
     }
-    return serverInterface(Routes.defaultGateway(family), family);
+    return serverInterface(local.address(), family);
+  }
+
+  /**
+   * What {@link #open} would choose for each configured address family (only {@code peer}'s for
+   * a client) and why: interface, local address and next hop, as lines for {@code paqet iface -c}.
+   */
+  List<String> explain(Optional<InetAddress> peer) throws IOException {
+    if (network.carrier() == Carrier.UDP) {
+      return List.of("carrier: udp (a plain UDP socket; no interface, next hop or raw packets)");
+    }
+    List<String> lines = new ArrayList<>();
+    for (StandardProtocolFamily family : List.of(StandardProtocolFamily.INET, StandardProtocolFamily.INET6)) {
+      boolean v6 = family == StandardProtocolFamily.INET6;
+      String section = "network." + (v6 ? "ipv6" : "ipv4");
+      Optional<AddressConfig> local = v6 ? network.ipv6() : network.ipv4();
+      if (local.isEmpty() || peer.isPresent() && (peer.get() instanceof Inet6Address) != v6) {
+        continue;
+      }
+      lines.add(section + ":");
+      try {
+        lines.addAll(peer.isPresent() ? explainClient(peer.get(), local.get(), section)
+            : explainServer(local.get(), family, section));
+      } catch (IOException e) {
+        lines.add("  cannot be resolved: " + e.getMessage());
+      }
+    }
+    if (lines.isEmpty()) {
+      lines.add("no network.ipv4 or network.ipv6" + peer.map(p -> " of the family of " + AddressText.of(p)).orElse(""));
+    }
+    return lines;
+  }
+
+  private List<String> explainClient(InetAddress peer, AddressConfig local, String section) throws IOException {
+    NetworkPath path = NetworkPath.resolve(peer, network.interfaceName(), local.routerMac(),
+        TransportFactory.NEIGHBOUR_TIMEOUT);
+    Route route = Routes.routeTo(peer);
+    String nextHop;
+    if (local.routerMac().isPresent()) {
+      nextHop = path.nextHopMac() + " (" + section + ".router_mac, an override)";
+    } else if (route.gateway() != null) {
+      nextHop = "gateway " + AddressText.of(route.gateway()) + " at " + path.nextHopMac() + " (route to "
+          + AddressText.of(peer) + ", neighbour table)";
+    } else {
+      nextHop = "the server itself at " + path.nextHopMac() + " (directly connected, neighbour table)";
+    }
+    boolean wildcard = local.address().isAnyLocalAddress();
+    return List.of(
+        "  interface  " + path.interfaceName() + (network.interfaceName().isPresent() ? " (network.interface)"
+            : " (route to " + AddressText.of(peer) + ")"),
+        "  local      " + AddressText.of(wildcard ? path.source() : local.address())
+            + (wildcard ? " (the route's source address)" : " (" + section + ".addr)"),
+        "  next hop   " + nextHop);
+  }
+
+  private List<String> explainServer(AddressConfig local, StandardProtocolFamily family, String section)
+      throws IOException {
+    String why;
+    if (network.interfaceName().isPresent()) {
+      why = "network.interface";
+    } else if (!local.address().isAnyLocalAddress()) {
+      why = "it holds " + AddressText.of(local.address());
+    } else {
+      why = "default route; " + section + ".addr is a wildcard";
+    }
+    String nextHop = local.routerMac().map(m -> m + " for every peer (" + section + ".router_mac, an override)")
+        .orElse("per peer: the kernel's route and neighbour tables, else the source MAC of the frames "
+            + "the peer's packets arrive in");
+    boolean wildcard = local.address().isAnyLocalAddress();
+    return List.of(
+        "  interface  " + serverInterface(local.address(), family) + " (" + why + ")",
+        "  local      " + AddressText.of(serverSource(local.address(), family))
+            + (wildcard ? " (the default route's source address)" : " (" + section + ".addr)"),
+        "  next hop   " + nextHop);
   }
 
   static short[] masks(List<TcpFlags> flags) {

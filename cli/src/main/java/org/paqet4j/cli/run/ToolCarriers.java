@@ -3,10 +3,13 @@ package org.paqet4j.cli.run;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.paqet4j.cli.config.HostPort;
 import org.paqet4j.cli.config.PaqetConfig;
 import org.paqet4j.cli.config.Role;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 
 /**
@@ -35,6 +38,24 @@ public final class ToolCarriers {
           + "set a fixed port to capture it");
     }
     return new Tap(setup.rawInterface(Optional.of(server(config).getAddress())), port);
+  }
+
+  /**
+   * What {@code paqet run} would choose for the configuration's raw carrier, with the reason for
+   * each choice: the route to the server (client) or the server's own address (server).
+   */
+  public static List<String> explain(PaqetConfig config) throws IOException {
+    CarrierSetup setup = new CarrierSetup(config.network());
+    List<String> lines = new ArrayList<>();
+    if (config.role() == Role.SERVER) {
+      lines.add("server, listening on port " + config.listen().map(HostPort::port).map(String::valueOf).orElse("?"));
+      lines.addAll(setup.explain(Optional.empty()));
+    } else {
+      InetSocketAddress server = server(config);
+      lines.add("client of " + AddressText.of(server));
+      lines.addAll(setup.explain(Optional.of(server.getAddress())));
+    }
+    return lines;
   }
 
   /** A client's carrier for its first connection slot and the firewall rules installed for it. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.paqet4j.cli.AddressScan;
 
 /**
  * {@code paqet ping --raw} in a client namespace seen by {@code paqet dump} in a server namespace
@@ -172,7 +173,7 @@ class DumpPingNamespaceTest {
     String pingOut = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ping.exitValue()).as("%s %s", pingOut, Files.readString(dir.resolve("ping.err"))).isZero();
-    assertThat(pingOut).startsWith("RAW PING " + "/" + serverIp + ":" + TUNNEL_PORT + " from raw TCP on "
+    assertThat(pingOut).startsWith("RAW PING " + serverIp + ":" + TUNNEL_PORT + " from raw TCP on "
         + clientDev + " from " + clientIp + " port " + CLIENT_PORT + ": 4 packet(s) of 10 payload bytes")
         .contains("4 sent, 40 payload bytes");
 
@@ -189,6 +190,9 @@ class DumpPingNamespaceTest {
     }
     assertThat(out).filteredOn(l -> l.startsWith("00000000  68 65 6c 6c 6f 20 64 75  6d 70")).hasSize(4)
         .allMatch(l -> l.endsWith("|hello dump|"));
+    AddressScan.assertWrittenAsPeopleDo(java.util.stream.Stream.of(pingOut.lines().toList(), out,
+        Files.readAllLines(dir.resolve("dump.err")), Files.readAllLines(dir.resolve("ping.err")))
+        .flatMap(List::stream).toList());
     assertThat(out.getLast()).isEqualTo("--- 4 captured, 4 tunnel packets, 0 without payload, 0 bad "
         + "(0 checksum, 0 truncated, 0 not TCP), 0 dropped by the kernel ---");
 

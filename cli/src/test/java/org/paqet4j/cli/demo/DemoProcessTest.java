@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.cli.AddressScan;
 
 /**
  * {@code paqet demo} as a real process (root: namespaces and the raw carrier): a small download
@@ -115,6 +116,8 @@ class DemoProcessTest {
         .containsPattern("throughput: [0-9.]+ Mbit/s")
         .containsPattern("tunnel rtt: min/avg/max [0-9.]+/[0-9.]+/[0-9.]+ ms")
         .contains("removed: namespaces, veth pair, processes, temporary files");
+    AddressScan.assertWrittenAsPeopleDo(java.util.stream.Stream.concat(text.lines(),
+        Files.readAllLines(dir.resolve("demo.err")).stream()).toList());
     assertNothingLeft(text);
   }
 

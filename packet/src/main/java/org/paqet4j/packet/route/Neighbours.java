@@ -10,6 +10,8 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.ObjIntConsumer;
+import org.paqet4j.packet.AddressText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,12 @@ public final class Neighbours {
      */
     static MacAddress resolve(NetlinkSocket socket, InetAddress address, int interfaceIndex, Duration timeout,
             String role, String hint) throws IOException {
+        return resolve(socket, address, interfaceIndex, timeout, role, hint, Neighbours::trigger);
+    }
+
+    /** {@link #resolve(NetlinkSocket, InetAddress, int, Duration, String, String)} with its own way to trigger. */
+    static MacAddress resolve(NetlinkSocket socket, InetAddress address, int interfaceIndex, Duration timeout,
+            String role, String hint, ObjIntConsumer<InetAddress> trigger) throws IOException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextTrigger = start;
@@ -68,19 +76,19 @@ public final class Neighbours {
                 break;
             }
             if (now - nextTrigger >= 0) {
-                trigger(address, interfaceIndex);
+                trigger.accept(address, interfaceIndex);
                 nextTrigger = now + TRIGGER_INTERVAL_NANOS;
             }
             try {
                 Thread.sleep(Duration.ofNanos(Math.min(POLL_NANOS, deadline - now)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new NetworkPathException("interrupted while resolving the MAC of " + address.getHostAddress());
+                throw new NetworkPathException("interrupted while resolving the MAC of " + AddressText.of(address));
             }
         }
         String state = entry.map(e -> "neighbour state " + NeighbourEntry.stateName(e.state()))
                 .orElse("no neighbour entry");
-        throw new NetworkPathException("no MAC for " + role + address.getHostAddress() + " on "
+        throw new NetworkPathException("no MAC for " + role + AddressText.of(address) + " on "
                 + RtNetlink.interfaceName(socket, interfaceIndex) + " after " + format(timeout) + " (" + state + ")"
                 + hint);
     }
@@ -95,22 +103,27 @@ public final class Neighbours {
     }
 
     private static void trigger(InetAddress address, int interfaceIndex) {
+        StandardProtocolFamily family = address instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+        try (DatagramChannel channel = DatagramChannel.open(family)) {
+            trigger(channel, address, interfaceIndex);
+        } catch (IOException e) {
+            LOG.debug("no socket to trigger resolution of {}: {}", AddressText.of(address), e.toString());
+        }
+    }
+
+    /** Sends one empty datagram to {@code address}'s discard port through {@code channel}, of its family. */
+    static void trigger(DatagramChannel channel, InetAddress address, int interfaceIndex) {
         InetAddress target = address;
-        StandardProtocolFamily family = StandardProtocolFamily.INET;
         try {
-            if (address instanceof Inet6Address v6) {
-                family = StandardProtocolFamily.INET6;
-                if (v6.isLinkLocalAddress()) {
-                    target = Inet6Address.getByAddress(null, v6.getAddress(), interfaceIndex);
-                }
+            if (address instanceof Inet6Address v6 && v6.isLinkLocalAddress()) {
+                target = Inet6Address.getByAddress(null, v6.getAddress(), interfaceIndex);
             }
-            try (DatagramChannel channel = DatagramChannel.open(family)) {
-                channel.send(ByteBuffer.allocate(0), new InetSocketAddress(target, DISCARD_PORT));
-            }
-            LOG.debug("sent a neighbour resolution trigger to {} port {}", target.getHostAddress(), DISCARD_PORT);
+            channel.send(ByteBuffer.allocate(0), new InetSocketAddress(target, DISCARD_PORT));
+            LOG.debug("sent a neighbour resolution trigger to {} port {}", AddressText.of(target), DISCARD_PORT);
         } catch (IOException e) {
             // The kernel reports an earlier failed resolution here (EHOSTUNREACH); keep polling.
-            LOG.debug("neighbour resolution trigger to {} failed: {}", target.getHostAddress(), e.toString());
+            LOG.debug("neighbour resolution trigger to {} failed: {}", AddressText.of(target), e.toString());
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
+import org.paqet4j.packet.AddressText;
 
 /**
  * Everything the raw carrier needs to put a frame on the wire toward one peer: the interface (its
@@ -41,13 +42,13 @@ public record NetworkPath(String interfaceName, int interfaceIndex, MacAddress i
             try {
                 route = Routes.routeTo(socket, peer, forcedIndex);
             } catch (NetlinkException e) {
-                throw new NetworkPathException("no route to peer " + peer.getHostAddress()
+                throw new NetworkPathException("no route to peer " + AddressText.of(peer)
                         + interfaceOverride.map(n -> " via interface " + n + " (network.interface)").orElse("")
                         + ": " + e.getMessage(), e);
             }
             Link link = RtNetlink.link(socket, route.interfaceIndex());
             MacAddress interfaceMac = link.mac().orElseThrow(() -> new NetworkPathException("interface " + link.name()
-                    + " (route to " + peer.getHostAddress() + ") has no Ethernet address; the raw carrier needs an "
+                    + " (route to " + AddressText.of(peer) + ") has no Ethernet address; the raw carrier needs an "
                     + "Ethernet interface, set network.interface"));
             MacAddress nextHopMac;
             if (macOverride.isPresent()) {

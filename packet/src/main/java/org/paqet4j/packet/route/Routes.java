@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.util.Comparator;
 import java.util.Optional;
+import org.paqet4j.packet.AddressText;
 
 /** Route queries answered by the kernel over rtnetlink; each call opens and closes its own socket. */
 public final class Routes {
@@ -52,16 +53,16 @@ public final class Routes {
     static Route routeTo(NetlinkSocket socket, InetAddress destination, int oif) throws IOException {
         RouteEntry entry = RtNetlink.routeGet(socket, destination, oif);
         if (entry.type() != RouteEntry.RTN_UNICAST && entry.type() != RouteEntry.RTN_LOCAL) {
-            throw new NetworkPathException("the route to " + destination.getHostAddress() + " is of type "
+            throw new NetworkPathException("the route to " + AddressText.of(destination) + " is of type "
                     + RouteEntry.typeName(entry.type()) + ", packets cannot be sent there");
         }
         if (entry.outputInterface() <= 0) {
-            throw new NetworkPathException("the kernel's route to " + destination.getHostAddress()
+            throw new NetworkPathException("the kernel's route to " + AddressText.of(destination)
                     + " names no output interface");
         }
         String name = RtNetlink.link(socket, entry.outputInterface()).name();
         InetAddress source = entry.preferredSource().orElseThrow(() -> new NetworkPathException(
-                "the route to " + destination.getHostAddress() + " via " + name
+                "the route to " + AddressText.of(destination) + " via " + name
                         + " has no source address (does " + name + " have an address of that family?)"));
         return new Route(name, entry.outputInterface(), source, entry.gateway().orElse(null));
     }

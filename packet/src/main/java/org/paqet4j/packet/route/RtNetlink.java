@@ -5,8 +5,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.paqet4j.packet.AddressText;
 
-/** The rtnetlink requests the tunnel makes: route get/dump, neighbour dump, link get. */
+/** The rtnetlink requests the tunnel makes: route get/dump, neighbour dump, address dump, link get. */
 final class RtNetlink {
 
     static final int ENODEV = 19;
@@ -27,7 +28,7 @@ final class RtNetlink {
         if (interfaceIndex > 0) {
             request.attributeU32(RouteEntry.RTA_OIF, interfaceIndex);
         }
-        String what = "route lookup for " + destination.getHostAddress()
+        String what = "route lookup for " + AddressText.of(destination)
                 + (interfaceIndex > 0 ? " via ifindex " + interfaceIndex : "");
         List<NetlinkMessage> replies = socket.request(request.build(), false, what);
         if (replies.isEmpty()) {
@@ -55,6 +56,18 @@ final class RtNetlink {
             neighbours.add(NeighbourEntry.decode(message));
         }
         return neighbours;
+    }
+
+    /** Every address of {@code family} assigned to an interface ({@code ip address show}). */
+    static List<InterfaceAddress> addressDump(NetlinkSocket socket, int family) throws NetlinkException {
+        // ifaddrmsg: family, prefixlen, flags, scope, index
+        NetlinkRequest request = new NetlinkRequest(InterfaceAddress.RTM_GETADDR, NetlinkRequest.NLM_F_DUMP)
+                .u8(family).u8(0).u8(0).u8(0).u32(0);
+        List<InterfaceAddress> addresses = new ArrayList<>();
+        for (NetlinkMessage message : socket.request(request.build(), true, "address dump (family " + family + ")")) {
+            addresses.add(InterfaceAddress.decode(message));
+        }
+        return addresses;
     }
 
     static Link link(NetlinkSocket socket, int index) throws NetlinkException {

@@ -25,6 +25,11 @@ public final class CaptureSocket implements AutoCloseable {
     /** struct tpacket2_hdr plus the space the kernel leaves before the network header. */
     private static final int TPACKET_OVERHEAD = 128;
     private static final int RING_BLOCK = 64 * 1024;
+    /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where the sockaddr_ll sits in a ring frame. */
+    private static final int RING_SOCKADDR = 32;
+    /** offsetof(struct sockaddr_ll, sll_halen) and sll_addr. */
+    private static final int SLL_HALEN = 11;
+    private static final int SLL_ADDR = 12;
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -39,6 +44,7 @@ public final class CaptureSocket implements AutoCloseable {
     private final int frameSize;
     private final int frameCount;
     private final long[] offsets;
+    private final long[] frames;
     private final int[] lengths;
     private final boolean[] truncations;
     private int cursor;
@@ -52,6 +58,7 @@ public final class CaptureSocket implements AutoCloseable {
         this.frameSize = frameSize;
         this.frameCount = ring == null ? 0 : (int) (ring.byteSize() / frameSize);
         this.offsets = new long[batch];
+        this.frames = new long[batch];
         this.lengths = new int[batch];
         this.truncations = new boolean[batch];
         this.slotSize = slotSize;
@@ -192,6 +199,7 @@ public final class CaptureSocket implements AutoCloseable {
                 int length = ring.get(ValueLayout.JAVA_INT, frame + 4);
                 int captured = ring.get(ValueLayout.JAVA_INT, frame + 8);
                 offsets[n] = frame + (ring.get(ValueLayout.JAVA_SHORT, frame + 14) & 0xFFFF);
+                frames[n] = frame;
                 lengths[n] = captured;
                 truncations[n] = captured < length;
                 n++;
@@ -237,6 +245,24 @@ public final class CaptureSocket implements AutoCloseable {
             return lengths[i];
         }
         return receive.length(i);
+    }
+
+    /**
+     * The link-layer source address of packet {@code i} as 48 bits, most significant octet first
+     * (on Ethernet the MAC of the host that put it on this link: the next hop back toward its
+     * sender), or -1 when the link's addresses are not six bytes. Allocates nothing.
+     */
+    public long sourceMac(int i) {
+        MemorySegment memory = ring != null ? ring : receive.linkSources();
+        long sll = ring != null ? frames[i] + RING_SOCKADDR : (long) i * Libc.SOCKADDR_LL_SIZE;
+        if (memory.get(ValueLayout.JAVA_BYTE, sll + SLL_HALEN) != 6) {
+            return -1;
+        }
+        long bits = 0;
+        for (int b = 0; b < 6; b++) {
+            bits = (bits << 8) | (memory.get(ValueLayout.JAVA_BYTE, sll + SLL_ADDR + b) & 0xFF);
+        }
+        return bits;
     }
 
     /** Whether packet {@code i} was longer than its slot. */

@@ -20,6 +20,8 @@ final class ReceiveBatch {
     private final int batch;
     private final int slotSize;
     private final MemorySegment messages;
+    /** One sockaddr_ll per slot: the kernel writes each packet's link-layer source there. */
+    private final MemorySegment linkSources;
     private final MemorySegment pollFds;
     private final MemorySegment errno;
     private final MemorySegment wakeErrno;
@@ -40,6 +42,13 @@ final class ReceiveBatch {
         this.description = description;
         this.wakeErrno = Libc.newErrnoState(arena);
         this.messages = messageArray(arena, slots, batch, slotSize);
+        this.linkSources = arena.allocate((long) batch * Libc.SOCKADDR_LL_SIZE, 8);
+        for (int i = 0; i < batch; i++) {
+            long m = i * Libc.MMSGHDR.byteSize();
+            messages.set(ValueLayout.ADDRESS, m + Libc.MMSG_NAME,
+                    linkSources.asSlice((long) i * Libc.SOCKADDR_LL_SIZE, Libc.SOCKADDR_LL_SIZE));
+            messages.set(ValueLayout.JAVA_INT, m + Libc.MMSG_NAMELEN, Libc.SOCKADDR_LL_SIZE);
+        }
         this.pollFds = arena.allocate(16, 8);
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
         pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
@@ -138,6 +147,11 @@ final class ReceiveBatch {
     /** Bytes of datagram {@code i} in its slot after {@link #receive()}. */
     int length(int i) {
         return Math.min(messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_LEN), slotSize);
+    }
+
+    /** The sockaddr_ll segment {@link #receive()} fills, one per slot. */
+    MemorySegment linkSources() {
+        return linkSources;
     }
 
     /** Whether datagram {@code i} was longer than its slot. */

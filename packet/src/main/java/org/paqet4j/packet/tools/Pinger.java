@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 
 /**
@@ -35,7 +36,8 @@ public final class Pinger {
             try {
                 carrier.send(ByteBuffer.wrap(payload), peer);
             } catch (IOException e) {
-                throw new IOException("ping " + i + " of " + count + " to " + peer + ": " + e.getMessage(), e);
+                throw new IOException("ping " + i + " of " + count + " to " + AddressText.of(peer) + ": "
+                        + e.getMessage(), e);
             }
             if (i < count && !interval.isZero()) {
                 Thread.sleep(interval);

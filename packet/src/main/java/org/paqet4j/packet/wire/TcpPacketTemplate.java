@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
+import org.paqet4j.packet.AddressText;
 
 /**
  * The headers of one flow (source → destination, ports fixed), prepared once and stamped in front
@@ -58,7 +59,8 @@ public final class TcpPacketTemplate {
             InetAddress destination, int sourcePort, int destinationPort) {
         boolean v6 = source instanceof Inet6Address;
         if (v6 != (destination instanceof Inet6Address)) {
-            throw new IllegalArgumentException("address families differ: " + source + " → " + destination);
+            throw new IllegalArgumentException("address families differ: " + AddressText.of(source) + " → "
+                    + AddressText.of(destination));
         }
         if (sourcePort < 0 || sourcePort > 0xFFFF || destinationPort < 0 || destinationPort > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + sourcePort + " → " + destinationPort);

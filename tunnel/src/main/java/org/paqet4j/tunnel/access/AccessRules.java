@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.access;
 
 import java.net.InetAddress;
 import java.util.List;
+import org.paqet4j.packet.AddressText;
 
 /**
  * Which resolved target addresses and ports the server may dial: a deny rule always wins; when
@@ -41,15 +42,15 @@ public record AccessRules(List<AccessRule> allow, List<AccessRule> deny) {
     /** Returns null when allowed, else the reason (for logs and counters). */
     public String denial(InetAddress address, int port) {
         if (Cidr.isUnspecified(address)) {
-            return address.getHostAddress() + " is an unspecified address (it means this host), never a target";
+            return AddressText.of(address) + " is an unspecified address (it means this host), never a target";
         }
         for (AccessRule rule : deny) {
             if (rule.matches(address, port)) {
-                return address.getHostAddress() + " port " + port + " matches deny rule " + rule;
+                return AddressText.of(address) + " port " + port + " matches deny rule " + rule;
             }
         }
         if (!allow.isEmpty() && allow.stream().noneMatch(r -> r.matches(address, port))) {
-            return address.getHostAddress() + " port " + port + " matches no allow rule";
+            return AddressText.of(address) + " port " + port + " matches no allow rule";
         }
         return null;
     }

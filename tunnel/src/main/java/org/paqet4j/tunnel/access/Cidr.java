@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.paqet4j.packet.AddressText;
 
 /** An IPv4 or IPv6 network in CIDR notation; IPv4-mapped IPv6 addresses match IPv4 networks. */
 public record Cidr(byte[] network, int prefixLength) {
@@ -117,7 +118,7 @@ public record Cidr(byte[] network, int prefixLength) {
         try {
             InetAddress address = network.length == 4 ? Inet4Address.getByAddress(network)
                     : Inet6Address.getByAddress(null, network, -1);
-            return address.getHostAddress() + "/" + prefixLength;
+            return AddressText.of(address) + "/" + prefixLength;
         } catch (UnknownHostException e) {
             throw new IllegalStateException("network of length " + network.length, e);
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
@@ -161,7 +162,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 }
                 // A live session refused (its stream limit): the next one round-robin may not.
                 if (++refusals >= live.length) {
-                    throw new IOException("opening a stream to " + session.remoteAddress() + ": " + e.getMessage(), e);
+                    throw new IOException("opening a stream to " + AddressText.of(session.remoteAddress()) + ": "
+                            + e.getMessage(), e);
                 }
                 continue;
             }
@@ -174,7 +176,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             } catch (IOException e) {
                 stream.close();
                 throw new IOException("writing " + header + " on stream " + stream.id() + " to "
-                        + session.remoteAddress() + ": " + e.getMessage(), e);
+                        + AddressText.of(session.remoteAddress()) + ": " + e.getMessage(), e);
             }
         }
     }
@@ -231,9 +233,9 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                     ping(session, options.pingTimeout());
                 }
                 publish(slot, session);
-                log.info("connection {} to {} is up", slot, session.remoteAddress());
+                log.info("connection {} to {} is up", slot, AddressText.of(session.remoteAddress()));
                 watch(session);
-                log.info("connection {} to {} lost", slot, session.remoteAddress());
+                log.info("connection {} to {} lost", slot, AddressText.of(session.remoteAddress()));
                 wait = backoff.afterLoss();
             } catch (IOException e) {
                 wait = backoff.next();
@@ -269,10 +271,11 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             stream.setReadTimeout(timeout);
             StreamHeader answer = StreamHeaderReader.read(stream.inputStream());
             if (!(answer instanceof StreamHeader.Pong)) {
-                throw new IOException("PING to " + session.remoteAddress() + " answered with " + answer);
+                throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
+                        + answer);
             }
         } catch (InterruptedIOException e) {
-            throw new IOException("no PONG from " + session.remoteAddress() + " within " + timeout, e);
+            throw new IOException("no PONG from " + AddressText.of(session.remoteAddress()) + " within " + timeout, e);
         }
     }
 
@@ -318,16 +321,18 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 } catch (InterruptedIOException e) {
                     Duration silence = session.peerSilence();
                     if (closed || session.isClosed() || silence.compareTo(timeout) >= 0) {
-                        throw new IOException("no PONG from " + session.remoteAddress() + " and nothing received for "
+                        throw new IOException("no PONG from " + AddressText.of(session.remoteAddress())
+                                + " and nothing received for "
                                 + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
                     }
                     log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
-                            session.remoteAddress(), silence.toMillis());
+                            AddressText.of(session.remoteAddress()), silence.toMillis());
                     wait = timeout.minus(silence);
                     continue;
                 }
                 if (!(answer instanceof StreamHeader.Pong)) {
-                    throw new IOException("PING to " + session.remoteAddress() + " answered with " + answer);
+                    throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
+                            + answer);
                 }
                 return;
             }
@@ -338,13 +343,13 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     private void judgeBySilence(TunnelSession session, String why) throws IOException {
         Duration silence = session.peerSilence();
         if (silence.compareTo(options.pingTimeout()) >= 0) {
-            throw new IOException(why + ", and nothing received from " + session.remoteAddress() + " for "
-                    + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
+            throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress())
+                    + " for " + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
         }
         if (noPingLog.permit()) {
             log.info("health check of {}: {}; the peer sent something {} ms ago, so the session stays"
-                    + " ({} more since the last line)", session.remoteAddress(), why, silence.toMillis(),
-                    noPingLog.takeSuppressed());
+                    + " ({} more since the last line)", AddressText.of(session.remoteAddress()), why,
+                    silence.toMillis(), noPingLog.takeSuppressed());
         }
     }
 
@@ -370,7 +375,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 checkHealth(session);
             } catch (IOException e) {
                 if (!closed) {
-                    log.warn("health check of {} failed: {}", session.remoteAddress(), e.getMessage());
+                    log.warn("health check of {} failed: {}", AddressText.of(session.remoteAddress()), e.getMessage());
                 }
                 return;
             }

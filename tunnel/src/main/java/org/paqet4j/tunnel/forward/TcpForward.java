@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
@@ -61,10 +62,12 @@ public final class TcpForward implements AutoCloseable {
     private void serve(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         try (TunnelStream stream = tunnel.openTcp(target)) {
-            TcpRelay.run(socket, stream, "forward " + socket.getRemoteSocketAddress() + " -> " + target);
+            TcpRelay.run(socket, stream,
+                    "forward " + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()) + " -> " + target);
         } catch (IOException e) {
             if (failureLog.permit()) {
-                log.warn("TCP forward {} -> {} ({} more since the last line): {}", socket.getRemoteSocketAddress(),
+                log.warn("TCP forward {} -> {} ({} more since the last line): {}",
+                        AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
                         target, failureLog.takeSuppressed(), e.getMessage());
             }
         }

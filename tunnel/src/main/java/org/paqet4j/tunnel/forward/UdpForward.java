@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
@@ -103,7 +104,7 @@ public final class UdpForward implements AutoCloseable {
             channel.bind(bind);
         } catch (IOException e) {
             channel.close();
-            throw new IOException("cannot bind UDP forward to " + bind + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind UDP forward to " + AddressText.of(bind) + ": " + e.getMessage(), e);
         }
         return new UdpForward(channel, target, tunnel, idleTimeout, maxSessions);
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.CarrierCounters;
 import org.paqet4j.packet.PacketCarrier;
 
@@ -121,7 +122,8 @@ public final class GuardedCarrier implements PacketCarrier {
     private void seal(ByteBuffer datagram, ByteBuffer out, InetSocketAddress peer) throws IOException {
         long n = counter.incrementAndGet();
         if (n > GuardHeader.MAX_48) {
-            throw new IOException("guard counter exhausted after 2^48 datagrams; restart to send to " + peer);
+            throw new IOException("guard counter exhausted after 2^48 datagrams; restart to send to "
+                    + AddressText.of(peer));
         }
         byte[] b = out.array();
         out.clear();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class ConnectionListener implements AutoCloseable {
             listener.bind(bind, 1024);
         } catch (IOException e) {
             listener.close();
-            throw new IOException("cannot bind " + what + " to " + bind + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind " + what + " to " + AddressText.of(bind) + ": " + e.getMessage(), e);
         }
         return new ConnectionListener(listener, what, maxConnections);
     }
@@ -96,11 +97,13 @@ public final class ConnectionListener implements AutoCloseable {
             }
             connections.add(socket);
             try {
-                Thread.ofVirtual().name(threadPrefix + "-" + socket.getRemoteSocketAddress()).start(() -> {
+                Thread.ofVirtual().name(threadPrefix + "-"
+                        + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress())).start(() -> {
                     try (socket) {
                         handler.serve(socket);
                     } catch (IOException e) {
-                        log.trace("{} {}: close: {}", what, socket.getRemoteSocketAddress(), e.toString());
+                        log.trace("{} {}: close: {}", what,
+                                AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
                     } finally {
                         connections.remove(socket);
                     }
@@ -124,7 +127,8 @@ public final class ConnectionListener implements AutoCloseable {
     private void acceptFailed(IOException e, long backoffNanos) {
         acceptErrors.increment();
         if (acceptErrorLog.permit()) {
-            log.warn("{} {}: accept failed ({} more since the last line), retrying: {}", what, localAddress(),
+            log.warn("{} {}: accept failed ({} more since the last line), retrying: {}", what,
+                    AddressText.of(localAddress()),
                     acceptErrorLog.takeSuppressed(), e.getMessage());
         }
         try {
@@ -137,8 +141,9 @@ public final class ConnectionListener implements AutoCloseable {
     private void refuse(Socket socket) {
         overLimit.increment();
         if (overLimitLog.permit()) {
-            log.warn("{} {}: {} connections open, closing {} ({} more since the last line)", what, localAddress(),
-                    maxConnections, socket.getRemoteSocketAddress(), overLimitLog.takeSuppressed());
+            log.warn("{} {}: {} connections open, closing {} ({} more since the last line)", what,
+                    AddressText.of(localAddress()), maxConnections,
+                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), overLimitLog.takeSuppressed());
         }
         closeQuietly(socket);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.forward.TcpForward;
@@ -103,8 +104,7 @@ public final class ClientRuntime implements AutoCloseable {
 
     /** {@code 127.0.0.1:1080} or {@code [::1]:1080}: how users write addresses. */
     static String format(java.net.InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return AddressText.of(address);
     }
 
     public TunnelClient client() {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.TcpRelay;
@@ -43,7 +44,7 @@ public final class KcptunServer implements SessionHandler {
     @Override
     public boolean serve(TunnelSession session) {
         if (closed || !sessionPermits.tryAcquire()) {
-            log.warn("kcptun session from {} rejected: {}", session.remoteAddress(),
+            log.warn("kcptun session from {} rejected: {}", AddressText.of(session.remoteAddress()),
                     closed ? "server is closing" : limits.maxSessions() + " sessions already open");
             session.close();
             return false;
@@ -54,8 +55,9 @@ public final class KcptunServer implements SessionHandler {
                 sessionPermits.release();
             }
         });
-        Thread.ofVirtual().name("kcptun-session-" + session.remoteAddress()).start(() -> acceptLoop(session));
-        log.info("kcptun session from {} accepted", session.remoteAddress());
+        Thread.ofVirtual().name("kcptun-session-"
+                + AddressText.of(session.remoteAddress())).start(() -> acceptLoop(session));
+        log.info("kcptun session from {} accepted", AddressText.of(session.remoteAddress()));
         return true;
     }
 
@@ -66,12 +68,14 @@ public final class KcptunServer implements SessionHandler {
             while (true) {
                 TunnelStream stream = session.acceptStream();
                 if (closed) {
-                    log.debug("kcptun stream {} from {} refused: server is closing", stream.id(), session.remoteAddress());
+                    log.debug("kcptun stream {} from {} refused: server is closing", stream.id(),
+                            AddressText.of(session.remoteAddress()));
                     stream.close();
                     continue;
                 }
                 if (!streamPermits.tryAcquire()) {
-                    log.warn("kcptun stream {} from {} rejected: {} streams open", stream.id(), session.remoteAddress(),
+                    log.warn("kcptun stream {} from {} rejected: {} streams open", stream.id(),
+                            AddressText.of(session.remoteAddress()),
                             limits.maxStreamsTotal());
                     stream.close();
                     continue;
@@ -89,7 +93,8 @@ public final class KcptunServer implements SessionHandler {
                 });
             }
         } catch (IOException e) {
-            log.debug("kcptun session from {}: accept ended: {}", session.remoteAddress(), e.toString());
+            log.debug("kcptun session from {}: accept ended: {}", AddressText.of(session.remoteAddress()),
+                    e.toString());
         } finally {
             session.close();
         }

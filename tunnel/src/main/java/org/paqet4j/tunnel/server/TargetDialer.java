@@ -8,6 +8,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.Target;
 
@@ -53,7 +54,7 @@ final class TargetDialer {
                         (int) Math.min(remainingMillis, Integer.MAX_VALUE));
             } catch (IOException e) {
                 socket.close();
-                last = new IOException("TCP " + target + " at " + address.getHostAddress() + ": "
+                last = new IOException("TCP " + target + " at " + AddressText.of(address) + ": "
                         + FailureReason.of(e), e);
                 continue;
             }
@@ -101,7 +102,7 @@ final class TargetDialer {
             throw e;
         } catch (IOException e) {
             channel.close();
-            throw new IOException("UDP " + target + " at " + address.getHostAddress() + ": " + FailureReason.of(e), e);
+            throw new IOException("UDP " + target + " at " + AddressText.of(address) + ": " + FailureReason.of(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.server;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
@@ -66,7 +68,8 @@ public final class TunnelServer implements SessionHandler {
             counters.rejectedSessions.increment();
             // Rejections come in floods (replays from many ports), one line per interval is enough.
             if (rejectedLog.permit()) {
-                log.warn("session from {} rejected: {} ({} more rejections not logged)", session.remoteAddress(),
+                log.warn("session from {} rejected: {} ({} more rejections not logged)",
+                        AddressText.of(session.remoteAddress()),
                         closed ? "server is closing" : limits.maxSessions() + " sessions already open",
                         rejectedLog.takeSuppressed());
             }
@@ -80,11 +83,11 @@ public final class TunnelServer implements SessionHandler {
                 counters.activeSessions.decrementAndGet();
                 sessionPermits.release();
                 peerFlags.clear(session.remoteAddress());
-                log.info("session from {} closed", session.remoteAddress());
+                log.info("session from {} closed", AddressText.of(session.remoteAddress()));
             }
         });
-        Thread.ofVirtual().name("session-" + session.remoteAddress()).start(() -> acceptLoop(session));
-        log.info("session from {} accepted", session.remoteAddress());
+        Thread.ofVirtual().name("session-" + AddressText.of(session.remoteAddress())).start(() -> acceptLoop(session));
+        log.info("session from {} accepted", AddressText.of(session.remoteAddress()));
         return true;
     }
 
@@ -117,7 +120,7 @@ public final class TunnelServer implements SessionHandler {
                 });
             }
         } catch (IOException e) {
-            log.debug("session from {}: accept ended: {}", session.remoteAddress(), e.toString());
+            log.debug("session from {}: accept ended: {}", AddressText.of(session.remoteAddress()), e.toString());
         } finally {
             session.close();
         }
@@ -125,7 +128,7 @@ public final class TunnelServer implements SessionHandler {
 
     private void reject(TunnelSession session, TunnelStream stream, String why) {
         counters.rejectedStreams.increment();
-        log.warn("stream {} from {} rejected: {}", stream.id(), session.remoteAddress(), why);
+        log.warn("stream {} from {} rejected: {}", stream.id(), AddressText.of(session.remoteAddress()), why);
         stream.close();
     }
 
@@ -136,11 +139,13 @@ public final class TunnelServer implements SessionHandler {
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
             counters.headerErrors.increment();
-            log.warn("stream {} from {}: no header within {}", stream.id(), session.remoteAddress(), limits.headerTimeout());
+            log.warn("stream {} from {}: no header within {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    limits.headerTimeout());
             return;
         } catch (IOException e) {
             counters.headerErrors.increment();
-            log.warn("stream {} from {}: bad header: {}", stream.id(), session.remoteAddress(), e.getMessage());
+            log.warn("stream {} from {}: bad header: {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    e.getMessage());
             return;
         }
         switch (header) {
@@ -151,7 +156,7 @@ public final class TunnelServer implements SessionHandler {
                 } else {
                     peerFlags.set(session.remoteAddress(), tcpf.masks());
                 }
-                log.debug("session from {}: TCP flags {}", session.remoteAddress(), tcpf);
+                log.debug("session from {}: TCP flags {}", AddressText.of(session.remoteAddress()), tcpf);
             }
             case StreamHeader.Tcp tcp when closed -> refuseWhileClosing(session, stream, tcp);
             case StreamHeader.Udp udp when closed -> refuseWhileClosing(session, stream, udp);
@@ -159,14 +164,16 @@ public final class TunnelServer implements SessionHandler {
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
                 counters.headerErrors.increment();
-                log.warn("stream {} from {}: unexpected PONG header", stream.id(), session.remoteAddress());
+                log.warn("stream {} from {}: unexpected PONG header", stream.id(),
+                        AddressText.of(session.remoteAddress()));
             }
         }
     }
 
     private void refuseWhileClosing(TunnelSession session, TunnelStream stream, StreamHeader header) {
         counters.rejectedStreams.increment();
-        log.debug("stream {} from {}: {} refused, server is closing", stream.id(), session.remoteAddress(), header);
+        log.debug("stream {} from {}: {} refused, server is closing", stream.id(),
+                AddressText.of(session.remoteAddress()), header);
     }
 
     private void pong(TunnelSession session, TunnelStream stream) {
@@ -175,7 +182,8 @@ public final class TunnelServer implements SessionHandler {
             StreamHeaderWriter.write(new StreamHeader.Pong(), stream.outputStream());
             stream.closeWrite();
         } catch (IOException e) {
-            log.debug("stream {} from {}: PONG failed: {}", stream.id(), session.remoteAddress(), e.toString());
+            log.debug("stream {} from {}: PONG failed: {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    e.toString());
         }
     }
 
@@ -191,11 +199,12 @@ public final class TunnelServer implements SessionHandler {
             return dial.to(target);
         } catch (TargetDeniedException e) {
             counters.deniedTargets.increment();
-            log.warn("stream {} from {}: {}", stream.id(), session.remoteAddress(), e.getMessage());
+            log.warn("stream {} from {}: {}", stream.id(), AddressText.of(session.remoteAddress()), e.getMessage());
         } catch (IOException e) {
             counters.dialFailures.increment();
             // The message names the protocol, the target, the address tried and the reason.
-            log.info("stream {} from {}: dial failed: {}", stream.id(), session.remoteAddress(), e.getMessage());
+            log.info("stream {} from {}: dial failed: {}", stream.id(), AddressText.of(session.remoteAddress()),
+                    e.getMessage());
         }
         return null;
     }
@@ -206,7 +215,8 @@ public final class TunnelServer implements SessionHandler {
         if (socket == null) {
             return;
         }
-        log.debug("stream {} from {}: TCP {} via {}", stream.id(), session.remoteAddress(), target, socket.getRemoteSocketAddress());
+        log.debug("stream {} from {}: TCP {} via {}", stream.id(), AddressText.of(session.remoteAddress()), target,
+                AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()));
         try (socket) {
             TcpRelay.run(socket, stream, "stream " + stream.id() + " -> " + target);
         } catch (IOException e) {
@@ -220,7 +230,7 @@ public final class TunnelServer implements SessionHandler {
         if (channel == null) {
             return;
         }
-        log.debug("stream {} from {}: UDP {}", stream.id(), session.remoteAddress(), target);
+        log.debug("stream {} from {}: UDP {}", stream.id(), AddressText.of(session.remoteAddress()), target);
         try (channel) {
             Thread replies = Thread.ofVirtual().name("udp-back-" + stream.id()).start(() -> udpReplies(channel, stream, target));
             byte[] message = new byte[MAX_DATAGRAM];

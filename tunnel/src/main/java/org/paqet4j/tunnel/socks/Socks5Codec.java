@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.protocol.Target;
 
 /**
@@ -168,7 +169,7 @@ public final class Socks5Codec {
     private static String literal(byte[] address) throws Socks5Exception {
         try {
             InetAddress a = InetAddress.getByAddress(address);
-            return a instanceof Inet6Address v6 ? v6.getHostAddress().replaceAll("%.*$", "") : a.getHostAddress();
+            return AddressText.of(a);
         } catch (UnknownHostException e) {
             throw malformed("address of " + address.length + " bytes");
         }

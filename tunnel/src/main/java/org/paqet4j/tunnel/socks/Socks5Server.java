@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.relay.ConnectionListener;
@@ -105,7 +106,7 @@ public final class Socks5Server implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        String peer = String.valueOf(socket.getRemoteSocketAddress());
+        String peer = AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress());
         Socks5Request request;
         ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket),
                 handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -254,7 +255,7 @@ public final class Socks5Server implements AutoCloseable {
         }
         try (association) {
             control.getOutputStream().write(Socks5Codec.reply(Socks5.REP_SUCCEEDED, association.relayAddress()));
-            log.debug("SOCKS5 {}: UDP ASSOCIATE relay {}", peer, association.relayAddress());
+            log.debug("SOCKS5 {}: UDP ASSOCIATE relay {}", peer, AddressText.of(association.relayAddress()));
             association.start();
             // The association lives exactly as long as its control connection (RFC 1928 section 7).
             InputStream in = control.getInputStream();
@@ -270,7 +271,8 @@ public final class Socks5Server implements AutoCloseable {
         try {
             socket.getOutputStream().write(bytes);
         } catch (IOException e) {
-            log.trace("SOCKS5 {}: write failed: {}", socket.getRemoteSocketAddress(), e.toString());
+            log.trace("SOCKS5 {}: write failed: {}",
+                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
         }
     }
 

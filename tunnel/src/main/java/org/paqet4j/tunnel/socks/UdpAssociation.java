@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.stream.TunnelStream;
@@ -98,14 +99,15 @@ final class UdpAssociation implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 if (System.nanoTime() - lastActive > idleNanos) {
                     counters.udpIdleClosed.increment();
-                    log.debug("SOCKS5 UDP relay {}: idle for {} ms, closing", relayAddress(), idleNanos / 1_000_000);
+                    log.debug("SOCKS5 UDP relay {}: idle for {} ms, closing", AddressText.of(relayAddress()),
+                            idleNanos / 1_000_000);
                     endAssociation();
                     return;
                 }
                 continue;
             } catch (IOException e) {
                 if (!closed) {
-                    log.debug("SOCKS5 UDP relay {}: receive failed: {}", relayAddress(), e.toString());
+                    log.debug("SOCKS5 UDP relay {}: receive failed: {}", AddressText.of(relayAddress()), e.toString());
                     endAssociation();
                 }
                 return;
@@ -126,7 +128,7 @@ final class UdpAssociation implements AutoCloseable {
                 datagram = Socks5Codec.decodeDatagram(buf, packet.getLength());
             } catch (Socks5Exception e) {
                 counters.udpMalformedDropped.increment();
-                log.debug("SOCKS5 UDP relay {}: dropped: {}", relayAddress(), e.getMessage());
+                log.debug("SOCKS5 UDP relay {}: dropped: {}", AddressText.of(relayAddress()), e.getMessage());
                 continue;
             }
             if (datagram.fragment() != 0) {
@@ -182,7 +184,8 @@ final class UdpAssociation implements AutoCloseable {
                 stream = tunnel.openUdp(datagram.target());
             } catch (IOException e) {
                 counters.tunnelFailures.increment();
-                log.debug("SOCKS5 UDP relay {}: no stream for {}: {}", relayAddress(), datagram.target(), e.getMessage());
+                log.debug("SOCKS5 UDP relay {}: no stream for {}: {}", AddressText.of(relayAddress()),
+                        datagram.target(), e.getMessage());
                 return;
             }
             streams.put(datagram.target(), stream);
@@ -193,7 +196,8 @@ final class UdpAssociation implements AutoCloseable {
         try {
             stream.writeMessage(buf, datagram.dataOffset(), datagram.dataLength());
         } catch (IOException e) {
-            log.debug("SOCKS5 UDP relay {}: stream to {} failed: {}", relayAddress(), datagram.target(), e.toString());
+            log.debug("SOCKS5 UDP relay {}: stream to {} failed: {}", AddressText.of(relayAddress()),
+                    datagram.target(), e.toString());
             streams.remove(datagram.target(), stream);
             stream.close();
         }
@@ -220,14 +224,16 @@ final class UdpAssociation implements AutoCloseable {
                         // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
                         // the target's stream goes on; ending it would cut every later reply too.
                         counters.udpRepliesDropped.increment();
-                        log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}", relayAddress(), n,
+                        log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}",
+                                AddressText.of(relayAddress()), n,
                                 target, e.toString());
                     }
                 }
             }
         } catch (IOException e) {
             if (!closed) {
-                log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", relayAddress(), target, e.toString());
+                log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", AddressText.of(relayAddress()), target,
+                        e.toString());
             }
         } finally {
             streams.remove(target, stream);

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxStream;
+import org.paqet4j.packet.AddressText;
 
 /**
  * A {@link TunnelSession} over an smux session. Closing it closes the mux session, which then
@@ -65,7 +66,7 @@ public final class MuxTunnelSession implements TunnelSession {
 
     @Override
     public String toString() {
-        return mux + " to " + remote;
+        return mux + " to " + AddressText.of(remote);
     }
 
     private record Stream(MuxStream mux) implements TunnelStream {

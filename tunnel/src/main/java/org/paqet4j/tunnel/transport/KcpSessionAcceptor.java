@@ -5,6 +5,7 @@ import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpSession;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxTransport;
+import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.stream.MuxTunnelSession;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ public final class KcpSessionAcceptor implements AutoCloseable {
         this.listener = listener;
         this.server = server;
         this.settings = settings;
-        this.thread = Thread.ofVirtual().name("kcp-accept-" + listener.localAddress()).start(this::run);
+        this.thread = Thread.ofVirtual().name("kcp-accept-" + AddressText.of(listener.localAddress())).start(this::run);
     }
 
     private void run() {
@@ -38,7 +39,7 @@ public final class KcpSessionAcceptor implements AutoCloseable {
                 kcp = listener.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    log.warn("KCP listener {} stopped: {}", listener.localAddress(), e.toString());
+                    log.warn("KCP listener {} stopped: {}", AddressText.of(listener.localAddress()), e.toString());
                 }
                 return;
             }
@@ -47,7 +48,7 @@ public final class KcpSessionAcceptor implements AutoCloseable {
                 mux = MuxSession.server(new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close),
                         settings.mux());
             } catch (RuntimeException e) {
-                log.warn("mux session for {} failed: {}", kcp.remoteAddress(), e.toString());
+                log.warn("mux session for {} failed: {}", AddressText.of(kcp.remoteAddress()), e.toString());
                 kcp.close();
                 continue;
             }

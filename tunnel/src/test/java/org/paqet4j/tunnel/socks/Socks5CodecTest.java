@@ -14,7 +14,7 @@ class Socks5CodecTest {
 
     @Test
     void udpHeaderRoundTripsForEveryAddressType() throws Socks5Exception {
-        for (Target target : new Target[] {new Target("10.1.2.3", 53), new Target("2001:db8:0:0:0:0:0:1", 443),
+        for (Target target : new Target[] {new Target("10.1.2.3", 53), new Target("2001:db8::1", 443),
                 new Target("example.com", 8080)}) {
             byte[] header = Socks5Codec.datagramHeader(target);
             byte[] datagram = new byte[header.length + 3];

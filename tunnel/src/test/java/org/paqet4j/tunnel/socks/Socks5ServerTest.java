@@ -73,7 +73,7 @@ class Socks5ServerTest {
             assertThat(read(socket, 2)).containsExactly(5, 0);
             assertThat(read(socket, 10)[1]).isEqualTo((byte) 0);
         }
-        assertThat(tunnel.opened).containsExactly("tcp [2001:db8:0:0:0:0:0:1]:53");
+        assertThat(tunnel.opened).containsExactly("tcp [2001:db8::1]:53");
     }
 
     @Test
