@@ -91,8 +91,10 @@ class StreamLimitHealthTest {
                         tunnel.server.counters().activeStreams(),
                         tunnel.server.counters().rejectedStreams() - rejectedBefore);
                 assertThat(tunnel.server.counters().activeSessions()).isEqualTo(sessionsBefore).isEqualTo(1);
+                // The parallel download may have ended by now (its hash is checked below); the
+                // flood's streams must all still be open, so at most that one stream is gone.
                 assertThat(tunnel.server.counters().activeStreams()).as("no existing stream was cut")
-                        .isEqualTo(perSession);
+                        .isGreaterThanOrEqualTo(perSession - 1);
                 assertThat(tunnel.client.liveConnections()).isEqualTo(1);
                 // A new stream is what gets refused: the server closes it unanswered.
                 try (TunnelStream extra = tunnel.client.openTcp(target)) {
