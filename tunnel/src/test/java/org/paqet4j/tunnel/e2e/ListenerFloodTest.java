@@ -119,7 +119,9 @@ class ListenerFloodTest {
                 while (socks.listener().refusedOverLimit() < 200 - (cap - before) && System.nanoTime() < waitEnd) {
                     Thread.sleep(20);
                 }
-                assertThat(socks.listener().refusedOverLimit()).isEqualTo(200 - (cap - before));
+                // Exactly the connections beyond the free slots are refused; the parallel download
+                // may end meanwhile and free one more slot.
+                assertThat(socks.listener().refusedOverLimit()).isBetween(200L - cap, 200L - (cap - before));
                 assertThat(socks.connectionCount()).isLessThanOrEqualTo(cap);
                 // A refused connection learns at once: it is closed, not left in the accept queue.
                 Socket last = flood.getLast();

@@ -96,13 +96,23 @@ class StreamLimitHealthTest {
                 assertThat(tunnel.server.counters().activeStreams()).as("no existing stream was cut")
                         .isGreaterThanOrEqualTo(perSession - 1);
                 assertThat(tunnel.client.liveConnections()).isEqualTo(1);
+                assertThat(parallel.get()).as(Files.readString(curlLog)).isZero();
+                assertThat(LocalHttpServer.sha256(file)).isEqualTo(sha);
+                // The download's stream is gone now: take its slot so that the session is full again.
+                end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (tunnel.server.counters().activeStreams() > perSession - 1 && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                flood.add(tunnel.client.openTcp(target));
+                while (tunnel.server.counters().activeStreams() < perSession && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(tunnel.server.counters().activeStreams()).isEqualTo(perSession);
                 // A new stream is what gets refused: the server closes it unanswered.
                 try (TunnelStream extra = tunnel.client.openTcp(target)) {
                     extra.setReadTimeout(Duration.ofSeconds(5));
                     assertThat(extra.inputStream().read()).isEqualTo(-1);
                 }
-                assertThat(parallel.get()).as(Files.readString(curlLog)).isZero();
-                assertThat(LocalHttpServer.sha256(file)).isEqualTo(sha);
             } finally {
                 flood.forEach(TunnelStream::close);
                 // The target hangs up too, or each half-closed relay would wait out its idle timeout.
