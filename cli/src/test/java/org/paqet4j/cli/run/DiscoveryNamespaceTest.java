@@ -1,12 +1,11 @@
 package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.paqet4j.cli.run.NamespaceProcesses.firstLine;
+import static org.paqet4j.cli.run.NamespaceProcesses.run;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,21 +38,14 @@ class DiscoveryNamespaceTest {
   private static final int TUNNEL_PORT = 27_341;
   private static final int SOCKS_PORT = 27_342;
   private static final int HTTP_PORT = 27_343;
-  private final List<Process> processes = new ArrayList<>();
-  private final List<String> namespaces = new ArrayList<>();
+  private final NamespaceProcesses hosts = new NamespaceProcesses();
 
   @TempDir
   Path dir;
 
   @AfterEach
   void stop() throws Exception {
-    processes.forEach(Process::destroyForcibly);
-    for (Process p : processes) {
-      p.waitFor(5, TimeUnit.SECONDS);
-    }
-    for (String ns : namespaces) {
-      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    hosts.close();
   }
 
   @Test
@@ -88,7 +78,7 @@ class DiscoveryNamespaceTest {
     String client = "p4j-dv-" + id + "-c";
     for (String ns : List.of(server, router, client)) {
       run("ip", "netns", "add", ns);
-      namespaces.add(ns);
+      hosts.track(ns);
       run("ip", "-n", ns, "link", "set", "lo", "up");
     }
     String serverDevice = "p4jdv" + id + "s";
@@ -139,9 +129,9 @@ class DiscoveryNamespaceTest {
     Lab lab = new Lab(n, "p4j-dv-" + id + "-s", "p4j-dv-" + id + "-c", "p4jdv" + id + "s", "p4jdv" + id + "c", "",
         "");
     run("ip", "netns", "add", lab.server);
-    namespaces.add(lab.server);
+    hosts.track(lab.server);
     run("ip", "netns", "add", lab.client);
-    namespaces.add(lab.client);
+    hosts.track(lab.client);
     run("ip", "link", "add", lab.serverDevice, "netns", lab.server, "type", "veth", "peer", "name", lab.clientDevice,
         "netns", lab.client);
     String[] ns = {lab.server, lab.client};
@@ -184,7 +174,7 @@ class DiscoveryNamespaceTest {
     byte[] file = new byte[1 << 20];
     new Random(20).nextBytes(file);
     Files.write(www.resolve("f.bin"), file);
-    startIn(lab.server, dir.resolve("http.log"), "python3", "-m", "http.server", Integer.toString(HTTP_PORT),
+    hosts.startIn(lab.server, dir.resolve("http.log"), "python3", "-m", "http.server", Integer.toString(HTTP_PORT),
         "--bind", "127.0.0.1", "--directory", www.toString());
 
     Path server = Files.writeString(dir.resolve("server.yaml"), """
@@ -237,11 +227,11 @@ class DiscoveryNamespaceTest {
             + " (" + section + ".addr)\n  next hop   " + lab.clientNextHop + "\n");
     printed.addAll(serverPlan.lines().toList());
     printed.addAll(clientPlan.lines().toList());
-    Process serverProcess = paqetIn(lab.server, dir.resolve("server.err"), "run", "-c", server.toString());
+    Process serverProcess = hosts.paqetIn(lab.server, dir.resolve("server.err"), "run", "-c", server.toString());
     String serverLine = firstLine(serverProcess, dir.resolve("server.err"));
     assertThat(serverLine).isEqualTo("server listening on " + serverEndpoint + " (raw TCP on " + lab.serverDevice
         + " from " + serverIp + ", cipher aes-128-gcm)");
-    Process clientProcess = paqetIn(lab.client, dir.resolve("client.err"), "run", "-c", client.toString());
+    Process clientProcess = hosts.paqetIn(lab.client, dir.resolve("client.err"), "run", "-c", client.toString());
     String clientLine = firstLine(clientProcess, dir.resolve("client.err"));
     assertThat(clientLine).isEqualTo("client: 1 connection(s) to " + serverEndpoint + ", cipher aes-128-gcm");
     printed.add(serverLine);
@@ -253,7 +243,7 @@ class DiscoveryNamespaceTest {
         "-o", got.toString(), "http://localhost:" + HTTP_PORT + "/f.bin");
     assertThat(sha256(Files.readAllBytes(got))).as(curl).isEqualTo(sha256(file));
 
-    Process ping = paqetIn(lab.client, dir.resolve("ping.err"), "ping", "-c", client.toString(), "-n", "2", "-i",
+    Process ping = hosts.paqetIn(lab.client, dir.resolve("ping.err"), "ping", "-c", client.toString(), "-n", "2", "-i",
         "100ms");
     String pingOut = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -275,7 +265,7 @@ class DiscoveryNamespaceTest {
   /** What {@code paqet ARGS} prints on stdout in {@code ns}; it must exit 0. */
   private String output(String ns, String... args) throws Exception {
     Path err = dir.resolve("paqet-" + args[0] + "-" + System.nanoTime() + ".err");
-    Process p = paqetIn(ns, err, args);
+    Process p = hosts.paqetIn(ns, err, args);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("paqet %s: %s%s", String.join(" ", args), out, Files.readString(err)).isZero();
@@ -284,46 +274,5 @@ class DiscoveryNamespaceTest {
 
   private static String sha256(byte[] bytes) throws Exception {
     return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
-  }
-
-  private Process startIn(String ns, Path log, String... command) throws IOException {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    full.addAll(List.of(command));
-    Process p = new ProcessBuilder(full).redirectError(log.toFile()).start();
-    processes.add(p);
-    return p;
-  }
-
-  private Process paqetIn(String ns, Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
-    command.addAll(List.of(args));
-    return startIn(ns, log, command.toArray(String[]::new));
-  }
-
-  private static String firstLine(Process p, Path errLog) throws Exception {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // process ended
-      }
-    });
-    String line = lines.poll(30, TimeUnit.SECONDS);
-    assertThat(line).as("startup line; stderr: %s", Files.readString(errLog)).isNotNull();
-    return line;
   }
 }

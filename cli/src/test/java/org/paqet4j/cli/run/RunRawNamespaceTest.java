@@ -1,20 +1,17 @@
 package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.paqet4j.cli.run.NamespaceProcesses.firstLine;
+import static org.paqet4j.cli.run.NamespaceProcesses.run;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,62 +32,14 @@ class RunRawNamespaceTest {
   private static final int TUNNEL_PORT = 27_182;
   private static final int SOCKS_PORT = 27_183;
   private static final int HTTP_PORT = 27_184;
-  private final List<Process> processes = new ArrayList<>();
-  private final List<String> namespaces = new ArrayList<>();
+  private final NamespaceProcesses hosts = new NamespaceProcesses();
 
   @TempDir
   Path dir;
 
   @AfterEach
   void stop() throws Exception {
-    processes.forEach(Process::destroyForcibly);
-    for (Process p : processes) {
-      p.waitFor(5, TimeUnit.SECONDS);
-    }
-    for (String ns : namespaces) {
-      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
-  }
-
-  private Process startIn(String ns, Path log, String... command) throws IOException {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    full.addAll(List.of(command));
-    Process p = new ProcessBuilder(full).redirectError(log.toFile()).start();
-    processes.add(p);
-    return p;
-  }
-
-  private Process paqetIn(String ns, Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
-    command.addAll(List.of(args));
-    return startIn(ns, log, command.toArray(String[]::new));
-  }
-
-  private static String firstLine(Process p, Path errLog) throws Exception {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // process ended
-      }
-    });
-    String line = lines.poll(30, TimeUnit.SECONDS);
-    assertThat(line).as("startup line; stderr: %s", Files.readString(errLog)).isNotNull();
-    return line;
+    hosts.close();
   }
 
   private static String rules(String ns) throws IOException, InterruptedException {
@@ -104,9 +53,9 @@ class RunRawNamespaceTest {
   /** Creates the two namespaces and the veth pair; returns [device A, device B, MAC of B]. */
   private String[] link(String nsA, String nsB, String devA, String devB, int n) throws Exception {
     run("ip", "netns", "add", nsA);
-    namespaces.add(nsA);
+    hosts.track(nsA);
     run("ip", "netns", "add", nsB);
-    namespaces.add(nsB);
+    hosts.track(nsB);
     run("ip", "link", "add", devA, "netns", nsA, "type", "veth", "peer", "name", devB, "netns", nsB);
     String[] ns = {nsA, nsB};
     String[] dev = {devA, devB};
@@ -136,7 +85,7 @@ class RunRawNamespaceTest {
     byte[] file = new byte[4 << 20];
     new Random(4).nextBytes(file);
     Files.write(www.resolve("f.bin"), file);
-    startIn(nsA, dir.resolve("http.log"), "python3", "-m", "http.server", Integer.toString(HTTP_PORT), "--bind",
+    hosts.startIn(nsA, dir.resolve("http.log"), "python3", "-m", "http.server", Integer.toString(HTTP_PORT), "--bind",
         "127.0.0.1", "--directory", www.toString());
 
     Path server = Files.writeString(dir.resolve("server.yaml"), """
@@ -173,11 +122,11 @@ class RunRawNamespaceTest {
             key: "raw namespace test"
         """.formatted(SOCKS_PORT, clientIp, serverIp, TUNNEL_PORT));
 
-    Process serverProcess = paqetIn(nsA, dir.resolve("server.err"), "run", "-c", server.toString());
+    Process serverProcess = hosts.paqetIn(nsA, dir.resolve("server.err"), "run", "-c", server.toString());
     assertThat(firstLine(serverProcess, dir.resolve("server.err"))).isEqualTo("server listening on " + serverIp
         + ":" + TUNNEL_PORT + " (raw TCP on " + link[0] + " from " + serverIp + ", cipher aes-128-gcm)");
     assertThat(rules(nsA)).contains(Integer.toString(TUNNEL_PORT));
-    Process clientProcess = paqetIn(nsB, dir.resolve("client.err"), "run", "-c", client.toString());
+    Process clientProcess = hosts.paqetIn(nsB, dir.resolve("client.err"), "run", "-c", client.toString());
     assertThat(firstLine(clientProcess, dir.resolve("client.err")))
         .isEqualTo("client: 2 connection(s) to " + serverIp + ":" + TUNNEL_PORT + ", cipher aes-128-gcm");
 
@@ -188,7 +137,7 @@ class RunRawNamespaceTest {
     assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(got))))
         .as(curl).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)));
 
-    Process ping = paqetIn(nsB, dir.resolve("ping.err"), "ping", "-c", client.toString(), "-n", "3", "-i", "100ms");
+    Process ping = hosts.paqetIn(nsB, dir.resolve("ping.err"), "ping", "-c", client.toString(), "-n", "3", "-i", "100ms");
     String pingOut = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(pingOut).contains("3 sent, 3 received, 0% loss");

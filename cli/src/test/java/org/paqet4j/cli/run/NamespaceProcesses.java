@@ -1,0 +1,86 @@
+package org.paqet4j.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processes and network namespaces one namespace test starts, and the commands to start them;
+ * {@link #close()} ends every process and deletes every namespace, whatever the test did.
+ */
+final class NamespaceProcesses implements AutoCloseable {
+
+  private final List<Process> processes = new ArrayList<>();
+  private final List<String> namespaces = new ArrayList<>();
+
+  /** Runs a command to its end and returns its output; fails with that output when it does not succeed. */
+  static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + out);
+    }
+    return out;
+  }
+
+  /** Deletes {@code ns} on {@link #close()}. */
+  void track(String ns) {
+    namespaces.add(ns);
+  }
+
+  /** Starts {@code command} in namespace {@code ns}, its stderr to {@code log}; ended on {@link #close()}. */
+  Process startIn(String ns, Path log, String... command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    full.addAll(List.of(command));
+    Process p = new ProcessBuilder(full).redirectError(log.toFile()).start();
+    processes.add(p);
+    return p;
+  }
+
+  /** Starts {@code paqet args} from this test's class path in namespace {@code ns}. */
+  Process paqetIn(String ns, Path log, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
+    command.addAll(List.of(args));
+    return startIn(ns, log, command.toArray(String[]::new));
+  }
+
+  /** The first line {@code p} prints on stdout, within 30 s; the assertion shows its stderr otherwise. */
+  static String firstLine(Process p, Path errLog) throws Exception {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // process ended
+      }
+    });
+    String line = lines.poll(30, TimeUnit.SECONDS);
+    assertThat(line).as("startup line; stderr: %s", Files.readString(errLog)).isNotNull();
+    return line;
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    processes.forEach(Process::destroyForcibly);
+    for (Process p : processes) {
+      p.waitFor(5, TimeUnit.SECONDS);
+    }
+    for (String ns : namespaces) {
+      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
