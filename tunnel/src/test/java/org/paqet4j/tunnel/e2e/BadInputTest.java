@@ -130,6 +130,7 @@ class BadInputTest {
                     "http://localhost:" + http.port + "/big.bin"));
             assertThat(await(Duration.ofSeconds(10), () -> tunnel.relay.recorded.size() >= 200)).isTrue();
             long codecDropsBefore = tunnel.serverCodecDrops();
+            long socketDropsBefore = UdpSocketDrops.of(tunnel.serverAddress().getPort());
             // The client's first datagrams came before the guard's start-up wait was over.
             long guardRefusedBefore = guard ? tunnel.guard.rejectedReplay() + tunnel.guard.rejectedBeforeStart() : 0;
 
@@ -149,20 +150,24 @@ class BadInputTest {
             assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
 
             long codecDrops = tunnel.serverCodecDrops() - codecDropsBefore;
+            // Every forged datagram the kernel let through to the server's socket must be refused;
+            // on a loaded machine the kernel drops part of the flood (any kind) before that.
+            long socketDrops = UdpSocketDrops.of(tunnel.serverAddress().getPort()) - socketDropsBefore;
+            long forgedDelivered = Math.max(1, flood.forged - socketDrops);
             if (guard) {
                 long rejected = tunnel.guard.rejectedMagic() + tunnel.guard.rejectedTag();
-                assertThat(rejected).as("guard rejections of %d forged", flood.forged)
-                        .isBetween(flood.forged / 2, flood.forged);
+                assertThat(rejected).as("guard rejections of %d forged, %d dropped by the kernel", flood.forged, socketDrops)
+                        .isBetween(forgedDelivered, flood.forged);
                 assertThat(codecDrops).as("forged datagrams reached the cipher").isZero();
                 // Replays are refused by the guard's per-sender counter window, from any port (the
                 // kernel drops some of the flood first), so no replayed datagram creates a session.
                 assertThat(tunnel.guard.rejectedReplay() + tunnel.guard.rejectedBeforeStart() - guardRefusedBefore)
-                        .as("guard rejections of %d replayed", flood.replayed)
-                        .isBetween(flood.replayed / 2, flood.replayed);
+                        .as("guard rejections of %d replayed, %d dropped by the kernel", flood.replayed, socketDrops)
+                        .isBetween(Math.max(1, flood.replayed - socketDrops), flood.replayed);
                 assertThat(maxKcpSessions.get()).isEqualTo(1);
             } else {
-                assertThat(codecDrops).as("codec drops of %d forged", flood.forged)
-                        .isBetween(flood.forged / 2, flood.forged);
+                assertThat(codecDrops).as("codec drops of %d forged, %d dropped by the kernel", flood.forged, socketDrops)
+                        .isBetween(forgedDelivered, flood.forged);
             }
             assertThat(maxKcpSessions.get()).as("replays from other ports stay under the session cap")
                     .isLessThanOrEqualTo(MAX_KCP_SESSIONS);
@@ -174,10 +179,10 @@ class BadInputTest {
                             tunnel.server.counters().activeStreams()).isTrue();
             assertThat(tunnel.client.ping()).isNotNull();
             System.err.printf("%s guard=%s: forged %d, replayed %d, codec drops %d, guard rejections %s, "
-                            + "max KCP sessions %d, tunnel sessions rejected %d, TCP streams rebuilt from replays %d, "
+                            + "kernel drops %d, max KCP sessions %d, tunnel sessions rejected %d, TCP streams rebuilt from replays %d, "
                             + "pings %d%n",
                     cipher, guard, flood.forged, flood.replayed, codecDrops,
-                    guard ? tunnel.guard.rejected() : "-",
+                    guard ? tunnel.guard.rejected() : "-", socketDrops,
                     maxKcpSessions.get(), tunnel.server.counters().rejectedSessions(),
                     tunnel.server.counters().tcpStreams() - 1, tunnel.server.counters().pings());
         }
