@@ -118,8 +118,17 @@ while [ ! -e "$work/stop" ]; do
     i=$(( n / 65536 % 8 + 1 ))
     want=$(cat "$work/files/f$i.sha256")
     # shellcheck disable=SC2086
-    got=$(curl -s --max-time 120 $proxy "$prefix/f$i" | sha256sum | cut -d' ' -f1)
-    if [ "$got" = "$want" ]; then echo "ok $i" >>"$log"; else echo "bad $i" >>"$log"; fi
+    rc=0
+    : >"$log.body"
+    curl -s --max-time 120 -o "$log.body" $proxy "$prefix/f$i" || rc=$?
+    got=$(sha256sum <"$log.body" | cut -d' ' -f1)
+    if [ "$got" = "$want" ]; then
+        echo "ok $i" >>"$log"
+    else
+        # Why it failed, for the report: curl's exit code, bytes received, when.
+        echo "bad $i curl=$rc bytes=$(wc -c <"$log.body") at=$(date +%s)" >>"$log"
+    fi
+    rm -f "$log.body"
 done
 EOF
 chmod +x "$work/loop.sh"
@@ -268,5 +277,14 @@ awk -F'|' '
     END { for (i = 1; i <= n; i++) { split(order[i], k, "|"); printf "| %s | %s | %s | %s |\n", k[1], k[2], s[order[i]], c[order[i]] } }
 ' "$work/samples"
 bad_total=$(awk -F'|' '{ s += $3 } END { print s + 0 }' "$work/totals")
-[ "$bad_total" -eq 0 ] || { echo "soak: $bad_total downloads had a wrong SHA-256" >&2; exit 1; }
+if [ "$bad_total" -ne 0 ]; then
+    echo "soak: $bad_total downloads had a wrong SHA-256 (curl exit code, bytes received, time):" >&2
+    cat "$work"/dl-*.log | grep '^bad' | sort -t= -k4 | head -20 >&2
+    for log in server.out server.err client.out client.err; do
+        [ -s "$work/$log" ] || continue
+        echo "soak: the last warnings in paqet4j's $log:" >&2
+        grep -E 'WARN|ERROR|Exception' "$work/$log" | tail -15 >&2
+    done
+    exit 1
+fi
 exit 0
