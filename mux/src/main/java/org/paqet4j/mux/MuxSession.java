@@ -71,6 +71,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
      * would otherwise park dozens of heap bytes per smuxbuf byte. The receive loop pauses while it is not positive.
      */
     private final AtomicLong frameBudget;
+    /**
+     * Set by the receive loop (under stateLock) before it looks at the budgets and waits; read by returners after
+     * they added theirs. Either the loop sees the tokens or the returner sees the loop waiting: no lost wake-up.
+     */
+    private volatile boolean receivePaused;
     private volatile long lastReceivedNanos = System.nanoTime();
 
     // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
@@ -398,10 +403,16 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         if (n <= 0 && frames <= 0) {
             return;
         }
-        long bytesNow = n > 0 ? bucket.addAndGet(n) : bucket.get();
-        long framesNow = frames > 0 ? frameBudget.addAndGet(frames) : frameBudget.get();
-        // Whoever makes the second of the two budgets positive wakes the receive loop.
-        if (bytesNow > 0 && framesNow > 0 && (bytesNow - n <= 0 || framesNow - frames <= 0)) {
+        if (n > 0) {
+            bucket.addAndGet(n);
+        }
+        if (frames > 0) {
+            frameBudget.addAndGet(frames);
+        }
+        // Deciding who wakes the loop from the values each returner saw lost wake-ups: two streams returning bytes
+        // and frames at once could each see the other's budget still empty, and the session stopped reading for
+        // good (the peer then looked silent and the health check closed it under its streams).
+        if (receivePaused && tokensAvailable()) {
             stateLock.lock();
             try {
                 tokensReturned.signal();
@@ -451,10 +462,12 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         stateLock.lock();
         try {
-            while ((bucket.get() <= 0 || frameBudget.get() <= 0) && !closed.get()) {
+            receivePaused = true;
+            while (!tokensAvailable() && !closed.get()) {
                 tokensReturned.awaitUninterruptibly();
             }
         } finally {
+            receivePaused = false;
             stateLock.unlock();
         }
         // Time spent paused by our own reader does not count as peer silence.
