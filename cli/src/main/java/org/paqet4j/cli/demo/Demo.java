@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.command.SecretCommand;
 import org.paqet4j.cli.config.Carrier;
-import org.paqet4j.packet.lab.DirectionCounters;
-import org.paqet4j.packet.lab.Impairment;
-import org.paqet4j.packet.lab.LabTopology;
+import org.paqet4j.lab.DirectionCounters;
+import org.paqet4j.lab.Impairment;
+import org.paqet4j.lab.LabTopology;
 
 /**
  * {@code paqet demo}: a whole tunnel on one machine. Two network namespaces joined by a veth pair

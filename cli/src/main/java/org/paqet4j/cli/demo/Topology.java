@@ -3,8 +3,8 @@ package org.paqet4j.cli.demo;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.paqet4j.packet.lab.Impairment;
-import org.paqet4j.packet.lab.LabTopology;
+import org.paqet4j.lab.Impairment;
+import org.paqet4j.lab.LabTopology;
 
 /**
  * Where the demo's two ends live: two fresh network namespaces joined by a veth pair with

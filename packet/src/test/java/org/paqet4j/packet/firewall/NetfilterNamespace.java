@@ -1,7 +1,7 @@
 package org.paqet4j.packet.firewall;
 
 import java.io.IOException;
-import org.paqet4j.packet.lab.NamespaceThread;
+import org.paqet4j.packet.sys.NamespaceThread;
 import org.paqet4j.packet.route.NetlinkException;
 import org.paqet4j.packet.route.NetlinkSocket;
 import org.paqet4j.packet.route.Netns;

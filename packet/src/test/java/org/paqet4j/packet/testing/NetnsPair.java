@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.paqet4j.packet.lab.NamespaceThread;
+import org.paqet4j.packet.sys.NamespaceThread;
 
 /**
  * Two network namespaces joined by a veth pair, for end-to-end tests: side A is

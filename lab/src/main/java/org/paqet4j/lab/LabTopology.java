@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.paqet4j.packet.sys.NamespaceThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
