@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.paqet4j.packet.route.ChildJvm;
+import org.paqet4j.packet.testing.NetnsTest;
 
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class LabTopologyTest {
 
     private static String namespaces() throws Exception {

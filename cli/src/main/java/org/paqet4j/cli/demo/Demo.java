@@ -62,7 +62,7 @@ public final class Demo {
 
   /** Runs the demo; returns the exit code. */
   public static int run(Options options, PrintWriter out, PrintWriter err) {
-    boolean root = HostCommands.isRoot();
+    boolean root = EffectiveUser.isRoot();
     if (!root && options.carrier() == Carrier.RAW) {
       err.println("paqet demo: needs root: it creates network namespaces and the raw carrier sends hand-made TCP "
           + "packets. Run it as `sudo paqet demo`, or run `paqet demo --carrier udp` for the same tunnel over UDP "

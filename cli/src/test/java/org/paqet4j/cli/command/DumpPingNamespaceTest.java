@@ -1,7 +1,7 @@
 package org.paqet4j.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.paqet4j.packet.testing.NetnsPair.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,16 +14,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.AddressScan;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet ping --raw} in a client namespace seen by {@code paqet dump} in a server namespace
  * (both child JVMs under {@code ip netns exec}, namespaces {@code p4j-dump-<random>} joined by a veth
  * pair with 198.18.x.x addresses), and the pcap dump writes read back by tshark.
  */
+@NetnsTest
 class DumpPingNamespaceTest {
 
   private static final int TUNNEL_PORT = 27_191;
@@ -34,11 +36,6 @@ class DumpPingNamespaceTest {
   @TempDir
   Path dir;
 
-  @BeforeEach
-  void root() {
-    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
-  }
-
   @AfterEach
   void stop() throws Exception {
     processes.forEach(Process::destroyForcibly);
@@ -46,17 +43,8 @@ class DumpPingNamespaceTest {
       p.waitFor(5, TimeUnit.SECONDS);
     }
     for (String ns : namespaces) {
-      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+      Commands.onHost().attempt("ip", "netns", "del", ns);
     }
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
   }
 
   /** tshark's standard output (it warns about running as root on stderr). */

@@ -1,10 +1,9 @@
 package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.paqet4j.cli.run.NamespaceProcesses.firstLine;
-import static org.paqet4j.cli.run.NamespaceProcesses.run;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.paqet4j.cli.run.NamespaceProcesses.firstLine;
+import static org.paqet4j.packet.testing.NetnsPair.run;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.paqet4j.cli.AddressScan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.paqet4j.cli.AddressScan;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet run} on both ends with neither {@code network.interface} nor {@code router_mac},
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * processes, {@code paqet iface} and {@code paqet ping} print is checked for
  * addresses written the JDK's way ({@code /198.18.0.1}, {@code 0:0:0:0:0:0:0:1}).
  */
+@NetnsTest
 class DiscoveryNamespaceTest {
 
   private static final int TUNNEL_PORT = 27_341;
@@ -68,7 +69,6 @@ class DiscoveryNamespaceTest {
 
   @Test
   void ipv4ThroughARouterOnBothDefaultRoutesWithAWildcardServerAddress() throws Exception {
-    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
     int n = ThreadLocalRandom.current().nextInt(1, 254);
     int m = n + 1;
@@ -122,7 +122,6 @@ class DiscoveryNamespaceTest {
 
   /** Two namespaces and a veth pair, IPv4 (and IPv6) on it, no default route, no neighbour entries. */
   private Lab lab(boolean ipv6) throws Exception {
-    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
     int n = ThreadLocalRandom.current().nextInt(1, 255);
     String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));

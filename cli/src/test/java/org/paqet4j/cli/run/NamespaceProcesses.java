@@ -13,25 +13,17 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.paqet4j.packet.sys.Commands;
 
 /**
- * The processes and network namespaces one namespace test starts, and the commands to start them;
+ * The processes and network namespaces one namespace test starts, and the commands to start them
+ * (setup commands run through {@code NetnsPair.run});
  * {@link #close()} ends every process and deletes every namespace, whatever the test did.
  */
 final class NamespaceProcesses implements AutoCloseable {
 
   private final List<Process> processes = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
-
-  /** Runs a command to its end and returns its output; fails with that output when it does not succeed. */
-  static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
-  }
 
   /** Deletes {@code ns} on {@link #close()}. */
   void track(String ns) {
@@ -80,7 +72,7 @@ final class NamespaceProcesses implements AutoCloseable {
       p.waitFor(5, TimeUnit.SECONDS);
     }
     for (String ns : namespaces) {
-      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+      Commands.onHost().attempt("ip", "netns", "del", ns);
     }
   }
 }

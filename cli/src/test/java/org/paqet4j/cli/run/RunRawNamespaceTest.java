@@ -2,7 +2,7 @@ package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.paqet4j.cli.run.NamespaceProcesses.firstLine;
-import static org.paqet4j.cli.run.NamespaceProcesses.run;
+import static org.paqet4j.packet.testing.NetnsPair.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet run} with the raw TCP carrier on real hosts: the server process in one network
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their firewall rules and remove them when SIGTERM ends them. Traffic: curl in the client's
  * namespace through SOCKS5 to python's http.server in the server's namespace.
  */
+@NetnsTest
 class RunRawNamespaceTest {
 
   private static final int TUNNEL_PORT = 27_182;
@@ -42,12 +45,10 @@ class RunRawNamespaceTest {
     hosts.close();
   }
 
-  private static String rules(String ns) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ip", "netns", "exec", ns, "sh", "-c",
-        "nft list ruleset 2>/dev/null; iptables-save 2>/dev/null").redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(10, TimeUnit.SECONDS);
-    return out;
+  /** The namespace's nftables ruleset and iptables rules, as far as the tools are installed. */
+  private static String rules(String ns) throws IOException {
+    Commands inside = Commands.inNamespace(ns);
+    return inside.run("nft", "list", "ruleset").stdout() + inside.run("iptables-save").stdout();
   }
 
   /** Creates the two namespaces and the veth pair; returns [device A, device B, MAC of B]. */
