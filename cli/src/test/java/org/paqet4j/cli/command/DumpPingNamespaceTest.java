@@ -1,29 +1,27 @@
 package org.paqet4j.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.paqet4j.packet.testing.NetnsPair.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.AddressScan;
-import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsPair;
 import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet ping --raw} in a client namespace seen by {@code paqet dump} in a server namespace
- * (both child JVMs under {@code ip netns exec}, namespaces {@code p4j-dump-<random>} joined by a veth
- * pair with 198.18.x.x addresses), and the pcap dump writes read back by tshark.
+ * (both child JVMs under {@code ip netns exec}, in a {@link NetnsPair}), and the pcap dump writes
+ * read back by tshark.
  */
 @NetnsTest
 class DumpPingNamespaceTest {
@@ -31,7 +29,7 @@ class DumpPingNamespaceTest {
   private static final int TUNNEL_PORT = 27_191;
   private static final int CLIENT_PORT = 27_192;
   private final List<Process> processes = new ArrayList<>();
-  private final List<String> namespaces = new ArrayList<>();
+  private NetnsPair pair;
 
   @TempDir
   Path dir;
@@ -42,8 +40,8 @@ class DumpPingNamespaceTest {
     for (Process p : processes) {
       p.waitFor(5, TimeUnit.SECONDS);
     }
-    for (String ns : namespaces) {
-      Commands.onHost().attempt("ip", "netns", "del", ns);
+    if (pair != null) {
+      pair.close();
     }
   }
 
@@ -94,27 +92,15 @@ class DumpPingNamespaceTest {
 
   @Test
   void rawPingsAreSeenByDumpAndItsPcapReadsInTshark() throws Exception {
-    int n = ThreadLocalRandom.current().nextInt(1, 255);
-    String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-    String server = "p4j-dump-" + id + "-s";
-    String client = "p4j-dump-" + id + "-c";
-    String serverDev = "p4jd" + id + "s";
-    String clientDev = "p4jd" + id + "c";
-    run("ip", "netns", "add", server);
-    namespaces.add(server);
-    run("ip", "netns", "add", client);
-    namespaces.add(client);
-    run("ip", "link", "add", serverDev, "netns", server, "type", "veth", "peer", "name", clientDev, "netns", client);
-    String serverIp = "198.18." + n + ".1";
-    String clientIp = "198.18." + n + ".2";
-    for (String[] side : new String[][] {{server, serverDev, serverIp}, {client, clientDev, clientIp}}) {
-      run("ip", "-n", side[0], "link", "set", "lo", "up");
-      run("ip", "-n", side[0], "addr", "add", side[2] + "/24", "dev", side[1]);
-      run("ip", "-n", side[0], "link", "set", side[1], "up");
-    }
-    Matcher mac = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(run("ip", "-n", client, "-o", "link", "show", clientDev));
-    assertThat(mac.find()).isTrue();
-    run("ip", "netns", "exec", client, "ping", "-c", "1", "-W", "2", serverIp);
+    pair = NetnsPair.create("dp");
+    pair.resolveNeighbours();
+    String server = pair.a().namespace();
+    String client = pair.b().namespace();
+    String serverDev = pair.a().device();
+    String clientDev = pair.b().device();
+    String serverIp = pair.a().ipv4().getHostAddress();
+    String clientIp = pair.b().ipv4().getHostAddress();
+    String clientMac = HexFormat.ofDelimiter(":").formatHex(pair.b().mac());
 
     // The server's interface comes from its configuration; the client's from the kernel's route.
     Path serverYaml = Files.writeString(dir.resolve("server.yaml"), """
@@ -130,7 +116,7 @@ class DumpPingNamespaceTest {
           protocol: kcp
           kcp:
             key: "dump test"
-        """.formatted(TUNNEL_PORT, serverDev, serverIp, TUNNEL_PORT, mac.group(1)));
+        """.formatted(TUNNEL_PORT, serverDev, serverIp, TUNNEL_PORT, clientMac));
     Path clientYaml = Files.writeString(dir.resolve("client.yaml"), """
         role: client
         socks5:

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.AddressScan;
+import org.paqet4j.packet.sys.Commands;
 import org.paqet4j.packet.testing.NetnsTest;
 
 /**
@@ -237,7 +239,8 @@ class DiscoveryNamespaceTest {
     printed.add(clientLine);
 
     Path got = dir.resolve("got.bin");
-    String curl = run("ip", "netns", "exec", lab.client, "curl", "-sS", "--retry", "5", "--retry-connrefused",
+    // curl's own limits (--max-time, retries) come first; the runner's deadline is a backstop
+    String curl = Commands.inNamespace(lab.client).withTimeout(Duration.ofMinutes(3)).check("curl", "-sS", "--retry", "5", "--retry-connrefused",
         "--retry-delay", "1", "--max-time", "60", "--socks5-hostname", "127.0.0.1:" + SOCKS_PORT,
         "-o", got.toString(), "http://localhost:" + HTTP_PORT + "/f.bin");
     assertThat(sha256(Files.readAllBytes(got))).as(curl).isEqualTo(sha256(file));
