@@ -302,9 +302,7 @@ public final class LabTopology implements AutoCloseable {
 
     /** A process builder for {@code command} inside {@code host}'s namespace ({@code ip netns exec}). */
     public static ProcessBuilder exec(Host host, String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));
-        full.addAll(List.of(command));
-        return new ProcessBuilder(full);
+        return Commands.inNamespace(host.namespace()).processBuilder(command);
     }
 
     /** Stops the bridge and deletes the three namespaces (and with them the veths). Idempotent. */

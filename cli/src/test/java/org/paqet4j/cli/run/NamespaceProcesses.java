@@ -32,9 +32,7 @@ final class NamespaceProcesses implements AutoCloseable {
 
   /** Starts {@code command} in namespace {@code ns}, its stderr to {@code log}; ended on {@link #close()}. */
   Process startIn(String ns, Path log, String... command) throws IOException {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    full.addAll(List.of(command));
-    Process p = new ProcessBuilder(full).redirectError(log.toFile()).start();
+    Process p = Commands.inNamespace(ns).processBuilder(command).redirectError(log.toFile()).start();
     processes.add(p);
     return p;
   }

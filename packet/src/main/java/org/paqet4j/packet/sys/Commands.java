@@ -86,6 +86,16 @@ public final class Commands {
         return new Commands(prefix, value);
     }
 
+    /**
+     * A process builder for {@code command} in this place, for a process that runs alongside the
+     * caller (a server, a capture) and that the caller starts, reads and ends itself.
+     */
+    public ProcessBuilder processBuilder(String... command) {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(List.of(command));
+        return new ProcessBuilder(full);
+    }
+
     /** Runs {@code command} to its end; see {@link #run(List, String)}. */
     public Result run(String... command) throws CommandException {
         return run(List.of(command), null);
@@ -102,8 +112,7 @@ public final class Commands {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        List<String> full = new ArrayList<>(prefix);
-        full.addAll(command);
+        List<String> full = processBuilder(command.toArray(String[]::new)).command();
         Process process;
         try {
             process = new ProcessBuilder(full).start();

@@ -1,7 +1,6 @@
 package org.paqet4j.packet.route;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.paqet4j.packet.sys.Commands;
@@ -56,9 +55,7 @@ public final class Netns implements AutoCloseable {
 
     /** {@code command} prefixed so it runs inside this namespace. */
     public List<String> exec(String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(List.of(command));
-        return full;
+        return Commands.inNamespace(name).processBuilder(command).command();
     }
 
     public String run(String... command) throws IOException, InterruptedException {

@@ -93,6 +93,13 @@ class CommandsTest {
     }
 
     @Test
+    void aProcessBuilderRunsInTheSamePlace() {
+        assertThat(Commands.inNamespace("p4j-x").processBuilder("tcpdump", "-n").command())
+                .containsExactly("ip", "netns", "exec", "p4j-x", "tcpdump", "-n");
+        assertThat(host.processBuilder("tcpdump", "-n").command()).containsExactly("tcpdump", "-n");
+    }
+
+    @Test
     void attemptReportsInsteadOfThrowing() {
         assertThat(host.attempt("true")).isEmpty();
         assertThat(host.attempt("false")).contains("false exited 1");

@@ -121,11 +121,9 @@ public final class NetnsPair implements AutoCloseable {
         return threadB.call(task);
     }
 
-    /** Starts {@code command} inside {@code side}'s namespace (output to the given files' parent's care). */
+    /** A process builder for {@code command} inside {@code side}'s namespace; the caller starts and ends it. */
     public static ProcessBuilder exec(Side side, String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", side.namespace()));
-        full.addAll(List.of(command));
-        return new ProcessBuilder(full);
+        return Commands.inNamespace(side.namespace()).processBuilder(command);
     }
 
     /**
