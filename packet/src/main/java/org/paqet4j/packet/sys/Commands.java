@@ -104,7 +104,8 @@ public final class Commands {
     /**
      * Runs {@code command} with {@code input} (may be null) on its standard input and returns how it
      * ended, whatever its exit code. A command that cannot be started (not installed, not
-     * executable) ends with {@link #CANNOT_START} and the reason on stderr, as in a shell.
+     * executable) ends with {@link #CANNOT_START} and the reason on stderr, as in a shell. The input
+     * is meant to be small (a script for {@code nft -f -}): it is written before the deadline starts.
      *
      * @throws CommandException when it does not finish in time (it is killed) or the caller is interrupted
      */
@@ -112,10 +113,11 @@ public final class Commands {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        List<String> full = processBuilder(command.toArray(String[]::new)).command();
+        ProcessBuilder builder = processBuilder(command.toArray(String[]::new));
+        List<String> full = builder.command();
         Process process;
         try {
-            process = new ProcessBuilder(full).start();
+            process = builder.start();
         } catch (IOException e) {
             return new Result(full, CANNOT_START, "", "cannot start " + full.getFirst() + ": " + e.getMessage());
         }
