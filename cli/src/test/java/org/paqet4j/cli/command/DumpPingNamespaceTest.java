@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.AddressScan;
+import org.paqet4j.cli.run.NamespaceProcesses;
 import org.paqet4j.packet.testing.NetnsPair;
 import org.paqet4j.packet.testing.NetnsTest;
 
@@ -28,7 +29,7 @@ class DumpPingNamespaceTest {
 
   private static final int TUNNEL_PORT = 27_191;
   private static final int CLIENT_PORT = 27_192;
-  private final List<Process> processes = new ArrayList<>();
+  private final NamespaceProcesses hosts = new NamespaceProcesses();
   private NetnsPair pair;
 
   @TempDir
@@ -36,10 +37,7 @@ class DumpPingNamespaceTest {
 
   @AfterEach
   void stop() throws Exception {
-    processes.forEach(Process::destroyForcibly);
-    for (Process p : processes) {
-      p.waitFor(5, TimeUnit.SECONDS);
-    }
+    hosts.close();
     if (pair != null) {
       pair.close();
     }
@@ -54,20 +52,6 @@ class DumpPingNamespaceTest {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
     return out;
-  }
-
-  private Process paqetIn(String ns, Path errLog, String... args) throws IOException {
-    return paqetIn(ns, ProcessBuilder.Redirect.PIPE, errLog, args);
-  }
-
-  private Process paqetIn(String ns, ProcessBuilder.Redirect stdout, Path errLog, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectOutput(stdout).redirectError(errLog.toFile()).start();
-    processes.add(p);
-    return p;
   }
 
   /**
@@ -136,13 +120,13 @@ class DumpPingNamespaceTest {
 
     Path pcap = dir.resolve("x.pcap");
     Path dumpOut = dir.resolve("dump.out");
-    Process dump = paqetIn(server, ProcessBuilder.Redirect.to(dumpOut.toFile()), dir.resolve("dump.err"), "dump",
-        "-c", serverYaml.toString(), "--write", pcap.toString(), "--count", "4");
+    Process dump = hosts.paqetIn(server, ProcessBuilder.Redirect.to(dumpOut.toFile()), dir.resolve("dump.err"),
+        "dump", "-c", serverYaml.toString(), "--write", pcap.toString(), "--count", "4");
     assertThat(awaitLines(dump, dumpOut, 1, dir.resolve("dump.err")).getFirst())
         .isEqualTo("capturing tunnel port " + TUNNEL_PORT + " on " + serverDev + ", writing " + pcap
             + " (no firewall rules installed)");
 
-    Process ping = paqetIn(client, dir.resolve("ping.err"), "ping", "-c", clientYaml.toString(), "--raw",
+    Process ping = hosts.paqetIn(client, dir.resolve("ping.err"), "ping", "-c", clientYaml.toString(), "--raw",
         "--payload", "hello dump", "-n", "4", "-i", "50ms");
     String pingOut = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -182,11 +166,12 @@ class DumpPingNamespaceTest {
     // Without --count: runs until SIGTERM, then prints the summary and leaves a complete pcap.
     Path untilStopped = dir.resolve("y.pcap");
     Path dump2Out = dir.resolve("dump2.out");
-    Process dump2 = paqetIn(server, ProcessBuilder.Redirect.to(dump2Out.toFile()), dir.resolve("dump2.err"), "dump",
-        "-c", serverYaml.toString(), "-w", untilStopped.toString(), "--no-hex");
+    Process dump2 = hosts.paqetIn(server, ProcessBuilder.Redirect.to(dump2Out.toFile()), dir.resolve("dump2.err"),
+        "dump", "-c", serverYaml.toString(), "-w", untilStopped.toString(), "--no-hex");
     assertThat(awaitLines(dump2, dump2Out, 1, dir.resolve("dump2.err")).getFirst())
         .startsWith("capturing tunnel port " + TUNNEL_PORT);
-    Process ping2 = paqetIn(client, dir.resolve("ping2.err"), "ping", "-c", clientYaml.toString(), "--raw", "-n", "2");
+    Process ping2 = hosts.paqetIn(client, dir.resolve("ping2.err"), "ping", "-c", clientYaml.toString(), "--raw",
+        "-n", "2");
     assertThat(ping2.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ping2.exitValue()).isZero();
     List<String> seen = awaitLines(dump2, dump2Out, 3, dir.resolve("dump2.err")).subList(1, 3);
@@ -203,7 +188,7 @@ class DumpPingNamespaceTest {
     // A client's tap: its fixed port, on the interface of the kernel's route to its server. The
     // packet comes from a client configuration in the server's namespace aimed at that port.
     Path clientDumpOut = dir.resolve("client-dump.out");
-    Process clientDump = paqetIn(client, ProcessBuilder.Redirect.to(clientDumpOut.toFile()),
+    Process clientDump = hosts.paqetIn(client, ProcessBuilder.Redirect.to(clientDumpOut.toFile()),
         dir.resolve("client-dump.err"), "dump", "-c", clientYaml.toString(), "-n", "1", "--no-hex");
     assertThat(awaitLines(clientDump, clientDumpOut, 1, dir.resolve("client-dump.err")).getFirst())
         .isEqualTo("capturing tunnel port " + CLIENT_PORT + " on " + clientDev + " (no firewall rules installed)");
@@ -221,7 +206,7 @@ class DumpPingNamespaceTest {
           kcp:
             key: "dump test"
         """.formatted(serverIp, TUNNEL_PORT + 10, clientIp, CLIENT_PORT));
-    Process ping3 = paqetIn(server, dir.resolve("ping3.err"), "ping", "-c", towardsClient.toString(), "--raw",
+    Process ping3 = hosts.paqetIn(server, dir.resolve("ping3.err"), "ping", "-c", towardsClient.toString(), "--raw",
         "-n", "1");
     assertThat(ping3.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ping3.exitValue()).as(Files.readString(dir.resolve("ping3.err"))).isZero();
