@@ -43,6 +43,8 @@ final class HalfStream {
     /** ACK-gated: reassembled Data and Gap events the receiver has not acknowledged yet, in order. */
     private final ArrayDeque<StreamEvent> held = new ArrayDeque<>();
     private long acknowledged = Long.MIN_VALUE;
+    /** Whether the reassembler's eviction order holds this direction; only the reassembler sets it. */
+    boolean inBufferingSet;
 
     HalfStream(OverlapPolicy policy, boolean ackGated, Direction direction, StreamHandler handler, Counters counters) {
         this.policy = policy;

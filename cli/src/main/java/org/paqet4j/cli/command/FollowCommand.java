@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       "  paqet follow -r capture.pcapng --format jsonl      one JSON line per stream",
       "  paqet follow -r capture.pcap --stream 3            only stream 3 (tshark's tcp.stream eq 3)",
       "  paqet follow -r big.pcap --memory 16M              buffer at most 16 MiB of out-of-order data",
+      "  paqet follow -r long.pcap --hold 8M                hold at most 8 MiB of waiting output in memory",
       "  paqet follow -r capture.pcap --write-dir out/      also one file per stream and direction",
       "  paqet follow -r c.pcap --host-policy 10.1.0.0/16=first   data to 10.1/16 resolved first-copy-wins",
       "",
@@ -70,6 +71,11 @@ public final class FollowCommand implements Callable<Integer> {
   @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.Converter.class,
       description = "memory budget for buffered data and connections (at least 256K); default ${DEFAULT-VALUE}")
   ByteSize memory;
+
+  @Option(names = "--hold", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.Converter.class,
+      description = "heap for output waiting for earlier streams to end (streams print in first-seen"
+          + " order); beyond it the output waits in a temporary file; default ${DEFAULT-VALUE}")
+  ByteSize hold;
 
   @Option(names = "--stream", paramLabel = "N", defaultValue = "-1",
       description = "print only stream N (0 is the first stream seen)")
@@ -130,7 +136,7 @@ public final class FollowCommand implements Callable<Integer> {
     BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
     Follow.Result result;
     try {
-      result = Follow.run(file, out, outputFormat, config, stream, writeDir);
+      result = Follow.run(file, out, outputFormat, config, stream, writeDir, hold.bytes());
     } catch (CaptureFormatException e) {
       out.flush();
       return usage(err, file + ": " + e.getMessage());

@@ -21,6 +21,13 @@ public final class FrameDecoder {
     private static final int ETHERTYPE_QINQ = 0x88A8;
     private static final int PROTOCOL_TCP = 6;
 
+    /**
+     * Recently seen IPv4 endpoints, direct-mapped by a hash of address and port: a capture repeats
+     * the same few endpoints over and over, and reusing their objects saves three allocations per
+     * endpoint and packet and makes the reassembler's key comparisons identity checks.
+     */
+    private final Endpoint[] ipv4Endpoints = new Endpoint[1 << 14];
+
     private long notTcp;
     private long fragments;
     private long malformed;
@@ -121,8 +128,7 @@ public final class FrameDecoder {
         }
         // the IP total length ends the packet (Ethernet pads short frames); the capture may end sooner
         int end = Math.min(d.length, at + total);
-        return tcp(frame, d, at + headerLength, end, Arrays.copyOfRange(d, at + 12, at + 16),
-                Arrays.copyOfRange(d, at + 16, at + 20));
+        return tcp(frame, d, at + headerLength, end, at + 12, at + 16, 4);
     }
 
     private TcpSegment ipv6(CapturedFrame frame, byte[] d, int at) {
@@ -161,10 +167,10 @@ public final class FrameDecoder {
                 }
             }
         }
-        return tcp(frame, d, cursor, end, Arrays.copyOfRange(d, at + 8, at + 24), Arrays.copyOfRange(d, at + 24, at + 40));
+        return tcp(frame, d, cursor, end, at + 8, at + 24, 16);
     }
 
-    private TcpSegment tcp(CapturedFrame frame, byte[] d, int at, int end, byte[] source, byte[] destination) {
+    private TcpSegment tcp(CapturedFrame frame, byte[] d, int at, int end, int source, int destination, int addressLength) {
         if (end < at + 20) {
             malformed++;
             return null;
@@ -175,14 +181,30 @@ public final class FrameDecoder {
             return null;
         }
         try {
-            Endpoint from = new Endpoint(address(source), u16(d, at));
-            Endpoint to = new Endpoint(address(destination), u16(d, at + 2));
+            Endpoint from = endpoint(d, source, addressLength, u16(d, at));
+            Endpoint to = endpoint(d, destination, addressLength, u16(d, at + 2));
             int flags = d[at + 13] & 0xFF;
             return new TcpSegment(from, to, i32(d, at + 4), i32(d, at + 8), flags, u16(d, at + 14),
                     Arrays.copyOfRange(d, at + headerLength, end), frame.timestampNanos(), frame.frameNumber());
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 address bytes are always valid", e);
         }
+    }
+
+    private Endpoint endpoint(byte[] d, int at, int addressLength, int port) throws UnknownHostException {
+        if (addressLength != 4) {
+            return new Endpoint(address(Arrays.copyOfRange(d, at, at + addressLength)), port);
+        }
+        int ip = i32(d, at);
+        int slot = (ip * 0x9E37_79B9 + port * 0x85EB_CA6B) >>> 18;
+        Endpoint cached = ipv4Endpoints[slot];
+        // an IPv4 address's hash code is the address itself
+        if (cached != null && cached.port() == port && cached.address().hashCode() == ip) {
+            return cached;
+        }
+        Endpoint fresh = new Endpoint(InetAddress.getByAddress(Arrays.copyOfRange(d, at, at + 4)), port);
+        ipv4Endpoints[slot] = fresh;
+        return fresh;
     }
 
     /** IPv6 stays IPv6: {@code InetAddress.getByAddress} would turn ::ffff:a.b.c.d into an IPv4 address. */
