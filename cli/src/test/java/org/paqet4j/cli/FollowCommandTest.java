@@ -145,8 +145,8 @@ class FollowCommandTest {
     assertThat(PaqetCommandsTest.run("follow", "-r", file, "--format", "jsonl",
         "--host-policy", "10.0.0.1=first", "--host-policy", "10.0.0.0/24=last").out())
         .contains(hex.formatted("787943434241"));
-    PaqetCommandsTest.Result bad = PaqetCommandsTest.run("follow", "-r", file, "--host-policy", "10.0.0.0/24=linux");
+    PaqetCommandsTest.Result bad = PaqetCommandsTest.run("follow", "-r", file, "--host-policy", "10.0.0.0/24=aix");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(bad.err()).contains("--host-policy '10.0.0.0/24=linux': policy must be bsd, first or last");
+    assertThat(bad.err()).contains("--host-policy '10.0.0.0/24=aix': policy must be bsd, first, last, linux, windows or solaris");
   }
 }

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       "  paqet follow -r long.pcap --hold 8M                hold at most 8 MiB of waiting output in memory",
       "  paqet follow -r capture.pcap --write-dir out/      also one file per stream and direction",
       "  paqet follow -r c.pcap --host-policy 10.1.0.0/16=first   data to 10.1/16 resolved first-copy-wins",
+      "  paqet follow -r c.pcap --host-policy 192.0.2.0/24=windows --host-policy 2001:db8::/32=linux",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage error or unreadable capture (with the byte offset)."
     })
@@ -60,7 +61,8 @@ public final class FollowCommand implements Callable<Integer> {
   String format;
 
   @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "bsd",
-      description = "overlap policy: bsd (tshark's follow), first, last; default ${DEFAULT-VALUE}")
+      description = "overlap policy: bsd (tshark's follow), first, last, linux, windows, solaris;"
+          + " default ${DEFAULT-VALUE}")
   String policy;
 
   @Option(names = "--host-policy", paramLabel = "CIDR=POLICY",
@@ -100,7 +102,7 @@ public final class FollowCommand implements Callable<Integer> {
     try {
       overlap = OverlapPolicy.valueOf(policy.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      return usage(err, "--policy must be bsd, first or last, got '" + policy + "'");
+      return usage(err, "--policy must be bsd, first, last, linux, windows or solaris, got '" + policy + "'");
     }
     try {
       config = Follow.config(overlap, memory.bytes());
@@ -119,7 +121,7 @@ public final class FollowCommand implements Callable<Integer> {
         try {
           p = OverlapPolicy.valueOf(name);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("policy must be bsd, first or last");
+          throw new IllegalArgumentException("policy must be bsd, first, last, linux, windows or solaris");
         }
         rules.add(HostPolicy.parse(rule.substring(0, eq), p));
       } catch (IllegalArgumentException e) {

@@ -92,8 +92,13 @@ class TsharkOracleTest {
     }
 
     private List<Ours> follow(Path capture) throws IOException {
+        return follow(capture, OverlapPolicy.BSD);
+    }
+
+    /** {@code follow --format jsonl --policy POLICY} on {@code capture}, parsed. */
+    static List<Ours> follow(Path capture, OverlapPolicy policy) throws IOException {
         StringWriter out = new StringWriter();
-        Follow.run(capture, out, FollowFormat.JSONL, Follow.config(OverlapPolicy.BSD, 64L << 20), -1);
+        Follow.run(capture, out, FollowFormat.JSONL, Follow.config(policy, 64L << 20), -1);
         List<Ours> result = new ArrayList<>();
         for (String line : out.toString().split("\n")) {
             Matcher m = LINE.matcher(line);
@@ -104,7 +109,7 @@ class TsharkOracleTest {
     }
 
     /** Data items as bytes, gaps as tshark writes them. */
-    private static byte[] items(String list) {
+    static byte[] items(String list) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Matcher m = ITEM.matcher(list);
         while (m.find()) {
