@@ -146,10 +146,10 @@ public final class FollowCommand implements Callable<Integer> {
       return usage(err, "cannot read " + file);
     }
     ReassemblyStats s = result.reassembly();
-    err.printf(Locale.ROOT, "%d frames: %d TCP segments, %d not TCP, %d IP fragments skipped, %d malformed;"
+    err.printf(Locale.ROOT, "%d frames: %d TCP segments, %d not TCP, %d IP fragments (%d datagrams rebuilt, %d dropped), %d malformed;"
         + " %d streams, %d gaps (%d bytes), %d streams evicted%n",
         result.frames(), result.tcpSegments(), result.notTcp() + result.unsupportedLink(), result.fragments(),
-        result.malformed(), s.connectionsCreated(), s.gaps(), s.gapBytes(), s.connectionsEvicted());
+        result.datagramsRebuilt(), result.datagramsDropped(), result.malformed(), s.connectionsCreated(), s.gaps(), s.gapBytes(), s.connectionsEvicted());
     return ExitCodes.OK;
   }
 

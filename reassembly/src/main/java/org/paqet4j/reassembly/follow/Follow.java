@@ -17,8 +17,9 @@ import org.paqet4j.reassembly.pcap.FrameDecoder;
 public final class Follow {
 
     /** What a run saw. */
-    public record Result(long frames, long tcpSegments, long notTcp, long fragments, long malformed,
-                         long unsupportedLink, ReassemblyStats reassembly, long outputSpilled) {
+    public record Result(long frames, long tcpSegments, long notTcp, long fragments, long datagramsRebuilt,
+                         long datagramsDropped, long malformed, long unsupportedLink, ReassemblyStats reassembly,
+                         long outputSpilled) {
     }
 
     private Follow() {
@@ -74,7 +75,8 @@ public final class Follow {
             }
             // ends every stream, so everything held is printed before the spill file goes
             reassembler.close();
-            return new Result(frames, segments, decoder.notTcp(), decoder.fragments(), decoder.malformed(),
+            return new Result(frames, segments, decoder.notTcp(), decoder.fragments(), decoder.reassembledDatagrams(),
+                    decoder.droppedDatagrams(), decoder.malformed(),
                     decoder.unsupportedLink(), reassembler.stats(), printer.spilledBytes());
         } finally {
             out.flush();

@@ -313,6 +313,37 @@ final class TrafficGenerator {
         return this;
     }
 
+    /**
+     * Splits every {@code nth} packet carrying more than 16 bytes of IP payload into two or three IP
+     * fragments (IPv4 or IPv6, as the packet), sometimes last fragment first; follow and tshark
+     * both have to put them back together.
+     */
+    TrafficGenerator fragmentEvery(int nth) {
+        List<Packet> out = new ArrayList<>();
+        int id = 1;
+        for (int i = 0; i < packets.size(); i++) {
+            Packet p = packets.get(i);
+            boolean v6 = (p.ip()[0] & 0xF0) == 0x60;
+            int payload = p.ip().length - (v6 ? 40 : (p.ip()[0] & 0x0F) * 4);
+            if (i % nth != 0 || payload <= 16) {
+                out.add(p);
+                continue;
+            }
+            int half = payload / 2 / 8 * 8;
+            int[] cuts = payload > 48 && random.nextBoolean() ? new int[] {0, 8, half < 16 ? 16 : half} : new int[] {0, Math.max(8, half)};
+            List<byte[]> parts = v6 ? Frames.ipv6Fragments(p.ip(), id++, cuts) : Frames.ipv4Fragments(p.ip(), id++ & 0xFFFF, cuts);
+            if (random.nextBoolean()) {
+                java.util.Collections.reverse(parts);
+            }
+            for (byte[] part : parts) {
+                out.add(new Packet(part, p.nanos()));
+            }
+        }
+        packets.clear();
+        packets.addAll(out);
+        return this;
+    }
+
     void write(OutputStream out, CaptureWriter.Format format) throws IOException {
         try (CaptureWriter writer = new CaptureWriter(out, format, LinkType.RAW)) {
             for (Packet p : packets) {

@@ -54,6 +54,15 @@ class TsharkOracleTest {
     }
 
     @Test
+    void fragmentedIpv4AndIpv6PacketsAreReassembledAsTsharkDoes() throws Exception {
+        TrafficGenerator generator = new TrafficGenerator(16).edgeCases().fragmentEvery(3);
+        List<Ours> ours = compare(generator, CaptureWriter.Format.PCAP_MICROS_LE);
+        assertThat(ours).hasSize(12);
+        assertThat(ours.get(5).node0()).startsWith("[2001:db8::1]");
+        assertThat(new String(ours.get(5).dir0())).isEqualTo("helloworld");
+    }
+
+    @Test
     void edgeCasesInPcapngWithNanosecondsToo() throws Exception {
         compare(new TrafficGenerator(14).edgeCases(), CaptureWriter.Format.PCAPNG_NANOS_BE);
     }
