@@ -11,9 +11,18 @@ import java.util.Arrays;
  */
 final class HeldOutput {
 
+    private static final int MIN_CHUNK = 256;
+    private static final int MAX_CHUNK = 64 << 10;
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    private byte[] bytes = new byte[0];
+    /** The in-memory tail as chunks: growing never copies what is there. */
+    private byte[][] chunks = new byte[0][];
+    /** Bytes used in each chunk but the last. */
+    private int[] fills = new int[0];
+    private int chunkCount;
+    /** Bytes used in the last chunk. */
+    private int used;
+    private int allocated;
     private int length;
     /** Pairs of (position, length) in the spill file, in output order. */
     private long[] extents = new long[0];
@@ -21,7 +30,7 @@ final class HeldOutput {
 
     /** Heap held for the in-memory tail (its allocated size, not just the bytes used). */
     int inMemory() {
-        return bytes.length;
+        return allocated;
     }
 
     boolean isEmpty() {
@@ -29,15 +38,16 @@ final class HeldOutput {
     }
 
     void append(byte b) {
-        ensure(1);
-        bytes[length++] = b;
+        room(1)[used++] = b;
+        length++;
     }
 
     /** ASCII text (only characters below 0x80 are ever appended). */
     void append(String ascii) {
         int n = ascii.length();
-        ensure(n);
-        ascii.getBytes(0, n, bytes, length);   // deprecated for non-Latin-1 text; exact for ASCII
+        byte[] chunk = room(n);
+        ascii.getBytes(0, n, chunk, used);   // deprecated for non-Latin-1 text; exact for ASCII
+        used += n;
         length += n;
     }
 
@@ -46,30 +56,72 @@ final class HeldOutput {
     }
 
     void appendHex(byte[] data) {
-        ensure(data.length * 2);
-        int at = length;
-        for (byte b : data) {
-            bytes[at++] = HEX[(b >> 4) & 0xF];
-            bytes[at++] = HEX[b & 0xF];
+        int done = 0;
+        while (done < data.length) {
+            byte[] chunk = room(2);
+            int n = Math.min(data.length - done, (chunk.length - used) / 2);
+            int at = used;
+            for (int i = done; i < done + n; i++) {
+                byte b = data[i];
+                chunk[at++] = HEX[(b >> 4) & 0xF];
+                chunk[at++] = HEX[b & 0xF];
+            }
+            used = at;
+            length += 2 * n;
+            done += n;
         }
-        length = at;
     }
 
     /** tshark's ASCII view: printable characters, CR and LF as they are, everything else as '.'. */
     void appendPrintable(byte[] data) {
-        ensure(data.length);
-        int at = length;
-        for (byte b : data) {
-            int c = b & 0xFF;
-            bytes[at++] = c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7F) ? b : (byte) '.';
+        int done = 0;
+        while (done < data.length) {
+            byte[] chunk = room(1);
+            int n = Math.min(data.length - done, chunk.length - used);
+            int at = used;
+            for (int i = done; i < done + n; i++) {
+                byte b = data[i];
+                int c = b & 0xFF;
+                chunk[at++] = c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7F) ? b : (byte) '.';
+            }
+            used = at;
+            length += n;
+            done += n;
         }
-        length = at;
     }
 
     void appendRaw(byte[] data) {
-        ensure(data.length);
-        System.arraycopy(data, 0, bytes, length, data.length);
-        length += data.length;
+        int done = 0;
+        while (done < data.length) {
+            byte[] chunk = room(1);
+            int n = Math.min(data.length - done, chunk.length - used);
+            System.arraycopy(data, done, chunk, used, n);
+            used += n;
+            length += n;
+            done += n;
+        }
+    }
+
+    /**
+     * The last chunk when it has {@code bytes} free, else a new one: sized like what is held so far
+     * (small for the many small streams, up to 64 KiB), and never smaller than {@code bytes}.
+     */
+    private byte[] room(int bytes) {
+        if (chunkCount > 0 && chunks[chunkCount - 1].length - used >= bytes) {
+            return chunks[chunkCount - 1];
+        }
+        if (chunkCount == chunks.length) {
+            chunks = Arrays.copyOf(chunks, Math.max(4, chunks.length * 2));
+            fills = Arrays.copyOf(fills, chunks.length);
+        }
+        if (chunkCount > 0) {
+            fills[chunkCount - 1] = used;
+        }
+        byte[] chunk = new byte[Math.max(bytes, Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, allocated)))];
+        chunks[chunkCount++] = chunk;
+        used = 0;
+        allocated += chunk.length;
+        return chunk;
     }
 
     /** Moves the in-memory bytes to the end of {@code file} and frees them; returns how many moved. */
@@ -78,14 +130,24 @@ final class HeldOutput {
         if (moved == 0) {
             return 0;
         }
-        long at = file.append(bytes, length);
+        long at = -1;
+        for (int i = 0; i < chunkCount; i++) {
+            long position = file.append(chunks[i], i == chunkCount - 1 ? used : fills[i]);
+            if (at < 0) {
+                at = position;
+            }
+        }
         if (extentCount * 2 == extents.length) {
             extents = Arrays.copyOf(extents, Math.max(4, extents.length * 2));
         }
         extents[extentCount * 2] = at;
         extents[extentCount * 2 + 1] = moved;
         extentCount++;
-        bytes = new byte[0];
+        chunks = new byte[0][];
+        fills = new int[0];
+        chunkCount = 0;
+        used = 0;
+        allocated = 0;
         length = 0;
         return moved;
     }
@@ -95,16 +157,8 @@ final class HeldOutput {
         for (int i = 0; i < extentCount; i++) {
             file.copy(extents[i * 2], extents[i * 2 + 1], out, scratch);
         }
-        out.write(bytes, 0, length);
-    }
-
-    private void ensure(int more) {
-        if (bytes.length - length < more) {
-            long wanted = Math.max((long) length + more, Math.max(256, (long) bytes.length * 2));
-            if (wanted > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("held output of " + length + " bytes cannot grow by " + more);
-            }
-            bytes = Arrays.copyOf(bytes, (int) wanted);
+        for (int i = 0; i < chunkCount; i++) {
+            out.write(chunks[i], 0, i == chunkCount - 1 ? used : fills[i]);
         }
     }
 }
