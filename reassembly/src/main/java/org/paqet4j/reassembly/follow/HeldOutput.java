@@ -33,10 +33,6 @@ final class HeldOutput {
         return allocated;
     }
 
-    boolean isEmpty() {
-        return length == 0 && extentCount == 0;
-    }
-
     void append(byte b) {
         room(1)[used++] = b;
         length++;

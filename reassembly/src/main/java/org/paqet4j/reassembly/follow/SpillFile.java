@@ -84,11 +84,6 @@ final class SpillFile implements Closeable {
         }
     }
 
-    /** Bytes appended so far. */
-    long size() {
-        return size + pendingLength;
-    }
-
     @Override
     public void close() throws IOException {
         if (channel != null) {
