@@ -96,8 +96,11 @@ class FollowCommandTest {
     Path file = capture();
     assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--format", "xml").err())
         .contains("--format must be text or jsonl, got 'xml'");
-    assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--policy", "windows").code())
-        .isEqualTo(ExitCodes.USAGE);
+    PaqetCommandsTest.Result policy = PaqetCommandsTest.run("follow", "-r", file.toString(), "--policy", "vista");
+    assertThat(policy.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(policy.err()).contains("--policy must be bsd, first, last, linux, windows or solaris, got 'vista'");
+    assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--policy", "windows").code()).isZero();
+    assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--hold", "1K").code()).isZero();
     assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--memory", "1K").err())
         .contains("--memory: memoryBudget must be at least 262144 bytes, got 1024");
     assertThat(PaqetCommandsTest.run("follow", "-r", dir.resolve("absent.pcap").toString()).code())
@@ -145,8 +148,8 @@ class FollowCommandTest {
     assertThat(PaqetCommandsTest.run("follow", "-r", file, "--format", "jsonl",
         "--host-policy", "10.0.0.1=first", "--host-policy", "10.0.0.0/24=last").out())
         .contains(hex.formatted("787943434241"));
-    PaqetCommandsTest.Result bad = PaqetCommandsTest.run("follow", "-r", file, "--host-policy", "10.0.0.0/24=linux");
+    PaqetCommandsTest.Result bad = PaqetCommandsTest.run("follow", "-r", file, "--host-policy", "10.0.0.0/24=aix");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(bad.err()).contains("--host-policy '10.0.0.0/24=linux': policy must be bsd, first or last");
+    assertThat(bad.err()).contains("--host-policy '10.0.0.0/24=aix': policy must be bsd, first, last, linux, windows or solaris");
   }
 }

@@ -38,11 +38,22 @@ final class HalfStream {
     private final List<Fragment> queue;
     /** BSD: how many queued fragments start at each offset, so the lowest start costs O(log n), not a scan. */
     private final TreeMap<Long, Integer> queuedStarts;
-    /** FIRST and LAST: non-overlapping pieces by offset. */
+    /** Every policy but BSD: the buffered bytes as non-overlapping pieces by offset. */
     private final TreeMap<Long, Fragment> pieces;
+    /**
+     * LINUX, WINDOWS, SOLARIS: the buffered segments as they arrived, start to distinct ends, since
+     * their rules compare whole segments. A segment's extent goes once delivery passes its start
+     * (by then all of it is delivered: its bytes stay buffered, contiguous, until delivered).
+     */
+    private final TreeMap<Long, long[]> extents;
+    private int longestExtent;
     /** ACK-gated: reassembled Data and Gap events the receiver has not acknowledged yet, in order. */
     private final ArrayDeque<StreamEvent> held = new ArrayDeque<>();
     private long acknowledged = Long.MIN_VALUE;
+    /** What remembering one buffered segment's extent costs in the budget (map entry, boxed key, array). */
+    static final int EXTENT_COST = 96;
+    /** Whether the reassembler's eviction order holds this direction; only the reassembler sets it. */
+    boolean inBufferingSet;
 
     HalfStream(OverlapPolicy policy, boolean ackGated, Direction direction, StreamHandler handler, Counters counters) {
         this.policy = policy;
@@ -53,6 +64,7 @@ final class HalfStream {
         this.queue = policy == OverlapPolicy.BSD ? new ArrayList<>() : List.of();
         this.queuedStarts = policy == OverlapPolicy.BSD ? new TreeMap<>() : null;
         this.pieces = policy == OverlapPolicy.BSD ? null : new TreeMap<>();
+        this.extents = policy.bySegment() ? new TreeMap<>() : null;
     }
 
     boolean started() {
@@ -117,12 +129,21 @@ final class HalfStream {
                 buffered += f.cost();
                 counters.outOfOrderSegments++;
             }
+        } else if (offset == expected && pieces.isEmpty()) {
+            // in order with nothing buffered: no overlap to resolve, nothing to copy
+            deliver(offset, payload, skip, payload.length - skip, s.timestampNanos(), s.frameNumber());
+            expected += payload.length - skip;
         } else {
             if (offset != expected) {
                 counters.outOfOrderSegments++;
             }
             byte[] bytes = skip == 0 ? payload.clone() : Arrays.copyOfRange(payload, skip, payload.length);
-            insertPiece(new Fragment(offset, bytes, s.timestampNanos(), s.frameNumber()));
+            Fragment piece = new Fragment(offset, bytes, s.timestampNanos(), s.frameNumber());
+            if (extents != null) {
+                insertBySegment(offset - skip, piece);
+            } else {
+                insertPiece(piece);
+            }
             drainPieces();
         }
     }
@@ -214,6 +235,9 @@ final class HalfStream {
                 queuedStarts.clear();
             } else {
                 pieces.clear();
+                if (extents != null) {
+                    extents.clear();
+                }
             }
             buffered = 0;
         }
@@ -301,6 +325,100 @@ final class HalfStream {
         }
     }
 
+    /**
+     * Suricata's target-based insertion: the new bytes win over each buffered segment they
+     * overlap unless the policy's rule for the two segments' starts and ends keeps the old ones.
+     * {@code start} is where the segment began before bytes already delivered were cut off.
+     */
+    private void insertBySegment(long start, Fragment piece) {
+        long end = piece.end();
+        List<Fragment> overlapping = overlappingPieces(piece);
+        if (!overlapping.isEmpty()) {
+            int length = piece.data().length;
+            boolean[] keepOld = new boolean[length];
+            for (Map.Entry<Long, long[]> e : extents.subMap(start - longestExtent, true, end, false).entrySet()) {
+                long oldStart = e.getKey();
+                for (long oldEnd : e.getValue()) {
+                    if (oldEnd > piece.offset() && !policy.newWins(start, end, oldStart, oldEnd)) {
+                        int from = (int) (Math.max(oldStart, piece.offset()) - piece.offset());
+                        int to = (int) (Math.min(oldEnd, end) - piece.offset());
+                        Arrays.fill(keepOld, from, to, true);
+                    }
+                }
+            }
+            byte[] merged = piece.data();
+            for (Fragment old : overlapping) {
+                long from = Math.max(old.offset(), piece.offset());
+                long to = Math.min(old.end(), end);
+                int n = (int) (to - from);
+                byte[] kept = new byte[n];
+                byte[] discarded = new byte[n];
+                boolean differs = false;
+                for (int i = 0; i < n; i++) {
+                    int at = (int) (from - piece.offset()) + i;
+                    byte oldByte = old.data()[(int) (from - old.offset()) + i];
+                    byte newByte = merged[at];
+                    differs |= oldByte != newByte;
+                    kept[i] = keepOld[at] ? oldByte : newByte;
+                    discarded[i] = keepOld[at] ? newByte : oldByte;
+                    merged[at] = kept[i];
+                }
+                if (differs) {
+                    counters.conflicts++;
+                    handler.onEvent(direction, new StreamEvent.Conflict(from, n, Arrays.hashCode(kept), Arrays.hashCode(discarded)));
+                }
+                remove(old);
+                if (old.offset() < piece.offset()) {
+                    add(slice(old, old.offset(), piece.offset()));
+                }
+                if (old.end() > end) {
+                    add(slice(old, end, old.end()));
+                }
+            }
+        }
+        add(piece);
+        addExtent(start, end);
+    }
+
+    private List<Fragment> overlappingPieces(Fragment piece) {
+        List<Fragment> overlapping = new ArrayList<>();
+        Map.Entry<Long, Fragment> before = pieces.lowerEntry(piece.offset());
+        if (before != null && before.getValue().end() > piece.offset()) {
+            overlapping.add(before.getValue());
+        }
+        overlapping.addAll(pieces.subMap(piece.offset(), true, piece.end(), false).values());
+        return overlapping;
+    }
+
+    private void addExtent(long start, long end) {
+        long[] ends = extents.get(start);
+        if (ends == null) {
+            extents.put(start, new long[] {end});
+        } else {
+            for (long e : ends) {
+                if (e == end) {
+                    return;
+                }
+            }
+            ends = Arrays.copyOf(ends, ends.length + 1);
+            ends[ends.length - 1] = end;
+            extents.put(start, ends);
+        }
+        buffered += EXTENT_COST;
+        longestExtent = (int) Math.max(longestExtent, end - start);
+    }
+
+    private void dropExtentsBefore(long offset) {
+        Map.Entry<Long, long[]> first;
+        while ((first = extents.firstEntry()) != null && first.getKey() < offset) {
+            buffered -= (long) EXTENT_COST * first.getValue().length;
+            extents.pollFirstEntry();
+        }
+        if (extents.isEmpty()) {
+            longestExtent = 0;
+        }
+    }
+
     private void drainPieces() {
         Map.Entry<Long, Fragment> first;
         while ((first = pieces.firstEntry()) != null && first.getKey() == expected) {
@@ -308,6 +426,9 @@ final class HalfStream {
             remove(f);
             deliver(f.offset(), f.data(), 0, f.data().length, f.timestampNanos(), f.frameNumber());
             expected = f.end();
+        }
+        if (extents != null) {
+            dropExtentsBefore(expected);
         }
     }
 

@@ -143,7 +143,10 @@ public final class TcpReassembler implements AutoCloseable {
             EndReason why = c.rstSeen ? EndReason.RST : half.finSeen() ? EndReason.FIN : reason;
             half.finish(cause, flush, why);
             memoryUsed += half.buffered() - before;
-            buffering.remove(half);
+            if (half.inBufferingSet) {
+                half.inBufferingSet = false;
+                buffering.remove(half);
+            }
         }
         memoryUsed -= Connection.OVERHEAD;
         if (reason == EndReason.EVICTED) {
@@ -154,10 +157,15 @@ public final class TcpReassembler implements AutoCloseable {
     }
 
     private void track(HalfStream half) {
-        if (half.hasBuffered()) {
-            buffering.add(half);
-        } else {
-            buffering.remove(half);
+        // most packets change nothing here: touch the set only when the state flips
+        boolean buffers = half.hasBuffered();
+        if (buffers != half.inBufferingSet) {
+            half.inBufferingSet = buffers;
+            if (buffers) {
+                buffering.add(half);
+            } else {
+                buffering.remove(half);
+            }
         }
     }
 

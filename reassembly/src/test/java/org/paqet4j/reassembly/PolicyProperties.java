@@ -71,9 +71,10 @@ class PolicyProperties {
     }
 
     @Property(tries = 2000)
-    void firstAndLastMatchThePerByteModel(@ForAll long randomness) {
+    void everyPerSegmentPolicyMatchesThePerByteModel(@ForAll long randomness) {
         Plan plan = plan(randomness);
-        for (OverlapPolicy policy : new OverlapPolicy[] {OverlapPolicy.FIRST, OverlapPolicy.LAST}) {
+        for (OverlapPolicy policy : new OverlapPolicy[] {OverlapPolicy.FIRST, OverlapPolicy.LAST,
+                OverlapPolicy.LINUX, OverlapPolicy.WINDOWS, OverlapPolicy.SOLARIS}) {
             Recorder recorder = new Recorder();
             Segments build = new Segments();
             int size = plan.copies()[0].length;
@@ -83,15 +84,27 @@ class PolicyProperties {
                     ReassemblyConfig.DEFAULTS.withPolicy(policy), recorder)) {
                 reassembler.process(build.c2s(plan.isn() - 1, 0, TcpSegment.SYN, ""));
                 int delivered = 0;
+                List<int[]> seen = new ArrayList<>();   // every segment's {start, end}, delivered or not
                 for (int[] s : plan.segments()) {
                     byte[] data = Arrays.copyOfRange(plan.copies()[s[2]], s[0], s[0] + s[1]);
                     reassembler.process(build.of(Segments.CLIENT, Segments.SERVER, plan.isn() + s[0], 1, TcpSegment.ACK, data));
+                    int start = s[0];
+                    int end = s[0] + s[1];
+                    boolean[] keepOld = new boolean[data.length];
+                    for (int[] old : seen) {
+                        if (old[0] < end && old[1] > start && !SuricataOverlapRule.usesNewData(policy, start, end, old[0], old[1])) {
+                            for (int p = Math.max(start, old[0]); p < Math.min(end, old[1]); p++) {
+                                keepOld[p - start] = true;
+                            }
+                        }
+                    }
                     for (int i = 0; i < data.length; i++) {
-                        int p = s[0] + i;
-                        if (p >= delivered && (policy == OverlapPolicy.LAST || model[p] < 0)) {
+                        int p = start + i;
+                        if (p >= delivered && (model[p] < 0 || !keepOld[i])) {
                             model[p] = data[i] & 0xFF;
                         }
                     }
+                    seen.add(new int[] {start, end});
                     while (delivered < size && model[delivered] >= 0) {
                         delivered++;
                     }

@@ -42,8 +42,10 @@ import picocli.CommandLine.Spec;
       "  paqet follow -r capture.pcapng --format jsonl      one JSON line per stream",
       "  paqet follow -r capture.pcap --stream 3            only stream 3 (tshark's tcp.stream eq 3)",
       "  paqet follow -r big.pcap --memory 16M              buffer at most 16 MiB of out-of-order data",
+      "  paqet follow -r long.pcap --hold 8M                hold at most 8 MiB of waiting output in memory",
       "  paqet follow -r capture.pcap --write-dir out/      also one file per stream and direction",
       "  paqet follow -r c.pcap --host-policy 10.1.0.0/16=first   data to 10.1/16 resolved first-copy-wins",
+      "  paqet follow -r c.pcap --host-policy 192.0.2.0/24=windows --host-policy 2001:db8::/32=linux",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage error or unreadable capture (with the byte offset)."
     })
@@ -59,7 +61,8 @@ public final class FollowCommand implements Callable<Integer> {
   String format;
 
   @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "bsd",
-      description = "overlap policy: bsd (tshark's follow), first, last; default ${DEFAULT-VALUE}")
+      description = "overlap policy: bsd (tshark's follow), first, last, linux, windows, solaris;"
+          + " default ${DEFAULT-VALUE}")
   String policy;
 
   @Option(names = "--host-policy", paramLabel = "CIDR=POLICY",
@@ -70,6 +73,11 @@ public final class FollowCommand implements Callable<Integer> {
   @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.Converter.class,
       description = "memory budget for buffered data and connections (at least 256K); default ${DEFAULT-VALUE}")
   ByteSize memory;
+
+  @Option(names = "--hold", paramLabel = "SIZE", defaultValue = "64M", converter = ByteSize.Converter.class,
+      description = "heap for output waiting for earlier streams to end (streams print in first-seen"
+          + " order); beyond it the output waits in a temporary file; default ${DEFAULT-VALUE}")
+  ByteSize hold;
 
   @Option(names = "--stream", paramLabel = "N", defaultValue = "-1",
       description = "print only stream N (0 is the first stream seen)")
@@ -94,7 +102,7 @@ public final class FollowCommand implements Callable<Integer> {
     try {
       overlap = OverlapPolicy.valueOf(policy.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      return usage(err, "--policy must be bsd, first or last, got '" + policy + "'");
+      return usage(err, "--policy must be bsd, first, last, linux, windows or solaris, got '" + policy + "'");
     }
     try {
       config = Follow.config(overlap, memory.bytes());
@@ -113,7 +121,7 @@ public final class FollowCommand implements Callable<Integer> {
         try {
           p = OverlapPolicy.valueOf(name);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("policy must be bsd, first or last");
+          throw new IllegalArgumentException("policy must be bsd, first, last, linux, windows or solaris");
         }
         rules.add(HostPolicy.parse(rule.substring(0, eq), p));
       } catch (IllegalArgumentException e) {
@@ -130,7 +138,7 @@ public final class FollowCommand implements Callable<Integer> {
     BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
     Follow.Result result;
     try {
-      result = Follow.run(file, out, outputFormat, config, stream, writeDir);
+      result = Follow.run(file, out, outputFormat, config, stream, writeDir, hold.bytes());
     } catch (CaptureFormatException e) {
       out.flush();
       return usage(err, file + ": " + e.getMessage());
@@ -138,10 +146,10 @@ public final class FollowCommand implements Callable<Integer> {
       return usage(err, "cannot read " + file);
     }
     ReassemblyStats s = result.reassembly();
-    err.printf(Locale.ROOT, "%d frames: %d TCP segments, %d not TCP, %d IP fragments skipped, %d malformed;"
+    err.printf(Locale.ROOT, "%d frames: %d TCP segments, %d not TCP, %d IP fragments (%d datagrams rebuilt, %d dropped), %d malformed;"
         + " %d streams, %d gaps (%d bytes), %d streams evicted%n",
         result.frames(), result.tcpSegments(), result.notTcp() + result.unsupportedLink(), result.fragments(),
-        result.malformed(), s.connectionsCreated(), s.gaps(), s.gapBytes(), s.connectionsEvicted());
+        result.datagramsRebuilt(), result.datagramsDropped(), result.malformed(), s.connectionsCreated(), s.gaps(), s.gapBytes(), s.connectionsEvicted());
     return ExitCodes.OK;
   }
 

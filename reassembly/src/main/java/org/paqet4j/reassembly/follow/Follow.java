@@ -1,6 +1,7 @@
 package org.paqet4j.reassembly.follow;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.file.Path;
 import org.paqet4j.reassembly.OverlapPolicy;
@@ -16,8 +17,9 @@ import org.paqet4j.reassembly.pcap.FrameDecoder;
 public final class Follow {
 
     /** What a run saw. */
-    public record Result(long frames, long tcpSegments, long notTcp, long fragments, long malformed,
-                         long unsupportedLink, ReassemblyStats reassembly) {
+    public record Result(long frames, long tcpSegments, long notTcp, long fragments, long datagramsRebuilt,
+                         long datagramsDropped, long malformed, long unsupportedLink, ReassemblyStats reassembly,
+                         long outputSpilled) {
     }
 
     private Follow() {
@@ -41,12 +43,27 @@ public final class Follow {
     /** As above; {@code writeDir} (or null) also receives each printed stream's bytes, one file per direction. */
     public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream,
                              Path writeDir) throws IOException {
-        FollowPrinter printer = new FollowPrinter(out, format, onlyStream, writeDir);
+        return run(file, out, format, config, onlyStream, writeDir, FollowPrinter.DEFAULT_HOLD_LIMIT);
+    }
+
+    /** As above, holding at most {@code holdLimit} bytes of waiting output in memory (the rest in a temporary file). */
+    public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream,
+                             Path writeDir, long holdLimit) throws IOException {
+        return run(file, new WriterOutputStream(out), format, config, onlyStream, writeDir, holdLimit);
+    }
+
+    /**
+     * As above, writing bytes (ASCII) to {@code out}. Output waiting for earlier streams to end is
+     * held in memory up to {@code holdLimit} bytes, beyond that in a temporary file.
+     */
+    public static Result run(Path file, OutputStream out, FollowFormat format, ReassemblyConfig config, long onlyStream,
+                             Path writeDir, long holdLimit) throws IOException {
         FrameDecoder decoder = new FrameDecoder();
         long frames = 0;
         long segments = 0;
-        TcpReassembler reassembler = new TcpReassembler(config, printer);
-        try (CaptureReader reader = CaptureReader.open(file)) {
+        try (FollowPrinter printer = new FollowPrinter(out, format, onlyStream, writeDir, holdLimit, null);
+             TcpReassembler reassembler = new TcpReassembler(config, printer);
+             CaptureReader reader = CaptureReader.open(file)) {
             CapturedFrame frame;
             while ((frame = reader.next()) != null) {
                 frames++;
@@ -56,11 +73,13 @@ public final class Follow {
                     reassembler.process(segment);
                 }
             }
-        } finally {
+            // ends every stream, so everything held is printed before the spill file goes
             reassembler.close();
+            return new Result(frames, segments, decoder.notTcp(), decoder.fragments(), decoder.reassembledDatagrams(),
+                    decoder.droppedDatagrams(), decoder.malformed(),
+                    decoder.unsupportedLink(), reassembler.stats(), printer.spilledBytes());
+        } finally {
             out.flush();
         }
-        return new Result(frames, segments, decoder.notTcp(), decoder.fragments(), decoder.malformed(),
-                decoder.unsupportedLink(), reassembler.stats());
     }
 }

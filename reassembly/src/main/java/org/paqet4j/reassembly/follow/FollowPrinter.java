@@ -1,15 +1,12 @@
 package org.paqet4j.reassembly.follow;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
-import java.io.Writer;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.TreeMap;
 import org.paqet4j.reassembly.Direction;
 import org.paqet4j.reassembly.EndReason;
@@ -19,37 +16,54 @@ import org.paqet4j.reassembly.StreamHandler;
 import org.paqet4j.reassembly.StreamInfo;
 
 /**
- * Prints streams as tshark's Follow TCP Stream does, in the order streams were first seen: a
- * stream is held until it and every earlier stream have ended, then written. Gaps print as tshark
- * prints them in text ("[N bytes missing in capture file]" and a NUL byte).
+ * Prints streams as tshark's Follow TCP Stream does, in the order streams were first seen. Each
+ * event is rendered as it arrives; a stream's rendered output is held until it and every earlier
+ * stream have ended. Held output beyond {@code holdLimit} bytes of heap moves to a temporary file
+ * (oldest-written streams first), so a stream that lasts the whole capture delays the others'
+ * output but does not make the printer hold them in memory. Gaps print as tshark prints them in
+ * text ("[N bytes missing in capture file]" and a NUL byte).
  */
-public final class FollowPrinter implements StreamFactory {
+public final class FollowPrinter implements StreamFactory, AutoCloseable {
 
-    private static final HexFormat HEX = HexFormat.of();
+    /** The default heap for held output before it spills to disk. */
+    public static final long DEFAULT_HOLD_LIMIT = 64L << 20;
+
     private static final String RULE = "===================================================================";
 
-    private final Writer out;
+    private final OutputStream out;
     private final FollowFormat format;
     private final long onlyStream;
     private final Path writeDir;
+    private final long holdLimit;
+    private final SpillFile spill;
+    private final byte[] scratch = new byte[1 << 16];
     private final TreeMap<Long, Stream> pending = new TreeMap<>();
+    /** Held outputs with bytes in memory, in the order they first took memory: spilling starts with the first. */
+    private final LinkedHashSet<HeldOutput> inMemory = new LinkedHashSet<>();
+    private long heldBytes;
+    private long spilledBytes;
     private long nextToPrint;
 
-    /** {@code onlyStream} < 0 prints every stream. */
-    public FollowPrinter(Writer out, FollowFormat format, long onlyStream) {
-        this(out, format, onlyStream, null);
-    }
-
     /**
-     * As above, and when {@code writeDir} is not null, each printed stream's delivered bytes also go
-     * to {@code stream-N-dir0.bin} (node 0 to node 1) and {@code stream-N-dir1.bin} there; gaps
-     * are left out of the files (the printed output says where they are).
+     * {@code onlyStream} &lt; 0 prints every stream. When {@code writeDir} is not null, each printed
+     * stream's delivered bytes also go to {@code stream-N-dir0.bin} (node 0 to node 1) and
+     * {@code stream-N-dir1.bin} there; gaps are left out of the files (the printed output says
+     * where they are). Held output beyond {@code holdLimit} bytes spills to a temporary file in
+     * {@code spillDir} (null: the JDK's temporary directory), deleted by {@link #close}.
      */
-    public FollowPrinter(Writer out, FollowFormat format, long onlyStream, Path writeDir) {
+    public FollowPrinter(OutputStream out, FollowFormat format, long onlyStream, Path writeDir, long holdLimit, Path spillDir) {
+        if (out == null || format == null) {
+            throw new IllegalArgumentException("out and format are required");
+        }
+        if (holdLimit < 0) {
+            throw new IllegalArgumentException("hold limit must not be negative, got " + holdLimit);
+        }
         this.out = out;
         this.format = format;
         this.onlyStream = onlyStream;
         this.writeDir = writeDir;
+        this.holdLimit = holdLimit;
+        this.spill = new SpillFile(spillDir);
     }
 
     @Override
@@ -59,19 +73,44 @@ public final class FollowPrinter implements StreamFactory {
         return stream;
     }
 
-    /** One direction's piece of a stream, in delivery order across both directions (for text). */
-    private record Piece(Direction direction, byte[] bytes, long gap) {
+    /** Heap currently held for output that waits for earlier streams. */
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    /** Bytes moved to the temporary file so far. */
+    public long spilledBytes() {
+        return spilledBytes;
+    }
+
+    /** Deletes the temporary file. Streams not ended by then are not printed. */
+    @Override
+    public void close() throws IOException {
+        spill.close();
     }
 
     private final class Stream implements StreamHandler {
         private final StreamInfo info;
-        private final List<Piece> pieces = new ArrayList<>();
-        private final EndReason[] ends = new EndReason[2];
         private final boolean kept;
+        private final EndReason[] ends = new EndReason[2];
+        /** text: both directions interleaved; JSONL: the items of one direction each. */
+        private final HeldOutput[] rendered;
+        /** Per direction: the raw bytes for {@code writeDir}, or null. */
+        private final HeldOutput[] raw;
+        private final boolean[] dataOpen = new boolean[2];
+        private final boolean[] anyItem = new boolean[2];
 
         Stream(StreamInfo info) {
             this.info = info;
             this.kept = onlyStream < 0 || info.index() == onlyStream;
+            if (!kept) {
+                rendered = new HeldOutput[0];
+                raw = null;
+            } else {
+                rendered = format == FollowFormat.JSONL ? new HeldOutput[] {new HeldOutput(), new HeldOutput()}
+                        : new HeldOutput[] {new HeldOutput()};
+                raw = writeDir == null ? null : new HeldOutput[] {new HeldOutput(), new HeldOutput()};
+            }
         }
 
         @Override
@@ -79,12 +118,12 @@ public final class FollowPrinter implements StreamFactory {
             switch (event) {
                 case StreamEvent.Data d -> {
                     if (kept) {
-                        pieces.add(new Piece(direction, d.bytes(), -1));
+                        data(direction.ordinal(), d.bytes());
                     }
                 }
                 case StreamEvent.Gap g -> {
                     if (kept) {
-                        pieces.add(new Piece(direction, null, g.length()));
+                        gap(direction.ordinal(), g.length());
                     }
                 }
                 case StreamEvent.Conflict c -> {
@@ -92,11 +131,78 @@ public final class FollowPrinter implements StreamFactory {
                 }
                 case StreamEvent.End e -> {
                     ends[direction.ordinal()] = e.reason();
-                    if (ends[0] != null && ends[1] != null) {
+                    if (ended()) {
                         printReady();
                     }
                 }
             }
+        }
+
+        private void data(int d, byte[] bytes) {
+            if (bytes.length == 0) {
+                return;
+            }
+            if (format == FollowFormat.JSONL) {
+                HeldOutput o = rendered[d];
+                long before = o.inMemory();
+                if (!dataOpen[d]) {
+                    o.append(anyItem[d] ? ", {\"data\": \"" : "{\"data\": \"");
+                    dataOpen[d] = true;
+                    anyItem[d] = true;
+                }
+                o.appendHex(bytes);
+                grew(o, before);
+            } else {
+                textPiece(d, bytes.length);
+                HeldOutput o = rendered[0];
+                long before = o.inMemory();
+                o.appendPrintable(bytes);
+                o.append((byte) '\n');
+                grew(o, before);
+            }
+            if (raw != null) {
+                long before = raw[d].inMemory();
+                raw[d].appendRaw(bytes);
+                grew(raw[d], before);
+            }
+            limitHeld();
+        }
+
+        private void gap(int d, long length) {
+            if (format == FollowFormat.JSONL) {
+                HeldOutput o = rendered[d];
+                long before = o.inMemory();
+                if (dataOpen[d]) {
+                    o.append("\"}");
+                    dataOpen[d] = false;
+                }
+                o.append(anyItem[d] ? ", {\"gap\": " : "{\"gap\": ");
+                o.append(length);
+                o.append((byte) '}');
+                anyItem[d] = true;
+                grew(o, before);
+            } else {
+                String marker = "[" + length + " bytes missing in capture file]";
+                textPiece(d, marker.length() + 1);
+                HeldOutput o = rendered[0];
+                long before = o.inMemory();
+                o.append(marker);
+                o.append(".\n");   // tshark writes a NUL after the marker; the ASCII view shows it as '.'
+                grew(o, before);
+            }
+            limitHeld();
+        }
+
+        /** A text piece's header: a tab for node 1, then its length. */
+        private void textPiece(int d, int length) {
+            HeldOutput o = rendered[0];
+            long before = o.inMemory();
+            if (d == 1) {
+                o.append((byte) '\t');
+            }
+            o.append(length);
+            o.append((byte) '\n');
+            grew(o, before);
         }
 
         boolean ended() {
@@ -110,13 +216,83 @@ public final class FollowPrinter implements StreamFactory {
             if (ends[0] == EndReason.FIN || ends[1] == EndReason.FIN) {
                 return "fin";
             }
-            EndReason r = ends[0];
-            return switch (r) {
+            return switch (ends[0]) {
                 case TIMEOUT -> "timeout";
                 case EVICTED -> "evicted";
                 case REUSED -> "reused";
                 default -> "eof";
             };
+        }
+
+        void print() throws IOException {
+            if (format == FollowFormat.JSONL) {
+                ascii("{\"stream\": " + info.index() + ", \"node0\": \"" + info.node0() + "\", \"node1\": \"" + info.node1() + '"');
+                for (int d = 0; d < 2; d++) {
+                    ascii(", \"dir" + d + "\": [");
+                    rendered[d].writeTo(out, spill, scratch);
+                    ascii(dataOpen[d] ? "\"}]" : "]");
+                }
+                ascii(", \"end\": \"" + end() + "\"}\n");
+            } else {
+                ascii("\n" + RULE + "\nFollow: tcp,ascii\nFilter: tcp.stream eq " + info.index()
+                        + "\nNode 0: " + info.node0() + "\nNode 1: " + info.node1() + '\n');
+                rendered[0].writeTo(out, spill, scratch);
+                ascii(RULE + '\n');
+            }
+            if (raw != null) {
+                for (int d = 0; d < 2; d++) {
+                    Path file = writeDir.resolve("stream-" + info.index() + "-dir" + d + ".bin");
+                    try (OutputStream fileOut = Files.newOutputStream(file)) {
+                        raw[d].writeTo(fileOut, spill, scratch);
+                    }
+                }
+            }
+        }
+
+        void release() {
+            for (HeldOutput o : rendered) {
+                forget(o);
+            }
+            if (raw != null) {
+                forget(raw[0]);
+                forget(raw[1]);
+            }
+        }
+    }
+
+    private void ascii(String text) throws IOException {
+        out.write(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    private void grew(HeldOutput o, long before) {
+        long after = o.inMemory();
+        if (after != before) {
+            heldBytes += after - before;
+            inMemory.add(o);
+        }
+    }
+
+    private void forget(HeldOutput o) {
+        heldBytes -= o.inMemory();
+        inMemory.remove(o);
+    }
+
+    /** Spills the oldest in-memory outputs until at most half the limit is held. */
+    private void limitHeld() {
+        if (heldBytes <= holdLimit) {
+            return;
+        }
+        try {
+            Iterator<HeldOutput> oldest = inMemory.iterator();
+            while (heldBytes > holdLimit / 2 && oldest.hasNext()) {
+                HeldOutput o = oldest.next();
+                long before = o.inMemory();
+                spilledBytes += o.spill(spill);
+                heldBytes -= before;
+                oldest.remove();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("spilling held follow output to a temporary file", e);
         }
     }
 
@@ -126,82 +302,12 @@ public final class FollowPrinter implements StreamFactory {
             nextToPrint++;
             if (s.kept) {
                 try {
-                    out.write(format == FollowFormat.JSONL ? json(s) : text(s));
-                    if (writeDir != null) {
-                        writeFiles(s);
-                    }
+                    s.print();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
+            s.release();
         }
-    }
-
-    private void writeFiles(Stream s) throws IOException {
-        for (Direction d : Direction.values()) {
-            Path file = writeDir.resolve("stream-" + s.info.index() + "-dir" + d.ordinal() + ".bin");
-            try (OutputStream fileOut = Files.newOutputStream(file)) {
-                for (Piece p : s.pieces) {
-                    if (p.direction() == d && p.bytes() != null) {
-                        fileOut.write(p.bytes());
-                    }
-                }
-            }
-        }
-    }
-
-    private static String json(Stream s) {
-        StringBuilder b = new StringBuilder(256);
-        b.append("{\"stream\": ").append(s.info.index())
-                .append(", \"node0\": \"").append(s.info.node0())
-                .append("\", \"node1\": \"").append(s.info.node1()).append('"');
-        for (Direction d : Direction.values()) {
-            b.append(", \"dir").append(d.ordinal()).append("\": [");
-            boolean first = true;
-            ByteArrayOutputStream run = new ByteArrayOutputStream();
-            for (Piece p : s.pieces) {
-                if (p.direction() != d) {
-                    continue;
-                }
-                if (p.bytes() != null) {
-                    run.writeBytes(p.bytes());
-                    continue;
-                }
-                first = flushData(b, run, first);
-                b.append(first ? "" : ", ").append("{\"gap\": ").append(p.gap()).append('}');
-                first = false;
-            }
-            flushData(b, run, first);
-            b.append(']');
-        }
-        return b.append(", \"end\": \"").append(s.end()).append("\"}\n").toString();
-    }
-
-    private static boolean flushData(StringBuilder b, ByteArrayOutputStream run, boolean first) {
-        if (run.size() == 0) {
-            return first;
-        }
-        b.append(first ? "" : ", ").append("{\"data\": \"").append(HEX.formatHex(run.toByteArray())).append("\"}");
-        run.reset();
-        return false;
-    }
-
-    private static String text(Stream s) {
-        StringBuilder b = new StringBuilder(256);
-        b.append('\n').append(RULE).append("\nFollow: tcp,ascii\nFilter: tcp.stream eq ").append(s.info.index())
-                .append("\nNode 0: ").append(s.info.node0()).append("\nNode 1: ").append(s.info.node1()).append('\n');
-        for (Piece p : s.pieces) {
-            byte[] bytes = p.bytes() != null ? p.bytes() : ("[" + p.gap() + " bytes missing in capture file]\0").getBytes();
-            if (p.direction() == Direction.FROM_NODE1) {
-                b.append('\t');
-            }
-            b.append(bytes.length).append('\n');
-            for (byte x : bytes) {
-                int c = x & 0xFF;
-                b.append(c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7F) ? (char) c : '.');
-            }
-            b.append('\n');
-        }
-        return b.append(RULE).append('\n').toString();
     }
 }

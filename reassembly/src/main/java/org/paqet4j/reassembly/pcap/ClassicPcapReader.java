@@ -63,7 +63,7 @@ public final class ClassicPcapReader implements CaptureReader {
             throw new CaptureFormatException(start + 8, "captured length " + captured + " exceeds " + MAX_RECORD);
         }
         byte[] data = new byte[(int) captured];
-        in.readRequired(data, data.length, "the packet data of frame " + (frames + 1));
+        in.readRequired(data, data.length, "the packet data of frame ", frames + 1);
         frames++;
         return new CapturedFrame(frames, seconds * 1_000_000_000L + fraction * unitNanos, linkType, data, original);
     }

@@ -21,10 +21,47 @@ public final class FrameDecoder {
     private static final int ETHERTYPE_QINQ = 0x88A8;
     private static final int PROTOCOL_TCP = 6;
 
+    /**
+     * Recently seen IPv4 endpoints, direct-mapped by a hash of address and port: a capture repeats
+     * the same few endpoints over and over, and reusing their objects saves three allocations per
+     * endpoint and packet and makes the reassembler's key comparisons identity checks.
+     */
+    private final Endpoint[] ipv4Endpoints = new Endpoint[1 << 14];
+
+    private final IpDefragmenter defragmenter;
+    /** The packet being decoded after reassembly, if any: it must not hold another fragment header. */
+    private byte[] rebuilt;
     private long notTcp;
     private long fragments;
     private long malformed;
     private long unsupportedLink;
+
+    /** Reassembles IP fragments within {@link FragmentLimits#DEFAULTS}. */
+    public FrameDecoder() {
+        this(FragmentLimits.DEFAULTS);
+    }
+
+    public FrameDecoder(FragmentLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("fragment limits are required");
+        }
+        this.defragmenter = new IpDefragmenter(limits);
+    }
+
+    /** IP datagrams rebuilt from fragments. */
+    public long reassembledDatagrams() {
+        return defragmenter.reassembled();
+    }
+
+    /** Datagrams whose fragments were dropped: overlapping, malformed, timed out, over the limits. */
+    public long droppedDatagrams() {
+        return defragmenter.dropped();
+    }
+
+    /** Memory held for incomplete datagrams, as counted against {@link FragmentLimits#memoryBudget()}. */
+    public long fragmentMemory() {
+        return defragmenter.memoryUsed();
+    }
 
     public long notTcp() {
         return notTcp;
@@ -116,13 +153,76 @@ public final class FrameDecoder {
             return null;
         }
         if ((u16(d, at + 6) & 0x3FFF) != 0) {   // more-fragments flag or a fragment offset
-            fragments++;
-            return null;
+            return ipv4Fragment(frame, d, at, headerLength, total);
         }
         // the IP total length ends the packet (Ethernet pads short frames); the capture may end sooner
         int end = Math.min(d.length, at + total);
-        return tcp(frame, d, at + headerLength, end, Arrays.copyOfRange(d, at + 12, at + 16),
-                Arrays.copyOfRange(d, at + 16, at + 20));
+        return tcp(frame, d, at + headerLength, end, at + 12, at + 16, 4);
+    }
+
+    private TcpSegment ipv4Fragment(CapturedFrame frame, byte[] d, int at, int headerLength, int total) {
+        fragments++;
+        if (d.length < at + total) {
+            malformed++;   // cut short by the capture: the datagram could never be rebuilt exactly
+            return null;
+        }
+        int flagsAndOffset = u16(d, at + 6);
+        byte[] addressesAndProtocol = Arrays.copyOfRange(d, at + 8, at + 20);   // TTL and checksum vary: cleared
+        addressesAndProtocol[0] = 0;
+        addressesAndProtocol[2] = 0;
+        addressesAndProtocol[3] = 0;
+        byte[][] whole = defragmenter.fragment(addressesAndProtocol, u16(d, at + 4), Arrays.copyOfRange(d, at, at + headerLength),
+                (flagsAndOffset & 0x1FFF) * 8, Arrays.copyOfRange(d, at + headerLength, at + total),
+                (flagsAndOffset & 0x2000) != 0, frame.timestampNanos());
+        if (whole == null) {
+            return null;
+        }
+        byte[] packet = join(whole);
+        if (packet.length > 65_535) {
+            malformed++;
+            return null;
+        }
+        packet[2] = (byte) (packet.length >>> 8);
+        packet[3] = (byte) packet.length;
+        packet[6] = 0;
+        packet[7] = 0;
+        return ipv4(frame, packet, 0);
+    }
+
+    private TcpSegment ipv6Fragment(CapturedFrame frame, byte[] d, int at, int cursor, int end, int nextHeaderAt) {
+        fragments++;
+        if (d.length < end || end < at + 40 + u16(d, at + 4)) {
+            malformed++;
+            return null;
+        }
+        byte[] headers = Arrays.copyOfRange(d, at, cursor);
+        headers[nextHeaderAt - at] = d[cursor];   // the rebuilt packet has no fragment header
+        int offsetAndFlags = u16(d, cursor + 2);
+        byte[][] whole = defragmenter.fragment(Arrays.copyOfRange(d, at + 8, at + 40), i32(d, cursor + 4) & 0xFFFF_FFFFL,
+                headers, offsetAndFlags & 0xFFF8, Arrays.copyOfRange(d, cursor + 8, end), (offsetAndFlags & 1) != 0,
+                frame.timestampNanos());
+        if (whole == null) {
+            return null;
+        }
+        byte[] packet = join(whole);
+        if (packet.length - 40 > 65_535) {
+            malformed++;
+            return null;
+        }
+        packet[4] = (byte) ((packet.length - 40) >>> 8);
+        packet[5] = (byte) (packet.length - 40);
+        rebuilt = packet;
+        try {
+            return ipv6(frame, packet, 0);
+        } finally {
+            rebuilt = null;
+        }
+    }
+
+    private static byte[] join(byte[][] parts) {
+        byte[] out = Arrays.copyOf(parts[0], parts[0].length + parts[1].length);
+        System.arraycopy(parts[1], 0, out, parts[0].length, parts[1].length);
+        return out;
     }
 
     private TcpSegment ipv6(CapturedFrame frame, byte[] d, int at) {
@@ -132,6 +232,7 @@ public final class FrameDecoder {
         }
         int end = Math.min(d.length, at + 40 + u16(d, at + 4));
         int next = d[at + 6] & 0xFF;
+        int nextHeaderAt = at + 6;
         int cursor = at + 40;
         while (next != PROTOCOL_TCP) {
             switch (next) {
@@ -141,6 +242,7 @@ public final class FrameDecoder {
                         return null;
                     }
                     next = d[cursor] & 0xFF;
+                    nextHeaderAt = cursor;
                     cursor += ((d[cursor + 1] & 0xFF) + 1) * 8;
                 }
                 case 51 -> {          // authentication header: length in 4-byte units minus 2
@@ -149,11 +251,20 @@ public final class FrameDecoder {
                         return null;
                     }
                     next = d[cursor] & 0xFF;
+                    nextHeaderAt = cursor;
                     cursor += ((d[cursor + 1] & 0xFF) + 2) * 4;
                 }
                 case 44 -> {
-                    fragments++;
-                    return null;
+                    if (end < cursor + 8) {
+                        malformed++;
+                        return null;
+                    }
+                    if (d == rebuilt) {
+                        // a fragment header inside a rebuilt packet: refused, or nesting could recurse without bound
+                        malformed++;
+                        return null;
+                    }
+                    return ipv6Fragment(frame, d, at, cursor, end, nextHeaderAt);
                 }
                 default -> {
                     notTcp++;
@@ -161,10 +272,10 @@ public final class FrameDecoder {
                 }
             }
         }
-        return tcp(frame, d, cursor, end, Arrays.copyOfRange(d, at + 8, at + 24), Arrays.copyOfRange(d, at + 24, at + 40));
+        return tcp(frame, d, cursor, end, at + 8, at + 24, 16);
     }
 
-    private TcpSegment tcp(CapturedFrame frame, byte[] d, int at, int end, byte[] source, byte[] destination) {
+    private TcpSegment tcp(CapturedFrame frame, byte[] d, int at, int end, int source, int destination, int addressLength) {
         if (end < at + 20) {
             malformed++;
             return null;
@@ -175,14 +286,30 @@ public final class FrameDecoder {
             return null;
         }
         try {
-            Endpoint from = new Endpoint(address(source), u16(d, at));
-            Endpoint to = new Endpoint(address(destination), u16(d, at + 2));
+            Endpoint from = endpoint(d, source, addressLength, u16(d, at));
+            Endpoint to = endpoint(d, destination, addressLength, u16(d, at + 2));
             int flags = d[at + 13] & 0xFF;
             return new TcpSegment(from, to, i32(d, at + 4), i32(d, at + 8), flags, u16(d, at + 14),
                     Arrays.copyOfRange(d, at + headerLength, end), frame.timestampNanos(), frame.frameNumber());
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 address bytes are always valid", e);
         }
+    }
+
+    private Endpoint endpoint(byte[] d, int at, int addressLength, int port) throws UnknownHostException {
+        if (addressLength != 4) {
+            return new Endpoint(address(Arrays.copyOfRange(d, at, at + addressLength)), port);
+        }
+        int ip = i32(d, at);
+        int slot = (ip * 0x9E37_79B9 + port * 0x85EB_CA6B) >>> 18;
+        Endpoint cached = ipv4Endpoints[slot];
+        // an IPv4 address's hash code is the address itself
+        if (cached != null && cached.port() == port && cached.address().hashCode() == ip) {
+            return cached;
+        }
+        Endpoint fresh = new Endpoint(InetAddress.getByAddress(Arrays.copyOfRange(d, at, at + 4)), port);
+        ipv4Endpoints[slot] = fresh;
+        return fresh;
     }
 
     /** IPv6 stays IPv6: {@code InetAddress.getByAddress} would turn ::ffff:a.b.c.d into an IPv4 address. */

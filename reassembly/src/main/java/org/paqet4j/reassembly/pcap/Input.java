@@ -22,6 +22,14 @@ final class Input {
      * (a clean end between records); throws when it ends part-way, naming {@code what}.
      */
     boolean read(byte[] buffer, int length, String what) throws IOException {
+        return read(buffer, length, what, -1);
+    }
+
+    /**
+     * As {@link #read(byte[], int, String)}; a {@code number} &ge; 0 is appended to {@code what} in
+     * the error message, which is built only on error (this runs once per packet).
+     */
+    boolean read(byte[] buffer, int length, String what, long number) throws IOException {
         int done = 0;
         while (done < length) {
             int n = in.read(buffer, done, length - done);
@@ -29,7 +37,7 @@ final class Input {
                 if (done == 0) {
                     return false;
                 }
-                throw new CaptureFormatException(offset + done, "file ends inside " + what + " ("
+                throw new CaptureFormatException(offset + done, "file ends inside " + describe(what, number) + " ("
                         + done + " of " + length + " bytes)");
             }
             done += n;
@@ -39,8 +47,16 @@ final class Input {
     }
 
     void readRequired(byte[] buffer, int length, String what) throws IOException {
-        if (!read(buffer, length, what)) {
-            throw new CaptureFormatException(offset, "file ends before " + what);
+        readRequired(buffer, length, what, -1);
+    }
+
+    void readRequired(byte[] buffer, int length, String what, long number) throws IOException {
+        if (!read(buffer, length, what, number)) {
+            throw new CaptureFormatException(offset, "file ends before " + describe(what, number));
         }
+    }
+
+    private static String describe(String what, long number) {
+        return number < 0 ? what : what + number;
     }
 }

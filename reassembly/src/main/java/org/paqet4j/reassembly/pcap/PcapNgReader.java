@@ -81,7 +81,7 @@ public final class PcapNgReader implements CaptureReader {
             }
             long length = checkedLength(start, lengthBytes, 12);
             byte[] body = new byte[(int) length - 8];
-            in.readRequired(body, body.length, "a block of type " + type);
+            in.readRequired(body, body.length, "a block of type ", type & 0xFFFF_FFFFL);
             checkTrailer(start, length, body);
             ByteBuffer b = ByteBuffer.wrap(body, 0, body.length - 4).slice().order(order);
             switch (type) {

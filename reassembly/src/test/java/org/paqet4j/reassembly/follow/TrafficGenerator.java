@@ -5,9 +5,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.paqet4j.reassembly.Endpoint;
+import org.paqet4j.reassembly.OverlapPolicy;
 import org.paqet4j.reassembly.TcpSegment;
 import org.paqet4j.reassembly.pcap.CaptureWriter;
 import org.paqet4j.reassembly.pcap.Frames;
@@ -24,8 +27,23 @@ final class TrafficGenerator {
     record Packet(byte[] ip, long nanos) {
     }
 
+    /** One generated connection: its sides, and which one sent first (node 0 of the stream). */
+    static final class Flow {
+        final Side[] sides;
+        Side first;
+
+        Flow(Side[] sides) {
+            this.sides = sides;
+        }
+    }
+
+    /** The per-segment policies whose expected output the generator computes. */
+    static final OverlapPolicy[] MODELLED = {OverlapPolicy.FIRST, OverlapPolicy.LAST, OverlapPolicy.LINUX,
+        OverlapPolicy.WINDOWS, OverlapPolicy.SOLARIS};
+
     private final Random random;
     private final List<Packet> packets = new ArrayList<>();
+    private final List<Flow> flows = new ArrayList<>();
     private long nanos = 1_700_000_000_000_000_000L;
 
     TrafficGenerator(long randomness) {
@@ -36,21 +54,36 @@ final class TrafficGenerator {
         return packets;
     }
 
+    /** Every connection, in the order they were set up. */
+    List<Flow> flows() {
+        return flows;
+    }
+
     /** One side's view: its ISN and how far the peer's bytes arrived contiguously (what it ACKs). */
     final class Side {
         final Endpoint self;
         final int isn;
+        final Map<OverlapPolicy, PolicyModel> expected = new EnumMap<>(OverlapPolicy.class);
+        Flow flow;
         Side peer;
         long received;
 
         Side(Endpoint self, int isn) {
             this.self = self;
             this.isn = isn;
+            for (OverlapPolicy p : MODELLED) {
+                expected.put(p, new PolicyModel(p));
+            }
+        }
+
+        /** What this side's data must print as under {@code policy}. */
+        byte[] expected(OverlapPolicy policy) {
+            return expected.get(policy).printed();
         }
 
         /** Data at stream offset {@code offset} (0 = first byte after the SYN). */
         void send(long offset, byte[] data, int flags) {
-            emit(self, peer.self, isn + 1 + (int) offset, peer.isn + 1 + (int) received, flags | TcpSegment.ACK, data);
+            emit(this, isn + 1 + (int) offset, peer.isn + 1 + (int) received, flags | TcpSegment.ACK, data);
             if (offset <= peer.received && offset + data.length > peer.received) {
                 peer.received = offset + data.length;
             }
@@ -68,16 +101,16 @@ final class TrafficGenerator {
         }
 
         void ack(long ackOffset) {
-            emit(self, peer.self, isn + 1 + (int) received, peer.isn + 1 + (int) ackOffset, TcpSegment.ACK, new byte[0]);
+            emit(this, isn + 1 + (int) received, peer.isn + 1 + (int) ackOffset, TcpSegment.ACK, new byte[0]);
         }
 
         void syn(byte[] data) {
-            emit(self, peer.self, isn, 0, TcpSegment.SYN, data);
+            emit(this, isn, 0, TcpSegment.SYN, data);
             peer.received = data.length;
         }
 
         void synAck() {
-            emit(self, peer.self, isn, peer.isn + 1 + (int) received, TcpSegment.SYN | TcpSegment.ACK, new byte[0]);
+            emit(this, isn, peer.isn + 1 + (int) received, TcpSegment.SYN | TcpSegment.ACK, new byte[0]);
         }
     }
 
@@ -86,7 +119,11 @@ final class TrafficGenerator {
         Side s = new Side(server, serverIsn);
         c.peer = s;
         s.peer = c;
-        return new Side[] {c, s};
+        Flow flow = new Flow(new Side[] {c, s});
+        c.flow = flow;
+        s.flow = flow;
+        flows.add(flow);
+        return flow.sides;
     }
 
     Side[] handshake(Endpoint client, Endpoint server, int clientIsn, int serverIsn) {
@@ -97,9 +134,19 @@ final class TrafficGenerator {
         return cs;
     }
 
-    void emit(Endpoint from, Endpoint to, int seq, int ack, int flags, byte[] data) {
+    void emit(Side from, int seq, int ack, int flags, byte[] data) {
         nanos += 1_000 + random.nextInt(1_000_000);
-        packets.add(new Packet(Frames.ip(from, to, seq, ack, flags, 65_535, data), nanos));
+        packets.add(new Packet(Frames.ip(from.self, from.peer.self, seq, ack, flags, 65_535, data), nanos));
+        if (from.flow.first == null) {
+            from.flow.first = from;
+        }
+        // as the reassembler does: the acknowledgement (of the peer's bytes) first, then the data
+        for (OverlapPolicy p : MODELLED) {
+            if ((flags & TcpSegment.ACK) != 0) {
+                from.peer.expected.get(p).ack(ack - (from.peer.isn + 1));
+            }
+            from.expected.get(p).segment((flags & TcpSegment.SYN) != 0, seq - (from.isn + 1), data);
+        }
     }
 
     static Endpoint endpoint(String ip, int port) {
@@ -263,6 +310,37 @@ final class TrafficGenerator {
                 index.remove(pick);
             }
         }
+        return this;
+    }
+
+    /**
+     * Splits every {@code nth} packet carrying more than 16 bytes of IP payload into two or three IP
+     * fragments (IPv4 or IPv6, as the packet), sometimes last fragment first; follow and tshark
+     * both have to put them back together.
+     */
+    TrafficGenerator fragmentEvery(int nth) {
+        List<Packet> out = new ArrayList<>();
+        int id = 1;
+        for (int i = 0; i < packets.size(); i++) {
+            Packet p = packets.get(i);
+            boolean v6 = (p.ip()[0] & 0xF0) == 0x60;
+            int payload = p.ip().length - (v6 ? 40 : (p.ip()[0] & 0x0F) * 4);
+            if (i % nth != 0 || payload <= 16) {
+                out.add(p);
+                continue;
+            }
+            int half = payload / 2 / 8 * 8;
+            int[] cuts = payload > 48 && random.nextBoolean() ? new int[] {0, 8, half < 16 ? 16 : half} : new int[] {0, Math.max(8, half)};
+            List<byte[]> parts = v6 ? Frames.ipv6Fragments(p.ip(), id++, cuts) : Frames.ipv4Fragments(p.ip(), id++ & 0xFFFF, cuts);
+            if (random.nextBoolean()) {
+                java.util.Collections.reverse(parts);
+            }
+            for (byte[] part : parts) {
+                out.add(new Packet(part, p.nanos()));
+            }
+        }
+        packets.clear();
+        packets.addAll(out);
         return this;
     }
 

@@ -54,6 +54,15 @@ class TsharkOracleTest {
     }
 
     @Test
+    void fragmentedIpv4AndIpv6PacketsAreReassembledAsTsharkDoes() throws Exception {
+        TrafficGenerator generator = new TrafficGenerator(16).edgeCases().fragmentEvery(3);
+        List<Ours> ours = compare(generator, CaptureWriter.Format.PCAP_MICROS_LE);
+        assertThat(ours).hasSize(12);
+        assertThat(ours.get(5).node0()).startsWith("[2001:db8::1]");
+        assertThat(new String(ours.get(5).dir0())).isEqualTo("helloworld");
+    }
+
+    @Test
     void edgeCasesInPcapngWithNanosecondsToo() throws Exception {
         compare(new TrafficGenerator(14).edgeCases(), CaptureWriter.Format.PCAPNG_NANOS_BE);
     }
@@ -92,8 +101,13 @@ class TsharkOracleTest {
     }
 
     private List<Ours> follow(Path capture) throws IOException {
+        return follow(capture, OverlapPolicy.BSD);
+    }
+
+    /** {@code follow --format jsonl --policy POLICY} on {@code capture}, parsed. */
+    static List<Ours> follow(Path capture, OverlapPolicy policy) throws IOException {
         StringWriter out = new StringWriter();
-        Follow.run(capture, out, FollowFormat.JSONL, Follow.config(OverlapPolicy.BSD, 64L << 20), -1);
+        Follow.run(capture, out, FollowFormat.JSONL, Follow.config(policy, 64L << 20), -1);
         List<Ours> result = new ArrayList<>();
         for (String line : out.toString().split("\n")) {
             Matcher m = LINE.matcher(line);
@@ -104,7 +118,7 @@ class TsharkOracleTest {
     }
 
     /** Data items as bytes, gaps as tshark writes them. */
-    private static byte[] items(String list) {
+    static byte[] items(String list) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Matcher m = ITEM.matcher(list);
         while (m.find()) {

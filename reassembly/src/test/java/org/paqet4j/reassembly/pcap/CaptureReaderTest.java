@@ -95,7 +95,7 @@ class CaptureReaderTest {
     }
 
     @Test
-    void ipv6ExtensionHeadersAreWalkedAndFragmentsSkipped() {
+    void ipv6ExtensionHeadersAreWalkedAndAtomicFragmentsDecoded() {
         byte[] plain = Frames.ip(V6_A, V6_B, 9, 9, TcpSegment.ACK, 100, "ext".getBytes());
         ByteBuffer b = ByteBuffer.allocate(plain.length + 16);
         b.put(plain, 0, 40);
@@ -108,10 +108,14 @@ class CaptureReaderTest {
         TcpSegment s = decoder.decode(new CapturedFrame(1, 0, LinkType.RAW, b.array(), b.capacity()));
         assertThat(new String(s.payload())).isEqualTo("ext");
 
+        // the hop-by-hop header read as a fragment header: offset 0, no more fragments (an atomic
+        // fragment, a whole datagram on its own), followed by the destination options
         byte[] fragment = b.array().clone();
         fragment[6] = 44;
-        assertThat(decoder.decode(new CapturedFrame(2, 0, LinkType.RAW, fragment, fragment.length))).isNull();
+        TcpSegment atomic = decoder.decode(new CapturedFrame(2, 0, LinkType.RAW, fragment, fragment.length));
+        assertThat(new String(atomic.payload())).isEqualTo("ext");
         assertThat(decoder.fragments()).isEqualTo(1);
+        assertThat(decoder.reassembledDatagrams()).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.paqet4j.reassembly.pcap;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 import java.nio.ByteBuffer;
 import org.paqet4j.reassembly.Endpoint;
 
@@ -66,4 +70,55 @@ public final class Frames {
         b.putInt((ip[0] & 0xF0) == 0x40 ? 2 : 30).put(ip);
         return b.array();
     }
+
+    /** Splits an IPv4 packet's payload at the given offsets (multiples of 8, the first 0). */
+    public static List<byte[]> ipv4Fragments(byte[] ip, int id, int... cuts) {
+        int header = (ip[0] & 0x0F) * 4;
+        byte[] payload = Arrays.copyOfRange(ip, header, ip.length);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < cuts.length; i++) {
+            int from = cuts[i];
+            int to = i + 1 < cuts.length ? cuts[i + 1] : payload.length;
+            byte[] part = new byte[header + to - from];
+            System.arraycopy(ip, 0, part, 0, header);
+            System.arraycopy(payload, from, part, header, to - from);
+            part[2] = (byte) (part.length >>> 8);
+            part[3] = (byte) part.length;
+            part[4] = (byte) (id >>> 8);
+            part[5] = (byte) id;
+            int flags = (i + 1 < cuts.length ? 0x2000 : 0) | (from / 8);
+            part[6] = (byte) (flags >>> 8);
+            part[7] = (byte) flags;
+            out.add(part);
+        }
+        return out;
+    }
+
+    /** Splits an IPv6 packet (no extension headers) into fragments with a fragment header each. */
+    public static List<byte[]> ipv6Fragments(byte[] ip, int id, int... cuts) {
+        byte[] payload = Arrays.copyOfRange(ip, 40, ip.length);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < cuts.length; i++) {
+            int from = cuts[i];
+            int to = i + 1 < cuts.length ? cuts[i + 1] : payload.length;
+            byte[] part = new byte[48 + to - from];
+            System.arraycopy(ip, 0, part, 0, 40);
+            part[6] = 44;
+            int length = part.length - 40;
+            part[4] = (byte) (length >>> 8);
+            part[5] = (byte) length;
+            part[40] = ip[6];
+            int offsetAndFlag = from | (i + 1 < cuts.length ? 1 : 0);
+            part[42] = (byte) (offsetAndFlag >>> 8);
+            part[43] = (byte) offsetAndFlag;
+            part[44] = (byte) (id >>> 24);
+            part[45] = (byte) (id >>> 16);
+            part[46] = (byte) (id >>> 8);
+            part[47] = (byte) id;
+            System.arraycopy(payload, from, part, 48, to - from);
+            out.add(part);
+        }
+        return out;
+    }
+
 }

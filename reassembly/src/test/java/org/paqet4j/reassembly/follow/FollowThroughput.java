@@ -1,0 +1,34 @@
+package org.paqet4j.reassembly.follow;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import org.paqet4j.reassembly.OverlapPolicy;
+
+/**
+ * {@code paqet follow -r FILE --format jsonl} without the JVM start, output discarded, ROUNDS
+ * times: packets per second by wall time and per CPU second of the reading thread (garbage
+ * collection threads not included). Usage: {@code FollowThroughput FILE [ROUNDS]}.
+ */
+public final class FollowThroughput {
+
+    private FollowThroughput() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        for (int round = 0; round < rounds; round++) {
+            long start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
+            Follow.Result r = Follow.run(Path.of(args[0]), OutputStream.nullOutputStream(), FollowFormat.JSONL,
+                    Follow.config(OverlapPolicy.BSD, 64L << 20), -1, null, FollowPrinter.DEFAULT_HOLD_LIMIT);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            System.out.printf("round %d: %d packets, %.2f s, %.0f k packets/s wall, %.0f k per CPU second, %d bytes spilled%n",
+                    round, r.frames(), seconds, r.frames() / seconds / 1e3, r.frames() / cpu / 1e3, r.outputSpilled());
+        }
+    }
+}
