@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -58,21 +59,25 @@ public final class GrpcWebSocket {
         WebSocketDialer dialer = new WebSocketDialer(bridge, options);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("grpcws-client", true),
                 NioIoHandler.newFactory());
+        // grpc-java's side runs on local channels, which need their own loop.
+        EventLoopGroup localGroup = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("grpcws-client-local", true), LocalIoHandler.newFactory());
         H2cListener listener;
         try {
-            listener = new H2cListener(group, LocalServerChannel.class, new LocalAddress(GrpcWebSocket.class),
-                    dialer, options);
+            listener = new H2cListener(localGroup, group, LocalServerChannel.class,
+                    new LocalAddress(GrpcWebSocket.class), dialer, options);
         } catch (IOException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            localGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new UncheckedIOException(e);
         }
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(listener.address())
                 .channelType(LocalChannel.class)
-                .eventLoopGroup(group)
+                .eventLoopGroup(localGroup)
                 .overrideAuthority(authority(bridge))
                 .usePlaintext();
         configure.accept(builder);
-        return new Owned(builder.build(), listener, group);
+        return new Owned(builder.build(), listener, group, localGroup);
     }
 
     private static String authority(URI uri) {
@@ -84,13 +89,15 @@ public final class GrpcWebSocket {
         private final ManagedChannel inner;
         private final H2cListener listener;
         private final EventLoopGroup group;
+        private final EventLoopGroup localGroup;
         private final CountDownLatch released = new CountDownLatch(1);
         private boolean releaseStarted;
 
-        Owned(ManagedChannel inner, H2cListener listener, EventLoopGroup group) {
+        Owned(ManagedChannel inner, H2cListener listener, EventLoopGroup group, EventLoopGroup localGroup) {
             this.inner = inner;
             this.listener = listener;
             this.group = group;
+            this.localGroup = localGroup;
         }
 
         private synchronized void releaseWhenTerminated() {
@@ -108,6 +115,7 @@ public final class GrpcWebSocket {
                 }
                 listener.close();
                 group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                localGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
                 released.countDown();
             });
         }

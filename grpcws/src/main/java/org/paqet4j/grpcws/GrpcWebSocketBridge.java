@@ -16,6 +16,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -194,6 +195,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
     private final StaticFiles staticFiles = new StaticFiles(GrpcWebSocketBridge.class.getClassLoader());
     private final Admission admission;
     private final EventLoopGroup group;
+    /** Direct mode: Netty local channels need their own event loops (NIO loops cannot run them). */
+    private final EventLoopGroup localGroup;
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
     private final Map<SocketAddress, WebSocketPeer> peers = new ConcurrentHashMap<>();
     private final AtomicLong closedConnections = new AtomicLong();
@@ -214,6 +217,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         this.admission = new Admission(limits, System::nanoTime);
         this.group = new MultiThreadIoEventLoopGroup(b.threads,
                 new DefaultThreadFactory("grpcws-bridge", true), NioIoHandler.newFactory());
+        this.localGroup = b.services.isEmpty() ? null : new MultiThreadIoEventLoopGroup(b.threads,
+                new DefaultThreadFactory("grpcws-inprocess", true), LocalIoHandler.newFactory());
         this.callExecutor = b.services.isEmpty() ? null : Executors.newVirtualThreadPerTaskExecutor();
     }
 
@@ -222,8 +227,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             inProcess = new LocalAddress(GrpcWebSocketBridge.class);
             NettyServerBuilder sb = NettyServerBuilder.forAddress(inProcess)
                     .channelType(LocalServerChannel.class)
-                    .bossEventLoopGroup(group)
-                    .workerEventLoopGroup(group)
+                    .bossEventLoopGroup(localGroup)
+                    .workerEventLoopGroup(localGroup)
                     .executor(callExecutor)
                     .intercept(new PeerInterceptor(peers));
             b.services.forEach(sb::addService);
@@ -353,7 +358,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
 
     private void connectStream(Pipe pipe, Channel ws, WebSocketPeer peer, AtomicReference<SocketAddress> streamAddress) {
         Bootstrap bootstrap = new Bootstrap()
-                .group(ws.eventLoop())
+                .group(inProcess != null ? localGroup.next() : ws.eventLoop())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(new StreamToWebSocket(pipe));
         ChannelFuture connecting;
@@ -418,6 +423,9 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (localGroup != null) {
+            localGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         if (callExecutor != null) {
             callExecutor.shutdownNow();
         }

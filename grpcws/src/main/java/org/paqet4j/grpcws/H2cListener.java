@@ -39,13 +39,21 @@ final class H2cListener implements AutoCloseable {
     private final ClientOptions options;
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
     private final Channel serverChannel;
+    private final EventLoopGroup dialGroup;
+    private final boolean sameGroup;
 
-    H2cListener(EventLoopGroup group, Class<? extends ServerChannel> channelType, SocketAddress listen,
-                WebSocketDialer dialer, ClientOptions options) throws IOException {
+    /**
+     * @param acceptGroup runs the listener and the accepted connections
+     * @param dialGroup   runs the WebSockets (a NIO group; may be the same as acceptGroup)
+     */
+    H2cListener(EventLoopGroup acceptGroup, EventLoopGroup dialGroup, Class<? extends ServerChannel> channelType,
+                SocketAddress listen, WebSocketDialer dialer, ClientOptions options) throws IOException {
         this.dialer = dialer;
+        this.dialGroup = dialGroup;
+        this.sameGroup = acceptGroup == dialGroup;
         this.options = options;
         ChannelFuture bound = new ServerBootstrap()
-                .group(group)
+                .group(acceptGroup)
                 .channel(channelType)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -74,7 +82,7 @@ final class H2cListener implements AutoCloseable {
     }
 
     private void carry(Channel accepted) {
-        Future<Channel> dialing = dialer.dial(accepted.eventLoop());
+        Future<Channel> dialing = dialer.dial(sameGroup ? accepted.eventLoop() : dialGroup.next());
         // Closing the accepted connection while dialing must not leave the WebSocket behind.
         dialing.addListener(f -> {
             if (!f.isSuccess()) {
