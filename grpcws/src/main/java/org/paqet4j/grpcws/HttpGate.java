@@ -110,7 +110,10 @@ final class HttpGate extends SimpleChannelInboundHandler<Object> {
                         .expectMaskedFrames(true)
                         .allowMaskMismatch(false)
                         .build());
-        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        // Only RFC 6455 (version 13); older drafts (and a missing version, which Netty would
+        // read as the 2010 draft) get 426 naming the version we speak.
+        WebSocketServerHandshaker handshaker = "13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
+                ? factory.newHandshaker(request) : null;
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
