@@ -373,7 +373,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 // The backend is down or restarting: the client may retry.
-                pipe.close(new WebSocketCloseStatus(1013, "backend unavailable"));
+                pipe.close(shuttingDown ? new WebSocketCloseStatus(1001, "server shutting down")
+                        : new WebSocketCloseStatus(1013, "backend unavailable"));
                 return;
             }
             Channel stream = f.channel();
