@@ -339,7 +339,10 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                     closedConnections.incrementAndGet();
                 });
         pipes.add(pipe);
-        ws.closeFuture().addListener(f -> pipes.remove(pipe));
+        ws.closeFuture().addListener(f -> {
+            pipe.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+            pipes.remove(pipe);
+        });
         ctx.pipeline().addAfter(ctx.name(), "grpcws-pipe", new WebSocketToStream(pipe, limits.readLimitBytes()));
         handshaker.handshake(ws, request).addListener(done -> {
             if (!done.isSuccess()) {
@@ -383,6 +386,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                 peers.put(stream.localAddress(), peer);
             }
             pipe.attachStream(stream);
+            stream.closeFuture().addListener(c -> pipe.streamEnded());
             ws.config().setAutoRead(true);
         });
     }

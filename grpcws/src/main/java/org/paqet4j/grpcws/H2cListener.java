@@ -3,8 +3,7 @@ package org.paqet4j.grpcws;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -57,11 +56,10 @@ final class H2cListener implements AutoCloseable {
                 .channel(channelType)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInboundHandlerAdapter() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    public void channelActive(ChannelHandlerContext ctx) {
-                        ctx.pipeline().remove(this);
-                        carry(ctx.channel());
+                    protected void initChannel(Channel accepted) {
+                        carry(accepted);
                     }
                 })
                 .bind(listen)
@@ -95,12 +93,17 @@ final class H2cListener implements AutoCloseable {
             Channel ws = dialing.getNow();
             Pipe pipe = new Pipe(ws, () -> WebSocketCloseStatus.NORMAL_CLOSURE, () -> { });
             pipes.add(pipe);
-            ws.closeFuture().addListener(c -> pipes.remove(pipe));
             ws.pipeline().addLast(new WebSocketToStream(pipe, options.readLimitBytes()));
             accepted.pipeline().addLast(new StreamToWebSocket(pipe));
             pipe.attachStream(accepted);
-            if (!accepted.isActive()) {
-                pipe.close(WebSocketCloseStatus.NORMAL_CLOSURE);
+            // Either side may have closed before its handler was in place (the bridge refusing
+            // right after the upgrade, the gRPC client giving up); close futures fire even then.
+            ws.closeFuture().addListener(c -> {
+                pipe.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+                pipes.remove(pipe);
+            });
+            accepted.closeFuture().addListener(c -> pipe.streamEnded());
+            if (pipe.isClosed()) {
                 return;
             }
             pipe.startKeepalive(options.pingInterval(), options.idleTimeout());
