@@ -6,6 +6,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
@@ -74,6 +75,8 @@ public final class GrpcWebSocket {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(listener.address())
                 .channelType(LocalChannel.class)
                 .eventLoopGroup(localGroup)
+                // grpc-netty sets SO_KEEPALIVE, which local channels do not have (Netty would warn per connection).
+                .withOption(ChannelOption.SO_KEEPALIVE, null)
                 .overrideAuthority(authority(bridge))
                 .usePlaintext();
         configure.accept(builder);

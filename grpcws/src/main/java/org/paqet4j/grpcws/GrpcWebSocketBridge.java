@@ -230,6 +230,9 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                     .bossEventLoopGroup(localGroup)
                     .workerEventLoopGroup(localGroup)
                     .executor(callExecutor)
+                    // grpc-netty sets SO_KEEPALIVE, which local channels do not have; Netty would
+                    // log a warning for every WebSocket (a line any client could trigger at will).
+                    .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                     .intercept(new PeerInterceptor(peers));
             b.services.forEach(sb::addService);
             b.serverConfig.accept(sb);
