@@ -46,6 +46,37 @@ class DirectModeTest {
     }
 
     @Test
+    void bidiEchoesEachMessageAsItArrives() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<EchoMessage> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        io.grpc.stub.StreamObserver<EchoMessage> out = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(EchoMethods.BIDI, CallOptions.DEFAULT), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(EchoMessage value) {
+                        replies.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+        for (int i = 0; i < 500; i++) {
+            byte[] ping = java.nio.ByteBuffer.allocate(4).putInt(i).array();
+            out.onNext(EchoMessage.of(ping));
+            assertThat(replies.poll(2, TimeUnit.MINUTES).payload()).isEqualTo(ping);
+        }
+        out.onCompleted();
+        done.get(2, TimeUnit.MINUTES);
+        assertThat(echo.cancelledCalls("Bidi")).isZero();
+    }
+
+    @Test
     void serverStreamDelivers64MiBWithTheExpectedHash() throws Exception {
         long total = 64L << 20;
         int seed = 7;

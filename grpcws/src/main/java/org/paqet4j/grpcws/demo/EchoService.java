@@ -91,10 +91,26 @@ public final class EchoService implements BindableService {
 
     private StreamObserver<EchoMessage> bidi(StreamObserver<EchoMessage> out) {
         countCancel(out, "Bidi");
+        ServerCallStreamObserver<EchoMessage> call = (ServerCallStreamObserver<EchoMessage>) out;
+        // Reads the next message only when the echo of the last one could be sent: a client that
+        // sends without reading the replies stalls instead of filling the server's memory.
+        call.disableAutoRequest();
+        boolean[] waitingForReady = {true};
+        call.setOnReadyHandler(() -> {
+            if (waitingForReady[0] && call.isReady()) {
+                waitingForReady[0] = false;
+                call.request(1);
+            }
+        });
         return new StreamObserver<>() {
             @Override
             public void onNext(EchoMessage message) {
-                out.onNext(message);
+                call.onNext(message);
+                if (call.isReady()) {
+                    call.request(1);
+                } else {
+                    waitingForReady[0] = true;
+                }
             }
 
             @Override
@@ -104,7 +120,7 @@ public final class EchoService implements BindableService {
 
             @Override
             public void onCompleted() {
-                out.onCompleted();
+                call.onCompleted();
             }
         };
     }
