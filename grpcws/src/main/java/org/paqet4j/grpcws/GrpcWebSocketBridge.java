@@ -35,6 +35,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,8 +79,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         private boolean backendLoopbackOnly;
         private String path = "/grpc";
         private BridgeLimits limits = BridgeLimits.defaults();
-        private final Set<String> allowedOrigins = new java.util.HashSet<>();
-        private final Set<InetAddress> trustedProxies = new java.util.HashSet<>();
+        private final Set<String> allowedOrigins = new HashSet<>();
+        private final Set<InetAddress> trustedProxies = new HashSet<>();
         private Consumer<NettyServerBuilder> serverConfig = b -> { };
         private SslContext tls;
         private int threads = 0;

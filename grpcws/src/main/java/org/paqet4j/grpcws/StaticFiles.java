@@ -16,12 +16,16 @@ final class StaticFiles {
     record File(String contentType, byte[] body) {
     }
 
+    private record Route(String resource, String contentType) {
+    }
+
     private static final String BASE = "paqet4j/grpcws/web/";
-    private static final Map<String, String[]> ROUTES = Map.of(
-            "/grpcws.js", new String[] {"grpcws.js", "text/javascript; charset=utf-8"},
-            "/echo-proto.js", new String[] {"echo-proto.js", "text/javascript; charset=utf-8"},
-            "/demo.js", new String[] {"demo.js", "text/javascript; charset=utf-8"},
-            "/demo", new String[] {"demo.html", "text/html; charset=utf-8"});
+    private static final String JS = "text/javascript; charset=utf-8";
+    private static final Map<String, Route> ROUTES = Map.of(
+            "/grpcws.js", new Route("grpcws.js", JS),
+            "/echo-proto.js", new Route("echo-proto.js", JS),
+            "/demo.js", new Route("demo.js", JS),
+            "/demo", new Route("demo.html", "text/html; charset=utf-8"));
 
     private final ClassLoader loader;
 
@@ -31,14 +35,14 @@ final class StaticFiles {
 
     /** The file for a request path, or empty when the path is not one of the fixed names or its resource is missing. */
     Optional<File> lookup(String path) {
-        String[] route = ROUTES.get(path);
+        Route route = ROUTES.get(path);
         if (route == null) {
             return Optional.empty();
         }
-        try (InputStream in = loader.getResourceAsStream(BASE + route[0])) {
-            return in == null ? Optional.empty() : Optional.of(new File(route[1], in.readAllBytes()));
+        try (InputStream in = loader.getResourceAsStream(BASE + route.resource())) {
+            return in == null ? Optional.empty() : Optional.of(new File(route.contentType(), in.readAllBytes()));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading classpath resource " + BASE + route[0], e);
+            throw new UncheckedIOException("reading classpath resource " + BASE + route.resource(), e);
         }
     }
 }
