@@ -39,7 +39,12 @@ let nextPage = 1;
 async function open(url) {
     const page = await browser.newPage();
     const id = nextPage++;
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`page ${id} console: ${m.text()}`); });
+    page.on('console', (m) => {
+        // The browser's own favicon request for pages without an icon is not the page's error.
+        if (m.type() === 'error' && !(m.location()?.url ?? '').endsWith('/favicon.ico')) {
+            errors.push(`page ${id} console: ${m.text()} (${m.location()?.url ?? 'no location'})`);
+        }
+    });
     page.on('pageerror', (e) => errors.push(`page ${id} uncaught: ${e.message}`));
     await page.goto(url, { waitUntil: 'load' });
     pages.set(id, page);
