@@ -1123,8 +1123,9 @@ export class GrpcWsClient {
      * @param {object} [options]
      * @param {Record<string,string>} [options.metadata] headers sent with every call
      * @param {number} [options.maxReceiveMessageBytes=4 MiB] larger response messages fail with RESOURCE_EXHAUSTED
-     * @param {number} [options.streamWindowBytes=1 MiB] per-call inbound window (bounds buffering per call)
-     * @param {number} [options.connectionWindowBytes=16 MiB] inbound window of the whole connection
+     * @param {number} [options.streamWindowBytes=4 MiB] per-call inbound window; a call buffers at most
+     *        about twice this plus one partial message, however slowly the application reads
+     * @param {number} [options.connectionWindowBytes=32 MiB] inbound window of the whole connection
      * @param {boolean} [options.closeOnPageHide=true] close the socket on the page's pagehide event
      * @param {typeof WebSocket} [options.WebSocket] the WebSocket constructor (for tests)
      */
@@ -1137,8 +1138,10 @@ export class GrpcWsClient {
         this.#options = {
             metadata: {},
             maxReceiveMessageBytes: 4 * 1024 * 1024,
-            streamWindowBytes: 1024 * 1024,
-            connectionWindowBytes: 16 * 1024 * 1024,
+            // A browser's WebSocket crosses several processes, so its round trip is long: smaller
+            // windows than these measurably capped streaming on a loaded machine.
+            streamWindowBytes: 4 * 1024 * 1024,
+            connectionWindowBytes: 32 * 1024 * 1024,
             outboundHighWaterBytes: 256 * 1024,
             closeOnPageHide: true,
             WebSocket: globalThis.WebSocket,
