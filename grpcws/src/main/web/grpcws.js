@@ -831,7 +831,8 @@ class Connection {
     // Everything written in one turn of the event loop goes out as one WebSocket message.
     #flushOut() {
         this.#outScheduled = false;
-        if (this.closed || !this.#opened || !this.#out.length) return;
+        // Sending on a closing socket would only log a console error; the close event follows.
+        if (this.closed || !this.#opened || !this.#out.length || this.#ws.readyState !== 1) return;
         let total = 0;
         for (const b of this.#out) total += b.length;
         const msg = this.#out.length === 1 ? this.#out[0] : concat(this.#out, total);

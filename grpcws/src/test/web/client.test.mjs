@@ -480,3 +480,15 @@ test('bad arguments are refused before anything is sent', () => {
     assert.throws(() => new GrpcWsClient('http://x/grpc', { WebSocket: FakeWebSocket }), TypeError);
     assert.equal(FakeWebSocket.instances.length, 0);
 });
+
+test('close() while the socket is already closing sends nothing (it would only log an error)', async () => {
+    const c = client();
+    const a = c.unary(METHOD, enc('x'));
+    const [ws] = await opened();
+    const sentBefore = ws.sent.length;
+    ws.readyState = 2; // the server's close frame arrived; the close event has not fired yet
+    c.close();
+    await rejectsWith(a, Status.UNAVAILABLE);
+    await settle();
+    assert.equal(ws.sent.length, sentBefore);
+});
