@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.paqet4j.cli.command.DemoCommand;
 import org.paqet4j.cli.command.DumpCommand;
 import org.paqet4j.cli.command.FollowCommand;
+import org.paqet4j.cli.command.GrpcBridgeCommand;
 import org.paqet4j.cli.command.IfaceCommand;
 import org.paqet4j.cli.command.PingCommand;
 import org.paqet4j.cli.command.RunCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
       PingCommand.class,
       DumpCommand.class,
       FollowCommand.class,
+      GrpcBridgeCommand.class,
       DemoCommand.class,
       SecretCommand.class,
       IfaceCommand.class,
@@ -46,6 +48,7 @@ import picocli.CommandLine.Spec;
       "  paqet ping -c client.yaml         round-trip time to the server through the tunnel",
       "  sudo paqet demo                   a tunnel between two namespaces, a download through it",
       "  paqet iface                       list interfaces and default gateways",
+      "  paqet grpc-bridge serve --listen 127.0.0.1:8080 --demo   gRPC over WebSocket, demo page at /demo",
       "  paqet help run                    help for one command",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error."

@@ -1,0 +1,86 @@
+package org.paqet4j.grpcws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The stream side of a {@link Pipe}: what one read burst brought in goes out as one binary
+ * WebSocket message when the burst completes (fewer, larger frames than one per read). When the
+ * WebSocket cannot take more, reading the stream stops until it drains.
+ */
+final class StreamToWebSocket extends ChannelInboundHandlerAdapter {
+
+    private final Pipe pipe;
+    private CompositeByteBuf pending;
+
+    StreamToWebSocket(Pipe pipe) {
+        this.pipe = pipe;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (pending == null) {
+            pending = ctx.alloc().compositeBuffer(64);
+        }
+        pending.addComponent(true, buf);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        sendPending(ctx.channel());
+    }
+
+    private void sendPending(Channel stream) {
+        CompositeByteBuf out = pending;
+        pending = null;
+        if (out == null) {
+            return;
+        }
+        Channel webSocket = pipe.webSocket();
+        if (pipe.isClosed()) {
+            out.release();
+            return;
+        }
+        webSocket.writeAndFlush(new BinaryWebSocketFrame(out));
+        if (!webSocket.isWritable()) {
+            stream.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            pipe.webSocket().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // Bytes of the last burst (a GOAWAY, say) still reach the peer before the close frame.
+        sendPending(ctx.channel());
+        pipe.streamEnded();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.paqet4j.grpcws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.paqet4j.grpcws.demo.EchoMessage;
+import org.paqet4j.grpcws.demo.EchoMethods;
+import org.paqet4j.grpcws.demo.EchoService;
+import org.paqet4j.grpcws.demo.StreamRequest;
+
+class DirectModeTest {
+
+    private EchoService echo;
+    private GrpcWebSocketBridge bridge;
+    private ManagedChannel channel;
+
+    @BeforeEach
+    void start() throws Exception {
+        echo = new EchoService();
+        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0)).direct(echo).start();
+        channel = GrpcWebSocket.channel(URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        bridge.close();
+    }
+
+    @Test
+    void unaryEchoesThePayload() {
+        EchoMessage reply = ClientCalls.blockingUnaryCall(channel, EchoMethods.UNARY, CallOptions.DEFAULT,
+                EchoMessage.of("hello".getBytes()));
+        assertThat(reply.payload()).isEqualTo("hello".getBytes());
+        assertThat(bridge.activeConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void serverStreamDelivers64MiBWithTheExpectedHash() throws Exception {
+        long total = 64L << 20;
+        int seed = 7;
+        Iterator<EchoMessage> it = ClientCalls.blockingServerStreamingCall(channel, EchoMethods.SERVER_STREAM,
+                CallOptions.DEFAULT, new StreamRequest(total, 1 << 20, seed));
+        MessageDigest got = MessageDigest.getInstance("SHA-256");
+        long n = 0;
+        while (it.hasNext()) {
+            byte[] p = it.next().payload();
+            got.update(p);
+            n += p.length;
+        }
+        MessageDigest want = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[1 << 20];
+        for (long off = 0; off < total; off += buf.length) {
+            for (int i = 0; i < buf.length; i++) {
+                buf[i] = StreamRequest.patternByte(off + i, seed);
+            }
+            want.update(buf);
+        }
+        assertThat(n).isEqualTo(total);
+        assertThat(got.digest()).isEqualTo(want.digest());
+    }
+}
