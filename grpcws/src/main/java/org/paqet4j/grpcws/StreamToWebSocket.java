@@ -52,7 +52,7 @@ final class StreamToWebSocket extends ChannelInboundHandlerAdapter {
         }
         webSocket.writeAndFlush(new BinaryWebSocketFrame(out));
         if (!webSocket.isWritable()) {
-            stream.config().setAutoRead(false);
+            Backpressure.pause(stream, webSocket);
         }
     }
 

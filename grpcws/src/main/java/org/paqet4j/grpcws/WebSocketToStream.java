@@ -92,7 +92,7 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
         stream.write(content.retain());
         frame.release();
         if (!stream.isWritable()) {
-            pipe.webSocket().config().setAutoRead(false);
+            Backpressure.pause(pipe.webSocket(), stream);
         }
     }
 
