@@ -1,1 +1,0 @@
-// test stand-in for the browser client, served by the bridge as /grpcws.js
