@@ -138,9 +138,9 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         } finally {
             lock.unlock();
         }
-        session.returnTokens(n, frames);
+        session.budget().give(n, frames);
         if (announce) {
-            session.requestWindowUpdate(this);
+            session.writer().requestWindowUpdate(this);
         }
         return n;
     }
@@ -172,9 +172,9 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         } finally {
             lock.unlock();
         }
-        session.returnTokens(n, 1);
+        session.budget().give(n, 1);
         if (announce) {
-            session.requestWindowUpdate(this);
+            session.writer().requestWindowUpdate(this);
         }
         return n;
     }
@@ -237,11 +237,11 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
 
     /**
      * The UPD payload for now: consumed = all bytes read so far, window = the session's current fair share
-     * (see {@link MuxSession#fairWindow()}); clears the pending mark.
+     * (see {@link StreamTable#fairWindow()}); clears the pending mark.
      */
     byte[] takeWindowUpdate() {
         byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
-        int window = session.fairWindow();
+        int window = session.streams().fairWindow();
         lock.lock();
         try {
             updPending = false;
@@ -286,7 +286,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                     // Counted before the frame leaves so a fast UPD never exceeds what we count as sent.
                     numWritten += n;
                     try {
-                        session.writeFrame(Command.PSH, id, b, off, n, deadline);
+                        session.writer().write(Command.PSH, id, b, off, n, deadline);
                     } catch (IOException e) {
                         // Not sent (timeout, interrupt) or the session is gone: keep the window accounting exact.
                         numWritten -= n;
@@ -356,14 +356,14 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             lock.unlock();
         }
         if (done) {
-            session.forget(this);
+            session.streams().forget(this);
         }
     }
 
     private void sendFin(long deadline) throws IOException {
         Deadlines.lock(writeMutex, deadline, () -> describe() + " FIN");
         try {
-            session.writeFrame(Command.FIN, id, null, 0, 0, deadline);
+            session.writer().write(Command.FIN, id, null, 0, 0, deadline);
         } finally {
             writeMutex.unlock();
         }
@@ -394,7 +394,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         } finally {
             lock.unlock();
         }
-        session.returnTokens(dropped, droppedFrames);
+        session.budget().give(dropped, droppedFrames);
         if (fin) {
             try {
                 sendFin(Deadlines.after(writeTimeoutNanos == 0 ? OPEN_CLOSE_TIMEOUT_NANOS : writeTimeoutNanos));
@@ -402,7 +402,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                 log.debug("{}: FIN not sent: {}", describe(), e.getMessage());
             }
         }
-        session.forget(this);
+        session.streams().forget(this);
     }
 
     public boolean isClosed() {
@@ -454,7 +454,7 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
             lock.unlock();
         }
         if (done) {
-            session.forget(this);
+            session.streams().forget(this);
         }
     }
 

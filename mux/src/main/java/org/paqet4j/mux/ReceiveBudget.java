@@ -1,0 +1,91 @@
+package org.paqet4j.mux;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What streams may still buffer of received data, over the whole session: {@code smuxbuf} bytes and a number of
+ * frames. The receive loop takes from it for each buffered PSH frame and pauses while either is exhausted; readers
+ * give back what they read or drop. This is the only thing that bounds a session's receive memory, v1 included.
+ */
+final class ReceiveBudget {
+    /** Heap a buffered frame may cost per payload byte before the frame count, not the bytes, is the limit. */
+    static final int BYTES_PER_BUFFERED_FRAME = 64;
+    private static final int MIN_FRAME_BUDGET = 1024;
+
+    private final long capacity;
+    /** {@code capacity} minus the bytes buffered in streams. */
+    private final AtomicLong bytes;
+    /**
+     * How many more PSH frames streams may buffer: each is an object of its own, so a peer sending 1-byte frames
+     * would otherwise park dozens of heap bytes per smuxbuf byte.
+     */
+    private final AtomicLong frames;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition returned = lock.newCondition();
+    private boolean closed; // guarded by lock
+
+    ReceiveBudget(long capacity) {
+        this.capacity = capacity;
+        this.bytes = new AtomicLong(capacity);
+        this.frames = new AtomicLong(Math.max(MIN_FRAME_BUDGET, capacity / BYTES_PER_BUFFERED_FRAME));
+    }
+
+    /** True while the receive loop may buffer another frame. */
+    boolean available() {
+        return bytes.get() > 0 && frames.get() > 0;
+    }
+
+    /** Bytes received and not yet read, over all streams. */
+    long buffered() {
+        return capacity - bytes.get();
+    }
+
+    /** One frame of {@code length} bytes is now buffered in a stream. */
+    void take(int length) {
+        bytes.addAndGet(-length);
+        frames.decrementAndGet();
+    }
+
+    /** Gives back what a stream no longer buffers: {@code n} bytes in {@code frameCount} whole frames. */
+    void give(long n, int frameCount) {
+        if (n <= 0 && frameCount <= 0) {
+            return;
+        }
+        long bytesNow = n > 0 ? bytes.addAndGet(n) : bytes.get();
+        long framesNow = frameCount > 0 ? frames.addAndGet(frameCount) : frames.get();
+        // Whoever makes the second of the two budgets positive wakes the receive loop.
+        if (bytesNow > 0 && framesNow > 0 && (bytesNow - n <= 0 || framesNow - frameCount <= 0)) {
+            lock.lock();
+            try {
+                returned.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Blocks the receive loop until the budget is available again or {@link #close()} was called. */
+    void awaitAvailable() {
+        lock.lock();
+        try {
+            while (!available() && !closed) {
+                returned.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Releases a receive loop waiting in {@link #awaitAvailable()}, now and for good. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            returned.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
