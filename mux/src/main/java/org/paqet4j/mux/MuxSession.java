@@ -1,10 +1,10 @@
 package org.paqet4j.mux;
 
 import java.io.EOFException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,8 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>The session owns its transport and its streams' buffers. {@link #close()} fails every pending operation at
  * once and closes the transport after the session (mux first, then KCP).
  */
-public final class MuxSession implements AutoCloseable, java.io.Closeable {
+public final class MuxSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
     private static final long RECEIVER_JOIN_MILLIS = 2000;
 
@@ -37,6 +35,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final SessionWriter writer;
     private final StreamTable streams;
     private final ReceiveBudget budget;
+    private final AcceptBacklog backlog;
     /** Buffers of received PSH payloads, lent to streams until they are read. */
     private final PayloadPool payloads;
     /** Set by the receive loop on data, cleared by the keepalive tick: a quiet session drops its free buffers. */
@@ -44,11 +43,6 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     /** The receive loop's buffer for UPD payloads. */
     private final byte[] updPayload = new byte[Frame.UPD_PAYLOAD_SIZE];
     private volatile long lastReceivedNanos = System.nanoTime();
-
-    // The accept backlog; closing signals it.
-    private final ReentrantLock backlogLock = new ReentrantLock();
-    private final Condition acceptable = backlogLock.newCondition();
-    private final ArrayDeque<MuxStream> backlog = new ArrayDeque<>();
 
     // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
     // listenersDue is set once the transport is closed.
@@ -73,6 +67,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         this.writer = new SessionWriter(this, transport.out(), config);
         this.streams = new StreamTable(config, client);
         this.budget = new ReceiveBudget(config.maxReceiveBuffer());
+        this.backlog = new AcceptBacklog(label);
         this.payloads = new PayloadPool(config.maxFrameSize(), config.maxReceiveBuffer());
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
@@ -156,19 +151,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private MuxStream accept(long deadline) throws IOException {
-        Deadlines.lock(backlogLock, deadline, () -> label + " acceptStream");
-        try {
-            while (true) {
-                MuxStream s = backlog.poll();
-                if (s != null) {
-                    return s;
-                }
-                ensureOpen("acceptStream");
-                Deadlines.await(acceptable, deadline, label + " acceptStream");
-            }
-        } finally {
-            backlogLock.unlock();
-        }
+        return backlog.take(deadline, this);
     }
 
     /** Streams currently open (or waiting to be accepted). */
@@ -378,16 +361,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         MuxStream s = new MuxStream(this, sid);
         streams.add(s);
         announceWindowIfSmall(s);
-        backlogLock.lock();
-        try {
-            if (closed.get()) {
-                return;
-            }
-            backlog.add(s);
-            acceptable.signal();
-        } finally {
-            backlogLock.unlock();
-        }
+        backlog.add(s);
     }
 
     /**
@@ -446,13 +420,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         if (ka != null) {
             ka.cancel(false);
         }
-        backlogLock.lock();
-        try {
-            backlog.clear();
-            acceptable.signalAll();
-        } finally {
-            backlogLock.unlock();
-        }
+        backlog.close();
         budget.close();
         for (MuxStream s : streams.clear()) {
             s.onSessionClosed();

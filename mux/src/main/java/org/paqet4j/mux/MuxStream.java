@@ -1,5 +1,6 @@
 package org.paqet4j.mux;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The two directions live in {@link StreamReceiver} and {@link StreamSender}; this class is the public face and
  * the stream's lifecycle (half-close, close, when the session may forget it).
  */
-public final class MuxStream implements AutoCloseable, java.io.Closeable {
+public final class MuxStream implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxStream.class);
     /** What smux assumes a v2 peer can take before its first UPD. */
     static final int INITIAL_PEER_WINDOW = 262144;
