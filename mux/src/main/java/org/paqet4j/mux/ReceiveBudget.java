@@ -1,8 +1,7 @@
 package org.paqet4j.mux;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What streams may still buffer of received data, over the whole session: {@code smuxbuf} bytes and a number of
@@ -22,9 +21,9 @@ final class ReceiveBudget {
      * would otherwise park dozens of heap bytes per smuxbuf byte.
      */
     private final AtomicLong frames;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition returned = lock.newCondition();
-    private boolean closed; // guarded by lock
+    /** The receive loop while it waits in {@link #awaitAvailable()}: the only thread that ever waits here. */
+    private volatile Thread waiter;
+    private volatile boolean closed;
 
     ReceiveBudget(long capacity) {
         this.capacity = capacity;
@@ -57,35 +56,28 @@ final class ReceiveBudget {
         long framesNow = frameCount > 0 ? frames.addAndGet(frameCount) : frames.get();
         // Whoever makes the second of the two budgets positive wakes the receive loop.
         if (bytesNow > 0 && framesNow > 0 && (bytesNow - n <= 0 || framesNow - frameCount <= 0)) {
-            lock.lock();
-            try {
-                returned.signal();
-            } finally {
-                lock.unlock();
-            }
+            LockSupport.unpark(waiter);
         }
     }
 
-    /** Blocks the receive loop until the budget is available again or {@link #close()} was called. */
+    /**
+     * Blocks the receive loop until the budget is available again or {@link #close()} was called. The waiter is
+     * published before the budget is checked, so a give that the check misses sees the waiter and unparks it.
+     */
     void awaitAvailable() {
-        lock.lock();
+        waiter = Thread.currentThread();
         try {
             while (!available() && !closed) {
-                returned.awaitUninterruptibly();
+                LockSupport.park(this);
             }
         } finally {
-            lock.unlock();
+            waiter = null;
         }
     }
 
     /** Releases a receive loop waiting in {@link #awaitAvailable()}, now and for good. */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-            returned.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        closed = true;
+        LockSupport.unpark(waiter);
     }
 }
