@@ -52,11 +52,17 @@ final class ReceiveBudget {
         if (n <= 0 && frameCount <= 0) {
             return;
         }
-        long bytesNow = n > 0 ? bytes.addAndGet(n) : bytes.get();
-        long framesNow = frameCount > 0 ? frames.addAndGet(frameCount) : frames.get();
-        // Whoever makes the second of the two budgets positive wakes the receive loop.
-        if (bytesNow > 0 && framesNow > 0 && (bytesNow - n <= 0 || framesNow - frameCount <= 0)) {
-            LockSupport.unpark(waiter);
+        if (n > 0) {
+            bytes.addAndGet(n);
+        }
+        if (frameCount > 0) {
+            frames.addAndGet(frameCount);
+        }
+        // Checked after adding, never decided from the values this caller saw: two streams returning bytes and
+        // frames at once could each see the other's budget still empty, and neither would wake the loop.
+        Thread w = waiter;
+        if (w != null && available()) {
+            LockSupport.unpark(w);
         }
     }
 
