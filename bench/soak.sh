@@ -49,42 +49,20 @@ done
 paqet=${PAQET:-bin/paqet}
 [ -x "$paqet" ] || ./build.sh >/dev/null
 
-id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-ns_s=p4j-soak-$id-s
-ns_c=p4j-soak-$id-c
-veth_s=p4js${id}s
-veth_c=p4js${id}c
+. "$root/bench/lib/netns.sh"
 work=$(mktemp -d /tmp/p4j-soak-XXXXXX)
 key=$("$paqet" secret)
 
 cleanup() {
     trap - EXIT INT TERM
     touch "$work/stop" 2>/dev/null || true
-    for ns in "$ns_s" "$ns_c"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
-    done
-    sleep 1
-    for ns in "$ns_s" "$ns_c"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
+    netns_pair_delete
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$ns_s"
-ip netns add "$ns_c"
-ip link add name "$veth_s" netns "$ns_s" type veth peer name "$veth_c" netns "$ns_c"
-ip -n "$ns_s" link set dev "$veth_s" address 02:70:34:6b:01:01
-ip -n "$ns_c" link set dev "$veth_c" address 02:70:34:6b:01:02
-ip -n "$ns_s" addr add 198.18.0.1/24 dev "$veth_s"
-ip -n "$ns_c" addr add 198.18.0.2/24 dev "$veth_c"
-for pair in "$ns_s $veth_s" "$ns_c $veth_c"; do
-    set -- $pair
-    ip -n "$1" link set dev "$2" up
-    ip -n "$1" link set dev lo up
-done
+netns_pair_create soak s 02:70:34:6b:01
 
 # Eight files of 1..8 MB (plus a few odd bytes, so sizes are not round) and their hashes.
 mkdir "$work/files"
@@ -94,19 +72,6 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 ip netns exec "$ns_s" python3 -m http.server --bind 198.18.0.1 8000 --directory "$work/files" \
     >"$work/http.log" 2>&1 &
-
-wait_for() { # file, pattern: wait up to 30 s for a line
-    i=0
-    until grep -q "$2" "$1" 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 300 ]; then
-            echo "soak: no '$2' in $1:" >&2
-            cat "$1" "${1%.out}.err" >&2 2>/dev/null || true
-            exit 1
-        fi
-        sleep 0.1
-    done
-}
 
 # One download loop: random file, hash check, one line per download (ok|bad bytes) to its log.
 cat >"$work/loop.sh" <<'EOF'
@@ -118,8 +83,17 @@ while [ ! -e "$work/stop" ]; do
     i=$(( n / 65536 % 8 + 1 ))
     want=$(cat "$work/files/f$i.sha256")
     # shellcheck disable=SC2086
-    got=$(curl -s --max-time 120 $proxy "$prefix/f$i" | sha256sum | cut -d' ' -f1)
-    if [ "$got" = "$want" ]; then echo "ok $i" >>"$log"; else echo "bad $i" >>"$log"; fi
+    rc=0
+    : >"$log.body"
+    curl -s --max-time 120 -o "$log.body" $proxy "$prefix/f$i" || rc=$?
+    got=$(sha256sum <"$log.body" | cut -d' ' -f1)
+    if [ "$got" = "$want" ]; then
+        echo "ok $i" >>"$log"
+    else
+        # Why it failed, for the report: curl's exit code, bytes received, when.
+        echo "bad $i curl=$rc bytes=$(wc -c <"$log.body") at=$(date +%s)" >>"$log"
+    fi
+    rm -f "$log.body"
 done
 EOF
 chmod +x "$work/loop.sh"
@@ -268,5 +242,14 @@ awk -F'|' '
     END { for (i = 1; i <= n; i++) { split(order[i], k, "|"); printf "| %s | %s | %s | %s |\n", k[1], k[2], s[order[i]], c[order[i]] } }
 ' "$work/samples"
 bad_total=$(awk -F'|' '{ s += $3 } END { print s + 0 }' "$work/totals")
-[ "$bad_total" -eq 0 ] || { echo "soak: $bad_total downloads had a wrong SHA-256" >&2; exit 1; }
+if [ "$bad_total" -ne 0 ]; then
+    echo "soak: $bad_total downloads had a wrong SHA-256 (curl exit code, bytes received, time):" >&2
+    cat "$work"/dl-*.log | grep '^bad' | sort -t= -k4 | head -20 >&2
+    for log in server.out server.err client.out client.err; do
+        [ -s "$work/$log" ] || continue
+        echo "soak: the last warnings in paqet4j's $log:" >&2
+        grep -E 'WARN|ERROR|Exception' "$work/$log" | tail -15 >&2
+    done
+    exit 1
+fi
 exit 0

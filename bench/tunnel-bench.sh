@@ -42,11 +42,7 @@ for tool in iperf3 kcptun-client kcptun-server ip; do
 done
 [ -x bin/paqet ] || ./build.sh >/dev/null
 
-id=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-ns_s=p4j-bench-$id-s
-ns_c=p4j-bench-$id-c
-veth_s=p4jb${id}s
-veth_c=p4jb${id}c
+. "$root/bench/lib/netns.sh"
 work=$(mktemp -d /tmp/p4j-bench-XXXXXX)
 hz=$(getconf CLK_TCK)
 key=$(bin/paqet secret)
@@ -54,34 +50,21 @@ jcmd="$(scripts/jdk25)/bin/jcmd"
 
 cleanup() {
     trap - EXIT INT TERM
-    for ns in "$ns_s" "$ns_c"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
-    done
-    sleep 1
-    for ns in "$ns_s" "$ns_c"; do
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
+    netns_pair_delete
     case "${JFR:-0}" in 1) ;; *) rm -rf "$work" ;; esac
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ip netns add "$ns_s"
-ip netns add "$ns_c"
-ip link add name "$veth_s" netns "$ns_s" type veth peer name "$veth_c" netns "$ns_c"
-ip -n "$ns_s" link set dev "$veth_s" address 02:70:34:6b:00:01
-ip -n "$ns_c" link set dev "$veth_c" address 02:70:34:6b:00:02
-ip -n "$ns_s" addr add 198.18.0.1/24 dev "$veth_s"
-ip -n "$ns_c" addr add 198.18.0.2/24 dev "$veth_c"
-for pair in "$ns_s $veth_s" "$ns_c $veth_c"; do
-    set -- $pair
-    ip -n "$1" link set dev "$2" up
-    ip -n "$1" link set dev lo up
-    if [ -n "$loss$delay" ]; then
+netns_pair_create bench b 02:70:34:6b:00
+if [ -n "$loss$delay" ]; then
+    for side in "$ns_s $veth_s" "$ns_c $veth_c"; do
+        # shellcheck disable=SC2086
+        set -- $side
+        # shellcheck disable=SC2086
         ip netns exec "$1" tc qdisc add dev "$2" root netem ${delay:+delay ${delay}ms} ${loss:+loss ${loss}%}
-    fi
-done
+    done
+fi
 
 ip netns exec "$ns_s" iperf3 -s -B 198.18.0.1 -p 5201 >"$work/iperf3-server.log" 2>&1 &
 
@@ -100,19 +83,6 @@ allocated() { # pid: bytes its live Java threads allocated so far; 0 if it is no
 
 selected() { # name: whether --only lets this path run
     case "$1" in *"$only"*) return 0 ;; *) return 1 ;; esac
-}
-
-wait_for() { # file, pattern: wait up to 30 s for a line
-    i=0
-    until grep -q "$2" "$1" 2>/dev/null; do
-        i=$((i + 1))
-        if [ $i -gt 300 ]; then
-            echo "tunnel-bench: no '$2' in $1:" >&2
-            cat "$1" "${1%.out}.err" "${1%.out}.yaml" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
 }
 
 iperf() { # port, seconds -> Mbit/s received

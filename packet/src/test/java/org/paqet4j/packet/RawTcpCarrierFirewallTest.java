@@ -17,12 +17,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.packet.firewall.FirewallRules;
 import org.paqet4j.packet.firewall.Role;
 import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * The carrier together with the firewall rules of {@link FirewallRules}: while they are in place
  * the receiving kernel answers none of the captured packets; once they are gone it sends a RST.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class RawTcpCarrierFirewallTest {
 
     private static final int PORT_A = 43_001;

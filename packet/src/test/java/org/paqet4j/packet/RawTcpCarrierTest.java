@@ -24,10 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.packet.sys.Libc;
 import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.packet.wire.TcpPacketTemplate;
 
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class RawTcpCarrierTest {
 
     private static final int PORT_A = 40_001;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.packet.wire.TcpFlags;
 
 /**
@@ -25,6 +26,7 @@ import org.paqet4j.packet.wire.TcpFlags;
  * the kernel computes them, and shows the flags, ports and header fields paqet uses.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class RawTcpCarrierWireTest {
 
     private static final int PORT_A = 41_001;

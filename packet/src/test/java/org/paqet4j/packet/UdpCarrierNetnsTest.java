@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /** The UDP carrier between two namespaces: every size up to the MTU limit, both ways, both families. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class UdpCarrierNetnsTest {
 
     private static NetnsPair pair;

@@ -7,7 +7,7 @@ import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.config.Carrier;
 import org.paqet4j.cli.demo.ByteSize;
 import org.paqet4j.cli.demo.Demo;
-import org.paqet4j.packet.lab.Impairment;
+import org.paqet4j.lab.Impairment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.command.SecretCommand;
 import org.paqet4j.cli.config.Carrier;
-import org.paqet4j.packet.lab.DirectionCounters;
-import org.paqet4j.packet.lab.Impairment;
-import org.paqet4j.packet.lab.LabTopology;
+import org.paqet4j.lab.DirectionCounters;
+import org.paqet4j.lab.Impairment;
+import org.paqet4j.lab.LabTopology;
 
 /**
  * {@code paqet demo}: a whole tunnel on one machine. Two network namespaces joined by a veth pair
@@ -62,7 +62,7 @@ public final class Demo {
 
   /** Runs the demo; returns the exit code. */
   public static int run(Options options, PrintWriter out, PrintWriter err) {
-    boolean root = HostCommands.isRoot();
+    boolean root = EffectiveUser.isRoot();
     if (!root && options.carrier() == Carrier.RAW) {
       err.println("paqet demo: needs root: it creates network namespaces and the raw carrier sends hand-made TCP "
           + "packets. Run it as `sudo paqet demo`, or run `paqet demo --carrier udp` for the same tunnel over UDP "

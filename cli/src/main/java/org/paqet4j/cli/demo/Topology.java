@@ -3,8 +3,9 @@ package org.paqet4j.cli.demo;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.paqet4j.packet.lab.Impairment;
-import org.paqet4j.packet.lab.LabTopology;
+import org.paqet4j.lab.Impairment;
+import org.paqet4j.lab.LabTopology;
+import org.paqet4j.packet.sys.Commands;
 
 /**
  * Where the demo's two ends live: two fresh network namespaces joined by a veth pair with
@@ -17,6 +18,8 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
     String clientVeth, String serverAddress, String clientAddress, String serverMac, String clientMac,
     Optional<LabTopology> lab) {
 
+  /** The demo's setup commands ({@code ip}) run on the host. */
+  private static final Commands HOST = Commands.onHost();
   static final String SERVER_MAC = "02:70:34:6a:00:01";
   static final String CLIENT_MAC = "02:70:34:6a:00:02";
   private static final String SERVER_ADDRESS = "198.18.0.1";
@@ -40,15 +43,15 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
     String clientNs = t.clientNamespace().orElseThrow();
     for (String ns : new String[] {serverNs, clientNs}) {
       cleanup.make("namespace " + ns, () -> {
-        HostCommands.run("ip", "netns", "add", ns);
+        HOST.check("ip", "netns", "add", ns);
         return () -> {
           killProcessesIn(ns);
-          HostCommands.run("ip", "netns", "del", ns);
+          HOST.check("ip", "netns", "del", ns);
         };
       });
     }
     // Created straight inside the namespaces: nothing of the demo ever appears in the host's.
-    HostCommands.run("ip", "link", "add", "name", t.serverVeth(), "netns", serverNs, "type", "veth",
+    HOST.check("ip", "link", "add", "name", t.serverVeth(), "netns", serverNs, "type", "veth",
         "peer", "name", t.clientVeth(), "netns", clientNs);
     configure(serverNs, t.serverVeth(), SERVER_MAC, t.serverAddress());
     configure(clientNs, t.clientVeth(), CLIENT_MAC, t.clientAddress());
@@ -86,17 +89,17 @@ record Topology(Optional<String> serverNamespace, Optional<String> clientNamespa
   }
 
   private static void configure(String ns, String veth, String mac, String address) throws IOException {
-    HostCommands.run("ip", "-n", ns, "link", "set", "dev", veth, "address", mac);
-    HostCommands.run("ip", "-n", ns, "addr", "add", address + "/24", "dev", veth);
-    HostCommands.run("ip", "-n", ns, "link", "set", "dev", veth, "up");
-    HostCommands.run("ip", "-n", ns, "link", "set", "dev", "lo", "up");
+    HOST.check("ip", "-n", ns, "link", "set", "dev", veth, "address", mac);
+    HOST.check("ip", "-n", ns, "addr", "add", address + "/24", "dev", veth);
+    HOST.check("ip", "-n", ns, "link", "set", "dev", veth, "up");
+    HOST.check("ip", "-n", ns, "link", "set", "dev", "lo", "up");
   }
 
   /** Kills whatever still runs inside {@code ns} before it is deleted (its veth end and firewall rules go with it). */
   private static void killProcessesIn(String ns) {
     String pids;
     try {
-      pids = HostCommands.run("ip", "netns", "pids", ns);
+      pids = HOST.check("ip", "netns", "pids", ns);
     } catch (IOException e) {
       pids = "";
     }

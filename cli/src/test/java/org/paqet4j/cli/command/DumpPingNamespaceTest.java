@@ -1,62 +1,46 @@
 package org.paqet4j.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.AddressScan;
+import org.paqet4j.cli.run.NamespaceProcesses;
+import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet ping --raw} in a client namespace seen by {@code paqet dump} in a server namespace
- * (both child JVMs under {@code ip netns exec}, namespaces {@code p4j-dump-<random>} joined by a veth
- * pair with 198.18.x.x addresses), and the pcap dump writes read back by tshark.
+ * (both child JVMs under {@code ip netns exec}, in a {@link NetnsPair}), and the pcap dump writes
+ * read back by tshark.
  */
+@NetnsTest
 class DumpPingNamespaceTest {
 
   private static final int TUNNEL_PORT = 27_191;
   private static final int CLIENT_PORT = 27_192;
-  private final List<Process> processes = new ArrayList<>();
-  private final List<String> namespaces = new ArrayList<>();
+  private final NamespaceProcesses hosts = new NamespaceProcesses();
+  private NetnsPair pair;
 
   @TempDir
   Path dir;
 
-  @BeforeEach
-  void root() {
-    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
-  }
-
   @AfterEach
   void stop() throws Exception {
-    processes.forEach(Process::destroyForcibly);
-    for (Process p : processes) {
-      p.waitFor(5, TimeUnit.SECONDS);
+    hosts.close();
+    if (pair != null) {
+      pair.close();
     }
-    for (String ns : namespaces) {
-      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
   }
 
   /** tshark's standard output (it warns about running as root on stderr). */
@@ -68,20 +52,6 @@ class DumpPingNamespaceTest {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
     return out;
-  }
-
-  private Process paqetIn(String ns, Path errLog, String... args) throws IOException {
-    return paqetIn(ns, ProcessBuilder.Redirect.PIPE, errLog, args);
-  }
-
-  private Process paqetIn(String ns, ProcessBuilder.Redirect stdout, Path errLog, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-        ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectOutput(stdout).redirectError(errLog.toFile()).start();
-    processes.add(p);
-    return p;
   }
 
   /**
@@ -106,27 +76,15 @@ class DumpPingNamespaceTest {
 
   @Test
   void rawPingsAreSeenByDumpAndItsPcapReadsInTshark() throws Exception {
-    int n = ThreadLocalRandom.current().nextInt(1, 255);
-    String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-    String server = "p4j-dump-" + id + "-s";
-    String client = "p4j-dump-" + id + "-c";
-    String serverDev = "p4jd" + id + "s";
-    String clientDev = "p4jd" + id + "c";
-    run("ip", "netns", "add", server);
-    namespaces.add(server);
-    run("ip", "netns", "add", client);
-    namespaces.add(client);
-    run("ip", "link", "add", serverDev, "netns", server, "type", "veth", "peer", "name", clientDev, "netns", client);
-    String serverIp = "198.18." + n + ".1";
-    String clientIp = "198.18." + n + ".2";
-    for (String[] side : new String[][] {{server, serverDev, serverIp}, {client, clientDev, clientIp}}) {
-      run("ip", "-n", side[0], "link", "set", "lo", "up");
-      run("ip", "-n", side[0], "addr", "add", side[2] + "/24", "dev", side[1]);
-      run("ip", "-n", side[0], "link", "set", side[1], "up");
-    }
-    Matcher mac = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(run("ip", "-n", client, "-o", "link", "show", clientDev));
-    assertThat(mac.find()).isTrue();
-    run("ip", "netns", "exec", client, "ping", "-c", "1", "-W", "2", serverIp);
+    pair = NetnsPair.create("dp");
+    pair.resolveNeighbours();
+    String server = pair.a().namespace();
+    String client = pair.b().namespace();
+    String serverDev = pair.a().device();
+    String clientDev = pair.b().device();
+    String serverIp = pair.a().ipv4().getHostAddress();
+    String clientIp = pair.b().ipv4().getHostAddress();
+    String clientMac = HexFormat.ofDelimiter(":").formatHex(pair.b().mac());
 
     // The server's interface comes from its configuration; the client's from the kernel's route.
     Path serverYaml = Files.writeString(dir.resolve("server.yaml"), """
@@ -142,7 +100,7 @@ class DumpPingNamespaceTest {
           protocol: kcp
           kcp:
             key: "dump test"
-        """.formatted(TUNNEL_PORT, serverDev, serverIp, TUNNEL_PORT, mac.group(1)));
+        """.formatted(TUNNEL_PORT, serverDev, serverIp, TUNNEL_PORT, clientMac));
     Path clientYaml = Files.writeString(dir.resolve("client.yaml"), """
         role: client
         socks5:
@@ -162,13 +120,13 @@ class DumpPingNamespaceTest {
 
     Path pcap = dir.resolve("x.pcap");
     Path dumpOut = dir.resolve("dump.out");
-    Process dump = paqetIn(server, ProcessBuilder.Redirect.to(dumpOut.toFile()), dir.resolve("dump.err"), "dump",
-        "-c", serverYaml.toString(), "--write", pcap.toString(), "--count", "4");
+    Process dump = hosts.paqetIn(server, ProcessBuilder.Redirect.to(dumpOut.toFile()), dir.resolve("dump.err"),
+        "dump", "-c", serverYaml.toString(), "--write", pcap.toString(), "--count", "4");
     assertThat(awaitLines(dump, dumpOut, 1, dir.resolve("dump.err")).getFirst())
         .isEqualTo("capturing tunnel port " + TUNNEL_PORT + " on " + serverDev + ", writing " + pcap
             + " (no firewall rules installed)");
 
-    Process ping = paqetIn(client, dir.resolve("ping.err"), "ping", "-c", clientYaml.toString(), "--raw",
+    Process ping = hosts.paqetIn(client, dir.resolve("ping.err"), "ping", "-c", clientYaml.toString(), "--raw",
         "--payload", "hello dump", "-n", "4", "-i", "50ms");
     String pingOut = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -208,11 +166,12 @@ class DumpPingNamespaceTest {
     // Without --count: runs until SIGTERM, then prints the summary and leaves a complete pcap.
     Path untilStopped = dir.resolve("y.pcap");
     Path dump2Out = dir.resolve("dump2.out");
-    Process dump2 = paqetIn(server, ProcessBuilder.Redirect.to(dump2Out.toFile()), dir.resolve("dump2.err"), "dump",
-        "-c", serverYaml.toString(), "-w", untilStopped.toString(), "--no-hex");
+    Process dump2 = hosts.paqetIn(server, ProcessBuilder.Redirect.to(dump2Out.toFile()), dir.resolve("dump2.err"),
+        "dump", "-c", serverYaml.toString(), "-w", untilStopped.toString(), "--no-hex");
     assertThat(awaitLines(dump2, dump2Out, 1, dir.resolve("dump2.err")).getFirst())
         .startsWith("capturing tunnel port " + TUNNEL_PORT);
-    Process ping2 = paqetIn(client, dir.resolve("ping2.err"), "ping", "-c", clientYaml.toString(), "--raw", "-n", "2");
+    Process ping2 = hosts.paqetIn(client, dir.resolve("ping2.err"), "ping", "-c", clientYaml.toString(), "--raw",
+        "-n", "2");
     assertThat(ping2.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ping2.exitValue()).isZero();
     List<String> seen = awaitLines(dump2, dump2Out, 3, dir.resolve("dump2.err")).subList(1, 3);
@@ -229,7 +188,7 @@ class DumpPingNamespaceTest {
     // A client's tap: its fixed port, on the interface of the kernel's route to its server. The
     // packet comes from a client configuration in the server's namespace aimed at that port.
     Path clientDumpOut = dir.resolve("client-dump.out");
-    Process clientDump = paqetIn(client, ProcessBuilder.Redirect.to(clientDumpOut.toFile()),
+    Process clientDump = hosts.paqetIn(client, ProcessBuilder.Redirect.to(clientDumpOut.toFile()),
         dir.resolve("client-dump.err"), "dump", "-c", clientYaml.toString(), "-n", "1", "--no-hex");
     assertThat(awaitLines(clientDump, clientDumpOut, 1, dir.resolve("client-dump.err")).getFirst())
         .isEqualTo("capturing tunnel port " + CLIENT_PORT + " on " + clientDev + " (no firewall rules installed)");
@@ -247,7 +206,7 @@ class DumpPingNamespaceTest {
           kcp:
             key: "dump test"
         """.formatted(serverIp, TUNNEL_PORT + 10, clientIp, CLIENT_PORT));
-    Process ping3 = paqetIn(server, dir.resolve("ping3.err"), "ping", "-c", towardsClient.toString(), "--raw",
+    Process ping3 = hosts.paqetIn(server, dir.resolve("ping3.err"), "ping", "-c", towardsClient.toString(), "--raw",
         "-n", "1");
     assertThat(ping3.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ping3.exitValue()).as(Files.readString(dir.resolve("ping3.err"))).isZero();

@@ -1,18 +1,18 @@
 package org.paqet4j.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.paqet4j.packet.testing.NetnsPair.run;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet iface} in a network namespace built for the test: a veth pair to a second
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * must be listed all the same. The command runs in a child JVM inside the
  * namespace and must show the namespace's interface, address, MAC and default gateway.
  */
+@NetnsTest
 class IfaceNamespaceTest {
   private final String suffix = randomSuffix();
   private final String host = "p4j-cli-" + suffix;
@@ -36,7 +37,6 @@ class IfaceNamespaceTest {
 
   @Test
   void showsTheNamespacesInterfaceAndDefaultGateway() throws Exception {
-    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
     int net = ThreadLocalRandom.current().nextInt(256);
     String hostIf = "p4jc" + suffix + "a";
@@ -62,8 +62,10 @@ class IfaceNamespaceTest {
     int index = Integer.parseInt(run("ip", "netns", "exec", host, "cat", "/sys/class/net/" + hostIf + "/ifindex").strip());
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String out = run("ip", "netns", "exec", host, java, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet", "iface");
+    // a JVM start on a loaded machine: more time than a setup command
+    String out = Commands.inNamespace(host).withTimeout(Duration.ofSeconds(60)).check(java,
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet",
+        "iface");
 
     assertThat(out).contains(
         index + ": " + hostIf + "  up  mtu 1400  mac " + hostMac,
@@ -74,22 +76,6 @@ class IfaceNamespaceTest {
         "  ipv4: " + routerIp + " via " + hostIf + " (index " + index + "), mac " + routerMac,
         "  ipv6: none");
     assertThat(out).doesNotContain(routerIf);
-  }
-
-  /** Runs a command, returns its standard output, fails with its standard error. */
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException(String.join(" ", command) + ": timed out");
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": "
-          + new String(err, StandardCharsets.UTF_8).strip());
-    }
-    return new String(out, StandardCharsets.UTF_8);
   }
 
   private static String randomSuffix() {

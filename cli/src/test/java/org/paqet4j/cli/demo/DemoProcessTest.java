@@ -1,7 +1,6 @@
 package org.paqet4j.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -20,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.cli.AddressScan;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet demo} as a real process (root: namespaces and the raw carrier): a small download
@@ -28,6 +29,7 @@ import org.paqet4j.cli.AddressScan;
  * either, no namespace of the demo, no process started by it and no new paqet4j firewall rule in
  * this namespace may be left.
  */
+@NetnsTest
 class DemoProcessTest {
   private static final Pattern NAMESPACE = Pattern.compile("between namespaces p4j-demo-([0-9a-f]{6})-[sb] ");
   private static final Pattern DROPPED = Pattern.compile("(client->server|server->client) (\\d+) frames: (\\d+) dropped, "
@@ -38,8 +40,7 @@ class DemoProcessTest {
 
   @BeforeEach
   void needsRoot() throws Exception {
-    assumeFalse(Boolean.getBoolean("paqet.skipNetns"), "network namespace tests are switched off");
-    assumeTrue(HostCommands.isRoot(), "needs root for network namespaces");
+    assumeTrue(EffectiveUser.isRoot(), "needs root for network namespaces");
     firewallBefore = paqetFirewallRules();
   }
 
@@ -201,7 +202,7 @@ class DemoProcessTest {
     assertThat(out.awaitContains("%  ", 60)).as("a progress bar; output:\n%s\nstderr:\n%s", out.text(),
         Files.readString(dir.resolve("demo.err"))).isTrue();
     assertThat(demo.isAlive()).isTrue();
-    HostCommands.run("kill", "-INT", Long.toString(demo.pid()));
+    Commands.onHost().check("kill", "-INT", Long.toString(demo.pid()));
     assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("demo stopped after SIGINT").isTrue();
     assertThat(Files.readString(dir.resolve("demo.err"))).contains("stopped, removing what the demo made");
     assertThat(out.text()).doesNotContain("sha-256:");
@@ -217,7 +218,7 @@ class DemoProcessTest {
         Files.readString(dir.resolve("demo.err"))).isTrue();
     assertThat(out.text()).containsPattern("impairment: loss 1%, delay 5 ms, reorder 1%, duplicate 1%, each way, by a "
         + "userspace bridge in p4j-demo-[0-9a-f]{6}-m");
-    HostCommands.run("kill", "-TERM", Long.toString(demo.pid()));
+    Commands.onHost().check("kill", "-TERM", Long.toString(demo.pid()));
     assertThat(demo.waitFor(40, TimeUnit.SECONDS)).as("demo stopped after SIGTERM").isTrue();
     assertThat(Files.readString(dir.resolve("demo.err"))).contains("stopped, removing what the demo made");
     assertThat(out.text()).doesNotContain("sha-256:");
@@ -228,7 +229,7 @@ class DemoProcessTest {
     Matcher m = NAMESPACE.matcher(output);
     assertThat(m.find()).as("the demo names its namespaces; output:\n%s", output).isTrue();
     String id = m.group(1);
-    assertThat(HostCommands.run("ip", "netns", "list")).doesNotContain("p4j-demo-" + id);
+    assertThat(Commands.onHost().check("ip", "netns", "list")).doesNotContain("p4j-demo-" + id);
     assertThat(processesMentioning("demo-" + id)).as("processes of the demo").isEmpty();
     assertThat(demo.descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
     assertThat(paqetFirewallRules()).as("paqet4j firewall rules in this namespace")
@@ -258,7 +259,7 @@ class DemoProcessTest {
     List<String> rules = new ArrayList<>();
     for (String[] command : new String[][] {{"nft", "list", "tables"}, {"iptables-save"}, {"ip6tables-save"}}) {
       try {
-        HostCommands.run(command).lines().filter(l -> l.contains("paqet4j")).forEach(rules::add);
+        Commands.onHost().check(command).lines().filter(l -> l.contains("paqet4j")).forEach(rules::add);
       } catch (IOException e) {
         // that tool is not installed here
       }

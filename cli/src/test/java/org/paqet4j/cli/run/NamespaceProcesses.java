@@ -13,50 +13,51 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.paqet4j.packet.sys.Commands;
 
 /**
- * The processes and network namespaces one namespace test starts, and the commands to start them;
+ * The processes and network namespaces one namespace test starts, and the commands to start them
+ * (setup commands run through {@code NetnsPair.run});
  * {@link #close()} ends every process and deletes every namespace, whatever the test did.
  */
-final class NamespaceProcesses implements AutoCloseable {
+public final class NamespaceProcesses implements AutoCloseable {
 
   private final List<Process> processes = new ArrayList<>();
   private final List<String> namespaces = new ArrayList<>();
 
-  /** Runs a command to its end and returns its output; fails with that output when it does not succeed. */
-  static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
-  }
-
   /** Deletes {@code ns} on {@link #close()}. */
-  void track(String ns) {
+  public void track(String ns) {
     namespaces.add(ns);
   }
 
   /** Starts {@code command} in namespace {@code ns}, its stderr to {@code log}; ended on {@link #close()}. */
-  Process startIn(String ns, Path log, String... command) throws IOException {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-    full.addAll(List.of(command));
-    Process p = new ProcessBuilder(full).redirectError(log.toFile()).start();
+  public Process startIn(String ns, Path log, String... command) throws IOException {
+    return startIn(ns, ProcessBuilder.Redirect.PIPE, log, command);
+  }
+
+  /** As {@link #startIn(String, Path, String...)}, its stdout to {@code stdout}. */
+  public Process startIn(String ns, ProcessBuilder.Redirect stdout, Path log, String... command) throws IOException {
+    Process p = Commands.inNamespace(ns).processBuilder(command).redirectOutput(stdout).redirectError(log.toFile())
+        .start();
     processes.add(p);
     return p;
   }
 
   /** Starts {@code paqet args} from this test's class path in namespace {@code ns}. */
-  Process paqetIn(String ns, Path log, String... args) throws IOException {
+  public Process paqetIn(String ns, Path log, String... args) throws IOException {
+    return paqetIn(ns, ProcessBuilder.Redirect.PIPE, log, args);
+  }
+
+  /** As {@link #paqetIn(String, Path, String...)}, its stdout to {@code stdout}. */
+  public Process paqetIn(String ns, ProcessBuilder.Redirect stdout, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet"));
     command.addAll(List.of(args));
-    return startIn(ns, log, command.toArray(String[]::new));
+    return startIn(ns, stdout, log, command.toArray(String[]::new));
   }
 
   /** The first line {@code p} prints on stdout, within 30 s; the assertion shows its stderr otherwise. */
-  static String firstLine(Process p, Path errLog) throws Exception {
+  public static String firstLine(Process p, Path errLog) throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread.ofVirtual().start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -80,7 +81,7 @@ final class NamespaceProcesses implements AutoCloseable {
       p.waitFor(5, TimeUnit.SECONDS);
     }
     for (String ns : namespaces) {
-      new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+      Commands.onHost().attempt("ip", "netns", "del", ns);
     }
   }
 }

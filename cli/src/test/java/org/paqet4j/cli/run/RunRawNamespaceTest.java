@@ -2,23 +2,23 @@ package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.paqet4j.cli.run.NamespaceProcesses.firstLine;
-import static org.paqet4j.cli.run.NamespaceProcesses.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * {@code paqet run} with the raw TCP carrier on real hosts: the server process in one network
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their firewall rules and remove them when SIGTERM ends them. Traffic: curl in the client's
  * namespace through SOCKS5 to python's http.server in the server's namespace.
  */
+@NetnsTest
 class RunRawNamespaceTest {
 
   private static final int TUNNEL_PORT = 27_182;
@@ -37,49 +38,33 @@ class RunRawNamespaceTest {
   @TempDir
   Path dir;
 
+  private NetnsPair pair;
+
   @AfterEach
   void stop() throws Exception {
     hosts.close();
-  }
-
-  private static String rules(String ns) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ip", "netns", "exec", ns, "sh", "-c",
-        "nft list ruleset 2>/dev/null; iptables-save 2>/dev/null").redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(10, TimeUnit.SECONDS);
-    return out;
-  }
-
-  /** Creates the two namespaces and the veth pair; returns [device A, device B, MAC of B]. */
-  private String[] link(String nsA, String nsB, String devA, String devB, int n) throws Exception {
-    run("ip", "netns", "add", nsA);
-    hosts.track(nsA);
-    run("ip", "netns", "add", nsB);
-    hosts.track(nsB);
-    run("ip", "link", "add", devA, "netns", nsA, "type", "veth", "peer", "name", devB, "netns", nsB);
-    String[] ns = {nsA, nsB};
-    String[] dev = {devA, devB};
-    for (int i = 0; i < 2; i++) {
-      run("ip", "-n", ns[i], "link", "set", "lo", "up");
-      run("ip", "-n", ns[i], "addr", "add", "198.18." + n + "." + (i + 1) + "/24", "dev", dev[i]);
-      run("ip", "-n", ns[i], "link", "set", dev[i], "up");
+    if (pair != null) {
+      pair.close();
     }
-    Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(run("ip", "-n", nsB, "-o", "link", "show", devB));
-    assertThat(m.find()).isTrue();
-    // Resolve the neighbours both ways before the raw carrier sends its first frame.
-    run("ip", "netns", "exec", nsB, "ping", "-c", "1", "-W", "2", "198.18." + n + ".1");
-    return new String[] {devA, devB, m.group(1)};
+  }
+
+  /** The namespace's nftables ruleset and iptables rules, as far as the tools are installed. */
+  private static String rules(String ns) throws IOException {
+    Commands inside = Commands.inNamespace(ns);
+    return inside.run("nft", "list", "ruleset").stdout() + inside.run("iptables-save").stdout();
   }
 
   @Test
   void clientAndServerProcessesTunnelOverRawTcpBetweenNamespaces() throws Exception {
-    int n = ThreadLocalRandom.current().nextInt(1, 255);
-    String id = String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-    String nsA = "p4j-tr-" + id + "-a";
-    String nsB = "p4j-tr-" + id + "-b";
-    String[] link = link(nsA, nsB, "p4jtr" + id + "a", "p4jtr" + id + "b", n);
-    String serverIp = "198.18." + n + ".1";
-    String clientIp = "198.18." + n + ".2";
+    pair = NetnsPair.create("tr");
+    // Neighbours resolved both ways before the raw carrier sends its first frame.
+    pair.resolveNeighbours();
+    String nsA = pair.a().namespace();
+    String nsB = pair.b().namespace();
+    String serverIp = pair.a().ipv4().getHostAddress();
+    String clientIp = pair.b().ipv4().getHostAddress();
+    String serverDevice = pair.a().device();
+    String clientMac = HexFormat.ofDelimiter(":").formatHex(pair.b().mac());
 
     Path www = Files.createDirectory(dir.resolve("www"));
     byte[] file = new byte[4 << 20];
@@ -103,7 +88,7 @@ class RunRawNamespaceTest {
           kcp:
             block: aes-128-gcm
             key: "raw namespace test"
-        """.formatted(TUNNEL_PORT, link[0], serverIp, TUNNEL_PORT, link[2]));
+        """.formatted(TUNNEL_PORT, serverDevice, serverIp, TUNNEL_PORT, clientMac));
     Path client = Files.writeString(dir.resolve("client.yaml"), """
         role: client
         socks5:
@@ -124,14 +109,16 @@ class RunRawNamespaceTest {
 
     Process serverProcess = hosts.paqetIn(nsA, dir.resolve("server.err"), "run", "-c", server.toString());
     assertThat(firstLine(serverProcess, dir.resolve("server.err"))).isEqualTo("server listening on " + serverIp
-        + ":" + TUNNEL_PORT + " (raw TCP on " + link[0] + " from " + serverIp + ", cipher aes-128-gcm)");
+        + ":" + TUNNEL_PORT + " (raw TCP on " + serverDevice + " from " + serverIp + ", cipher aes-128-gcm)");
     assertThat(rules(nsA)).contains(Integer.toString(TUNNEL_PORT));
     Process clientProcess = hosts.paqetIn(nsB, dir.resolve("client.err"), "run", "-c", client.toString());
     assertThat(firstLine(clientProcess, dir.resolve("client.err")))
         .isEqualTo("client: 2 connection(s) to " + serverIp + ":" + TUNNEL_PORT + ", cipher aes-128-gcm");
 
     Path got = dir.resolve("got.bin");
-    String curl = run("ip", "netns", "exec", nsB, "curl", "-sS", "--retry", "5", "--retry-connrefused",
+    // curl's own limits (--max-time, retries) come first; the runner's deadline is a backstop
+    String curl = Commands.inNamespace(nsB).withTimeout(Duration.ofMinutes(3)).check("curl", "-sS", "--retry", "5",
+        "--retry-connrefused",
         "--retry-delay", "1", "--max-time", "60", "--socks5-hostname", "127.0.0.1:" + SOCKS_PORT,
         "-o", got.toString(), "http://localhost:" + HTTP_PORT + "/f.bin");
     assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(got))))

@@ -2,6 +2,8 @@ package org.paqet4j.packet.firewall;
 
 import java.util.List;
 import java.util.Optional;
+import org.paqet4j.packet.sys.CommandException;
+import org.paqet4j.packet.sys.Commands;
 
 /**
  * One way of installing the rules for a port: a dedicated nftables table (over netlink, or with
@@ -26,4 +28,27 @@ sealed interface FirewallBackend permits NetlinkBackend, NftBackend, IptablesBac
 
     /** The rules tagged with {@code port} as the tool lists them (empty when none). */
     List<String> list(int port) throws FirewallException;
+
+    /** As {@link #check(Commands, List, String)} with nothing on standard input. */
+    static String check(Commands commands, List<String> command) throws FirewallException {
+        return check(commands, command, null);
+    }
+
+    /** Runs a firewall tool; a non-zero exit becomes a FirewallException with its exit code and stderr. */
+    static String check(Commands commands, List<String> command, String input) throws FirewallException {
+        try {
+            return commands.check(command, input);
+        } catch (CommandException e) {
+            throw new FirewallException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs a firewall tool and returns how it ended; only a timeout or an interrupt throws. */
+    static Commands.Result run(Commands commands, List<String> command) throws FirewallException {
+        try {
+            return commands.run(command, null);
+        } catch (CommandException e) {
+            throw new FirewallException(e.getMessage(), e);
+        }
+    }
 }

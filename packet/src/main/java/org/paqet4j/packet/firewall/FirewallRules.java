@@ -3,6 +3,7 @@ package org.paqet4j.packet.firewall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.paqet4j.packet.sys.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,17 +47,17 @@ public final class FirewallRules implements AutoCloseable {
 
     /** Installs the rules for {@code port} on this host ({@code network.firewall: auto}). */
     public static FirewallRules install(int port, Role role) throws FirewallException {
-        return install(port, role, CommandRunner.direct(), NetlinkBackend.direct(), Preference.AUTO);
+        return install(port, role, Commands.onHost(), NetlinkBackend.direct(), Preference.AUTO);
     }
 
-    static FirewallRules install(int port, Role role, CommandRunner runner, NetlinkBackend.SocketOpener netlink,
+    static FirewallRules install(int port, Role role, Commands commands, NetlinkBackend.SocketOpener netlink,
             Preference preference) throws FirewallException {
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("firewall rules need a port in 1..65535, got " + port);
         }
         RawPortLock lock = RawPortLock.acquire(port, role);
         try {
-            FirewallRules rules = installLocked(port, role, runner, netlink, preference, lock);
+            FirewallRules rules = installLocked(port, role, commands, netlink, preference, lock);
             LOG.info("installed firewall rules for {} with {}: no connection tracking, no RST from the kernel",
                     role.describe(port), rules.backend());
             return rules;
@@ -66,11 +67,11 @@ public final class FirewallRules implements AutoCloseable {
         }
     }
 
-    private static FirewallRules installLocked(int port, Role role, CommandRunner runner,
+    private static FirewallRules installLocked(int port, Role role, Commands commands,
             NetlinkBackend.SocketOpener netlink, Preference preference, RawPortLock lock) throws FirewallException {
         String comment = "paqet4j " + role.describe(port) + ", pid " + ProcessHandle.current().pid();
-        List<FirewallBackend> candidates = List.of(new NetlinkBackend(netlink, comment), new NftBackend(runner),
-                new IptablesBackend(runner));
+        List<FirewallBackend> candidates = List.of(new NetlinkBackend(netlink, comment), new NftBackend(commands),
+                new IptablesBackend(commands));
         List<FirewallBackend> available = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (FirewallBackend candidate : candidates) {

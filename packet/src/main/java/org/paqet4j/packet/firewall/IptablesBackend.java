@@ -3,6 +3,7 @@ package org.paqet4j.packet.firewall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.paqet4j.packet.sys.Commands;
 
 /**
  * iptables and ip6tables (legacy or nft flavour, whichever the binaries are): three rules per
@@ -14,10 +15,10 @@ final class IptablesBackend implements FirewallBackend {
 
     static final List<String> TOOLS = List.of("iptables", "ip6tables");
 
-    private final CommandRunner runner;
+    private final Commands commands;
 
-    IptablesBackend(CommandRunner runner) {
-        this.runner = runner;
+    IptablesBackend(Commands commands) {
+        this.commands = commands;
     }
 
     static String tag(int port) {
@@ -44,16 +45,16 @@ final class IptablesBackend implements FirewallBackend {
 
     @Override
     public Optional<String> problem() throws FirewallException {
-        CommandRunner.Result result = runner.run(List.of("iptables", "-t", "raw", "-S"));
+        Commands.Result result = FirewallBackend.run(commands, List.of("iptables", "-t", "raw", "-S"));
         return result.ok() ? Optional.empty() : Optional.of("iptables -t raw -S exited " + result.exitCode()
-                + (result.output().isEmpty() ? "" : ": " + result.output().lines().findFirst().orElse("")));
+                + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt().lines().findFirst().orElse("")));
     }
 
     /** ip6tables is optional: a host without IPv6 netfilter still gets its IPv4 rules. */
     private List<String> usableTools() throws FirewallException {
         List<String> tools = new ArrayList<>();
         for (String tool : TOOLS) {
-            if (runner.run(List.of(tool, "-t", "raw", "-S")).ok()) {
+            if (FirewallBackend.run(commands, List.of(tool, "-t", "raw", "-S")).ok()) {
                 tools.add(tool);
             }
         }
@@ -65,7 +66,7 @@ final class IptablesBackend implements FirewallBackend {
         try {
             for (String tool : usableTools()) {
                 for (List<String> rule : rules(port)) {
-                    runner.check(concat(List.of(tool, "-w"), rule));
+                    FirewallBackend.check(commands, concat(List.of(tool, "-w"), rule));
                 }
             }
         } catch (FirewallException e) {
@@ -85,7 +86,7 @@ final class IptablesBackend implements FirewallBackend {
                     words.replaceAll(word -> word.length() > 1 && word.startsWith("\"") && word.endsWith("\"")
                             ? word.substring(1, word.length() - 1) : word);
                     words.set(0, "-D");
-                    runner.check(concat(List.of(tool, "-w", "-t", table), words));
+                    FirewallBackend.check(commands, concat(List.of(tool, "-w", "-t", table), words));
                     removed++;
                 }
             }
@@ -108,7 +109,7 @@ final class IptablesBackend implements FirewallBackend {
 
     private List<String> tagged(String tool, String table, int port) throws FirewallException {
         String tag = tag(port);
-        return runner.check(List.of(tool, "-w", "-t", table, "-S")).lines()
+        return FirewallBackend.check(commands, List.of(tool, "-w", "-t", table, "-S")).lines()
                 .filter(line -> line.startsWith("-A "))
                 .filter(line -> List.of(line.split("\\s+")).stream()
                         .anyMatch(word -> word.equals(tag) || word.equals("\"" + tag + "\"")))

@@ -2,6 +2,7 @@ package org.paqet4j.packet.firewall;
 
 import java.util.List;
 import java.util.Optional;
+import org.paqet4j.packet.sys.Commands;
 
 /**
  * nftables through the {@code nft} binary: one table per port, {@code inet paqet4j_<port>}, covering IPv4 and IPv6 at once. It is
@@ -9,10 +10,10 @@ import java.util.Optional;
  */
 final class NftBackend implements FirewallBackend {
 
-    private final CommandRunner runner;
+    private final Commands commands;
 
-    NftBackend(CommandRunner runner) {
-        this.runner = runner;
+    NftBackend(Commands commands) {
+        this.commands = commands;
     }
 
     static String table(int port) {
@@ -46,14 +47,14 @@ final class NftBackend implements FirewallBackend {
 
     @Override
     public Optional<String> problem() throws FirewallException {
-        CommandRunner.Result result = runner.run(List.of("nft", "list", "tables"));
+        Commands.Result result = FirewallBackend.run(commands, List.of("nft", "list", "tables"));
         return result.ok() ? Optional.empty() : Optional.of("nft list tables exited " + result.exitCode()
-                + (result.output().isEmpty() ? "" : ": " + result.output().lines().findFirst().orElse("")));
+                + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt().lines().findFirst().orElse("")));
     }
 
     @Override
     public void install(int port) throws FirewallException {
-        runner.check(List.of("nft", "-f", "-"), script(port));
+        FirewallBackend.check(commands, List.of("nft", "-f", "-"), script(port));
     }
 
     @Override
@@ -61,18 +62,18 @@ final class NftBackend implements FirewallBackend {
         if (list(port).isEmpty()) {
             return 0;
         }
-        runner.check(List.of("nft", "delete", "table", "inet", table(port)));
+        FirewallBackend.check(commands, List.of("nft", "delete", "table", "inet", table(port)));
         return 1;
     }
 
     @Override
     public List<String> list(int port) throws FirewallException {
-        boolean exists = runner.check(List.of("nft", "list", "tables")).lines()
+        boolean exists = FirewallBackend.check(commands, List.of("nft", "list", "tables")).lines()
                 .anyMatch(line -> line.strip().equals("table inet " + table(port)));
         if (!exists) {
             return List.of();
         }
-        return runner.check(List.of("nft", "list", "table", "inet", table(port))).lines()
+        return FirewallBackend.check(commands, List.of("nft", "list", "table", "inet", table(port))).lines()
                 .map(String::strip).filter(line -> line.startsWith("tcp ")).toList();
     }
 }

@@ -18,20 +18,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.packet.route.ChildJvm;
 import org.paqet4j.packet.route.NetlinkException;
 import org.paqet4j.packet.route.Netns;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /** Every test works inside its own namespace, so the host's ruleset is never read or touched. */
+@NetnsTest
 class FirewallRulesTest {
 
     private Netns netns;
     private NetfilterNamespace netfilter;
-    private CommandRunner runner;
+    private Commands commands;
     private int port;
 
     @BeforeEach
     void createNamespace() throws Exception {
         netns = Netns.create("fw");
         netfilter = new NetfilterNamespace(netns);
-        runner = CommandRunner.inNamespace(netns.name());
+        commands = Commands.inNamespace(netns.name());
         port = ThreadLocalRandom.current().nextInt(20_000, 60_000);
     }
 
@@ -43,7 +46,7 @@ class FirewallRulesTest {
 
     @Test
     void nftablesTableIsInstalledTaggedAndRemovedOnClose() throws Exception {
-        FirewallRules rules = FirewallRules.install(port, Role.SERVER, runner, netfilter.opener(),
+        FirewallRules rules = FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(),
                 FirewallRules.Preference.NFT);
         try {
             assertThat(rules.backend()).isEqualTo("nftables");
@@ -61,7 +64,7 @@ class FirewallRulesTest {
 
     @Test
     void iptablesRulesAreInstalledForBothFamiliesTaggedAndRemovedOnClose() throws Exception {
-        try (FirewallRules rules = FirewallRules.install(port, Role.CLIENT, runner, netfilter.opener(),
+        try (FirewallRules rules = FirewallRules.install(port, Role.CLIENT, commands, netfilter.opener(),
                 FirewallRules.Preference.IPTABLES)) {
             assertThat(rules.backend()).isEqualTo("iptables");
             for (String tool : List.of("iptables", "ip6tables")) {
@@ -92,7 +95,7 @@ class FirewallRulesTest {
         for (String command : FirewallRules.describe(port, Role.SERVER)) {
             netns.run(command.split(" "));
         }
-        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, runner, netfilter.opener(),
+        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(),
                 FirewallRules.Preference.AUTO)) {
             assertThat(rules.backend()).isEqualTo("nf_tables (netlink)");
             assertThat(nftRules()).as("one fresh set, not two").hasSize(3);
@@ -135,7 +138,7 @@ class FirewallRulesTest {
             owner.destroyForcibly();
         }
         assertThat(netns.run("nft", "list", "tables")).doesNotContain("paqet4j_" + port);
-        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, runner, netfilter.opener(),
+        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(),
                 FirewallRules.Preference.AUTO)) {
             assertThat(nftRules()).as("the port is free again once its owner exited").hasSize(3);
         }
@@ -172,7 +175,7 @@ class FirewallRulesTest {
     @Test
     void withoutAWorkingToolTheErrorListsTheCommandsToRunByHand() {
         // A namespace that does not exist: every nft and iptables call fails, as on a host without them.
-        CommandRunner broken = CommandRunner.inNamespace(netns.name() + "-missing");
+        Commands broken = Commands.inNamespace(netns.name() + "-missing");
         NetlinkBackend.SocketOpener noNfTables = () -> {
             throw new NetlinkException("socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER) failed", 93);
         };
@@ -220,9 +223,9 @@ class FirewallRulesTest {
     @Test
     void otherPortsAreLeftAlone() throws Exception {
         int other = port + 1;
-        try (FirewallRules first = FirewallRules.install(other, Role.SERVER, runner,
+        try (FirewallRules first = FirewallRules.install(other, Role.SERVER, commands,
                 netfilter.opener(), FirewallRules.Preference.NFT);
-                FirewallRules second = FirewallRules.install(port, Role.SERVER, runner,
+                FirewallRules second = FirewallRules.install(port, Role.SERVER, commands,
                         netfilter.opener(), FirewallRules.Preference.NFT)) {
             second.close();
             assertThat(netns.run("nft", "list", "tables")).contains("paqet4j_" + other)
@@ -247,7 +250,7 @@ class FirewallRulesTest {
     }
 
     private List<String> nftRules() throws FirewallException {
-        return new NftBackend(runner).list(port);
+        return new NftBackend(commands).list(port);
     }
 
     private List<String> tagged(String tool, String table) throws Exception {

@@ -1,10 +1,10 @@
 package org.paqet4j.packet.firewall;
 
 import java.io.IOException;
-import org.paqet4j.packet.lab.NamespaceThread;
 import org.paqet4j.packet.route.NetlinkException;
 import org.paqet4j.packet.route.NetlinkSocket;
 import org.paqet4j.packet.route.Netns;
+import org.paqet4j.packet.sys.NamespaceThread;
 
 /** Opens netfilter sockets inside a test namespace, so the netlink backend never sees the host's ruleset. */
 final class NetfilterNamespace implements AutoCloseable {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.paqet4j.packet.route.NetlinkException;
 import org.paqet4j.packet.route.NetlinkSocket;
 import org.paqet4j.packet.route.Netns;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * The netlink backend against the real kernel and the real {@code nft}, each in namespaces of its
@@ -19,6 +21,7 @@ import org.paqet4j.packet.route.Netns;
  * installs from {@link NftBackend#script}, and its parser must print what {@code nft --debug=netlink}
  * prints.
  */
+@NetnsTest
 class NetlinkBackendTest {
 
     private Netns netns;
@@ -112,9 +115,9 @@ class NetlinkBackendTest {
 
     @Test
     void autoPrefersNetlinkAndCleansUpStaleTablesOfEveryBackend() throws Exception {
-        CommandRunner runner = CommandRunner.inNamespace(netns.name());
+        Commands commands = Commands.inNamespace(netns.name());
         // a crashed run of the nft-binary era left its table behind
-        new NftBackend(runner).install(port);
+        new NftBackend(commands).install(port);
         try (FirewallRules rules = install(FirewallRules.Preference.AUTO)) {
             assertThat(rules.backend()).isEqualTo("nf_tables (netlink)");
             assertThat(netns.run("nft", "list", "table", "inet", NftBackend.table(port))).contains("comment");
@@ -129,7 +132,7 @@ class NetlinkBackendTest {
             throw new NetlinkException("socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER) failed: Operation not "
                     + "permitted (errno 1)", 1);
         };
-        CommandRunner broken = CommandRunner.inNamespace(netns.name() + "-missing");
+        Commands broken = Commands.inNamespace(netns.name() + "-missing");
         assertThatThrownBy(() -> FirewallRules.install(port, Role.SERVER, broken, refused,
                 FirewallRules.Preference.AUTO))
                 .isInstanceOf(FirewallException.class)
@@ -142,7 +145,7 @@ class NetlinkBackendTest {
     }
 
     private FirewallRules install(FirewallRules.Preference preference) throws FirewallException {
-        return FirewallRules.install(port, Role.SERVER, CommandRunner.inNamespace(netns.name()), netfilter.opener(),
+        return FirewallRules.install(port, Role.SERVER, Commands.inNamespace(netns.name()), netfilter.opener(),
                 preference);
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.packet.route.ChildJvm;
 import org.paqet4j.packet.route.Netns;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * A fresh machine without {@code nft} and {@code iptables}: the holder process runs in a mount
@@ -22,6 +23,7 @@ import org.paqet4j.packet.route.Netns;
  * work. From outside, the real {@code nft} must list its table; a peer's SYN to the port must get
  * no RST; SIGTERM must remove the table; a SIGKILLed run's table must be replaced by the next one.
  */
+@NetnsTest
 class NoFirewallBinariesTest {
 
     private static final List<String> BINARIES = List.of("nft", "iptables", "ip6tables", "iptables-legacy",

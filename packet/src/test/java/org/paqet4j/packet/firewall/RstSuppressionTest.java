@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.paqet4j.packet.route.Netns;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * The point of the rules, seen on the wire: a peer namespace sends a SYN to the tunnel port of a
@@ -20,6 +22,7 @@ import org.paqet4j.packet.route.Netns;
  * answers with a RST; with them (any backend) tcpdump on the server's interface sees the SYN
  * and no RST, and conntrack leaves the SYN untracked.
  */
+@NetnsTest
 class RstSuppressionTest {
 
     private static Netns server;
@@ -73,7 +76,7 @@ class RstSuppressionTest {
                     .satisfies(c -> assertThat(c.untracked()).isZero());
         }
         try (NetfilterNamespace netfilter = new NetfilterNamespace(server);
-                FirewallRules rules = FirewallRules.install(port, Role.SERVER, CommandRunner.inNamespace(server.name()),
+                FirewallRules rules = FirewallRules.install(port, Role.SERVER, Commands.inNamespace(server.name()),
                         netfilter.opener(), backend)) {
             for (String address : List.of("198.18.0.1", "2001:2::1")) {
                 assertThat(probe(address, port)).as("with %s rules (%s)", rules.backend(), address)

@@ -1,9 +1,9 @@
 package org.paqet4j.packet.route;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.paqet4j.packet.sys.Commands;
 
 /**
  * A uniquely named network namespace for one test; {@link #close()} kills whatever still runs in
@@ -20,7 +20,7 @@ public final class Netns implements AutoCloseable {
     /** Creates {@code p4j-<area>-<random>} with its loopback up. */
     public static Netns create(String area) throws IOException, InterruptedException {
         String name = "p4j-" + area + "-" + randomSuffix();
-        Commands.output("ip", "netns", "add", name);
+        Commands.onHost().check("ip", "netns", "add", name);
         Netns netns = new Netns(name);
         try {
             netns.run("ip", "link", "set", "lo", "up");
@@ -43,7 +43,7 @@ public final class Netns implements AutoCloseable {
 
     /** Joins two namespaces with a veth pair: {@code here} lives in this one, {@code there} in {@code peer}. */
     public void link(String here, Netns peer, String there) throws IOException, InterruptedException {
-        Commands.output("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns",
+        Commands.onHost().check("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns",
                 peer.name);
         run("ip", "link", "set", here, "up");
         peer.run("ip", "link", "set", there, "up");
@@ -55,13 +55,11 @@ public final class Netns implements AutoCloseable {
 
     /** {@code command} prefixed so it runs inside this namespace. */
     public List<String> exec(String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        full.addAll(List.of(command));
-        return full;
+        return Commands.inNamespace(name).processBuilder(command).command();
     }
 
     public String run(String... command) throws IOException, InterruptedException {
-        return Commands.output(exec(command));
+        return Commands.inNamespace(name).check(command);
     }
 
     /** The MAC address of {@code device} in this namespace. */
@@ -71,10 +69,10 @@ public final class Netns implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
-        String pids = Commands.output("ip", "netns", "pids", name).strip();
+        String pids = Commands.onHost().check("ip", "netns", "pids", name).strip();
         for (String pid : pids.lines().toList()) {
             ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
         }
-        Commands.output("ip", "netns", "del", name);
+        Commands.onHost().check("ip", "netns", "del", name);
     }
 }

@@ -7,12 +7,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /**
  * NetworkPath against real kernels: a client namespace joined by a veth pair to a "router"
  * namespace, with routes through it. Each resolution runs in a child JVM inside the client
  * namespace, since netlink answers for the namespace of the process.
  */
+@NetnsTest
 class NetworkPathNamespaceTest {
 
     private static Netns client;

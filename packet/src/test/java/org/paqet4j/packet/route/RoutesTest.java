@@ -9,6 +9,7 @@ import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.packet.sys.Commands;
 
 /** Read-only queries against this host's own tables (nothing is sent anywhere). */
 class RoutesTest {
@@ -51,7 +52,7 @@ class RoutesTest {
             StandardProtocolFamily.INET6}) {
             String flag = family == StandardProtocolFamily.INET ? "-4" : "-6";
             // `ip route show default` lists the main table's default routes, lowest metric first.
-            String listing = Commands.output("ip", flag, "route", "show", "default");
+            String listing = Commands.onHost().check("ip", flag, "route", "show", "default");
             Optional<Gateway> gateway = Routes.defaultGateway(family);
             String firstVia = listing.lines().filter(l -> l.contains(" via ")).findFirst().orElse("");
             if (firstVia.isEmpty()) {

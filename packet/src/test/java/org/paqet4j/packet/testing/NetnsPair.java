@@ -4,16 +4,15 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.paqet4j.packet.lab.NamespaceThread;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.sys.NamespaceThread;
 
 /**
  * Two network namespaces joined by a veth pair, for end-to-end tests: side A is
@@ -48,7 +47,7 @@ public final class NetnsPair implements AutoCloseable {
     }
 
     /** Creates the pair; {@code area} (2-4 letters) goes into the names, e.g. "pk" → p4j-pk-1a2b3c-a. */
-    public static NetnsPair create(String area) throws IOException, InterruptedException {
+    public static NetnsPair create(String area) throws IOException {
         int n = ThreadLocalRandom.current().nextInt(1, 255);
         String id = area + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
         String nsA = "p4j-" + id + "-a";
@@ -68,15 +67,15 @@ public final class NetnsPair implements AutoCloseable {
             Side a = configure(nsA, devA, n, 1);
             Side b = configure(nsB, devB, n, 2);
             return new NetnsPair(a, b);
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             for (String ns : created) {
-                runQuietly("ip", "netns", "del", ns);
+                Commands.onHost().attempt("ip", "netns", "del", ns);
             }
             throw e;
         }
     }
 
-    private static Side configure(String ns, String dev, int n, int host) throws IOException, InterruptedException {
+    private static Side configure(String ns, String dev, int n, int host) throws IOException {
         String v4 = "198.18." + n + "." + host;
         String v6 = "2001:2:" + Integer.toHexString(n) + "::" + host;
         run("ip", "-n", ns, "link", "set", "lo", "up");
@@ -97,11 +96,11 @@ public final class NetnsPair implements AutoCloseable {
      * Pings across the link in both families so that both neighbour tables are resolved: the kernel
      * keeps only a short queue of packets for an unresolved neighbour and drops the rest silently.
      */
-    public void resolveNeighbours() throws IOException, InterruptedException {
-        run("ip", "netns", "exec", a.namespace(), "ping", "-c", "1", "-W", "2", b.ipv4().getHostAddress());
-        run("ip", "netns", "exec", a.namespace(), "ping", "-6", "-c", "1", "-W", "2", b.ipv6().getHostAddress());
-        run("ip", "netns", "exec", b.namespace(), "ping", "-c", "1", "-W", "2", a.ipv4().getHostAddress());
-        run("ip", "netns", "exec", b.namespace(), "ping", "-6", "-c", "1", "-W", "2", a.ipv6().getHostAddress());
+    public void resolveNeighbours() throws IOException {
+        runIn(a.namespace(), "ping", "-c", "1", "-W", "2", b.ipv4().getHostAddress());
+        runIn(a.namespace(), "ping", "-6", "-c", "1", "-W", "2", b.ipv6().getHostAddress());
+        runIn(b.namespace(), "ping", "-c", "1", "-W", "2", a.ipv4().getHostAddress());
+        runIn(b.namespace(), "ping", "-6", "-c", "1", "-W", "2", a.ipv6().getHostAddress());
     }
 
     public Side a() {
@@ -122,43 +121,29 @@ public final class NetnsPair implements AutoCloseable {
         return threadB.call(task);
     }
 
-    /** Starts {@code command} inside {@code side}'s namespace (output to the given files' parent's care). */
+    /** A process builder for {@code command} inside {@code side}'s namespace; the caller starts and ends it. */
     public static ProcessBuilder exec(Side side, String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", side.namespace()));
-        full.addAll(List.of(command));
-        return new ProcessBuilder(full);
+        return Commands.inNamespace(side.namespace()).processBuilder(command);
     }
 
-    /** Runs a command to completion and returns its output; fails on a non-zero exit. */
-    public static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("timed out: " + String.join(" ", command));
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + text);
-        }
-        return text;
+    /**
+     * Runs a host command to completion and returns its standard output; fails with its exit code
+     * and stderr on a non-zero exit. The one way namespace tests run setup commands.
+     */
+    public static String run(String... command) throws IOException {
+        return Commands.onHost().check(command);
     }
 
-    private static void runQuietly(String... command) {
-        try {
-            run(command);
-        } catch (IOException | InterruptedException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /** Runs {@code command} inside {@code namespace} and returns its standard output, as {@link #run}. */
+    public static String runIn(String namespace, String... command) throws IOException {
+        return Commands.inNamespace(namespace).check(command);
     }
 
     @Override
     public void close() {
         threadA.close();
         threadB.close();
-        runQuietly("ip", "netns", "del", a.namespace());
-        runQuietly("ip", "netns", "del", b.namespace());
+        Commands.onHost().attempt("ip", "netns", "del", a.namespace());
+        Commands.onHost().attempt("ip", "netns", "del", b.namespace());
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.packet.RawTcpCarrierConfig;
 import org.paqet4j.packet.testing.NetnsPair;
+import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.packet.wire.ParseResult;
 
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -32,6 +33,7 @@ class ToolsTest {
     Path dir;
 
     @Test
+    @NetnsTest
     void pingsAreSniffedFormattedAndWrittenToAPcapThatTcpdumpReads() throws Exception {
         try (NetnsPair pair = NetnsPair.create("pt")) {
             NetnsPair.Side a = pair.a();

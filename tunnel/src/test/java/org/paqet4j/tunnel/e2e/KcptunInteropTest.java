@@ -25,11 +25,12 @@ import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpMode;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
+import org.paqet4j.lab.DirectionCounters;
+import org.paqet4j.lab.Impairment;
+import org.paqet4j.lab.LabTopology;
+import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.UdpCarrier;
-import org.paqet4j.packet.lab.DirectionCounters;
-import org.paqet4j.packet.lab.Impairment;
-import org.paqet4j.packet.lab.LabTopology;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.forward.TcpForward;
@@ -142,6 +143,7 @@ class KcptunInteropTest {
      * server dials the HTTP target from the test JVM's namespace, on loopback.
      */
     @Test
+    @NetnsTest
     void kcptunClientToOurServerOverTheImpairedLab() throws Exception {
         Impairment wire = Impairment.parse("loss 5% delay 20ms");
         Path www = Files.createDirectory(dir.resolve("www"));

@@ -26,19 +26,20 @@ import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
+import org.paqet4j.lab.DirectionCounters;
+import org.paqet4j.lab.Impairment;
+import org.paqet4j.lab.LabTopology;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.packet.RawTcpCarrierConfig;
-import org.paqet4j.packet.lab.DirectionCounters;
-import org.paqet4j.packet.lab.Impairment;
-import org.paqet4j.packet.lab.LabTopology;
+import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.forward.TcpForward;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
@@ -58,6 +59,7 @@ import org.slf4j.LoggerFactory;
  * listens on loopback: the server's target dialing is not pluggable, and it is the a ↔ b wire
  * the tests are about.
  */
+@NetnsTest
 class RawCarrierEndToEndTest {
 
     private static final Logger log = LoggerFactory.getLogger(RawCarrierEndToEndTest.class);

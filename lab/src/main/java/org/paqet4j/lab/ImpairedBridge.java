@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import java.io.IOException;
 import org.paqet4j.packet.sys.FrameSocket;

@@ -1,19 +1,19 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.paqet4j.packet.sys.Commands;
+import org.paqet4j.packet.sys.NamespaceThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class LabTopology implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LabTopology.class);
-    private static final long COMMAND_TIMEOUT_SECONDS = 30;
+    private static final Commands HOST = Commands.onHost();
     /** Device names are fixed: each lives in its own namespace, created there directly. */
     public static final String DEVICE_A = "lab-a";
     public static final String DEVICE_B = "lab-b";
@@ -158,22 +158,22 @@ public final class LabTopology implements AutoCloseable {
         List<NamespaceThread> threads = new ArrayList<>();
         try {
             for (String ns : List.of(nsA, nsM, nsB)) {
-                run("ip", "netns", "add", ns);
+                HOST.check("ip", "netns", "add", ns);
                 created.add(ns);
             }
-            run("ip", "link", "add", DEVICE_A, "netns", nsA, "type", "veth", "peer", "name", DEVICE_MIDDLE_A,
+            HOST.check("ip", "link", "add", DEVICE_A, "netns", nsA, "type", "veth", "peer", "name", DEVICE_MIDDLE_A,
                     "netns", nsM);
-            run("ip", "link", "add", DEVICE_B, "netns", nsB, "type", "veth", "peer", "name", DEVICE_MIDDLE_B,
+            HOST.check("ip", "link", "add", DEVICE_B, "netns", nsB, "type", "veth", "peer", "name", DEVICE_MIDDLE_B,
                     "netns", nsM);
             // the middle is a wire, not a host: no IPv6 of its own (no NDP, MLD or router solicitations)
-            run("ip", "netns", "exec", nsM, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-            run("ip", "netns", "exec", nsM, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+            Commands.inNamespace(nsM).check("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+            Commands.inNamespace(nsM).check("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
             for (String device : List.of(DEVICE_MIDDLE_A, DEVICE_MIDDLE_B)) {
                 prepareDevice(nsM, device, options.mtu);
-                run("ip", "-n", nsM, "link", "set", device, "promisc", "on");
-                run("ip", "-n", nsM, "link", "set", device, "up");
+                HOST.check("ip", "-n", nsM, "link", "set", device, "promisc", "on");
+                HOST.check("ip", "-n", nsM, "link", "set", device, "up");
             }
-            run("ip", "-n", nsM, "link", "set", "lo", "up");
+            HOST.check("ip", "-n", nsM, "link", "set", "lo", "up");
             Host a = configureHost(nsA, DEVICE_A, options.ipv4A, options.ipv6A, options.mtu);
             Host b = configureHost(nsB, DEVICE_B, options.ipv4B, options.ipv6B, options.mtu);
             NamespaceThread threadA = NamespaceThread.enter(nsA);
@@ -206,21 +206,21 @@ public final class LabTopology implements AutoCloseable {
 
     /** Offloads off: frames stay MTU-sized with finished checksums, as on a real wire. */
     private static void prepareDevice(String ns, String device, int mtu) throws IOException {
-        run("ip", "-n", ns, "link", "set", device, "mtu", Integer.toString(mtu));
-        run("ip", "netns", "exec", ns, "ethtool", "-K", device, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
+        HOST.check("ip", "-n", ns, "link", "set", device, "mtu", Integer.toString(mtu));
+        Commands.inNamespace(ns).check("ethtool", "-K", device, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
                 "gro", "off");
     }
 
     private static Host configureHost(String ns, String device, String ipv4, String ipv6, int mtu)
             throws IOException {
         prepareDevice(ns, device, mtu);
-        run("ip", "-n", ns, "link", "set", "lo", "up");
-        run("ip", "-n", ns, "addr", "add", ipv4, "dev", device);
+        HOST.check("ip", "-n", ns, "link", "set", "lo", "up");
+        HOST.check("ip", "-n", ns, "addr", "add", ipv4, "dev", device);
         if (ipv6 != null) {
-            run("ip", "-n", ns, "addr", "add", ipv6, "dev", device, "nodad");
+            HOST.check("ip", "-n", ns, "addr", "add", ipv6, "dev", device, "nodad");
         }
-        run("ip", "-n", ns, "link", "set", device, "up");
-        String link = run("ip", "-n", ns, "-o", "link", "show", device);
+        HOST.check("ip", "-n", ns, "link", "set", device, "up");
+        String link = HOST.check("ip", "-n", ns, "-o", "link", "show", device);
         Matcher m = Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(link);
         if (!m.find()) {
             throw new IOException("no MAC for " + device + " in " + ns + ": " + link);
@@ -248,7 +248,7 @@ public final class LabTopology implements AutoCloseable {
             pings.add(new String[] {b.namespace(), "-6", a.ipv6().getHostAddress()});
         }
         for (String[] ping : pings) {
-            run("ip", "netns", "exec", ping[0], "ping", ping[1], "-c", "1", "-W", "5", ping[2]);
+            Commands.inNamespace(ping[0]).check("ping", ping[1], "-c", "1", "-W", "5", ping[2]);
         }
     }
 
@@ -302,9 +302,7 @@ public final class LabTopology implements AutoCloseable {
 
     /** A process builder for {@code command} inside {@code host}'s namespace ({@code ip netns exec}). */
     public static ProcessBuilder exec(Host host, String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));
-        full.addAll(List.of(command));
-        return new ProcessBuilder(full);
+        return Commands.inNamespace(host.namespace()).processBuilder(command);
     }
 
     /** Stops the bridge and deletes the three namespaces (and with them the veths). Idempotent. */
@@ -333,31 +331,7 @@ public final class LabTopology implements AutoCloseable {
         }
     }
 
-    private static String run(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("timed out after " + COMMAND_TIMEOUT_SECONDS + " s: " + String.join(" ", command));
-            }
-            String text = new String(output, StandardCharsets.UTF_8).strip();
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + text);
-            }
-            return text;
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
-        }
-    }
-
     private static void runQuietly(String... command) {
-        try {
-            run(command);
-        } catch (IOException e) {
-            LOG.warn("lab cleanup: {}", e.getMessage());
-        }
+        HOST.attempt(command).ifPresent(problem -> LOG.warn("lab cleanup: {}", problem));
     }
 }

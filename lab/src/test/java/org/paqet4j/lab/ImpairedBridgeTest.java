@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,9 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.packet.RawTcpCarrierConfig;
+import org.paqet4j.packet.testing.NetnsTest;
 
 /** UDP, TCP and the raw carrier between two namespaces through the bridge in a third. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class ImpairedBridgeTest {
 
     private static final int PORT = 5000;

@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import java.time.Duration;
 import java.util.ArrayList;

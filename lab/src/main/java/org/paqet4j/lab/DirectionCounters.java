@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 /**
  * What one direction of an {@link ImpairedBridge} did so far. Every received frame ends up as

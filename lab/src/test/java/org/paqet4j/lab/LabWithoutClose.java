@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 /**
  * A child JVM for {@link LabTopologyTest}: starts a lab with the prefix given, prints "up" and

@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.paqet4j.packet.route.ChildJvm;
+import org.paqet4j.packet.testing.NetnsTest;
 
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@NetnsTest
 class LabTopologyTest {
 
     private static String namespaces() throws Exception {

@@ -1,4 +1,4 @@
-package org.paqet4j.packet.lab;
+package org.paqet4j.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
