@@ -83,7 +83,7 @@ class KcpSimulationTest {
 
     @Test
     void congestionControlOnStillDeliversAndShrinksTheWindow() throws Exception {
-        KcpConfig config = KcpConfig.defaults().withNoDelay(0, 30, 2, false);
+        KcpConfig config = KcpConfig.builder().nodelay(0).intervalMs(30).resend(2).noCongestion(false).build();
         SimulatedLink link = new SimulatedLink(config, 7);
         link.loss = 0.05;
         link.oneWayDelayMs = 50;
@@ -186,7 +186,7 @@ class KcpSimulationTest {
 
     @Test
     void messageModeKeepsBoundariesAcrossFragments() {
-        KcpConfig config = KcpConfig.defaults().withStreamMode(false);
+        KcpConfig config = KcpConfig.builder().streamMode(false).build();
         SimulatedLink link = new SimulatedLink(config, 13);
         link.oneWayDelayMs = 10;
         link.jitterMs = 5;

@@ -1,36 +1,30 @@
 package org.paqet4j.mux;
 
 import java.io.EOFException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An smux session over one reliable ordered transport: the state machine between {@link FrameReader} (one
- * receive loop on a virtual thread) and {@link FrameWriter} (callers write whole frames under a short lock, so a
- * slow transport pushes back on the writers).
+ * receive loop on a virtual thread, which never writes) and {@link SessionWriter} (the only way onto the
+ * transport). Streams live in {@link StreamTable}; what they may buffer is bounded by a {@link ReceiveBudget}.
  *
  * <p>The session owns its transport and its streams' buffers. {@link #close()} fails every pending operation at
  * once and closes the transport after the session (mux first, then KCP).
  */
-public final class MuxSession implements AutoCloseable, java.io.Closeable {
+public final class MuxSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
-    private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
     private static final long RECEIVER_JOIN_MILLIS = 2000;
 
     private final MuxConfig config;
@@ -38,44 +32,16 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     private final boolean client;
     private final String label;
     private final FrameReader reader;
+    private final SessionWriter writer;
+    private final StreamTable streams;
+    private final ReceiveBudget budget;
+    private final AcceptBacklog backlog;
     /** Buffers of received PSH payloads, lent to streams until they are read. */
     private final PayloadPool payloads;
     /** Set by the receive loop on data, cleared by the keepalive tick: a quiet session drops its free buffers. */
     private volatile boolean dataSinceTick;
     /** The receive loop's buffer for UPD payloads. */
     private final byte[] updPayload = new byte[Frame.UPD_PAYLOAD_SIZE];
-    private final FrameWriter writer;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final ConcurrentLinkedQueue<MuxStream> pendingUpdates = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean updateSenderRunning = new AtomicBoolean();
-    static final int MAX_PENDING_REFUSALS = 1024;
-    private final ConcurrentLinkedQueue<Integer> pendingRefusals = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pendingRefusalCount = new AtomicInteger();
-    private final AtomicBoolean refusalSenderRunning = new AtomicBoolean();
-
-    private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
-    private final AtomicInteger streamSlots = new AtomicInteger();
-    private final Object idLock = new Object();
-    private long lastStreamId;
-
-    // Accept backlog, close state and the receive loop's token wait share this lock.
-    private final ReentrantLock stateLock = new ReentrantLock();
-    private final Condition acceptable = stateLock.newCondition();
-    private final Condition tokensReturned = stateLock.newCondition();
-    private final ArrayDeque<MuxStream> backlog = new ArrayDeque<>();
-
-    /** smuxbuf minus what is buffered in streams; the receive loop pauses while it is not positive. */
-    private final AtomicLong bucket;
-    /**
-     * How many more PSH frames streams may buffer: each is an object of its own, so a peer sending 1-byte frames
-     * would otherwise park dozens of heap bytes per smuxbuf byte. The receive loop pauses while it is not positive.
-     */
-    private final AtomicLong frameBudget;
-    /**
-     * Set by the receive loop (under stateLock) before it looks at the budgets and waits; read by returners after
-     * they added theirs. Either the loop sees the tokens or the returner sees the loop waiting: no lost wake-up.
-     */
-    private volatile boolean receivePaused;
     private volatile long lastReceivedNanos = System.nanoTime();
 
     // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
@@ -98,11 +64,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         this.client = client;
         this.label = (client ? "mux-client-" : "mux-server-") + Integer.toHexString(System.identityHashCode(this));
         this.reader = new FrameReader(transport.in(), config.version());
-        this.writer = new FrameWriter(transport.out(), config.maxFrameSize());
+        this.writer = new SessionWriter(this, transport.out(), config);
+        this.streams = new StreamTable(config, client);
+        this.budget = new ReceiveBudget(config.maxReceiveBuffer());
+        this.backlog = new AcceptBacklog(label);
         this.payloads = new PayloadPool(config.maxFrameSize(), config.maxReceiveBuffer());
-        this.lastStreamId = client ? 1 : 0;
-        this.bucket = new AtomicLong(config.maxReceiveBuffer());
-        this.frameBudget = new AtomicLong(Math.max(MIN_FRAME_BUDGET, config.maxReceiveBuffer() / BYTES_PER_BUFFERED_FRAME));
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.receiver = Thread.ofVirtual().name(label + "-recv").unstarted(this::receiveLoop);
@@ -137,10 +103,11 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         }
         MuxScheduler scheduler = shared != null ? shared : MuxScheduler.create("mux-keepalive");
         MuxSession s = new MuxSession(t, c, client, scheduler, shared == null);
+        s.writer.start();
         // Keepalive first: once the receive loop runs, the session may close (and stop its scheduler) at any time.
         try {
             s.keepAlive = scheduler.every(c.keepAliveInterval().toNanos(), s::keepAliveTick);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             s.shutdown(null);
             throw new IllegalStateException("the MuxScheduler passed in is closed", e);
         }
@@ -155,24 +122,18 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     /** Opens a stream: allocates the next id of this side's parity and sends SYN. */
     public MuxStream openStream() throws IOException {
         ensureOpen("openStream");
-        if (!reserveSlot()) {
+        if (!streams.reserveSlot()) {
             throw new IOException(label + ": cannot open a stream, " + config.maxStreams()
                     + " streams are open (maxStreams)");
         }
-        MuxStream stream;
-        synchronized (idLock) {
-            if (lastStreamId + 2 > MAX_STREAM_ID) {
-                streamSlots.decrementAndGet();
-                throw new IOException(label + ": stream ids exhausted, open a new session");
-            }
-            lastStreamId += 2;
-            stream = new MuxStream(this, (int) lastStreamId);
-            streams.put(stream.id(), stream);
+        MuxStream stream = streams.openNext(id -> new MuxStream(this, id));
+        if (stream == null) {
+            throw new IOException(label + ": stream ids exhausted, open a new session");
         }
         try {
-            writeFrame(Command.SYN, stream.id(), null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
+            writer.write(Command.SYN, stream.id(), null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
         } catch (IOException e) {
-            forget(stream);
+            streams.forget(stream);
             throw e;
         }
         announceWindowIfSmall(stream);
@@ -190,29 +151,17 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
     }
 
     private MuxStream accept(long deadline) throws IOException {
-        Deadlines.lock(stateLock, deadline, () -> label + " acceptStream");
-        try {
-            while (true) {
-                MuxStream s = backlog.poll();
-                if (s != null) {
-                    return s;
-                }
-                ensureOpen("acceptStream");
-                Deadlines.await(acceptable, deadline, label + " acceptStream");
-            }
-        } finally {
-            stateLock.unlock();
-        }
+        return backlog.take(deadline, this);
     }
 
     /** Streams currently open (or waiting to be accepted). */
     public int streamCount() {
-        return closed.get() ? 0 : streamSlots.get();
+        return closed.get() ? 0 : streams.count();
     }
 
     /** Bytes received and not yet read, over all streams. */
     public long bufferedBytes() {
-        return config.maxReceiveBuffer() - bucket.get();
+        return budget.buffered();
     }
 
     public boolean isClosed() {
@@ -226,14 +175,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
      * long our own writes queue behind a saturated upload.
      */
     public Duration peerSilence() {
-        if (!tokensAvailable()) {
+        if (!budget.available()) {
             return Duration.ZERO;
         }
         return Duration.ofNanos(Math.max(0, System.nanoTime() - lastReceivedNanos));
-    }
-
-    private boolean tokensAvailable() {
-        return bucket.get() > 0 && frameBudget.get() > 0;
     }
 
     /** Why the session closed by itself (protocol error, keepalive timeout, transport failure or EOF); null otherwise. */
@@ -294,138 +239,31 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
     }
 
-    /**
-     * Writes one frame; callers hold no stream lock. A transport failure closes the session and is rethrown as
-     * {@link MuxClosedException}.
-     */
-    void writeFrame(Command cmd, int sid, byte[] b, int off, int len, long deadline) throws IOException {
-        if (closed.get()) {
-            throw closedException("write " + cmd);
-        }
-        Deadlines.lock(writeLock, deadline, () -> label + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
-        try {
-            if (closed.get()) {
-                throw closedException("write " + cmd);
-            }
-            try {
-                writer.write(config.version(), cmd, sid, b == null ? EMPTY : b, off, len);
-                writePendingWindowUpdates();
-                // Whoever waits for the lock flushes after its own frame: frames under load go out in batches.
-                if (!writeLock.hasQueuedThreads()) {
-                    writer.flush();
-                }
-            } catch (IOException e) {
-                shutdown(e);
-                throw closedException("write " + cmd);
-            }
-        } finally {
-            writeLock.unlock();
-        }
+    /** Closes the session because writing to the transport failed. */
+    void fail(IOException e) {
+        shutdown(e);
     }
 
-    private static final byte[] EMPTY = new byte[0];
-
-    /** Heap a buffered frame may cost per payload byte before the frame count, not the bytes, is the limit. */
-    static final int BYTES_PER_BUFFERED_FRAME = 64;
-    private static final int MIN_FRAME_BUDGET = 1024;
-
-    /** The smallest window fair sharing goes down to: one full frame. */
-    private static final int MIN_FAIR_WINDOW = 64 * 1024;
-
-    /**
-     * The v2 window this session advertises per stream: {@code streambuf}, but never more than half of
-     * {@code smuxbuf} shared by the open streams. smux always advertises {@code streambuf}, so two stalled readers
-     * with 2 MiB windows fill a 4 MiB {@code smuxbuf} and pause every other stream (one
-     * slow reader starves the rest); sharing keeps the windows of stalled streams well below the cap.
-     */
-    int fairWindow() {
-        int streamsOpen = Math.max(1, streamSlots.get());
-        long share = config.maxReceiveBuffer() / (2L * streamsOpen);
-        int floor = Math.min(config.maxStreamBuffer(), MIN_FAIR_WINDOW);
-        return (int) Math.max(floor, Math.min(config.maxStreamBuffer(), share));
+    SessionWriter writer() {
+        return writer;
     }
 
-    /** v2: a new stream whose fair window is below smux's initial guess announces it before any data flows. */
-    private void announceWindowIfSmall(MuxStream s) {
-        if (config.version() == 2 && fairWindow() < MuxStream.INITIAL_PEER_WINDOW) {
-            requestWindowUpdate(s);
-        }
+    StreamTable streams() {
+        return streams;
     }
 
-    /**
-     * Queues a v2 window update for {@code s}. Readers never wait for the transport: if the write lock is busy
-     * the update goes out after the current writer's frame, or from one helper thread, whichever comes first.
-     * (A reader blocked on a full transport would close a cycle: peer paused on a full smuxbuf, our writer stuck
-     * behind it, our reader stuck behind our writer, our buffer full, the peer's writers stuck...)
-     */
-    void requestWindowUpdate(MuxStream s) {
-        if (closed.get() || !s.markWindowUpdatePending()) {
-            return;
-        }
-        pendingUpdates.add(s);
-        if (updateSenderRunning.compareAndSet(false, true)) {
-            Thread.ofVirtual().name(label + "-upd").start(this::sendWindowUpdates);
-        }
-    }
-
-    private void sendWindowUpdates() {
-        do {
-            writeLock.lock();
-            try {
-                if (!closed.get()) {
-                    writePendingWindowUpdates();
-                    writer.flush();
-                }
-            } catch (IOException e) {
-                shutdown(e);
-            } finally {
-                writeLock.unlock();
-            }
-            updateSenderRunning.set(false);
-            // An update queued after our last look but before the flag dropped is ours to send.
-        } while (!pendingUpdates.isEmpty() && !closed.get() && updateSenderRunning.compareAndSet(false, true));
-    }
-
-    /** With the write lock held: writes every queued window update. */
-    private void writePendingWindowUpdates() throws IOException {
-        for (MuxStream s; (s = pendingUpdates.poll()) != null; ) {
-            byte[] p = s.takeWindowUpdate();
-            writer.write(config.version(), Command.UPD, s.id(), p, 0, p.length);
-        }
+    ReceiveBudget budget() {
+        return budget;
     }
 
     PayloadPool payloadPool() {
         return payloads;
     }
 
-    /** Gives back what a stream no longer buffers: {@code n} bytes in {@code frames} whole frames. */
-    void returnTokens(long n, int frames) {
-        if (n <= 0 && frames <= 0) {
-            return;
-        }
-        if (n > 0) {
-            bucket.addAndGet(n);
-        }
-        if (frames > 0) {
-            frameBudget.addAndGet(frames);
-        }
-        // Deciding who wakes the loop from the values each returner saw lost wake-ups: two streams returning bytes
-        // and frames at once could each see the other's budget still empty, and the session stopped reading for
-        // good (the peer then looked silent and the health check closed it under its streams).
-        if (receivePaused && tokensAvailable()) {
-            stateLock.lock();
-            try {
-                tokensReturned.signal();
-            } finally {
-                stateLock.unlock();
-            }
-        }
-    }
-
-    /** Removes a stream that is done (closed, or FIN both ways). */
-    void forget(MuxStream stream) {
-        if (streams.remove(stream.id(), stream)) {
-            streamSlots.decrementAndGet();
+    /** v2: a new stream whose fair window is below smux's initial guess announces it before any data flows. */
+    private void announceWindowIfSmall(MuxStream s) {
+        if (config.version() == 2 && streams.fairWindow() < MuxStream.INITIAL_PEER_WINDOW) {
+            writer.requestWindowUpdate(s);
         }
     }
 
@@ -457,19 +295,10 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
 
     /** Pauses reading while the session buffer is full; false once closed. */
     private boolean awaitTokens() {
-        if (bucket.get() > 0 && frameBudget.get() > 0) {
+        if (budget.available()) {
             return !closed.get();
         }
-        stateLock.lock();
-        try {
-            receivePaused = true;
-            while (!tokensAvailable() && !closed.get()) {
-                tokensReturned.awaitUninterruptibly();
-            }
-        } finally {
-            receivePaused = false;
-            stateLock.unlock();
-        }
+        budget.awaitAvailable();
         // Time spent paused by our own reader does not count as peer silence.
         lastReceivedNanos = System.nanoTime();
         return !closed.get();
@@ -496,8 +325,7 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                 MuxStream s = streams.get(sid);
                 // Data for a stream we already closed is dropped, as smux does.
                 if (s != null && s.onData(buffer, length)) {
-                    bucket.addAndGet(-length);
-                    frameBudget.decrementAndGet();
+                    budget.take(length);
                 } else {
                     payloads.give(buffer);
                 }
@@ -523,75 +351,32 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
                     + (client ? "server" : "client") + " may not use (version " + config.version()
                     + ", command SYN, stream " + Integer.toUnsignedString(sid) + ", length 0)");
         }
-        if (streams.containsKey(sid)) {
+        if (streams.contains(sid)) {
             return; // a repeated SYN changes nothing, as in smux
         }
-        if (!reserveSlot()) {
+        if (!streams.reserveSlot()) {
             refuse(sid);
             return;
         }
         MuxStream s = new MuxStream(this, sid);
-        streams.put(sid, s);
+        streams.add(s);
         announceWindowIfSmall(s);
-        stateLock.lock();
-        try {
-            if (closed.get()) {
-                return;
-            }
-            backlog.add(s);
-            acceptable.signal();
-        } finally {
-            stateLock.unlock();
-        }
+        backlog.add(s);
     }
 
     /**
      * Answers a SYN over maxStreams with FIN. The receive loop never writes (a full transport would deadlock both
-     * ends), so refusals queue for one helper thread; a peer flooding SYNs while not reading gets at most
-     * {@value #MAX_PENDING_REFUSALS} queued answers, the rest are dropped (its streams then just never see data).
+     * ends), so the refusal waits in the writer's outbox; a peer flooding SYNs while not reading gets at most
+     * {@value SessionWriter#MAX_PENDING_REFUSALS} queued answers, the rest are dropped (its streams then just never
+     * see data).
      */
     private void refuse(int sid) {
-        if (pendingRefusalCount.incrementAndGet() > MAX_PENDING_REFUSALS) {
-            pendingRefusalCount.decrementAndGet();
+        if (writer.refuse(sid)) {
+            log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
+                    config.maxStreams());
+        } else {
             log.debug("{}: not answering refused stream {}, {} refusals pending", label, Integer.toUnsignedString(sid),
-                    MAX_PENDING_REFUSALS);
-            return;
-        }
-        log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
-                config.maxStreams());
-        pendingRefusals.add(sid);
-        if (refusalSenderRunning.compareAndSet(false, true)) {
-            Thread.ofVirtual().name(label + "-refuse").start(this::sendRefusals);
-        }
-    }
-
-    private void sendRefusals() {
-        do {
-            for (Integer sid; (sid = pendingRefusals.poll()) != null; ) {
-                pendingRefusalCount.decrementAndGet();
-                if (closed.get()) {
-                    continue;
-                }
-                try {
-                    writeFrame(Command.FIN, sid, null, 0, 0, Deadlines.after(MuxStream.OPEN_CLOSE_TIMEOUT_NANOS));
-                } catch (IOException e) {
-                    log.debug("{}: could not refuse stream {}: {}", label, Integer.toUnsignedString(sid), e.getMessage());
-                }
-            }
-            refusalSenderRunning.set(false);
-            // A refusal queued after our last look but before the flag dropped is ours to send.
-        } while (!pendingRefusals.isEmpty() && refusalSenderRunning.compareAndSet(false, true));
-    }
-
-    private boolean reserveSlot() {
-        while (true) {
-            int n = streamSlots.get();
-            if (n >= config.maxStreams()) {
-                return false;
-            }
-            if (streamSlots.compareAndSet(n, n + 1)) {
-                return true;
-            }
+                    SessionWriter.MAX_PENDING_REFUSALS);
         }
     }
 
@@ -612,28 +397,8 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
             payloads.trim();
         }
         dataSinceTick = false;
-        // A busy write lock means frames are flowing anyway; otherwise the NOP goes out on its own virtual thread
-        // so a stuck transport can never block a scheduler shared by many sessions.
-        if (!writeLock.isLocked()) {
-            Thread.ofVirtual().name(label + "-nop").start(this::sendNop);
-        }
-    }
-
-    private void sendNop() {
-        if (!writeLock.tryLock()) {
-            return;
-        }
-        try {
-            if (closed.get()) {
-                return;
-            }
-            writer.write(config.version(), Command.NOP, 0, EMPTY, 0, 0);
-            writer.flush();
-        } catch (IOException e) {
-            shutdown(e);
-        } finally {
-            writeLock.unlock();
-        }
+        // Queued, never written here: a stuck transport must not block a scheduler shared by many sessions.
+        writer.keepAlive();
     }
 
     // ---- close ----
@@ -655,20 +420,13 @@ public final class MuxSession implements AutoCloseable, java.io.Closeable {
         if (ka != null) {
             ka.cancel(false);
         }
-        stateLock.lock();
-        try {
-            backlog.clear();
-            acceptable.signalAll();
-            tokensReturned.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
-        for (MuxStream s : streams.values()) {
+        backlog.close();
+        budget.close();
+        for (MuxStream s : streams.clear()) {
             s.onSessionClosed();
         }
-        streams.clear();
-        streamSlots.set(0);
         closeQuietly(transport);
+        writer.stop();
         if (Thread.currentThread() != receiver && receiver.isAlive()) {
             try {
                 if (!receiver.join(Duration.ofMillis(RECEIVER_JOIN_MILLIS))) {

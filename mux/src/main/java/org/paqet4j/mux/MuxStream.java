@@ -1,11 +1,11 @@
 package org.paqet4j.mux;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code outputStream().close()} half-closes (FIN); {@code inputStream().close()} and {@link #close()} close the
  * whole stream, dropping unread data.
+ *
+ * <p>The two directions live in {@link StreamReceiver} and {@link StreamSender}; this class is the public face and
+ * the stream's lifecycle (half-close, close, when the session may forget it).
  */
-public final class MuxStream implements AutoCloseable, java.io.Closeable {
+public final class MuxStream implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxStream.class);
     /** What smux assumes a v2 peer can take before its first UPD. */
     static final int INITIAL_PEER_WINDOW = 262144;
@@ -30,32 +33,10 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
 
     private final MuxSession session;
     private final int id;
-    private final int frameSize;
-    private final boolean v2;
-
+    /** Guards the state of both halves, so closing changes them in one step. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition readable = lock.newCondition();
-    private final Condition writable = lock.newCondition();
-    /** Serialises writers so frames of one write are contiguous and FIN follows the data. */
-    private final ReentrantLock writeMutex = new ReentrantLock();
-
-    // Guarded by lock.
-    private final ReceivedChunks chunks = new ReceivedChunks();
-    private int headOffset;
-    private boolean finReceived;
-    private boolean writeClosed;
-    private boolean finSent;
-    private boolean closed;
-    private boolean sessionClosed;
-    private int numRead;
-    private int unacked;
-    private boolean updPending;
-    /** The window the peer currently uses for this stream: smux's initial guess until our first UPD. */
-    private int advertisedWindow = INITIAL_PEER_WINDOW;
-    private int peerConsumed;
-    private int peerWindow = INITIAL_PEER_WINDOW;
-    // Written by the one writer holding writeMutex, read by the receive loop when checking UPD.
-    private volatile int numWritten;
+    private final StreamReceiver receiver;
+    private final StreamSender sender;
 
     private volatile long readTimeoutNanos;
     private volatile long writeTimeoutNanos;
@@ -66,8 +47,8 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     MuxStream(MuxSession session, int id) {
         this.session = session;
         this.id = id;
-        this.frameSize = session.config().maxFrameSize();
-        this.v2 = session.version() == 2;
+        this.receiver = new StreamReceiver(this, session, lock);
+        this.sender = new StreamSender(this, session, lock);
     }
 
     /** The stream id, an unsigned 32-bit value (odd: opened by the client, even: by the server). */
@@ -103,46 +84,13 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
         return out;
     }
 
-    // ---- reading ----
-
     /** Reads up to {@code len} bytes; -1 once the peer sent FIN and everything before it was read. */
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             return 0;
         }
-        long deadline = Deadlines.after(readTimeoutNanos);
-        int n = 0;
-        int frames = 0;
-        boolean announce = false;
-        lock.lock();
-        try {
-            if (!awaitData(deadline)) {
-                return -1;
-            }
-            while (n < len && !chunks.isEmpty()) {
-                int headLength = chunks.firstLength();
-                int c = Math.min(len - n, headLength - headOffset);
-                System.arraycopy(chunks.firstBuffer(), headOffset, b, off + n, c);
-                n += c;
-                headOffset += c;
-                if (headOffset == headLength) {
-                    session.payloadPool().give(chunks.removeFirst());
-                    headOffset = 0;
-                    frames++;
-                }
-            }
-            if (v2) {
-                announce = account(n);
-            }
-        } finally {
-            lock.unlock();
-        }
-        session.returnTokens(n, frames);
-        if (announce) {
-            session.requestWindowUpdate(this);
-        }
-        return n;
+        return receiver.read(b, off, len, Deadlines.after(readTimeoutNanos));
     }
 
     /**
@@ -150,222 +98,49 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
      * unread and reported with its size.
      */
     public int readMessage(byte[] dst) throws IOException {
-        long deadline = Deadlines.after(readTimeoutNanos);
-        int n;
-        boolean announce = false;
-        lock.lock();
-        try {
-            if (!awaitData(deadline)) {
-                return -1;
-            }
-            n = chunks.firstLength() - headOffset;
-            if (n > dst.length) {
-                throw new IOException(session.label() + " stream " + Integer.toUnsignedString(id) + ": message of "
-                        + n + " bytes does not fit a buffer of " + dst.length + " bytes");
-            }
-            System.arraycopy(chunks.firstBuffer(), headOffset, dst, 0, n);
-            session.payloadPool().give(chunks.removeFirst());
-            headOffset = 0;
-            if (v2) {
-                announce = account(n);
-            }
-        } finally {
-            lock.unlock();
-        }
-        session.returnTokens(n, 1);
-        if (announce) {
-            session.requestWindowUpdate(this);
-        }
-        return n;
+        return receiver.readMessage(dst, Deadlines.after(readTimeoutNanos));
     }
 
     /** Bytes received and not yet read. */
     public int available() {
-        lock.lock();
-        try {
-            return (int) Math.min(Integer.MAX_VALUE, chunks.bytes(headOffset));
-        } finally {
-            lock.unlock();
-        }
+        return receiver.available();
     }
-
-    /** With the lock held: waits until data is buffered; false at EOF. */
-    private boolean awaitData(long deadline) throws IOException {
-        while (chunks.isEmpty()) {
-            if (closed) {
-                throw new MuxClosedException(describe() + " read failed, stream closed", null);
-            }
-            if (finReceived) {
-                return false;
-            }
-            if (sessionClosed) {
-                throw session.closedException("read on stream " + Integer.toUnsignedString(id));
-            }
-            Deadlines.await(readable, deadline, describe() + " read");
-        }
-        return true;
-    }
-
-    /** With the lock held, v2: counts {@code n} read bytes; true when the peer should hear about it (UPD). */
-    private boolean account(int n) {
-        numRead += n;
-        unacked += n;
-        // smux's rule: on the first read, then whenever half the advertised window was read since the last UPD.
-        if (unacked >= Math.max(1, advertisedWindow / 2) || numRead == n) {
-            unacked = 0;
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Marks a window update as due; false when one is already queued (the queued one will carry the newest
-     * count, since {@link #takeWindowUpdate()} reads it when the frame is written).
-     */
-    boolean markWindowUpdatePending() {
-        lock.lock();
-        try {
-            if (updPending) {
-                return false;
-            }
-            updPending = true;
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The UPD payload for now: consumed = all bytes read so far, window = the session's current fair share
-     * (see {@link MuxSession#fairWindow()}); clears the pending mark.
-     */
-    byte[] takeWindowUpdate() {
-        byte[] p = new byte[Frame.UPD_PAYLOAD_SIZE];
-        int window = session.fairWindow();
-        lock.lock();
-        try {
-            updPending = false;
-            advertisedWindow = window;
-            Frame.putIntLE(p, 0, numRead);
-        } finally {
-            lock.unlock();
-        }
-        Frame.putIntLE(p, 4, window);
-        return p;
-    }
-
-    // ---- writing ----
 
     /** Writes all of {@code b[off, off+len)}, split into frames, waiting for the peer's window in v2. */
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len > 0) {
-            send(b, off, len, false);
+            sender.send(b, off, len, false, Deadlines.after(writeTimeoutNanos));
         }
     }
 
     /** Sends {@code b[off, off+len)} as exactly one PSH frame; an empty message sends nothing (smux drops it). */
     public void writeMessage(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        if (len > frameSize) {
-            throw new IOException(describe() + ": message of " + len + " bytes exceeds maxFrameSize " + frameSize);
+        if (len > sender.frameSize()) {
+            throw new IOException(this + ": message of " + len + " bytes exceeds maxFrameSize " + sender.frameSize());
         }
         if (len > 0) {
-            send(b, off, len, true);
-        }
-    }
-
-    private void send(byte[] b, int off, int len, boolean message) throws IOException {
-        long deadline = Deadlines.after(writeTimeoutNanos);
-        Deadlines.lock(writeMutex, deadline, () -> describe() + " write");
-        try {
-            while (len > 0) {
-                int allowed = awaitWindow(len, message, deadline);
-                while (allowed > 0) {
-                    int n = Math.min(allowed, frameSize);
-                    // Counted before the frame leaves so a fast UPD never exceeds what we count as sent.
-                    numWritten += n;
-                    try {
-                        session.writeFrame(Command.PSH, id, b, off, n, deadline);
-                    } catch (IOException e) {
-                        // Not sent (timeout, interrupt) or the session is gone: keep the window accounting exact.
-                        numWritten -= n;
-                        throw e;
-                    }
-                    off += n;
-                    len -= n;
-                    allowed -= n;
-                }
-            }
-        } finally {
-            writeMutex.unlock();
-        }
-    }
-
-    /** How many of {@code len} bytes may go now; waits for the peer's window in v2. */
-    private int awaitWindow(int len, boolean message, long deadline) throws IOException {
-        lock.lock();
-        try {
-            while (true) {
-                if (closed || writeClosed) {
-                    throw new MuxClosedException(describe() + " write failed, "
-                            + (closed ? "stream closed" : "write side closed (FIN sent)"), null);
-                }
-                if (sessionClosed) {
-                    throw session.closedException("write on stream " + Integer.toUnsignedString(id));
-                }
-                if (!v2) {
-                    return len;
-                }
-                int inflight = numWritten - peerConsumed;
-                long window = Integer.toUnsignedLong(peerWindow) - inflight;
-                if (message) {
-                    // A message is never split; it may overshoot the window only into an idle pipe.
-                    if (window >= len || inflight == 0) {
-                        return len;
-                    }
-                } else if (window > 0) {
-                    return (int) Math.min(len, window);
-                }
-                Deadlines.await(writable, deadline, describe() + " write (peer window full)");
-            }
-        } finally {
-            lock.unlock();
+            sender.send(b, off, len, true, Deadlines.after(writeTimeoutNanos));
         }
     }
 
     /** Half-close: sends FIN after any data in flight; reading goes on until the peer's FIN. */
     public void closeWrite() throws IOException {
-        lock.lock();
-        try {
-            if (writeClosed) {
-                return;
-            }
-            writeClosed = true;
-            writable.signalAll();
-        } finally {
-            lock.unlock();
+        if (!sender.markWriteClosed()) {
+            return;
         }
-        sendFin(Deadlines.after(writeTimeoutNanos));
+        sender.sendFin(Deadlines.after(writeTimeoutNanos));
         boolean done;
         lock.lock();
         try {
-            finSent = true;
-            done = finReceived;
+            sender.markFinSentLocked();
+            done = receiver.finReceivedLocked();
         } finally {
             lock.unlock();
         }
         if (done) {
-            session.forget(this);
-        }
-    }
-
-    private void sendFin(long deadline) throws IOException {
-        Deadlines.lock(writeMutex, deadline, () -> describe() + " FIN");
-        try {
-            session.writeFrame(Command.FIN, id, null, 0, 0, deadline);
-        } finally {
-            writeMutex.unlock();
+            session.streams().forget(this);
         }
     }
 
@@ -373,42 +148,29 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
     @Override
     public void close() {
         boolean fin;
-        long dropped = 0;
-        int droppedFrames;
         lock.lock();
         try {
-            if (closed) {
+            if (!receiver.closeLocked()) {
                 return;
             }
-            closed = true;
-            fin = !writeClosed && !sessionClosed;
-            writeClosed = true;
-            dropped = chunks.bytes(headOffset);
-            droppedFrames = chunks.size();
-            while (!chunks.isEmpty()) {
-                session.payloadPool().give(chunks.removeFirst());
-            }
-            headOffset = 0;
-            readable.signalAll();
-            writable.signalAll();
+            fin = sender.closeLocked();
         } finally {
             lock.unlock();
         }
-        session.returnTokens(dropped, droppedFrames);
         if (fin) {
             try {
-                sendFin(Deadlines.after(writeTimeoutNanos == 0 ? OPEN_CLOSE_TIMEOUT_NANOS : writeTimeoutNanos));
+                sender.sendFin(Deadlines.after(writeTimeoutNanos == 0 ? OPEN_CLOSE_TIMEOUT_NANOS : writeTimeoutNanos));
             } catch (IOException e) {
-                log.debug("{}: FIN not sent: {}", describe(), e.getMessage());
+                log.debug("{}: FIN not sent: {}", this, e.getMessage());
             }
         }
-        session.forget(this);
+        session.streams().forget(this);
     }
 
     public boolean isClosed() {
         lock.lock();
         try {
-            return closed || sessionClosed;
+            return receiver.isClosedLocked();
         } finally {
             lock.unlock();
         }
@@ -416,70 +178,46 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
 
     @Override
     public String toString() {
-        return describe();
-    }
-
-    private String describe() {
         return session.label() + " stream " + Integer.toUnsignedString(id);
     }
 
-    // ---- events from the receive loop ----
+    // ---- used by the session ----
 
-    /**
-     * Buffers one PSH payload, {@code length} bytes at the start of a pooled {@code buffer} the stream now owns;
-     * false when the stream no longer takes data (closed locally) and the caller keeps the buffer.
-     */
+    boolean markWindowUpdatePending() {
+        return receiver.markWindowUpdatePending();
+    }
+
+    byte[] takeWindowUpdate() {
+        return receiver.takeWindowUpdate();
+    }
+
     boolean onData(byte[] buffer, int length) {
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            chunks.add(buffer, length);
-            readable.signal();
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return receiver.onData(buffer, length);
+    }
+
+    boolean onWindowUpdate(int consumed, int window) {
+        return sender.onWindowUpdate(consumed, window);
     }
 
     void onRemoteFin() {
         boolean done;
         lock.lock();
         try {
-            finReceived = true;
-            readable.signalAll();
-            done = finSent;
+            receiver.onRemoteFinLocked();
+            done = sender.finSentLocked();
         } finally {
             lock.unlock();
         }
         if (done) {
-            session.forget(this);
-        }
-    }
-
-    /** v2 UPD; false when the peer claims to have consumed more than was sent. */
-    boolean onWindowUpdate(int consumed, int window) {
-        lock.lock();
-        try {
-            if (numWritten - consumed < 0) {
-                return false;
-            }
-            peerConsumed = consumed;
-            peerWindow = window;
-            writable.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
+            session.streams().forget(this);
         }
     }
 
     void onSessionClosed() {
         lock.lock();
         try {
-            sessionClosed = true;
-            readable.signalAll();
-            writable.signalAll();
+            receiver.onSessionClosedLocked();
+            sender.onSessionClosedLocked();
         } finally {
             lock.unlock();
         }

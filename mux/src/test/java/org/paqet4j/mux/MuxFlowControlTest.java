@@ -77,7 +77,7 @@ class MuxFlowControlTest {
             for (MuxStream s : server) {
                 assertThat(s.read(first, 0, 1)).isEqualTo(1);
             }
-            long window = p.server().fairWindow();
+            long window = p.server().streams().fairWindow();
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == 2 * window);
             assertThat(p.server().bufferedBytes()).isLessThan(cfg.maxReceiveBuffer());
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.paqet4j.cli.config.yaml.YamlNode;
+import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.KcpTuning;
 import org.paqet4j.packet.route.MacAddress;
 
 /**
@@ -240,22 +242,22 @@ final class ConfigBinder {
   }
 
   private KcpConfig kcp(Section k, boolean kcptunMode) {
-    KcpMode mode = k.choice("mode", KcpMode.values(), ConfigDefaults.MODE);
-    KcpTuning tuning = mode.preset();
+    KcpMode mode = k.choice("mode", KcpMode.values(), ConfigDefaults.MODE, KcpMode::configName);
+    KcpTuning tuning = mode.tuning();
     List<String> knobs = List.of("nodelay", "interval", "resend", "nocongestion", "wdelay", "acknodelay");
     if (mode == KcpMode.MANUAL) {
       tuning = new KcpTuning(
           k.integer("nodelay", tuning.nodelay(), 0, 1),
-          k.integer("interval", tuning.interval(), 10, 5000),
+          k.integer("interval", tuning.intervalMs(), 10, 5000),
           k.integer("resend", tuning.resend(), 0, 2),
-          k.integer("nocongestion", tuning.nocongestion(), 0, 1),
-          k.bool("wdelay", tuning.wdelay()),
-          k.bool("acknodelay", tuning.acknodelay()));
+          k.integer("nocongestion", tuning.noCongestion() ? 1 : 0, 0, 1) != 0,
+          k.bool("wdelay", tuning.writeDelay()),
+          k.bool("acknodelay", tuning.ackNoDelay()));
     } else {
       // paqet ignores these outside manual mode; so does paqet4j, but it says so
       for (String knob : knobs) {
         if (k.has(knob)) {
-          k.warn(knob, "is ignored unless mode is manual (mode " + mode.yamlName() + " sets " + knob
+          k.warn(knob, "is ignored unless mode is manual (mode " + mode.configName() + " sets " + knob
               + " " + knobValue(tuning, knob) + ")");
         }
       }
@@ -308,11 +310,11 @@ final class ConfigBinder {
   private static String knobValue(KcpTuning t, String knob) {
     return switch (knob) {
       case "nodelay" -> String.valueOf(t.nodelay());
-      case "interval" -> String.valueOf(t.interval());
+      case "interval" -> String.valueOf(t.intervalMs());
       case "resend" -> String.valueOf(t.resend());
-      case "nocongestion" -> String.valueOf(t.nocongestion());
-      case "wdelay" -> String.valueOf(t.wdelay());
-      default -> String.valueOf(t.acknodelay());
+      case "nocongestion" -> t.noCongestion() ? "1" : "0";
+      case "wdelay" -> String.valueOf(t.writeDelay());
+      default -> String.valueOf(t.ackNoDelay());
     };
   }
 

@@ -2,6 +2,7 @@ package org.paqet4j.cli.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.paqet4j.kcp.KcpMode;
 
 /**
  * The values a key takes when the file leaves it out. Where paqet4j differs from paqet

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.paqet4j.kcp.KcpMode;
 
 /**
  * Writes a configuration back as YAML with every default spelled out: what {@code paqet run
@@ -105,14 +106,14 @@ public final class EffectiveConfigWriter {
 
   private static Map<String, Object> kcp(KcpConfig k, boolean showSecrets) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("mode", k.mode().yamlName());
+    m.put("mode", k.mode().configName());
     if (k.mode() == KcpMode.MANUAL) {
       m.put("nodelay", k.tuning().nodelay());
-      m.put("interval", k.tuning().interval());
+      m.put("interval", k.tuning().intervalMs());
       m.put("resend", k.tuning().resend());
-      m.put("nocongestion", k.tuning().nocongestion());
-      m.put("wdelay", k.tuning().wdelay());
-      m.put("acknodelay", k.tuning().acknodelay());
+      m.put("nocongestion", k.tuning().noCongestion() ? 1 : 0);
+      m.put("wdelay", k.tuning().writeDelay());
+      m.put("acknodelay", k.tuning().ackNoDelay());
     }
     m.put("mtu", k.mtu());
     m.put("rcvwnd", k.rcvwnd());

@@ -1,6 +1,8 @@
 package org.paqet4j.cli.config;
 
 import java.time.Duration;
+import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.KcpTuning;
 
 /**
  * {@code transport.kcp}: KCP, the kcp-go datagram layer (cipher, FEC) and smux.

@@ -161,13 +161,18 @@ final class Section {
 
   /** One of an enum's YAML names. */
   <E extends Enum<E> & YamlEnum> E choice(String key, E[] values, E fallback) {
+    return choice(key, values, fallback, YamlEnum::yamlName);
+  }
+
+  /** One of the values of an enum from another module, spelled in YAML as {@code name} gives. */
+  <E extends Enum<E>> E choice(String key, E[] values, E fallback, Function<E, String> name) {
     return string(key).map(text -> {
       for (E e : values) {
-        if (e.yamlName().equals(text)) {
+        if (name.apply(e).equals(text)) {
           return e;
         }
       }
-      List<String> names = Arrays.stream(values).map(YamlEnum::yamlName).toList();
+      List<String> names = Arrays.stream(values).map(name).toList();
       String hint = Suggestions.nearest(text, names).map(n -> " (did you mean " + n + "?)").orElse("");
       problems.error(lineOf(key), pathOf(key), Problems.quote(text) + " is not one of "
           + String.join(", ", names) + hint);

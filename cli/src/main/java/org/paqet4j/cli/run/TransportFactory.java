@@ -3,7 +3,6 @@ package org.paqet4j.cli.run;
 import java.time.Duration;
 import java.util.Optional;
 import org.paqet4j.cli.config.Kdf;
-import org.paqet4j.cli.config.KcpTuning;
 import org.paqet4j.cli.config.PaqetConfig;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.codec.Codecs;
@@ -19,12 +18,11 @@ final class TransportFactory {
 
   static TransportSettings settings(PaqetConfig config) {
     org.paqet4j.cli.config.KcpConfig kcp = config.transport().kcp();
-    KcpTuning t = kcp.tuning();
     boolean guard = kcp.guard().enabled();
     // The guard header (sender, counter, time, tag) rides in front of every datagram, inside the configured MTU.
     int mtu = guard ? kcp.mtu() - GuardedCarrier.OVERHEAD : kcp.mtu();
-    KcpConfig kcpConfig = new KcpConfig(t.nodelay(), t.interval(), t.resend(), t.nocongestion() != 0, mtu,
-        kcp.sndwnd(), kcp.rcvwnd(), t.wdelay(), t.acknodelay(), true, KcpConfig.DEFAULT_DEAD_LINK);
+    KcpConfig kcpConfig = KcpConfig.builder().tuning(kcp.tuning()).mtu(mtu).windows(kcp.sndwnd(), kcp.rcvwnd())
+        .build();
     byte[] key = kcp.kdf() == Kdf.KCPTUN ? KeyDerivation.kcptun(kcp.key()) : KeyDerivation.paqet(kcp.key());
     String cipher = kcp.block().yamlName();
     int dataShards = kcp.dshard();

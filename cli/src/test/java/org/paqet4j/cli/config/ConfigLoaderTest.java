@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.KcpTuning;
 
 /** paqet4j's own keys, defaults, warnings and file handling. */
 class ConfigLoaderTest {
@@ -32,7 +34,7 @@ class ConfigLoaderTest {
     assertThat(c.network().localFlag()).extracting(TcpFlags::letters).containsExactly("PA", "A", "S");
     assertThat(c.network().firewall()).isEqualTo(FirewallMode.OFF);
     KcpConfig kcp = c.transport().kcp();
-    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(1, 15, 2, 1, false, true));
+    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(1, 15, 2, true, false, true));
     assertThat(kcp.block()).isEqualTo(BlockCrypt.AES_128_GCM);
     assertThat(kcp.smuxkalive()).isEqualTo(Duration.ofMillis(500));
     assertThat(kcp.smuxktimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -118,7 +120,7 @@ class ConfigLoaderTest {
         "w.yaml:8: transport.kcp.interval: is ignored unless mode is manual (mode fast sets interval 30)",
         "w.yaml:8: transport.kcp.dshard: FEC is off unless both dshard and pshard are positive",
         "w.yaml:8: transport.kcp.smuxver: paqet speaks smux v2; v1 only works between paqet4j peers (or with kcptun)");
-    assertThat(loaded.config().transport().kcp().tuning()).isEqualTo(KcpMode.FAST.preset());
+    assertThat(loaded.config().transport().kcp().tuning()).isEqualTo(KcpMode.FAST.tuning());
   }
 
   @Test

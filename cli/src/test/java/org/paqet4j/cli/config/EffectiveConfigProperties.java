@@ -10,6 +10,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.paqet4j.kcp.KcpMode;
 
 /**
  * The effective configuration {@code run --check} prints loads back to an equal configuration,
@@ -102,7 +103,7 @@ class EffectiveConfigProperties {
         .as((nd, iv, rs, nc, wd, ack) -> "    nodelay: " + nd + "\n    interval: " + iv + "\n    resend: " + rs
             + "\n    nocongestion: " + nc + "\n    wdelay: " + wd + "\n    acknodelay: " + ack + "\n");
     Arbitrary<String> mode = Arbitraries.of(KcpMode.values())
-        .flatMap(m -> m == KcpMode.MANUAL ? manual.map(knobs -> "    mode: manual\n" + knobs) : Arbitraries.just("    mode: " + m.yamlName() + "\n"));
+        .flatMap(m -> m == KcpMode.MANUAL ? manual.map(knobs -> "    mode: manual\n" + knobs) : Arbitraries.just("    mode: " + m.configName() + "\n"));
     Arbitrary<String> windows = Combinators.combine(Arbitraries.integers().between(50, 1500),
             Arbitraries.integers().between(1, 32768), Arbitraries.integers().between(1, 32768),
             Arbitraries.integers().between(0, 128), Arbitraries.integers().between(0, 128))

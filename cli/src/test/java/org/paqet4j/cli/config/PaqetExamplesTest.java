@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.KcpTuning;
 import org.paqet4j.packet.route.MacAddress;
 
 /** paqet's documented configurations (test resources, copied unchanged) load as paqet reads them. */
@@ -36,7 +38,7 @@ class PaqetExamplesTest {
     assertThat(c.transport().conn()).isEqualTo(1);
     KcpConfig kcp = c.transport().kcp();
     assertThat(kcp.mode()).isEqualTo(KcpMode.FAST);
-    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(0, 30, 2, 1, false, false));
+    assertThat(kcp.tuning()).isEqualTo(new KcpTuning(0, 30, 2, true, false, false));
     assertThat(kcp.block()).isEqualTo(BlockCrypt.AES);
     assertThat(kcp.key()).isEqualTo("your-secret-key-here");
     assertThat(kcp.mtu()).isEqualTo(1350);
