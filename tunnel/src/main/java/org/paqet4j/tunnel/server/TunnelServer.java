@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * TCPF flags, or dials the TCP/UDP target (after the access rules) and relays both ways. One
  * virtual thread per stream, blocking I/O.
  */
-public final class TunnelServer implements SessionHandler {
+public final class TunnelServer implements SessionHandler, StreamService {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
     private static final int MAX_DATAGRAM = 65_535;
@@ -40,18 +40,13 @@ public final class TunnelServer implements SessionHandler {
     private final TargetDialer dialer;
     private final PeerFlags peerFlags;
     private final ServerCounters counters = new ServerCounters();
-    private final Semaphore sessionPermits;
-    private final Semaphore streamPermits;
-    private final Set<TunnelSession> sessions = ConcurrentHashMap.newKeySet();
-    private final LogThrottle rejectedLog = new LogThrottle(Duration.ofSeconds(10));
-    private volatile boolean closed;
+    private final SessionServer sessions;
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
         this.limits = limits;
         this.dialer = new TargetDialer(rules, resolver, limits.dialTimeout());
         this.peerFlags = peerFlags;
-        this.sessionPermits = new Semaphore(limits.maxSessions());
-        this.streamPermits = new Semaphore(limits.maxStreamsTotal());
+        this.sessions = new SessionServer("", limits, counters, this);
     }
 
     public ServerCounters counters() {
@@ -64,75 +59,20 @@ public final class TunnelServer implements SessionHandler {
      */
     @Override
     public boolean serve(TunnelSession session) {
-        if (closed || !sessionPermits.tryAcquire()) {
-            counters.rejectedSessions.increment();
-            // Rejections come in floods (replays from many ports), one line per interval is enough.
-            if (rejectedLog.permit()) {
-                log.warn("session from {} rejected: {} ({} more rejections not logged)",
-                        AddressText.of(session.remoteAddress()),
-                        closed ? "server is closing" : limits.maxSessions() + " sessions already open",
-                        rejectedLog.takeSuppressed());
-            }
-            session.close();
-            return false;
-        }
-        sessions.add(session);
-        counters.activeSessions.incrementAndGet();
-        session.onClose(() -> {
-            if (sessions.remove(session)) {
-                counters.activeSessions.decrementAndGet();
-                sessionPermits.release();
-                peerFlags.clear(session.remoteAddress());
-                log.info("session from {} closed", AddressText.of(session.remoteAddress()));
-            }
-        });
-        Thread.ofVirtual().name("session-" + AddressText.of(session.remoteAddress())).start(() -> acceptLoop(session));
-        log.info("session from {} accepted", AddressText.of(session.remoteAddress()));
-        return true;
+        return sessions.serve(session);
     }
 
-    private void acceptLoop(TunnelSession session) {
-        Semaphore sessionStreams = new Semaphore(limits.maxStreamsPerSession());
-        try {
-            // Runs until the session closes, also while draining: leaving the loop would close the
-            // session and cut the streams the drain is waiting for. New TCP/UDP streams are refused
-            // then (see handle), PING and TCPF still answered so the client keeps the session.
-            while (true) {
-                TunnelStream stream = session.acceptStream();
-                if (!sessionStreams.tryAcquire()) {
-                    reject(session, stream, limits.maxStreamsPerSession() + " streams open on this session");
-                    continue;
-                }
-                if (!streamPermits.tryAcquire()) {
-                    sessionStreams.release();
-                    reject(session, stream, limits.maxStreamsTotal() + " streams open on this server");
-                    continue;
-                }
-                counters.activeStreams.incrementAndGet();
-                Thread.ofVirtual().name("stream-" + stream.id()).start(() -> {
-                    try (stream) {
-                        handle(session, stream);
-                    } finally {
-                        counters.activeStreams.decrementAndGet();
-                        streamPermits.release();
-                        sessionStreams.release();
-                    }
-                });
-            }
-        } catch (IOException e) {
-            log.debug("session from {}: accept ended: {}", AddressText.of(session.remoteAddress()), e.toString());
-        } finally {
-            session.close();
-        }
+    @Override
+    public void sessionClosed(TunnelSession session) {
+        peerFlags.clear(session.remoteAddress());
     }
 
-    private void reject(TunnelSession session, TunnelStream stream, String why) {
-        counters.rejectedStreams.increment();
-        log.warn("stream {} from {} rejected: {}", stream.id(), AddressText.of(session.remoteAddress()), why);
-        stream.close();
-    }
-
-    private void handle(TunnelSession session, TunnelStream stream) {
+    /**
+     * Reads the header and acts on it. While the server is closing, PING and TCPF are still
+     * answered (the client keeps the session the drain is waiting on), new TCP/UDP are refused.
+     */
+    @Override
+    public void handle(SessionServer server, TunnelSession session, TunnelStream stream) {
         StreamHeader header;
         try {
             header = StreamHeaderReader.read(new HeaderDeadline(stream, limits.headerTimeout()));
@@ -158,8 +98,8 @@ public final class TunnelServer implements SessionHandler {
                 }
                 log.debug("session from {}: TCP flags {}", AddressText.of(session.remoteAddress()), tcpf);
             }
-            case StreamHeader.Tcp tcp when closed -> refuseWhileClosing(session, stream, tcp);
-            case StreamHeader.Udp udp when closed -> refuseWhileClosing(session, stream, udp);
+            case StreamHeader.Tcp tcp when server.isClosing() -> server.refuseWhileClosing(session, stream, tcp);
+            case StreamHeader.Udp udp when server.isClosing() -> server.refuseWhileClosing(session, stream, udp);
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
@@ -168,12 +108,6 @@ public final class TunnelServer implements SessionHandler {
                         AddressText.of(session.remoteAddress()));
             }
         }
-    }
-
-    private void refuseWhileClosing(TunnelSession session, TunnelStream stream, StreamHeader header) {
-        counters.rejectedStreams.increment();
-        log.debug("stream {} from {}: {} refused, server is closing", stream.id(),
-                AddressText.of(session.remoteAddress()), header);
     }
 
     private void pong(TunnelSession session, TunnelStream stream) {
@@ -286,26 +220,18 @@ public final class TunnelServer implements SessionHandler {
     /** Refuses new sessions and new TCP/UDP streams; open sessions and their streams continue. */
     @Override
     public void stopAccepting() {
-        closed = true;
+        sessions.stopAccepting();
     }
 
     /** Waits up to {@code timeout} for open streams to finish; true if none is left. */
     @Override
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (counters.activeStreams() > 0 && System.nanoTime() < end) {
-            // A one-off at shutdown: a coarse sleep is simpler than a condition here.
-            Thread.sleep(50);
-        }
-        return counters.activeStreams() == 0;
+        return sessions.awaitDrained(timeout);
     }
 
     /** Closes every session (each closes its mux session before its transport). */
     @Override
     public void close() {
-        closed = true;
-        for (TunnelSession session : sessions) {
-            session.close();
-        }
+        sessions.close();
     }
 }
