@@ -150,6 +150,16 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
      * unread and reported with its size.
      */
     public int readMessage(byte[] dst) throws IOException {
+        return readMessage(dst, 0);
+    }
+
+    /**
+     * Reads exactly one received PSH frame into {@code dst} from {@code off} on (the bytes before
+     * stay as they are, e.g. a header the caller sends in front); returns its length, -1 at EOF. A
+     * frame larger than {@code dst.length - off} is left unread and reported with its size.
+     */
+    public int readMessage(byte[] dst, int off) throws IOException {
+        Objects.checkIndex(off, dst.length + 1);
         long deadline = Deadlines.after(readTimeoutNanos);
         int n;
         boolean announce = false;
@@ -159,11 +169,11 @@ public final class MuxStream implements AutoCloseable, java.io.Closeable {
                 return -1;
             }
             n = chunks.firstLength() - headOffset;
-            if (n > dst.length) {
+            if (n > dst.length - off) {
                 throw new IOException(session.label() + " stream " + Integer.toUnsignedString(id) + ": message of "
-                        + n + " bytes does not fit a buffer of " + dst.length + " bytes");
+                        + n + " bytes does not fit a buffer of " + (dst.length - off) + " bytes");
             }
-            System.arraycopy(chunks.firstBuffer(), headOffset, dst, 0, n);
+            System.arraycopy(chunks.firstBuffer(), headOffset, dst, off, n);
             session.payloadPool().give(chunks.removeFirst());
             headOffset = 0;
             if (v2) {

@@ -58,7 +58,7 @@ public final class UdpForward implements AutoCloseable {
             ByteBuffer out = ByteBuffer.allocate(MAX_DATAGRAM);
             try {
                 int n;
-                while ((n = stream.readMessage(out.array())) >= 0) {
+                while ((n = stream.readMessage(out.array(), 0)) >= 0) {
                     lastActive = System.nanoTime();
                     out.clear().limit(n);
                     try {

@@ -169,7 +169,7 @@ public final class TunnelServer implements SessionHandler, StreamService {
             Thread replies = Thread.ofVirtual().name("udp-back-" + stream.id()).start(() -> udpReplies(channel, stream, target));
             byte[] message = new byte[MAX_DATAGRAM];
             int n;
-            while ((n = stream.readMessage(message)) >= 0) {
+            while ((n = stream.readMessage(message, 0)) >= 0) {
                 try {
                     channel.write(ByteBuffer.wrap(message, 0, n));
                 } catch (PortUnreachableException e) {

@@ -204,15 +204,14 @@ final class UdpAssociation implements AutoCloseable {
     }
 
     private void receiveReplies(Target target, TunnelStream stream) {
+        // The SOCKS UDP header stays in front; each reply is read right behind it and sent from there.
         byte[] header = Socks5Codec.datagramHeader(target);
         byte[] buf = new byte[header.length + MAX_DATAGRAM];
         System.arraycopy(header, 0, buf, 0, header.length);
-        byte[] payload = new byte[MAX_DATAGRAM];
         try {
             int n;
-            while ((n = stream.readMessage(payload)) >= 0) {
+            while ((n = stream.readMessage(buf, header.length)) >= 0) {
                 lastActive = System.nanoTime();
-                System.arraycopy(payload, 0, buf, header.length, n);
                 InetSocketAddress to = clientSource;
                 if (to != null) {
                     try {

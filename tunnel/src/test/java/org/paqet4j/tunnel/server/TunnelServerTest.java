@@ -197,7 +197,7 @@ class TunnelServerTest {
                 byte[] datagram = new byte[size];
                 java.util.Arrays.fill(datagram, (byte) size);
                 stream.writeMessage(datagram, 0, size);
-                int n = stream.readMessage(buf);
+                int n = stream.readMessage(buf, 0);
                 assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(datagram);
             }
         }
@@ -215,7 +215,7 @@ class TunnelServerTest {
             byte[] datagram = {1, 2, 3};
             stream.writeMessage(datagram, 0, datagram.length);
             byte[] buf = new byte[100];
-            int n = stream.readMessage(buf);
+            int n = stream.readMessage(buf, 0);
             assertThat(java.util.Arrays.copyOf(buf, Math.max(n, 0))).isEqualTo(datagram);
         }
         assertThat(server.counters().udpDropped()).isEqualTo(1);
@@ -254,7 +254,7 @@ class TunnelServerTest {
             try (TunnelStream udp = open(session, new StreamHeader.Udp(new Target(host, echo.udpPort())))) {
                 udp.setReadTimeout(Duration.ofSeconds(5));
                 udp.writeMessage(new byte[] {42}, 0, 1);
-                assertThat(udp.readMessage(new byte[16])).as("UDP via %s", host).isEqualTo(-1);
+                assertThat(udp.readMessage(new byte[16], 0)).as("UDP via %s", host).isEqualTo(-1);
             }
         }
         assertThat(server.counters().deniedTargets()).isEqualTo(2L * hosts.size());

@@ -36,7 +36,7 @@ public final class EchoOpener implements StreamOpener {
             byte[] buf = new byte[65_535];
             try (MemoryStream far = pair[1]) {
                 int n;
-                while ((n = far.readMessage(buf)) >= 0) {
+                while ((n = far.readMessage(buf, 0)) >= 0) {
                     far.writeMessage(buf, 0, n);
                 }
             } catch (IOException e) {

@@ -28,7 +28,7 @@ public final class OversizedReplyOpener implements StreamOpener {
             byte[] buf = new byte[65_535];
             byte[] oversized = new byte[65_520];
             try (MemoryStream far = pair[1]) {
-                while (far.readMessage(buf) >= 0) {
+                while (far.readMessage(buf, 0) >= 0) {
                     far.writeMessage(oversized, 0, oversized.length);
                     far.writeMessage(SMALL_REPLY, 0, SMALL_REPLY.length);
                 }
