@@ -3,10 +3,7 @@ package org.paqet4j.tunnel.server;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Set;
@@ -20,6 +17,7 @@ import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.TcpRelay;
+import org.paqet4j.tunnel.relay.UdpRelay;
 import org.paqet4j.tunnel.stream.TunnelSession;
 import org.paqet4j.tunnel.stream.TunnelStream;
 import org.slf4j.Logger;
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class TunnelServer implements SessionHandler, StreamService {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
-    private static final int MAX_DATAGRAM = 65_535;
 
     private final ServerLimits limits;
     private final TargetDialer dialer;
@@ -165,56 +162,7 @@ public final class TunnelServer implements SessionHandler, StreamService {
             return;
         }
         log.debug("stream {} from {}: UDP {}", stream.id(), AddressText.of(session.remoteAddress()), target);
-        try (channel) {
-            Thread replies = Thread.ofVirtual().name("udp-back-" + stream.id()).start(() -> udpReplies(channel, stream, target));
-            byte[] message = new byte[MAX_DATAGRAM];
-            int n;
-            while ((n = stream.readMessage(message, 0)) >= 0) {
-                try {
-                    channel.write(ByteBuffer.wrap(message, 0, n));
-                } catch (PortUnreachableException e) {
-                    // ICMP from an earlier datagram; UDP has no connection to lose, keep relaying.
-                    log.trace("UDP {}: port unreachable", target);
-                } catch (ClosedChannelException e) {
-                    throw e;
-                } catch (IOException e) {
-                    // One datagram the socket refused (EMSGSIZE, ENOBUFS, no route): UDP loses it,
-                    // the flow goes on; ending the stream would cut every later datagram too.
-                    counters.udpDropped.increment();
-                    log.trace("UDP {}: datagram of {} bytes dropped: {}", target, n, e.toString());
-                }
-            }
-            // The client is done with this flow (its UDP streams end with a full close, never a
-            // half-close): closing the stream too wakes a reply writer waiting for a window the
-            // closed peer stream will never reopen.
-            channel.close();
-            stream.close();
-            replies.join();
-        } catch (IOException e) {
-            log.debug("stream {} -> UDP {} ended: {}", stream.id(), target, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void udpReplies(DatagramChannel channel, TunnelStream stream, Target target) {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
-        while (channel.isOpen()) {
-            try {
-                buffer.clear();
-                channel.read(buffer);
-                // An empty datagram cannot cross smux (a zero-length write sends no frame).
-                if (buffer.position() > 0) {
-                    stream.writeMessage(buffer.array(), 0, buffer.position());
-                }
-            } catch (PortUnreachableException e) {
-                log.trace("UDP {}: port unreachable", target);
-            } catch (IOException e) {
-                log.trace("UDP {} -> stream {} ended: {}", target, stream.id(), e.toString());
-                stream.close();
-                return;
-            }
-        }
+        UdpRelay.run(channel, stream, counters.udpDropped, "stream " + stream.id() + " -> UDP " + target);
     }
 
     /** Refuses new sessions and new TCP/UDP streams; open sessions and their streams continue. */
