@@ -152,7 +152,7 @@ class KcptunEchoInteropTest {
         KcpSessionDialer dialer = new KcpSessionDialer(loop,
                 slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20), server,
                 settings(crypt, data, parity, smux));
-        TunnelClient client = new TunnelClient(ClientOptions.defaults(2, new short[0]), dialer, false);
+        TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
         client.start();
         try (client; TcpForward forward = TcpForward.start(new InetSocketAddress(LOOPBACK, 0),
                 new Target("127.0.0.1", udpPort), client)) {
