@@ -31,7 +31,7 @@ import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.packet.route.NetworkPath;
 import org.paqet4j.packet.route.Route;
 import org.paqet4j.packet.route.Routes;
-import org.paqet4j.tunnel.transport.CarrierFactory;
+import org.paqet4j.tunnel.session.CarrierFactory;
 
 /**
  * Opens the carriers {@code network} describes: raw TCP packets on an interface (paqet) or plain

@@ -2,8 +2,8 @@ package org.paqet4j.cli.run;
 
 import java.time.Duration;
 import java.util.Optional;
-import org.paqet4j.cli.config.Kdf;
 import org.paqet4j.cli.config.KcpTuning;
+import org.paqet4j.cli.config.Kdf;
 import org.paqet4j.cli.config.PaqetConfig;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.codec.Codecs;
@@ -11,7 +11,7 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /** Turns {@code transport.kcp} into the KCP, codec, smux and guard settings of a tunnel session. */
 final class TransportFactory {

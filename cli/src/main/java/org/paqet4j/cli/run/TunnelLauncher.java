@@ -31,12 +31,12 @@ import org.paqet4j.tunnel.runtime.ServerRuntime;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.PeerFlags;
-import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.server.ServerLimits;
+import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
 import org.paqet4j.tunnel.socks.Credentials;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
 
 /** Starts a client or server from a validated configuration; everything it starts is stopped by the returned runtime. */
 public final class TunnelLauncher {

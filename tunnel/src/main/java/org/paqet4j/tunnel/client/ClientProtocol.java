@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelSession;
 
 /**
  * What the client speaks on its sessions: paqet's stream protocol ({@link PaqetProtocol}: a header

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelSession;
 
 /**
  * kcptun mode: streams carry no header (the server connects each to its one target), there is no

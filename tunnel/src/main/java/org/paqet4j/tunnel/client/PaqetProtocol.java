@@ -11,8 +11,8 @@ import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,7 +14,7 @@ import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.UdpRelay;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

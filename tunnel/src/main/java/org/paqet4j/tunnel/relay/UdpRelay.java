@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.atomic.LongAdder;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

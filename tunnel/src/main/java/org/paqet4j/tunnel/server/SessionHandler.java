@@ -1,7 +1,7 @@
 package org.paqet4j.tunnel.server;
 
 import java.time.Duration;
-import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelSession;
 
 /**
  * What serves the sessions a listener accepts: the paqet {@link TunnelServer} or the kcptun-mode

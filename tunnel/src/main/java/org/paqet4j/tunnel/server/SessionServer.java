@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

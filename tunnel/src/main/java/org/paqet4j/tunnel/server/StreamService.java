@@ -1,7 +1,7 @@
 package org.paqet4j.tunnel.server;
 
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 
 /**
  * What a {@link SessionServer} does with one admitted stream: the paqet protocol

@@ -18,8 +18,8 @@ import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.TcpRelay;
 import org.paqet4j.tunnel.relay.UdpRelay;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

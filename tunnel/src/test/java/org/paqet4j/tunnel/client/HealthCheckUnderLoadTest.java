@@ -20,14 +20,14 @@ import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxTransport;
 import org.paqet4j.tunnel.access.AccessRules;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.protocol.Target;
+import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
-import org.paqet4j.tunnel.stream.MuxTunnelSession;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.MuxTunnelSession;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.testing.EchoServers;
 import org.paqet4j.tunnel.testing.SlowUplink;
 

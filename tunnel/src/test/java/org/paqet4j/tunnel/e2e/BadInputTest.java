@@ -61,12 +61,12 @@ import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.socks.Socks5Server;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
 
 /**
  * Issue 6, bad input: forged and replayed datagrams flooding the server's UDP port, streams with

@@ -43,9 +43,9 @@ import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.ServerLimits;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /**
  * kcptun mode replacing either end of a kcptun pair (Debian's kcptun 20210922 on loopback) with

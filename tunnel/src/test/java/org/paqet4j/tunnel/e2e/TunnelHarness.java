@@ -27,10 +27,10 @@ import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
-import org.paqet4j.tunnel.stream.MuxTunnelSession;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.MuxTunnelSession;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /** A tunnel client and server on loopback, joined either by smux over TCP sockets or by the full KCP + UDP stack. */
 final class TunnelHarness implements AutoCloseable {

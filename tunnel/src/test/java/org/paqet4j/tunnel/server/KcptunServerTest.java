@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.testing.EchoServers;
 import org.paqet4j.tunnel.testing.MemorySession;
 

@@ -17,9 +17,9 @@ import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.protocol.TcpFlags;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.testing.EchoServers;
 import org.paqet4j.tunnel.testing.MemorySession;
 
