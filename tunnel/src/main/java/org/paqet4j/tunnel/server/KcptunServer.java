@@ -2,7 +2,6 @@ package org.paqet4j.tunnel.server;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.time.Duration;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.TcpRelay;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * kcptun mode: every stream, with no header, is one TCP connection to the one configured target,
  * as kcptun-server does. Limits as in paqet mode; the target is the operator's, so no access rules.
  */
-public final class KcptunServer implements SessionHandler, StreamService {
+public final class KcptunServer implements ServerMode {
 
     private static final Logger log = LoggerFactory.getLogger(KcptunServer.class);
 
@@ -30,8 +29,8 @@ public final class KcptunServer implements SessionHandler, StreamService {
     }
 
     @Override
-    public boolean serve(TunnelSession session) {
-        return sessions.serve(session);
+    public SessionServer sessions() {
+        return sessions;
     }
 
     /** Connects the stream to the target and relays both ways; refused while the server is closing. */
@@ -46,24 +45,5 @@ public final class KcptunServer implements SessionHandler, StreamService {
         } catch (IOException e) {
             log.info("kcptun stream {} -> {}: {}", stream.id(), target, e.getMessage());
         }
-    }
-
-    public ServerCounters counters() {
-        return sessions.counters();
-    }
-
-    @Override
-    public void stopAccepting() {
-        sessions.stopAccepting();
-    }
-
-    @Override
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        return sessions.awaitDrained(timeout);
-    }
-
-    @Override
-    public void close() {
-        sessions.close();
     }
 }

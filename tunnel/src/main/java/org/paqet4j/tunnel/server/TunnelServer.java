@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * TCPF flags, or dials the TCP/UDP target (after the access rules) and relays both ways. One
  * virtual thread per stream, blocking I/O.
  */
-public final class TunnelServer implements SessionHandler, StreamService {
+public final class TunnelServer implements ServerMode {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
 
@@ -43,17 +43,9 @@ public final class TunnelServer implements SessionHandler, StreamService {
         this.sessions = new SessionServer("", limits, counters, this);
     }
 
-    public ServerCounters counters() {
-        return counters;
-    }
-
-    /**
-     * Starts serving {@code session} on a virtual thread; the server now owns it. Returns false
-     * (and closes the session) when the session limit is reached or the server is closing.
-     */
     @Override
-    public boolean serve(TunnelSession session) {
-        return sessions.serve(session);
+    public SessionServer sessions() {
+        return sessions;
     }
 
     @Override
@@ -160,23 +152,5 @@ public final class TunnelServer implements SessionHandler, StreamService {
         }
         log.debug("stream {} from {}: UDP {}", stream.id(), AddressText.of(session.remoteAddress()), target);
         UdpRelay.run(channel, stream, counters.udpDropped, "stream " + stream.id() + " -> UDP " + target);
-    }
-
-    /** Refuses new sessions and new TCP/UDP streams; open sessions and their streams continue. */
-    @Override
-    public void stopAccepting() {
-        sessions.stopAccepting();
-    }
-
-    /** Waits up to {@code timeout} for open streams to finish; true if none is left. */
-    @Override
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        return sessions.awaitDrained(timeout);
-    }
-
-    /** Closes every session (each closes its mux session before its transport). */
-    @Override
-    public void close() {
-        sessions.close();
     }
 }
