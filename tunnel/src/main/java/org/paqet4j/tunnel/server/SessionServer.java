@@ -48,10 +48,6 @@ public final class SessionServer implements SessionHandler {
         this.streamPermits = new Semaphore(limits.maxStreamsTotal());
     }
 
-    public ServerLimits limits() {
-        return limits;
-    }
-
     public ServerCounters counters() {
         return counters;
     }
