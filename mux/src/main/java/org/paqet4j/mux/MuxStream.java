@@ -98,7 +98,17 @@ public final class MuxStream implements Closeable {
      * unread and reported with its size.
      */
     public int readMessage(byte[] dst) throws IOException {
-        return receiver.readMessage(dst, Deadlines.after(readTimeoutNanos));
+        return readMessage(dst, 0);
+    }
+
+    /**
+     * Reads exactly one received PSH frame into {@code dst} from {@code off} on (the bytes before
+     * stay as they are, e.g. a header the caller sends in front); returns its length, -1 at EOF. A
+     * frame larger than {@code dst.length - off} is left unread and reported with its size.
+     */
+    public int readMessage(byte[] dst, int off) throws IOException {
+        Objects.checkIndex(off, dst.length + 1);
+        return receiver.readMessage(dst, off, Deadlines.after(readTimeoutNanos));
     }
 
     /** Bytes received and not yet read. */

@@ -69,7 +69,7 @@ final class StreamReceiver {
     }
 
     /** Reads exactly one received PSH frame into {@code dst}; -1 at EOF. */
-    int readMessage(byte[] dst, long deadline) throws IOException {
+    int readMessage(byte[] dst, int off, long deadline) throws IOException {
         int n;
         boolean announce = false;
         lock.lock();
@@ -78,11 +78,11 @@ final class StreamReceiver {
                 return -1;
             }
             n = chunks.firstLength() - headOffset;
-            if (n > dst.length) {
+            if (n > dst.length - off) {
                 throw new IOException(stream + ": message of " + n + " bytes does not fit a buffer of "
-                        + dst.length + " bytes");
+                        + (dst.length - off) + " bytes");
             }
-            System.arraycopy(chunks.firstBuffer(), headOffset, dst, 0, n);
+            System.arraycopy(chunks.firstBuffer(), headOffset, dst, off, n);
             session.payloadPool().give(chunks.removeFirst());
             headOffset = 0;
             if (v2) {

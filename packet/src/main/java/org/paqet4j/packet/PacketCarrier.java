@@ -51,11 +51,11 @@ public interface PacketCarrier extends Closeable {
     InetSocketAddress localAddress();
 
     /**
-     * Sets the TCP flag cycle used for datagrams sent to {@code peer} (the flags a client asked
-     * for in its TCPF stream). Each entry is a flag mask (FIN 1, SYN 2, RST 4, PSH 8, ACK 16,
-     * URG 32, ECE 64, CWR 128, NS 256). Carriers that do not emulate TCP ignore it.
+     * Where the TCP flags a client asked for (its TCPF stream) go: the raw carrier sends them to
+     * that peer instead of its own; a carrier that does not emulate TCP returns {@link PeerFlags#IGNORE}.
      */
-    default void setPeerFlags(InetSocketAddress peer, short[] flagMasks) {
+    default PeerFlags peerFlags() {
+        return PeerFlags.IGNORE;
     }
 
     /** Live counters of this carrier. */

@@ -70,7 +70,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     private final MemorySegment closeErrno;
     private final MutableCarrierCounters counters = new MutableCarrierCounters();
     private final FlagCycle localFlags;
-    private final ConcurrentHashMap<InetSocketAddress, FlagCycle> peerFlags = new ConcurrentHashMap<>();
+    private final PeerFlagTable peerFlags;
     private final ConcurrentHashMap<InetSocketAddress, PeerRoute> routes = new ConcurrentHashMap<>();
     private final AtomicInteger packetCounter = new AtomicInteger();
     private final int startMillis = (int) System.currentTimeMillis();
@@ -102,6 +102,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         this.arena = arena;
         this.localAddress = new InetSocketAddress(config.ipv4() != null ? config.ipv4() : config.ipv6(), config.port());
         this.localFlags = new FlagCycle(config.localFlags());
+        this.peerFlags = new PeerFlagTable(MAX_PEER_FLAGS, "raw carrier on " + link.name());
         this.perPeerNextHop = nextHops != null;
         int slotCount = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.slots = new SendSlot[slotCount];
@@ -363,13 +364,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     }
 
     private int flagsFor(InetSocketAddress peer) {
-        if (!peerFlags.isEmpty()) {
-            FlagCycle cycle = peerFlags.get(peer);
-            if (cycle != null) {
-                return cycle.next();
-            }
-        }
-        return localFlags.next();
+        return peerFlags.next(peer, localFlags);
     }
 
     private void learnNextHop(InetSocketAddress peer, long mac) {
@@ -521,19 +516,10 @@ public final class RawTcpCarrier implements PacketCarrier {
         return localAddress;
     }
 
+    /** The flags a client asked for replace the local flags on packets to that client. */
     @Override
-    public void setPeerFlags(InetSocketAddress peer, short[] flagMasks) {
-        if (peerFlags.size() >= MAX_PEER_FLAGS && !peerFlags.containsKey(peer)) {
-            LOG.warn("raw carrier on {}: {} peers have their own flags; ignoring flags of {}", link.name(),
-                    MAX_PEER_FLAGS, peer);
-            return;
-        }
-        peerFlags.put(peer, new FlagCycle(flagMasks));
-    }
-
-    /** Forgets a peer's own flags (when its session ends), so it gets the local flags again. */
-    public void clearPeerFlags(InetSocketAddress peer) {
-        peerFlags.remove(peer);
+    public PeerFlags peerFlags() {
+        return peerFlags;
     }
 
     /**

@@ -15,7 +15,7 @@ import org.paqet4j.packet.wire.TcpFlags;
  * @param ipv6           source address for IPv6 peers, or null
  * @param ipv6NextHopMac MAC of the IPv6 gateway, as for IPv4
  * @param port           the tunnel port: our TCP source port and the destination port we capture
- * @param localFlags     flag masks cycled for peers without {@link PacketCarrier#setPeerFlags}
+ * @param localFlags     flag masks cycled for peers without flags of their own ({@link PacketCarrier#peerFlags})
  * @param receiveBuffer  capture socket buffer in bytes, 0 for the kernel default
  * @param sendBuffer     send socket buffer in bytes, 0 for the kernel default
  * @param receiveBatch   packets per recvmmsg (or taken from the ring at once)

@@ -260,12 +260,12 @@ class RawTcpCarrierTest {
             });
             InetSocketAddress toB4 = new InetSocketAddress(pair.b().ipv4(), PORT_B);
             InetSocketAddress toB6 = new InetSocketAddress(pair.b().ipv6(), PORT_B);
-            a.setPeerFlags(toB4, new short[] {TcpFlags.ACK, TcpFlags.FIN | TcpFlags.ACK});
+            a.peerFlags().set(toB4, new short[] {TcpFlags.ACK, TcpFlags.FIN | TcpFlags.ACK});
             for (int i = 0; i < 3; i++) {
                 a.send(ByteBuffer.wrap(new byte[] {1}), toB4);
             }
             a.send(ByteBuffer.wrap(new byte[] {1}), toB6);
-            a.clearPeerFlags(toB4);
+            a.peerFlags().clear(toB4);
             a.send(ByteBuffer.wrap(new byte[] {1}), toB4);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (seen.size() < 5 && System.nanoTime() < deadline) {

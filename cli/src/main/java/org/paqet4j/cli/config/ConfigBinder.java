@@ -11,6 +11,7 @@ import org.paqet4j.cli.config.yaml.YamlNode;
 import org.paqet4j.kcp.KcpMode;
 import org.paqet4j.kcp.KcpTuning;
 import org.paqet4j.packet.route.MacAddress;
+import org.paqet4j.packet.wire.TcpFlags;
 
 /**
  * Turns a YAML tree into a {@link PaqetConfig}: paqet's schema, defaults and ranges, paqet4j's
@@ -155,8 +156,8 @@ final class ConfigBinder {
     Optional<AddressConfig> ipv6 = address(v6, true);
 
     Section tcp = n.section("tcp");
-    List<TcpFlags> local = flags(tcp, "local_flag");
-    List<TcpFlags> remote = flags(tcp, "remote_flag");
+    List<FlagCombination> local = flags(tcp, "local_flag");
+    List<FlagCombination> remote = flags(tcp, "remote_flag");
     tcp.finish();
 
     Section pcap = n.section("pcap");
@@ -210,24 +211,24 @@ final class ConfigBinder {
     return ok ? Optional.of(name) : Optional.empty();
   }
 
-  private List<TcpFlags> flags(Section tcp, String key) {
+  private List<FlagCombination> flags(Section tcp, String key) {
     List<Section.Item> items = tcp.items(key);
-    if (items.size() > 64) {
-      tcp.error(key, items.size() + " flag combinations; at most 64 fit paqet's TCPF message");
+    if (items.size() > TcpFlags.MAX_LIST_LENGTH) {
+      tcp.error(key, items.size() + " flag combinations; at most " + TcpFlags.MAX_LIST_LENGTH
+          + " fit paqet's TCPF message");
     }
-    List<TcpFlags> flags = new ArrayList<>();
+    List<FlagCombination> flags = new ArrayList<>();
     for (Section.Item item : items) {
       if (!(item.node() instanceof YamlNode.Scalar s) || s.isNull()) {
         problems.error(item.node().line(), item.path(), "must be a string of flag letters (e.g. \"PA\"), not " + item.node().kind());
         continue;
       }
-      int bad = TcpFlags.firstInvalid(s.text());
-      if (s.text().isEmpty() || bad >= 0) {
-        problems.error(s.line(), item.path(), Problems.quote(s.text())
-            + " is not a TCP flag combination (letters from F S R P A U E C N, e.g. \"PA\")");
-        continue;
+      try {
+        flags.add(new FlagCombination(s.text()));
+      } catch (IllegalArgumentException e) {
+        problems.error(s.line(), item.path(), Problems.quote(s.text()) + " is not a TCP flag combination: "
+            + e.getMessage());
       }
-      flags.add(new TcpFlags(s.text()));
     }
     // paqet: an empty list means the default, PA
     return items.isEmpty() ? ConfigDefaults.TCP_FLAGS : flags;

@@ -28,7 +28,7 @@ public final class ConfigDefaults {
 
   public static final int SOCKBUF_CLIENT = 4 * 1024 * 1024;
   public static final int SOCKBUF_SERVER = 8 * 1024 * 1024;
-  public static final List<TcpFlags> TCP_FLAGS = List.of(new TcpFlags("PA"));
+  public static final List<FlagCombination> TCP_FLAGS = List.of(new FlagCombination("PA"));
 
   public static final Duration GUARD_WINDOW = Duration.ofSeconds(30);
   public static final Duration GUARD_SKEW = Duration.ofSeconds(5);

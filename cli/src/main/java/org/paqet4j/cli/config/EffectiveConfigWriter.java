@@ -88,8 +88,8 @@ public final class EffectiveConfigWriter {
     n.ipv4().ifPresent(a -> m.put("ipv4", address(a)));
     n.ipv6().ifPresent(a -> m.put("ipv6", address(a)));
     Map<String, Object> tcp = new LinkedHashMap<>();
-    tcp.put("local_flag", n.localFlag().stream().map(TcpFlags::letters).toList());
-    tcp.put("remote_flag", n.remoteFlag().stream().map(TcpFlags::letters).toList());
+    tcp.put("local_flag", n.localFlag().stream().map(FlagCombination::letters).toList());
+    tcp.put("remote_flag", n.remoteFlag().stream().map(FlagCombination::letters).toList());
     m.put("tcp", tcp);
     m.put("pcap", Map.of("sockbuf", n.pcapSockbuf()));
     m.put("carrier", n.carrier().yamlName());

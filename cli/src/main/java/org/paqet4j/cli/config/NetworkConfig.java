@@ -14,8 +14,8 @@ public record NetworkConfig(
     Optional<String> guid,
     Optional<AddressConfig> ipv4,
     Optional<AddressConfig> ipv6,
-    List<TcpFlags> localFlag,
-    List<TcpFlags> remoteFlag,
+    List<FlagCombination> localFlag,
+    List<FlagCombination> remoteFlag,
     int pcapSockbuf,
     Carrier carrier,
     FirewallMode firewall) {

@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.paqet4j.cli.config.AddressConfig;
 import org.paqet4j.cli.config.Carrier;
 import org.paqet4j.cli.config.FirewallMode;
+import org.paqet4j.cli.config.FlagCombination;
 import org.paqet4j.cli.config.NetworkConfig;
-import org.paqet4j.cli.config.TcpFlags;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.RawTcpCarrier;
@@ -31,7 +31,7 @@ import org.paqet4j.packet.route.MacAddress;
 import org.paqet4j.packet.route.NetworkPath;
 import org.paqet4j.packet.route.Route;
 import org.paqet4j.packet.route.Routes;
-import org.paqet4j.tunnel.transport.CarrierFactory;
+import org.paqet4j.tunnel.session.CarrierFactory;
 
 /**
  * Opens the carriers {@code network} describes: raw TCP packets on an interface (paqet) or plain
@@ -274,10 +274,10 @@ final class CarrierSetup implements AutoCloseable {
         "  next hop   " + nextHop);
   }
 
-  static short[] masks(List<TcpFlags> flags) {
+  static short[] masks(List<FlagCombination> flags) {
     short[] masks = new short[flags.size()];
     for (int i = 0; i < masks.length; i++) {
-      masks[i] = (short) flags.get(i).mask();
+      masks[i] = flags.get(i).mask();
     }
     return masks;
   }

@@ -10,7 +10,7 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /** Turns {@code transport.kcp} into the KCP, codec, smux and guard settings of a tunnel session. */
 final class TransportFactory {

@@ -17,7 +17,6 @@ import org.paqet4j.cli.config.Socks5Config;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.packet.PacketCarrier;
-import org.paqet4j.packet.RawTcpCarrier;
 import org.paqet4j.tunnel.access.AccessRule;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.access.Cidr;
@@ -30,13 +29,12 @@ import org.paqet4j.tunnel.runtime.ClientRuntime;
 import org.paqet4j.tunnel.runtime.ServerRuntime;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.KcptunServer;
-import org.paqet4j.tunnel.server.PeerFlags;
-import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.server.ServerLimits;
+import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
 import org.paqet4j.tunnel.socks.Credentials;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
 
 /** Starts a client or server from a validated configuration; everything it starts is stopped by the returned runtime. */
 public final class TunnelLauncher {
@@ -118,18 +116,8 @@ public final class TunnelLauncher {
           .orElseThrow(() -> new IOException("a kcptun-mode server needs kcptun.target"));
       server = new KcptunServer(new Target(target.host(), target.port()), serverLimits, HostResolver.SYSTEM);
     } else {
-      PeerFlags flags = raw instanceof RawTcpCarrier rawTcp ? new PeerFlags() {
-        @Override
-        public void set(InetSocketAddress peer, short[] masks) {
-          rawTcp.setPeerFlags(peer, masks);
-        }
-
-        @Override
-        public void clear(InetSocketAddress peer) {
-          rawTcp.clearPeerFlags(peer);
-        }
-      } : PeerFlags.IGNORE;
-      server = new TunnelServer(serverLimits, accessRules(config.access()), HostResolver.SYSTEM, flags);
+      server = new TunnelServer(serverLimits, accessRules(config.access()), HostResolver.SYSTEM,
+          carrier.peerFlags());
     }
     // Lower layers close after the mux sessions and the listener: event loop, carrier, firewall rules.
     ServerRuntime runtime = ServerRuntime.start(server, listener, settings, List.of(loop, carrier, carriers));

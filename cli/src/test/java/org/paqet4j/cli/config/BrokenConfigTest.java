@@ -86,6 +86,9 @@ class BrokenConfigTest {
         at("router mac", 10, "    router_mac: \"zz:11:22:33:44:55\"", "network.ipv4.router_mac", "\"zz:11:22:33:44:55\"", "is not a MAC address (aa:bb:cc:dd:ee:ff)"),
         at("router mac short", 10, "    router_mac: \"aa:bb:cc\"", "network.ipv4.router_mac", "\"aa:bb:cc\"", "MAC address"),
         at("tcp flag letter", 12, "    local_flag: [\"PX\"]", "network.tcp.local_flag[0]", "\"PX\"", "F S R P A U E C N"),
+        // paqet's letters are upper-case only: "pa" is no flag combination there, nor here.
+        at("tcp flag lower case", 12, "    local_flag: [\"PA\", \"pa\"]", "network.tcp.local_flag[1]", "\"pa\"",
+            "invalid TCP flag 'p' at position 0"),
         at("tcp flags not a list", 13, "    remote_flag: PA", "network.tcp.remote_flag", "\"PA\"", "is not a list"),
         at("server without port", 15, "  addr: \"10.0.0.100\"", "server.addr", "\"10.0.0.100\"", "host:port"),
         at("server ipv6 without ipv6 network", 15, "  addr: \"[2001:db8::5]:9999\"", "server.addr", "IPv6", "network.ipv6 is not configured"),

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
     assertThat(c.listen()).contains(new HostPort("::", 9999));
     assertThat(c.network().ipv4().orElseThrow().routerMac().orElseThrow()).hasToString("02:00:00:00:00:01");
     assertThat(c.network().ipv6().orElseThrow().addr()).isEqualTo("[2001:db8::1]:9999");
-    assertThat(c.network().localFlag()).extracting(TcpFlags::letters).containsExactly("PA", "A", "S");
+    assertThat(c.network().localFlag()).extracting(FlagCombination::letters).containsExactly("PA", "A", "S");
     assertThat(c.network().firewall()).isEqualTo(FirewallMode.OFF);
     KcpConfig kcp = c.transport().kcp();
     assertThat(kcp.tuning()).isEqualTo(new KcpTuning(1, 15, 2, true, false, true));
@@ -121,6 +121,24 @@ class ConfigLoaderTest {
         "w.yaml:8: transport.kcp.dshard: FEC is off unless both dshard and pshard are positive",
         "w.yaml:8: transport.kcp.smuxver: paqet speaks smux v2; v1 only works between paqet4j peers (or with kcptun)");
     assertThat(loaded.config().transport().kcp().tuning()).isEqualTo(KcpMode.FAST.tuning());
+  }
+
+  @Test
+  void anEmptyFlagCombinationIsAPacketWithoutFlagsAsInPaqet() throws Exception {
+    String text = """
+        role: client
+        socks5:
+          - listen: "127.0.0.1:1080"
+        network:
+          ipv4: {addr: "198.18.0.2:0"}
+          tcp: {local_flag: ["", "AP"], remote_flag: ["PA"]}
+        server: {addr: "198.18.0.1:9999"}
+        transport:
+          kcp: {key: k}
+        """;
+    PaqetConfig c = ConfigLoader.parse("f.yaml", text).config();
+    assertThat(c.network().localFlag()).extracting(FlagCombination::letters).containsExactly("", "AP");
+    assertThat(c.network().localFlag()).extracting(FlagCombination::mask).containsExactly((short) 0, (short) 24);
   }
 
   @Test

@@ -49,7 +49,7 @@ class PaqetExamplesTest {
     assertThat(kcp.kdf()).isEqualTo(Kdf.PAQET);
     assertThat(kcp.smuxver()).isEqualTo(2);
     assertThat(c.network().pcapSockbuf()).isEqualTo(4 * 1024 * 1024);
-    assertThat(c.network().localFlag()).extracting(TcpFlags::mask).containsExactly(8 | 16);
+    assertThat(c.network().localFlag()).extracting(FlagCombination::mask).containsExactly((short) (8 | 16));
     assertThat(c.network().carrier()).isEqualTo(Carrier.RAW);
   }
 

@@ -3,8 +3,10 @@ package org.paqet4j.packet.wire;
 import java.util.List;
 
 /**
- * TCP flag masks as paqet writes them (FIN 1 … NS 256) and the letter notation of its
- * configuration ({@code F S R P A U E C N}, e.g. {@code "PA"}, {@code "SA"}).
+ * The one TCP flag codec: masks as paqet writes them (FIN 1 … NS 256, in TCPF headers and on the
+ * wire) and the letter notation of its configuration ({@code F S R P A U E C N}, e.g.
+ * {@code "PA"}, {@code "SA"}), with paqet's rules: upper-case letters only, any order, and the
+ * empty string a valid combination without flags.
  */
 public final class TcpFlags {
 
@@ -17,6 +19,8 @@ public final class TcpFlags {
     public static final short ECE = 64;
     public static final short CWR = 128;
     public static final short NS = 256;
+    /** Every bit paqet defines; a mask with anything above is invalid. */
+    public static final short ALL = 0x1FF;
 
     /** paqet's limit on the length of a flag list (local_flag, remote_flag, TCPF body). */
     public static final int MAX_LIST_LENGTH = 64;
@@ -83,6 +87,6 @@ public final class TcpFlags {
 
     /** Whether every bit of {@code mask} is a known flag. */
     public static boolean isValidMask(int mask) {
-        return (mask & ~0x1FF) == 0;
+        return (mask & ~ALL) == 0;
     }
 }

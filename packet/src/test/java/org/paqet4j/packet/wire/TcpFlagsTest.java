@@ -44,6 +44,7 @@ class TcpFlagsTest {
     void masksPrintAsCanonicalLetters() {
         assertThat(TcpFlags.toLetters(24)).isEqualTo("PA");
         assertThat(TcpFlags.toLetters(0x1FF)).isEqualTo("FSRPAUECN");
+        assertThat(TcpFlags.toLetters(TcpFlags.ALL)).isEqualTo("FSRPAUECN");
         assertThat(TcpFlags.toLetters(0)).isEmpty();
     }
 }

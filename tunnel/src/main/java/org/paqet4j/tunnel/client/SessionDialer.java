@@ -1,7 +1,7 @@
 package org.paqet4j.tunnel.client;
 
 import java.io.IOException;
-import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelSession;
 
 /**
  * Creates the session of one connection slot: its own carrier, a KCP session to the server and a

@@ -2,7 +2,7 @@ package org.paqet4j.tunnel.client;
 
 import java.io.IOException;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 
 /** Opens tunnel streams whose header has been written; what SOCKS5 and forwards need from the client. */
 public interface StreamOpener {

@@ -2,20 +2,17 @@ package org.paqet4j.tunnel.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.PushbackInputStream;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.paqet4j.packet.AddressText;
-import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.protocol.StreamHeader;
-import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +34,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
 
     private final ClientOptions options;
     private final SessionDialer dialer;
-    /** False in kcptun mode: streams carry no header, and there is no TCPF and no PING. */
-    private final boolean paqetProtocol;
+    private final ClientProtocol protocol;
     private final TunnelSession[] live;
     /** Per slot, the session being set up (TCPF, first PING), so close() can cut that short too. */
     private final TunnelSession[] settingUp;
@@ -48,24 +44,27 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     /** Signalled whenever a slot's session comes up or goes down, and on close. */
     private final Condition changed = lock.newCondition();
     private volatile boolean closed;
-    private final LogThrottle noPingLog = new LogThrottle(Duration.ofSeconds(30));
 
+    /** A client speaking paqet's stream protocol. */
     public TunnelClient(ClientOptions options, SessionDialer dialer) {
-        this(options, dialer, true);
+        this(options, dialer, new PaqetProtocol(options));
     }
 
-    /**
-     * @param paqetProtocol false for kcptun mode: {@link #openTcp} opens a bare stream (the server
-     *                      connects it to its one target), sessions are published as soon as they
-     *                      are dialed and watched by smux keepalive and KCP only
-     */
-    public TunnelClient(ClientOptions options, SessionDialer dialer, boolean paqetProtocol) {
+    private TunnelClient(ClientOptions options, SessionDialer dialer, ClientProtocol protocol) {
         this.options = options;
         this.dialer = dialer;
-        this.paqetProtocol = paqetProtocol;
+        this.protocol = protocol;
         this.live = new TunnelSession[options.connections()];
         this.settingUp = new TunnelSession[options.connections()];
         this.slotThreads = new Thread[options.connections()];
+    }
+
+    /**
+     * A kcptun-mode client: {@link #openTcp} opens a bare stream (the server connects it to its one
+     * target), sessions are used as soon as they are dialed and watched by smux keepalive and KCP only.
+     */
+    public static TunnelClient kcptun(ClientOptions options, SessionDialer dialer) {
+        return new TunnelClient(options, dialer, new KcptunProtocol());
     }
 
     /** Starts every slot's dial loop; returns at once. */
@@ -109,15 +108,12 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
 
     @Override
     public TunnelStream openTcp(Target target) throws IOException {
-        return openWith(paqetProtocol ? new StreamHeader.Tcp(target) : null);
+        return openWith(protocol.tcpHeader(target));
     }
 
     @Override
     public TunnelStream openUdp(Target target) throws IOException {
-        if (!paqetProtocol) {
-            throw new IOException("kcptun mode carries TCP only, not UDP to " + target);
-        }
-        return openWith(new StreamHeader.Udp(target));
+        return openWith(protocol.udpHeader(target));
     }
 
     /**
@@ -126,24 +122,18 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
      * server must say so after one ping timeout, not after the longer open timeout.
      */
     public Duration ping() throws IOException {
-        if (!paqetProtocol) {
-            throw new IOException("kcptun mode has no PING");
-        }
         long deadline = System.nanoTime() + options.pingTimeout().toNanos();
-        TunnelSession session;
-        try {
-            session = awaitSession(deadline);
-        } catch (TunnelUnavailableException e) {
-            if (closed) {
-                throw e;
+        return protocol.ping(() -> {
+            try {
+                return awaitSession(deadline);
+            } catch (TunnelUnavailableException e) {
+                if (closed) {
+                    throw e;
+                }
+                throw new TunnelUnavailableException("no live connection to the server within the ping timeout "
+                        + options.pingTimeout().toMillis() + " ms");
             }
-            throw new TunnelUnavailableException("no live connection to the server within the ping timeout "
-                    + options.pingTimeout().toMillis() + " ms");
-        }
-        long start = System.nanoTime();
-        Duration left = Duration.ofNanos(Math.max(deadline - start, 1_000_000));
-        ping(session, left);
-        return Duration.ofNanos(System.nanoTime() - start);
+        }, deadline);
     }
 
     /** Opens a stream and writes {@code header} on it (none when null). */
@@ -228,10 +218,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             try {
                 session = dialer.dial(slot);
                 setUp(slot, session);
-                if (paqetProtocol) {
-                    sendFlags(session);
-                    ping(session, options.pingTimeout());
-                }
+                protocol.setUp(session);
                 publish(slot, session);
                 log.info("connection {} to {} is up", slot, AddressText.of(session.remoteAddress()));
                 watch(session);
@@ -258,101 +245,6 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         }
     }
 
-    private void sendFlags(TunnelSession session) throws IOException {
-        try (TunnelStream stream = session.openStream()) {
-            StreamHeaderWriter.write(new StreamHeader.Tcpf(options.remoteFlags()), stream.outputStream());
-            stream.closeWrite();
-        }
-    }
-
-    private static void ping(TunnelSession session, Duration timeout) throws IOException {
-        try (TunnelStream stream = session.openStream()) {
-            StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
-            stream.setReadTimeout(timeout);
-            StreamHeader answer = StreamHeaderReader.read(stream.inputStream());
-            if (!(answer instanceof StreamHeader.Pong)) {
-                throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
-                        + answer);
-            }
-        } catch (InterruptedIOException e) {
-            throw new IOException("no PONG from " + AddressText.of(session.remoteAddress()) + " within " + timeout, e);
-        }
-    }
-
-    /**
-     * One health check: a PING whose PONG may be late. The PING queues behind everything we upload (up
-     * to a full KCP send window, seconds on a slow uplink), so a late PONG alone proves nothing; the
-     * session fails only when the peer sent nothing at all (no data, no smux keepalive NOP) for the
-     * whole ping timeout, or answered with something else. Until then the wait goes on.
-     *
-     * <p>A session at its stream limit has no room for the PING, here ({@code max_streams}) or at
-     * the server, which then closes the PING stream unanswered. That says nothing about the peer,
-     * and failing on it would let whoever fills the streams cut every other stream with the
-     * session, so then silence alone is judged.
-     */
-    private void checkHealth(TunnelSession session) throws IOException {
-        Duration timeout = options.pingTimeout();
-        TunnelStream opened;
-        try {
-            opened = session.openStream();
-        } catch (IOException e) {
-            if (session.isClosed()) {
-                throw e;
-            }
-            judgeBySilence(session, "no stream for the PING: " + e.getMessage());
-            return;
-        }
-        try (TunnelStream stream = opened) {
-            StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
-            PushbackInputStream in = new PushbackInputStream(stream.inputStream(), 1);
-            Duration wait = timeout;
-            while (true) {
-                stream.setReadTimeout(wait);
-                StreamHeader answer;
-                try {
-                    int first = in.read();
-                    if (first < 0) {
-                        judgeBySilence(session, "the PING stream was closed unanswered (stream limit)");
-                        return;
-                    }
-                    in.unread(first);
-                    // A PONG is one 5-byte frame: a timeout never splits it.
-                    answer = StreamHeaderReader.read(in);
-                } catch (InterruptedIOException e) {
-                    Duration silence = session.peerSilence();
-                    if (closed || session.isClosed() || silence.compareTo(timeout) >= 0) {
-                        throw new IOException("no PONG from " + AddressText.of(session.remoteAddress())
-                                + " and nothing received for "
-                                + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
-                    }
-                    log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
-                            AddressText.of(session.remoteAddress()), silence.toMillis());
-                    wait = timeout.minus(silence);
-                    continue;
-                }
-                if (!(answer instanceof StreamHeader.Pong)) {
-                    throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
-                            + answer);
-                }
-                return;
-            }
-        }
-    }
-
-    /** The health check without a PING: fails only when the peer has been silent for the whole ping timeout. */
-    private void judgeBySilence(TunnelSession session, String why) throws IOException {
-        Duration silence = session.peerSilence();
-        if (silence.compareTo(options.pingTimeout()) >= 0) {
-            throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress())
-                    + " for " + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
-        }
-        if (noPingLog.permit()) {
-            log.info("health check of {}: {}; the peer sent something {} ms ago, so the session stays"
-                    + " ({} more since the last line)", AddressText.of(session.remoteAddress()), why,
-                    silence.toMillis(), noPingLog.takeSuppressed());
-        }
-    }
-
     /** Returns when the session closes, a health check fails or the client closes. */
     private void watch(TunnelSession session) throws InterruptedException {
         session.onClose(this::signal);
@@ -368,11 +260,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             if (closed || session.isClosed()) {
                 return;
             }
-            if (!paqetProtocol) {
-                continue;
-            }
             try {
-                checkHealth(session);
+                protocol.checkHealth(session, () -> closed);
             } catch (IOException e) {
                 if (!closed) {
                     log.warn("health check of {} failed: {}", AddressText.of(session.remoteAddress()), e.getMessage());

@@ -11,7 +11,7 @@ import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.ConnectionListener;
 import org.paqet4j.tunnel.relay.ListenerLimits;
 import org.paqet4j.tunnel.relay.TcpRelay;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

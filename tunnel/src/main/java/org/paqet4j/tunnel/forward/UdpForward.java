@@ -13,7 +13,8 @@ import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.relay.UdpRelay;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class UdpForward implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UdpForward.class);
-    private static final int MAX_DATAGRAM = 65_535;
+    private static final int MAX_DATAGRAM = UdpRelay.MAX_DATAGRAM;
     /** Wait after a failed receive before the next one. */
     private static final Duration RECEIVE_RETRY = Duration.ofMillis(50);
 
@@ -57,21 +58,18 @@ public final class UdpForward implements AutoCloseable {
         void replies() {
             ByteBuffer out = ByteBuffer.allocate(MAX_DATAGRAM);
             try {
-                int n;
-                while ((n = stream.readMessage(out.array())) >= 0) {
-                    lastActive = System.nanoTime();
-                    out.clear().limit(n);
-                    try {
-                        channel.send(out, client);
-                    } catch (java.nio.channels.ClosedChannelException e) {
-                        throw e;
-                    } catch (IOException e) {
-                        // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
-                        // the session goes on; ending it would cut every later datagram too.
-                        droppedReplies.increment();
-                        log.trace("UDP forward {} <- {}: reply of {} bytes dropped: {}", client, target, n, e.toString());
+                UdpRelay.streamToSocket(stream, out.array(), 0, new UdpRelay.DatagramSink() {
+                    @Override
+                    public void send(byte[] buf, int len) throws IOException {
+                        lastActive = System.nanoTime();
+                        channel.send(out.clear().limit(len), client);
                     }
-                }
+
+                    @Override
+                    public boolean isOpen() {
+                        return channel.isOpen();
+                    }
+                }, droppedReplies, "UDP forward " + client + " <- " + target);
             } catch (IOException e) {
                 log.trace("UDP forward {} <- {}: {}", client, target, e.toString());
             } finally {

@@ -14,6 +14,7 @@ import javax.crypto.ShortBufferException;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.CarrierCounters;
 import org.paqet4j.packet.PacketCarrier;
+import org.paqet4j.packet.PeerFlags;
 
 /**
  * Packet guard: a {@link PacketCarrier} decorator that puts a {@link GuardHeader} (sender, counter,
@@ -281,8 +282,8 @@ public final class GuardedCarrier implements PacketCarrier {
     }
 
     @Override
-    public void setPeerFlags(InetSocketAddress peer, short[] flagMasks) {
-        delegate.setPeerFlags(peer, flagMasks);
+    public PeerFlags peerFlags() {
+        return delegate.peerFlags();
     }
 
     @Override

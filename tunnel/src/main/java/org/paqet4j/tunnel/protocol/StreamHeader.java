@@ -1,6 +1,7 @@
 package org.paqet4j.tunnel.protocol;
 
 import java.util.Arrays;
+import org.paqet4j.packet.wire.TcpFlags;
 
 /**
  * The paqet (v1.0.0-alpha.21) header written first on every stream:
@@ -51,7 +52,7 @@ public sealed interface StreamHeader {
                         "TCPF lists " + masks.length + " flag masks, more than " + MAX_FLAG_COUNT);
             }
             for (int i = 0; i < masks.length; i++) {
-                if ((masks[i] & ~TcpFlags.ALL) != 0) {
+                if (!TcpFlags.isValidMask(masks[i])) {
                     throw new IllegalArgumentException(String.format(
                             "TCPF mask %d is 0x%04x, which has bits beyond NS", i, masks[i] & 0xFFFF));
                 }
@@ -83,7 +84,7 @@ public sealed interface StreamHeader {
         public String toString() {
             StringBuilder sb = new StringBuilder("Tcpf[");
             for (int i = 0; i < masks.length; i++) {
-                sb.append(i == 0 ? "" : ",").append(TcpFlags.format(masks[i]));
+                sb.append(i == 0 ? "" : ",").append(TcpFlags.toLetters(masks[i]));
             }
             return sb.append(']').toString();
         }

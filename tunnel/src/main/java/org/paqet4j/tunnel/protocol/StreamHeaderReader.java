@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.protocol;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.paqet4j.packet.wire.TcpFlags;
 
 /**
  * Reads one {@link StreamHeader} from a stream, strictly: the body length is checked against what
@@ -100,7 +101,7 @@ public final class StreamHeaderReader {
         short[] masks = new short[count];
         for (int i = 0; i < count; i++) {
             int mask = ((body[1 + 2 * i] & 0xFF) << 8) | (body[2 + 2 * i] & 0xFF);
-            if ((mask & ~TcpFlags.ALL) != 0) {
+            if (!TcpFlags.isValidMask(mask)) {
                 throw new StreamHeaderException(String.format("TCPF mask %d is 0x%04x, which has bits beyond NS", i, mask));
             }
             masks[i] = (short) mask;

@@ -38,7 +38,8 @@ public final class ClientRuntime implements AutoCloseable {
      */
     public static ClientRuntime start(ClientPlan plan, SessionDialer dialer, List<? extends AutoCloseable> lowerLayers)
             throws IOException {
-        TunnelClient client = new TunnelClient(plan.options(), dialer, !plan.kcptun());
+        TunnelClient client = plan.kcptun() ? TunnelClient.kcptun(plan.options(), dialer)
+                : new TunnelClient(plan.options(), dialer);
         ClientRuntime runtime = new ClientRuntime(client);
         List<Socks5Server> socks = new ArrayList<>();
         List<TcpForward> tcpForwards = new ArrayList<>();

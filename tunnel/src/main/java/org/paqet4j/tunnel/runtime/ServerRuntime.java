@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.tunnel.server.SessionHandler;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /**
  * A running server: the KCP listener feeding the {@link SessionHandler}, and the lower layers

@@ -1,9 +1,12 @@
 package org.paqet4j.tunnel.server;
 
 import java.time.Duration;
-import org.paqet4j.tunnel.stream.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelSession;
 
-/** What serves the sessions a listener accepts: the paqet {@link TunnelServer} or the kcptun-mode {@link KcptunServer}. */
+/**
+ * What serves the sessions a listener accepts: the paqet {@link TunnelServer} or the kcptun-mode
+ * {@link KcptunServer}, both on the shared {@link SessionServer}.
+ */
 public interface SessionHandler extends AutoCloseable {
 
     /** Takes ownership of {@code session}; false (session closed) when refused. */

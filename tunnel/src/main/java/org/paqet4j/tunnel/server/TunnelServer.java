@@ -3,25 +3,20 @@ package org.paqet4j.tunnel.server;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import org.paqet4j.packet.AddressText;
-import org.paqet4j.packet.log.LogThrottle;
+import org.paqet4j.packet.PeerFlags;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.relay.TcpRelay;
-import org.paqet4j.tunnel.stream.TunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.relay.UdpRelay;
+import org.paqet4j.tunnel.session.TunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,108 +26,39 @@ import org.slf4j.LoggerFactory;
  * TCPF flags, or dials the TCP/UDP target (after the access rules) and relays both ways. One
  * virtual thread per stream, blocking I/O.
  */
-public final class TunnelServer implements SessionHandler {
+public final class TunnelServer implements ServerMode {
 
     private static final Logger log = LoggerFactory.getLogger(TunnelServer.class);
-    private static final int MAX_DATAGRAM = 65_535;
 
     private final ServerLimits limits;
     private final TargetDialer dialer;
     private final PeerFlags peerFlags;
     private final ServerCounters counters = new ServerCounters();
-    private final Semaphore sessionPermits;
-    private final Semaphore streamPermits;
-    private final Set<TunnelSession> sessions = ConcurrentHashMap.newKeySet();
-    private final LogThrottle rejectedLog = new LogThrottle(Duration.ofSeconds(10));
-    private volatile boolean closed;
+    private final SessionServer sessions;
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
         this.limits = limits;
         this.dialer = new TargetDialer(rules, resolver, limits.dialTimeout());
         this.peerFlags = peerFlags;
-        this.sessionPermits = new Semaphore(limits.maxSessions());
-        this.streamPermits = new Semaphore(limits.maxStreamsTotal());
+        this.sessions = new SessionServer("", limits, counters, this);
     }
 
-    public ServerCounters counters() {
-        return counters;
+    @Override
+    public SessionServer sessions() {
+        return sessions;
+    }
+
+    @Override
+    public void sessionClosed(TunnelSession session) {
+        peerFlags.clear(session.remoteAddress());
     }
 
     /**
-     * Starts serving {@code session} on a virtual thread; the server now owns it. Returns false
-     * (and closes the session) when the session limit is reached or the server is closing.
+     * Reads the header and acts on it. While the server is closing, PING and TCPF are still
+     * answered (the client keeps the session the drain is waiting on), new TCP/UDP are refused.
      */
     @Override
-    public boolean serve(TunnelSession session) {
-        if (closed || !sessionPermits.tryAcquire()) {
-            counters.rejectedSessions.increment();
-            // Rejections come in floods (replays from many ports), one line per interval is enough.
-            if (rejectedLog.permit()) {
-                log.warn("session from {} rejected: {} ({} more rejections not logged)",
-                        AddressText.of(session.remoteAddress()),
-                        closed ? "server is closing" : limits.maxSessions() + " sessions already open",
-                        rejectedLog.takeSuppressed());
-            }
-            session.close();
-            return false;
-        }
-        sessions.add(session);
-        counters.activeSessions.incrementAndGet();
-        session.onClose(() -> {
-            if (sessions.remove(session)) {
-                counters.activeSessions.decrementAndGet();
-                sessionPermits.release();
-                peerFlags.clear(session.remoteAddress());
-                log.info("session from {} closed", AddressText.of(session.remoteAddress()));
-            }
-        });
-        Thread.ofVirtual().name("session-" + AddressText.of(session.remoteAddress())).start(() -> acceptLoop(session));
-        log.info("session from {} accepted", AddressText.of(session.remoteAddress()));
-        return true;
-    }
-
-    private void acceptLoop(TunnelSession session) {
-        Semaphore sessionStreams = new Semaphore(limits.maxStreamsPerSession());
-        try {
-            // Runs until the session closes, also while draining: leaving the loop would close the
-            // session and cut the streams the drain is waiting for. New TCP/UDP streams are refused
-            // then (see handle), PING and TCPF still answered so the client keeps the session.
-            while (true) {
-                TunnelStream stream = session.acceptStream();
-                if (!sessionStreams.tryAcquire()) {
-                    reject(session, stream, limits.maxStreamsPerSession() + " streams open on this session");
-                    continue;
-                }
-                if (!streamPermits.tryAcquire()) {
-                    sessionStreams.release();
-                    reject(session, stream, limits.maxStreamsTotal() + " streams open on this server");
-                    continue;
-                }
-                counters.activeStreams.incrementAndGet();
-                Thread.ofVirtual().name("stream-" + stream.id()).start(() -> {
-                    try (stream) {
-                        handle(session, stream);
-                    } finally {
-                        counters.activeStreams.decrementAndGet();
-                        streamPermits.release();
-                        sessionStreams.release();
-                    }
-                });
-            }
-        } catch (IOException e) {
-            log.debug("session from {}: accept ended: {}", AddressText.of(session.remoteAddress()), e.toString());
-        } finally {
-            session.close();
-        }
-    }
-
-    private void reject(TunnelSession session, TunnelStream stream, String why) {
-        counters.rejectedStreams.increment();
-        log.warn("stream {} from {} rejected: {}", stream.id(), AddressText.of(session.remoteAddress()), why);
-        stream.close();
-    }
-
-    private void handle(TunnelSession session, TunnelStream stream) {
+    public void handle(SessionServer server, TunnelSession session, TunnelStream stream) {
         StreamHeader header;
         try {
             header = StreamHeaderReader.read(new HeaderDeadline(stream, limits.headerTimeout()));
@@ -158,8 +84,8 @@ public final class TunnelServer implements SessionHandler {
                 }
                 log.debug("session from {}: TCP flags {}", AddressText.of(session.remoteAddress()), tcpf);
             }
-            case StreamHeader.Tcp tcp when closed -> refuseWhileClosing(session, stream, tcp);
-            case StreamHeader.Udp udp when closed -> refuseWhileClosing(session, stream, udp);
+            case StreamHeader.Tcp tcp when server.isClosing() -> server.refuseWhileClosing(session, stream, tcp);
+            case StreamHeader.Udp udp when server.isClosing() -> server.refuseWhileClosing(session, stream, udp);
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
@@ -168,12 +94,6 @@ public final class TunnelServer implements SessionHandler {
                         AddressText.of(session.remoteAddress()));
             }
         }
-    }
-
-    private void refuseWhileClosing(TunnelSession session, TunnelStream stream, StreamHeader header) {
-        counters.rejectedStreams.increment();
-        log.debug("stream {} from {}: {} refused, server is closing", stream.id(),
-                AddressText.of(session.remoteAddress()), header);
     }
 
     private void pong(TunnelSession session, TunnelStream stream) {
@@ -231,81 +151,6 @@ public final class TunnelServer implements SessionHandler {
             return;
         }
         log.debug("stream {} from {}: UDP {}", stream.id(), AddressText.of(session.remoteAddress()), target);
-        try (channel) {
-            Thread replies = Thread.ofVirtual().name("udp-back-" + stream.id()).start(() -> udpReplies(channel, stream, target));
-            byte[] message = new byte[MAX_DATAGRAM];
-            int n;
-            while ((n = stream.readMessage(message)) >= 0) {
-                try {
-                    channel.write(ByteBuffer.wrap(message, 0, n));
-                } catch (PortUnreachableException e) {
-                    // ICMP from an earlier datagram; UDP has no connection to lose, keep relaying.
-                    log.trace("UDP {}: port unreachable", target);
-                } catch (ClosedChannelException e) {
-                    throw e;
-                } catch (IOException e) {
-                    // One datagram the socket refused (EMSGSIZE, ENOBUFS, no route): UDP loses it,
-                    // the flow goes on; ending the stream would cut every later datagram too.
-                    counters.udpDropped.increment();
-                    log.trace("UDP {}: datagram of {} bytes dropped: {}", target, n, e.toString());
-                }
-            }
-            // The client is done with this flow (its UDP streams end with a full close, never a
-            // half-close): closing the stream too wakes a reply writer waiting for a window the
-            // closed peer stream will never reopen.
-            channel.close();
-            stream.close();
-            replies.join();
-        } catch (IOException e) {
-            log.debug("stream {} -> UDP {} ended: {}", stream.id(), target, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void udpReplies(DatagramChannel channel, TunnelStream stream, Target target) {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
-        while (channel.isOpen()) {
-            try {
-                buffer.clear();
-                channel.read(buffer);
-                // An empty datagram cannot cross smux (a zero-length write sends no frame).
-                if (buffer.position() > 0) {
-                    stream.writeMessage(buffer.array(), 0, buffer.position());
-                }
-            } catch (PortUnreachableException e) {
-                log.trace("UDP {}: port unreachable", target);
-            } catch (IOException e) {
-                log.trace("UDP {} -> stream {} ended: {}", target, stream.id(), e.toString());
-                stream.close();
-                return;
-            }
-        }
-    }
-
-    /** Refuses new sessions and new TCP/UDP streams; open sessions and their streams continue. */
-    @Override
-    public void stopAccepting() {
-        closed = true;
-    }
-
-    /** Waits up to {@code timeout} for open streams to finish; true if none is left. */
-    @Override
-    public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (counters.activeStreams() > 0 && System.nanoTime() < end) {
-            // A one-off at shutdown: a coarse sleep is simpler than a condition here.
-            Thread.sleep(50);
-        }
-        return counters.activeStreams() == 0;
-    }
-
-    /** Closes every session (each closes its mux session before its transport). */
-    @Override
-    public void close() {
-        closed = true;
-        for (TunnelSession session : sessions) {
-            session.close();
-        }
+        UdpRelay.run(channel, stream, counters.udpDropped, "stream " + stream.id() + " -> UDP " + target);
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.relay.UdpRelay;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class UdpAssociation implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UdpAssociation.class);
-    private static final int MAX_DATAGRAM = 65_535;
+    private static final int MAX_DATAGRAM = UdpRelay.MAX_DATAGRAM;
     /**
      * The receive buffer an association starts with: enough for any datagram over an Ethernet
      * path. It grows to {@link #MAX_DATAGRAM} the first time a datagram fills it (that one may be
@@ -204,32 +205,27 @@ final class UdpAssociation implements AutoCloseable {
     }
 
     private void receiveReplies(Target target, TunnelStream stream) {
+        // The SOCKS UDP header stays in front; each reply is read right behind it and sent from there.
         byte[] header = Socks5Codec.datagramHeader(target);
         byte[] buf = new byte[header.length + MAX_DATAGRAM];
         System.arraycopy(header, 0, buf, 0, header.length);
-        byte[] payload = new byte[MAX_DATAGRAM];
         try {
-            int n;
-            while ((n = stream.readMessage(payload)) >= 0) {
-                lastActive = System.nanoTime();
-                System.arraycopy(payload, 0, buf, header.length, n);
-                InetSocketAddress to = clientSource;
-                if (to != null) {
-                    try {
-                        relay.send(new DatagramPacket(buf, header.length + n, to));
-                    } catch (IOException e) {
-                        if (relay.isClosed()) {
-                            throw e;
-                        }
-                        // One reply the socket refused (EMSGSIZE, ENOBUFS): lost like any UDP datagram,
-                        // the target's stream goes on; ending it would cut every later reply too.
-                        counters.udpRepliesDropped.increment();
-                        log.trace("SOCKS5 UDP relay {}: reply of {} bytes from {} dropped: {}",
-                                AddressText.of(relayAddress()), n,
-                                target, e.toString());
+            UdpRelay.streamToSocket(stream, buf, header.length, new UdpRelay.DatagramSink() {
+                @Override
+                public void send(byte[] datagram, int len) throws IOException {
+                    lastActive = System.nanoTime();
+                    // Only where the client's datagrams come from: never a third party.
+                    InetSocketAddress to = clientSource;
+                    if (to != null) {
+                        relay.send(new DatagramPacket(datagram, len, to));
                     }
                 }
-            }
+
+                @Override
+                public boolean isOpen() {
+                    return !relay.isClosed();
+                }
+            }, counters.udpRepliesDropped, "SOCKS5 UDP relay " + AddressText.of(relayAddress()) + " <- " + target);
         } catch (IOException e) {
             if (!closed) {
                 log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", AddressText.of(relayAddress()), target,

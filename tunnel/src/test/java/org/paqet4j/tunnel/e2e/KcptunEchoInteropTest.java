@@ -43,9 +43,9 @@ import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.ServerLimits;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /**
  * kcptun mode replacing either end of a kcptun pair (Debian's kcptun 20210922 on loopback) with
@@ -152,7 +152,7 @@ class KcptunEchoInteropTest {
         KcpSessionDialer dialer = new KcpSessionDialer(loop,
                 slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20), server,
                 settings(crypt, data, parity, smux));
-        TunnelClient client = new TunnelClient(ClientOptions.defaults(2, new short[0]), dialer, false);
+        TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
         client.start();
         try (client; TcpForward forward = TcpForward.start(new InetSocketAddress(LOOPBACK, 0),
                 new Target("127.0.0.1", udpPort), client)) {

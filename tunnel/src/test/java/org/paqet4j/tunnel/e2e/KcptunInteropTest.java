@@ -38,9 +38,9 @@ import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.ServerLimits;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -192,9 +192,9 @@ class KcptunInteropTest {
             kcptun("kcptun-server", smuxVersion, "--listen", "127.0.0.1:" + kcptunPort,
                     "--target", "127.0.0.1:" + http.port);
             Thread.sleep(500);
-            TunnelClient client = new TunnelClient(ClientOptions.defaults(1, new short[0]),
+            TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(1, new short[0]),
                     new KcpSessionDialer(loop, slot -> UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20),
-                            new InetSocketAddress(TunnelHarness.LOOPBACK, kcptunPort), settings(smuxVersion)), false);
+                            new InetSocketAddress(TunnelHarness.LOOPBACK, kcptunPort), settings(smuxVersion)));
             client.start();
             try (client; TcpForward forward = TcpForward.start(new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
                     new Target("127.0.0.1", kcptunPort), client)) {

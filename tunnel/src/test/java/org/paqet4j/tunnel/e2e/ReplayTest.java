@@ -36,21 +36,21 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.socks.Socks5Server;
-import org.paqet4j.tunnel.stream.TunnelStream;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
 
 /**
  * Replays of captured client traffic against the server's UDP port, over the whole stack (KCP,

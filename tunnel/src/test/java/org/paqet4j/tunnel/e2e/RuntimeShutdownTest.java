@@ -18,9 +18,9 @@ import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.client.ClientOptions;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.runtime.ClientPlan;
 import org.paqet4j.tunnel.runtime.ClientRuntime;
@@ -28,9 +28,9 @@ import org.paqet4j.tunnel.runtime.ServerRuntime;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.TransportSettings;
 import org.paqet4j.tunnel.testing.EchoServers;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
 
 /** Client and server runtimes over KCP/UDP: startup lines, and shutdown within its budget with work open. */
 class RuntimeShutdownTest {

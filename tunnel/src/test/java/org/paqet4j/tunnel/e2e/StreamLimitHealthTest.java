@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.server.ServerLimits;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.socks.Socks5Server;
-import org.paqet4j.tunnel.stream.TunnelStream;
 
 /**
  * One user fills a session's streams (CONNECTs to a target that accepts and never answers) up

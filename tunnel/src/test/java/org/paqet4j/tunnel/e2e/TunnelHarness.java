@@ -18,19 +18,19 @@ import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxTransport;
 import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.guard.GuardKey;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
-import org.paqet4j.tunnel.stream.MuxTunnelSession;
-import org.paqet4j.tunnel.transport.KcpSessionAcceptor;
-import org.paqet4j.tunnel.transport.KcpSessionDialer;
-import org.paqet4j.tunnel.transport.TransportSettings;
+import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.MuxTunnelSession;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /** A tunnel client and server on loopback, joined either by smux over TCP sockets or by the full KCP + UDP stack. */
 final class TunnelHarness implements AutoCloseable {

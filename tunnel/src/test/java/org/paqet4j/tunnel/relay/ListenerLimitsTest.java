@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.runtime.ClientPlan;
 
 class ListenerLimitsTest {

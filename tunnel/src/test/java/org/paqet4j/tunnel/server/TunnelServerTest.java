@@ -12,14 +12,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.packet.PeerFlags;
+import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.access.AccessRule;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
-import org.paqet4j.tunnel.protocol.TcpFlags;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 import org.paqet4j.tunnel.testing.EchoServers;
 import org.paqet4j.tunnel.testing.MemorySession;
 
@@ -197,7 +198,7 @@ class TunnelServerTest {
                 byte[] datagram = new byte[size];
                 java.util.Arrays.fill(datagram, (byte) size);
                 stream.writeMessage(datagram, 0, size);
-                int n = stream.readMessage(buf);
+                int n = stream.readMessage(buf, 0);
                 assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(datagram);
             }
         }
@@ -215,7 +216,7 @@ class TunnelServerTest {
             byte[] datagram = {1, 2, 3};
             stream.writeMessage(datagram, 0, datagram.length);
             byte[] buf = new byte[100];
-            int n = stream.readMessage(buf);
+            int n = stream.readMessage(buf, 0);
             assertThat(java.util.Arrays.copyOf(buf, Math.max(n, 0))).isEqualTo(datagram);
         }
         assertThat(server.counters().udpDropped()).isEqualTo(1);
@@ -254,7 +255,7 @@ class TunnelServerTest {
             try (TunnelStream udp = open(session, new StreamHeader.Udp(new Target(host, echo.udpPort())))) {
                 udp.setReadTimeout(Duration.ofSeconds(5));
                 udp.writeMessage(new byte[] {42}, 0, 1);
-                assertThat(udp.readMessage(new byte[16])).as("UDP via %s", host).isEqualTo(-1);
+                assertThat(udp.readMessage(new byte[16], 0)).as("UDP via %s", host).isEqualTo(-1);
             }
         }
         assertThat(server.counters().deniedTargets()).isEqualTo(2L * hosts.size());

@@ -19,8 +19,8 @@ import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.MuxTunnelSession;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.MuxTunnelSession;
+import org.paqet4j.tunnel.session.TunnelStream;
 
 /**
  * The server's UDP relay over real smux flow control: a client that closes a UDP stream while the

@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 
 /** A tunnel whose far end echoes: TCP streams echo bytes (and FIN), UDP streams echo each message. */
 public final class EchoOpener implements StreamOpener {
@@ -36,7 +36,7 @@ public final class EchoOpener implements StreamOpener {
             byte[] buf = new byte[65_535];
             try (MemoryStream far = pair[1]) {
                 int n;
-                while ((n = far.readMessage(buf)) >= 0) {
+                while ((n = far.readMessage(buf, 0)) >= 0) {
                     far.writeMessage(buf, 0, n);
                 }
             } catch (IOException e) {

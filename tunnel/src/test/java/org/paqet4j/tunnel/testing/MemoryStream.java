@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 
 /**
  * One end of an in-memory stream pair with mux semantics: messages keep their boundaries,
@@ -169,7 +169,7 @@ public final class MemoryStream implements TunnelStream {
     }
 
     @Override
-    public int readMessage(byte[] dst) throws IOException {
+    public int readMessage(byte[] dst, int off) throws IOException {
         byte[] chunk;
         if (current != null && position < current.length) {
             chunk = java.util.Arrays.copyOfRange(current, position, current.length);
@@ -180,10 +180,10 @@ public final class MemoryStream implements TunnelStream {
                 return -1;
             }
         }
-        if (chunk.length > dst.length) {
-            throw new IOException("message of " + chunk.length + " bytes does not fit " + dst.length);
+        if (chunk.length > dst.length - off) {
+            throw new IOException("message of " + chunk.length + " bytes does not fit " + (dst.length - off));
         }
-        System.arraycopy(chunk, 0, dst, 0, chunk.length);
+        System.arraycopy(chunk, 0, dst, off, chunk.length);
         return chunk.length;
     }
 

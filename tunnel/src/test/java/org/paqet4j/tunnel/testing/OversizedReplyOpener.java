@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.paqet4j.tunnel.client.StreamOpener;
 import org.paqet4j.tunnel.protocol.Target;
-import org.paqet4j.tunnel.stream.TunnelStream;
+import org.paqet4j.tunnel.session.TunnelStream;
 
 /**
  * A tunnel whose UDP far end answers every message with a reply too large for an IPv4 UDP socket
@@ -28,7 +28,7 @@ public final class OversizedReplyOpener implements StreamOpener {
             byte[] buf = new byte[65_535];
             byte[] oversized = new byte[65_520];
             try (MemoryStream far = pair[1]) {
-                while (far.readMessage(buf) >= 0) {
+                while (far.readMessage(buf, 0) >= 0) {
                     far.writeMessage(oversized, 0, oversized.length);
                     far.writeMessage(SMALL_REPLY, 0, SMALL_REPLY.length);
                 }

@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.transport;
+package org.paqet4j.tunnel.session;
 
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.stream;
+package org.paqet4j.tunnel.session;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,8 +28,12 @@ public interface TunnelStream extends Closeable {
     /** Sends {@code b[off, off+len)} as exactly one message. */
     void writeMessage(byte[] b, int off, int len) throws IOException;
 
-    /** Receives exactly one message into {@code dst}; returns its length, or -1 at end of stream. */
-    int readMessage(byte[] dst) throws IOException;
+    /**
+     * Receives exactly one message into {@code dst} from {@code off} on; returns its length, or -1
+     * at end of stream. {@code dst[0, off)} is left alone, so a caller can keep a header there and
+     * send header and payload as one datagram without copying the payload again.
+     */
+    int readMessage(byte[] dst, int off) throws IOException;
 
     /** Closes both directions; idempotent. */
     @Override

@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.transport;
+package org.paqet4j.tunnel.session;
 
 import java.io.IOException;
 import org.paqet4j.packet.PacketCarrier;

@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.transport;
+package org.paqet4j.tunnel.session;
 
 import java.io.IOException;
 import org.paqet4j.kcp.KcpListener;
@@ -7,7 +7,6 @@ import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxTransport;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.server.SessionHandler;
-import org.paqet4j.tunnel.stream.MuxTunnelSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

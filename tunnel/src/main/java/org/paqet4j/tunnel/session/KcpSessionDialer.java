@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.transport;
+package org.paqet4j.tunnel.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,8 +10,6 @@ import org.paqet4j.mux.MuxTransport;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
-import org.paqet4j.tunnel.stream.MuxTunnelSession;
-import org.paqet4j.tunnel.stream.TunnelSession;
 
 /**
  * Dials one client slot: its own carrier (guarded if configured), a KCP session to the server and

@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.stream;
+package org.paqet4j.tunnel.session;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,8 +102,8 @@ public final class MuxTunnelSession implements TunnelSession {
         }
 
         @Override
-        public int readMessage(byte[] dst) throws IOException {
-            return mux.readMessage(dst);
+        public int readMessage(byte[] dst, int off) throws IOException {
+            return mux.readMessage(dst, off);
         }
 
         @Override

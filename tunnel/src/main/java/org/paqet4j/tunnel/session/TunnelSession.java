@@ -1,4 +1,4 @@
-package org.paqet4j.tunnel.stream;
+package org.paqet4j.tunnel.session;
 
 import java.io.Closeable;
 import java.io.IOException;
