@@ -100,20 +100,21 @@ public final class PaqetProtocol implements ClientProtocol {
             if (session.isClosed()) {
                 throw e;
             }
-            judgeBySilence(session, "no stream for the PING: " + e.getMessage());
+            judgeBySilence(session, "no stream for the PING: " + e.getMessage(), clientClosed);
             return;
         }
         try (TunnelStream stream = opened) {
             StreamHeaderWriter.write(new StreamHeader.Ping(), stream.outputStream());
             PushbackInputStream in = new PushbackInputStream(stream.inputStream(), 1);
             Duration wait = timeout;
+            boolean confirming = false;
             while (true) {
                 stream.setReadTimeout(wait);
                 StreamHeader answer;
                 try {
                     int first = in.read();
                     if (first < 0) {
-                        judgeBySilence(session, "the PING stream was closed unanswered (stream limit)");
+                        judgeBySilence(session, "the PING stream was closed unanswered (stream limit)", clientClosed);
                         return;
                     }
                     in.unread(first);
@@ -121,11 +122,19 @@ public final class PaqetProtocol implements ClientProtocol {
                     answer = StreamHeaderReader.read(in);
                 } catch (InterruptedIOException e) {
                     Duration silence = session.peerSilence();
-                    if (clientClosed.getAsBoolean() || session.isClosed() || silence.compareTo(timeout) >= 0) {
+                    boolean silent = silence.compareTo(timeout) >= 0;
+                    if (clientClosed.getAsBoolean() || session.isClosed() || silent && confirming) {
                         throw new IOException("no PONG from " + AddressText.of(session.remoteAddress())
                                 + " and nothing received for "
                                 + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
                     }
+                    if (silent) {
+                        // Believed only once it outlasts a second look: see confirmationWait().
+                        confirming = true;
+                        wait = confirmationWait();
+                        continue;
+                    }
+                    confirming = false;
                     log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
                             AddressText.of(session.remoteAddress()), silence.toMillis());
                     wait = timeout.minus(silence);
@@ -140,9 +149,34 @@ public final class PaqetProtocol implements ClientProtocol {
         }
     }
 
+    /**
+     * How long a silence of the whole ping timeout is watched before it is believed. A pause of our own
+     * process (a long GC pause, a starved or stolen CPU, a suspended VM) stops our receive thread as well,
+     * so on waking every session looks silent for the length of the pause; the datagrams the kernel queued
+     * meanwhile are read within milliseconds, and a live peer shows up in that second look. Closing on
+     * the first look cut every stream of a healthy session after a 3 s pause on a loaded machine. A dead
+     * peer is noticed this much later: a third of the ping timeout.
+     */
+    private Duration confirmationWait() {
+        return options.pingTimeout().dividedBy(3);
+    }
+
     /** The health check without a PING: fails only when the peer has been silent for the whole ping timeout. */
-    private void judgeBySilence(TunnelSession session, String why) throws IOException {
+    private void judgeBySilence(TunnelSession session, String why, BooleanSupplier clientClosed) throws IOException {
         Duration silence = session.peerSilence();
+        if (silence.compareTo(options.pingTimeout()) >= 0) {
+            long until = System.nanoTime() + confirmationWait().toNanos();
+            while (System.nanoTime() < until && !clientClosed.getAsBoolean() && !session.isClosed()) {
+                try {
+                    Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("health check of "
+                            + AddressText.of(session.remoteAddress()) + " interrupted");
+                }
+            }
+            silence = session.peerSilence();
+        }
         if (silence.compareTo(options.pingTimeout()) >= 0) {
             throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress())
                     + " for " + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,7 @@ class TunnelClientTest {
      * PONG only after {@code pongDelay} (it queued behind a full KCP send window), while its keepalive
      * marks the client side as hearing from it every 50 ms as long as {@code talking} is set.
      */
-    private TunnelSession slowPongServer(int slot, Duration pongDelay, java.util.concurrent.atomic.AtomicBoolean talking,
+    private TunnelSession slowPongServer(int slot, Duration pongDelay, AtomicBoolean talking,
                                          AtomicInteger latePongs) {
         dials.incrementAndGet();
         MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000 + slot), SERVER);
@@ -250,7 +251,7 @@ class TunnelClientTest {
 
     @Test
     void aLatePongKeepsTheSessionWhileThePeerKeepsSending() throws Exception {
-        var talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var talking = new AtomicBoolean(true);
         AtomicInteger latePongs = new AtomicInteger();
         client = new TunnelClient(healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
         client.start();
@@ -267,8 +268,101 @@ class TunnelClientTest {
     }
 
     @Test
+    void aPauseOfOurOwnThatMakesALivePeerLookSilentDoesNotCloseTheSession() throws Exception {
+        var talking = new AtomicBoolean(true);
+        AtomicInteger latePongs = new AtomicInteger();
+        List<FrozenOnce> sessions = new CopyOnWriteArrayList<>();
+        client = new TunnelClient(healthOptions(), slot -> {
+            FrozenOnce s = new FrozenOnce(slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
+            sessions.add(s);
+            return s;
+        });
+        client.start();
+        assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
+        FrozenOnce session = sessions.getFirst();
+        // Three times, the next health check that looks sees 10 s of silence, as after a long GC pause
+        // or a stolen CPU; the peer kept talking all along, so the second look sees it.
+        for (int i = 0; i < 3; i++) {
+            int pongsBefore = latePongs.get();
+            session.freezeNextLook();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (session.frozenLookPending() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(session.frozenLookPending()).as("a health check looked").isFalse();
+            // The next freeze only after that check got its (late) PONG: two in a row would be one long pause.
+            while (latePongs.get() == pongsBefore && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(latePongs.get()).as("PONGs after freeze %d", i).isGreaterThan(pongsBefore);
+        }
+        Thread.sleep(500);
+        assertThat(session.isClosed()).isFalse();
+        assertThat(dials.get()).isEqualTo(1);
+        assertThat(client.liveConnections()).isEqualTo(1);
+    }
+
+    /** A session whose next {@link #peerSilence()} reports 10 s once, as if our own process had been frozen. */
+    private static final class FrozenOnce implements TunnelSession {
+        private final TunnelSession inner;
+        private final AtomicBoolean frozen = new AtomicBoolean();
+
+        FrozenOnce(TunnelSession inner) {
+            this.inner = inner;
+        }
+
+        void freezeNextLook() {
+            frozen.set(true);
+        }
+
+        boolean frozenLookPending() {
+            return frozen.get();
+        }
+
+        @Override
+        public Duration peerSilence() {
+            return frozen.compareAndSet(true, false) ? Duration.ofSeconds(10) : inner.peerSilence();
+        }
+
+        @Override
+        public TunnelStream openStream() throws IOException {
+            return inner.openStream();
+        }
+
+        @Override
+        public TunnelStream acceptStream() throws IOException {
+            return inner.acceptStream();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return inner.remoteAddress();
+        }
+
+        @Override
+        public int streamCount() {
+            return inner.streamCount();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return inner.isClosed();
+        }
+
+        @Override
+        public void onClose(Runnable action) {
+            inner.onClose(action);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
     void aPeerSilentForThePingTimeoutIsClosedAndRedialed() throws Exception {
-        var talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var talking = new AtomicBoolean(true);
         AtomicInteger latePongs = new AtomicInteger();
         client = new TunnelClient(healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
         client.start();
@@ -293,7 +387,7 @@ class TunnelClientTest {
 
     @Test
     void aSessionWithNoRoomForThePingIsJudgedBySilenceOnly() throws Exception {
-        var talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var talking = new AtomicBoolean(true);
         AtomicInteger latePongs = new AtomicInteger();
         List<TunnelSession> clientSides = new CopyOnWriteArrayList<>();
         client = new TunnelClient(healthOptions(), slot -> {
