@@ -340,11 +340,15 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                         peers.remove(a);
                     }
                     admission.release(slot);
-                    closedConnections.incrementAndGet();
                 });
         pipes.add(pipe);
         ws.closeFuture().addListener(f -> {
             pipe.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+            // Counted before it leaves the open set, so whoever sees it gone from activeConnections
+            // also sees it in closedConnections. Counting in Pipe.close was not enough: the close
+            // that won may still be running, as its close frame's write can close the socket
+            // (and run this listener) from inside it.
+            closedConnections.incrementAndGet();
             pipes.remove(pipe);
         });
         ctx.pipeline().addAfter(ctx.name(), "grpcws-pipe", new WebSocketToStream(pipe, limits.readLimitBytes()));

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.paqet4j.packet.log.LogThrottle;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ final class H2cListener implements AutoCloseable {
     private static final LogThrottle dialLog = new LogThrottle(Duration.ofSeconds(10));
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
-    private final WebSocketDialer dialer;
+    private final WebSocketOpener dialer;
     private final ClientOptions options;
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
     private final Channel serverChannel;
@@ -46,7 +47,7 @@ final class H2cListener implements AutoCloseable {
      * @param dialGroup   runs the WebSockets (a NIO group; may be the same as acceptGroup)
      */
     H2cListener(EventLoopGroup acceptGroup, EventLoopGroup dialGroup, Class<? extends ServerChannel> channelType,
-                SocketAddress listen, WebSocketDialer dialer, ClientOptions options) throws IOException {
+                SocketAddress listen, WebSocketOpener dialer, ClientOptions options) throws IOException {
         this.dialer = dialer;
         this.dialGroup = dialGroup;
         this.sameGroup = acceptGroup == dialGroup;
@@ -80,7 +81,7 @@ final class H2cListener implements AutoCloseable {
     }
 
     private void carry(Channel accepted) {
-        Future<Channel> dialing = dialer.dial(sameGroup ? accepted.eventLoop() : dialGroup.next());
+        Future<Channel> dialing = dialer.open(sameGroup ? accepted.eventLoop() : dialGroup.next());
         // Closing the accepted connection while dialing must not leave the WebSocket behind.
         dialing.addListener(f -> {
             if (!f.isSuccess()) {
@@ -93,8 +94,8 @@ final class H2cListener implements AutoCloseable {
             Channel ws = dialing.getNow();
             Pipe pipe = new Pipe(ws, () -> WebSocketCloseStatus.NORMAL_CLOSURE, () -> { });
             pipes.add(pipe);
+            // Attached before the WebSocket is read: frames that came with the 101 go straight on.
             ws.pipeline().addLast(new WebSocketToStream(pipe, options.readLimitBytes()));
-            accepted.pipeline().addLast(new StreamToWebSocket(pipe));
             pipe.attachStream(accepted);
             // Either side may have closed before its handler was in place (the bridge refusing
             // right after the upgrade, the gRPC client giving up); close futures fire even then.
@@ -108,8 +109,32 @@ final class H2cListener implements AutoCloseable {
             }
             pipe.startKeepalive(options.pingInterval(), options.idleTimeout());
             ws.config().setAutoRead(true);
-            accepted.config().setAutoRead(true);
+            startReading(accepted, pipe);
         });
+    }
+
+    /**
+     * Installs the stream handler and turns reading on from the accepted connection's own event
+     * loop. This listener may run on the dial loop while the accepted loop is still registering
+     * the connection: a handler added from another thread stays pending (inbound data skips it)
+     * until a task on the accepted loop completes it, and an AUTO_READ flag set from here is seen
+     * at once by the registration's channelActive, which then starts reading. The client's first
+     * bytes (its HTTP/2 preface) would be read past the pending handler and dropped. As a task on
+     * the accepted loop, both steps happen after the registration and before any read.
+     */
+    private static void startReading(Channel accepted, Pipe pipe) {
+        try {
+            accepted.eventLoop().execute(() -> {
+                if (pipe.isClosed()) {
+                    return;
+                }
+                accepted.pipeline().addLast(new StreamToWebSocket(pipe));
+                accepted.config().setAutoRead(true);
+            });
+        } catch (RejectedExecutionException e) {
+            // The accepted connection's loop is shutting down: nothing can be carried any more.
+            pipe.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+        }
     }
 
     /** Stops accepting and closes every carried connection with 1000. */

@@ -34,7 +34,7 @@ import javax.net.ssl.SSLException;
  * channel once the server answered 101; the channel's pipeline then holds only the frame codec and
  * whatever the caller adds.
  */
-final class WebSocketDialer {
+final class WebSocketDialer implements WebSocketOpener {
 
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
@@ -70,7 +70,8 @@ final class WebSocketDialer {
     }
 
     /** Dials on {@code loop}; the promise fails with an IOException naming the URL and what went wrong. */
-    Promise<Channel> dial(EventLoop loop) {
+    @Override
+    public Promise<Channel> open(EventLoop loop) {
         Promise<Channel> result = loop.newPromise();
         HttpHeaders headers = new DefaultHttpHeaders();
         options.headers().forEach(headers::add);
