@@ -222,7 +222,15 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 publish(slot, session);
                 log.info("connection {} to {} is up", slot, AddressText.of(session.remoteAddress()));
                 watch(session);
-                log.info("connection {} to {} lost", slot, AddressText.of(session.remoteAddress()));
+                if (!closed) {
+                    // Every stream of the session went with it: worth a warning, with the reason when the
+                    // session knows one (a failed health check was logged by watch()).
+                    TunnelSession lost = session;
+                    lost.closeCause().ifPresentOrElse(
+                            cause -> log.warn("connection {} to {} lost: {}", slot, AddressText.of(lost.remoteAddress()),
+                                    cause.getMessage() != null ? cause.getMessage() : cause.toString()),
+                            () -> log.info("connection {} to {} lost", slot, AddressText.of(lost.remoteAddress())));
+                }
                 wait = backoff.afterLoss();
             } catch (IOException e) {
                 wait = backoff.next();

@@ -33,6 +33,8 @@ public final class SessionServer implements SessionHandler {
     private final Semaphore streamPermits;
     private final Set<TunnelSession> sessions = ConcurrentHashMap.newKeySet();
     private final LogThrottle rejectedLog = new LogThrottle(Duration.ofSeconds(10));
+    /** A client holding the key can open streams over the limit as fast as it likes: one line per interval. */
+    private final LogThrottle rejectedStreamLog = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean closing;
 
     /**
@@ -128,7 +130,10 @@ public final class SessionServer implements SessionHandler {
 
     private void reject(TunnelSession session, TunnelStream stream, String why) {
         counters.rejectedStreams.increment();
-        log.warn("{}stream {} from {} rejected: {}", prefix, stream.id(), AddressText.of(session.remoteAddress()), why);
+        if (rejectedStreamLog.permit()) {
+            log.warn("{}stream {} from {} rejected: {} ({} more stream rejections not logged)", prefix, stream.id(),
+                    AddressText.of(session.remoteAddress()), why, rejectedStreamLog.takeSuppressed());
+        }
         stream.close();
     }
 

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxStream;
 import org.paqet4j.packet.AddressText;
@@ -52,6 +53,11 @@ public final class MuxTunnelSession implements TunnelSession {
     @Override
     public Duration peerSilence() {
         return mux.peerSilence();
+    }
+
+    @Override
+    public Optional<Throwable> closeCause() {
+        return Optional.ofNullable(mux.closeCause());
     }
 
     @Override

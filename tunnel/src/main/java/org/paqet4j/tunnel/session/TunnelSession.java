@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 
 /** One client-server connection (a KCP session carrying a mux session) that streams are opened on. */
 public interface TunnelSession extends Closeable {
@@ -25,6 +26,14 @@ public interface TunnelSession extends Closeable {
      * Liveness is judged by this, not by one PING's latency: a PING queues behind our whole upload.
      */
     Duration peerSilence();
+
+    /**
+     * Why the session closed by itself (the peer broke the protocol, went silent past the keepalive
+     * timeout, or the transport under it failed or ended); empty while open and after a local close.
+     */
+    default Optional<Throwable> closeCause() {
+        return Optional.empty();
+    }
 
     /** Runs {@code action} once when the session closes (at once if it already is closed). */
     void onClose(Runnable action);
