@@ -9,20 +9,20 @@ import java.util.Properties;
  * could not learn, e.g. a build outside a git checkout.
  */
 public record BuildInfo(String version, String commit, String time) {
-  private static final String RESOURCE = "build-info.properties";
+    private static final String RESOURCE = "build-info.properties";
 
-  public static BuildInfo current() {
-    Properties p = new Properties();
-    try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      // a jar whose resource cannot be read still runs; the version just says so
+    public static BuildInfo current() {
+        Properties p = new Properties();
+        try (InputStream in = BuildInfo.class.getResourceAsStream(RESOURCE)) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // a jar whose resource cannot be read still runs; the version just says so
+        }
+        return new BuildInfo(
+                p.getProperty("version", "unknown"),
+                p.getProperty("commit", "unknown"),
+                p.getProperty("time", "unknown"));
     }
-    return new BuildInfo(
-        p.getProperty("version", "unknown"),
-        p.getProperty("commit", "unknown"),
-        p.getProperty("time", "unknown"));
-  }
 }

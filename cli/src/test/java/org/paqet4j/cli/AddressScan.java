@@ -13,22 +13,23 @@ import java.util.regex.Pattern;
  */
 public final class AddressScan {
 
-  private static final Pattern JDK_ADDRESS = Pattern.compile(
-      "(?<!/)/\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"
-          + "|(?<!/)/\\[?[0-9a-fA-F]{1,4}:[0-9a-fA-F:]*:"
-          + "|(^|[^0-9a-fA-F:])0:0:"
-          + "|[0-9a-fA-F]:0:0($|[^0-9a-fA-F:])"
-          + "|[0-9a-fA-F]:0:0:");
+    private static final Pattern JDK_ADDRESS = Pattern.compile("(?<!/)/\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"
+            + "|(?<!/)/\\[?[0-9a-fA-F]{1,4}:[0-9a-fA-F:]*:"
+            + "|(^|[^0-9a-fA-F:])0:0:"
+            + "|[0-9a-fA-F]:0:0($|[^0-9a-fA-F:])"
+            + "|[0-9a-fA-F]:0:0:");
 
-  private AddressScan() {}
+    private AddressScan() {}
 
-  /** Fails naming the first lines with an address as the JDK prints it. */
-  public static void assertWrittenAsPeopleDo(List<String> lines) {
-    assertThat(lines).as("addresses as people write them").noneMatch(l -> JDK_ADDRESS.matcher(l).find());
-  }
+    /** Fails naming the first lines with an address as the JDK prints it. */
+    public static void assertWrittenAsPeopleDo(List<String> lines) {
+        assertThat(lines)
+                .as("addresses as people write them")
+                .noneMatch(l -> JDK_ADDRESS.matcher(l).find());
+    }
 
-  /** Whether {@code line} has an address as the JDK prints it (for this class's own test). */
-  static boolean hasJdkAddress(String line) {
-    return JDK_ADDRESS.matcher(line).find();
-  }
+    /** Whether {@code line} has an address as the JDK prints it (for this class's own test). */
+    static boolean hasJdkAddress(String line) {
+        return JDK_ADDRESS.matcher(line).find();
+    }
 }

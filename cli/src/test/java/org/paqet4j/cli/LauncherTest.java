@@ -20,39 +20,43 @@ import org.junit.jupiter.api.io.TempDir;
  * so the host's own Java never takes part.
  */
 class LauncherTest {
-  static final Path LAUNCHER = Path.of("src/main/dist/paqet").toAbsolutePath();
-  static final Path JDK_FINDER = Path.of("../scripts/jdk25").toAbsolutePath();
+    static final Path LAUNCHER = Path.of("src/main/dist/paqet").toAbsolutePath();
+    static final Path JDK_FINDER = Path.of("../scripts/jdk25").toAbsolutePath();
 
-  @TempDir Path dir;
-  Path dist;
-  Path tools;
-  Path jvms;
+    @TempDir
+    Path dir;
 
-  record Run(int code, String out, String err) {
-    List<String> args() {
-      return out.lines().skip(1).toList();
+    Path dist;
+    Path tools;
+    Path jvms;
+
+    record Run(int code, String out, String err) {
+        List<String> args() {
+            return out.lines().skip(1).toList();
+        }
     }
-  }
 
-  @BeforeEach
-  void layout() throws IOException {
-    dist = Files.createDirectories(dir.resolve("dist/bin/lib"));
-    Files.copy(LAUNCHER, dir.resolve("dist/bin/paqet"));
-    Files.writeString(dist.resolve("paqet.jar"), "not really a jar");
-    tools = Files.createDirectories(dir.resolve("tools"));
-    for (String tool : List.of("sh", "sed", "head", "dirname", "readlink", "ls", "sort", "cat")) {
-      Path real = List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)).stream()
-          .filter(Files::isExecutable).findFirst().orElseThrow();
-      Files.createSymbolicLink(tools.resolve(tool), real);
+    @BeforeEach
+    void layout() throws IOException {
+        dist = Files.createDirectories(dir.resolve("dist/bin/lib"));
+        Files.copy(LAUNCHER, dir.resolve("dist/bin/paqet"));
+        Files.writeString(dist.resolve("paqet.jar"), "not really a jar");
+        tools = Files.createDirectories(dir.resolve("tools"));
+        for (String tool : List.of("sh", "sed", "head", "dirname", "readlink", "ls", "sort", "cat")) {
+            Path real = List.of(Path.of("/usr/bin", tool), Path.of("/bin", tool)).stream()
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElseThrow();
+            Files.createSymbolicLink(tools.resolve(tool), real);
+        }
+        jvms = Files.createDirectories(dir.resolve("jvm"));
     }
-    jvms = Files.createDirectories(dir.resolve("jvm"));
-  }
 
-  /** A fake JDK home whose java reports {@code feature} and prints "JDK=home" plus one argument per line. */
-  Path jdk(String name, int feature) throws IOException {
-    Path home = Files.createDirectories(jvms.resolve(name).resolve("bin")).getParent();
-    Path java = home.resolve("bin/java");
-    Files.writeString(java, """
+    /** A fake JDK home whose java reports {@code feature} and prints "JDK=home" plus one argument per line. */
+    Path jdk(String name, int feature) throws IOException {
+        Path home = Files.createDirectories(jvms.resolve(name).resolve("bin")).getParent();
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, """
         #!/bin/sh
         if [ "$1" = "-XshowSettings:properties" ]; then
           echo "    java.specification.version = %d" >&2
@@ -62,114 +66,127 @@ class LauncherTest {
         echo "JDK=%s"
         for a in "$@"; do echo "$a"; done
         """.formatted(feature, feature, home));
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return home;
-  }
-
-  Run launch(Map<String, String> env, String... args) throws Exception {
-    return launch(dir.resolve("dist/bin/paqet"), env, args);
-  }
-
-  Run launch(Path launcher, Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(tools.resolve("sh").toString(), launcher.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().put("PATH", tools.toString());
-    pb.environment().put("PAQET_JVM_DIR", jvms.toString());
-    pb.environment().putAll(env);
-    pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
-    Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
-  }
-
-  @Test
-  void javaHomeComesFirst() throws Exception {
-    Path home = jdk("a-25", 25);
-    jdk("z-26", 26);
-    Run r = launch(Map.of("JAVA_HOME", home.toString()), "version");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).startsWith("JDK=" + home + "\n");
-  }
-
-  @Test
-  void javaOnPathWhenJavaHomeIsTooOld() throws Exception {
-    Path old = jdk("old-21", 21);
-    Path onPath = jdk("path-26", 26);
-    Path bin = Files.createDirectories(dir.resolve("pathbin"));
-    Files.createSymbolicLink(bin.resolve("java"), onPath.resolve("bin/java"));
-    Run r = launch(Map.of("JAVA_HOME", old.toString(), "PATH", tools + ":" + bin), "version");
-    assertThat(r.out()).startsWith("JDK=" + onPath + "\n");
-  }
-
-  @Test
-  void thenTheInstalledJdks() throws Exception {
-    jdk("java-17-openjdk-amd64", 17);
-    Path jdk25 = jdk("temurin-25-jdk-amd64", 25);
-    Run r = launch(Map.of(), "version");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).startsWith("JDK=" + jdk25 + "\n");
-  }
-
-  @Test
-  void noJdk25IsOneLineAndExitCodeOne() throws Exception {
-    Path old = jdk("java-17-openjdk-amd64", 17);
-    Run r = launch(Map.of("JAVA_HOME", old.toString()), "version");
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).isEmpty();
-    assertThat(r.err().lines()).singleElement().asString()
-        .startsWith("paqet: no JDK 25 found (checked $JAVA_HOME, java on PATH, " + jvms + "/*)");
-  }
-
-  @Test
-  void passesFlagsJarAndArgumentsUnchanged() throws Exception {
-    jdk("temurin-25", 25);
-    Run r = launch(Map.of(), "run", "--check", "-c", "my file.yaml", "");
-    assertThat(r.args()).containsSubsequence("-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "-jar",
-        dist.resolve("paqet.jar").toString(), "run", "--check", "-c", "my file.yaml", "");
-    assertThat(r.args().getLast()).isEmpty();
-  }
-
-  @Test
-  void paqetJavaOptsReplacesTheDefaults() throws Exception {
-    jdk("temurin-25", 25);
-    Run r = launch(Map.of("PAQET_JAVA_OPTS", "-Xmx64m -XX:+UseG1GC"), "version");
-    assertThat(r.args()).startsWith("-Xmx64m", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "-jar")
-        .doesNotContain("-XX:+ExitOnOutOfMemoryError");
-  }
-
-  @Test
-  void worksThroughASymlinkFromAnotherDirectory() throws Exception {
-    jdk("temurin-25", 25);
-    Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("elsewhere")).resolve("paqet"),
-        dir.resolve("dist/bin/paqet"));
-    Run r = launch(link, Map.of(), "version");
-    assertThat(r.args()).contains(dist.resolve("paqet.jar").toString());
-  }
-
-  @Test
-  void missingJarIsOneLine() throws Exception {
-    jdk("temurin-25", 25);
-    Files.delete(dist.resolve("paqet.jar"));
-    Run r = launch(Map.of(), "version");
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err().lines()).singleElement().asString().contains("paqet.jar is missing");
-  }
-
-  /** The launcher embeds scripts/jdk25's checks so bin/ works on its own; they must not drift apart. */
-  @Test
-  void embedsTheSameJdkChecksAsScriptsJdk25() throws IOException {
-    String launcher = Files.readString(LAUNCHER);
-    String finder = Files.readString(JDK_FINDER);
-    for (String function : List.of("feature_of()", "is_25_plus()")) {
-      assertThat(body(launcher, function)).isEqualTo(body(finder, function));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return home;
     }
-  }
 
-  private static String body(String script, String function) {
-    int start = script.indexOf(function);
-    assertThat(start).as(function).isNotNegative();
-    return script.substring(start, script.indexOf("\n}\n", start));
-  }
+    Run launch(Map<String, String> env, String... args) throws Exception {
+        return launch(dir.resolve("dist/bin/paqet"), env, args);
+    }
+
+    Run launch(Path launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(tools.resolve("sh").toString(), launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", tools.toString());
+        pb.environment().put("PAQET_JVM_DIR", jvms.toString());
+        pb.environment().putAll(env);
+        pb.redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    @Test
+    void javaHomeComesFirst() throws Exception {
+        Path home = jdk("a-25", 25);
+        jdk("z-26", 26);
+        Run r = launch(Map.of("JAVA_HOME", home.toString()), "version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("JDK=" + home + "\n");
+    }
+
+    @Test
+    void javaOnPathWhenJavaHomeIsTooOld() throws Exception {
+        Path old = jdk("old-21", 21);
+        Path onPath = jdk("path-26", 26);
+        Path bin = Files.createDirectories(dir.resolve("pathbin"));
+        Files.createSymbolicLink(bin.resolve("java"), onPath.resolve("bin/java"));
+        Run r = launch(Map.of("JAVA_HOME", old.toString(), "PATH", tools + ":" + bin), "version");
+        assertThat(r.out()).startsWith("JDK=" + onPath + "\n");
+    }
+
+    @Test
+    void thenTheInstalledJdks() throws Exception {
+        jdk("java-17-openjdk-amd64", 17);
+        Path jdk25 = jdk("temurin-25-jdk-amd64", 25);
+        Run r = launch(Map.of(), "version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("JDK=" + jdk25 + "\n");
+    }
+
+    @Test
+    void noJdk25IsOneLineAndExitCodeOne() throws Exception {
+        Path old = jdk("java-17-openjdk-amd64", 17);
+        Run r = launch(Map.of("JAVA_HOME", old.toString()), "version");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("paqet: no JDK 25 found (checked $JAVA_HOME, java on PATH, " + jvms + "/*)");
+    }
+
+    @Test
+    void passesFlagsJarAndArgumentsUnchanged() throws Exception {
+        jdk("temurin-25", 25);
+        Run r = launch(Map.of(), "run", "--check", "-c", "my file.yaml", "");
+        assertThat(r.args())
+                .containsSubsequence(
+                        "-XX:+UseG1GC",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        dist.resolve("paqet.jar").toString(),
+                        "run",
+                        "--check",
+                        "-c",
+                        "my file.yaml",
+                        "");
+        assertThat(r.args().getLast()).isEmpty();
+    }
+
+    @Test
+    void paqetJavaOptsReplacesTheDefaults() throws Exception {
+        jdk("temurin-25", 25);
+        Run r = launch(Map.of("PAQET_JAVA_OPTS", "-Xmx64m -XX:+UseG1GC"), "version");
+        assertThat(r.args())
+                .startsWith("-Xmx64m", "-XX:+UseG1GC", "--enable-native-access=ALL-UNNAMED", "-jar")
+                .doesNotContain("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
+    void worksThroughASymlinkFromAnotherDirectory() throws Exception {
+        jdk("temurin-25", 25);
+        Path link = Files.createSymbolicLink(
+                Files.createDirectories(dir.resolve("elsewhere")).resolve("paqet"), dir.resolve("dist/bin/paqet"));
+        Run r = launch(link, Map.of(), "version");
+        assertThat(r.args()).contains(dist.resolve("paqet.jar").toString());
+    }
+
+    @Test
+    void missingJarIsOneLine() throws Exception {
+        jdk("temurin-25", 25);
+        Files.delete(dist.resolve("paqet.jar"));
+        Run r = launch(Map.of(), "version");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines()).singleElement().asString().contains("paqet.jar is missing");
+    }
+
+    /** The launcher embeds scripts/jdk25's checks so bin/ works on its own; they must not drift apart. */
+    @Test
+    void embedsTheSameJdkChecksAsScriptsJdk25() throws IOException {
+        String launcher = Files.readString(LAUNCHER);
+        String finder = Files.readString(JDK_FINDER);
+        for (String function : List.of("feature_of()", "is_25_plus()")) {
+            assertThat(body(launcher, function)).isEqualTo(body(finder, function));
+        }
+    }
+
+    private static String body(String script, String function) {
+        int start = script.indexOf(function);
+        assertThat(start).as(function).isNotNegative();
+        return script.substring(start, script.indexOf("\n}\n", start));
+    }
 }

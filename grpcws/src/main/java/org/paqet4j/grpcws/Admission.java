@@ -16,7 +16,12 @@ import java.util.function.LongSupplier;
 final class Admission {
 
     /** Why an upgrade was refused (each answered with HTTP 429). */
-    enum Verdict { ADMITTED, RATE_LIMITED, TOO_MANY_CONNECTIONS, TOO_MANY_FROM_ADDRESS }
+    enum Verdict {
+        ADMITTED,
+        RATE_LIMITED,
+        TOO_MANY_CONNECTIONS,
+        TOO_MANY_FROM_ADDRESS
+    }
 
     private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
 

@@ -10,8 +10,7 @@ import io.netty.channel.Channel;
  */
 final class Backpressure {
 
-    private Backpressure() {
-    }
+    private Backpressure() {}
 
     static void pause(Channel reader, Channel full) {
         reader.config().setAutoRead(false);

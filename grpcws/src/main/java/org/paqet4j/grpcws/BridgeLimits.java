@@ -43,40 +43,87 @@ public record BridgeLimits(
             throw new IllegalArgumentException("shutdownGrace " + shutdownGrace + " is negative");
         }
         if (idleTimeout.compareTo(pingInterval) <= 0) {
-            throw new IllegalArgumentException("idleTimeout " + idleTimeout
-                    + " must be longer than pingInterval " + pingInterval + " or a live peer has no time to answer");
+            throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must be longer than pingInterval "
+                    + pingInterval + " or a live peer has no time to answer");
         }
     }
 
     public static BridgeLimits defaults() {
-        return new BridgeLimits(DEFAULT_READ_LIMIT, 4096, 64, 300,
-                Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(10), 16 * 1024,
+        return new BridgeLimits(
+                DEFAULT_READ_LIMIT,
+                4096,
+                64,
+                300,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                16 * 1024,
                 Duration.ofSeconds(5));
     }
 
     public BridgeLimits withReadLimitBytes(int v) {
-        return new BridgeLimits(v, maxConnections, maxConnectionsPerIp, upgradesPerIpPerMinute, pingInterval,
-                idleTimeout, handshakeTimeout, maxRequestBytes, shutdownGrace);
+        return new BridgeLimits(
+                v,
+                maxConnections,
+                maxConnectionsPerIp,
+                upgradesPerIpPerMinute,
+                pingInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxRequestBytes,
+                shutdownGrace);
     }
 
     public BridgeLimits withConnectionCaps(int total, int perIp) {
-        return new BridgeLimits(readLimitBytes, total, perIp, upgradesPerIpPerMinute, pingInterval,
-                idleTimeout, handshakeTimeout, maxRequestBytes, shutdownGrace);
+        return new BridgeLimits(
+                readLimitBytes,
+                total,
+                perIp,
+                upgradesPerIpPerMinute,
+                pingInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxRequestBytes,
+                shutdownGrace);
     }
 
     public BridgeLimits withUpgradesPerIpPerMinute(int v) {
-        return new BridgeLimits(readLimitBytes, maxConnections, maxConnectionsPerIp, v, pingInterval,
-                idleTimeout, handshakeTimeout, maxRequestBytes, shutdownGrace);
+        return new BridgeLimits(
+                readLimitBytes,
+                maxConnections,
+                maxConnectionsPerIp,
+                v,
+                pingInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxRequestBytes,
+                shutdownGrace);
     }
 
     public BridgeLimits withKeepalive(Duration ping, Duration idle) {
-        return new BridgeLimits(readLimitBytes, maxConnections, maxConnectionsPerIp, upgradesPerIpPerMinute, ping,
-                idle, handshakeTimeout, maxRequestBytes, shutdownGrace);
+        return new BridgeLimits(
+                readLimitBytes,
+                maxConnections,
+                maxConnectionsPerIp,
+                upgradesPerIpPerMinute,
+                ping,
+                idle,
+                handshakeTimeout,
+                maxRequestBytes,
+                shutdownGrace);
     }
 
     public BridgeLimits withShutdownGrace(Duration v) {
-        return new BridgeLimits(readLimitBytes, maxConnections, maxConnectionsPerIp, upgradesPerIpPerMinute,
-                pingInterval, idleTimeout, handshakeTimeout, maxRequestBytes, v);
+        return new BridgeLimits(
+                readLimitBytes,
+                maxConnections,
+                maxConnectionsPerIp,
+                upgradesPerIpPerMinute,
+                pingInterval,
+                idleTimeout,
+                handshakeTimeout,
+                maxRequestBytes,
+                v);
     }
 
     private static void positive(String name, int v) {

@@ -15,11 +15,10 @@ import java.util.Set;
  */
 final class ClientAddress {
 
-    private ClientAddress() {
-    }
+    private ClientAddress() {}
 
-    static InetSocketAddress resolve(InetSocketAddress tcpPeer, List<String> forwardedFor,
-                                     Set<InetAddress> trustedProxies) {
+    static InetSocketAddress resolve(
+            InetSocketAddress tcpPeer, List<String> forwardedFor, Set<InetAddress> trustedProxies) {
         if (!trustedProxies.contains(tcpPeer.getAddress()) || forwardedFor.isEmpty()) {
             return tcpPeer;
         }

@@ -16,19 +16,30 @@ import java.util.Optional;
  * @param pingInterval     a ping goes out after this long without inbound frames
  * @param idleTimeout      the WebSocket is dropped after this long without inbound frames
  */
-public record ClientOptions(Map<String, String> headers, Optional<SslContext> tls, Duration connectTimeout,
-                            int readLimitBytes, Duration pingInterval, Duration idleTimeout) {
+public record ClientOptions(
+        Map<String, String> headers,
+        Optional<SslContext> tls,
+        Duration connectTimeout,
+        int readLimitBytes,
+        Duration pingInterval,
+        Duration idleTimeout) {
 
     public ClientOptions {
         headers = Map.copyOf(headers);
         if (idleTimeout.compareTo(pingInterval) <= 0) {
-            throw new IllegalArgumentException("idleTimeout " + idleTimeout + " must exceed pingInterval " + pingInterval);
+            throw new IllegalArgumentException(
+                    "idleTimeout " + idleTimeout + " must exceed pingInterval " + pingInterval);
         }
     }
 
     public static ClientOptions defaults() {
-        return new ClientOptions(Map.of(), Optional.empty(), Duration.ofSeconds(10), BridgeLimits.DEFAULT_READ_LIMIT,
-                Duration.ofSeconds(30), Duration.ofSeconds(90));
+        return new ClientOptions(
+                Map.of(),
+                Optional.empty(),
+                Duration.ofSeconds(10),
+                BridgeLimits.DEFAULT_READ_LIMIT,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(90));
     }
 
     public ClientOptions withHeader(String name, String value) {
@@ -38,7 +49,7 @@ public record ClientOptions(Map<String, String> headers, Optional<SslContext> tl
     }
 
     public ClientOptions withTls(SslContext context) {
-        return new ClientOptions(headers, Optional.of(context), connectTimeout, readLimitBytes, pingInterval,
-                idleTimeout);
+        return new ClientOptions(
+                headers, Optional.of(context), connectTimeout, readLimitBytes, pingInterval, idleTimeout);
     }
 }

@@ -41,15 +41,14 @@ import java.util.function.Consumer;
  */
 public final class GrpcWebSocket {
 
-    private GrpcWebSocket() {
-    }
+    private GrpcWebSocket() {}
 
     public static ManagedChannel channel(URI bridge) {
-        return channel(bridge, ClientOptions.defaults(), b -> { });
+        return channel(bridge, ClientOptions.defaults(), b -> {});
     }
 
     public static ManagedChannel channel(URI bridge, ClientOptions options) {
-        return channel(bridge, options, b -> { });
+        return channel(bridge, options, b -> {});
     }
 
     /**
@@ -58,15 +57,20 @@ public final class GrpcWebSocket {
      */
     public static ManagedChannel channel(URI bridge, ClientOptions options, Consumer<NettyChannelBuilder> configure) {
         WebSocketDialer dialer = new WebSocketDialer(bridge, options);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("grpcws-client", true),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("grpcws-client", true), NioIoHandler.newFactory());
         // grpc-java's side runs on local channels, which need their own loop.
-        EventLoopGroup localGroup = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("grpcws-client-local", true), LocalIoHandler.newFactory());
+        EventLoopGroup localGroup = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("grpcws-client-local", true), LocalIoHandler.newFactory());
         H2cListener listener;
         try {
-            listener = new H2cListener(localGroup, group, LocalServerChannel.class,
-                    new LocalAddress(GrpcWebSocket.class), dialer, options);
+            listener = new H2cListener(
+                    localGroup,
+                    group,
+                    LocalServerChannel.class,
+                    new LocalAddress(GrpcWebSocket.class),
+                    dialer,
+                    options);
         } catch (IOException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             localGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -81,7 +81,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         private BridgeLimits limits = BridgeLimits.defaults();
         private final Set<String> allowedOrigins = new HashSet<>();
         private final Set<InetAddress> trustedProxies = new HashSet<>();
-        private Consumer<NettyServerBuilder> serverConfig = b -> { };
+        private Consumer<NettyServerBuilder> serverConfig = b -> {};
         private SslContext tls;
         private int threads = 0;
 
@@ -164,9 +164,11 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
 
         public GrpcWebSocketBridge start() throws IOException {
             if (services.isEmpty() == (backend == null)) {
-                throw new IllegalStateException("a bridge needs either services (direct mode) or a backend (proxy mode)");
+                throw new IllegalStateException(
+                        "a bridge needs either services (direct mode) or a backend (proxy mode)");
             }
-            if (backend != null && backendLoopbackOnly
+            if (backend != null
+                    && backendLoopbackOnly
                     && (backend.getAddress() == null || !backend.getAddress().isLoopbackAddress())) {
                 throw new IllegalArgumentException("backend " + backend + " is not a loopback address");
             }
@@ -198,6 +200,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
     private final EventLoopGroup group;
     /** Direct mode: Netty local channels need their own event loops (NIO loops cannot run them). */
     private final EventLoopGroup localGroup;
+
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
     private final Map<SocketAddress, WebSocketPeer> peers = new ConcurrentHashMap<>();
     private final AtomicLong closedConnections = new AtomicLong();
@@ -216,10 +219,12 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         this.backend = b.backend;
         this.tls = b.tls;
         this.admission = new Admission(limits, System::nanoTime);
-        this.group = new MultiThreadIoEventLoopGroup(b.threads,
-                new DefaultThreadFactory("grpcws-bridge", true), NioIoHandler.newFactory());
-        this.localGroup = b.services.isEmpty() ? null : new MultiThreadIoEventLoopGroup(b.threads,
-                new DefaultThreadFactory("grpcws-inprocess", true), LocalIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(
+                b.threads, new DefaultThreadFactory("grpcws-bridge", true), NioIoHandler.newFactory());
+        this.localGroup = b.services.isEmpty()
+                ? null
+                : new MultiThreadIoEventLoopGroup(
+                        b.threads, new DefaultThreadFactory("grpcws-inprocess", true), LocalIoHandler.newFactory());
         this.callExecutor = b.services.isEmpty() ? null : Executors.newVirtualThreadPerTaskExecutor();
     }
 
@@ -254,17 +259,23 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                         ch.pipeline().addLast(new HttpObjectAggregator(8192));
                         ch.pipeline().addLast(new HttpGate(GrpcWebSocketBridge.this, ch.remoteAddress()));
                         // A client that never completes its request would hold the fd forever.
-                        ch.eventLoop().schedule(() -> {
-                            if (ch.pipeline().get(HttpGate.class) != null) {
-                                ch.close();
-                            }
-                        }, limits.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                        ch.eventLoop()
+                                .schedule(
+                                        () -> {
+                                            if (ch.pipeline().get(HttpGate.class) != null) {
+                                                ch.close();
+                                            }
+                                        },
+                                        limits.handshakeTimeout().toNanos(),
+                                        TimeUnit.NANOSECONDS);
                     }
                 })
                 .bind(b.listen)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("grpc-bridge: cannot listen on " + b.listen + ": " + bound.cause().getMessage(),
+            throw new IOException(
+                    "grpc-bridge: cannot listen on " + b.listen + ": "
+                            + bound.cause().getMessage(),
                     bound.cause());
         }
         serverChannel = bound.channel();
@@ -321,18 +332,23 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             return true;
         }
         // A page this bridge served itself (the demo) connects back to the same host:port.
-        return host != null && (o.equals("http://" + host.toLowerCase(Locale.ROOT))
-                || o.equals("https://" + host.toLowerCase(Locale.ROOT)));
+        return host != null
+                && (o.equals("http://" + host.toLowerCase(Locale.ROOT))
+                        || o.equals("https://" + host.toLowerCase(Locale.ROOT)));
     }
 
     /** Called by the gate once an upgrade passed every check and holds an admission slot. */
-    void upgrade(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request,
-                 WebSocketPeer peer) {
+    void upgrade(
+            ChannelHandlerContext ctx,
+            WebSocketServerHandshaker handshaker,
+            FullHttpRequest request,
+            WebSocketPeer peer) {
         Channel ws = ctx.channel();
         ws.config().setAutoRead(false);
         AtomicReference<SocketAddress> streamAddress = new AtomicReference<>();
         InetAddress slot = peer.address().getAddress();
-        Pipe pipe = new Pipe(ws,
+        Pipe pipe = new Pipe(
+                ws,
                 () -> shuttingDown ? WebSocketCloseStatus.ENDPOINT_UNAVAILABLE : WebSocketCloseStatus.NORMAL_CLOSURE,
                 () -> {
                     SocketAddress a = streamAddress.get();
@@ -367,7 +383,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         });
     }
 
-    private void connectStream(Pipe pipe, Channel ws, WebSocketPeer peer, AtomicReference<SocketAddress> streamAddress) {
+    private void connectStream(
+            Pipe pipe, Channel ws, WebSocketPeer peer, AtomicReference<SocketAddress> streamAddress) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(inProcess != null ? localGroup.next() : ws.eventLoop())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -376,7 +393,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         if (inProcess != null) {
             connecting = bootstrap.channel(LocalChannel.class).connect(inProcess);
         } else {
-            connecting = bootstrap.channel(NioSocketChannel.class)
+            connecting = bootstrap
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                     .connect(backend);
@@ -384,8 +402,10 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 // The backend is down or restarting: the client may retry.
-                pipe.close(shuttingDown ? new WebSocketCloseStatus(1001, "server shutting down")
-                        : new WebSocketCloseStatus(1013, "backend unavailable"));
+                pipe.close(
+                        shuttingDown
+                                ? new WebSocketCloseStatus(1001, "server shutting down")
+                                : new WebSocketCloseStatus(1013, "backend unavailable"));
                 return;
             }
             Channel stream = f.channel();
@@ -424,8 +444,10 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         }
         long flushDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (Pipe pipe : List.copyOf(pipes)) {
-            pipe.webSocket().closeFuture().awaitUninterruptibly(
-                    Math.max(0, TimeUnit.NANOSECONDS.toMillis(flushDeadline - System.nanoTime())));
+            pipe.webSocket()
+                    .closeFuture()
+                    .awaitUninterruptibly(
+                            Math.max(0, TimeUnit.NANOSECONDS.toMillis(flushDeadline - System.nanoTime())));
         }
         if (server != null) {
             server.shutdownNow();
@@ -452,5 +474,4 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             throw new UncheckedIOException(new IOException("interrupted while shutting down", e));
         }
     }
-
 }

@@ -46,8 +46,14 @@ final class H2cListener implements AutoCloseable {
      * @param acceptGroup runs the listener and the accepted connections
      * @param dialGroup   runs the WebSockets (a NIO group; may be the same as acceptGroup)
      */
-    H2cListener(EventLoopGroup acceptGroup, EventLoopGroup dialGroup, Class<? extends ServerChannel> channelType,
-                SocketAddress listen, WebSocketOpener dialer, ClientOptions options) throws IOException {
+    H2cListener(
+            EventLoopGroup acceptGroup,
+            EventLoopGroup dialGroup,
+            Class<? extends ServerChannel> channelType,
+            SocketAddress listen,
+            WebSocketOpener dialer,
+            ClientOptions options)
+            throws IOException {
         this.dialer = dialer;
         this.dialGroup = dialGroup;
         this.sameGroup = acceptGroup == dialGroup;
@@ -66,7 +72,8 @@ final class H2cListener implements AutoCloseable {
                 .bind(listen)
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
+            throw new IOException(
+                    "cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
         }
         serverChannel = bound.channel();
     }
@@ -92,7 +99,7 @@ final class H2cListener implements AutoCloseable {
                 return;
             }
             Channel ws = dialing.getNow();
-            Pipe pipe = new Pipe(ws, () -> WebSocketCloseStatus.NORMAL_CLOSURE, () -> { });
+            Pipe pipe = new Pipe(ws, () -> WebSocketCloseStatus.NORMAL_CLOSURE, () -> {});
             pipes.add(pipe);
             // Attached before the WebSocket is read: frames that came with the 101 go straight on.
             ws.pipeline().addLast(new WebSocketToStream(pipe, options.readLimitBytes()));

@@ -14,9 +14,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,10 +71,12 @@ final class HttpGate extends SimpleChannelInboundHandler<Object> {
         }
         String path = new QueryStringDecoder(request.uri()).path();
         if (!path.equals(bridge.path())) {
-            Optional<StaticFiles.File> file = request.method() == HttpMethod.GET
-                    ? bridge.staticFiles().lookup(path) : Optional.empty();
+            Optional<StaticFiles.File> file =
+                    request.method() == HttpMethod.GET ? bridge.staticFiles().lookup(path) : Optional.empty();
             if (file.isPresent()) {
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                FullHttpResponse response = new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK,
                         Unpooled.wrappedBuffer(file.get().body()));
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, file.get().contentType());
                 response.headers().set("X-Content-Type-Options", "nosniff");
@@ -90,7 +92,8 @@ final class HttpGate extends SimpleChannelInboundHandler<Object> {
         }
         if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-            FullHttpResponse response = text(HttpResponseStatus.UPGRADE_REQUIRED, "this path takes a WebSocket upgrade");
+            FullHttpResponse response =
+                    text(HttpResponseStatus.UPGRADE_REQUIRED, "this path takes a WebSocket upgrade");
             response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             send(ctx, response);
             return;
@@ -101,10 +104,11 @@ final class HttpGate extends SimpleChannelInboundHandler<Object> {
             respond(ctx, HttpResponseStatus.FORBIDDEN, "origin not allowed");
             return;
         }
-        InetSocketAddress client = ClientAddress.resolve(tcpPeer,
-                request.headers().getAll("X-Forwarded-For"), bridge.trustedProxies());
+        InetSocketAddress client =
+                ClientAddress.resolve(tcpPeer, request.headers().getAll("X-Forwarded-For"), bridge.trustedProxies());
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + bridge.path(), "*",
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + bridge.path(),
+                "*",
                 WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(bridge.limits().readLimitBytes())
                         .allowExtensions(false)
@@ -114,7 +118,8 @@ final class HttpGate extends SimpleChannelInboundHandler<Object> {
         // Only RFC 6455 (version 13); older drafts (and a missing version, which Netty would
         // read as the 2010 draft) get 426 naming the version we speak.
         WebSocketServerHandshaker handshaker = "13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
-                ? factory.newHandshaker(request) : null;
+                ? factory.newHandshaker(request)
+                : null;
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -146,14 +151,15 @@ final class HttpGate extends SimpleChannelInboundHandler<Object> {
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         return response;
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpResponse response) {
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

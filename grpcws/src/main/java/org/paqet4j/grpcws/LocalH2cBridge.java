@@ -32,14 +32,13 @@ public final class LocalH2cBridge implements AutoCloseable {
         this.listener = listener;
     }
 
-    public static LocalH2cBridge start(InetSocketAddress listen, URI bridge, ClientOptions options)
-            throws IOException {
+    public static LocalH2cBridge start(InetSocketAddress listen, URI bridge, ClientOptions options) throws IOException {
         WebSocketDialer dialer = new WebSocketDialer(bridge, options);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("grpcws-connect", true),
-                NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                0, new DefaultThreadFactory("grpcws-connect", true), NioIoHandler.newFactory());
         try {
-            return new LocalH2cBridge(group,
-                    new H2cListener(group, group, NioServerSocketChannel.class, listen, dialer, options));
+            return new LocalH2cBridge(
+                    group, new H2cListener(group, group, NioServerSocketChannel.class, listen, dialer, options));
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;

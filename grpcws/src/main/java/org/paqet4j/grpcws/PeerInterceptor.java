@@ -24,13 +24,14 @@ final class PeerInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                       ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         WebSocketPeer peer = remote == null ? null : peers.get(remote);
         if (peer == null) {
             return next.startCall(call, headers);
         }
-        return Contexts.interceptCall(Context.current().withValue(WebSocketPeer.CONTEXT_KEY, peer), call, headers, next);
+        return Contexts.interceptCall(
+                Context.current().withValue(WebSocketPeer.CONTEXT_KEY, peer), call, headers, next);
     }
 }

@@ -76,15 +76,21 @@ final class Pipe {
         long pingNanos = ping.toNanos();
         long idleNanos = idle.toNanos();
         long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(pingNanos, idleNanos - pingNanos) / 2);
-        keepalive = webSocket.eventLoop().scheduleAtFixedRate(() -> {
-            long silent = System.nanoTime() - lastInboundNanos;
-            if (silent >= idleNanos) {
-                close(new WebSocketCloseStatus(1001, "idle timeout"));
-            } else if (silent >= pingNanos && !pingOutstanding) {
-                pingOutstanding = true;
-                webSocket.writeAndFlush(new PingWebSocketFrame());
-            }
-        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        keepalive = webSocket
+                .eventLoop()
+                .scheduleAtFixedRate(
+                        () -> {
+                            long silent = System.nanoTime() - lastInboundNanos;
+                            if (silent >= idleNanos) {
+                                close(new WebSocketCloseStatus(1001, "idle timeout"));
+                            } else if (silent >= pingNanos && !pingOutstanding) {
+                                pingOutstanding = true;
+                                webSocket.writeAndFlush(new PingWebSocketFrame());
+                            }
+                        },
+                        periodNanos,
+                        periodNanos,
+                        TimeUnit.NANOSECONDS);
         if (closed.get()) {
             keepalive.cancel(false);
         }

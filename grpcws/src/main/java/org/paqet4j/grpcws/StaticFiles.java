@@ -13,11 +13,9 @@ import java.util.Optional;
 final class StaticFiles {
 
     /** A file ready to send. */
-    record File(String contentType, byte[] body) {
-    }
+    record File(String contentType, byte[] body) {}
 
-    private record Route(String resource, String contentType) {
-    }
+    private record Route(String resource, String contentType) {}
 
     private static final String BASE = "paqet4j/grpcws/web/";
     private static final String JS = "text/javascript; charset=utf-8";

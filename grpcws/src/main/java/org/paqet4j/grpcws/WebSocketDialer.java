@@ -57,9 +57,14 @@ final class WebSocketDialer implements WebSocketOpener {
         this.host = uri.getHost();
         this.port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("wss") ? 443 : 80;
         try {
-            this.tls = !scheme.equals("wss") ? null : options.tls().isPresent() ? options.tls().get()
-                    : SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                            .endpointIdentificationAlgorithm("HTTPS").build();
+            this.tls = !scheme.equals("wss")
+                    ? null
+                    : options.tls().isPresent()
+                            ? options.tls().get()
+                            : SslContextBuilder.forClient()
+                                    .sslProvider(SslProvider.JDK)
+                                    .endpointIdentificationAlgorithm("HTTPS")
+                                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS for " + uri + ": " + e.getMessage(), e);
         }
@@ -82,7 +87,8 @@ final class WebSocketDialer implements WebSocketOpener {
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        options.connectTimeout().toMillis())
                 .option(ChannelOption.AUTO_READ, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -98,17 +104,20 @@ final class WebSocketDialer implements WebSocketOpener {
                 .connect(host, port);
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
-                result.tryFailure(new IOException("WebSocket " + uri + ": connect failed: " + f.cause().getMessage(),
-                        f.cause()));
+                result.tryFailure(new IOException(
+                        "WebSocket " + uri + ": connect failed: " + f.cause().getMessage(), f.cause()));
             }
         });
         // Covers a server that accepts TCP but never answers the upgrade.
-        loop.schedule(() -> {
-            if (result.tryFailure(new IOException("WebSocket " + uri + ": no upgrade within "
-                    + options.connectTimeout()))) {
-                connecting.channel().close();
-            }
-        }, options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        loop.schedule(
+                () -> {
+                    if (result.tryFailure(
+                            new IOException("WebSocket " + uri + ": no upgrade within " + options.connectTimeout()))) {
+                        connecting.channel().close();
+                    }
+                },
+                options.connectTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
         return result;
     }
 

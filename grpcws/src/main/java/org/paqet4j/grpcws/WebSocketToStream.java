@@ -52,7 +52,8 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
                 inBinaryMessage = !binary.isFinalFragment();
                 forward(binary);
             }
-            case ContinuationWebSocketFrame continuation when inBinaryMessage -> {
+            case ContinuationWebSocketFrame continuation
+            when inBinaryMessage -> {
                 inBinaryMessage = !continuation.isFinalFragment();
                 forward(continuation);
             }
@@ -81,8 +82,10 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
         Channel stream = pipe.stream();
         if (messageBytes > readLimit || stream == null) {
             frame.release();
-            pipe.close(stream == null ? WebSocketCloseStatus.INTERNAL_SERVER_ERROR
-                    : new WebSocketCloseStatus(1009, "message over " + readLimit + " bytes"));
+            pipe.close(
+                    stream == null
+                            ? WebSocketCloseStatus.INTERNAL_SERVER_ERROR
+                            : new WebSocketCloseStatus(1009, "message over " + readLimit + " bytes"));
             return;
         }
         if (!content.isReadable()) {
@@ -121,7 +124,10 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (errorLog.permit()) {
-            log.debug("WebSocket {}: {} ({} more suppressed)", ctx.channel().remoteAddress(), cause.toString(),
+            log.debug(
+                    "WebSocket {}: {} ({} more suppressed)",
+                    ctx.channel().remoteAddress(),
+                    cause.toString(),
                     errorLog.takeSuppressed());
         }
         pipe.close(WebSocketCloseStatus.INTERNAL_SERVER_ERROR);

@@ -38,7 +38,10 @@ class BridgeBehaviourTest {
 
     private GrpcWebSocketBridge bridge(BridgeLimits limits) throws IOException {
         GrpcWebSocketBridge b = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .proxy(backend.address()).limits(limits).allowOrigin("https://app.example").start();
+                .proxy(backend.address())
+                .limits(limits)
+                .allowOrigin("https://app.example")
+                .start();
         closeables.add(b);
         return b;
     }
@@ -79,16 +82,20 @@ class BridgeBehaviourTest {
         try (RawWebSocket plainGet = RawWebSocket.request(a, "GET /grpc HTTP/1.1\r\nHost: x\r\n\r\n")) {
             assertThat(plainGet.status).isEqualTo(426);
         }
-        try (RawWebSocket noKey = RawWebSocket.request(a,
+        try (RawWebSocket noKey = RawWebSocket.request(
+                a,
                 "GET /grpc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")) {
             assertThat(noKey.status).isEqualTo(400);
         }
-        try (RawWebSocket oldVersion = RawWebSocket.request(a, "GET /grpc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 8\r\n\r\n")) {
+        try (RawWebSocket oldVersion = RawWebSocket.request(
+                a,
+                "GET /grpc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 8\r\n\r\n")) {
             assertThat(oldVersion.status).isEqualTo(426);
             assertThat(oldVersion.responseHead).containsIgnoringCase("Sec-WebSocket-Version: 13");
         }
-        try (RawWebSocket post = RawWebSocket.request(a, "POST /grpc HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")) {
+        try (RawWebSocket post =
+                RawWebSocket.request(a, "POST /grpc HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")) {
             assertThat(post.status).isEqualTo(400);
         }
         try (RawWebSocket garbage = RawWebSocket.request(a, "\u0001\u0002 nonsense\r\n\r\n")) {
@@ -110,8 +117,13 @@ class BridgeBehaviourTest {
             }
             assertThat(js.body()).isEqualTo(new String(want, StandardCharsets.UTF_8));
         }
-        for (String path : List.of("/grpcws.js/../pom.xml", "/../../etc/passwd", "/demo.html", "/paqet4j/grpcws/web/demo.js",
-                "/%2e%2e/etc/passwd", "/")) {
+        for (String path : List.of(
+                "/grpcws.js/../pom.xml",
+                "/../../etc/passwd",
+                "/demo.html",
+                "/paqet4j/grpcws/web/demo.js",
+                "/%2e%2e/etc/passwd",
+                "/")) {
             try (RawWebSocket r = RawWebSocket.request(b.address(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")) {
                 assertThat(r.status).as(path).isEqualTo(404);
             }
@@ -126,7 +138,9 @@ class BridgeBehaviourTest {
         }
         assertThat(ws(b, "Origin: https://app.example\r\n").status).isEqualTo(101);
         String self = "http://127.0.0.1:" + b.address().getPort();
-        assertThat(ws(b, "Origin: " + self + "\r\n").status).as("a page the bridge served itself").isEqualTo(101);
+        assertThat(ws(b, "Origin: " + self + "\r\n").status)
+                .as("a page the bridge served itself")
+                .isEqualTo(101);
         assertThat(ws(b, "").status).as("no Origin: not a browser").isEqualTo(101);
     }
 
@@ -185,7 +199,8 @@ class BridgeBehaviourTest {
 
     @Test
     void aSilentPeerIsPingedThenClosedWith1001() throws Exception {
-        GrpcWebSocketBridge b = bridge(BridgeLimits.defaults().withKeepalive(Duration.ofMillis(200), Duration.ofMillis(800)));
+        GrpcWebSocketBridge b =
+                bridge(BridgeLimits.defaults().withKeepalive(Duration.ofMillis(200), Duration.ofMillis(800)));
         RawWebSocket s = ws(b, "");
         RawWebSocket.Frame first = s.read();
         assertThat(first.opcode()).isEqualTo(RawWebSocket.PING);
@@ -195,7 +210,8 @@ class BridgeBehaviourTest {
 
     @Test
     void anyInboundFrameCountsAsLife() throws Exception {
-        GrpcWebSocketBridge b = bridge(BridgeLimits.defaults().withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+        GrpcWebSocketBridge b =
+                bridge(BridgeLimits.defaults().withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(3)));
         RawWebSocket s = ws(b, "");
         s.setReadTimeoutMillis(50);
         // Data every 100 ms and never a pong: the bridge's pings go unanswered, data keeps it open.

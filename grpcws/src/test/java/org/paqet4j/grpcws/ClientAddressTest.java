@@ -19,7 +19,8 @@ class ClientAddressTest {
 
     @Test
     void forwardedForIsIgnoredFromAnUntrustedPeer() throws Exception {
-        assertThat(ClientAddress.resolve(STRANGER, List.of("198.51.100.7"), trusted())).isEqualTo(STRANGER);
+        assertThat(ClientAddress.resolve(STRANGER, List.of("198.51.100.7"), trusted()))
+                .isEqualTo(STRANGER);
     }
 
     @Test
@@ -32,7 +33,8 @@ class ClientAddressTest {
     void namesAndGarbageAreNeverLookedUp() throws Exception {
         InetSocketAddress a = ClientAddress.resolve(PROXY, List.of("evil.example, 198.51.100.7"), trusted());
         assertThat(a.getAddress().getHostAddress()).isEqualTo("198.51.100.7");
-        assertThat(ClientAddress.resolve(PROXY, List.of("not-an-ip"), trusted())).isEqualTo(PROXY);
+        assertThat(ClientAddress.resolve(PROXY, List.of("not-an-ip"), trusted()))
+                .isEqualTo(PROXY);
         assertThat(ClientAddress.resolve(PROXY, List.of(), trusted())).isEqualTo(PROXY);
     }
 

@@ -27,8 +27,11 @@ class DirectModeTest {
     @BeforeEach
     void start() throws Exception {
         echo = new EchoService();
-        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0)).direct(echo).start();
-        channel = GrpcWebSocket.channel(URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"));
+        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
+                .direct(echo)
+                .start();
+        channel = GrpcWebSocket.channel(
+                URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"));
     }
 
     @AfterEach
@@ -39,15 +42,16 @@ class DirectModeTest {
 
     @Test
     void unaryEchoesThePayload() {
-        EchoMessage reply = ClientCalls.blockingUnaryCall(channel, EchoMethods.UNARY, CallOptions.DEFAULT,
-                EchoMessage.of("hello".getBytes()));
+        EchoMessage reply = ClientCalls.blockingUnaryCall(
+                channel, EchoMethods.UNARY, CallOptions.DEFAULT, EchoMessage.of("hello".getBytes()));
         assertThat(reply.payload()).isEqualTo("hello".getBytes());
         assertThat(bridge.activeConnections()).isEqualTo(1);
     }
 
     @Test
     void bidiEchoesEachMessageAsItArrives() throws Exception {
-        java.util.concurrent.LinkedBlockingQueue<EchoMessage> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.LinkedBlockingQueue<EchoMessage> replies =
+                new java.util.concurrent.LinkedBlockingQueue<>();
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         io.grpc.stub.StreamObserver<EchoMessage> out = ClientCalls.asyncBidiStreamingCall(
                 channel.newCall(EchoMethods.BIDI, CallOptions.DEFAULT), new io.grpc.stub.StreamObserver<>() {
@@ -80,8 +84,8 @@ class DirectModeTest {
     void serverStreamDelivers64MiBWithTheExpectedHash() throws Exception {
         long total = 64L << 20;
         int seed = 7;
-        Iterator<EchoMessage> it = ClientCalls.blockingServerStreamingCall(channel, EchoMethods.SERVER_STREAM,
-                CallOptions.DEFAULT, new StreamRequest(total, 1 << 20, seed));
+        Iterator<EchoMessage> it = ClientCalls.blockingServerStreamingCall(
+                channel, EchoMethods.SERVER_STREAM, CallOptions.DEFAULT, new StreamRequest(total, 1 << 20, seed));
         MessageDigest got = MessageDigest.getInstance("SHA-256");
         long n = 0;
         while (it.hasNext()) {

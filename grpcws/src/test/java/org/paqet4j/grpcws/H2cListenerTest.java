@@ -45,8 +45,7 @@ class H2cListenerTest {
      * carried, not read past a handler that was not installed yet and dropped.
      */
     @Test
-    void theClientsFirstBytesAreCarriedWhenTheWebSocketOpensBeforeTheAcceptedConnectionIsActive()
-            throws Exception {
+    void theClientsFirstBytesAreCarriedWhenTheWebSocketOpensBeforeTheAcceptedConnectionIsActive() throws Exception {
         EventLoopGroup acceptLoop = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
         EventLoopGroup dialLoop = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
         ByteArrayOutputStream carried = new ByteArrayOutputStream();
@@ -68,10 +67,17 @@ class H2cListenerTest {
                         ReferenceCountUtil.release(msg);
                     }
                 })
-                .bind(bridgeAddress).sync().channel();
+                .bind(bridgeAddress)
+                .sync()
+                .channel();
         WebSocketOpener opensDuringRegistration = loop -> new OpenedWhileRegistering(loop, bridgeAddress);
-        H2cListener listener = new H2cListener(acceptLoop, dialLoop, LocalServerChannel.class,
-                new LocalAddress(H2cListenerTest.class), opensDuringRegistration, ClientOptions.defaults());
+        H2cListener listener = new H2cListener(
+                acceptLoop,
+                dialLoop,
+                LocalServerChannel.class,
+                new LocalAddress(H2cListenerTest.class),
+                opensDuringRegistration,
+                ClientOptions.defaults());
         try {
             // Like an HTTP/2 client: the preface goes out the moment the connection is up. The
             // client runs on the accepted connection's loop, as grpc-java's does in GrpcWebSocket.
@@ -85,9 +91,13 @@ class H2cListenerTest {
                             ctx.fireChannelActive();
                         }
                     })
-                    .connect(listener.address()).sync().channel();
-            client.writeAndFlush(Unpooled.copiedBuffer("second", StandardCharsets.US_ASCII)).sync();
-            BridgeBehaviourTest.await("the second write carried", () -> text(carried).endsWith("second"));
+                    .connect(listener.address())
+                    .sync()
+                    .channel();
+            client.writeAndFlush(Unpooled.copiedBuffer("second", StandardCharsets.US_ASCII))
+                    .sync();
+            BridgeBehaviourTest.await(
+                    "the second write carried", () -> text(carried).endsWith("second"));
             assertThat(text(carried)).isEqualTo("first|second");
             client.close().sync();
         } finally {
@@ -129,8 +139,7 @@ class H2cListenerTest {
                     .option(ChannelOption.AUTO_READ, false)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
-                        protected void initChannel(Channel ch) {
-                        }
+                        protected void initChannel(Channel ch) {}
                     })
                     .connect(bridge)
                     .addListener((ChannelFuture connected) -> {
@@ -141,7 +150,9 @@ class H2cListenerTest {
                         }
                     });
             try {
-                assertThat(callbackRan.await(60, TimeUnit.SECONDS)).as("the dial callback ran").isTrue();
+                assertThat(callbackRan.await(60, TimeUnit.SECONDS))
+                        .as("the dial callback ran")
+                        .isTrue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while holding the accepted loop", e);

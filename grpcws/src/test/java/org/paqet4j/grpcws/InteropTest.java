@@ -54,8 +54,11 @@ class InteropTest {
     };
 
     static MethodDescriptor<byte[], byte[]> method(String name, MethodDescriptor.MethodType type) {
-        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type)
-                .setFullMethodName("interop.Echo/" + name).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES)
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(type)
+                .setFullMethodName("interop.Echo/" + name)
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
                 .build();
     }
 
@@ -75,7 +78,9 @@ class InteropTest {
     static void start() throws IOException {
         scripts = PythonEchoServer.scripts();
         python = PythonEchoServer.start(scripts, "127.0.0.1:0");
-        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0)).proxy(python.address()).start();
+        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
+                .proxy(python.address())
+                .start();
         url = URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc");
     }
 
@@ -91,36 +96,45 @@ class InteropTest {
 
     @Test
     void pythonClientThroughConnectToPythonServerBehindServe() throws Exception {
-        try (LocalH2cBridge local = LocalH2cBridge.start(new InetSocketAddress("127.0.0.1", 0), url,
-                ClientOptions.defaults())) {
-            Process client = new ProcessBuilder(PythonEchoServer.PYTHON,
-                    scripts.resolve("echo_client.py").toString(), "127.0.0.1:" + local.address().getPort())
+        try (LocalH2cBridge local =
+                LocalH2cBridge.start(new InetSocketAddress("127.0.0.1", 0), url, ClientOptions.defaults())) {
+            Process client = new ProcessBuilder(
+                            PythonEchoServer.PYTHON,
+                            scripts.resolve("echo_client.py").toString(),
+                            "127.0.0.1:" + local.address().getPort())
                     .directory(scripts.toFile())
                     .redirectErrorStream(true)
                     .start();
             String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(client.waitFor(10, TimeUnit.MINUTES)).isTrue();
             assertThat(client.exitValue()).as(output).isZero();
-            assertThat(output).contains("OK unary", "OK server-stream", "OK client-stream", "OK bidi-ping-pong",
-                    "OK concurrent-100");
+            assertThat(output)
+                    .contains(
+                            "OK unary",
+                            "OK server-stream",
+                            "OK client-stream",
+                            "OK bidi-ping-pong",
+                            "OK concurrent-100");
         }
     }
 
     @Test
     void javaClientChannelToPythonServerBehindServe() throws Exception {
-        ManagedChannel channel = GrpcWebSocket.channel(url, ClientOptions.defaults(),
-                b -> b.maxInboundMessageSize(32 << 20));
+        ManagedChannel channel =
+                GrpcWebSocket.channel(url, ClientOptions.defaults(), b -> b.maxInboundMessageSize(32 << 20));
         try {
             Random random = new Random(1);
             byte[] payload = new byte[1024];
             random.nextBytes(payload);
-            assertThat(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, payload)).isEqualTo(payload);
+            assertThat(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, payload))
+                    .isEqualTo(payload);
 
             long total = 64L << 20;
             int seed = 11;
-            ByteBuffer req = ByteBuffer.allocate(16).putLong(total).putInt(1 << 20).putInt(seed);
-            Iterator<byte[]> stream = ClientCalls.blockingServerStreamingCall(channel, SERVER_STREAM,
-                    CallOptions.DEFAULT, req.array());
+            ByteBuffer req =
+                    ByteBuffer.allocate(16).putLong(total).putInt(1 << 20).putInt(seed);
+            Iterator<byte[]> stream =
+                    ClientCalls.blockingServerStreamingCall(channel, SERVER_STREAM, CallOptions.DEFAULT, req.array());
             MessageDigest got = MessageDigest.getInstance("SHA-256");
             long n = 0;
             while (stream.hasNext()) {
@@ -170,8 +184,8 @@ class InteropTest {
     static int pingPong(ManagedChannel channel, int count) throws Exception {
         LinkedBlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<byte[]> out = ClientCalls.asyncBidiStreamingCall(channel.newCall(BIDI, CallOptions.DEFAULT),
-                new StreamObserver<>() {
+        StreamObserver<byte[]> out =
+                ClientCalls.asyncBidiStreamingCall(channel.newCall(BIDI, CallOptions.DEFAULT), new StreamObserver<>() {
                     @Override
                     public void onNext(byte[] value) {
                         replies.add(value);

@@ -60,7 +60,7 @@ class PipeTest {
     @Test
     void aStreamAttachedAfterTheCloseIsClosedToo() {
         EmbeddedChannel ws = new EmbeddedChannel();
-        Pipe pipe = new Pipe(ws, () -> WebSocketCloseStatus.NORMAL_CLOSURE, () -> { });
+        Pipe pipe = new Pipe(ws, () -> WebSocketCloseStatus.NORMAL_CLOSURE, () -> {});
         assertThat(pipe.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)).isTrue();
         EmbeddedChannel late = new EmbeddedChannel();
         pipe.attachStream(late);

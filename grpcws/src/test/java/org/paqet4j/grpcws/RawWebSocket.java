@@ -49,9 +49,11 @@ final class RawWebSocket implements AutoCloseable {
     /** Sends {@code GET path} with the upgrade headers plus {@code extraHeaders} ("Name: value\r\n" lines). */
     static RawWebSocket open(InetSocketAddress server, String path, String extraHeaders) throws IOException {
         String key = Base64.getEncoder().encodeToString(new byte[16]);
-        return request(server, "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
+        return request(
+                server,
+                "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                        + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n");
     }
 
     /** Sends a raw HTTP request head and reads the response head. */

@@ -33,21 +33,28 @@ class ShutdownAndPeerTest {
     private static final byte[] EMPTY_SETTINGS = {0, 0, 0, 4, 0, 0, 0, 0, 0};
 
     private static final MethodDescriptor<byte[], byte[]> WHO = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Who/Me")
-            .setRequestMarshaller(InteropTest.BYTES).setResponseMarshaller(InteropTest.BYTES).build();
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("test.Who/Me")
+            .setRequestMarshaller(InteropTest.BYTES)
+            .setResponseMarshaller(InteropTest.BYTES)
+            .build();
 
     @Test
     void servicesSeeTheClientAddressAndOrigin() throws Exception {
         ServerServiceDefinition who = ServerServiceDefinition.builder("test.Who")
                 .addMethod(WHO, ServerCalls.asyncUnaryCall((byte[] req, StreamObserver<byte[]> out) -> {
                     String peer = WebSocketPeer.current()
-                            .map(p -> p.address().getAddress().getHostAddress() + " " + p.origin().orElse("-"))
+                            .map(p -> p.address().getAddress().getHostAddress() + " "
+                                    + p.origin().orElse("-"))
                             .orElse("none");
                     out.onNext(peer.getBytes(StandardCharsets.UTF_8));
                     out.onCompleted();
-                })).build();
+                }))
+                .build();
         try (GrpcWebSocketBridge bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .direct(who).allowOrigin("https://app.example").start()) {
+                .direct(who)
+                .allowOrigin("https://app.example")
+                .start()) {
             ManagedChannel channel = GrpcWebSocket.channel(
                     URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"),
                     ClientOptions.defaults().withHeader("Origin", "https://app.example"));
@@ -64,11 +71,15 @@ class ShutdownAndPeerTest {
     void aDroppedClientCancelsItsCallsAndFreesItsConnection() throws Exception {
         EchoService echo = new EchoService();
         try (GrpcWebSocketBridge bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .direct(echo).start()) {
+                .direct(echo)
+                .start()) {
             ManagedChannel channel = GrpcWebSocket.channel(
                     URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"));
-            Iterator<EchoMessage> stream = ClientCalls.blockingServerStreamingCall(channel, EchoMethods.SERVER_STREAM,
-                    CallOptions.DEFAULT, new StreamRequest(EchoService.MAX_TOTAL, 64 * 1024, 1));
+            Iterator<EchoMessage> stream = ClientCalls.blockingServerStreamingCall(
+                    channel,
+                    EchoMethods.SERVER_STREAM,
+                    CallOptions.DEFAULT,
+                    new StreamRequest(EchoService.MAX_TOTAL, 64 * 1024, 1));
             assertThat(stream.next().size()).isEqualTo(64 * 1024);
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             BridgeBehaviourTest.await("the server stream cancelled", () -> echo.cancelledCalls("ServerStream") == 1);
@@ -79,7 +90,8 @@ class ShutdownAndPeerTest {
     @Test
     void shutdownSendsGoawayThenA1001CloseFrame() throws Exception {
         GrpcWebSocketBridge bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .direct(new EchoService()).limits(BridgeLimits.defaults().withShutdownGrace(Duration.ofSeconds(2)))
+                .direct(new EchoService())
+                .limits(BridgeLimits.defaults().withShutdownGrace(Duration.ofSeconds(2)))
                 .start();
         try (RawWebSocket ws = RawWebSocket.open(bridge.address(), "/grpc", "")) {
             ByteArrayOutputStream preface = new ByteArrayOutputStream();
@@ -112,7 +124,8 @@ class ShutdownAndPeerTest {
     @Test
     void callsInFlightAtShutdownEndUnavailableAfterTheGrace() throws Exception {
         GrpcWebSocketBridge bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .direct(new EchoService()).limits(BridgeLimits.defaults().withShutdownGrace(Duration.ofMillis(500)))
+                .direct(new EchoService())
+                .limits(BridgeLimits.defaults().withShutdownGrace(Duration.ofMillis(500)))
                 .start();
         ManagedChannel channel = GrpcWebSocket.channel(
                 URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"));
@@ -139,9 +152,13 @@ class ShutdownAndPeerTest {
             bidi.onNext(EchoMessage.of(new byte[] {1}));
             first.get(1, TimeUnit.MINUTES);
             bridge.close();
-            assertThat(ended).failsWithin(1, TimeUnit.MINUTES).withThrowableThat()
-                    .havingRootCause().isInstanceOf(StatusRuntimeException.class)
-                    .matches(e -> ((StatusRuntimeException) e).getStatus().getCode() == Status.Code.UNAVAILABLE,
+            assertThat(ended)
+                    .failsWithin(1, TimeUnit.MINUTES)
+                    .withThrowableThat()
+                    .havingRootCause()
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .matches(
+                            e -> ((StatusRuntimeException) e).getStatus().getCode() == Status.Code.UNAVAILABLE,
                             "status UNAVAILABLE");
             assertThat(bridge.activeConnections()).isZero();
         } finally {

@@ -37,7 +37,8 @@ final class SinkBackend implements AutoCloseable {
 
     private void drain(Socket s) {
         byte[] buf = new byte[65536];
-        try (s; InputStream in = s.getInputStream()) {
+        try (s;
+                InputStream in = s.getInputStream()) {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 bytes.addAndGet(n);
             }

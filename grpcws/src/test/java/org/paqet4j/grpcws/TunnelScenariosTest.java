@@ -47,7 +47,10 @@ class TunnelScenariosTest {
 
     private Server startBackend(int port) throws IOException {
         return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(new EchoService()).maxInboundMessageSize(16 << 20).build().start();
+                .addService(new EchoService())
+                .maxInboundMessageSize(16 << 20)
+                .build()
+                .start();
     }
 
     @BeforeEach
@@ -72,8 +75,11 @@ class TunnelScenariosTest {
     }
 
     private static EchoMessage unary(ManagedChannel channel, byte[] payload) {
-        return ClientCalls.blockingUnaryCall(channel, EchoMethods.UNARY,
-                CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES), EchoMessage.of(payload));
+        return ClientCalls.blockingUnaryCall(
+                channel,
+                EchoMethods.UNARY,
+                CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES),
+                EchoMessage.of(payload));
     }
 
     private static void close(ManagedChannel channel) throws InterruptedException {
@@ -103,8 +109,10 @@ class TunnelScenariosTest {
                 ManagedChannel c = channel();
                 channels.add(c);
                 CompletableFuture<EchoMessage> reply = new CompletableFuture<>();
-                ClientCalls.asyncUnaryCall(c.newCall(EchoMethods.UNARY, CallOptions.DEFAULT),
-                        EchoMessage.of(new byte[] {(byte) i}), InteropTest.observer(reply));
+                ClientCalls.asyncUnaryCall(
+                        c.newCall(EchoMethods.UNARY, CallOptions.DEFAULT),
+                        EchoMessage.of(new byte[] {(byte) i}),
+                        InteropTest.observer(reply));
                 replies.add(reply);
             }
             for (int i = 0; i < 50; i++) {
@@ -139,7 +147,8 @@ class TunnelScenariosTest {
         PythonEchoServer python = PythonEchoServer.start(scripts, "127.0.0.1:0");
         int port = python.address().getPort();
         try (GrpcWebSocketBridge toPython = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .proxy(python.address()).start()) {
+                .proxy(python.address())
+                .start()) {
             ManagedChannel channel = GrpcWebSocket.channel(
                     URI.create("ws://127.0.0.1:" + toPython.address().getPort() + "/grpc"));
             try {
@@ -166,13 +175,21 @@ class TunnelScenariosTest {
                 assertThat(first.get(1, TimeUnit.MINUTES)).containsExactly(1);
 
                 python.kill();
-                assertThat(ended).failsWithin(1, TimeUnit.MINUTES).withThrowableThat().havingRootCause()
+                assertThat(ended)
+                        .failsWithin(1, TimeUnit.MINUTES)
+                        .withThrowableThat()
+                        .havingRootCause()
                         .matches(e -> Status.fromThrowable(e).getCode() == Status.Code.UNAVAILABLE, "UNAVAILABLE");
                 BridgeBehaviourTest.await("the dropped connection released", () -> toPython.activeConnections() == 0);
 
                 python = PythonEchoServer.start(scripts, "127.0.0.1:" + port);
-                byte[] reply = ClientCalls.blockingUnaryCall(channel, InteropTest.UNARY,
-                        CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES).withWaitForReady(), new byte[] {2});
+                byte[] reply = ClientCalls.blockingUnaryCall(
+                        channel,
+                        InteropTest.UNARY,
+                        CallOptions.DEFAULT
+                                .withDeadlineAfter(2, TimeUnit.MINUTES)
+                                .withWaitForReady(),
+                        new byte[] {2});
                 assertThat(reply).containsExactly(2);
             } finally {
                 close(channel);
@@ -199,12 +216,14 @@ class TunnelScenariosTest {
 
     @Test
     void theLocalH2cBridgeCarriesEachConnectionOverItsOwnWebSocket() throws Exception {
-        try (LocalH2cBridge local = LocalH2cBridge.start(new InetSocketAddress("127.0.0.1", 0), url,
-                ClientOptions.defaults())) {
+        try (LocalH2cBridge local =
+                LocalH2cBridge.start(new InetSocketAddress("127.0.0.1", 0), url, ClientOptions.defaults())) {
             List<ManagedChannel> channels = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    ManagedChannel c = io.grpc.netty.NettyChannelBuilder.forAddress(local.address()).usePlaintext().build();
+                    ManagedChannel c = io.grpc.netty.NettyChannelBuilder.forAddress(local.address())
+                            .usePlaintext()
+                            .build();
                     channels.add(c);
                     assertThat(unary(c, new byte[] {(byte) i}).payload()).containsExactly((byte) i);
                 }
@@ -215,7 +234,8 @@ class TunnelScenariosTest {
                     close(c);
                 }
             }
-            BridgeBehaviourTest.await("all released", () -> local.activeConnections() == 0 && bridge.activeConnections() == 0);
+            BridgeBehaviourTest.await(
+                    "all released", () -> local.activeConnections() == 0 && bridge.activeConnections() == 0);
         }
     }
 
@@ -226,7 +246,8 @@ class TunnelScenariosTest {
             deadPort = s.getLocalPort();
         }
         try (GrpcWebSocketBridge dead = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .proxy(new InetSocketAddress("127.0.0.1", deadPort)).start()) {
+                .proxy(new InetSocketAddress("127.0.0.1", deadPort))
+                .start()) {
             ManagedChannel channel = GrpcWebSocket.channel(
                     URI.create("ws://127.0.0.1:" + dead.address().getPort() + "/grpc"));
             try {
@@ -256,7 +277,8 @@ class TunnelScenariosTest {
         BridgeBehaviourTest.await("threads back to " + threads0, () -> threadCount() <= threads0);
         BridgeBehaviourTest.await("fds back to " + fds0, () -> openFds() <= fds0);
         long direct = directMemory();
-        System.out.printf("1000 cycles: threads %d -> %d, fds %d -> %d, direct memory %d -> %d%n",
+        System.out.printf(
+                "1000 cycles: threads %d -> %d, fds %d -> %d, direct memory %d -> %d%n",
                 threads0, threadCount(), fds0, openFds(), direct0, direct);
         // Pools may keep a chunk they already had; 1000 leaked per-connection buffers would be far more.
         assertThat(direct).isLessThanOrEqualTo(direct0 + (4 << 20));

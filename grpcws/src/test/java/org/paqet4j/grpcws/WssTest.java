@@ -30,15 +30,36 @@ import org.paqet4j.grpcws.demo.EchoService;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WssTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private KeyStore keyStore(char[] password) throws Exception {
         Path file = dir.resolve("bridge.p12");
-        Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "bridge", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", new String(password))
-                .redirectErrorStream(true).start();
+        Path keytool =
+                Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+        Process p = new ProcessBuilder(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "bridge",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        file.toString(),
+                        "-storepass",
+                        new String(password))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
@@ -57,24 +78,35 @@ class WssTest {
         kmf.init(ks, password);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
-        SslContext server = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
-        SslContext client = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(tmf)
-                .endpointIdentificationAlgorithm("HTTPS").build();
+        SslContext server =
+                SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+        SslContext client = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .trustManager(tmf)
+                .endpointIdentificationAlgorithm("HTTPS")
+                .build();
         try (GrpcWebSocketBridge bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                .direct(new EchoService()).tls(server).start()) {
+                .direct(new EchoService())
+                .tls(server)
+                .start()) {
             int port = bridge.address().getPort();
-            ManagedChannel trusted = GrpcWebSocket.channel(URI.create("wss://127.0.0.1:" + port + "/grpc"),
+            ManagedChannel trusted = GrpcWebSocket.channel(
+                    URI.create("wss://127.0.0.1:" + port + "/grpc"),
                     ClientOptions.defaults().withTls(client));
             ManagedChannel untrusted = GrpcWebSocket.channel(URI.create("wss://127.0.0.1:" + port + "/grpc"));
-            ManagedChannel wrongName = GrpcWebSocket.channel(URI.create("wss://localhost:" + port + "/grpc"),
+            ManagedChannel wrongName = GrpcWebSocket.channel(
+                    URI.create("wss://localhost:" + port + "/grpc"),
                     ClientOptions.defaults().withTls(client));
             try {
-                EchoMessage reply = ClientCalls.blockingUnaryCall(trusted, EchoMethods.UNARY, CallOptions.DEFAULT,
-                        EchoMessage.of("over tls".getBytes()));
+                EchoMessage reply = ClientCalls.blockingUnaryCall(
+                        trusted, EchoMethods.UNARY, CallOptions.DEFAULT, EchoMessage.of("over tls".getBytes()));
                 assertThat(reply.payload()).isEqualTo("over tls".getBytes());
                 for (ManagedChannel refused : new ManagedChannel[] {untrusted, wrongName}) {
-                    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(refused, EchoMethods.UNARY,
-                            CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.MINUTES), EchoMessage.of(new byte[1])))
+                    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                                    refused,
+                                    EchoMethods.UNARY,
+                                    CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.MINUTES),
+                                    EchoMessage.of(new byte[1])))
                             .matches(e -> Status.fromThrowable(e).getCode() == Status.Code.UNAVAILABLE, "UNAVAILABLE");
                 }
             } finally {

@@ -2,8 +2,7 @@ package org.paqet4j.kcp;
 
 /** Little-endian field access for KCP headers. */
 final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     static int int32(byte[] b, int p) {
         return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;

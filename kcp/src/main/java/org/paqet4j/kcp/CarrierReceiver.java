@@ -58,8 +58,12 @@ final class CarrierReceiver implements Runnable {
                     router.route(peer, buf, wrapped.position());
                 } catch (RuntimeException e) {
                     // A datagram must never kill the receive loop; the codec/KCP count their drops.
-                    log.warn("datagram of {} bytes from {} failed: {}", wrapped.position(), AddressText.of(peer),
-                            e.toString(), e);
+                    log.warn(
+                            "datagram of {} bytes from {} failed: {}",
+                            wrapped.position(),
+                            AddressText.of(peer),
+                            e.toString(),
+                            e);
                 }
             }
         } finally {

@@ -28,6 +28,7 @@ final class Kcp {
 
     /** Input results: 0 accepted; the negative values are the reasons a datagram was cut short. */
     static final int INPUT_OK = 0;
+
     static final int INPUT_TOO_SHORT = -1;
     static final int INPUT_CONV_MISMATCH = -2;
     static final int INPUT_TRUNCATED = -3;
@@ -79,6 +80,7 @@ final class Kcp {
     private final SegmentRing rcvQueue = new SegmentRing();
     /** Head segment bytes already consumed by a stream-mode read. */
     private int rcvQueueHeadOffset;
+
     private Segment[] rcvBuf = new Segment[16];
     private int rcvBufCount;
     private int[] ackSn = new int[16];
@@ -90,6 +92,7 @@ final class Kcp {
     private int earliestResend;
     /** Some sent segment has duplicate-ACK counts: the next flush must look at all of them. */
     private boolean fastackPending;
+
     private static final int FLUSH_NONE = 0;
     private static final int FLUSH_ACK_ONLY = 1;
     private static final int FLUSH_FULL = 2;
@@ -97,6 +100,7 @@ final class Kcp {
     private int pendingFlush;
     /** Sequence numbers ACKed by the datagram being input, for fast-ACK counting. */
     private int[] ackedScratch = new int[64];
+
     private int ackedCount;
 
     // Counters (read under the session lock).
@@ -119,8 +123,8 @@ final class Kcp {
             throw new IllegalArgumentException("KCP MTU " + mtu + " leaves no room for a segment");
         }
         if (buffer.length < headroom + mtu) {
-            throw new IllegalArgumentException("output buffer of " + buffer.length
-                    + " bytes cannot hold headroom " + headroom + " + mtu " + mtu);
+            throw new IllegalArgumentException(
+                    "output buffer of " + buffer.length + " bytes cannot hold headroom " + headroom + " + mtu " + mtu);
         }
         this.conv = conv;
         this.mtu = mtu;
@@ -653,8 +657,7 @@ final class Kcp {
             // Segments already sent need a look only when an RTO may have expired or duplicate
             // ACKs were counted; otherwise only the unsent tail is visited, so an ACK-driven flush
             // costs O(new segments), not O(window).
-            boolean scanAll = fastackPending
-                    || (sentPrefix > 0 && diff(now, earliestResend) >= 0);
+            boolean scanAll = fastackPending || (sentPrefix > 0 && diff(now, earliestResend) >= 0);
             int from = scanAll ? 0 : sentPrefix;
             if (scanAll) {
                 fastackPending = false;

@@ -55,7 +55,11 @@ public final class KcpConfig {
 
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
-        return new Builder().tuning(tuning).mtu(mtu).windows(sndwnd, rcvwnd).streamMode(streamMode)
+        return new Builder()
+                .tuning(tuning)
+                .mtu(mtu)
+                .windows(sndwnd, rcvwnd)
+                .streamMode(streamMode)
                 .deadLinkRetransmits(deadLinkRetransmits);
     }
 
@@ -121,8 +125,13 @@ public final class KcpConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KcpConfig c && tuning.equals(c.tuning) && mtu == c.mtu && sndwnd == c.sndwnd
-                && rcvwnd == c.rcvwnd && streamMode == c.streamMode && deadLinkRetransmits == c.deadLinkRetransmits;
+        return o instanceof KcpConfig c
+                && tuning.equals(c.tuning)
+                && mtu == c.mtu
+                && sndwnd == c.sndwnd
+                && rcvwnd == c.rcvwnd
+                && streamMode == c.streamMode
+                && deadLinkRetransmits == c.deadLinkRetransmits;
     }
 
     @Override

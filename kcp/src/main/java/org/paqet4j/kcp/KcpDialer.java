@@ -15,21 +15,26 @@ import org.paqet4j.packet.PacketCarrier;
 public final class KcpDialer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private KcpDialer() {
-    }
+    private KcpDialer() {}
 
     /**
      * Creates a session to {@code server} over {@code carrier}. The caller keeps owning the carrier
      * and closes it after the session; the carrier may carry sessions to several servers.
      */
-    public static KcpSession dial(KcpEventLoop loop, PacketCarrier carrier,
-            InetSocketAddress server, KcpConfig config, DatagramCodec codec) throws IOException {
+    public static KcpSession dial(
+            KcpEventLoop loop, PacketCarrier carrier, InetSocketAddress server, KcpConfig config, DatagramCodec codec)
+            throws IOException {
         return dial(loop, carrier, server, config, codec, RANDOM.nextInt());
     }
 
     /** As {@link #dial(KcpEventLoop, PacketCarrier, InetSocketAddress, KcpConfig, DatagramCodec)} with a chosen conv. */
-    public static KcpSession dial(KcpEventLoop loop, PacketCarrier carrier,
-            InetSocketAddress server, KcpConfig config, DatagramCodec codec, int conv)
+    public static KcpSession dial(
+            KcpEventLoop loop,
+            PacketCarrier carrier,
+            InetSocketAddress server,
+            KcpConfig config,
+            DatagramCodec codec,
+            int conv)
             throws IOException {
         if (server.isUnresolved()) {
             throw new IOException("cannot dial unresolved KCP server address " + AddressText.of(server));

@@ -82,7 +82,10 @@ public final class KcpEventLoop implements Closeable {
         }
         CarrierReceiver receiver = receivers.computeIfAbsent(carrier, c -> {
             CarrierReceiver r = new CarrierReceiver(c, factory.get(), () -> receivers.remove(c));
-            Thread.ofPlatform().name(name + "-recv-" + AddressText.of(c.localAddress())).daemon().start(r);
+            Thread.ofPlatform()
+                    .name(name + "-recv-" + AddressText.of(c.localAddress()))
+                    .daemon()
+                    .start(r);
             return r;
         });
         DatagramRouter router = receiver.router();

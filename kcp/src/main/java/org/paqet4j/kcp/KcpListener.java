@@ -39,6 +39,7 @@ public final class KcpListener implements Closeable {
     public static final int ACCEPT_BACKLOG = 128;
     /** Longer than a healthy client is ever silent: it pings every 2 s and the server's smux keepalive is answered. */
     public static final Duration REPLACE_AFTER_QUIET = Duration.ofSeconds(5);
+
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final KcpEventLoop loop;
@@ -63,8 +64,14 @@ public final class KcpListener implements Closeable {
     final AtomicLong refusedReplacements = new AtomicLong();
     final AtomicLong droppedSessionRate = new AtomicLong();
 
-    private KcpListener(KcpEventLoop loop, PacketCarrier carrier, KcpConfig config,
-            Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout, NewSessionRate rate) {
+    private KcpListener(
+            KcpEventLoop loop,
+            PacketCarrier carrier,
+            KcpConfig config,
+            Supplier<DatagramCodec> codecs,
+            int maxSessions,
+            Duration idleTimeout,
+            NewSessionRate rate) {
         this.loop = loop;
         this.newSessions = new NewSessionLimiter(rate, loop.nowMs());
         this.carrier = carrier;
@@ -80,14 +87,25 @@ public final class KcpListener implements Closeable {
      *
      * @param idleTimeout a session that receives nothing for this long is closed ({@link CloseReason#IDLE})
      */
-    public static KcpListener listen(KcpEventLoop loop, PacketCarrier carrier, KcpConfig config,
-            Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout) {
+    public static KcpListener listen(
+            KcpEventLoop loop,
+            PacketCarrier carrier,
+            KcpConfig config,
+            Supplier<DatagramCodec> codecs,
+            int maxSessions,
+            Duration idleTimeout) {
         return listen(loop, carrier, config, codecs, maxSessions, idleTimeout, NewSessionRate.DEFAULT);
     }
 
     /** As {@link #listen(KcpEventLoop, PacketCarrier, KcpConfig, Supplier, int, Duration)} with an explicit per-address rate. */
-    public static KcpListener listen(KcpEventLoop loop, PacketCarrier carrier, KcpConfig config,
-            Supplier<DatagramCodec> codecs, int maxSessions, Duration idleTimeout, NewSessionRate rate) {
+    public static KcpListener listen(
+            KcpEventLoop loop,
+            PacketCarrier carrier,
+            KcpConfig config,
+            Supplier<DatagramCodec> codecs,
+            int maxSessions,
+            Duration idleTimeout,
+            NewSessionRate rate) {
         if (maxSessions < 1) {
             throw new IllegalArgumentException("maxSessions must be at least 1, got " + maxSessions);
         }
@@ -97,8 +115,8 @@ public final class KcpListener implements Closeable {
         KcpListener listener = new KcpListener(loop, carrier, config, codecs, maxSessions, idleTimeout, rate);
         Router router = loop.attach(carrier, Router.class, () -> listener.new Router());
         if (router.listener() != listener) {
-            throw new IllegalStateException("carrier " + AddressText.of(carrier.localAddress())
-                    + " already has a listener");
+            throw new IllegalStateException(
+                    "carrier " + AddressText.of(carrier.localAddress()) + " already has a listener");
         }
         return listener;
     }
@@ -122,8 +140,8 @@ public final class KcpListener implements Closeable {
                     acceptable.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted in KCP accept on "
-                            + AddressText.of(carrier.localAddress()));
+                    throw new InterruptedIOException(
+                            "interrupted in KCP accept on " + AddressText.of(carrier.localAddress()));
                 }
             }
         } finally {
@@ -196,6 +214,7 @@ public final class KcpListener implements Closeable {
     final class Router implements DatagramRouter, DatagramCodec.PayloadInput {
         /** A codec for datagrams from unknown peers, kept until a session adopts it. */
         private DatagramCodec spare;
+
         private KcpSession current;
         private DatagramCodec currentCodec;
         private InetSocketAddress currentPeer;
@@ -271,13 +290,19 @@ public final class KcpListener implements Closeable {
                 if (quietMs < REPLACE_AFTER_QUIET.toMillis()) {
                     refusedReplacements.incrementAndGet();
                     if (refusedLog.permit()) {
-                        log.info("{}: new conv {} with sn 0 from the same peer ignored, the session heard from it "
-                                + "{} ms ago ({} more such datagrams not logged)", session,
-                                Integer.toUnsignedString(conv), quietMs, refusedLog.takeSuppressed());
+                        log.info(
+                                "{}: new conv {} with sn 0 from the same peer ignored, the session heard from it "
+                                        + "{} ms ago ({} more such datagrams not logged)",
+                                session,
+                                Integer.toUnsignedString(conv),
+                                quietMs,
+                                refusedLog.takeSuppressed());
                     }
                     return;
                 }
-                log.debug("{}: new conv {} with sn 0 from the same peer replaces it", session,
+                log.debug(
+                        "{}: new conv {} with sn 0 from the same peer replaces it",
+                        session,
                         Integer.toUnsignedString(conv));
                 replacedSessions.incrementAndGet();
                 sessions.remove(currentPeer, session);
@@ -299,14 +324,17 @@ public final class KcpListener implements Closeable {
             if (!newSessions.tryAcquire(currentPeer.getAddress(), loop.nowMs())) {
                 droppedSessionRate.incrementAndGet();
                 if (refusedLog.permit()) {
-                    log.info("new session from {} refused: more than {} at once and {}/s from its address "
-                            + "({} more refusals not logged)", currentPeer, newSessions.rate().burst(),
-                            newSessions.rate().perSecond(), refusedLog.takeSuppressed());
+                    log.info(
+                            "new session from {} refused: more than {} at once and {}/s from its address "
+                                    + "({} more refusals not logged)",
+                            currentPeer,
+                            newSessions.rate().burst(),
+                            newSessions.rate().perSecond(),
+                            refusedLog.takeSuppressed());
                 }
                 return;
             }
-            KcpSession fresh = new KcpSession(loop, carrier, currentPeer, conv, config,
-                    currentCodec, idleTimeoutMs);
+            KcpSession fresh = new KcpSession(loop, carrier, currentPeer, conv, config, currentCodec, idleTimeoutMs);
             spare = null;
             InetSocketAddress peer = currentPeer;
             loop.register(fresh);

@@ -54,6 +54,7 @@ public final class KcpSession implements Closeable {
      * it then writes a large chunk instead of ping-ponging one segment at a time.
      */
     private final int writerWakeLevel;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
@@ -79,6 +80,7 @@ public final class KcpSession implements Closeable {
     private volatile long lastReceiveMs;
     /** Guarded by lock: whether the timer thread keeps this session scheduled. */
     private boolean timerArmed;
+
     private long bytesWritten;
     private long bytesRead;
     private long sendErrors;
@@ -89,8 +91,14 @@ public final class KcpSession implements Closeable {
     long timerDeadline = NO_DEADLINE;
     int heapIndex = -1;
 
-    KcpSession(KcpEventLoop loop, PacketCarrier carrier, InetSocketAddress remote, int conv,
-            KcpConfig config, DatagramCodec codec, long idleTimeoutMs) {
+    KcpSession(
+            KcpEventLoop loop,
+            PacketCarrier carrier,
+            InetSocketAddress remote,
+            int conv,
+            KcpConfig config,
+            DatagramCodec codec,
+            long idleTimeoutMs) {
         this.loop = loop;
         this.carrier = carrier;
         this.remote = remote;
@@ -152,12 +160,28 @@ public final class KcpSession implements Closeable {
         long codecDrops = c.badChecksum() + c.badTag() + c.malformed();
         lock.lock();
         try {
-            return new KcpSessionStats(bytesWritten, bytesRead, kcp.segmentsSent,
-                    kcp.segmentsReceived, kcp.retransmitsRto, kcp.retransmitsFast,
-                    kcp.retransmitsEarly, kcp.duplicateSegments, kcp.windowProbesSent,
-                    kcp.windowProbesReceived, kcp.droppedInputs, sendErrors, codecDrops,
-                    kcp.srtt(), kcp.rto(), kcp.cwnd(), kcp.remoteWindow(), kcp.sendQueueSize(),
-                    kcp.sendBufferSize(), kcp.receiveQueueSize(), kcp.receiveBufferSize());
+            return new KcpSessionStats(
+                    bytesWritten,
+                    bytesRead,
+                    kcp.segmentsSent,
+                    kcp.segmentsReceived,
+                    kcp.retransmitsRto,
+                    kcp.retransmitsFast,
+                    kcp.retransmitsEarly,
+                    kcp.duplicateSegments,
+                    kcp.windowProbesSent,
+                    kcp.windowProbesReceived,
+                    kcp.droppedInputs,
+                    sendErrors,
+                    codecDrops,
+                    kcp.srtt(),
+                    kcp.rto(),
+                    kcp.cwnd(),
+                    kcp.remoteWindow(),
+                    kcp.sendQueueSize(),
+                    kcp.sendBufferSize(),
+                    kcp.receiveQueueSize(),
+                    kcp.receiveBufferSize());
         } finally {
             lock.unlock();
         }

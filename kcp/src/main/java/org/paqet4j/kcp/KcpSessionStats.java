@@ -25,9 +25,25 @@ package org.paqet4j.kcp;
  * @param receiveQueue         in-order segments waiting for the reader
  * @param receiveBuffer        out-of-order segments waiting for a gap to fill
  */
-public record KcpSessionStats(long bytesWritten, long bytesRead, long segmentsSent,
-        long segmentsReceived, long retransmitsRto, long retransmitsFast, long retransmitsEarly,
-        long duplicateSegments, long windowProbesSent, long windowProbesReceived,
-        long droppedInputs, long sendErrors, long codecDrops, int srttMs, int rtoMs, int cwnd,
-        int remoteWindow, int sendQueue, int sendBuffer, int receiveQueue, int receiveBuffer) {
-}
+public record KcpSessionStats(
+        long bytesWritten,
+        long bytesRead,
+        long segmentsSent,
+        long segmentsReceived,
+        long retransmitsRto,
+        long retransmitsFast,
+        long retransmitsEarly,
+        long duplicateSegments,
+        long windowProbesSent,
+        long windowProbesReceived,
+        long droppedInputs,
+        long sendErrors,
+        long codecDrops,
+        int srttMs,
+        int rtoMs,
+        int cwnd,
+        int remoteWindow,
+        int sendQueue,
+        int sendBuffer,
+        int receiveQueue,
+        int receiveBuffer) {}

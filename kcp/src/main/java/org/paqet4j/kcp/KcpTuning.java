@@ -11,6 +11,5 @@ package org.paqet4j.kcp;
  * @param writeDelay   true: writes wait for the timer unless the window is full
  * @param ackNoDelay   true: ACKs leave as soon as a datagram is processed
  */
-public record KcpTuning(int nodelay, int intervalMs, int resend, boolean noCongestion, boolean writeDelay,
-        boolean ackNoDelay) {
-}
+public record KcpTuning(
+        int nodelay, int intervalMs, int resend, boolean noCongestion, boolean writeDelay, boolean ackNoDelay) {}

@@ -12,6 +12,7 @@ public record NewSessionRate(int burst, double perSecond) {
 
     /** A client with a few connections (and its reconnects) never notices it; a replay flood from one address does. */
     public static final NewSessionRate DEFAULT = new NewSessionRate(32, 2);
+
     public static final NewSessionRate UNLIMITED = new NewSessionRate(Integer.MAX_VALUE, Double.POSITIVE_INFINITY);
 
     public NewSessionRate {

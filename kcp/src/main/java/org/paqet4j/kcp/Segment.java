@@ -15,6 +15,7 @@ final class Segment {
     boolean acked;
     /** In the pool's free stack: not owned by any queue, must not be returned again. */
     boolean pooled;
+
     byte[] data;
     int len;
 

@@ -24,8 +24,8 @@ final class SegmentPool {
      */
     SegmentPool(int capacity, int maxPooled) {
         if (capacity <= 0 || maxPooled <= 0) {
-            throw new IllegalArgumentException("segment pool needs a positive capacity and bound, got "
-                    + capacity + " bytes and " + maxPooled + " segments");
+            throw new IllegalArgumentException("segment pool needs a positive capacity and bound, got " + capacity
+                    + " bytes and " + maxPooled + " segments");
         }
         this.capacity = capacity;
         this.maxPooled = maxPooled;
@@ -51,8 +51,8 @@ final class SegmentPool {
     /** Takes a segment back. Returning one twice is a bug in the caller: it would be handed out twice. */
     void give(Segment segment) {
         if (segment.pooled) {
-            throw new IllegalStateException("segment sn=" + Integer.toUnsignedString(segment.sn)
-                    + " returned to the pool twice");
+            throw new IllegalStateException(
+                    "segment sn=" + Integer.toUnsignedString(segment.sn) + " returned to the pool twice");
         }
         if (size == maxPooled || segment.data.length != capacity) {
             return;

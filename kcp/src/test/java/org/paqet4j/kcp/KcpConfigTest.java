@@ -21,7 +21,8 @@ class KcpConfigTest {
         assertThat(KcpMode.FAST3.tuning()).isEqualTo(new KcpTuning(1, 10, 2, true, false, true));
         // paqet's manual mode with no knob set: Go zero values, the interval raised to KCP's 10 ms minimum.
         assertThat(KcpMode.MANUAL.tuning()).isEqualTo(new KcpTuning(0, 10, 0, false, false, false));
-        assertThat(KcpMode.values()).extracting(KcpMode::configName)
+        assertThat(KcpMode.values())
+                .extracting(KcpMode::configName)
                 .containsExactly("normal", "fast", "fast2", "fast3", "manual");
     }
 
@@ -42,8 +43,18 @@ class KcpConfigTest {
 
     @Test
     void builderSetsEachFieldAndToBuilderKeepsThemAll() {
-        KcpConfig c = KcpConfig.builder().nodelay(1).intervalMs(15).resend(3).noCongestion(false).writeDelay(true)
-                .ackNoDelay(true).mtu(1200).windows(128, 512).streamMode(false).deadLinkRetransmits(7).build();
+        KcpConfig c = KcpConfig.builder()
+                .nodelay(1)
+                .intervalMs(15)
+                .resend(3)
+                .noCongestion(false)
+                .writeDelay(true)
+                .ackNoDelay(true)
+                .mtu(1200)
+                .windows(128, 512)
+                .streamMode(false)
+                .deadLinkRetransmits(7)
+                .build();
         assertThat(c.tuning()).isEqualTo(new KcpTuning(1, 15, 3, false, true, true));
         assertThat(c.mtu()).isEqualTo(1200);
         assertThat(c.sndwnd()).isEqualTo(128);
@@ -51,7 +62,8 @@ class KcpConfigTest {
         assertThat(c.streamMode()).isFalse();
         assertThat(c.deadLinkRetransmits()).isEqualTo(7);
         assertThat(c.toBuilder().build()).isEqualTo(c).hasSameHashCodeAs(c);
-        assertThat(c.withWindows(64, 32)).isEqualTo(c.toBuilder().windows(64, 32).build());
+        assertThat(c.withWindows(64, 32))
+                .isEqualTo(c.toBuilder().windows(64, 32).build());
         assertThat(c.withMtu(1000).mtu()).isEqualTo(1000);
         assertThat(c.withDeadLinkRetransmits(9).deadLinkRetransmits()).isEqualTo(9);
     }
@@ -78,8 +90,8 @@ class KcpConfigTest {
 
     @ParameterizedTest(name = "{0} = {1}")
     @MethodSource("outOfRange")
-    void buildRejectsAValueOutOfRangeNamingFieldAndValue(String field, int value, String range,
-            UnaryOperator<KcpConfig.Builder> set) {
+    void buildRejectsAValueOutOfRangeNamingFieldAndValue(
+            String field, int value, String range, UnaryOperator<KcpConfig.Builder> set) {
         assertThatThrownBy(() -> set.apply(KcpConfig.builder()).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("KCP " + field + " must be in " + range + ", got " + value);
@@ -87,10 +99,22 @@ class KcpConfigTest {
 
     @Test
     void theBoundsThemselvesAreAccepted() {
-        KcpConfig low = KcpConfig.builder().nodelay(0).intervalMs(10).resend(0).mtu(64).windows(1, 1)
-                .deadLinkRetransmits(1).build();
-        KcpConfig high = KcpConfig.builder().nodelay(1).intervalMs(5000).resend(255).mtu(1500).windows(65535, 65535)
-                .deadLinkRetransmits(1000).build();
+        KcpConfig low = KcpConfig.builder()
+                .nodelay(0)
+                .intervalMs(10)
+                .resend(0)
+                .mtu(64)
+                .windows(1, 1)
+                .deadLinkRetransmits(1)
+                .build();
+        KcpConfig high = KcpConfig.builder()
+                .nodelay(1)
+                .intervalMs(5000)
+                .resend(255)
+                .mtu(1500)
+                .windows(65535, 65535)
+                .deadLinkRetransmits(1000)
+                .build();
         assertThat(low.intervalMs()).isEqualTo(10);
         assertThat(high.rcvwnd()).isEqualTo(65535);
     }

@@ -27,8 +27,13 @@ class KcpDeliveryProperties {
             @ForAll @IntRange(min = 1, max = 100_000) int bytesBtoA,
             @ForAll long seed) {
         KcpMode mode = KcpMode.values()[modeIndex];
-        KcpConfig config = KcpConfig.builder().tuning(mode.tuning()).windows(window, window).writeDelay(false)
-                .deadLinkRetransmits(1000).noCongestion(!congestionControl).build();
+        KcpConfig config = KcpConfig.builder()
+                .tuning(mode.tuning())
+                .windows(window, window)
+                .writeDelay(false)
+                .deadLinkRetransmits(1000)
+                .noCongestion(!congestionControl)
+                .build();
         SimulatedLink link = new SimulatedLink(config, seed);
         link.loss = lossPercent / 100.0;
         link.duplicate = duplicatePercent / 100.0;

@@ -14,8 +14,10 @@ class KcpSegmentFuzz {
     void input(byte[] data) {
         // Take the conv from the input so the fuzzer reaches past the conv check.
         int conv = data.length >= 4 ? Bytes.int32(data, 0) : 0;
-        KcpConfig config = KcpConfig.builder().windows(64, 64)
-                .streamMode(data.length % 2 == 0).build();
+        KcpConfig config = KcpConfig.builder()
+                .windows(64, 64)
+                .streamMode(data.length % 2 == 0)
+                .build();
         int[] outputs = {0};
         Kcp kcp = new Kcp(conv, config, 200, new byte[200], 0, (buf, off, len) -> {
             assertThat(len).isBetween(1, 200);

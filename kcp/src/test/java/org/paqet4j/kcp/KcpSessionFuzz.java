@@ -30,8 +30,17 @@ class KcpSessionFuzz {
         boolean fec = in.consumeBoolean();
         DatagramCodec sender = Codecs.create(crypt, KEY, fec ? 3 : 0, fec ? 2 : 0);
         DatagramCodec receiver = Codecs.create(crypt, KEY, fec ? 3 : 0, fec ? 2 : 0);
-        KcpConfig config = KcpConfig.builder().windows(32, 32).streamMode(in.consumeBoolean()).build();
-        Kcp kcp = new Kcp(CONV, config, MTU, new byte[MTU], 0, (buf, off, len) -> assertThat(len).isBetween(1, MTU));
+        KcpConfig config = KcpConfig.builder()
+                .windows(32, 32)
+                .streamMode(in.consumeBoolean())
+                .build();
+        Kcp kcp = new Kcp(
+                CONV,
+                config,
+                MTU,
+                new byte[MTU],
+                0,
+                (buf, off, len) -> assertThat(len).isBetween(1, MTU));
         byte[] out = new byte[64 * 1024];
         int now = 0;
         for (int step = 0; step < 64 && in.remainingBytes() > 0; step++) {

@@ -63,8 +63,11 @@ class KcpSimulationTest {
         assertThat(link.duplicated).isPositive();
         assertThat(link.reordered).as("datagrams delivered out of order").isPositive();
         assertThat(sender.retransmitsRto + sender.retransmitsFast + sender.retransmitsEarly)
-                .as("retransmissions").isPositive();
-        assertThat(link.b.kcp.duplicateSegments).as("duplicates seen by the receiver").isPositive();
+                .as("retransmissions")
+                .isPositive();
+        assertThat(link.b.kcp.duplicateSegments)
+                .as("duplicates seen by the receiver")
+                .isPositive();
         assertThat(sender.srtt()).as("smoothed RTT").isBetween(150, 400);
     }
 
@@ -77,13 +80,20 @@ class KcpSimulationTest {
 
         // In-order data: ACKs below rcv_nxt are covered by the una of the last one (kcp-go's
         // filter), and what remains shares datagrams; nothing like one ACK datagram per segment.
-        assertThat(link.b.datagramsSent).as("receiver datagrams for %d data datagrams", link.a.datagramsSent)
-                .isPositive().isLessThan(link.a.datagramsSent / 10);
+        assertThat(link.b.datagramsSent)
+                .as("receiver datagrams for %d data datagrams", link.a.datagramsSent)
+                .isPositive()
+                .isLessThan(link.a.datagramsSent / 10);
     }
 
     @Test
     void congestionControlOnStillDeliversAndShrinksTheWindow() throws Exception {
-        KcpConfig config = KcpConfig.builder().nodelay(0).intervalMs(30).resend(2).noCongestion(false).build();
+        KcpConfig config = KcpConfig.builder()
+                .nodelay(0)
+                .intervalMs(30)
+                .resend(2)
+                .noCongestion(false)
+                .build();
         SimulatedLink link = new SimulatedLink(config, 7);
         link.loss = 0.05;
         link.oneWayDelayMs = 50;
@@ -102,8 +112,7 @@ class KcpSimulationTest {
         boolean[] droppedOnce = {false};
         link.dropFilter = (from, datagram) -> {
             // Drop the first transmission of the datagram that starts with PUSH sn 3.
-            if (from == link.a && !droppedOnce[0] && datagram[4] == Kcp.CMD_PUSH
-                    && Bytes.int32(datagram, 12) == 3) {
+            if (from == link.a && !droppedOnce[0] && datagram[4] == Kcp.CMD_PUSH && Bytes.int32(datagram, 12) == 3) {
                 droppedOnce[0] = true;
                 return true;
             }
@@ -116,7 +125,8 @@ class KcpSimulationTest {
         assertThat(droppedOnce[0]).isTrue();
         assertThat(sender.retransmitsFast).as("fast retransmits").isPositive();
         assertThat(sender.retransmitsRto).as("RTO retransmits").isZero();
-        assertThat(elapsed).as("virtual ms: one RTT for the burst plus one for the resend")
+        assertThat(elapsed)
+                .as("virtual ms: one RTT for the burst plus one for the resend")
                 .isLessThan(2 * 150 + 60);
     }
 
@@ -136,7 +146,9 @@ class KcpSimulationTest {
         }
         Kcp sender = link.a.kcp;
         Kcp receiver = link.b.kcp;
-        assertThat(sender.remoteWindow()).as("advertised window of the stalled receiver").isZero();
+        assertThat(sender.remoteWindow())
+                .as("advertised window of the stalled receiver")
+                .isZero();
         assertThat(sender.windowProbesSent).as("WASK probes sent").isPositive();
         assertThat(receiver.windowProbesReceived).as("WASK probes received").isPositive();
         assertThat(receiver.receiveQueueSize()).isLessThanOrEqualTo(32);
@@ -160,7 +172,8 @@ class KcpSimulationTest {
             link.step(deadline);
         }
         assertThat(total).isEqualTo(data.length);
-        assertThat(received.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+        assertThat(received.digest())
+                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
         assertThat(sender.remoteWindow()).isPositive();
     }
 
@@ -181,7 +194,9 @@ class KcpSimulationTest {
             link.step(deadline);
         }
         assertThat(link.a.kcp.isDead()).as("dead link detected").isTrue();
-        assertThat(link.a.kcp.retransmitsRto).as("RTO retransmits before giving up").isGreaterThanOrEqualTo(7);
+        assertThat(link.a.kcp.retransmitsRto)
+                .as("RTO retransmits before giving up")
+                .isGreaterThanOrEqualTo(7);
     }
 
     @Test
@@ -208,6 +223,8 @@ class KcpSimulationTest {
             }
         }
         assertThat(received).isEqualTo(messages.length);
-        assertThat(link.a.kcp.send(new byte[256 * 1326], 0, 256 * 1326)).as("more than 255 fragments").isEqualTo(-2);
+        assertThat(link.a.kcp.send(new byte[256 * 1326], 0, 256 * 1326))
+                .as("more than 255 fragments")
+                .isEqualTo(-2);
     }
 }

@@ -47,8 +47,20 @@ class KcptunInteropTest {
     private static final String KEY = "paqet4j kcptun session interop";
     private static final int BYTES_PER_STREAM = 300 * 1024;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final List<String> CIPHERS = List.of("aes", "aes-128", "aes-192", "salsa20",
-            "blowfish", "twofish", "cast5", "3des", "tea", "xtea", "xor", "sm4", "none");
+    private static final List<String> CIPHERS = List.of(
+            "aes",
+            "aes-128",
+            "aes-192",
+            "salsa20",
+            "blowfish",
+            "twofish",
+            "cast5",
+            "3des",
+            "tea",
+            "xtea",
+            "xor",
+            "sm4",
+            "none");
 
     private static ExecutorService threads;
     private static ServerSocket echo;
@@ -86,15 +98,20 @@ class KcptunInteropTest {
     }
 
     static Stream<Arguments> fullMatrix() {
-        return CIPHERS.stream().flatMap(c -> Stream.of(
-                Arguments.of(c, 10, 3, 1), Arguments.of(c, 10, 3, 2),
-                Arguments.of(c, 0, 0, 1), Arguments.of(c, 0, 0, 2)));
+        return CIPHERS.stream()
+                .flatMap(c -> Stream.of(
+                        Arguments.of(c, 10, 3, 1), Arguments.of(c, 10, 3, 2),
+                        Arguments.of(c, 0, 0, 1), Arguments.of(c, 0, 0, 2)));
     }
 
     static Stream<Arguments> subset() {
-        return Stream.of(Arguments.of("aes", 10, 3, 1), Arguments.of("salsa20", 0, 0, 2),
-                Arguments.of("none", 10, 3, 2), Arguments.of("xor", 0, 0, 1),
-                Arguments.of("sm4", 10, 3, 2), Arguments.of("3des", 0, 0, 2));
+        return Stream.of(
+                Arguments.of("aes", 10, 3, 1),
+                Arguments.of("salsa20", 0, 0, 2),
+                Arguments.of("none", 10, 3, 2),
+                Arguments.of("xor", 0, 0, 1),
+                Arguments.of("sm4", 10, 3, 2),
+                Arguments.of("3des", 0, 0, 2));
     }
 
     @ParameterizedTest(name = "dialer -> kcptun-server {0} fec {1}/{2} smux v{3}")
@@ -102,15 +119,33 @@ class KcptunInteropTest {
     void ourDialerAgainstKcptunServer(String crypt, int data, int parity, int smux) throws Exception {
         int udpPort = freeUdpPort();
         File log = File.createTempFile("p4j-kcptun-server-", ".log");
-        Process kcptun = new ProcessBuilder("kcptun-server", "-l", "127.0.0.1:" + udpPort,
-                "-t", "127.0.0.1:" + echo.getLocalPort(), "--key", KEY, "--crypt", crypt, "--nocomp",
-                "--mode", "fast", "--datashard", Integer.toString(data), "--parityshard",
-                Integer.toString(parity), "--smuxver", Integer.toString(smux), "--quiet")
-                .redirectErrorStream(true).redirectOutput(log).start();
+        Process kcptun = new ProcessBuilder(
+                        "kcptun-server",
+                        "-l",
+                        "127.0.0.1:" + udpPort,
+                        "-t",
+                        "127.0.0.1:" + echo.getLocalPort(),
+                        "--key",
+                        KEY,
+                        "--crypt",
+                        crypt,
+                        "--nocomp",
+                        "--mode",
+                        "fast",
+                        "--datashard",
+                        Integer.toString(data),
+                        "--parityshard",
+                        Integer.toString(parity),
+                        "--smuxver",
+                        Integer.toString(smux),
+                        "--quiet")
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         try (UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20)) {
             DatagramCodec codec = Codecs.create(crypt, KeyDerivation.kcptun(KEY), data, parity);
-            KcpSession session = KcpDialer.dial(loop, carrier, new InetSocketAddress(LOOPBACK, udpPort),
-                    KcpConfig.defaults(), codec);
+            KcpSession session = KcpDialer.dial(
+                    loop, carrier, new InetSocketAddress(LOOPBACK, udpPort), KcpConfig.defaults(), codec);
             try (MuxSession mux = MuxSession.client(
                     new MuxTransport(session.inputStream(), session.outputStream(), session),
                     MuxConfig.kcptunDefaults(smux))) {
@@ -123,8 +158,8 @@ class KcptunInteropTest {
                     stream.get(20, TimeUnit.SECONDS);
                 }
             } catch (Exception e) {
-                throw new AssertionError("kcptun-server log: " + Files.readString(log.toPath())
-                        + "\nsession " + session.stats(), e);
+                throw new AssertionError(
+                        "kcptun-server log: " + Files.readString(log.toPath()) + "\nsession " + session.stats(), e);
             } finally {
                 session.close();
             }
@@ -138,8 +173,9 @@ class KcptunInteropTest {
             KcpSessionStats stats = session.stats();
             long allowed = "sm4".equals(crypt) ? stats.segmentsReceived() / 10 : 0;
             assertThat(stats.segmentsReceived()).isPositive();
-            assertThat(stats.codecDrops()).as("datagrams our codec rejected, crc %d",
-                    codec.counters().badChecksum()).isLessThanOrEqualTo(allowed);
+            assertThat(stats.codecDrops())
+                    .as("datagrams our codec rejected, crc %d", codec.counters().badChecksum())
+                    .isLessThanOrEqualTo(allowed);
         } finally {
             kcptun.destroyForcibly().waitFor();
             Files.deleteIfExists(log.toPath());
@@ -151,20 +187,46 @@ class KcptunInteropTest {
     void kcptunClientAgainstOurListener(String crypt, int data, int parity, int smux) throws Exception {
         File log = File.createTempFile("p4j-kcptun-client-", ".log");
         try (UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20);
-                KcpListener listener = KcpListener.listen(loop, carrier, KcpConfig.defaults(),
-                        () -> Codecs.create(crypt, KeyDerivation.kcptun(KEY), data, parity), 8,
+                KcpListener listener = KcpListener.listen(
+                        loop,
+                        carrier,
+                        KcpConfig.defaults(),
+                        () -> Codecs.create(crypt, KeyDerivation.kcptun(KEY), data, parity),
+                        8,
                         Duration.ofSeconds(30))) {
             threads.submit(() -> serveEcho(listener, smux));
             int tcpPort = freeTcpPort();
-            Process kcptun = new ProcessBuilder("kcptun-client", "-l", "127.0.0.1:" + tcpPort,
-                    "-r", "127.0.0.1:" + carrier.localAddress().getPort(), "--key", KEY, "--crypt", crypt,
-                    "--nocomp", "--mode", "fast", "--datashard", Integer.toString(data),
-                    "--parityshard", Integer.toString(parity), "--smuxver", Integer.toString(smux),
-                    "--conn", "1", "--quiet")
-                    .redirectErrorStream(true).redirectOutput(log).start();
-            try (Socket a = connectWithRetry(tcpPort); Socket b = connectWithRetry(tcpPort)) {
-                CompletableFuture<Void> first = echoRoundTrip(a.getInputStream(), a.getOutputStream(), a::shutdownOutput, 0);
-                CompletableFuture<Void> second = echoRoundTrip(b.getInputStream(), b.getOutputStream(), b::shutdownOutput, 1);
+            Process kcptun = new ProcessBuilder(
+                            "kcptun-client",
+                            "-l",
+                            "127.0.0.1:" + tcpPort,
+                            "-r",
+                            "127.0.0.1:" + carrier.localAddress().getPort(),
+                            "--key",
+                            KEY,
+                            "--crypt",
+                            crypt,
+                            "--nocomp",
+                            "--mode",
+                            "fast",
+                            "--datashard",
+                            Integer.toString(data),
+                            "--parityshard",
+                            Integer.toString(parity),
+                            "--smuxver",
+                            Integer.toString(smux),
+                            "--conn",
+                            "1",
+                            "--quiet")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
+            try (Socket a = connectWithRetry(tcpPort);
+                    Socket b = connectWithRetry(tcpPort)) {
+                CompletableFuture<Void> first =
+                        echoRoundTrip(a.getInputStream(), a.getOutputStream(), a::shutdownOutput, 0);
+                CompletableFuture<Void> second =
+                        echoRoundTrip(b.getInputStream(), b.getOutputStream(), b::shutdownOutput, 1);
                 first.get(20, TimeUnit.SECONDS);
                 second.get(20, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -208,38 +270,44 @@ class KcptunInteropTest {
         void closeWrite() throws IOException;
     }
 
-    private static CompletableFuture<Void> echoRoundTrip(InputStream in, OutputStream out, HalfClose halfClose, int seed) {
+    private static CompletableFuture<Void> echoRoundTrip(
+            InputStream in, OutputStream out, HalfClose halfClose, int seed) {
         byte[] payload = new byte[BYTES_PER_STREAM];
         new Random(seed).nextBytes(payload);
-        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
-            try {
-                for (int off = 0; off < payload.length; off += 8192) {
-                    out.write(payload, off, Math.min(8192, payload.length - off));
-                }
-                out.flush();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
-        CompletableFuture<Void> echoed = CompletableFuture.runAsync(() -> {
-            try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[16384];
-                int total = 0;
-                while (total < payload.length) {
-                    int n = in.read(buf, 0, Math.min(buf.length, payload.length - total));
-                    if (n < 0) {
-                        throw new IOException("echo ended after " + total + " bytes");
+        CompletableFuture<Void> written = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        for (int off = 0; off < payload.length; off += 8192) {
+                            out.write(payload, off, Math.min(8192, payload.length - off));
+                        }
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
                     }
-                    digest.update(buf, 0, n);
-                    total += n;
-                }
-                assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
-                halfClose.closeWrite();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
+                },
+                threads);
+        CompletableFuture<Void> echoed = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                        byte[] buf = new byte[16384];
+                        int total = 0;
+                        while (total < payload.length) {
+                            int n = in.read(buf, 0, Math.min(buf.length, payload.length - total));
+                            if (n < 0) {
+                                throw new IOException("echo ended after " + total + " bytes");
+                            }
+                            digest.update(buf, 0, n);
+                            total += n;
+                        }
+                        assertThat(digest.digest())
+                                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
+                        halfClose.closeWrite();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                threads);
         return CompletableFuture.allOf(written, echoed);
     }
 

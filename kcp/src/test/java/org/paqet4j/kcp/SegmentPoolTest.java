@@ -68,7 +68,9 @@ class SegmentPoolTest {
         for (int step = 0; step < 10_000; step++) {
             if (order.isEmpty() || random.nextInt(3) != 0) {
                 Segment s = pool.take(64);
-                assertThat(held.put(s, Boolean.TRUE)).as("handed out while held").isNull();
+                assertThat(held.put(s, Boolean.TRUE))
+                        .as("handed out while held")
+                        .isNull();
                 order.add(s);
             } else {
                 Segment s = order.remove(random.nextInt(order.size()));
@@ -122,7 +124,9 @@ class SegmentPoolTest {
         assertThat(segmentsMoved).isGreaterThan(30_000);
         // Without reuse each of the ~30,000 segments would be a new object on both sides.
         assertThat(link.a.kcp.segmentsAllocated()).as("sender segments created").isLessThanOrEqualTo(256 + 256);
-        assertThat(link.b.kcp.segmentsAllocated()).as("receiver segments created").isLessThanOrEqualTo(256 + 256);
+        assertThat(link.b.kcp.segmentsAllocated())
+                .as("receiver segments created")
+                .isLessThanOrEqualTo(256 + 256);
     }
 
     private static void move(SimulatedLink link, long total, byte[] chunk, byte[] readBuf) {

@@ -81,9 +81,11 @@ final class SimulatedLink {
     long dropped;
     /** Drops the datagrams it matches, on top of random loss. */
     java.util.function.BiPredicate<Endpoint, byte[]> dropFilter;
+
     long duplicated;
     /** Datagrams delivered after one that was sent later. */
     long reordered;
+
     private long order;
 
     SimulatedLink(KcpConfig config, long seed) {

@@ -68,37 +68,41 @@ class UdpLoopbackTest {
     }
 
     private CompletableFuture<byte[]> writeAsync(OutputStream out, byte[] data) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                for (int off = 0; off < data.length; off += 16384) {
-                    out.write(data, off, Math.min(16384, data.length - off));
-                }
-                return sha256(data, data.length);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        for (int off = 0; off < data.length; off += 16384) {
+                            out.write(data, off, Math.min(16384, data.length - off));
+                        }
+                        return sha256(data, data.length);
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                threads);
     }
 
     private CompletableFuture<byte[]> readAsync(InputStream in, int length) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[32768];
-                int total = 0;
-                while (total < length) {
-                    int n = in.read(buf, 0, Math.min(buf.length, length - total));
-                    if (n < 0) {
-                        throw new IOException("EOF after " + total + " of " + length + " bytes");
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                        byte[] buf = new byte[32768];
+                        int total = 0;
+                        while (total < length) {
+                            int n = in.read(buf, 0, Math.min(buf.length, length - total));
+                            if (n < 0) {
+                                throw new IOException("EOF after " + total + " of " + length + " bytes");
+                            }
+                            digest.update(buf, 0, n);
+                            total += n;
+                        }
+                        return digest.digest();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
                     }
-                    digest.update(buf, 0, n);
-                    total += n;
-                }
-                return digest.digest();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
+                },
+                threads);
     }
 
     private static byte[] random(int size, long seed) {
@@ -158,17 +162,18 @@ class UdpLoopbackTest {
         UdpCarrier serverCarrier = carrier();
         KcpListener listener = listen(serverCarrier, KcpConfig.defaults(), 16, Duration.ofSeconds(30));
         UdpCarrier clientCarrier = carrier();
-        KcpSession first = KcpDialer.dial(loop, clientCarrier, serverCarrier.localAddress(),
-                KcpConfig.defaults(), new PassThroughCodec(), 1000);
+        KcpSession first = KcpDialer.dial(
+                loop, clientCarrier, serverCarrier.localAddress(), KcpConfig.defaults(), new PassThroughCodec(), 1000);
         first.outputStream().write("first".getBytes());
         KcpSession firstServer = listener.accept();
-        assertThat(readAsync(firstServer.inputStream(), 5).get(10, TimeUnit.SECONDS)).isEqualTo(sha256("first".getBytes(), 5));
+        assertThat(readAsync(firstServer.inputStream(), 5).get(10, TimeUnit.SECONDS))
+                .isEqualTo(sha256("first".getBytes(), 5));
         long quietSince = System.nanoTime();
 
         // The client restarts on the same address with a new conversation: KCP retransmits its
         // first segment until the old session has been quiet long enough to be taken for dead.
-        KcpSession second = KcpDialer.dial(loop, clientCarrier, serverCarrier.localAddress(),
-                KcpConfig.defaults(), new PassThroughCodec(), 2000);
+        KcpSession second = KcpDialer.dial(
+                loop, clientCarrier, serverCarrier.localAddress(), KcpConfig.defaults(), new PassThroughCodec(), 2000);
         resources.add(second);
         second.outputStream().write("second".getBytes());
         KcpSession secondServer = listener.accept();
@@ -176,7 +181,8 @@ class UdpLoopbackTest {
                 .isGreaterThanOrEqualTo(KcpListener.REPLACE_AFTER_QUIET.minusMillis(100));
 
         assertThat(secondServer.conv()).isEqualTo(2000);
-        assertThat(readAsync(secondServer.inputStream(), 6).get(20, TimeUnit.SECONDS)).isEqualTo(sha256("second".getBytes(), 6));
+        assertThat(readAsync(secondServer.inputStream(), 6).get(20, TimeUnit.SECONDS))
+                .isEqualTo(sha256("second".getBytes(), 6));
         await("old server session to close", () -> !firstServer.isAlive(), Duration.ofSeconds(5));
         assertThat(firstServer.closeReason()).isEqualTo(CloseReason.REPLACED);
         assertThat(first.closeReason()).isEqualTo(CloseReason.REPLACED);
@@ -201,9 +207,17 @@ class UdpLoopbackTest {
         assertThat(server.inputStream().read()).isEqualTo(1);
 
         byte[] spoof = new byte[Kcp.OVERHEAD + 1];
-        java.nio.ByteBuffer.wrap(spoof).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .putInt(0x5EED).put((byte) Kcp.CMD_PUSH).put((byte) 0).putShort((short) 128)
-                .putInt(0).putInt(0).putInt(0).putInt(1).put((byte) 7);
+        java.nio.ByteBuffer.wrap(spoof)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x5EED)
+                .put((byte) Kcp.CMD_PUSH)
+                .put((byte) 0)
+                .putShort((short) 128)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(1)
+                .put((byte) 7);
         clientCarrier.send(java.nio.ByteBuffer.wrap(spoof), serverCarrier.localAddress());
 
         client.outputStream().write(2);
@@ -225,17 +239,28 @@ class UdpLoopbackTest {
         logger.addAppender(lines);
         try {
             UdpCarrier serverCarrier = carrier();
-            KcpListener listener = KcpListener.listen(loop, serverCarrier, KcpConfig.defaults(), PassThroughCodec::new,
-                    64, Duration.ofSeconds(30), new NewSessionRate(3, 0.01));
+            KcpListener listener = KcpListener.listen(
+                    loop,
+                    serverCarrier,
+                    KcpConfig.defaults(),
+                    PassThroughCodec::new,
+                    64,
+                    Duration.ofSeconds(30),
+                    new NewSessionRate(3, 0.01));
             resources.add(listener);
             for (int i = 0; i < 20; i++) {
-                dial(carrier(), serverCarrier, KcpConfig.defaults()).outputStream().write(i);
+                dial(carrier(), serverCarrier, KcpConfig.defaults())
+                        .outputStream()
+                        .write(i);
             }
             // Each refused dialer retransmits its first segment: many more refusals than dialers.
             await("refusals", () -> listener.droppedSessionRate() >= 40, Duration.ofSeconds(10));
             assertThat(listener.sessionCount()).isEqualTo(3);
-            assertThat(lines.list.stream().filter(e -> e.getFormattedMessage().contains("refused")).count())
-                    .as("log lines for %d refusals", listener.droppedSessionRate()).isEqualTo(1);
+            assertThat(lines.list.stream()
+                            .filter(e -> e.getFormattedMessage().contains("refused"))
+                            .count())
+                    .as("log lines for %d refusals", listener.droppedSessionRate())
+                    .isEqualTo(1);
         } finally {
             logger.detachAppender(lines);
         }
@@ -254,7 +279,9 @@ class UdpLoopbackTest {
         assertThat(closed.await(5, TimeUnit.SECONDS)).as("idle session reaped").isTrue();
         assertThat(server.closeReason()).isEqualTo(CloseReason.IDLE);
         assertThat(listener.sessionCount()).isZero();
-        assertThat(client.isAlive()).as("a client without data in flight does not notice").isTrue();
+        assertThat(client.isAlive())
+                .as("a client without data in flight does not notice")
+                .isTrue();
     }
 
     @Test
@@ -285,25 +312,32 @@ class UdpLoopbackTest {
 
         // Nobody reads: the writer must stall with at most windows' worth of data buffered.
         AtomicLong lastWritten = new AtomicLong(-1);
-        await("writer to stall", () -> {
-            long now = client.stats().bytesWritten();
-            boolean stalled = now == lastWritten.get();
-            lastWritten.set(now);
-            return stalled && now > 0;
-        }, Duration.ofSeconds(10));
+        await(
+                "writer to stall",
+                () -> {
+                    long now = client.stats().bytesWritten();
+                    boolean stalled = now == lastWritten.get();
+                    lastWritten.set(now);
+                    return stalled && now > 0;
+                },
+                Duration.ofSeconds(10));
         Thread.sleep(300);
         KcpSessionStats sender = client.stats();
         KcpSessionStats receiver = server.stats();
         assertThat(written).isNotDone();
         int mss = config.mtu() - Kcp.OVERHEAD;
-        assertThat(sender.bytesWritten()).as("bytes accepted from the writer")
+        assertThat(sender.bytesWritten())
+                .as("bytes accepted from the writer")
                 .isLessThanOrEqualTo((long) (64 + 64 + 64 + 1) * mss);
         assertThat(sender.sendQueue() + sender.sendBuffer()).isLessThanOrEqualTo(64);
-        assertThat(sender.remoteWindow()).as("window advertised by the stalled receiver").isZero();
+        assertThat(sender.remoteWindow())
+                .as("window advertised by the stalled receiver")
+                .isZero();
         assertThat(receiver.receiveQueue()).isLessThanOrEqualTo(64);
         assertThat(receiver.receiveBuffer()).isLessThanOrEqualTo(64);
 
-        assertThat(readAsync(server.inputStream(), data.length).get(45, TimeUnit.SECONDS)).isEqualTo(written.get());
+        assertThat(readAsync(server.inputStream(), data.length).get(45, TimeUnit.SECONDS))
+                .isEqualTo(written.get());
     }
 
     @Test
@@ -323,20 +357,23 @@ class UdpLoopbackTest {
         assertThat(client.closeReason()).isEqualTo(CloseReason.DEAD_LINK);
         assertThat(client.stats().retransmitsRto()).isGreaterThanOrEqualTo(4);
         assertThat(client.inputStream().read()).isEqualTo(-1);
-        assertThatThrownBy(() -> client.outputStream().write(9)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> client.outputStream().write(9))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("DEAD_LINK");
     }
 
     @Test
     void acceptFailsOnceTheListenerIsClosed() throws Exception {
         KcpListener listener = listen(carrier(), KcpConfig.defaults(), 4, Duration.ofSeconds(30));
-        CompletableFuture<KcpSession> accepted = CompletableFuture.supplyAsync(() -> {
-            try {
-                return listener.accept();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
+        CompletableFuture<KcpSession> accepted = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return listener.accept();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                threads);
         Thread.sleep(100);
         listener.close();
         assertThatThrownBy(() -> accepted.get(5, TimeUnit.SECONDS))

@@ -82,9 +82,14 @@ final class BridgeDirection {
         this.delayNanos = impairment.delay().toNanos();
         this.jitterNanos = impairment.jitter().toNanos();
         ingress.onDrops(kernelDrops::addAndGet);
-        this.receiver = Thread.ofPlatform().daemon().name("bridge-" + name + "-receive").unstarted(this::receive);
-        this.scheduler = impairment.immediate() ? null
-                : Thread.ofPlatform().daemon().name("bridge-" + name + "-release").unstarted(this::release);
+        this.receiver =
+                Thread.ofPlatform().daemon().name("bridge-" + name + "-receive").unstarted(this::receive);
+        this.scheduler = impairment.immediate()
+                ? null
+                : Thread.ofPlatform()
+                        .daemon()
+                        .name("bridge-" + name + "-release")
+                        .unstarted(this::release);
     }
 
     void start() {
@@ -251,8 +256,17 @@ final class BridgeDirection {
     }
 
     DirectionCounters counters() {
-        return new DirectionCounters(received.get(), forwarded.get(), dropped.get(), overflowed.get(),
-                duplicated.get(), reordered.get(), delayed.get(), refused.get(), oversized.get(), kernelDrops.get());
+        return new DirectionCounters(
+                received.get(),
+                forwarded.get(),
+                dropped.get(),
+                overflowed.get(),
+                duplicated.get(),
+                reordered.get(),
+                delayed.get(),
+                refused.get(),
+                oversized.get(),
+                kernelDrops.get());
     }
 
     /**

@@ -16,6 +16,14 @@ package org.paqet4j.lab;
  * @param oversized   frames longer than MTU + 14 (dropped)
  * @param kernelDrops frames the kernel dropped because the ingress socket's queue was full
  */
-public record DirectionCounters(long received, long forwarded, long dropped, long overflowed, long duplicated,
-        long reordered, long delayed, long refused, long oversized, long kernelDrops) {
-}
+public record DirectionCounters(
+        long received,
+        long forwarded,
+        long dropped,
+        long overflowed,
+        long duplicated,
+        long reordered,
+        long delayed,
+        long refused,
+        long oversized,
+        long kernelDrops) {}

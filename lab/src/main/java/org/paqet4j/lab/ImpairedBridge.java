@@ -21,6 +21,7 @@ public final class ImpairedBridge implements AutoCloseable {
 
     /** Bytes of SO_RCVBUF/SO_SNDBUF per socket: a few thousand full frames. */
     private static final int SOCKET_BUFFER = 8 << 20;
+
     private static final int BATCH = 64;
     private static final int ETHERNET_HEADER = 14;
 
@@ -32,8 +33,14 @@ public final class ImpairedBridge implements AutoCloseable {
     private final BridgeDirection bToA;
     private boolean closed;
 
-    private ImpairedBridge(String interfaceA, String interfaceB, FrameSocket socketA, FrameSocket socketB,
-            Impairment aToB, Impairment bToA, long seed) {
+    private ImpairedBridge(
+            String interfaceA,
+            String interfaceB,
+            FrameSocket socketA,
+            FrameSocket socketB,
+            Impairment aToB,
+            Impairment bToA,
+            long seed) {
         this.interfaceA = interfaceA;
         this.interfaceB = interfaceB;
         this.socketA = socketA;
@@ -47,8 +54,8 @@ public final class ImpairedBridge implements AutoCloseable {
      *
      * @param seed seeds both directions' random decisions (B to A uses its complement)
      */
-    public static ImpairedBridge start(String interfaceA, String interfaceB, Impairment aToB, Impairment bToA,
-            long seed) throws IOException {
+    public static ImpairedBridge start(
+            String interfaceA, String interfaceB, Impairment aToB, Impairment bToA, long seed) throws IOException {
         InterfaceInfo linkA = InterfaceInfo.byName(interfaceA);
         InterfaceInfo linkB = InterfaceInfo.byName(interfaceB);
         if (!linkA.isEthernet() || !linkB.isEthernet()) {

@@ -21,8 +21,14 @@ import java.util.Locale;
  * @param limit             most frames waiting in the direction's queue; more are dropped and
  *                          counted as overflow (netem's default is 1000)
  */
-public record Impairment(double loss, Duration delay, Duration jitter, double reorder, double duplicate,
-        long rateBitsPerSecond, int limit) {
+public record Impairment(
+        double loss,
+        Duration delay,
+        Duration jitter,
+        double reorder,
+        double duplicate,
+        long rateBitsPerSecond,
+        int limit) {
 
     public static final int DEFAULT_LIMIT = 1000;
     /** Longest delay plus jitter: longer is a mistake, and keeps release times far from overflow. */
@@ -125,8 +131,12 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
                 }
                 case "rate" -> result = result.withRate(rate(spec, words, ++i));
                 case "limit" -> result = result.withLimit(limit(spec, words, ++i));
-                default -> throw error(spec, i, "unknown option '" + words[i]
-                        + "' (expected loss, delay, reorder, duplicate, rate or limit)");
+                default ->
+                    throw error(
+                            spec,
+                            i,
+                            "unknown option '" + words[i]
+                                    + "' (expected loss, delay, reorder, duplicate, rate or limit)");
             }
             i++;
         }
@@ -158,8 +168,9 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
             case "", "us", "usec", "usecs" -> 1;
             case "ms", "msec", "msecs" -> 1_000;
             case "s", "sec", "secs" -> 1_000_000;
-            default -> throw error(spec, i, option + " '" + words[i] + "' has unknown unit '" + unit
-                    + "' (expected us, ms or s)");
+            default ->
+                throw error(
+                        spec, i, option + " '" + words[i] + "' has unknown unit '" + unit + "' (expected us, ms or s)");
         };
         double value = number(spec, i, word.substring(0, split), option);
         if (value < 0) {
@@ -181,8 +192,12 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
             case "kbps" -> 8e3;
             case "mbps" -> 8e6;
             case "gbps" -> 8e9;
-            default -> throw error(spec, i, "rate '" + words[i] + "' has unknown unit '" + unit
-                    + "' (expected bit, kbit, mbit, gbit, bps, kbps, mbps or gbps)");
+            default ->
+                throw error(
+                        spec,
+                        i,
+                        "rate '" + words[i] + "' has unknown unit '" + unit
+                                + "' (expected bit, kbit, mbit, gbit, bps, kbps, mbps or gbps)");
         };
         double value = number(spec, i, word.substring(0, split), "rate");
         long rate = Math.round(value * bits);
@@ -216,8 +231,9 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
     private static double number(String spec, int i, String text, String what) {
         try {
             double value = Double.parseDouble(text);
-            if (!Double.isFinite(value) || text.isEmpty() || !Character.isDigit(text.charAt(0))
-                    && text.charAt(0) != '.') {
+            if (!Double.isFinite(value)
+                    || text.isEmpty()
+                    || !Character.isDigit(text.charAt(0)) && text.charAt(0) != '.') {
                 throw new NumberFormatException(text);
             }
             return value;
@@ -257,11 +273,15 @@ public record Impairment(double loss, Duration delay, Duration jitter, double re
     }
 
     private static String micros(Duration duration) {
-        return java.math.BigDecimal.valueOf(duration.toNanos()).movePointLeft(3).stripTrailingZeros().toPlainString()
-                + "us";
+        return java.math.BigDecimal.valueOf(duration.toNanos())
+                        .movePointLeft(3)
+                        .stripTrailingZeros()
+                        .toPlainString() + "us";
     }
 
     private static String percentText(double probability) {
-        return java.math.BigDecimal.valueOf(probability * 100).stripTrailingZeros().toPlainString() + "%";
+        return java.math.BigDecimal.valueOf(probability * 100)
+                        .stripTrailingZeros()
+                        .toPlainString() + "%";
     }
 }

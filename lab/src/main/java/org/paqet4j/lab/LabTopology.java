@@ -39,13 +39,14 @@ public final class LabTopology implements AutoCloseable {
     private static final Commands HOST = Commands.onHost();
     /** Device names are fixed: each lives in its own namespace, created there directly. */
     public static final String DEVICE_A = "lab-a";
+
     public static final String DEVICE_B = "lab-b";
     public static final String DEVICE_MIDDLE_A = "lab-ma";
     public static final String DEVICE_MIDDLE_B = "lab-mb";
 
     /** One end host: its namespace, veth, addresses (IPv6 may be null) and MAC. */
-    public record Host(String namespace, String device, Inet4Address ipv4, int ipv4Prefix, Inet6Address ipv6,
-            byte[] mac) {
+    public record Host(
+            String namespace, String device, Inet4Address ipv4, int ipv4Prefix, Inet6Address ipv6, byte[] mac) {
 
         public Host {
             mac = mac.clone();
@@ -69,8 +70,15 @@ public final class LabTopology implements AutoCloseable {
     private final Thread shutdownHook;
     private ImpairedBridge bridge;
 
-    private LabTopology(String prefix, Host a, Host b, String middle, long seed, NamespaceThread threadA,
-            NamespaceThread threadB, NamespaceThread threadMiddle) {
+    private LabTopology(
+            String prefix,
+            Host a,
+            Host b,
+            String middle,
+            long seed,
+            NamespaceThread threadA,
+            NamespaceThread threadB,
+            NamespaceThread threadMiddle) {
         this.prefix = prefix;
         this.a = a;
         this.b = b;
@@ -84,7 +92,8 @@ public final class LabTopology implements AutoCloseable {
 
     /** A prefix no concurrent test will pick: {@code p4j-<area>-<6 hex digits>}. */
     public static String uniquePrefix(String area) {
-        return "p4j-" + area + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        return "p4j-" + area + "-"
+                + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     }
 
     /** {@code prefix} names the namespaces ({@code <prefix>-a}, {@code -m}, {@code -b}); at most 28 characters. */
@@ -161,10 +170,34 @@ public final class LabTopology implements AutoCloseable {
                 HOST.check("ip", "netns", "add", ns);
                 created.add(ns);
             }
-            HOST.check("ip", "link", "add", DEVICE_A, "netns", nsA, "type", "veth", "peer", "name", DEVICE_MIDDLE_A,
-                    "netns", nsM);
-            HOST.check("ip", "link", "add", DEVICE_B, "netns", nsB, "type", "veth", "peer", "name", DEVICE_MIDDLE_B,
-                    "netns", nsM);
+            HOST.check(
+                    "ip",
+                    "link",
+                    "add",
+                    DEVICE_A,
+                    "netns",
+                    nsA,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    DEVICE_MIDDLE_A,
+                    "netns",
+                    nsM);
+            HOST.check(
+                    "ip",
+                    "link",
+                    "add",
+                    DEVICE_B,
+                    "netns",
+                    nsB,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    DEVICE_MIDDLE_B,
+                    "netns",
+                    nsM);
             // the middle is a wire, not a host: no IPv6 of its own (no NDP, MLD or router solicitations)
             Commands.inNamespace(nsM).check("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
             Commands.inNamespace(nsM).check("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
@@ -192,8 +225,14 @@ public final class LabTopology implements AutoCloseable {
                 lab.close();
                 throw e;
             }
-            LOG.info("lab {}: {} {} <-> bridge in {} <-> {} {}", options.prefix, nsA, a.ipv4().getHostAddress(), nsM,
-                    nsB, b.ipv4().getHostAddress());
+            LOG.info(
+                    "lab {}: {} {} <-> bridge in {} <-> {} {}",
+                    options.prefix,
+                    nsA,
+                    a.ipv4().getHostAddress(),
+                    nsM,
+                    nsB,
+                    b.ipv4().getHostAddress());
             return lab;
         } catch (IOException | RuntimeException e) {
             threads.forEach(NamespaceThread::close);
@@ -207,12 +246,11 @@ public final class LabTopology implements AutoCloseable {
     /** Offloads off: frames stay MTU-sized with finished checksums, as on a real wire. */
     private static void prepareDevice(String ns, String device, int mtu) throws IOException {
         HOST.check("ip", "-n", ns, "link", "set", device, "mtu", Integer.toString(mtu));
-        Commands.inNamespace(ns).check("ethtool", "-K", device, "tx", "off", "rx", "off", "tso", "off", "gso", "off",
-                "gro", "off");
+        Commands.inNamespace(ns)
+                .check("ethtool", "-K", device, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off");
     }
 
-    private static Host configureHost(String ns, String device, String ipv4, String ipv6, int mtu)
-            throws IOException {
+    private static Host configureHost(String ns, String device, String ipv4, String ipv6, int mtu) throws IOException {
         prepareDevice(ns, device, mtu);
         HOST.check("ip", "-n", ns, "link", "set", "lo", "up");
         HOST.check("ip", "-n", ns, "addr", "add", ipv4, "dev", device);
@@ -230,7 +268,12 @@ public final class LabTopology implements AutoCloseable {
             throw new IllegalArgumentException("IPv4 address '" + ipv4 + "' needs a prefix length, e.g. /24");
         }
         Inet6Address v6 = ipv6 == null ? null : (Inet6Address) InetAddress.getByName(ipv6.split("/", 2)[0]);
-        return new Host(ns, device, (Inet4Address) InetAddress.getByName(v4[0]), Integer.parseInt(v4[1]), v6,
+        return new Host(
+                ns,
+                device,
+                (Inet4Address) InetAddress.getByName(v4[0]),
+                Integer.parseInt(v4[1]),
+                v6,
                 HexFormat.ofDelimiter(":").parseHex(m.group(1)));
     }
 

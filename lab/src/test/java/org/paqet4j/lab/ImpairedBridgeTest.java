@@ -48,8 +48,7 @@ class ImpairedBridgeTest {
     }
 
     /** What host b saw of a numbered stream from a. */
-    record Arrivals(int received, int distinct, int duplicates, int outOfOrder, long spanNanos) {
-    }
+    record Arrivals(int received, int distinct, int duplicates, int outOfOrder, long spanNanos) {}
 
     /** Sends {@code count} datagrams numbered 0.. from a to b, {@code gapMicros} apart, and tallies b's view. */
     private static Arrivals stream(int count, int size, long gapMicros) throws Exception {
@@ -59,9 +58,10 @@ class ImpairedBridgeTest {
             channel.bind(new InetSocketAddress(lab.b().ipv4(), PORT));
             return channel;
         });
-        DatagramChannel sender = lab.inA(() -> DatagramChannel.open()
-                .bind(new InetSocketAddress(lab.a().ipv4(), 0)));
-        try (receiver; sender) {
+        DatagramChannel sender = lab.inA(
+                () -> DatagramChannel.open().bind(new InetSocketAddress(lab.a().ipv4(), 0)));
+        try (receiver;
+                sender) {
             CompletableFuture<Arrivals> tally = CompletableFuture.supplyAsync(() -> tally(receiver, count));
             ByteBuffer packet = ByteBuffer.allocate(size);
             InetSocketAddress target = new InetSocketAddress(lab.b().ipv4(), PORT);
@@ -129,7 +129,8 @@ class ImpairedBridgeTest {
         DirectionCounters counters = lab.bridge().aToB();
         assertThat(counters.forwarded()).isGreaterThanOrEqualTo(5000);
         assertThat(counters.dropped() + counters.overflowed() + counters.refused() + counters.oversized())
-                .as("%s", counters).isZero();
+                .as("%s", counters)
+                .isZero();
     }
 
     @Test
@@ -146,9 +147,12 @@ class ImpairedBridgeTest {
     @Test
     void delayOfFiftyMillisecondsEachWayGivesARoundTripOfAtLeastOneHundred() throws Exception {
         lab.impair(Impairment.parse("delay 50ms"), Impairment.parse("delay 50ms"));
-        DatagramChannel echo = lab.inB(() -> DatagramChannel.open().bind(new InetSocketAddress(lab.b().ipv4(), PORT)));
-        DatagramChannel client = lab.inA(() -> DatagramChannel.open().bind(new InetSocketAddress(lab.a().ipv4(), 0)));
-        try (echo; client) {
+        DatagramChannel echo = lab.inB(
+                () -> DatagramChannel.open().bind(new InetSocketAddress(lab.b().ipv4(), PORT)));
+        DatagramChannel client = lab.inA(
+                () -> DatagramChannel.open().bind(new InetSocketAddress(lab.a().ipv4(), 0)));
+        try (echo;
+                client) {
             CompletableFuture<Void> echoing = CompletableFuture.runAsync(() -> {
                 ByteBuffer buffer = ByteBuffer.allocate(64);
                 try {
@@ -165,7 +169,9 @@ class ImpairedBridgeTest {
             ByteBuffer buffer = ByteBuffer.allocate(64);
             for (int i = 0; i < 5; i++) {
                 long start = System.nanoTime();
-                client.send(ByteBuffer.wrap(new byte[] {(byte) i}), new InetSocketAddress(lab.b().ipv4(), PORT));
+                client.send(
+                        ByteBuffer.wrap(new byte[] {(byte) i}),
+                        new InetSocketAddress(lab.b().ipv4(), PORT));
                 buffer.clear();
                 client.receive(buffer);
                 rtts.add((System.nanoTime() - start) / 1_000_000);
@@ -234,7 +240,8 @@ class ImpairedBridgeTest {
         ServerSocket server = lab.inB(() -> new ServerSocket(PORT, 1, lab.b().ipv4()));
         try (server) {
             CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                try (Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
+                try (Socket socket = server.accept();
+                        InputStream in = socket.getInputStream()) {
                     MessageDigest sha = MessageDigest.getInstance("SHA-256");
                     byte[] buffer = new byte[64 * 1024];
                     for (int n; (n = in.read(buffer)) > 0; ) {
@@ -246,10 +253,12 @@ class ImpairedBridgeTest {
                 }
             });
             Socket client = lab.inA(() -> new Socket(lab.b().ipv4(), PORT));
-            try (client; OutputStream out = client.getOutputStream()) {
+            try (client;
+                    OutputStream out = client.getOutputStream()) {
                 out.write(data);
             }
-            String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            String expected = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(data));
             assertThat(received.get(90, TimeUnit.SECONDS)).isEqualTo(expected);
         }
         assertThat(lab.bridge().aToB().dropped()).isPositive();
@@ -261,10 +270,13 @@ class ImpairedBridgeTest {
         LabTopology.Host a = lab.a();
         LabTopology.Host b = lab.b();
         RawTcpCarrier carrierA = lab.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), 41_001)
-                .ipv4(a.ipv4(), b.mac()).build()));
+                .ipv4(a.ipv4(), b.mac())
+                .build()));
         RawTcpCarrier carrierB = lab.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), 41_002)
-                .ipv4(b.ipv4(), a.mac()).build()));
-        try (carrierA; carrierB) {
+                .ipv4(b.ipv4(), a.mac())
+                .build()));
+        try (carrierA;
+                carrierB) {
             InetSocketAddress toB = new InetSocketAddress(b.ipv4(), 41_002);
             InetSocketAddress toA = new InetSocketAddress(a.ipv4(), 41_001);
             for (int i = 0; i < 10; i++) {

@@ -15,25 +15,43 @@ import org.paqet4j.packet.RawTcpCarrierConfig;
  */
 public final class LabForwardingRate {
 
-    private LabForwardingRate() {
-    }
+    private LabForwardingRate() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1350;
         Impairment impairment = Impairment.parse(args.length > 2 ? args[2] : "");
-        try (LabTopology lab = LabTopology.builder(LabTopology.uniquePrefix("pps")).impairment(impairment,
-                Impairment.NONE).start()) {
+        try (LabTopology lab = LabTopology.builder(LabTopology.uniquePrefix("pps"))
+                .impairment(impairment, Impairment.NONE)
+                .start()) {
             LabTopology.Host a = lab.a();
             LabTopology.Host b = lab.b();
             // the capture tap runs before netfilter: dropping here spares b's kernel a RST per packet
-            LabTopology.exec(b, "iptables", "-t", "raw", "-A", "PREROUTING", "-p", "tcp", "--dport", "42002", "-j",
-                    "DROP").inheritIO().start().waitFor();
+            LabTopology.exec(
+                            b,
+                            "iptables",
+                            "-t",
+                            "raw",
+                            "-A",
+                            "PREROUTING",
+                            "-p",
+                            "tcp",
+                            "--dport",
+                            "42002",
+                            "-j",
+                            "DROP")
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             RawTcpCarrier sender = lab.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), 42_001)
-                    .ipv4(a.ipv4(), b.mac()).build()));
+                    .ipv4(a.ipv4(), b.mac())
+                    .build()));
             RawTcpCarrier receiver = lab.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), 42_002)
-                    .ipv4(b.ipv4(), a.mac()).receiveBuffer(8 << 20).build()));
-            try (sender; receiver) {
+                    .ipv4(b.ipv4(), a.mac())
+                    .receiveBuffer(8 << 20)
+                    .build()));
+            try (sender;
+                    receiver) {
                 InetSocketAddress to = new InetSocketAddress(b.ipv4(), 42_002);
                 AtomicBoolean running = new AtomicBoolean(true);
                 Thread sending = Thread.ofPlatform().name("lab-sender").start(() -> {
@@ -71,13 +89,18 @@ public final class LabForwardingRate {
                 long received = receiver.counters().packetsReceived() - received0;
                 running.set(false);
                 sending.join();
-                System.out.printf(Locale.ROOT,
+                System.out.printf(
+                        Locale.ROOT,
                         "impairment [%s] size %d: bridge received %.0f/s forwarded %.0f/s (%.0f Mbit/s of payload),"
                                 + " b received %.0f/s, bridge socket drops %d, refused %d%n",
-                        impairment, size, (after.received() - before.received()) / elapsed,
+                        impairment,
+                        size,
+                        (after.received() - before.received()) / elapsed,
                         (after.forwarded() - before.forwarded()) / elapsed,
-                        (after.forwarded() - before.forwarded()) * size * 8 / elapsed / 1e6, received / elapsed,
-                        after.kernelDrops() - before.kernelDrops(), after.refused() - before.refused());
+                        (after.forwarded() - before.forwarded()) * size * 8 / elapsed / 1e6,
+                        received / elapsed,
+                        after.kernelDrops() - before.kernelDrops(),
+                        after.refused() - before.refused());
             }
         }
     }

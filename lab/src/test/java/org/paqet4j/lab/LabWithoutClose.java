@@ -6,11 +6,11 @@ package org.paqet4j.lab;
  */
 public final class LabWithoutClose {
 
-    private LabWithoutClose() {
-    }
+    private LabWithoutClose() {}
 
     public static void main(String[] args) throws Exception {
-        LabTopology lab = LabTopology.builder(args[0]).impairment(Impairment.parse("delay 1ms"), Impairment.NONE)
+        LabTopology lab = LabTopology.builder(args[0])
+                .impairment(Impairment.parse("delay 1ms"), Impairment.NONE)
                 .start();
         System.out.println("up " + lab.middleNamespace());
         System.exit(3);

@@ -12,14 +12,11 @@ sealed interface ControlFrame {
      * v2 UPD for {@code stream}. It names the stream, not the counts: the payload is taken when the frame is
      * written, so a queued update always carries the newest consumed count and fair window.
      */
-    record WindowUpdate(MuxStream stream) implements ControlFrame {
-    }
+    record WindowUpdate(MuxStream stream) implements ControlFrame {}
 
     /** FIN answering a SYN that would have exceeded {@code maxStreams}. */
-    record Refusal(int streamId) implements ControlFrame {
-    }
+    record Refusal(int streamId) implements ControlFrame {}
 
     /** A keepalive NOP on stream 0. */
-    record KeepAlive() implements ControlFrame {
-    }
+    record KeepAlive() implements ControlFrame {}
 }

@@ -13,8 +13,7 @@ import java.util.function.Supplier;
 final class Deadlines {
     static final long NONE = Long.MIN_VALUE;
 
-    private Deadlines() {
-    }
+    private Deadlines() {}
 
     static long toNanos(Duration d) {
         if (d == null || d.isZero()) {

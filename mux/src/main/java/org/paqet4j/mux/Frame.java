@@ -61,7 +61,10 @@ public record Frame(int version, Command command, int streamId, byte[] payload) 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Frame f && f.version == version && f.command == command && f.streamId == streamId
+        return o instanceof Frame f
+                && f.version == version
+                && f.command == command
+                && f.streamId == streamId
                 && java.util.Arrays.equals(f.payload, payload);
     }
 
@@ -72,7 +75,7 @@ public record Frame(int version, Command command, int streamId, byte[] payload) 
 
     @Override
     public String toString() {
-        return "Frame[v" + version + " " + command + " stream " + Integer.toUnsignedString(streamId)
-                + " length " + payload.length + "]";
+        return "Frame[v" + version + " " + command + " stream " + Integer.toUnsignedString(streamId) + " length "
+                + payload.length + "]";
     }
 }

@@ -82,7 +82,7 @@ public final class FrameReader {
                     throw error("UPD payload must be 8 bytes", code, sid, len, ver);
                 }
             }
-            case PSH -> { }
+            case PSH -> {}
         }
         command = cmd;
         streamId = sid;
@@ -149,8 +149,8 @@ public final class FrameReader {
                 if (!header || limit == 0) {
                     return false;
                 }
-                throw new EOFException("transport ended inside a frame header (" + limit + " of "
-                        + Frame.HEADER_SIZE + " bytes)");
+                throw new EOFException(
+                        "transport ended inside a frame header (" + limit + " of " + Frame.HEADER_SIZE + " bytes)");
             }
             limit += n;
         }
@@ -158,8 +158,8 @@ public final class FrameReader {
     }
 
     private static EOFException truncated(Command cmd, int sid, int length, int got) {
-        return new EOFException("transport ended inside " + cmd + " payload of stream "
-                + Integer.toUnsignedString(sid) + " (" + got + " of " + length + " bytes)");
+        return new EOFException("transport ended inside " + cmd + " payload of stream " + Integer.toUnsignedString(sid)
+                + " (" + got + " of " + length + " bytes)");
     }
 
     private static MuxProtocolException error(String what, int code, int sid, int length, int ver) {

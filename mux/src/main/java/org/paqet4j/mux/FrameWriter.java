@@ -23,8 +23,8 @@ public final class FrameWriter {
 
     public void write(int version, Command cmd, int streamId, byte[] b, int off, int len) throws IOException {
         if (len > scratch.length - Frame.HEADER_SIZE) {
-            throw new IllegalArgumentException("payload of " + len + " bytes exceeds the frame size "
-                    + (scratch.length - Frame.HEADER_SIZE));
+            throw new IllegalArgumentException(
+                    "payload of " + len + " bytes exceeds the frame size " + (scratch.length - Frame.HEADER_SIZE));
         }
         encodeHeader(scratch, version, cmd, streamId, len);
         System.arraycopy(b, off, scratch, Frame.HEADER_SIZE, len);

@@ -32,8 +32,14 @@ public final class MemoryPipe {
         MemoryPipe ab = new MemoryPipe(capacity);
         MemoryPipe ba = new MemoryPipe(capacity);
         return new MuxTransport[] {
-            new MuxTransport(ba.in(), ab.out(), () -> { ab.close(); ba.close(); }),
-            new MuxTransport(ab.in(), ba.out(), () -> { ab.close(); ba.close(); })
+            new MuxTransport(ba.in(), ab.out(), () -> {
+                ab.close();
+                ba.close();
+            }),
+            new MuxTransport(ab.in(), ba.out(), () -> {
+                ab.close();
+                ba.close();
+            })
         };
     }
 

@@ -16,8 +16,14 @@ import java.util.Objects;
  *                          many streams are open, see the README
  * @param maxStreams        streams open at once in this session, both directions together
  */
-public record MuxConfig(int version, Duration keepAliveInterval, Duration keepAliveTimeout,
-        int maxFrameSize, int maxReceiveBuffer, int maxStreamBuffer, int maxStreams) {
+public record MuxConfig(
+        int version,
+        Duration keepAliveInterval,
+        Duration keepAliveTimeout,
+        int maxFrameSize,
+        int maxReceiveBuffer,
+        int maxStreamBuffer,
+        int maxStreams) {
 
     /** The largest payload the 16-bit length field can describe. */
     public static final int MAX_FRAME_SIZE_LIMIT = 65535;
@@ -36,7 +42,8 @@ public record MuxConfig(int version, Duration keepAliveInterval, Duration keepAl
                     + ") must not be shorter than keepAliveInterval (" + keepAliveInterval + ")");
         }
         if (maxFrameSize < 1 || maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
-            throw new IllegalArgumentException("maxFrameSize must be in 1.." + MAX_FRAME_SIZE_LIMIT + ", got " + maxFrameSize);
+            throw new IllegalArgumentException(
+                    "maxFrameSize must be in 1.." + MAX_FRAME_SIZE_LIMIT + ", got " + maxFrameSize);
         }
         if (maxReceiveBuffer < 1) {
             throw new IllegalArgumentException("maxReceiveBuffer (smuxbuf) must be positive, got " + maxReceiveBuffer);
@@ -55,8 +62,14 @@ public record MuxConfig(int version, Duration keepAliveInterval, Duration keepAl
 
     /** paqet's settings: v2, keepalive 2 s / 8 s, frames up to 65535, smuxbuf 4 MiB, streambuf 2 MiB. */
     public static MuxConfig paqetDefaults() {
-        return new MuxConfig(2, Duration.ofSeconds(2), Duration.ofSeconds(8), MAX_FRAME_SIZE_LIMIT,
-                4 * 1024 * 1024, 2 * 1024 * 1024, 16384);
+        return new MuxConfig(
+                2,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(8),
+                MAX_FRAME_SIZE_LIMIT,
+                4 * 1024 * 1024,
+                2 * 1024 * 1024,
+                16384);
     }
 
     /**
@@ -64,12 +77,19 @@ public record MuxConfig(int version, Duration keepAliveInterval, Duration keepAl
      * the rest (timeout 30 s, frames up to 32768).
      */
     public static MuxConfig kcptunDefaults(int version) {
-        return new MuxConfig(version, Duration.ofSeconds(10), Duration.ofSeconds(30), 32768,
-                4 * 1024 * 1024, 2 * 1024 * 1024, 65536);
+        return new MuxConfig(
+                version,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                32768,
+                4 * 1024 * 1024,
+                2 * 1024 * 1024,
+                65536);
     }
 
     public MuxConfig withVersion(int v) {
-        return new MuxConfig(v, keepAliveInterval, keepAliveTimeout, maxFrameSize, maxReceiveBuffer, maxStreamBuffer, maxStreams);
+        return new MuxConfig(
+                v, keepAliveInterval, keepAliveTimeout, maxFrameSize, maxReceiveBuffer, maxStreamBuffer, maxStreams);
     }
 
     public MuxConfig withKeepAlive(Duration interval, Duration timeout) {
@@ -77,14 +97,17 @@ public record MuxConfig(int version, Duration keepAliveInterval, Duration keepAl
     }
 
     public MuxConfig withBuffers(int receiveBuffer, int streamBuffer) {
-        return new MuxConfig(version, keepAliveInterval, keepAliveTimeout, maxFrameSize, receiveBuffer, streamBuffer, maxStreams);
+        return new MuxConfig(
+                version, keepAliveInterval, keepAliveTimeout, maxFrameSize, receiveBuffer, streamBuffer, maxStreams);
     }
 
     public MuxConfig withMaxFrameSize(int size) {
-        return new MuxConfig(version, keepAliveInterval, keepAliveTimeout, size, maxReceiveBuffer, maxStreamBuffer, maxStreams);
+        return new MuxConfig(
+                version, keepAliveInterval, keepAliveTimeout, size, maxReceiveBuffer, maxStreamBuffer, maxStreams);
     }
 
     public MuxConfig withMaxStreams(int streams) {
-        return new MuxConfig(version, keepAliveInterval, keepAliveTimeout, maxFrameSize, maxReceiveBuffer, maxStreamBuffer, streams);
+        return new MuxConfig(
+                version, keepAliveInterval, keepAliveTimeout, maxFrameSize, maxReceiveBuffer, maxStreamBuffer, streams);
     }
 }

@@ -23,8 +23,11 @@ public final class MuxScheduler implements Closeable {
 
     /** A scheduler with its own single virtual worker thread, shut down by {@link #close()}. */
     public static MuxScheduler create(String name) {
-        return new MuxScheduler(Executors.newSingleThreadScheduledExecutor(
-                Thread.ofVirtual().name(Objects.requireNonNull(name, "name")).factory()), true);
+        return new MuxScheduler(
+                Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
+                        .name(Objects.requireNonNull(name, "name"))
+                        .factory()),
+                true);
     }
 
     /** Uses an executor owned by the caller; {@link #close()} leaves it running. */

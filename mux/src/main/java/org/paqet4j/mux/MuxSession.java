@@ -1,7 +1,7 @@
 package org.paqet4j.mux;
 
-import java.io.EOFException;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -42,6 +42,7 @@ public final class MuxSession implements Closeable {
     private volatile boolean dataSinceTick;
     /** The receive loop's buffer for UPD payloads. */
     private final byte[] updPayload = new byte[Frame.UPD_PAYLOAD_SIZE];
+
     private volatile long lastReceivedNanos = System.nanoTime();
 
     // closing gates shutdown; closed is published after closeCause so a reader never sees one without the other;
@@ -57,8 +58,8 @@ public final class MuxSession implements Closeable {
     private volatile ScheduledFuture<?> keepAlive;
     private final Thread receiver;
 
-    private MuxSession(MuxTransport transport, MuxConfig config, boolean client, MuxScheduler scheduler,
-            boolean ownsScheduler) {
+    private MuxSession(
+            MuxTransport transport, MuxConfig config, boolean client, MuxScheduler scheduler, boolean ownsScheduler) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.config = Objects.requireNonNull(config, "config");
         this.client = client;
@@ -123,8 +124,8 @@ public final class MuxSession implements Closeable {
     public MuxStream openStream() throws IOException {
         ensureOpen("openStream");
         if (!streams.reserveSlot()) {
-            throw new IOException(label + ": cannot open a stream, " + config.maxStreams()
-                    + " streams are open (maxStreams)");
+            throw new IOException(
+                    label + ": cannot open a stream, " + config.maxStreams() + " streams are open (maxStreams)");
         }
         MuxStream stream = streams.openNext(id -> new MuxStream(this, id));
         if (stream == null) {
@@ -214,7 +215,8 @@ public final class MuxSession implements Closeable {
 
     @Override
     public String toString() {
-        return label + "[v" + config.version() + ", " + streamCount() + " streams" + (isClosed() ? ", closed" : "") + "]";
+        return label + "[v" + config.version() + ", " + streamCount() + " streams" + (isClosed() ? ", closed" : "")
+                + "]";
     }
 
     // ---- used by MuxStream ----
@@ -235,8 +237,9 @@ public final class MuxSession implements Closeable {
 
     MuxClosedException closedException(String op) {
         Throwable cause = closeCause;
-        return new MuxClosedException(label + ": " + op + " failed, session closed"
-                + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+        return new MuxClosedException(
+                label + ": " + op + " failed, session closed" + (cause == null ? "" : " (" + cause.getMessage() + ")"),
+                cause);
     }
 
     /** Closes the session because writing to the transport failed. */
@@ -307,7 +310,7 @@ public final class MuxSession implements Closeable {
     /** Handles the frame whose header the reader just read, reading its payload. */
     private void dispatch(Command command, int sid, int length) throws IOException {
         switch (command) {
-            case NOP -> { }
+            case NOP -> {}
             case SYN -> onSyn(sid);
             case FIN -> {
                 MuxStream s = streams.get(sid);
@@ -372,10 +375,16 @@ public final class MuxSession implements Closeable {
      */
     private void refuse(int sid) {
         if (writer.refuse(sid)) {
-            log.debug("{}: refusing stream {}, {} streams open (maxStreams)", label, Integer.toUnsignedString(sid),
+            log.debug(
+                    "{}: refusing stream {}, {} streams open (maxStreams)",
+                    label,
+                    Integer.toUnsignedString(sid),
                     config.maxStreams());
         } else {
-            log.debug("{}: not answering refused stream {}, {} refusals pending", label, Integer.toUnsignedString(sid),
+            log.debug(
+                    "{}: not answering refused stream {}, {} refusals pending",
+                    label,
+                    Integer.toUnsignedString(sid),
                     SessionWriter.MAX_PENDING_REFUSALS);
         }
     }
@@ -389,8 +398,9 @@ public final class MuxSession implements Closeable {
         // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
         long silent = peerSilence().toNanos();
         if (silent > config.keepAliveTimeout().toNanos()) {
-            shutdown(new SocketTimeoutException("keepalive timeout: nothing received for "
-                    + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout " + config.keepAliveTimeout().toMillis() + " ms)"));
+            shutdown(new SocketTimeoutException(
+                    "keepalive timeout: nothing received for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (timeout "
+                            + config.keepAliveTimeout().toMillis() + " ms)"));
             return;
         }
         if (!dataSinceTick && bufferedBytes() == 0) {
@@ -430,7 +440,9 @@ public final class MuxSession implements Closeable {
         if (Thread.currentThread() != receiver && receiver.isAlive()) {
             try {
                 if (!receiver.join(Duration.ofMillis(RECEIVER_JOIN_MILLIS))) {
-                    log.warn("{}: receive loop still blocked {} ms after the transport was closed", label,
+                    log.warn(
+                            "{}: receive loop still blocked {} ms after the transport was closed",
+                            label,
                             RECEIVER_JOIN_MILLIS);
                 }
             } catch (InterruptedException e) {

@@ -35,6 +35,7 @@ public final class MuxStream implements Closeable {
     private final int id;
     /** Guards the state of both halves, so closing changes them in one step. */
     private final ReentrantLock lock = new ReentrantLock();
+
     private final StreamReceiver receiver;
     private final StreamSender sender;
 

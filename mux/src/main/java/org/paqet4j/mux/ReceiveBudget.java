@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 final class ReceiveBudget {
     /** Heap a buffered frame may cost per payload byte before the frame count, not the bytes, is the limit. */
     static final int BYTES_PER_BUFFERED_FRAME = 64;
+
     private static final int MIN_FRAME_BUDGET = 1024;
 
     private final long capacity;
@@ -23,6 +24,7 @@ final class ReceiveBudget {
     private final AtomicLong frames;
     /** The receive loop while it waits in {@link #awaitAvailable()}: the only thread that ever waits here. */
     private volatile Thread waiter;
+
     private volatile boolean closed;
 
     ReceiveBudget(long capacity) {

@@ -1,7 +1,5 @@
 package org.paqet4j.mux;
 
-import java.util.Arrays;
-
 /**
  * A stream's received PSH payloads in arrival order: each a pooled buffer and the length it holds (a buffer is
  * usually longer than its payload). Two parallel rings instead of one holder object per frame, so buffering a

@@ -22,6 +22,7 @@ final class SessionWriter {
     private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
     /** Refusals queued at most; a peer flooding SYNs while not reading gets no more answers than this. */
     static final int MAX_PENDING_REFUSALS = 1024;
+
     private static final long STOP_JOIN_MILLIS = 2000;
     private static final byte[] EMPTY = new byte[0];
     private static final ControlFrame KEEP_ALIVE = new ControlFrame.KeepAlive();
@@ -54,8 +55,10 @@ final class SessionWriter {
         if (session.isClosed()) {
             throw session.closedException("write " + cmd);
         }
-        Deadlines.lock(lock, deadline, () -> session.label() + " write " + cmd + " on stream "
-                + Integer.toUnsignedString(sid));
+        Deadlines.lock(
+                lock,
+                deadline,
+                () -> session.label() + " write " + cmd + " on stream " + Integer.toUnsignedString(sid));
         try {
             if (session.isClosed()) {
                 throw session.closedException("write " + cmd);
@@ -115,7 +118,9 @@ final class SessionWriter {
         }
         try {
             if (!drainer.join(Duration.ofMillis(STOP_JOIN_MILLIS))) {
-                log.warn("{}: writer thread still running {} ms after the transport was closed", session.label(),
+                log.warn(
+                        "{}: writer thread still running {} ms after the transport was closed",
+                        session.label(),
                         STOP_JOIN_MILLIS);
             }
         } catch (InterruptedException e) {

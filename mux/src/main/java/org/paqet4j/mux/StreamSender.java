@@ -75,8 +75,9 @@ final class StreamSender {
         try {
             while (true) {
                 if (closed || writeClosed) {
-                    throw new MuxClosedException(stream + " write failed, "
-                            + (closed ? "stream closed" : "write side closed (FIN sent)"), null);
+                    throw new MuxClosedException(
+                            stream + " write failed, " + (closed ? "stream closed" : "write side closed (FIN sent)"),
+                            null);
                 }
                 if (sessionClosed) {
                     throw session.closedException("write on stream " + Integer.toUnsignedString(stream.id()));

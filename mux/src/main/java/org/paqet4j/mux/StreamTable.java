@@ -19,6 +19,7 @@ final class StreamTable {
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     /** Streams counted against maxStreams: open, or reserved by an open or accept in progress. */
     private final AtomicInteger slots = new AtomicInteger();
+
     private final Object idLock = new Object();
     private long lastStreamId; // guarded by idLock
 

@@ -33,7 +33,8 @@ class FrameCodecTest {
 
     @Test
     void decodesSequenceThenCleanEof() throws IOException {
-        FrameReader r = reader(1, "0100000003000000" + "0102020003000000abcd" + "0103000000000000" + "0101000003000000");
+        FrameReader r =
+                reader(1, "0100000003000000" + "0102020003000000abcd" + "0103000000000000" + "0101000003000000");
         assertThat(r.readFrame()).isEqualTo(Frame.control(1, Command.SYN, 3));
         assertThat(r.readFrame()).isEqualTo(new Frame(1, Command.PSH, 3, new byte[] {(byte) 0xab, (byte) 0xcd}));
         assertThat(r.readFrame()).isEqualTo(Frame.control(1, Command.NOP, 0));
@@ -79,7 +80,8 @@ class FrameCodecTest {
     @Test
     void rejectsPayloadOnControlFrames() {
         for (String cmd : new String[] {"00", "01", "03"}) {
-            assertThatThrownBy(() -> reader(2, "02" + cmd + "0100" + "03000000" + "ff").readFrame())
+            assertThatThrownBy(() ->
+                            reader(2, "02" + cmd + "0100" + "03000000" + "ff").readFrame())
                     .isInstanceOf(MuxProtocolException.class)
                     .hasMessageContaining("must carry no payload")
                     .hasMessageContaining("length 1");
@@ -88,7 +90,8 @@ class FrameCodecTest {
 
     @Test
     void rejectsUpdInV1AndBadUpdLength() {
-        assertThatThrownBy(() -> reader(1, "0104080003000000" + "0000000000000000").readFrame())
+        assertThatThrownBy(
+                        () -> reader(1, "0104080003000000" + "0000000000000000").readFrame())
                 .isInstanceOf(MuxProtocolException.class)
                 .hasMessageContaining("UPD exists only in v2");
         assertThatThrownBy(() -> reader(2, "0204040003000000" + "00000000").readFrame())

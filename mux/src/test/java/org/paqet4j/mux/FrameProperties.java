@@ -22,9 +22,12 @@ class FrameProperties {
         Arbitrary<Integer> ids = Arbitraries.integers();
         Arbitrary<Frame> control = Combinators.combine(Arbitraries.of(Command.SYN, Command.FIN, Command.NOP), ids)
                 .as((c, id) -> Frame.control(2, c, id));
-        Arbitrary<Frame> push = Combinators.combine(ids, Arbitraries.bytes().array(byte[].class).ofMaxSize(65535))
+        Arbitrary<Frame> push = Combinators.combine(
+                        ids, Arbitraries.bytes().array(byte[].class).ofMaxSize(65535))
                 .as((id, p) -> new Frame(2, Command.PSH, id, p));
-        Arbitrary<Frame> upd = Combinators.combine(ids, Arbitraries.longs().between(0, 0xFFFF_FFFFL),
+        Arbitrary<Frame> upd = Combinators.combine(
+                        ids,
+                        Arbitraries.longs().between(0, 0xFFFF_FFFFL),
                         Arbitraries.longs().between(0, 0xFFFF_FFFFL))
                 .as(Frame::windowUpdate);
         return Arbitraries.oneOf(control, push, upd);
@@ -36,8 +39,9 @@ class FrameProperties {
     }
 
     @Property(tries = 200)
-    void framesRoundTripThroughWriterAndReader(@ForAll("frameLists") List<Frame> frames,
-            @ForAll @IntRange(min = 1, max = 9000) int chunk) throws IOException {
+    void framesRoundTripThroughWriterAndReader(
+            @ForAll("frameLists") List<Frame> frames, @ForAll @IntRange(min = 1, max = 9000) int chunk)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FrameWriter w = new FrameWriter(out, 65535);
         for (Frame f : frames) {

@@ -36,7 +36,8 @@ class IdleStreamFootprintTest {
             }
             long after = ThreadCensus.usedHeapAfterGc();
             long perStream = (after - before) / STREAMS;
-            System.out.printf("idle stream footprint: %d bytes per stream (client and server end together, %d streams)%n",
+            System.out.printf(
+                    "idle stream footprint: %d bytes per stream (client and server end together, %d streams)%n",
                     perStream, STREAMS);
             assertThat(perStream).isLessThan(16 * 1024);
             assertThat(held).hasSize(2 * STREAMS);

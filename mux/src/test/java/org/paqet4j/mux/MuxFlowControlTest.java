@@ -30,20 +30,25 @@ class MuxFlowControlTest {
             MuxStream aServer = p.server().acceptStream(Duration.ofSeconds(5));
             byte[] aData = new byte[4 * 1024 * 1024];
             new Random(7).nextBytes(aData);
-            CompletableFuture<Void> aWriter = CompletableFuture.runAsync(() -> {
-                try {
-                    a.write(aData, 0, aData.length);
-                    a.closeWrite();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> aWriter = CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            a.write(aData, 0, aData.length);
+                            a.closeWrite();
+                        } catch (IOException e) {
+                            throw new AssertionError(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().start(r));
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
 
             long stalled = bestOfThree(p, bytes);
             // Generous: on a busy 2-core CI box scheduling noise is large, a stall would be infinite.
-            assertThat((double) baseline / stalled).as("throughput with a stalled neighbour vs alone (baseline %d ms, stalled %d ms)",
-                    baseline / 1_000_000, stalled / 1_000_000).isGreaterThan(0.25);
+            assertThat((double) baseline / stalled)
+                    .as(
+                            "throughput with a stalled neighbour vs alone (baseline %d ms, stalled %d ms)",
+                            baseline / 1_000_000, stalled / 1_000_000)
+                    .isGreaterThan(0.25);
             assertThat(aWriter).isNotDone();
             assertThat(p.server().bufferedBytes()).isEqualTo(MuxStream.INITIAL_PEER_WINDOW);
 
@@ -59,18 +64,22 @@ class MuxFlowControlTest {
         MuxConfig cfg = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (SessionPair p = SessionPair.open(cfg, 256 * 1024)) {
             MuxStream[] client = {p.client().openStream(), p.client().openStream()};
-            MuxStream[] server = {p.server().acceptStream(Duration.ofSeconds(5)), p.server().acceptStream(Duration.ofSeconds(5))};
+            MuxStream[] server = {
+                p.server().acceptStream(Duration.ofSeconds(5)), p.server().acceptStream(Duration.ofSeconds(5))
+            };
             byte[] data = new byte[8 * 1024 * 1024];
             new Random(5).nextBytes(data);
             List<CompletableFuture<Void>> writers = new ArrayList<>();
             for (MuxStream c : client) {
-                writers.add(CompletableFuture.runAsync(() -> {
-                    try (OutputStream out = c.outputStream()) {
-                        out.write(data);
-                    } catch (IOException e) {
-                        throw new AssertionError(e);
-                    }
-                }, r -> Thread.ofVirtual().start(r)));
+                writers.add(CompletableFuture.runAsync(
+                        () -> {
+                            try (OutputStream out = c.outputStream()) {
+                                out.write(data);
+                            } catch (IOException e) {
+                                throw new AssertionError(e);
+                            }
+                        },
+                        r -> Thread.ofVirtual().start(r)));
             }
             // Each reader reads once (its window grows from smux's initial guess), then stalls.
             byte[] first = new byte[1];
@@ -86,13 +95,15 @@ class MuxFlowControlTest {
             MuxStream s3 = p.server().acceptStream(Duration.ofSeconds(5));
             byte[] third = new byte[4 * 1024 * 1024];
             new Random(6).nextBytes(third);
-            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return s3.inputStream().readAllBytes();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return s3.inputStream().readAllBytes();
+                        } catch (IOException e) {
+                            throw new AssertionError(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().start(r));
             try (OutputStream out = c3.outputStream()) {
                 out.write(third);
             }
@@ -112,25 +123,29 @@ class MuxFlowControlTest {
     @Test
     void v2StreamBufferIsTheWindowAdvertisedAfterTheFirstRead() throws Exception {
         int streambuf = 512 * 1024;
-        MuxConfig cfg = MuxConfig.paqetDefaults().withBuffers(4 * 1024 * 1024, streambuf)
+        MuxConfig cfg = MuxConfig.paqetDefaults()
+                .withBuffers(4 * 1024 * 1024, streambuf)
                 .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
             MuxStream c = p.client().openStream();
             MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
             byte[] data = new byte[3 * 1024 * 1024];
             new Random(11).nextBytes(data);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try (OutputStream out = c.outputStream()) {
-                    out.write(data);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                    () -> {
+                        try (OutputStream out = c.outputStream()) {
+                            out.write(data);
+                        } catch (IOException e) {
+                            throw new AssertionError(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().start(r));
             // Before any read the writer assumes smux's initial window.
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
             byte[] first = new byte[1];
             assertThat(s.read(first, 0, 1)).isEqualTo(1);
-            // The first read announces streambuf: in flight = written - consumed may now reach it, so unread = streambuf.
+            // The first read announces streambuf: in flight = written - consumed may now reach it, so unread =
+            // streambuf.
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == streambuf);
             Thread.sleep(200);
             assertThat(p.server().bufferedBytes()).isEqualTo(streambuf);
@@ -155,13 +170,15 @@ class MuxFlowControlTest {
     private static long transferNanos(SessionPair p, int bytes) throws Exception {
         MuxStream c = p.client().openStream();
         MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
-        CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
-            try {
-                return s.inputStream().transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        CompletableFuture<Long> received = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return s.inputStream().transferTo(OutputStream.nullOutputStream());
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
         byte[] chunk = new byte[CHUNK];
         long t0 = System.nanoTime();
         for (int sent = 0; sent < bytes; sent += CHUNK) {
@@ -179,28 +196,37 @@ class MuxFlowControlTest {
     void v1SessionBufferCapHoldsMemoryWhileAReaderStalls() throws Exception {
         int smuxbuf = 1024 * 1024;
         // Short keepalive: the session must survive a pause longer than the timeout, since the silence is ours.
-        MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(1).withBuffers(smuxbuf, smuxbuf)
+        MuxConfig cfg = MuxConfig.paqetDefaults()
+                .withVersion(1)
+                .withBuffers(smuxbuf, smuxbuf)
                 .withKeepAlive(Duration.ofMillis(100), Duration.ofMillis(1000));
         try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
             MuxStream c = p.client().openStream();
             MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
             byte[] data = new byte[16 * 1024 * 1024];
             new Random(3).nextBytes(data);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try (OutputStream out = c.outputStream()) {
-                    out.write(data);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                    () -> {
+                        try (OutputStream out = c.outputStream()) {
+                            out.write(data);
+                        } catch (IOException e) {
+                            throw new AssertionError(e);
+                        }
+                    },
+                    r -> Thread.ofVirtual().start(r));
 
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() >= smuxbuf);
             Thread.sleep(1500);
-            assertThat(p.server().bufferedBytes()).as("bytes held by the server session")
+            assertThat(p.server().bufferedBytes())
+                    .as("bytes held by the server session")
                     .isLessThanOrEqualTo(smuxbuf + cfg.maxFrameSize());
             assertThat(writer).isNotDone();
-            assertThat(p.server().isClosed()).as("closed: %s", p.server().closeCause()).isFalse();
-            assertThat(p.client().isClosed()).as("closed: %s", p.client().closeCause()).isFalse();
+            assertThat(p.server().isClosed())
+                    .as("closed: %s", p.server().closeCause())
+                    .isFalse();
+            assertThat(p.client().isClosed())
+                    .as("closed: %s", p.client().closeCause())
+                    .isFalse();
 
             assertThat(s.inputStream().readAllBytes()).isEqualTo(data);
             writer.get(10, TimeUnit.SECONDS);
@@ -210,7 +236,9 @@ class MuxFlowControlTest {
 
     @Test
     void closingAStreamWithUnreadDataReturnsItsShareOfTheSessionBuffer() throws Exception {
-        MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(1).withBuffers(256 * 1024, 256 * 1024)
+        MuxConfig cfg = MuxConfig.paqetDefaults()
+                .withVersion(1)
+                .withBuffers(256 * 1024, 256 * 1024)
                 .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (SessionPair p = SessionPair.open(cfg, 64 * 1024)) {
             MuxStream c = p.client().openStream();
@@ -224,16 +252,19 @@ class MuxFlowControlTest {
             MuxStream s2 = p.server().acceptStream(Duration.ofSeconds(5));
             c2.outputStream().write(new byte[] {1, 2, 3});
             c2.closeWrite();
-            assertThat(s2.inputStream().transferTo(OutputStream.nullOutputStream())).isEqualTo(3);
+            assertThat(s2.inputStream().transferTo(OutputStream.nullOutputStream()))
+                    .isEqualTo(3);
         }
     }
+
     @Test
     void tinyFramesCannotBufferMoreObjectsThanTheSessionBufferAllows() throws Exception {
         // 1-byte PSH frames: each is an object of its own, so bytes alone would let a peer park
         // tens of objects (several MiB of heap) per smuxbuf byte in a stream nobody reads.
         int smuxbuf = 256 * 1024;
         MuxTransport[] t = MemoryPipe.pair(64 * 1024);
-        try (MuxSession server = MuxSession.server(t[1], MuxSessionTest.config(1).withBuffers(smuxbuf, smuxbuf))) {
+        try (MuxSession server =
+                MuxSession.server(t[1], MuxSessionTest.config(1).withBuffers(smuxbuf, smuxbuf))) {
             FrameWriter peer = new FrameWriter(t[0].out(), 1);
             peer.write(1, Command.SYN, 1, new byte[0], 0, 0);
             peer.flush();
@@ -250,7 +281,8 @@ class MuxFlowControlTest {
                 }
             });
             Thread.sleep(1500);
-            assertThat(stream.available()).as("1-byte frames buffered in a stream nobody reads")
+            assertThat(stream.available())
+                    .as("1-byte frames buffered in a stream nobody reads")
                     .isLessThanOrEqualTo(smuxbuf / 16);
             assertThat(server.isClosed()).isFalse();
             // Reading them lets the rest in.

@@ -50,14 +50,17 @@ class MuxFrameFuzz {
         if (data.length == 0) {
             return;
         }
-        MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(version(data))
+        MuxConfig cfg = MuxConfig.paqetDefaults()
+                .withVersion(version(data))
                 .withKeepAlive(Duration.ofSeconds(30), Duration.ofSeconds(60));
         InputStream in = new ByteArrayInputStream(data, 1, data.length - 1);
-        MuxTransport t = new MuxTransport(in, OutputStream.nullOutputStream(), () -> { });
+        MuxTransport t = new MuxTransport(in, OutputStream.nullOutputStream(), () -> {});
         CountDownLatch closed = new CountDownLatch(1);
         try (MuxSession s = MuxSession.server(t, cfg)) {
             s.onClose(closed::countDown);
-            assertThat(closed.await(10, TimeUnit.SECONDS)).as("session never noticed the end of its input").isTrue();
+            assertThat(closed.await(10, TimeUnit.SECONDS))
+                    .as("session never noticed the end of its input")
+                    .isTrue();
             assertThat(s.closeCause()).isInstanceOfAny(MuxProtocolException.class, EOFException.class);
             assertThat(s.streamCount()).isZero();
         }

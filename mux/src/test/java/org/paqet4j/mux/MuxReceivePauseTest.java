@@ -65,7 +65,8 @@ class MuxReceivePauseTest {
             }
             for (int i = 0; i < STREAMS; i++) {
                 assertThat(received.get(i).get(150, TimeUnit.SECONDS))
-                        .as("stream %d (server buffered %d bytes, session closed: %s)",
+                        .as(
+                                "stream %d (server buffered %d bytes, session closed: %s)",
                                 i, p.server().bufferedBytes(), p.server().closeCause())
                         .isEqualTo(sent.get(i));
             }

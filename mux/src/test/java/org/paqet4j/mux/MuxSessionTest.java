@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MuxSessionTest {
 
     static MuxConfig config(int version) {
-        return MuxConfig.paqetDefaults().withVersion(version).withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+        return MuxConfig.paqetDefaults()
+                .withVersion(version)
+                .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
     static <T> CompletableFuture<T> async(Callable<T> c) {
@@ -74,7 +75,8 @@ class MuxSessionTest {
             byte[] data = new byte[3 * 1024 * 1024 + 7];
             new java.util.Random(1).nextBytes(data);
             MuxStream c = p.client().openStream();
-            CompletableFuture<byte[]> got = async(() -> p.server().acceptStream().inputStream().readAllBytes());
+            CompletableFuture<byte[]> got =
+                    async(() -> p.server().acceptStream().inputStream().readAllBytes());
             try (OutputStream out = c.outputStream()) {
                 out.write(data);
             }
@@ -91,7 +93,8 @@ class MuxSessionTest {
 
             c.outputStream().write(new byte[] {1, 2, 3});
             c.closeWrite();
-            assertThatThrownBy(() -> c.outputStream().write(1)).isInstanceOf(MuxClosedException.class)
+            assertThatThrownBy(() -> c.outputStream().write(1))
+                    .isInstanceOf(MuxClosedException.class)
                     .hasMessageContaining("write side closed");
             assertThat(s.inputStream().readAllBytes()).containsExactly(1, 2, 3);
             assertThat(s.inputStream().read()).isEqualTo(-1);
@@ -175,8 +178,10 @@ class MuxSessionTest {
             CompletableFuture<Integer> pendingRead = async(() -> c.inputStream().read());
             Thread.sleep(100);
             c.close();
-            assertThatThrownBy(() -> pendingRead.get(2, TimeUnit.SECONDS)).cause()
-                    .isInstanceOf(MuxClosedException.class).hasMessageContaining("stream closed");
+            assertThatThrownBy(() -> pendingRead.get(2, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(MuxClosedException.class)
+                    .hasMessageContaining("stream closed");
             assertThat(s.inputStream().read()).isEqualTo(-1);
             assertThat(p.client().streamCount()).isZero();
             s.close();
@@ -195,7 +200,8 @@ class MuxSessionTest {
             c.setWriteTimeout(Duration.ofMillis(50));
             // Nobody reads on the server side: the initial 256 KiB window fills up.
             assertThatThrownBy(() -> c.outputStream().write(new byte[1024 * 1024]))
-                    .isInstanceOf(SocketTimeoutException.class).hasMessageContaining("peer window full");
+                    .isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("peer window full");
             assertThat(p.client().isClosed()).isFalse();
         }
     }
@@ -268,7 +274,8 @@ class MuxSessionTest {
             peer.flush();
             Thread.sleep(300);
             assertThat(server.isClosed()).isFalse();
-            assertThat(ThreadCensus.muxThreads() - before).as("mux threads during a flood of 1999 refused SYNs")
+            assertThat(ThreadCensus.muxThreads() - before)
+                    .as("mux threads during a flood of 1999 refused SYNs")
                     .isLessThanOrEqualTo(4);
         }
     }
@@ -290,7 +297,9 @@ class MuxSessionTest {
             s.onClose(closed::countDown);
             assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(s.isClosed()).isTrue();
-            assertThat(s.closeCause()).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("keepalive timeout");
+            assertThat(s.closeCause())
+                    .isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("keepalive timeout");
         }
         drain.join(2000);
         assertThat(drain.isAlive()).isFalse();
@@ -336,9 +345,11 @@ class MuxSessionTest {
             // v1 frame on a v2 session
             t[1].out().write(java.util.HexFormat.of().parseHex("0100000003000000"));
             awaitTrue(s::isClosed);
-            assertThat(s.closeCause()).isInstanceOf(MuxProtocolException.class)
+            assertThat(s.closeCause())
+                    .isInstanceOf(MuxProtocolException.class)
                     .hasMessageContaining("version 1 on a v2 session");
-            assertThatThrownBy(s::acceptStream).isInstanceOf(MuxClosedException.class)
+            assertThatThrownBy(s::acceptStream)
+                    .isInstanceOf(MuxClosedException.class)
                     .hasMessageContaining("version 1 on a v2 session");
         }
     }
@@ -348,10 +359,14 @@ class MuxSessionTest {
         MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
             // SYN 3, then UPD for stream 3 saying 5 bytes were consumed: nothing was ever sent on it.
-            t[1].out().write(java.util.HexFormat.of().parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
+            t[1].out()
+                    .write(java.util.HexFormat.of()
+                            .parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
             awaitTrue(s::isClosed);
-            assertThat(s.closeCause()).isInstanceOf(MuxProtocolException.class)
-                    .hasMessageContaining("consumed 5 bytes, more than was sent").hasMessageContaining("stream 3");
+            assertThat(s.closeCause())
+                    .isInstanceOf(MuxProtocolException.class)
+                    .hasMessageContaining("consumed 5 bytes, more than was sent")
+                    .hasMessageContaining("stream 3");
         }
     }
 
@@ -361,7 +376,8 @@ class MuxSessionTest {
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
             t[1].out().write(java.util.HexFormat.of().parseHex("0200000004000000"));
             awaitTrue(s::isClosed);
-            assertThat(s.closeCause()).hasMessageContaining("SYN with a stream id the client may not use")
+            assertThat(s.closeCause())
+                    .hasMessageContaining("SYN with a stream id the client may not use")
                     .hasMessageContaining("stream 4");
         }
     }
@@ -385,7 +401,8 @@ class MuxSessionTest {
     @Test
     void sessionClosesItselfBeforeItsTransport() throws Exception {
         MuxTransport[] t = MemoryPipe.pair(64 * 1024);
-        java.util.concurrent.atomic.AtomicReference<MuxSession> self = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<MuxSession> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean closedFirst = new java.util.concurrent.atomic.AtomicBoolean();
         MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> {
             closedFirst.set(self.get().isClosed());
@@ -418,8 +435,9 @@ class MuxSessionTest {
                 }
             }
         }
-        java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mux-test-executor").factory());
+        java.util.concurrent.ScheduledExecutorService executor =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofVirtual().name("mux-test-executor").factory());
         try {
             try (MuxScheduler wrapped = MuxScheduler.using(executor)) {
                 MuxTransport[] t = MemoryPipe.pair(64 * 1024);
@@ -430,16 +448,20 @@ class MuxSessionTest {
                     assertThat(s.isClosed()).isFalse();
                 }
             }
-            assertThat(executor.isShutdown()).as("a wrapped executor belongs to the caller").isFalse();
+            assertThat(executor.isShutdown())
+                    .as("a wrapped executor belongs to the caller")
+                    .isFalse();
         } finally {
             executor.shutdownNow();
         }
         assertThatThrownBy(() -> {
-            MuxScheduler closed = MuxScheduler.create("mux-test-closed");
-            closed.close();
-            MuxTransport[] t = MemoryPipe.pair(1024);
-            MuxSession.client(t[0], cfg, closed);
-        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("MuxScheduler passed in is closed");
+                    MuxScheduler closed = MuxScheduler.create("mux-test-closed");
+                    closed.close();
+                    MuxTransport[] t = MemoryPipe.pair(1024);
+                    MuxSession.client(t[0], cfg, closed);
+                })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("MuxScheduler passed in is closed");
     }
 
     @Test
@@ -447,7 +469,8 @@ class MuxSessionTest {
         java.util.concurrent.atomic.AtomicBoolean transportClosed = new java.util.concurrent.atomic.AtomicBoolean();
         MuxTransport[] t = MemoryPipe.pair(1024);
         MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> transportClosed.set(true));
-        assertThatThrownBy(() -> MuxSession.client(watched, null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> MuxSession.client(watched, null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("config");
         assertThat(transportClosed).isTrue();
     }
@@ -460,18 +483,24 @@ class MuxSessionTest {
             IOException dead = new IOException("KCP peer dead: 30 retransmissions of sn 17");
             p.client().abort(dead);
             assertThat(p.client().closeCause()).isSameAs(dead);
-            assertThatThrownBy(() -> pendingRead.get(2, TimeUnit.SECONDS)).cause()
-                    .isInstanceOf(MuxClosedException.class).hasMessageContaining("KCP peer dead").hasCause(dead);
+            assertThatThrownBy(() -> pendingRead.get(2, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(MuxClosedException.class)
+                    .hasMessageContaining("KCP peer dead")
+                    .hasCause(dead);
             awaitTrue(p.server()::isClosed);
         }
     }
 
     @Test
     void configValidationNamesTheField() {
-        assertThatThrownBy(() -> MuxConfig.paqetDefaults().withVersion(3)).hasMessageContaining("version must be 1 or 2");
-        assertThatThrownBy(() -> MuxConfig.paqetDefaults().withMaxFrameSize(65536)).hasMessageContaining("maxFrameSize");
+        assertThatThrownBy(() -> MuxConfig.paqetDefaults().withVersion(3))
+                .hasMessageContaining("version must be 1 or 2");
+        assertThatThrownBy(() -> MuxConfig.paqetDefaults().withMaxFrameSize(65536))
+                .hasMessageContaining("maxFrameSize");
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withBuffers(1024, 2048))
-                .hasMessageContaining("streambuf 2048").hasMessageContaining("smuxbuf 1024");
+                .hasMessageContaining("streambuf 2048")
+                .hasMessageContaining("smuxbuf 1024");
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("keepAliveTimeout");
         assertThatThrownBy(() -> MuxConfig.paqetDefaults().withMaxStreams(0)).hasMessageContaining("maxStreams");

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /** {@link MuxStream#readMessage(byte[], int)}: the message lands behind what the caller keeps in front. */
 class MuxStreamMessageOffsetTest {
 
-    private static final MuxConfig CONFIG = MuxConfig.paqetDefaults()
-            .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    private static final MuxConfig CONFIG =
+            MuxConfig.paqetDefaults().withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     @Test
     void readsTheMessageBehindTheOffsetAndLeavesTheBytesInFrontAlone() throws Exception {

@@ -23,24 +23,30 @@ class MuxStreamProperties {
             @ForAll @IntRange(min = 1, max = 70_000) int readBuffer,
             @ForAll @IntRange(min = 1, max = 65535) int frameSize,
             @ForAll @IntRange(min = 1, max = 2) int version,
-            @ForAll @IntRange(min = 16, max = 300_000) int pipeCapacity) throws Exception {
-        MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(version).withMaxFrameSize(frameSize)
-                .withBuffers(1024 * 1024, 128 * 1024).withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
+            @ForAll @IntRange(min = 16, max = 300_000) int pipeCapacity)
+            throws Exception {
+        MuxConfig cfg = MuxConfig.paqetDefaults()
+                .withVersion(version)
+                .withMaxFrameSize(frameSize)
+                .withBuffers(1024 * 1024, 128 * 1024)
+                .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(30));
         try (SessionPair p = SessionPair.open(cfg, pipeCapacity)) {
             MuxStream c = p.client().openStream();
             MuxStream s = p.server().acceptStream(Duration.ofSeconds(5));
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                ByteArrayOutputStream got = new ByteArrayOutputStream();
-                byte[] buf = new byte[readBuffer];
-                try {
-                    for (int n; (n = s.read(buf, 0, buf.length)) >= 0; ) {
-                        got.write(buf, 0, n);
-                    }
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-                return got.toByteArray();
-            }, r -> Thread.ofVirtual().start(r));
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(
+                    () -> {
+                        ByteArrayOutputStream got = new ByteArrayOutputStream();
+                        byte[] buf = new byte[readBuffer];
+                        try {
+                            for (int n; (n = s.read(buf, 0, buf.length)) >= 0; ) {
+                                got.write(buf, 0, n);
+                            }
+                        } catch (IOException e) {
+                            throw new AssertionError(e);
+                        }
+                        return got.toByteArray();
+                    },
+                    r -> Thread.ofVirtual().start(r));
             ByteArrayOutputStream sent = new ByteArrayOutputStream();
             Random rnd = new Random(writes.hashCode());
             for (int size : writes) {

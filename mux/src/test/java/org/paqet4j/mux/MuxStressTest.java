@@ -39,8 +39,11 @@ class MuxStressTest {
                 && System.nanoTime() < end) {
             Thread.sleep(100);
         }
-        assertThat(ThreadCensus.muxThreads()).as("mux threads alive after close").isZero();
-        assertThat(ThreadCensus.platformThreads().size()).as("platform threads %s, before %s", ThreadCensus.platformThreads(), platformBefore)
+        assertThat(ThreadCensus.muxThreads())
+                .as("mux threads alive after close")
+                .isZero();
+        assertThat(ThreadCensus.platformThreads().size())
+                .as("platform threads %s, before %s", ThreadCensus.platformThreads(), platformBefore)
                 .isLessThanOrEqualTo(platformBefore.size() + 1);
         long heapAfter = ThreadCensus.usedHeapAfterGc();
         assertThat(clientRef.get()).as("closed session still reachable").isNull();
@@ -82,12 +85,16 @@ class MuxStressTest {
             go.countDown();
             for (CompletableFuture<Result> f : results) {
                 Result r = f.get(90, TimeUnit.SECONDS);
-                assertThat(r.received()).as("server to client, stream %d", r.id()).isEqualTo(r.expected());
+                assertThat(r.received())
+                        .as("server to client, stream %d", r.id())
+                        .isEqualTo(r.expected());
             }
             awaitZero(p);
             for (CompletableFuture<Result> f : results) {
                 Result r = f.get();
-                assertThat(receivedByServer.get(r.id())).as("client to server, stream %d", r.id()).isEqualTo(r.sent());
+                assertThat(receivedByServer.get(r.id()))
+                        .as("client to server, stream %d", r.id())
+                        .isEqualTo(r.sent());
             }
             assertThat(p.client().isClosed()).isFalse();
             p.close();
@@ -99,8 +106,7 @@ class MuxStressTest {
         }
     }
 
-    record Result(int id, String sent, String received, String expected) {
-    }
+    record Result(int id, String sent, String received, String expected) {}
 
     private static void awaitZero(SessionPair p) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

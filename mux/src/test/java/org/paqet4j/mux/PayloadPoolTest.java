@@ -45,7 +45,9 @@ class PayloadPoolTest {
             pool.take(16384);
         }
 
-        assertThat(pool.allocatedBytes() - before).as("two buffers beyond the three kept").isEqualTo(2 * 16384);
+        assertThat(pool.allocatedBytes() - before)
+                .as("two buffers beyond the three kept")
+                .isEqualTo(2 * 16384);
     }
 
     @Test

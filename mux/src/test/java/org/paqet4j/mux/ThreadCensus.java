@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 final class ThreadCensus {
     private static final Pattern NAME = Pattern.compile("\"name\": \"(mux-[^\"]*)\"");
 
-    private ThreadCensus() {
-    }
+    private ThreadCensus() {}
 
     /** Live threads (platform or virtual) whose name starts with "mux-". */
     static int muxThreads() throws IOException {

@@ -12,8 +12,7 @@ import java.net.InetSocketAddress;
  */
 public final class AddressText {
 
-    private AddressText() {
-    }
+    private AddressText() {}
 
     /** The canonical text of {@code address}: dotted quad, or RFC 5952 IPv6 (with {@code %scope} if it has one). */
     public static String of(InetAddress address) {

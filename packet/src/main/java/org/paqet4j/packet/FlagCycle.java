@@ -16,8 +16,8 @@ final class FlagCycle {
 
     static void validate(short[] masks) {
         if (masks.length == 0 || masks.length > TcpFlags.MAX_LIST_LENGTH) {
-            throw new IllegalArgumentException("a flag list needs 1 to " + TcpFlags.MAX_LIST_LENGTH
-                    + " entries, got " + masks.length);
+            throw new IllegalArgumentException(
+                    "a flag list needs 1 to " + TcpFlags.MAX_LIST_LENGTH + " entries, got " + masks.length);
         }
         for (short mask : masks) {
             if (!TcpFlags.isValidMask(mask)) {

@@ -57,14 +57,45 @@ final class MutableCarrierCounters implements CarrierCounters {
         sendErrors.computeIfAbsent(errno, k -> new LongAdder()).increment();
     }
 
-    @Override public long packetsSent() { return packetsSent.sum(); }
-    @Override public long bytesSent() { return bytesSent.sum(); }
-    @Override public long packetsReceived() { return packetsReceived.sum(); }
-    @Override public long bytesReceived() { return bytesReceived.sum(); }
-    @Override public long droppedNotOurs() { return droppedNotOurs.sum(); }
-    @Override public long droppedTruncated() { return droppedTruncated.sum(); }
-    @Override public long droppedBadChecksum() { return droppedBadChecksum.sum(); }
-    @Override public long droppedQueueFull() { return droppedQueueFull.sum(); }
+    @Override
+    public long packetsSent() {
+        return packetsSent.sum();
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    @Override
+    public long packetsReceived() {
+        return packetsReceived.sum();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    @Override
+    public long droppedNotOurs() {
+        return droppedNotOurs.sum();
+    }
+
+    @Override
+    public long droppedTruncated() {
+        return droppedTruncated.sum();
+    }
+
+    @Override
+    public long droppedBadChecksum() {
+        return droppedBadChecksum.sum();
+    }
+
+    @Override
+    public long droppedQueueFull() {
+        return droppedQueueFull.sum();
+    }
 
     @Override
     public Map<String, Long> sendErrors() {

@@ -32,8 +32,7 @@ public interface PacketCarrier extends Closeable {
      * Sends {@code count} datagrams starting at {@code datagrams[offset]} to {@code peer}, batched
      * into as few system calls as the carrier can. Same guarantees as {@link #send}.
      */
-    default void sendBatch(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress peer)
-            throws IOException {
+    default void sendBatch(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress peer) throws IOException {
         for (int i = offset; i < offset + count; i++) {
             send(datagrams[i], peer);
         }

@@ -11,12 +11,11 @@ import java.net.InetSocketAddress;
 public interface PeerFlags {
 
     /** For carriers without TCP flags (UDP): flags are accepted and have no effect. */
-    PeerFlags IGNORE = (peer, masks) -> { };
+    PeerFlags IGNORE = (peer, masks) -> {};
 
     /** Sends {@code masks} round-robin to {@code peer} from now on; {@code masks} is never empty. */
     void set(InetSocketAddress peer, short[] masks);
 
     /** Forgets {@code peer}'s flags (an empty TCPF, its session ended): it gets the local flags again. */
-    default void clear(InetSocketAddress peer) {
-    }
+    default void clear(InetSocketAddress peer) {}
 }

@@ -29,8 +29,8 @@ final class PeerRoute {
         this.ipv6 = peer.getAddress() instanceof Inet6Address;
         this.sockaddr = new byte[ipv6 ? Libc.SOCKADDR_IN6_SIZE : Libc.SOCKADDR_IN_SIZE];
         MemorySegment s = MemorySegment.ofArray(sockaddr);
-        s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder()), 0,
-                (short) (ipv6 ? Libc.AF_INET6 : Libc.AF_INET));
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder()), 0, (short)
+                (ipv6 ? Libc.AF_INET6 : Libc.AF_INET));
         byte[] address = peer.getAddress().getAddress();
         MemorySegment.copy(address, 0, s, ValueLayout.JAVA_BYTE, ipv6 ? 8 : 4, address.length);
     }

@@ -80,6 +80,7 @@ public final class RawTcpCarrier implements PacketCarrier {
     private final boolean perPeerNextHop;
     /** The tables of the namespace the carrier was opened in; null when every next hop is configured. */
     private final NextHopResolver nextHops;
+
     private final TcpPacket packet = new TcpPacket();
     private final ByteBuffer receiveView;
     private final ReentrantLock receiveLock = new ReentrantLock();
@@ -88,8 +89,17 @@ public final class RawTcpCarrier implements PacketCarrier {
     private int batchCount;
     private int batchCursor;
 
-    private RawTcpCarrier(RawTcpCarrierConfig config, byte[] ipv4NextHop, byte[] ipv6NextHop, InterfaceInfo link,
-            CaptureSocket capture, int packetFd, int rawFd4, int rawFd6, Arena arena, NextHopResolver nextHops) {
+    private RawTcpCarrier(
+            RawTcpCarrierConfig config,
+            byte[] ipv4NextHop,
+            byte[] ipv6NextHop,
+            InterfaceInfo link,
+            CaptureSocket capture,
+            int packetFd,
+            int rawFd4,
+            int rawFd6,
+            Arena arena,
+            NextHopResolver nextHops) {
         this.nextHops = nextHops;
         this.config = config;
         this.ipv4NextHop = ipv4NextHop;
@@ -140,12 +150,12 @@ public final class RawTcpCarrier implements PacketCarrier {
         int rawFd6 = -1;
         NextHopResolver nextHops = null;
         try {
-            if (config.sendMode() == SendMode.PACKET && (config.ipv4() != null && ipv4NextHop == null
-                    || config.ipv6() != null && ipv6NextHop == null)) {
+            if (config.sendMode() == SendMode.PACKET
+                    && (config.ipv4() != null && ipv4NextHop == null || config.ipv6() != null && ipv6NextHop == null)) {
                 nextHops = NextHopResolver.open();
             }
-            capture = CaptureSocket.open(link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize,
-                    config.receiveRing());
+            capture = CaptureSocket.open(
+                    link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize, config.receiveRing());
             if (config.sendMode() == SendMode.PACKET) {
                 packetFd = packetSendSocket(link, config.sendBuffer(), errno, arena);
             } else {
@@ -156,10 +166,15 @@ public final class RawTcpCarrier implements PacketCarrier {
                     rawFd6 = rawSendSocket(Libc.AF_INET6, link, config.sendBuffer(), errno, arena);
                 }
             }
-            RawTcpCarrier carrier = new RawTcpCarrier(config, ipv4NextHop, ipv6NextHop, link, capture, packetFd,
-                    rawFd4, rawFd6, arena, nextHops);
-            LOG.debug("raw carrier open on {} (index {}, mtu {}), port {}, send mode {}", link.name(), link.index(),
-                    link.mtu(), config.port(), config.sendMode());
+            RawTcpCarrier carrier = new RawTcpCarrier(
+                    config, ipv4NextHop, ipv6NextHop, link, capture, packetFd, rawFd4, rawFd6, arena, nextHops);
+            LOG.debug(
+                    "raw carrier open on {} (index {}, mtu {}), port {}, send mode {}",
+                    link.name(),
+                    link.index(),
+                    link.mtu(),
+                    config.port(),
+                    config.sendMode());
             return carrier;
         } catch (IOException | RuntimeException e) {
             if (capture != null) {
@@ -251,8 +266,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         try {
             SendSlot slot = slots[slotIndex];
             slot.areaBuffer.put(headers, datagram, datagram.position(), length);
-            int total = route.template.write(slot.area, 0, flags, packetCounter.incrementAndGet(), startMillis,
-                    length);
+            int total = route.template.write(slot.area, 0, flags, packetCounter.incrementAndGet(), startMillis, length);
             int fd = fdFor(route);
             byte[] name = route.sockaddr;
             slot.message(0, 0, total, fd == packetFd ? null : name, length);
@@ -284,8 +298,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                 int headers = route.template.headerLength(flags);
                 int frame = (headers + length + 63) & ~63;
                 if (frame > SendSlot.AREA_BYTES) {
-                    throw new IOException("datagram of " + length + " bytes to " + AddressText.of(peer)
-                            + " is too large");
+                    throw new IOException(
+                            "datagram of " + length + " bytes to " + AddressText.of(peer) + " is too large");
                 }
                 if (messages == SendSlot.MAX_MESSAGES || used + frame > SendSlot.AREA_BYTES) {
                     sendMessages(slot, fd, messages, peer);
@@ -293,8 +307,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                     used = 0;
                 }
                 slot.areaBuffer.put((int) used + headers, datagram, datagram.position(), length);
-                int total = route.template.write(slot.area, used, flags, packetCounter.incrementAndGet(), startMillis,
-                        length);
+                int total = route.template.write(
+                        slot.area, used, flags, packetCounter.incrementAndGet(), startMillis, length);
                 slot.message(messages++, used, total, name, length);
                 datagram.position(datagram.limit());
                 used += frame;
@@ -351,8 +365,10 @@ public final class RawTcpCarrier implements PacketCarrier {
                         + " after " + SendRetry.ATTEMPTS + " attempts (" + (count - done) + " datagrams lost)");
             }
             counters.countSendError(Errno.name(errno));
-            throw Errno.exception("sendmmsg to " + AddressText.of(peer) + " via " + link.name() + " (" + (count - done)
-                    + " datagrams)", errno);
+            throw Errno.exception(
+                    "sendmmsg to " + AddressText.of(peer) + " via " + link.name() + " (" + (count - done)
+                            + " datagrams)",
+                    errno);
         }
     }
 
@@ -402,8 +418,8 @@ public final class RawTcpCarrier implements PacketCarrier {
         if (resolved) {
             nextHop = peerNextHop(address, v6);
         }
-        TcpPacketTemplate template = TcpPacketTemplate.of(ethernet ? link.mac() : null, nextHop, source, address,
-                config.port(), peer.getPort());
+        TcpPacketTemplate template = TcpPacketTemplate.of(
+                ethernet ? link.mac() : null, nextHop, source, address, config.port(), peer.getPort());
         return new PeerRoute(template, peer, resolved, System.nanoTime() + NEXT_HOP_REFRESH.toNanos());
     }
 
@@ -414,20 +430,31 @@ public final class RawTcpCarrier implements PacketCarrier {
     private byte[] peerNextHop(InetAddress peer, boolean v6) throws IOException {
         Optional<PeerNextHop> hop = nextHops.lookup(peer, link.index());
         if (hop.isPresent() && hop.get().mac().isPresent()) {
-            LOG.debug("raw carrier on {}: next hop to {} is {} {} at {} (neighbour table)", link.name(),
-                    AddressText.of(peer), hop.get().gateway() ? "gateway" : "the peer",
-                    AddressText.of(hop.get().address()), hop.get().mac().get());
+            LOG.debug(
+                    "raw carrier on {}: next hop to {} is {} {} at {} (neighbour table)",
+                    link.name(),
+                    AddressText.of(peer),
+                    hop.get().gateway() ? "gateway" : "the peer",
+                    AddressText.of(hop.get().address()),
+                    hop.get().mac().get());
             return hop.get().mac().get().bytes();
         }
         MacAddress seen = learnedNextHops.of(peer);
         if (seen != null) {
-            LOG.debug("raw carrier on {}: next hop to {} is {} (source of its frames)", link.name(),
-                    AddressText.of(peer), seen);
+            LOG.debug(
+                    "raw carrier on {}: next hop to {} is {} (source of its frames)",
+                    link.name(),
+                    AddressText.of(peer),
+                    seen);
             return seen.bytes();
         }
         if (hop.isPresent()) {
-            return nextHops.resolve(hop.get(), link.index(), NEIGHBOUR_TIMEOUT,
-                    "; set network." + (v6 ? "ipv6" : "ipv4") + ".router_mac").bytes();
+            return nextHops.resolve(
+                            hop.get(),
+                            link.index(),
+                            NEIGHBOUR_TIMEOUT,
+                            "; set network." + (v6 ? "ipv6" : "ipv4") + ".router_mac")
+                    .bytes();
         }
         throw new NetworkPathException("raw carrier on " + link.name() + ": no route to " + AddressText.of(peer)
                 + " through " + link.name() + " and no frame from it to learn its next hop from; set network."
@@ -494,8 +521,8 @@ public final class RawTcpCarrier implements PacketCarrier {
                         dst.put(dst.position(), receiveView, (int) packet.payloadOffset(), length);
                         dst.position(dst.position() + length);
                         counters.received(length);
-                        InetSocketAddress peer = peers.intern(slots, packet.sourceAddressOffset(),
-                                packet.addressLength(), packet.sourcePort());
+                        InetSocketAddress peer = peers.intern(
+                                slots, packet.sourceAddressOffset(), packet.addressLength(), packet.sourcePort());
                         if (perPeerNextHop) {
                             learnNextHop(peer, capture.sourceMac(i));
                         }
@@ -531,7 +558,8 @@ public final class RawTcpCarrier implements PacketCarrier {
         for (short mask : config.localFlags()) {
             syn |= (mask & TcpFlags.SYN) != 0;
         }
-        return link.mtu() - (ipv6 ? TcpPacketTemplate.IPV6_HEADER : TcpPacketTemplate.IPV4_HEADER)
+        return link.mtu()
+                - (ipv6 ? TcpPacketTemplate.IPV6_HEADER : TcpPacketTemplate.IPV4_HEADER)
                 - (syn ? TcpPacketTemplate.TCP_SYN_HEADER : TcpPacketTemplate.TCP_HEADER);
     }
 

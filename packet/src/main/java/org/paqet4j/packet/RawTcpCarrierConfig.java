@@ -22,9 +22,19 @@ import org.paqet4j.packet.wire.TcpFlags;
  * @param receiveRing    receive through a TPACKET_V2 ring of {@code receiveBuffer} bytes mapped into
  *                       our memory instead of recvmmsg
  */
-public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[] ipv4NextHopMac,
-        Inet6Address ipv6, byte[] ipv6NextHopMac, int port, short[] localFlags, SendMode sendMode,
-        int receiveBuffer, int sendBuffer, int receiveBatch, boolean receiveRing) {
+public record RawTcpCarrierConfig(
+        String interfaceName,
+        Inet4Address ipv4,
+        byte[] ipv4NextHopMac,
+        Inet6Address ipv6,
+        byte[] ipv6NextHopMac,
+        int port,
+        short[] localFlags,
+        SendMode sendMode,
+        int receiveBuffer,
+        int sendBuffer,
+        int receiveBatch,
+        boolean receiveRing) {
 
     public RawTcpCarrierConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -34,8 +44,8 @@ public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[
                     + ": at least one of an IPv4 and an IPv6 source address is required");
         }
         if (port < 1 || port > 0xFFFF) {
-            throw new IllegalArgumentException("raw carrier on " + interfaceName + ": port " + port
-                    + " out of range 1-65535");
+            throw new IllegalArgumentException(
+                    "raw carrier on " + interfaceName + ": port " + port + " out of range 1-65535");
         }
         ipv4NextHopMac = mac(ipv4NextHopMac, "ipv4NextHopMac");
         ipv6NextHopMac = mac(ipv6NextHopMac, "ipv6NextHopMac");
@@ -139,8 +149,19 @@ public record RawTcpCarrierConfig(String interfaceName, Inet4Address ipv4, byte[
         }
 
         public RawTcpCarrierConfig build() {
-            return new RawTcpCarrierConfig(interfaceName, ipv4, ipv4NextHopMac, ipv6, ipv6NextHopMac, port,
-                    localFlags, sendMode, receiveBuffer, sendBuffer, receiveBatch, receiveRing);
+            return new RawTcpCarrierConfig(
+                    interfaceName,
+                    ipv4,
+                    ipv4NextHopMac,
+                    ipv6,
+                    ipv6NextHopMac,
+                    port,
+                    localFlags,
+                    sendMode,
+                    receiveBuffer,
+                    sendBuffer,
+                    receiveBatch,
+                    receiveRing);
         }
     }
 }

@@ -22,8 +22,7 @@ final class SendRetry {
         boolean trySend() throws IOException;
     }
 
-    private SendRetry() {
-    }
+    private SendRetry() {}
 
     /**
      * Waits before attempt {@code attempt + 1} after attempt {@code attempt} (1-based) found no
@@ -38,8 +37,7 @@ final class SendRetry {
         return true;
     }
 
-    static void run(Attempt attempt, MutableCarrierCounters counters, InetSocketAddress peer)
-            throws IOException {
+    static void run(Attempt attempt, MutableCarrierCounters counters, InetSocketAddress peer) throws IOException {
         long backoff = FIRST_BACKOFF_NANOS;
         for (int i = 1; i <= ATTEMPTS; i++) {
             if (attempt.trySend()) {
@@ -51,7 +49,7 @@ final class SendRetry {
             }
         }
         counters.countSendError("ENOBUFS");
-        throw new IOException("send to " + AddressText.of(peer) + " failed: no buffer space after " + ATTEMPTS
-                + " attempts");
+        throw new IOException(
+                "send to " + AddressText.of(peer) + " failed: no buffer space after " + ATTEMPTS + " attempts");
     }
 }

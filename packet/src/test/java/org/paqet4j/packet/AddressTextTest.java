@@ -30,16 +30,19 @@ class AddressTextTest {
     void endpointsHaveNoSlashAndBracketIpv6() {
         assertThat(AddressText.of(new InetSocketAddress(InetAddress.ofLiteral("198.18.0.2"), 9999)))
                 .isEqualTo("198.18.0.2:9999");
-        assertThat(AddressText.of(new InetSocketAddress(InetAddress.ofLiteral("::"), 29900))).isEqualTo("[::]:29900");
+        assertThat(AddressText.of(new InetSocketAddress(InetAddress.ofLiteral("::"), 29900)))
+                .isEqualTo("[::]:29900");
         assertThat(AddressText.of(new InetSocketAddress(InetAddress.ofLiteral("0.0.0.0"), 29900)))
                 .isEqualTo("0.0.0.0:29900");
-        assertThat(AddressText.of(InetSocketAddress.createUnresolved("example.test", 443))).isEqualTo("example.test:443");
+        assertThat(AddressText.of(InetSocketAddress.createUnresolved("example.test", 443)))
+                .isEqualTo("example.test:443");
         assertThat(AddressText.of(InetAddress.ofLiteral("2001:db8::1"), 80)).isEqualTo("[2001:db8::1]:80");
     }
 
     @Test
     void scopedAddressKeepsItsScope() throws UnknownHostException {
-        Inet6Address scoped = Inet6Address.getByAddress(null, InetAddress.ofLiteral("fe80::1").getAddress(), 3);
+        Inet6Address scoped =
+                Inet6Address.getByAddress(null, InetAddress.ofLiteral("fe80::1").getAddress(), 3);
         assertThat(AddressText.of(scoped)).isEqualTo("fe80::1%3");
     }
 

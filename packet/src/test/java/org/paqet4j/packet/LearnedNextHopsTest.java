@@ -16,7 +16,9 @@ class LearnedNextHopsTest {
     void remembersTheLastSourceMacAndReportsOnlyChanges() {
         LearnedNextHops hops = new LearnedNextHops(16);
         assertThat(hops.of(PEER)).isNull();
-        assertThat(hops.observe(PEER, FIRST.bits())).as("first sighting is no change").isFalse();
+        assertThat(hops.observe(PEER, FIRST.bits()))
+                .as("first sighting is no change")
+                .isFalse();
         assertThat(hops.observe(PEER, FIRST.bits())).isFalse();
         assertThat(hops.of(PEER)).isEqualTo(FIRST);
         assertThat(hops.observe(PEER, SECOND.bits())).as("the next hop moved").isTrue();

@@ -15,8 +15,7 @@ import org.paqet4j.packet.testing.NetnsPair;
  */
 public final class PacketPps {
 
-    private PacketPps() {
-    }
+    private PacketPps() {}
 
     public static void main(String[] args) throws Exception {
         String carrierKind = args.length > 0 ? args[0] : "raw-packet";
@@ -31,19 +30,33 @@ public final class PacketPps {
             if (carrierKind.startsWith("raw") && !"keep".equals(System.getenv("PPS_KERNEL_RST"))) {
                 // the capture tap runs before netfilter: dropping here spares B's kernel the TCP lookup and
                 // the RST per packet (which otherwise costs as much as the delivery itself)
-                NetnsPair.run("ip", "netns", "exec", pair.b().namespace(), ipv6 ? "ip6tables" : "iptables", "-t", "raw",
-                        "-A", "PREROUTING",
-                        "-p", "tcp", "--dport", "42002", "-j", "DROP");
+                NetnsPair.run(
+                        "ip",
+                        "netns",
+                        "exec",
+                        pair.b().namespace(),
+                        ipv6 ? "ip6tables" : "iptables",
+                        "-t",
+                        "raw",
+                        "-A",
+                        "PREROUTING",
+                        "-p",
+                        "tcp",
+                        "--dport",
+                        "42002",
+                        "-j",
+                        "DROP");
             }
             NetnsPair.Side a = pair.a();
             NetnsPair.Side b = pair.b();
             PacketCarrier sender = pair.inA(() -> open(carrierKind, a, b, 42_001, ipv6, receiveBatch, ring));
             PacketCarrier receiver = pair.inB(() -> open(carrierKind, b, a, 42_002, ipv6, receiveBatch, ring));
-            try (sender; receiver) {
+            try (sender;
+                    receiver) {
                 InetSocketAddress to = new InetSocketAddress(ipv6 ? b.ipv6() : b.ipv4(), 42_002);
                 AtomicBoolean running = new AtomicBoolean(true);
-                Thread sending = Thread.ofPlatform().name("pps-sender").start(() -> send(sender, to, batch, size,
-                        running));
+                Thread sending =
+                        Thread.ofPlatform().name("pps-sender").start(() -> send(sender, to, batch, size, running));
                 ByteBuffer dst = ByteBuffer.allocateDirect(65_536);
                 long warmupEnd = System.nanoTime() + 1_000_000_000L;
                 while (System.nanoTime() < warmupEnd) {
@@ -70,24 +83,47 @@ public final class PacketPps {
                 sending.join(5_000);
                 // CPU time per packet (user + system of each thread, softirq work done in its context included)
                 // does not depend on what else the machine is doing, unlike the rates
-                System.out.printf(Locale.ROOT, "%-10s IPv%d batch %2d/%2d%s size %4d: sent %,9.0f pkt/s, received %,9.0f pkt/s"
-                        + " (%5.0f Mbit/s payload); CPU per packet: sender %,5.0f ns, receiver %,5.0f ns; send errors %s%n",
-                        carrierKind, ipv6 ? 6 : 4, batch, receiveBatch, ring ? " ring" : "", size, sent / elapsed, received / elapsed,
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-10s IPv%d batch %2d/%2d%s size %4d: sent %,9.0f pkt/s, received %,9.0f pkt/s"
+                                + " (%5.0f Mbit/s payload); CPU per packet: sender %,5.0f ns, receiver %,5.0f ns; send errors %s%n",
+                        carrierKind,
+                        ipv6 ? 6 : 4,
+                        batch,
+                        receiveBatch,
+                        ring ? " ring" : "",
+                        size,
+                        sent / elapsed,
+                        received / elapsed,
                         received * size * 8 / elapsed / 1e6,
-                        (double) senderCpu / Math.max(1, sent), (double) receiverCpu / Math.max(1, received),
+                        (double) senderCpu / Math.max(1, sent),
+                        (double) receiverCpu / Math.max(1, received),
                         sender.counters().sendErrors());
             }
         }
     }
 
-    private static PacketCarrier open(String kind, NetnsPair.Side self, NetnsPair.Side other, int port, boolean ipv6,
-            int receiveBatch, boolean ring) throws Exception {
+    private static PacketCarrier open(
+            String kind,
+            NetnsPair.Side self,
+            NetnsPair.Side other,
+            int port,
+            boolean ipv6,
+            int receiveBatch,
+            boolean ring)
+            throws Exception {
         return switch (kind) {
             case "udp" -> UdpCarrier.bind(new InetSocketAddress(ipv6 ? self.ipv6() : self.ipv4(), port), 8 << 20);
-            case "raw-packet", "raw-ip" -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(self.device(), port)
-                    .ipv4(self.ipv4(), other.mac()).ipv6(self.ipv6(), other.mac()).receiveBatch(receiveBatch).receiveRing(ring)
-                    .sendMode(kind.equals("raw-ip") ? SendMode.RAW_IP : SendMode.PACKET)
-                    .receiveBuffer(8 << 20).sendBuffer(4 << 20).build());
+            case "raw-packet", "raw-ip" ->
+                RawTcpCarrier.open(RawTcpCarrierConfig.builder(self.device(), port)
+                        .ipv4(self.ipv4(), other.mac())
+                        .ipv6(self.ipv6(), other.mac())
+                        .receiveBatch(receiveBatch)
+                        .receiveRing(ring)
+                        .sendMode(kind.equals("raw-ip") ? SendMode.RAW_IP : SendMode.PACKET)
+                        .receiveBuffer(8 << 20)
+                        .sendBuffer(4 << 20)
+                        .build());
             default -> throw new IllegalArgumentException("carrier must be raw-packet, raw-ip or udp: " + kind);
         };
     }

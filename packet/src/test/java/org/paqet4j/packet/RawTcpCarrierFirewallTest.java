@@ -59,9 +59,14 @@ class RawTcpCarrierFirewallTest {
         // earlier datagram, tcpdump would reach its count before the last datagram was even sent
         Process tcpdump = RawTcpCarrierWireTest.startCapture(b, capture, DATAGRAMS + 2, "tcp port " + PORT_B);
         try (RawTcpCarrier sender = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
-                .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).build()));
-                RawTcpCarrier receiver = pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(),
-                        PORT_B).ipv4(b.ipv4(), a.mac()).ipv6(b.ipv6(), a.mac()).build()))) {
+                        .ipv4(a.ipv4(), b.mac())
+                        .ipv6(a.ipv6(), b.mac())
+                        .build()));
+                RawTcpCarrier receiver =
+                        pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), PORT_B)
+                                .ipv4(b.ipv4(), a.mac())
+                                .ipv6(b.ipv6(), a.mac())
+                                .build()))) {
             List<String> rules = FirewallRules.describe(PORT_B, Role.SERVER);
             firewall(b, rules, "-I");
             try {

@@ -58,9 +58,13 @@ class RawTcpCarrierTest {
         NetnsPair.Side a = pair.a();
         NetnsPair.Side b = pair.b();
         return pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), port)
-                .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).sendMode(mode).receiveRing(ring)
+                .ipv4(a.ipv4(), b.mac())
+                .ipv6(a.ipv6(), b.mac())
+                .sendMode(mode)
+                .receiveRing(ring)
                 // a 1 MiB ring has 512 frames: the tests go round it several times
-                .receiveBuffer(ring ? 1 << 20 : 4 << 20).build()));
+                .receiveBuffer(ring ? 1 << 20 : 4 << 20)
+                .build()));
     }
 
     static RawTcpCarrier openB(SendMode mode, int port) throws Exception {
@@ -71,16 +75,27 @@ class RawTcpCarrierTest {
         NetnsPair.Side a = pair.a();
         NetnsPair.Side b = pair.b();
         return pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), port)
-                .ipv4(b.ipv4(), a.mac()).ipv6(b.ipv6(), a.mac()).sendMode(mode).receiveRing(ring)
+                .ipv4(b.ipv4(), a.mac())
+                .ipv6(b.ipv6(), a.mac())
+                .sendMode(mode)
+                .receiveRing(ring)
                 // a 1 MiB ring has 512 frames: the tests go round it several times
-                .receiveBuffer(ring ? 1 << 20 : 4 << 20).build()));
+                .receiveBuffer(ring ? 1 << 20 : 4 << 20)
+                .build()));
     }
 
     @ParameterizedTest
-    @CsvSource({"PACKET, 4, false", "PACKET, 6, false", "RAW_IP, 4, false", "RAW_IP, 6, false", "PACKET, 4, true",
-        "PACKET, 6, true"})
+    @CsvSource({
+        "PACKET, 4, false",
+        "PACKET, 6, false",
+        "RAW_IP, 4, false",
+        "RAW_IP, 6, false",
+        "PACKET, 4, true",
+        "PACKET, 6, true"
+    })
     void datagramsOfEverySizeUpToTheMtuCrossBothWays(SendMode mode, int family, boolean ring) throws Exception {
-        try (RawTcpCarrier a = openA(mode, PORT_A, ring); RawTcpCarrier b = openB(mode, PORT_B, ring)) {
+        try (RawTcpCarrier a = openA(mode, PORT_A, ring);
+                RawTcpCarrier b = openB(mode, PORT_B, ring)) {
             InetAddress addressA = family == 4 ? pair.a().ipv4() : pair.a().ipv6();
             InetAddress addressB = family == 4 ? pair.b().ipv4() : pair.b().ipv6();
             InetSocketAddress toA = new InetSocketAddress(addressA, PORT_A);
@@ -106,10 +121,12 @@ class RawTcpCarrierTest {
             assertThat(b.counters().droppedBadChecksum()).isZero();
             assertThat(a.counters().sendErrors()).isEmpty();
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(largest + 1), toB))
-                    .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE");
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("EMSGSIZE");
             assertThat(a.counters().sendErrors()).containsEntry("EMSGSIZE", 1L);
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(0), toB))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty datagram");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("empty datagram");
         }
     }
 
@@ -129,7 +146,8 @@ class RawTcpCarrierTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void batchesCrossAndReceivedPeersAreInterned(boolean ring) throws Exception {
-        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B, ring)) {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier b = openB(SendMode.PACKET, PORT_B, ring)) {
             InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
             ByteBuffer[] batch = new ByteBuffer[200];
             for (int i = 0; i < batch.length; i++) {
@@ -156,12 +174,14 @@ class RawTcpCarrierTest {
 
     @Test
     void concurrentSendersEachDeliverEveryDatagramIntact() throws Exception {
-        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
             InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
             int threads = 6;
             int perThread = 300;
             java.util.List<Thread> senders = new java.util.ArrayList<>();
-            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 senders.add(Thread.ofPlatform().start(() -> {
@@ -211,9 +231,12 @@ class RawTcpCarrierTest {
         NetnsPair.Side b = pair.b();
         int sent = 3000;
         try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A);
-                RawTcpCarrier receiver = pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(),
-                        PORT_B).ipv4(b.ipv4(), a.mac()).receiveRing(ring).receiveBuffer(ring ? 1 << 20 : 8192)
-                        .build()))) {
+                RawTcpCarrier receiver =
+                        pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), PORT_B)
+                                .ipv4(b.ipv4(), a.mac())
+                                .receiveRing(ring)
+                                .receiveBuffer(ring ? 1 << 20 : 8192)
+                                .build()))) {
             ByteBuffer[] batch = new ByteBuffer[30];
             for (int i = 0; i < sent / batch.length; i++) {
                 for (int j = 0; j < batch.length; j++) {
@@ -239,8 +262,9 @@ class RawTcpCarrierTest {
             }
             receiver.close();
             receiving.get(5, TimeUnit.SECONDS);
-            assertThat(counters.droppedQueueFull()).as("a %s queue cannot hold %d packets", ring ? "1 MiB ring" : "8 KiB",
-                    sent).isPositive();
+            assertThat(counters.droppedQueueFull())
+                    .as("a %s queue cannot hold %d packets", ring ? "1 MiB ring" : "8 KiB", sent)
+                    .isPositive();
             assertThat(counters.packetsReceived() + counters.droppedQueueFull()).isEqualTo(sent);
         }
     }
@@ -249,8 +273,8 @@ class RawTcpCarrierTest {
     void peerFlagsReplaceTheLocalCycleForThatPeerOnly() throws Exception {
         java.util.List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
-                org.paqet4j.packet.tools.TunnelSniffer sniffer = pair.inB(
-                        () -> org.paqet4j.packet.tools.TunnelSniffer.open(pair.b().device(), PORT_B))) {
+                org.paqet4j.packet.tools.TunnelSniffer sniffer = pair.inB(() ->
+                        org.paqet4j.packet.tools.TunnelSniffer.open(pair.b().device(), PORT_B))) {
             CompletableFuture<Void> sniffing = CompletableFuture.runAsync(() -> {
                 try {
                     sniffer.run((micros, result, packet, raw, offset, length) -> seen.add(packet.flags()));
@@ -280,11 +304,19 @@ class RawTcpCarrierTest {
 
     @Test
     void aBatchFailingHalfWayCountsExactlyWhatWasSent() throws Exception {
-        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
-            ByteBuffer[] batch = {ByteBuffer.allocate(100), ByteBuffer.allocate(101), ByteBuffer.allocate(2000),
-                ByteBuffer.allocate(102)};
-            assertThatThrownBy(() -> a.sendBatch(batch, 0, batch.length, new InetSocketAddress(pair.b().ipv4(), PORT_B)))
-                    .isInstanceOf(IOException.class).hasMessageContaining("EMSGSIZE").hasMessageContaining("2 datagrams");
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            ByteBuffer[] batch = {
+                ByteBuffer.allocate(100), ByteBuffer.allocate(101), ByteBuffer.allocate(2000), ByteBuffer.allocate(102)
+            };
+            assertThatThrownBy(() -> a.sendBatch(
+                            batch,
+                            0,
+                            batch.length,
+                            new InetSocketAddress(pair.b().ipv4(), PORT_B)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("EMSGSIZE")
+                    .hasMessageContaining("2 datagrams");
             assertThat(a.counters().packetsSent()).isEqualTo(2);
             assertThat(a.counters().bytesSent()).isEqualTo(201);
             ByteBuffer dst = ByteBuffer.allocate(4096);
@@ -298,10 +330,17 @@ class RawTcpCarrierTest {
 
     @Test
     void packetsToAnotherPortAreNotDelivered() throws Exception {
-        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
-            a.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(pair.b().ipv4(), PORT_B + 1));
-            a.send(ByteBuffer.wrap(new byte[] {2}), new InetSocketAddress(pair.b().ipv6(), PORT_B + 1));
-            a.send(ByteBuffer.wrap(new byte[] {3}), new InetSocketAddress(pair.b().ipv4(), PORT_B));
+        try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
+                RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            a.send(
+                    ByteBuffer.wrap(new byte[] {1}),
+                    new InetSocketAddress(pair.b().ipv4(), PORT_B + 1));
+            a.send(
+                    ByteBuffer.wrap(new byte[] {2}),
+                    new InetSocketAddress(pair.b().ipv6(), PORT_B + 1));
+            a.send(
+                    ByteBuffer.wrap(new byte[] {3}),
+                    new InetSocketAddress(pair.b().ipv4(), PORT_B));
             ByteBuffer dst = ByteBuffer.allocate(64);
             b.receive(dst);
             assertThat(dst.flip().get()).isEqualTo((byte) 3);
@@ -310,14 +349,17 @@ class RawTcpCarrierTest {
 
     @Test
     void corruptedPacketsAreCountedAndDropped() throws Exception {
-        try (RawTcpCarrier a = openA(SendMode.RAW_IP, PORT_A); RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
-            TcpPacketTemplate template = TcpPacketTemplate.of(null, null, pair.a().ipv4(), pair.b().ipv4(), PORT_A,
-                    PORT_B);
+        try (RawTcpCarrier a = openA(SendMode.RAW_IP, PORT_A);
+                RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            TcpPacketTemplate template =
+                    TcpPacketTemplate.of(null, null, pair.a().ipv4(), pair.b().ipv4(), PORT_A, PORT_B);
             pair.inA(() -> {
                 sendCorrupted(template);
                 return null;
             });
-            a.send(ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress(pair.b().ipv4(), PORT_B));
+            a.send(
+                    ByteBuffer.wrap(new byte[] {42}),
+                    new InetSocketAddress(pair.b().ipv4(), PORT_B));
             ByteBuffer dst = ByteBuffer.allocate(64);
             b.receive(dst);
             assertThat(dst.flip().get()).isEqualTo((byte) 42);
@@ -329,8 +371,8 @@ class RawTcpCarrierTest {
     @Test
     void ipv6PacketsWithExtensionHeadersPassTheFilterAndAreParsed() throws Exception {
         try (RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
-            TcpPacketTemplate template = TcpPacketTemplate.of(null, null, pair.a().ipv6(), pair.b().ipv6(), PORT_A,
-                    PORT_B);
+            TcpPacketTemplate template =
+                    TcpPacketTemplate.of(null, null, pair.a().ipv6(), pair.b().ipv6(), PORT_A, PORT_B);
             pair.inA(() -> {
                 sendWithHopByHopHeader(template, pair.b().ipv6().getAddress());
                 return null;
@@ -355,8 +397,8 @@ class RawTcpCarrierTest {
             MemorySegment.copy(new byte[] {6, 0, 1, 4, 0, 0, 0, 0}, 0, packet, ValueLayout.JAVA_BYTE, 40, 8);
             MemorySegment.copy(plain, 40, packet, 48, length - 40);
             packet.set(ValueLayout.JAVA_BYTE, 6, (byte) 0); // next header: hop-by-hop
-            packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4,
-                    (short) (length - 40 + 8));
+            packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4, (short)
+                    (length - 40 + 8));
             MemorySegment errno = Libc.newErrnoState(arena);
             int fd = Libc.socket(errno, Libc.AF_INET6, Libc.SOCK_RAW, Libc.IPPROTO_RAW);
             assertThat(fd).as("raw IPv6 socket, errno %d", Libc.errno(errno)).isPositive();
@@ -399,11 +441,29 @@ class RawTcpCarrierTest {
     void withoutAConfiguredMacTheDefaultGatewaysIsResolved() throws Exception {
         NetnsPair.Side a = pair.a();
         NetnsPair.Side b = pair.b();
-        NetnsPair.run("ip", "-n", a.namespace(), "route", "replace", "default", "via", b.ipv4().getHostAddress());
-        NetnsPair.run("ip", "-n", a.namespace(), "-6", "route", "replace", "default", "via",
+        NetnsPair.run(
+                "ip",
+                "-n",
+                a.namespace(),
+                "route",
+                "replace",
+                "default",
+                "via",
+                b.ipv4().getHostAddress());
+        NetnsPair.run(
+                "ip",
+                "-n",
+                a.namespace(),
+                "-6",
+                "route",
+                "replace",
+                "default",
+                "via",
                 b.ipv6().getHostAddress());
         try (RawTcpCarrier sender = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
-                .ipv4(a.ipv4(), null).ipv6(a.ipv6(), null).build()));
+                        .ipv4(a.ipv4(), null)
+                        .ipv6(a.ipv6(), null)
+                        .build()));
                 RawTcpCarrier receiver = openB(SendMode.PACKET, PORT_B)) {
             ByteBuffer dst = ByteBuffer.allocate(64);
             for (InetAddress to : new InetAddress[] {b.ipv4(), b.ipv6()}) {
@@ -426,8 +486,10 @@ class RawTcpCarrierTest {
         NetnsPair.run("ip", "-n", b.namespace(), "neigh", "flush", "dev", b.device());
         NetnsPair.run("ip", "-n", a.namespace(), "link", "set", a.device(), "arp", "off");
         try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A);
-                RawTcpCarrier answerer = pair.inB(() -> RawTcpCarrier.open(
-                        RawTcpCarrierConfig.builder(b.device(), PORT_B).ipv4(b.ipv4(), null).receiveRing(ring)
+                RawTcpCarrier answerer =
+                        pair.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), PORT_B)
+                                .ipv4(b.ipv4(), null)
+                                .receiveRing(ring)
                                 .build()))) {
             sender.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress(b.ipv4(), PORT_B));
             ByteBuffer dst = ByteBuffer.allocate(64);
@@ -447,7 +509,8 @@ class RawTcpCarrierTest {
         // off-link and no default route: neither the kernel's tables nor any received frame name a next hop
         InetSocketAddress nowhere = new InetSocketAddress(InetAddress.ofLiteral("198.19.254.1"), PORT_B);
         try (RawTcpCarrier carrier = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
-                .ipv4(a.ipv4(), null).build()))) {
+                .ipv4(a.ipv4(), null)
+                .build()))) {
             assertThatThrownBy(() -> carrier.send(ByteBuffer.wrap(new byte[] {1}), nowhere))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("no route to 198.19.254.1")
@@ -459,8 +522,24 @@ class RawTcpCarrierTest {
     void aFullQueueIsRetriedThenReportedNeverCountedAsSent() throws Exception {
         NetnsPair.Side a = pair.a();
         // 8 kbit/s with room for about one frame: the queue fills at once, and AF_PACKET reports ENOBUFS
-        NetnsPair.run("ip", "netns", "exec", a.namespace(), "tc", "qdisc", "add", "dev", a.device(), "root", "tbf",
-                "rate", "8kbit", "burst", "1600", "limit", "1600");
+        NetnsPair.run(
+                "ip",
+                "netns",
+                "exec",
+                a.namespace(),
+                "tc",
+                "qdisc",
+                "add",
+                "dev",
+                a.device(),
+                "root",
+                "tbf",
+                "rate",
+                "8kbit",
+                "burst",
+                "1600",
+                "limit",
+                "1600");
         try (RawTcpCarrier sender = openA(SendMode.PACKET, PORT_A)) {
             InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
             int sent = 0;
@@ -477,7 +556,9 @@ class RawTcpCarrierTest {
             }
             assertThat(failure).as("a send must fail once the queue is full").isNotNull();
             assertThat(failure).hasMessageContaining("ENOBUFS after " + SendRetry.ATTEMPTS + " attempts");
-            assertThat(System.nanoTime() - start).as("backed off before giving up").isGreaterThan(20_000_000L);
+            assertThat(System.nanoTime() - start)
+                    .as("backed off before giving up")
+                    .isGreaterThan(20_000_000L);
             assertThat(sender.counters().packetsSent()).isEqualTo(sent);
             assertThat(sender.counters().sendErrors()).containsEntry("ENOBUFS", 1L);
         } finally {
@@ -490,9 +571,11 @@ class RawTcpCarrierTest {
         byte[] zeroMac = new byte[6];
         InetAddress localhost = InetAddress.getByName("127.0.0.1");
         try (RawTcpCarrier one = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_A)
-                .ipv4((java.net.Inet4Address) localhost, zeroMac).build()));
+                        .ipv4((java.net.Inet4Address) localhost, zeroMac)
+                        .build()));
                 RawTcpCarrier two = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_B)
-                        .ipv4((java.net.Inet4Address) localhost, zeroMac).build()))) {
+                        .ipv4((java.net.Inet4Address) localhost, zeroMac)
+                        .build()))) {
             one.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), new InetSocketAddress(localhost, PORT_B));
             one.send(ByteBuffer.wrap(new byte[] {9}), new InetSocketAddress(localhost, PORT_B));
             ByteBuffer dst = ByteBuffer.allocate(64);
@@ -500,7 +583,9 @@ class RawTcpCarrierTest {
             assertThat(dst.position()).isEqualTo(3);
             dst.clear();
             two.receive(dst);
-            assertThat(dst.flip().get()).as("the outgoing copy on lo is not captured a second time").isEqualTo((byte) 9);
+            assertThat(dst.flip().get())
+                    .as("the outgoing copy on lo is not captured a second time")
+                    .isEqualTo((byte) 9);
             two.send(ByteBuffer.wrap(new byte[] {4}), new InetSocketAddress(localhost, PORT_A));
             dst.clear();
             one.receive(dst);

@@ -60,9 +60,13 @@ class RawTcpCarrierWireTest {
         int expected = 2 * sizes.length * flags.length;
         Process tcpdump = startCapture(b, capture, expected, "tcp src port " + PORT_A);
         try (RawTcpCarrier sender = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
-                .ipv4(a.ipv4(), b.mac()).ipv6(a.ipv6(), b.mac()).localFlags(flags).sendMode(mode).build()))) {
-            for (InetSocketAddress to : List.of(new InetSocketAddress(b.ipv4(), PORT_B),
-                    new InetSocketAddress(b.ipv6(), PORT_B))) {
+                .ipv4(a.ipv4(), b.mac())
+                .ipv6(a.ipv6(), b.mac())
+                .localFlags(flags)
+                .sendMode(mode)
+                .build()))) {
+            for (InetSocketAddress to :
+                    List.of(new InetSocketAddress(b.ipv4(), PORT_B), new InetSocketAddress(b.ipv6(), PORT_B))) {
                 for (int size : sizes) {
                     for (int i = 0; i < flags.length; i++) {
                         sender.send(ByteBuffer.allocate(size), to);
@@ -72,16 +76,32 @@ class RawTcpCarrierWireTest {
         } finally {
             stopCapture(tcpdump);
         }
-        List<String> lines = tshark(capture, "ip.version", "ip.checksum.status", "tcp.checksum.status",
-                "tcp.flags", "tcp.srcport", "tcp.dstport", "tcp.len", "ip.dsfield", "ip.ttl", "ip.flags.df",
-                "ipv6.tclass", "ipv6.hlim", "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.window_size_value");
+        List<String> lines = tshark(
+                capture,
+                "ip.version",
+                "ip.checksum.status",
+                "tcp.checksum.status",
+                "tcp.flags",
+                "tcp.srcport",
+                "tcp.dstport",
+                "tcp.len",
+                "ip.dsfield",
+                "ip.ttl",
+                "ip.flags.df",
+                "ipv6.tclass",
+                "ipv6.hlim",
+                "tcp.options.mss_val",
+                "tcp.options.wscale.shift",
+                "tcp.window_size_value");
         assertThat(lines).hasSize(expected);
         int synCount = 0;
         for (String line : lines) {
             String[] f = line.split("\t", -1);
             boolean v4 = f[0].equals("4");
             if (v4) {
-                assertThat(f[1]).as("IPv4 header checksum status (1 = good): %s", line).isEqualTo("1");
+                assertThat(f[1])
+                        .as("IPv4 header checksum status (1 = good): %s", line)
+                        .isEqualTo("1");
                 assertThat(f[7]).as("TOS").isIn("0xb8", "184");
                 assertThat(f[8]).as("TTL").isEqualTo("64");
                 assertThat(f[9]).as("DF").isIn("1", "True");
@@ -109,13 +129,33 @@ class RawTcpCarrierWireTest {
     }
 
     /** Starts tcpdump in {@code side}'s namespace; it exits by itself after {@code count} packets. */
-    static Process startCapture(NetnsPair.Side side, Path file, int count, String filter) throws IOException,
-            InterruptedException {
+    static Process startCapture(NetnsPair.Side side, Path file, int count, String filter)
+            throws IOException, InterruptedException {
         Path log = file.resolveSibling(file.getFileName() + ".log");
         // snap length 2048: tcpdump's ring slots are snap-length sized, and with the default 262144
         // its 2 MiB ring holds about 8 packets; the rest are "dropped by kernel" on a busy machine
-        Process tcpdump = NetnsPair.exec(side, "tcpdump", "-Z", "root", "--immediate-mode", "-s", "2048", "-B", "8192",
-                "-i", side.device(), "-nn", "-U", "-c", String.valueOf(count), "-w", file.toString(), filter).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process tcpdump = NetnsPair.exec(
+                        side,
+                        "tcpdump",
+                        "-Z",
+                        "root",
+                        "--immediate-mode",
+                        "-s",
+                        "2048",
+                        "-B",
+                        "8192",
+                        "-i",
+                        side.device(),
+                        "-nn",
+                        "-U",
+                        "-c",
+                        String.valueOf(count),
+                        "-w",
+                        file.toString(),
+                        filter)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(log) || !Files.readString(log).contains("listening on")) {
             if (System.nanoTime() > deadline || !tcpdump.isAlive()) {
@@ -138,13 +178,24 @@ class RawTcpCarrierWireTest {
     }
 
     static List<String> tshark(Path capture, String... fields) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(),
-                "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-T", "fields"));
+        List<String> command = new ArrayList<>(List.of(
+                "tshark",
+                "-n",
+                "-r",
+                capture.toString(),
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-T",
+                "fields"));
         for (String field : fields) {
             command.add("-e");
             command.add(field);
         }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("tshark exit").isZero();
         return output.lines().filter(l -> !l.isBlank()).toList();

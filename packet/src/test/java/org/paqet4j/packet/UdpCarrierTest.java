@@ -18,7 +18,8 @@ class UdpCarrierTest {
 
     @Test
     void datagramsOfEverySizeCrossIntactAndAreCounted() throws Exception {
-        try (UdpCarrier a = UdpCarrier.bind(LOOPBACK, 1 << 20); UdpCarrier b = UdpCarrier.bind(LOOPBACK, 1 << 20)) {
+        try (UdpCarrier a = UdpCarrier.bind(LOOPBACK, 1 << 20);
+                UdpCarrier b = UdpCarrier.bind(LOOPBACK, 1 << 20)) {
             Random random = new Random(7);
             ByteBuffer dst = ByteBuffer.allocate(2048);
             long bytes = 0;
@@ -43,7 +44,8 @@ class UdpCarrierTest {
 
     @Test
     void datagramLargerThanTheBufferIsDroppedAndCounted() throws Exception {
-        try (UdpCarrier a = UdpCarrier.bind(LOOPBACK, 0); UdpCarrier b = UdpCarrier.bind(LOOPBACK, 0)) {
+        try (UdpCarrier a = UdpCarrier.bind(LOOPBACK, 0);
+                UdpCarrier b = UdpCarrier.bind(LOOPBACK, 0)) {
             a.send(ByteBuffer.wrap(new byte[100]), b.localAddress());
             a.send(ByteBuffer.wrap(new byte[10]), b.localAddress());
             ByteBuffer small = ByteBuffer.allocate(50);

@@ -17,8 +17,10 @@ final class Connection {
         this.key = key;
         this.info = info;
         // each direction is reassembled as its receiver would
-        this.fromNode0 = new HalfStream(config.policyFor(info.node1().address()), config.ackGated(), Direction.FROM_NODE0, handler, counters);
-        this.fromNode1 = new HalfStream(config.policyFor(info.node0().address()), config.ackGated(), Direction.FROM_NODE1, handler, counters);
+        this.fromNode0 = new HalfStream(
+                config.policyFor(info.node1().address()), config.ackGated(), Direction.FROM_NODE0, handler, counters);
+        this.fromNode1 = new HalfStream(
+                config.policyFor(info.node0().address()), config.ackGated(), Direction.FROM_NODE1, handler, counters);
     }
 
     HalfStream sentBy(Endpoint source) {

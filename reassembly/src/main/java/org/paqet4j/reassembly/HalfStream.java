@@ -28,6 +28,7 @@ final class HalfStream {
     private int origin;
     /** tshark's base sequence: the SYN's, else the first segment's minus one; a new SYN elsewhere means port reuse. */
     private int baseSeq;
+
     private long expected;
     private long highestEnd;
     private int window = 65_535;
@@ -46,9 +47,11 @@ final class HalfStream {
      * (by then all of it is delivered: its bytes stay buffered, contiguous, until delivered).
      */
     private final TreeMap<Long, long[]> extents;
+
     private int longestExtent;
     /** ACK-gated: reassembled Data and Gap events the receiver has not acknowledged yet, in order. */
     private final ArrayDeque<StreamEvent> held = new ArrayDeque<>();
+
     private long acknowledged = Long.MIN_VALUE;
     /** What remembering one buffered segment's extent costs in the budget (map entry, boxed key, array). */
     static final int EXTENT_COST = 96;
@@ -287,17 +290,24 @@ final class HalfStream {
         if (before != null && before.getValue().end() > piece.offset()) {
             overlapping.add(before.getValue());
         }
-        overlapping.addAll(pieces.subMap(piece.offset(), true, piece.end(), false).values());
+        overlapping.addAll(
+                pieces.subMap(piece.offset(), true, piece.end(), false).values());
         for (Fragment old : overlapping) {
             long from = Math.max(old.offset(), piece.offset());
             long to = Math.min(old.end(), piece.end());
             byte[] oldBytes = Arrays.copyOfRange(old.data(), (int) (from - old.offset()), (int) (to - old.offset()));
-            byte[] newBytes = Arrays.copyOfRange(piece.data(), (int) (from - piece.offset()), (int) (to - piece.offset()));
+            byte[] newBytes =
+                    Arrays.copyOfRange(piece.data(), (int) (from - piece.offset()), (int) (to - piece.offset()));
             if (!Arrays.equals(oldBytes, newBytes)) {
                 counters.conflicts++;
                 boolean keepOld = policy == OverlapPolicy.FIRST;
-                handler.onEvent(direction, new StreamEvent.Conflict(from, to - from,
-                        Arrays.hashCode(keepOld ? oldBytes : newBytes), Arrays.hashCode(keepOld ? newBytes : oldBytes)));
+                handler.onEvent(
+                        direction,
+                        new StreamEvent.Conflict(
+                                from,
+                                to - from,
+                                Arrays.hashCode(keepOld ? oldBytes : newBytes),
+                                Arrays.hashCode(keepOld ? newBytes : oldBytes)));
             }
         }
         if (policy == OverlapPolicy.LAST) {
@@ -336,7 +346,8 @@ final class HalfStream {
         if (!overlapping.isEmpty()) {
             int length = piece.data().length;
             boolean[] keepOld = new boolean[length];
-            for (Map.Entry<Long, long[]> e : extents.subMap(start - longestExtent, true, end, false).entrySet()) {
+            for (Map.Entry<Long, long[]> e :
+                    extents.subMap(start - longestExtent, true, end, false).entrySet()) {
                 long oldStart = e.getKey();
                 for (long oldEnd : e.getValue()) {
                     if (oldEnd > piece.offset() && !policy.newWins(start, end, oldStart, oldEnd)) {
@@ -365,7 +376,9 @@ final class HalfStream {
                 }
                 if (differs) {
                     counters.conflicts++;
-                    handler.onEvent(direction, new StreamEvent.Conflict(from, n, Arrays.hashCode(kept), Arrays.hashCode(discarded)));
+                    handler.onEvent(
+                            direction,
+                            new StreamEvent.Conflict(from, n, Arrays.hashCode(kept), Arrays.hashCode(discarded)));
                 }
                 remove(old);
                 if (old.offset() < piece.offset()) {
@@ -386,7 +399,8 @@ final class HalfStream {
         if (before != null && before.getValue().end() > piece.offset()) {
             overlapping.add(before.getValue());
         }
-        overlapping.addAll(pieces.subMap(piece.offset(), true, piece.end(), false).values());
+        overlapping.addAll(
+                pieces.subMap(piece.offset(), true, piece.end(), false).values());
         return overlapping;
     }
 
@@ -468,7 +482,8 @@ final class HalfStream {
         }
         if (event instanceof StreamEvent.Data d) {
             // the caller's payload array may be reused once process() returns
-            d = new StreamEvent.Data(d.offset(), d.bytes().clone(), d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers());
+            d = new StreamEvent.Data(
+                    d.offset(), d.bytes().clone(), d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers());
             buffered += d.bytes().length + Fragment.OVERHEAD;
             held.add(d);
         } else {
@@ -488,11 +503,21 @@ final class HalfStream {
                         // the acknowledged part goes now, the rest waits
                         int cut = (int) (acknowledged - d.offset());
                         held.pollFirst();
-                        held.addFirst(new StreamEvent.Data(acknowledged, Arrays.copyOfRange(d.bytes(), cut, d.bytes().length),
-                                d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers()));
+                        held.addFirst(new StreamEvent.Data(
+                                acknowledged,
+                                Arrays.copyOfRange(d.bytes(), cut, d.bytes().length),
+                                d.firstTimestampNanos(),
+                                d.lastTimestampNanos(),
+                                d.frameNumbers()));
                         buffered -= cut;
-                        handler.onEvent(direction, new StreamEvent.Data(d.offset(), Arrays.copyOf(d.bytes(), cut),
-                                d.firstTimestampNanos(), d.lastTimestampNanos(), d.frameNumbers()));
+                        handler.onEvent(
+                                direction,
+                                new StreamEvent.Data(
+                                        d.offset(),
+                                        Arrays.copyOf(d.bytes(), cut),
+                                        d.firstTimestampNanos(),
+                                        d.lastTimestampNanos(),
+                                        d.frameNumbers()));
                     }
                     return;
                 }

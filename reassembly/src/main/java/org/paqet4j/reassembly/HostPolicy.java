@@ -24,17 +24,21 @@ public record HostPolicy(InetAddress network, int prefixLength, OverlapPolicy po
         int slash = cidr.indexOf('/');
         String address = slash < 0 ? cidr : cidr.substring(0, slash);
         // only literals reach getByName, so it never looks a name up
-        boolean ipv6 = address.contains(":") && address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
-        boolean ipv4 = address.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+        boolean ipv6 = address.contains(":")
+                && address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+        boolean ipv4 =
+                address.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
         if (!ipv4 && !ipv6) {
-            throw new IllegalArgumentException("'" + cidr + "' is not an IP network (e.g. 192.0.2.0/24, 2001:db8::/32)");
+            throw new IllegalArgumentException(
+                    "'" + cidr + "' is not an IP network (e.g. 192.0.2.0/24, 2001:db8::/32)");
         }
         try {
             InetAddress network = InetAddress.getByName(address);
             int prefix = slash < 0 ? network.getAddress().length * 8 : Integer.parseInt(cidr.substring(slash + 1));
             return new HostPolicy(network, prefix, policy);
         } catch (UnknownHostException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + cidr + "' is not an IP network (e.g. 192.0.2.0/24, 2001:db8::/32)");
+            throw new IllegalArgumentException(
+                    "'" + cidr + "' is not an IP network (e.g. 192.0.2.0/24, 2001:db8::/32)");
         }
     }
 

@@ -40,7 +40,8 @@ public enum OverlapPolicy {
             case LINUX -> newStart < oldStart || (newStart == oldStart && newEnd > oldEnd);
             case WINDOWS -> newStart < oldStart;
             case SOLARIS -> newEnd > oldEnd || (newEnd == oldEnd && newStart <= oldStart);
-            case BSD -> throw new IllegalStateException("BSD keeps an arrival-order queue, not per-segment overlap rules");
+            case BSD ->
+                throw new IllegalStateException("BSD keeps an arrival-order queue, not per-segment overlap rules");
         };
     }
 

@@ -41,7 +41,8 @@ public record ReassemblyConfig(
             throw new IllegalArgumentException("policy is null");
         }
         if (memoryBudget < MIN_BUDGET) {
-            throw new IllegalArgumentException("memoryBudget must be at least " + MIN_BUDGET + " bytes, got " + memoryBudget);
+            throw new IllegalArgumentException(
+                    "memoryBudget must be at least " + MIN_BUDGET + " bytes, got " + memoryBudget);
         }
         if (perConnectionCap < 1 << 16 || perConnectionCap > memoryBudget) {
             throw new IllegalArgumentException("perConnectionCap must be between 65536 and memoryBudget ("
@@ -64,31 +65,44 @@ public record ReassemblyConfig(
     }
 
     public ReassemblyConfig withPolicy(OverlapPolicy value) {
-        return new ReassemblyConfig(value, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
+        return new ReassemblyConfig(
+                value, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
     }
 
     /** Budget {@code value}; the per-connection cap becomes min(cap, value). */
     public ReassemblyConfig withMemoryBudget(long value) {
-        return new ReassemblyConfig(policy, value, Math.min(perConnectionCap, value), idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
+        return new ReassemblyConfig(
+                policy,
+                value,
+                Math.min(perConnectionCap, value),
+                idleTimeoutNanos,
+                flushOnClose,
+                hostPolicies,
+                ackGated);
     }
 
     public ReassemblyConfig withPerConnectionCap(long value) {
-        return new ReassemblyConfig(policy, memoryBudget, value, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
+        return new ReassemblyConfig(
+                policy, memoryBudget, value, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withIdleTimeoutNanos(long value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, value, flushOnClose, hostPolicies, ackGated);
+        return new ReassemblyConfig(
+                policy, memoryBudget, perConnectionCap, value, flushOnClose, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withFlushOnClose(boolean value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value, hostPolicies, ackGated);
+        return new ReassemblyConfig(
+                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value, hostPolicies, ackGated);
     }
 
     public ReassemblyConfig withHostPolicies(List<HostPolicy> value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, value, ackGated);
+        return new ReassemblyConfig(
+                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, value, ackGated);
     }
 
     public ReassemblyConfig withAckGated(boolean value) {
-        return new ReassemblyConfig(policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, value);
+        return new ReassemblyConfig(
+                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, value);
     }
 }

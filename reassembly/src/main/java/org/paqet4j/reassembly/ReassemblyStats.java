@@ -16,5 +16,4 @@ public record ReassemblyStats(
         long conflicts,
         long outOfOrderSegments,
         long bytesDropped,
-        long memoryUsed) {
-}
+        long memoryUsed) {}

@@ -7,8 +7,7 @@ package org.paqet4j.reassembly;
  */
 public final class Seq {
 
-    private Seq() {
-    }
+    private Seq() {}
 
     /** {@code a - b} as a signed distance: positive when {@code a} is after {@code b}. */
     public static int diff(int a, int b) {

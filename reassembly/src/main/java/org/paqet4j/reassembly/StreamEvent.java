@@ -14,8 +14,11 @@ public sealed interface StreamEvent {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Data d && d.offset == offset && Arrays.equals(d.bytes, bytes)
-                    && d.firstTimestampNanos == firstTimestampNanos && d.lastTimestampNanos == lastTimestampNanos
+            return o instanceof Data d
+                    && d.offset == offset
+                    && Arrays.equals(d.bytes, bytes)
+                    && d.firstTimestampNanos == firstTimestampNanos
+                    && d.lastTimestampNanos == lastTimestampNanos
                     && Arrays.equals(d.frameNumbers, frameNumbers);
         }
 
@@ -26,22 +29,20 @@ public sealed interface StreamEvent {
 
         @Override
         public String toString() {
-            return "Data[offset=" + offset + ", length=" + bytes.length + ", frames=" + Arrays.toString(frameNumbers) + "]";
+            return "Data[offset=" + offset + ", length=" + bytes.length + ", frames=" + Arrays.toString(frameNumbers)
+                    + "]";
         }
     }
 
     /** {@code length} bytes at {@code offset} that will never be delivered, and why. */
-    record Gap(long offset, long length, GapCause cause) implements StreamEvent {
-    }
+    record Gap(long offset, long length, GapCause cause) implements StreamEvent {}
 
     /**
      * Two buffered copies of the same bytes differed; the policy kept one. The hashes are
      * {@link java.util.Arrays#hashCode(byte[])} of the kept and the discarded bytes.
      */
-    record Conflict(long offset, long length, int keptHash, int discardedHash) implements StreamEvent {
-    }
+    record Conflict(long offset, long length, int keptHash, int discardedHash) implements StreamEvent {}
 
     /** The last event of a direction. */
-    record End(EndReason reason) implements StreamEvent {
-    }
+    record End(EndReason reason) implements StreamEvent {}
 }

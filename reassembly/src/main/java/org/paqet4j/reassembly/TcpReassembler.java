@@ -26,6 +26,7 @@ public final class TcpReassembler implements AutoCloseable {
     private final LinkedHashMap<ConnectionKey, Connection> connections = new LinkedHashMap<>(1024, 0.75f, true);
     /** Directions holding buffered data, in the order they started buffering: eviction takes the first. */
     private final LinkedHashSet<HalfStream> buffering = new LinkedHashSet<>();
+
     private long nextIndex;
     private long nowNanos = Long.MIN_VALUE;
     private long memoryUsed;
@@ -97,10 +98,19 @@ public final class TcpReassembler implements AutoCloseable {
     }
 
     public ReassemblyStats stats() {
-        return new ReassemblyStats(counters.packets, counters.payloadBytes, connections.size(),
-                counters.connectionsCreated, counters.connectionsClosed, counters.connectionsEvicted,
-                counters.gaps, counters.gapBytes, counters.conflicts, counters.outOfOrderSegments,
-                counters.bytesDropped, memoryUsed);
+        return new ReassemblyStats(
+                counters.packets,
+                counters.payloadBytes,
+                connections.size(),
+                counters.connectionsCreated,
+                counters.connectionsClosed,
+                counters.connectionsEvicted,
+                counters.gaps,
+                counters.gapBytes,
+                counters.conflicts,
+                counters.outOfOrderSegments,
+                counters.bytesDropped,
+                memoryUsed);
     }
 
     /** Ends every stream ({@link EndReason#CLOSE}; holes become {@link GapCause#END_OF_CAPTURE}). Idempotent. */

@@ -43,7 +43,10 @@ class MemoryBudgetTest {
 
     private static Endpoint endpoint(int address, int port) {
         try {
-            return new Endpoint(InetAddress.getByAddress(new byte[] {10, (byte) (address >> 16), (byte) (address >> 8), (byte) address}), port);
+            return new Endpoint(
+                    InetAddress.getByAddress(
+                            new byte[] {10, (byte) (address >> 16), (byte) (address >> 8), (byte) address}),
+                    port);
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
@@ -58,18 +61,21 @@ class MemoryBudgetTest {
 
     /** Runs {@code traffic}, checking the accounted budget after every packet, and returns the retained heap. */
     private static long retained(OverlapPolicy policy, Counting counting, Consumer<Consumer<TcpSegment>> traffic) {
-        ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withMemoryBudget(BUDGET).withPerConnectionCap(1 << 20)
+        ReassemblyConfig config = ReassemblyConfig.DEFAULTS
+                .withMemoryBudget(BUDGET)
+                .withPerConnectionCap(1 << 20)
                 .withPolicy(policy);
         long before = heapUsed();
         TcpReassembler reassembler = new TcpReassembler(config, counting);
         traffic.accept(segment -> {
             reassembler.process(segment);
             if (reassembler.stats().memoryUsed() > BUDGET) {
-                throw new AssertionError("accounted memory " + reassembler.stats().memoryUsed() + " > budget");
+                throw new AssertionError(
+                        "accounted memory " + reassembler.stats().memoryUsed() + " > budget");
             }
         });
         long after = heapUsed();
-        assertThat(reassembler.stats().memoryUsed()).isPositive();   // still holding its state while measured
+        assertThat(reassembler.stats().memoryUsed()).isPositive(); // still holding its state while measured
         System.out.printf("%s: retained heap %d bytes, accounted %s%n", policy, after - before, reassembler.stats());
         reassembler.close();
         return after - before;
@@ -104,8 +110,16 @@ class MemoryBudgetTest {
             byte[] payload = new byte[1400];
             for (int i = 0; i < 200_000; i++) {
                 Endpoint client = endpoint(i % 1000, 40_000);
-                out.accept(new TcpSegment(client, endpoint(1 << 16, 80), 1 + random.nextInt(1 << 30), 1,
-                        TcpSegment.ACK, 65_535, payload, i, i));
+                out.accept(new TcpSegment(
+                        client,
+                        endpoint(1 << 16, 80),
+                        1 + random.nextInt(1 << 30),
+                        1,
+                        TcpSegment.ACK,
+                        65_535,
+                        payload,
+                        i,
+                        i));
             }
         });
         assertThat(retained).isLessThan(BUDGET + SLACK);
@@ -118,8 +132,8 @@ class MemoryBudgetTest {
         long retained = retained(OverlapPolicy.BSD, counting, out -> {
             Endpoint server = endpoint(1 << 16, 80);
             for (int i = 0; i < 500_000; i++) {
-                out.accept(new TcpSegment(endpoint(i, 1024 + i % 60_000), server, i, 0, TcpSegment.SYN, 65_535,
-                        new byte[0], i, i));
+                out.accept(new TcpSegment(
+                        endpoint(i, 1024 + i % 60_000), server, i, 0, TcpSegment.SYN, 65_535, new byte[0], i, i));
             }
         });
         assertThat(retained).isLessThan(BUDGET + SLACK);

@@ -18,8 +18,7 @@ import net.jqwik.api.Property;
  */
 class PolicyProperties {
 
-    private record Plan(int isn, boolean syn, List<int[]> segments, byte[][] copies) {
-    }
+    private record Plan(int isn, boolean syn, List<int[]> segments, byte[][] copies) {}
 
     /** segments: {start, length, copy, ackOrMinusOne}; copies: alternative contents of the stream. */
     private static Plan plan(long randomness) {
@@ -49,8 +48,8 @@ class PolicyProperties {
         Recorder recorder = new Recorder();
         Segments build = new Segments();
         TsharkFollowModel model = new TsharkFollowModel();
-        try (TcpReassembler reassembler = new TcpReassembler(
-                ReassemblyConfig.DEFAULTS.withFlushOnClose(false), recorder)) {
+        try (TcpReassembler reassembler =
+                new TcpReassembler(ReassemblyConfig.DEFAULTS.withFlushOnClose(false), recorder)) {
             if (plan.syn()) {
                 reassembler.process(build.c2s(plan.isn() - 1, 0, TcpSegment.SYN, ""));
                 model.packet(plan.isn() - 1, true, new byte[0]);
@@ -73,26 +72,30 @@ class PolicyProperties {
     @Property(tries = 2000)
     void everyPerSegmentPolicyMatchesThePerByteModel(@ForAll long randomness) {
         Plan plan = plan(randomness);
-        for (OverlapPolicy policy : new OverlapPolicy[] {OverlapPolicy.FIRST, OverlapPolicy.LAST,
-                OverlapPolicy.LINUX, OverlapPolicy.WINDOWS, OverlapPolicy.SOLARIS}) {
+        for (OverlapPolicy policy : new OverlapPolicy[] {
+            OverlapPolicy.FIRST, OverlapPolicy.LAST, OverlapPolicy.LINUX, OverlapPolicy.WINDOWS, OverlapPolicy.SOLARIS
+        }) {
             Recorder recorder = new Recorder();
             Segments build = new Segments();
             int size = plan.copies()[0].length;
             int[] model = new int[size];
             Arrays.fill(model, -1);
-            try (TcpReassembler reassembler = new TcpReassembler(
-                    ReassemblyConfig.DEFAULTS.withPolicy(policy), recorder)) {
+            try (TcpReassembler reassembler =
+                    new TcpReassembler(ReassemblyConfig.DEFAULTS.withPolicy(policy), recorder)) {
                 reassembler.process(build.c2s(plan.isn() - 1, 0, TcpSegment.SYN, ""));
                 int delivered = 0;
-                List<int[]> seen = new ArrayList<>();   // every segment's {start, end}, delivered or not
+                List<int[]> seen = new ArrayList<>(); // every segment's {start, end}, delivered or not
                 for (int[] s : plan.segments()) {
                     byte[] data = Arrays.copyOfRange(plan.copies()[s[2]], s[0], s[0] + s[1]);
-                    reassembler.process(build.of(Segments.CLIENT, Segments.SERVER, plan.isn() + s[0], 1, TcpSegment.ACK, data));
+                    reassembler.process(
+                            build.of(Segments.CLIENT, Segments.SERVER, plan.isn() + s[0], 1, TcpSegment.ACK, data));
                     int start = s[0];
                     int end = s[0] + s[1];
                     boolean[] keepOld = new boolean[data.length];
                     for (int[] old : seen) {
-                        if (old[0] < end && old[1] > start && !SuricataOverlapRule.usesNewData(policy, start, end, old[0], old[1])) {
+                        if (old[0] < end
+                                && old[1] > start
+                                && !SuricataOverlapRule.usesNewData(policy, start, end, old[0], old[1])) {
                             for (int p = Math.max(start, old[0]); p < Math.min(end, old[1]); p++) {
                                 keepOld[p - start] = true;
                             }
@@ -137,7 +140,8 @@ class PolicyProperties {
                     reassembler.process(build.c2s(plan.isn() - 1, 0, TcpSegment.SYN, ""));
                     for (int[] s : plan.segments()) {
                         byte[] data = Arrays.copyOfRange(plan.copies()[s[2]], s[0], s[0] + s[1]);
-                        reassembler.process(build.of(Segments.CLIENT, Segments.SERVER, plan.isn() + s[0], 1, TcpSegment.ACK, data));
+                        reassembler.process(
+                                build.of(Segments.CLIENT, Segments.SERVER, plan.isn() + s[0], 1, TcpSegment.ACK, data));
                         if (s[3] >= 0) {
                             reassembler.process(build.s2c(1, plan.isn() + s[3], TcpSegment.ACK, ""));
                         }

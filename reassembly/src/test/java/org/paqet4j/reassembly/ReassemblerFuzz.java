@@ -20,9 +20,12 @@ class ReassemblerFuzz {
     @FuzzTest
     void reassemble(FuzzedDataProvider data) {
         OverlapPolicy policy = data.pickValue(OverlapPolicy.values());
-        ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withMemoryBudget(ReassemblyConfig.MIN_BUDGET)
-                .withPolicy(policy).withPerConnectionCap(1 << 16)
-                .withIdleTimeoutNanos(data.consumeBoolean() ? 50 : 0).withFlushOnClose(data.consumeBoolean())
+        ReassemblyConfig config = ReassemblyConfig.DEFAULTS
+                .withMemoryBudget(ReassemblyConfig.MIN_BUDGET)
+                .withPolicy(policy)
+                .withPerConnectionCap(1 << 16)
+                .withIdleTimeoutNanos(data.consumeBoolean() ? 50 : 0)
+                .withFlushOnClose(data.consumeBoolean())
                 .withAckGated(data.consumeBoolean());
         Recorder recorder = new Recorder();
         try (TcpReassembler reassembler = new TcpReassembler(config, recorder)) {
@@ -36,7 +39,8 @@ class ReassemblerFuzz {
                 int flags = data.consumeInt(0, 0x1F);
                 byte[] payload = data.consumeBytes(data.consumeInt(0, 3000));
                 time += data.consumeInt(0, 20);
-                reassembler.process(new TcpSegment(from, to, seq, ack, flags, data.consumeInt(0, 65_535), payload, time, time));
+                reassembler.process(
+                        new TcpSegment(from, to, seq, ack, flags, data.consumeInt(0, 65_535), payload, time, time));
                 assertThat(reassembler.stats().memoryUsed()).isLessThanOrEqualTo(config.memoryBudget());
             }
         }

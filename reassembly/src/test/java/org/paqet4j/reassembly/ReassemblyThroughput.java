@@ -15,10 +15,10 @@ import java.util.Random;
  */
 public final class ReassemblyThroughput {
 
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
-    private ReassemblyThroughput() {
-    }
+    private ReassemblyThroughput() {}
 
     public static void main(String[] args) throws UnknownHostException {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
@@ -39,8 +39,13 @@ public final class ReassemblyThroughput {
                 r.close();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpu = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-                System.out.printf("reorder %d%%, round %d: %.2f M segments/s wall, %.2f M per CPU second (%d bytes delivered, %d out of order)%n",
-                        reorderPercent, round, segments.size() / seconds / 1e6, segments.size() / cpu / 1e6, bytes[0],
+                System.out.printf(
+                        "reorder %d%%, round %d: %.2f M segments/s wall, %.2f M per CPU second (%d bytes delivered, %d out of order)%n",
+                        reorderPercent,
+                        round,
+                        segments.size() / seconds / 1e6,
+                        segments.size() / cpu / 1e6,
+                        bytes[0],
                         r.stats().outOfOrderSegments());
             }
         }

@@ -30,8 +30,8 @@ final class Recorder implements StreamFactory {
             switch (event) {
                 case StreamEvent.Data d -> advance(direction, d.offset(), d.bytes().length);
                 case StreamEvent.Gap g -> advance(direction, g.offset(), g.length());
-                case StreamEvent.Conflict c -> { }
-                case StreamEvent.End e -> { }
+                case StreamEvent.Conflict c -> {}
+                case StreamEvent.End e -> {}
             }
             list.add(event);
         }
@@ -39,7 +39,8 @@ final class Recorder implements StreamFactory {
         private void advance(Direction direction, long offset, long length) {
             long expected = next.getOrDefault(direction, offset);
             if (offset != expected || length <= 0) {
-                throw new AssertionError(direction + ": event at " + offset + " length " + length + ", expected offset " + expected);
+                throw new AssertionError(
+                        direction + ": event at " + offset + " length " + length + ", expected offset " + expected);
             }
             next.put(direction, offset + length);
         }

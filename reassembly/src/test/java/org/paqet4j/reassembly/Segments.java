@@ -35,6 +35,15 @@ final class Segments {
     }
 
     TcpSegment at(long nanos, TcpSegment s) {
-        return new TcpSegment(s.source(), s.destination(), s.seq(), s.ack(), s.flags(), s.window(), s.payload(), nanos, s.frameNumber());
+        return new TcpSegment(
+                s.source(),
+                s.destination(),
+                s.seq(),
+                s.ack(),
+                s.flags(),
+                s.window(),
+                s.payload(),
+                nanos,
+                s.frameNumber());
     }
 }

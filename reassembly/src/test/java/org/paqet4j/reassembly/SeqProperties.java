@@ -10,16 +10,15 @@ import net.jqwik.api.constraints.LongRange;
 class SeqProperties {
 
     @Property(tries = 5000)
-    void unwrapInvertsAtWithinHalfTheSpace(@ForAll int origin,
-                                            @ForAll @LongRange(min = 0, max = 1L << 40) long reference,
-                                            @ForAll int delta) {
+    void unwrapInvertsAtWithinHalfTheSpace(
+            @ForAll int origin, @ForAll @LongRange(min = 0, max = 1L << 40) long reference, @ForAll int delta) {
         long offset = reference + delta;
         assertThat(Seq.unwrap(origin, reference, Seq.at(origin, offset))).isEqualTo(offset);
     }
 
     @Property(tries = 2000)
-    void offsetsAroundTheWrapStayOrdered(@ForAll @IntRange(min = 0, max = 64) int before,
-                                         @ForAll @IntRange(min = 0, max = 64) int after) {
+    void offsetsAroundTheWrapStayOrdered(
+            @ForAll @IntRange(min = 0, max = 64) int before, @ForAll @IntRange(min = 0, max = 64) int after) {
         // origin just below 2^32: offsets keep increasing where sequence numbers restart at 0
         int origin = 0xFFFF_FFF0;
         long reference = 16;
@@ -30,7 +29,8 @@ class SeqProperties {
     }
 
     @Property(tries = 2000)
-    void beforeIsTheSignOfTheDifference(@ForAll int a, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int distance) {
+    void beforeIsTheSignOfTheDifference(
+            @ForAll int a, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int distance) {
         assertThat(Seq.before(a, a + distance)).isTrue();
         assertThat(Seq.before(a + distance, a)).isFalse();
         assertThat(Seq.diff(a + distance, a)).isEqualTo(distance);

@@ -7,8 +7,7 @@ package org.paqet4j.reassembly;
  */
 public final class SuricataOverlapRule {
 
-    private SuricataOverlapRule() {
-    }
+    private SuricataOverlapRule() {}
 
     /** True when the new bytes {@code [ns, ne)} replace the buffered segment {@code [os, oe)}'s where they overlap. */
     public static boolean usesNewData(OverlapPolicy policy, long ns, long ne, long os, long oe) {

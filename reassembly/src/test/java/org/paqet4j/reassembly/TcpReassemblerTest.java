@@ -39,7 +39,7 @@ class TcpReassemblerTest {
         try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withFlushOnClose(false))) {
             r.process(s.s2c(5000, 1000, ACK, "late"));
             r.process(s.c2s(1100, 5004, ACK, "HELLO"));
-            r.process(s.c2s(1000, 5004, ACK, "early"));   // before the first byte seen: dropped, as tshark
+            r.process(s.c2s(1000, 5004, ACK, "early")); // before the first byte seen: dropped, as tshark
         }
         Recorder.Stream stream = recorder.streams.getFirst();
         assertThat(stream.info.node0()).isEqualTo(Segments.SERVER);
@@ -53,7 +53,7 @@ class TcpReassemblerTest {
             r.process(s.c2s(100, 0, SYN, ""));
             r.process(s.c2s(101, 1, ACK, "abc"));
             r.process(s.c2s(110, 1, ACK, "def"));
-            r.process(s.s2c(1, 110, ACK, ""));     // up to the queued start: still a hole
+            r.process(s.s2c(1, 110, ACK, "")); // up to the queued start: still a hole
             assertThat(recorder.streams.getFirst().of(FROM_NODE0)).hasSize(1);
             r.process(s.s2c(1, 111, ACK, ""));
             assertThat(r.stats().gaps()).isEqualTo(1);
@@ -68,8 +68,8 @@ class TcpReassemblerTest {
     void oneByteHoleAtTheWrapIsReportedNotJoined() {
         try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withFlushOnClose(false))) {
             r.process(s.c2s(0xFFFF_FFF0, 0, SYN, ""));
-            r.process(s.c2s(0xFFFF_FFF1, 1, ACK, "0123456789abcde"));   // up to 2^32 - 1
-            r.process(s.c2s(1, 1, ACK, "after"));                          // the byte at seq 0 is missing
+            r.process(s.c2s(0xFFFF_FFF1, 1, ACK, "0123456789abcde")); // up to 2^32 - 1
+            r.process(s.c2s(1, 1, ACK, "after")); // the byte at seq 0 is missing
             assertThat(new String(recorder.streams.getFirst().data(FROM_NODE0))).isEqualTo("0123456789abcde");
             r.process(s.s2c(1, 2, ACK, ""));
         }
@@ -82,8 +82,8 @@ class TcpReassemblerTest {
     void aStaleByteBeforeTheWrapIsNotDeliveredAgain() {
         try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS)) {
             r.process(s.c2s(0xFFFF_FFF0, 0, SYN, ""));
-            r.process(s.c2s(0xFFFF_FFF1, 1, ACK, "0123456789abcdef"));   // crosses 2^32
-            r.process(s.c2s(0xFFFF_FFFF, 1, ACK, "X"));                   // retransmitted last byte before the wrap
+            r.process(s.c2s(0xFFFF_FFF1, 1, ACK, "0123456789abcdef")); // crosses 2^32
+            r.process(s.c2s(0xFFFF_FFFF, 1, ACK, "X")); // retransmitted last byte before the wrap
             r.process(s.c2s(1, 1, ACK, "g"));
         }
         assertThat(new String(recorder.streams.getFirst().data(FROM_NODE0))).isEqualTo("0123456789abcdefg");
@@ -138,7 +138,7 @@ class TcpReassemblerTest {
             r.process(s.c2s(100, 0, SYN, ""));
             r.process(new TcpSegment(Segments.SERVER, Segments.CLIENT, 900, 101, SYN | ACK, 1, new byte[0], 2, 2));
             r.process(s.c2s(101, 901, ACK, "abc"));
-            r.process(s.c2s(101 + (1 << 20), 901, RST | ACK, ""));   // window 1 << 14 = 16 KiB
+            r.process(s.c2s(101 + (1 << 20), 901, RST | ACK, "")); // window 1 << 14 = 16 KiB
         }
         assertThat(recorder.streams.getFirst().end(FROM_NODE0).reason()).isEqualTo(EndReason.CLOSE);
     }
@@ -149,16 +149,18 @@ class TcpReassemblerTest {
         try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withIdleTimeoutNanos(30 * second))) {
             r.process(s.at(0, s.c2s(100, 0, SYN, "")));
             r.process(s.at(second, s.c2s(105, 1, ACK, "later")));
-            r.process(s.at(20 * second, s.of(Segments.endpoint("10.0.0.3", 1), Segments.SERVER, 1, 1, ACK, new byte[] {1})));
+            r.process(s.at(
+                    20 * second, s.of(Segments.endpoint("10.0.0.3", 1), Segments.SERVER, 1, 1, ACK, new byte[] {1})));
             assertThat(r.stats().connectionsActive()).isEqualTo(2);
             r.advanceTime(31 * second);
             assertThat(r.stats().connectionsActive()).isEqualTo(1);
         }
         List<StreamEvent> events = recorder.streams.getFirst().of(FROM_NODE0);
-        assertThat(events).containsExactly(
-                new StreamEvent.Gap(0, 4, GapCause.TIMEOUT),
-                events.get(1),
-                new StreamEvent.End(EndReason.TIMEOUT));
+        assertThat(events)
+                .containsExactly(
+                        new StreamEvent.Gap(0, 4, GapCause.TIMEOUT),
+                        events.get(1),
+                        new StreamEvent.End(EndReason.TIMEOUT));
         assertThat(new String(((StreamEvent.Data) events.get(1)).bytes())).isEqualTo("later");
         assertThat(recorder.streams.get(1).end(FROM_NODE0).reason()).isEqualTo(EndReason.CLOSE);
     }
@@ -187,8 +189,12 @@ class TcpReassemblerTest {
         }
         Recorder.Stream stream = recorder.streams.getFirst();
         assertThat(new String(stream.data(FROM_NODE0))).isEqualTo("xyAAAA");
-        assertThat(stream.of(FROM_NODE0).getFirst()).isEqualTo(
-                new StreamEvent.Conflict(2, 4, java.util.Arrays.hashCode("AAAA".getBytes()), java.util.Arrays.hashCode("BBBB".getBytes())));
+        assertThat(stream.of(FROM_NODE0).getFirst())
+                .isEqualTo(new StreamEvent.Conflict(
+                        2,
+                        4,
+                        java.util.Arrays.hashCode("AAAA".getBytes()),
+                        java.util.Arrays.hashCode("BBBB".getBytes())));
     }
 
     @Test
@@ -216,7 +222,8 @@ class TcpReassemblerTest {
 
     @Test
     void ackGatedDeliveryWaitsForTheReceiversAck() {
-        TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withAckGated(true).withFlushOnClose(false));
+        TcpReassembler r =
+                reassembler(ReassemblyConfig.DEFAULTS.withAckGated(true).withFlushOnClose(false));
         r.process(s.c2s(100, 0, SYN, ""));
         r.process(s.s2c(900, 101, SYN | ACK, ""));
         r.process(s.c2s(101, 901, ACK, "hello world"));
@@ -237,8 +244,10 @@ class TcpReassemblerTest {
 
     @Test
     void ackGatedBytesAreHandedOverUnderMemoryPressure() {
-        ReassemblyConfig config = ReassemblyConfig.DEFAULTS.withAckGated(true)
-                .withMemoryBudget(ReassemblyConfig.MIN_BUDGET).withPerConnectionCap(1 << 16);
+        ReassemblyConfig config = ReassemblyConfig.DEFAULTS
+                .withAckGated(true)
+                .withMemoryBudget(ReassemblyConfig.MIN_BUDGET)
+                .withPerConnectionCap(1 << 16);
         try (TcpReassembler r = reassembler(config)) {
             r.process(s.c2s(100, 0, SYN, ""));
             byte[] chunk = new byte[1000];
@@ -263,9 +272,10 @@ class TcpReassemblerTest {
                 for (String[] seg : new String[][] {{"2", "AAAA"}, {"3", "BB"}, {"0", "xyCC"}}) {
                     byte[] data = seg[1].getBytes();
                     int seq = isn + Integer.parseInt(seg[0]);
-                    r.process(toServer
-                            ? s.of(Segments.CLIENT, Segments.SERVER, seq, 901, ACK, data)
-                            : s.of(Segments.SERVER, Segments.CLIENT, seq, 101, ACK, data));
+                    r.process(
+                            toServer
+                                    ? s.of(Segments.CLIENT, Segments.SERVER, seq, 901, ACK, data)
+                                    : s.of(Segments.SERVER, Segments.CLIENT, seq, 101, ACK, data));
                 }
             }
         }
@@ -277,14 +287,19 @@ class TcpReassemblerTest {
     @Test
     void hostPoliciesParseNetworksAndRejectNames() {
         HostPolicy v6 = HostPolicy.parse("2001:db8::/33", OverlapPolicy.FIRST);
-        assertThat(v6.contains(Segments.endpoint("2001:db8:7fff::1", 1).address())).isTrue();
-        assertThat(v6.contains(Segments.endpoint("2001:db8:8000::1", 1).address())).isFalse();
+        assertThat(v6.contains(Segments.endpoint("2001:db8:7fff::1", 1).address()))
+                .isTrue();
+        assertThat(v6.contains(Segments.endpoint("2001:db8:8000::1", 1).address()))
+                .isFalse();
         assertThat(v6.contains(Segments.endpoint("10.0.0.1", 1).address())).isFalse();
-        assertThat(HostPolicy.parse("192.0.2.7", OverlapPolicy.LAST).prefixLength()).isEqualTo(32);
+        assertThat(HostPolicy.parse("192.0.2.7", OverlapPolicy.LAST).prefixLength())
+                .isEqualTo(32);
         assertThatThrownBy(() -> HostPolicy.parse("example.com/24", OverlapPolicy.BSD))
                 .hasMessage("'example.com/24' is not an IP network (e.g. 192.0.2.0/24, 2001:db8::/32)");
-        assertThatThrownBy(() -> HostPolicy.parse("dead.beef", OverlapPolicy.BSD)).hasMessageContaining("is not an IP network");
-        assertThatThrownBy(() -> HostPolicy.parse("10.0.0.256/8", OverlapPolicy.BSD)).hasMessageContaining("is not an IP network");
+        assertThatThrownBy(() -> HostPolicy.parse("dead.beef", OverlapPolicy.BSD))
+                .hasMessageContaining("is not an IP network");
+        assertThatThrownBy(() -> HostPolicy.parse("10.0.0.256/8", OverlapPolicy.BSD))
+                .hasMessageContaining("is not an IP network");
         assertThatThrownBy(() -> HostPolicy.parse("10.0.0.0/33", OverlapPolicy.BSD))
                 .hasMessage("prefix length must be between 0 and 32, got 33");
     }

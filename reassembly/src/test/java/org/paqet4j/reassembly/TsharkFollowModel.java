@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class TsharkFollowModel {
 
-    private record Record(int seq, byte[] data) {
-    }
+    private record Record(int seq, byte[] data) {}
 
     private boolean initialised;
     private int seq;

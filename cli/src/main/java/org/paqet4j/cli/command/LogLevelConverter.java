@@ -8,18 +8,18 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code --log-level} takes paqet's level names, exactly as in {@code log.level}. */
 final class LogLevelConverter implements ITypeConverter<LogLevel>, Iterable<String> {
-  @Override
-  public LogLevel convert(String value) {
-    return Arrays.stream(LogLevel.values())
-        .filter(l -> l.yamlName().equals(value))
-        .findFirst()
-        .orElseThrow(() -> new TypeConversionException(
-            "'" + value + "' is not a log level (" + String.join(", ", this) + ")"));
-  }
+    @Override
+    public LogLevel convert(String value) {
+        return Arrays.stream(LogLevel.values())
+                .filter(l -> l.yamlName().equals(value))
+                .findFirst()
+                .orElseThrow(() -> new TypeConversionException(
+                        "'" + value + "' is not a log level (" + String.join(", ", this) + ")"));
+    }
 
-  /** The completion candidates picocli shows in the help. */
-  @Override
-  public Iterator<String> iterator() {
-    return Arrays.stream(LogLevel.values()).map(LogLevel::yamlName).iterator();
-  }
+    /** The completion candidates picocli shows in the help. */
+    @Override
+    public Iterator<String> iterator() {
+        return Arrays.stream(LogLevel.values()).map(LogLevel::yamlName).iterator();
+    }
 }

@@ -12,38 +12,40 @@ import picocli.CommandLine.Spec;
 
 /** {@code paqet version}: what was built, from which commit, and what it runs on. */
 @Command(
-    name = "version",
-    mixinStandardHelpOptions = true,
-    description = "Prints the version, git commit, build time, Java version and platform.",
-    footer = {"", "Examples:", "  paqet version", "  paqet --version"})
+        name = "version",
+        mixinStandardHelpOptions = true,
+        description = "Prints the version, git commit, build time, Java version and platform.",
+        footer = {"", "Examples:", "  paqet version", "  paqet --version"})
 public final class VersionCommand implements Callable<Integer> {
-  /** The version paqet4j's wire format and configuration follow. */
-  public static final String PAQET_COMPATIBILITY = "paqet v1.0.0-alpha.21";
+    /** The version paqet4j's wire format and configuration follow. */
+    public static final String PAQET_COMPATIBILITY = "paqet v1.0.0-alpha.21";
 
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    lines().forEach(spec.commandLine().getOut()::println);
-    return ExitCodes.OK;
-  }
-
-  static List<String> lines() {
-    BuildInfo build = BuildInfo.current();
-    return List.of(
-        "Version:    " + build.version() + " (paqet4j, compatible with " + PAQET_COMPATIBILITY + ")",
-        "Git Commit: " + build.commit(),
-        "Build Time: " + build.time(),
-        "Java:       " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name")
-            + ", " + System.getProperty("java.vendor") + ")",
-        "Platform:   " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.arch"));
-  }
-
-  /** The same lines for {@code paqet --version}. */
-  public static final class Provider implements IVersionProvider {
     @Override
-    public String[] getVersion() {
-      return lines().toArray(String[]::new);
+    public Integer call() {
+        lines().forEach(spec.commandLine().getOut()::println);
+        return ExitCodes.OK;
     }
-  }
+
+    static List<String> lines() {
+        BuildInfo build = BuildInfo.current();
+        return List.of(
+                "Version:    " + build.version() + " (paqet4j, compatible with " + PAQET_COMPATIBILITY + ")",
+                "Git Commit: " + build.commit(),
+                "Build Time: " + build.time(),
+                "Java:       " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
+                        + System.getProperty("java.vendor") + ")",
+                "Platform:   " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/"
+                        + System.getProperty("os.arch"));
+    }
+
+    /** The same lines for {@code paqet --version}. */
+    public static final class Provider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return lines().toArray(String[]::new);
+        }
+    }
 }

@@ -8,16 +8,16 @@ import java.util.List;
  * the allow list is non-empty a target must also match one of its rules.
  */
 public record AccessConfig(List<AccessRule> allow, List<AccessRule> deny) {
-  public AccessConfig {
-    allow = List.copyOf(allow);
-    deny = List.copyOf(deny);
-  }
-
-  /** Whether the server may dial this target. */
-  public boolean permits(InetAddress address, int port) {
-    if (deny.stream().anyMatch(r -> r.matches(address, port))) {
-      return false;
+    public AccessConfig {
+        allow = List.copyOf(allow);
+        deny = List.copyOf(deny);
     }
-    return allow.isEmpty() || allow.stream().anyMatch(r -> r.matches(address, port));
-  }
+
+    /** Whether the server may dial this target. */
+    public boolean permits(InetAddress address, int port) {
+        if (deny.stream().anyMatch(r -> r.matches(address, port))) {
+            return false;
+        }
+        return allow.isEmpty() || allow.stream().anyMatch(r -> r.matches(address, port));
+    }
 }

@@ -9,46 +9,48 @@ import org.paqet4j.kcp.KcpMode;
  * (v1.0.0-alpha.21) the paqet value is noted; docs/CONFIGURATION.md explains why.
  */
 public final class ConfigDefaults {
-  private ConfigDefaults() {}
+    private ConfigDefaults() {}
 
-  /** paqet: none (silent); an operator should at least see errors and the startup line. */
-  public static final LogLevel LOG_LEVEL = LogLevel.INFO;
+    /** paqet: none (silent); an operator should at least see errors and the startup line. */
+    public static final LogLevel LOG_LEVEL = LogLevel.INFO;
 
-  public static final int CONN = 1;
-  public static final KcpMode MODE = KcpMode.FAST;
-  public static final int MTU = 1350;
-  /** paqet: client 128 send / 512 receive, server 1024 / 1024; throughput ≤ window × mtu / RTT. */
-  public static final int WINDOW = 4096;
-  public static final BlockCrypt BLOCK = BlockCrypt.AES;
-  public static final int SMUXBUF = 4 * 1024 * 1024;
-  public static final int STREAMBUF = 2 * 1024 * 1024;
-  public static final Duration SMUX_KEEPALIVE = Duration.ofSeconds(2);
-  public static final Duration SMUX_TIMEOUT = Duration.ofSeconds(8);
-  public static final int SMUX_VERSION = 2;
+    public static final int CONN = 1;
+    public static final KcpMode MODE = KcpMode.FAST;
+    public static final int MTU = 1350;
+    /** paqet: client 128 send / 512 receive, server 1024 / 1024; throughput ≤ window × mtu / RTT. */
+    public static final int WINDOW = 4096;
 
-  public static final int SOCKBUF_CLIENT = 4 * 1024 * 1024;
-  public static final int SOCKBUF_SERVER = 8 * 1024 * 1024;
-  public static final List<FlagCombination> TCP_FLAGS = List.of(new FlagCombination("PA"));
+    public static final BlockCrypt BLOCK = BlockCrypt.AES;
+    public static final int SMUXBUF = 4 * 1024 * 1024;
+    public static final int STREAMBUF = 2 * 1024 * 1024;
+    public static final Duration SMUX_KEEPALIVE = Duration.ofSeconds(2);
+    public static final Duration SMUX_TIMEOUT = Duration.ofSeconds(8);
+    public static final int SMUX_VERSION = 2;
 
-  public static final Duration GUARD_WINDOW = Duration.ofSeconds(30);
-  public static final Duration GUARD_SKEW = Duration.ofSeconds(5);
+    public static final int SOCKBUF_CLIENT = 4 * 1024 * 1024;
+    public static final int SOCKBUF_SERVER = 8 * 1024 * 1024;
+    public static final List<FlagCombination> TCP_FLAGS = List.of(new FlagCombination("PA"));
 
-  public static final int MAX_SESSIONS = 512;
-  public static final int MAX_STREAMS_PER_SESSION = 4096;
-  public static final int MAX_STREAMS_TOTAL = 16384;
-  public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
-  public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
-  public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-  /** 0: each client listener gets 80 % of the fd limit split over the listeners. */
-  public static final int MAX_CONNECTIONS = 0;
-  public static final int MAX_UDP_ASSOCIATIONS = 1024;
-  public static final Duration UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration GUARD_WINDOW = Duration.ofSeconds(30);
+    public static final Duration GUARD_SKEW = Duration.ofSeconds(5);
 
-  /** Link-local networks and the cloud metadata endpoints: never a tunnel client's business. */
-  public static final List<AccessRule> ACCESS_DENY = List.of(
-      AccessRule.parse("169.254.0.0/16").orElseThrow(),
-      AccessRule.parse("fe80::/10").orElseThrow(),
-      AccessRule.parse("169.254.169.254").orElseThrow(),
-      AccessRule.parse("fd00:ec2::254").orElseThrow(),
-      AccessRule.parse("100.100.100.200").orElseThrow());
+    public static final int MAX_SESSIONS = 512;
+    public static final int MAX_STREAMS_PER_SESSION = 4096;
+    public static final int MAX_STREAMS_TOTAL = 16384;
+    public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** 0: each client listener gets 80 % of the fd limit split over the listeners. */
+    public static final int MAX_CONNECTIONS = 0;
+
+    public static final int MAX_UDP_ASSOCIATIONS = 1024;
+    public static final Duration UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Link-local networks and the cloud metadata endpoints: never a tunnel client's business. */
+    public static final List<AccessRule> ACCESS_DENY = List.of(
+            AccessRule.parse("169.254.0.0/16").orElseThrow(),
+            AccessRule.parse("fe80::/10").orElseThrow(),
+            AccessRule.parse("169.254.169.254").orElseThrow(),
+            AccessRule.parse("fd00:ec2::254").orElseThrow(),
+            AccessRule.parse("100.100.100.200").orElseThrow());
 }

@@ -10,18 +10,18 @@ import org.paqet4j.packet.wire.TcpFlags;
  */
 public record FlagCombination(String letters) {
 
-  /** @throws IllegalArgumentException naming the bad letter and its position */
-  public FlagCombination {
-    TcpFlags.parse(letters);
-  }
+    /** @throws IllegalArgumentException naming the bad letter and its position */
+    public FlagCombination {
+        TcpFlags.parse(letters);
+    }
 
-  /** The mask paqet's TCPF message carries: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128, NS 256. */
-  public short mask() {
-    return TcpFlags.parse(letters);
-  }
+    /** The mask paqet's TCPF message carries: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32, ECE 64, CWR 128, NS 256. */
+    public short mask() {
+        return TcpFlags.parse(letters);
+    }
 
-  @Override
-  public String toString() {
-    return letters;
-  }
+    @Override
+    public String toString() {
+        return letters;
+    }
 }

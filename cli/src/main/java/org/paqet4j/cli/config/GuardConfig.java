@@ -13,9 +13,9 @@ import java.util.Optional;
  * @param skew the clock difference between the peers that is tolerated
  */
 public record GuardConfig(boolean enabled, Optional<String> key, Duration window, Duration skew) {
-  @Override
-  public String toString() {
-    return "GuardConfig[enabled=" + enabled + ", key=" + key.map(k -> "***") + ", window="
-        + window + ", skew=" + skew + "]";
-  }
+    @Override
+    public String toString() {
+        return "GuardConfig[enabled=" + enabled + ", key=" + key.map(k -> "***") + ", window=" + window + ", skew="
+                + skew + "]";
+    }
 }

@@ -13,33 +13,33 @@ import org.paqet4j.kcp.KcpTuning;
  * @param streambuf smux per-stream buffer in bytes
  */
 public record KcpConfig(
-    KcpMode mode,
-    KcpTuning tuning,
-    int mtu,
-    int rcvwnd,
-    int sndwnd,
-    int dshard,
-    int pshard,
-    BlockCrypt block,
-    String key,
-    int smuxbuf,
-    int streambuf,
-    Duration smuxkalive,
-    Duration smuxktimeout,
-    GuardConfig guard,
-    Kdf kdf,
-    int smuxver) {
+        KcpMode mode,
+        KcpTuning tuning,
+        int mtu,
+        int rcvwnd,
+        int sndwnd,
+        int dshard,
+        int pshard,
+        BlockCrypt block,
+        String key,
+        int smuxbuf,
+        int streambuf,
+        Duration smuxkalive,
+        Duration smuxktimeout,
+        GuardConfig guard,
+        Kdf kdf,
+        int smuxver) {
 
-  public boolean fec() {
-    return dshard > 0 && pshard > 0;
-  }
+    public boolean fec() {
+        return dshard > 0 && pshard > 0;
+    }
 
-  @Override
-  public String toString() {
-    return "KcpConfig[mode=" + mode + ", tuning=" + tuning + ", mtu=" + mtu + ", rcvwnd=" + rcvwnd
-        + ", sndwnd=" + sndwnd + ", dshard=" + dshard + ", pshard=" + pshard + ", block=" + block
-        + ", key=" + (key.isEmpty() ? "" : "***") + ", smuxbuf=" + smuxbuf + ", streambuf="
-        + streambuf + ", smuxkalive=" + smuxkalive + ", smuxktimeout=" + smuxktimeout + ", guard="
-        + guard + ", kdf=" + kdf + ", smuxver=" + smuxver + "]";
-  }
+    @Override
+    public String toString() {
+        return "KcpConfig[mode=" + mode + ", tuning=" + tuning + ", mtu=" + mtu + ", rcvwnd=" + rcvwnd
+                + ", sndwnd=" + sndwnd + ", dshard=" + dshard + ", pshard=" + pshard + ", block=" + block
+                + ", key=" + (key.isEmpty() ? "" : "***") + ", smuxbuf=" + smuxbuf + ", streambuf="
+                + streambuf + ", smuxkalive=" + smuxkalive + ", smuxktimeout=" + smuxktimeout + ", guard="
+                + guard + ", kdf=" + kdf + ", smuxver=" + smuxver + "]";
+    }
 }

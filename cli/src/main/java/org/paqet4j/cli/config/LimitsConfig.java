@@ -17,12 +17,12 @@ import java.time.Duration;
  * @param udpIdleTimeout a SOCKS5 UDP association or UDP forward session without a datagram for this long is closed
  */
 public record LimitsConfig(
-    int maxSessions,
-    int maxStreamsPerSession,
-    int maxStreamsTotal,
-    Duration headerTimeout,
-    Duration dialTimeout,
-    Duration handshakeTimeout,
-    int maxConnections,
-    int maxUdpAssociations,
-    Duration udpIdleTimeout) {}
+        int maxSessions,
+        int maxStreamsPerSession,
+        int maxStreamsTotal,
+        Duration headerTimeout,
+        Duration dialTimeout,
+        Duration handshakeTimeout,
+        int maxConnections,
+        int maxUdpAssociations,
+        Duration udpIdleTimeout) {}

@@ -11,25 +11,25 @@ import java.util.Optional;
  * @param listen {@code listen.addr}: the port a server receives on
  */
 public record PaqetConfig(
-    Role role,
-    LogLevel logLevel,
-    List<Socks5Config> socks5,
-    List<ForwardConfig> forward,
-    NetworkConfig network,
-    Optional<HostPort> server,
-    Optional<HostPort> listen,
-    TransportConfig transport,
-    StatusConfig status,
-    LimitsConfig limits,
-    AccessConfig access,
-    Optional<KcptunConfig> kcptun) {
+        Role role,
+        LogLevel logLevel,
+        List<Socks5Config> socks5,
+        List<ForwardConfig> forward,
+        NetworkConfig network,
+        Optional<HostPort> server,
+        Optional<HostPort> listen,
+        TransportConfig transport,
+        StatusConfig status,
+        LimitsConfig limits,
+        AccessConfig access,
+        Optional<KcptunConfig> kcptun) {
 
-  public PaqetConfig {
-    socks5 = List.copyOf(socks5);
-    forward = List.copyOf(forward);
-  }
+    public PaqetConfig {
+        socks5 = List.copyOf(socks5);
+        forward = List.copyOf(forward);
+    }
 
-  public boolean kcptunMode() {
-    return kcptun.isPresent();
-  }
+    public boolean kcptunMode() {
+        return kcptun.isPresent();
+    }
 }

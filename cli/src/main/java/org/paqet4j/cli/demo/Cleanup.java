@@ -12,45 +12,45 @@ import java.util.function.Consumer;
  * while the demo is still setting up cannot miss a namespace or a process created a moment later.
  */
 final class Cleanup implements AutoCloseable {
-  /** Makes one thing and returns how to undo it. */
-  @FunctionalInterface
-  interface Step {
-    AutoCloseable make() throws IOException;
-  }
-
-  private record Entry(String what, AutoCloseable undo) {}
-
-  private final Deque<Entry> made = new ArrayDeque<>();
-  private final Consumer<String> problems;
-  private boolean closed;
-
-  /** @param problems receives one line per undo that failed */
-  Cleanup(Consumer<String> problems) {
-    this.problems = problems;
-  }
-
-  /** Runs {@code step} and records its undo; refuses once cleanup has begun. */
-  synchronized void make(String what, Step step) throws IOException {
-    if (closed) {
-      throw new IOException("stopped before " + what + ": cleaning up");
+    /** Makes one thing and returns how to undo it. */
+    @FunctionalInterface
+    interface Step {
+        AutoCloseable make() throws IOException;
     }
-    made.push(new Entry(what, step.make()));
-  }
 
-  synchronized boolean isClosed() {
-    return closed;
-  }
+    private record Entry(String what, AutoCloseable undo) {}
 
-  @Override
-  public synchronized void close() {
-    closed = true;
-    while (!made.isEmpty()) {
-      Entry e = made.pop();
-      try {
-        e.undo().close();
-      } catch (Exception ex) {
-        problems.accept("removing " + e.what() + ": " + ex.getMessage());
-      }
+    private final Deque<Entry> made = new ArrayDeque<>();
+    private final Consumer<String> problems;
+    private boolean closed;
+
+    /** @param problems receives one line per undo that failed */
+    Cleanup(Consumer<String> problems) {
+        this.problems = problems;
     }
-  }
+
+    /** Runs {@code step} and records its undo; refuses once cleanup has begun. */
+    synchronized void make(String what, Step step) throws IOException {
+        if (closed) {
+            throw new IOException("stopped before " + what + ": cleaning up");
+        }
+        made.push(new Entry(what, step.make()));
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        while (!made.isEmpty()) {
+            Entry e = made.pop();
+            try {
+                e.undo().close();
+            } catch (Exception ex) {
+                problems.accept("removing " + e.what() + ": " + ex.getMessage());
+            }
+        }
+    }
 }

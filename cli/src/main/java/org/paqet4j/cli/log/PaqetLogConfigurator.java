@@ -11,9 +11,9 @@ import org.paqet4j.cli.config.LogLevel;
  * {@code --log-level}) is applied with {@link Logging#configure(LogLevel)}.
  */
 public final class PaqetLogConfigurator extends ContextAwareBase implements Configurator {
-  @Override
-  public ExecutionStatus configure(LoggerContext context) {
-    Logging.configure(context, LogLevel.INFO);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
-  }
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        Logging.configure(context, LogLevel.INFO);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
 }

@@ -8,21 +8,21 @@ import sun.misc.Signal;
  * its shutdown hooks and exit with 130/143) lets {@code paqet run} shut down in order and exit 0.
  */
 public final class ShutdownSignals {
-  private final CountDownLatch signalled = new CountDownLatch(1);
-  private volatile String name = "";
+    private final CountDownLatch signalled = new CountDownLatch(1);
+    private volatile String name = "";
 
-  public ShutdownSignals() {
-    for (String signal : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(signal), s -> {
-        name = "SIG" + s.getName();
-        signalled.countDown();
-      });
+    public ShutdownSignals() {
+        for (String signal : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(signal), s -> {
+                name = "SIG" + s.getName();
+                signalled.countDown();
+            });
+        }
     }
-  }
 
-  /** Blocks until a signal arrives; returns its name. */
-  public String await() throws InterruptedException {
-    signalled.await();
-    return name;
-  }
+    /** Blocks until a signal arrives; returns its name. */
+    public String await() throws InterruptedException {
+        signalled.await();
+        return name;
+    }
 }

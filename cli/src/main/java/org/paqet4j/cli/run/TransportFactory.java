@@ -14,28 +14,41 @@ import org.paqet4j.tunnel.session.TransportSettings;
 
 /** Turns {@code transport.kcp} into the KCP, codec, smux and guard settings of a tunnel session. */
 final class TransportFactory {
-  private TransportFactory() {}
+    private TransportFactory() {}
 
-  static TransportSettings settings(PaqetConfig config) {
-    org.paqet4j.cli.config.KcpConfig kcp = config.transport().kcp();
-    boolean guard = kcp.guard().enabled();
-    // The guard header (sender, counter, time, tag) rides in front of every datagram, inside the configured MTU.
-    int mtu = guard ? kcp.mtu() - GuardedCarrier.OVERHEAD : kcp.mtu();
-    KcpConfig kcpConfig = KcpConfig.builder().tuning(kcp.tuning()).mtu(mtu).windows(kcp.sndwnd(), kcp.rcvwnd())
-        .build();
-    byte[] key = kcp.kdf() == Kdf.KCPTUN ? KeyDerivation.kcptun(kcp.key()) : KeyDerivation.paqet(kcp.key());
-    String cipher = kcp.block().yamlName();
-    int dataShards = kcp.dshard();
-    int parityShards = kcp.pshard();
-    MuxConfig mux = new MuxConfig(kcp.smuxver(), kcp.smuxkalive(), kcp.smuxktimeout(), MuxConfig.MAX_FRAME_SIZE_LIMIT,
-        kcp.smuxbuf(), kcp.streambuf(), config.limits().maxStreamsPerSession());
-    Optional<GuardKey> guardKey = guard
-        ? Optional.of(new GuardKey(GuardKey.deriveKey(kcp.guard().key().orElse(kcp.key())),
-            kcp.guard().window(), kcp.guard().skew(), System::currentTimeMillis))
-        : Optional.empty();
-    return new TransportSettings(kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey);
-  }
+    static TransportSettings settings(PaqetConfig config) {
+        org.paqet4j.cli.config.KcpConfig kcp = config.transport().kcp();
+        boolean guard = kcp.guard().enabled();
+        // The guard header (sender, counter, time, tag) rides in front of every datagram, inside the configured MTU.
+        int mtu = guard ? kcp.mtu() - GuardedCarrier.OVERHEAD : kcp.mtu();
+        KcpConfig kcpConfig = KcpConfig.builder()
+                .tuning(kcp.tuning())
+                .mtu(mtu)
+                .windows(kcp.sndwnd(), kcp.rcvwnd())
+                .build();
+        byte[] key = kcp.kdf() == Kdf.KCPTUN ? KeyDerivation.kcptun(kcp.key()) : KeyDerivation.paqet(kcp.key());
+        String cipher = kcp.block().yamlName();
+        int dataShards = kcp.dshard();
+        int parityShards = kcp.pshard();
+        MuxConfig mux = new MuxConfig(
+                kcp.smuxver(),
+                kcp.smuxkalive(),
+                kcp.smuxktimeout(),
+                MuxConfig.MAX_FRAME_SIZE_LIMIT,
+                kcp.smuxbuf(),
+                kcp.streambuf(),
+                config.limits().maxStreamsPerSession());
+        Optional<GuardKey> guardKey = guard
+                ? Optional.of(new GuardKey(
+                        GuardKey.deriveKey(kcp.guard().key().orElse(kcp.key())),
+                        kcp.guard().window(),
+                        kcp.guard().skew(),
+                        System::currentTimeMillis))
+                : Optional.empty();
+        return new TransportSettings(
+                kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey);
+    }
 
-  /** How long resolving a next-hop MAC may take at startup. */
-  static final Duration NEIGHBOUR_TIMEOUT = Duration.ofSeconds(3);
+    /** How long resolving a next-hop MAC may take at startup. */
+    static final Duration NEIGHBOUR_TIMEOUT = Duration.ofSeconds(3);
 }

@@ -23,67 +23,75 @@ import org.paqet4j.packet.testing.NetnsTest;
  */
 @NetnsTest
 class IfaceNamespaceTest {
-  private final String suffix = randomSuffix();
-  private final String host = "p4j-cli-" + suffix;
-  private final String router = "p4j-cli-" + suffix + "-gw";
-  private final List<String> created = new ArrayList<>();
+    private final String suffix = randomSuffix();
+    private final String host = "p4j-cli-" + suffix;
+    private final String router = "p4j-cli-" + suffix + "-gw";
+    private final List<String> created = new ArrayList<>();
 
-  @AfterEach
-  void deleteNamespaces() throws Exception {
-    for (String ns : created) {
-      run("ip", "netns", "del", ns);
+    @AfterEach
+    void deleteNamespaces() throws Exception {
+        for (String ns : created) {
+            run("ip", "netns", "del", ns);
+        }
     }
-  }
 
-  @Test
-  void showsTheNamespacesInterfaceAndDefaultGateway() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
-    int net = ThreadLocalRandom.current().nextInt(256);
-    String hostIf = "p4jc" + suffix + "a";
-    String routerIf = "p4jc" + suffix + "b";
-    String hostMac = String.format("02:00:5e:%02x:00:02", net);
-    String routerMac = String.format("02:00:5e:%02x:00:01", net);
-    String hostIp = "198.19." + net + ".2";
-    String routerIp = "198.19." + net + ".1";
+    @Test
+    void showsTheNamespacesInterfaceAndDefaultGateway() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+        int net = ThreadLocalRandom.current().nextInt(256);
+        String hostIf = "p4jc" + suffix + "a";
+        String routerIf = "p4jc" + suffix + "b";
+        String hostMac = String.format("02:00:5e:%02x:00:02", net);
+        String routerMac = String.format("02:00:5e:%02x:00:01", net);
+        String hostIp = "198.19." + net + ".2";
+        String routerIp = "198.19." + net + ".1";
 
-    for (String ns : List.of(host, router)) {
-      run("ip", "netns", "add", ns);
-      created.add(ns);
+        for (String ns : List.of(host, router)) {
+            run("ip", "netns", "add", ns);
+            created.add(ns);
+        }
+        run("ip", "link", "add", hostIf, "netns", host, "type", "veth", "peer", "name", routerIf, "netns", router);
+        run("ip", "-n", host, "link", "set", hostIf, "address", hostMac, "mtu", "1400");
+        run("ip", "-n", router, "link", "set", routerIf, "address", routerMac);
+        run("ip", "-n", host, "addr", "add", hostIp + "/24", "dev", hostIf);
+        run("ip", "-n", router, "addr", "add", routerIp + "/24", "dev", routerIf);
+        run("ip", "-n", host, "link", "set", hostIf, "up");
+        run("ip", "-n", router, "link", "set", routerIf, "up");
+        run("ip", "-n", host, "route", "add", "default", "via", routerIp);
+        run("ip", "-n", host, "neigh", "replace", routerIp, "lladdr", routerMac, "dev", hostIf, "nud", "permanent");
+        int index = Integer.parseInt(run("ip", "netns", "exec", host, "cat", "/sys/class/net/" + hostIf + "/ifindex")
+                .strip());
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // a JVM start on a loaded machine: more time than a setup command
+        String out = Commands.inNamespace(host)
+                .withTimeout(Duration.ofSeconds(60))
+                .check(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.paqet4j.cli.Paqet",
+                        "iface");
+
+        assertThat(out)
+                .contains(
+                        index + ": " + hostIf + "  up  mtu 1400  mac " + hostMac,
+                        "    inet " + hostIp + "/24",
+                        "1: lo  down  mtu 65536  mac none",
+                        "    inet6 fe80::5eff:fe",
+                        "default gateways:",
+                        "  ipv4: " + routerIp + " via " + hostIf + " (index " + index + "), mac " + routerMac,
+                        "  ipv6: none");
+        assertThat(out).doesNotContain(routerIf);
     }
-    run("ip", "link", "add", hostIf, "netns", host, "type", "veth", "peer", "name", routerIf, "netns", router);
-    run("ip", "-n", host, "link", "set", hostIf, "address", hostMac, "mtu", "1400");
-    run("ip", "-n", router, "link", "set", routerIf, "address", routerMac);
-    run("ip", "-n", host, "addr", "add", hostIp + "/24", "dev", hostIf);
-    run("ip", "-n", router, "addr", "add", routerIp + "/24", "dev", routerIf);
-    run("ip", "-n", host, "link", "set", hostIf, "up");
-    run("ip", "-n", router, "link", "set", routerIf, "up");
-    run("ip", "-n", host, "route", "add", "default", "via", routerIp);
-    run("ip", "-n", host, "neigh", "replace", routerIp, "lladdr", routerMac, "dev", hostIf, "nud", "permanent");
-    int index = Integer.parseInt(run("ip", "netns", "exec", host, "cat", "/sys/class/net/" + hostIf + "/ifindex").strip());
 
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // a JVM start on a loaded machine: more time than a setup command
-    String out = Commands.inNamespace(host).withTimeout(Duration.ofSeconds(60)).check(java,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.paqet4j.cli.Paqet",
-        "iface");
-
-    assertThat(out).contains(
-        index + ": " + hostIf + "  up  mtu 1400  mac " + hostMac,
-        "    inet " + hostIp + "/24",
-        "1: lo  down  mtu 65536  mac none",
-        "    inet6 fe80::5eff:fe",
-        "default gateways:",
-        "  ipv4: " + routerIp + " via " + hostIf + " (index " + index + "), mac " + routerMac,
-        "  ipv6: none");
-    assertThat(out).doesNotContain(routerIf);
-  }
-
-  private static String randomSuffix() {
-    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 6; i++) {
-      s.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+    private static String randomSuffix() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            s.append(alphabet.charAt(ThreadLocalRandom.current().nextInt(alphabet.length())));
+        }
+        return s.toString();
     }
-    return s.toString();
-  }
 }

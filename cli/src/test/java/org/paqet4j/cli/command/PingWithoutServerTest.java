@@ -20,13 +20,13 @@ import org.paqet4j.cli.Paqet;
  */
 class PingWithoutServerTest {
 
-  @Test
-  void eachAttemptSaysNoAnswerAndNamesTheLikelyCauses(@TempDir Path dir) throws Exception {
-    int silentPort;
-    try (DatagramSocket reserved = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      silentPort = reserved.getLocalPort(); // nothing listens there once this closes
-    }
-    Path client = Files.writeString(dir.resolve("client.yaml"), """
+    @Test
+    void eachAttemptSaysNoAnswerAndNamesTheLikelyCauses(@TempDir Path dir) throws Exception {
+        int silentPort;
+        try (DatagramSocket reserved = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            silentPort = reserved.getLocalPort(); // nothing listens there once this closes
+        }
+        Path client = Files.writeString(dir.resolve("client.yaml"), """
         role: client
         socks5:
           - listen: "127.0.0.1:1080"
@@ -42,15 +42,16 @@ class PingWithoutServerTest {
             block: aes
             key: "ping without server"
         """.formatted(silentPort));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Paqet.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-        .execute("ping", "-c", client.toString(), "-n", "2", "-i", "100ms");
-    String server = "127.0.0.1:" + silentPort;
-    assertThat(code).as("stdout:\n%s\nstderr:\n%s", out, err).isEqualTo(ExitCodes.FAILURE);
-    assertThat(out.toString()).contains(
-        "no answer from " + server + " (is the server running, and does the key match?): seq=1",
-        "no answer from " + server + " (is the server running, and does the key match?): seq=2",
-        "2 sent, 0 received, 100% loss");
-  }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Paqet.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute("ping", "-c", client.toString(), "-n", "2", "-i", "100ms");
+        String server = "127.0.0.1:" + silentPort;
+        assertThat(code).as("stdout:\n%s\nstderr:\n%s", out, err).isEqualTo(ExitCodes.FAILURE);
+        assertThat(out.toString())
+                .contains(
+                        "no answer from " + server + " (is the server running, and does the key match?): seq=1",
+                        "no answer from " + server + " (is the server running, and does the key match?): seq=2",
+                        "2 sent, 0 received, 100% loss");
+    }
 }

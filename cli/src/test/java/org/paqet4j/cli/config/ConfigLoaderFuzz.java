@@ -11,17 +11,17 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class ConfigLoaderFuzz {
 
-  /** maxDuration bounds a local fuzzing run (JAZZER_FUZZ=1); CI runs the seeds only. */
-  @FuzzTest(maxDuration = "2m")
-  void load(byte[] input) throws ConfigException {
-    LoadedConfig loaded;
-    try {
-      loaded = ConfigLoader.parse("fuzz.yaml", input);
-    } catch (ConfigException expected) {
-      assertThat(expected.problems()).isNotEmpty();
-      return;
+    /** maxDuration bounds a local fuzzing run (JAZZER_FUZZ=1); CI runs the seeds only. */
+    @FuzzTest(maxDuration = "2m")
+    void load(byte[] input) throws ConfigException {
+        LoadedConfig loaded;
+        try {
+            loaded = ConfigLoader.parse("fuzz.yaml", input);
+        } catch (ConfigException expected) {
+            assertThat(expected.problems()).isNotEmpty();
+            return;
+        }
+        String effective = EffectiveConfigWriter.write(loaded.config(), true);
+        assertThat(ConfigLoader.parse("effective.yaml", effective).config()).isEqualTo(loaded.config());
     }
-    String effective = EffectiveConfigWriter.write(loaded.config(), true);
-    assertThat(ConfigLoader.parse("effective.yaml", effective).config()).isEqualTo(loaded.config());
-  }
 }

@@ -22,11 +22,10 @@ public final class EchoMethods {
     public static final MethodDescriptor<EchoMessage, EchoMessage> BIDI =
             method("Bidi", MethodDescriptor.MethodType.BIDI_STREAMING, ECHO_MESSAGE);
 
-    private EchoMethods() {
-    }
+    private EchoMethods() {}
 
-    private static <Q> MethodDescriptor<Q, EchoMessage> method(String name, MethodDescriptor.MethodType type,
-                                                             MethodDescriptor.Marshaller<Q> request) {
+    private static <Q> MethodDescriptor<Q, EchoMessage> method(
+            String name, MethodDescriptor.MethodType type, MethodDescriptor.Marshaller<Q> request) {
         return MethodDescriptor.<Q, EchoMessage>newBuilder()
                 .setType(type)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(EchoService.SERVICE, name))
@@ -35,8 +34,8 @@ public final class EchoMethods {
                 .build();
     }
 
-    private static <T> MethodDescriptor.Marshaller<T> marshaller(Function<T, byte[]> encode,
-                                                              Function<byte[], T> decode) {
+    private static <T> MethodDescriptor.Marshaller<T> marshaller(
+            Function<T, byte[]> encode, Function<byte[], T> decode) {
         return new MethodDescriptor.Marshaller<>() {
             @Override
             public InputStream stream(T value) {

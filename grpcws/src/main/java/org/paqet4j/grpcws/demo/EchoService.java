@@ -23,8 +23,8 @@ public final class EchoService implements BindableService {
     /** Largest ServerStream total, so one request cannot keep the server busy for long. */
     public static final long MAX_TOTAL = 1L << 30;
 
-    private final Map<String, AtomicLong> cancelled = Map.of(
-            "Unary", new AtomicLong(), "ServerStream", new AtomicLong(), "Bidi", new AtomicLong());
+    private final Map<String, AtomicLong> cancelled =
+            Map.of("Unary", new AtomicLong(), "ServerStream", new AtomicLong(), "Bidi", new AtomicLong());
 
     /** Calls of {@code method} ("Unary", "ServerStream", "Bidi") that ended CANCELLED so far. */
     public long cancelledCalls(String method) {
@@ -45,7 +45,8 @@ public final class EchoService implements BindableService {
     }
 
     private void countCancel(StreamObserver<?> observer, String method) {
-        ((ServerCallStreamObserver<?>) observer).setOnCancelHandler(() -> cancelled.get(method).incrementAndGet());
+        ((ServerCallStreamObserver<?>) observer)
+                .setOnCancelHandler(() -> cancelled.get(method).incrementAndGet());
     }
 
     private void unary(EchoMessage request, StreamObserver<EchoMessage> out) {
@@ -56,10 +57,14 @@ public final class EchoService implements BindableService {
 
     private void serverStream(StreamRequest request, StreamObserver<EchoMessage> out) {
         countCancel(out, "ServerStream");
-        if (request.chunkBytes() <= 0 || request.chunkBytes() > MAX_CHUNK
-                || request.totalBytes() < 0 || request.totalBytes() > MAX_TOTAL) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("chunk_bytes must be 1.." + MAX_CHUNK
-                    + " and total_bytes at most " + MAX_TOTAL + "; got " + request).asRuntimeException());
+        if (request.chunkBytes() <= 0
+                || request.chunkBytes() > MAX_CHUNK
+                || request.totalBytes() < 0
+                || request.totalBytes() > MAX_TOTAL) {
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription("chunk_bytes must be 1.." + MAX_CHUNK + " and total_bytes at most " + MAX_TOTAL
+                            + "; got " + request)
+                    .asRuntimeException());
             return;
         }
         ServerCallStreamObserver<EchoMessage> call = (ServerCallStreamObserver<EchoMessage>) out;

@@ -14,8 +14,7 @@ final class ProtoWire {
     private static final int LEN = 2;
     private static final int I32 = 5;
 
-    private ProtoWire() {
-    }
+    private ProtoWire() {}
 
     static byte[] encode(EchoMessage m) {
         byte[] p = m.payloadShared();
@@ -120,8 +119,8 @@ final class ProtoWire {
         byte[] bytes() {
             long len = varint();
             if (len < 0 || len > b.length - pos) {
-                throw new IllegalArgumentException("length " + len + " at offset " + pos + " exceeds the "
-                        + (b.length - pos) + " bytes left");
+                throw new IllegalArgumentException(
+                        "length " + len + " at offset " + pos + " exceeds the " + (b.length - pos) + " bytes left");
             }
             byte[] out = new byte[(int) len];
             System.arraycopy(b, pos, out, 0, out.length);
@@ -135,8 +134,9 @@ final class ProtoWire {
                 case I64 -> advance(8);
                 case LEN -> bytes();
                 case I32 -> advance(4);
-                default -> throw new IllegalArgumentException("unsupported wire type " + (tag & 7)
-                        + " of field " + (tag >>> 3));
+                default ->
+                    throw new IllegalArgumentException(
+                            "unsupported wire type " + (tag & 7) + " of field " + (tag >>> 3));
             }
         }
 

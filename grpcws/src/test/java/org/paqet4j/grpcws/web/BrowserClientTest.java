@@ -39,7 +39,9 @@ class BrowserClientTest {
     @BeforeAll
     void start() throws IOException {
         BrowserDriver.requireTools();
-        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0)).direct(echo).start();
+        bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
+                .direct(echo)
+                .start();
         browser = BrowserDriver.start();
     }
 
@@ -79,8 +81,8 @@ class BrowserClientTest {
                     const check = () => pre.dataset.done ? resolve(pre.textContent) : setTimeout(check, 50);
                     check();
                 })""");
-        assertThat(result.strip().split("\n")).containsExactly(
-                "unary ok", "stream ok 1048576 " + patternSha256(1 << 20, 7), "bidi ok 100");
+        assertThat(result.strip().split("\n"))
+                .containsExactly("unary ok", "stream ok 1048576 " + patternSha256(1 << 20, 7), "bidi ok 100");
         browser.closePage(page);
     }
 
@@ -94,10 +96,14 @@ class BrowserClientTest {
     @Test
     void serverStreamOf16MiBIn64KiBMessages() throws IOException {
         int page = openPage();
-        String[] r = browser.run(page, "stream", "wsUrl", ws(bridge), "total", 16 << 20, "chunk", 64 << 10, "seed", 11).split(" ");
+        String[] r = browser.run(page, "stream", "wsUrl", ws(bridge), "total", 16 << 20, "chunk", 64 << 10, "seed", 11)
+                .split(" ");
         assertThat(r[0]).as("bytes").isEqualTo(String.valueOf(16 << 20));
         assertThat(r[1]).as("messages").isEqualTo("256");
-        assertThat(r[2]).as("SHA-256 computed in the page").isEqualTo(patternSha256(16 << 20, 11)).isEqualTo(r[3]);
+        assertThat(r[2])
+                .as("SHA-256 computed in the page")
+                .isEqualTo(patternSha256(16 << 20, 11))
+                .isEqualTo(r[3]);
         browser.closePage(page);
     }
 
@@ -112,7 +118,18 @@ class BrowserClientTest {
     void threeTabsAtOnce() throws IOException {
         int[] pages = {openPage(), openPage(), openPage()};
         for (int i = 0; i < 3; i++) {
-            browser.start(pages[i], "stream" + i, "stream", "wsUrl", ws(bridge), "total", 4 << 20, "chunk", 64 << 10, "seed", i);
+            browser.start(
+                    pages[i],
+                    "stream" + i,
+                    "stream",
+                    "wsUrl",
+                    ws(bridge),
+                    "total",
+                    4 << 20,
+                    "chunk",
+                    64 << 10,
+                    "seed",
+                    i);
             browser.start(pages[i], "bidi" + i, "bidi", "wsUrl", ws(bridge), "n", 200);
         }
         for (int i = 0; i < 3; i++) {
@@ -130,7 +147,8 @@ class BrowserClientTest {
     void cancellationMidStreamReachesTheServer() throws IOException {
         int page = openPage();
         long before = echo.cancelledCalls("ServerStream");
-        assertThat(browser.run(page, "cancelMidStream", "wsUrl", ws(bridge), "afterBytes", 1 << 20)).startsWith("CANCELLED ");
+        assertThat(browser.run(page, "cancelMidStream", "wsUrl", ws(bridge), "afterBytes", 1 << 20))
+                .startsWith("CANCELLED ");
         // The socket is still open: the server learnt of the cancellation from RST_STREAM.
         waitFor("the server sees the call CANCELLED", () -> echo.cancelledCalls("ServerStream") == before + 1);
         browser.run(page, "closeCancelClient");
@@ -140,7 +158,9 @@ class BrowserClientTest {
     @Test
     void serverRestartFailsThePendingCallUnavailableAndTheNextCallWorks() throws Exception {
         InetSocketAddress address;
-        GrpcWebSocketBridge first = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0)).direct(new EchoService()).start();
+        GrpcWebSocketBridge first = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
+                .direct(new EchoService())
+                .start();
         address = first.address();
         int page;
         try {
@@ -150,7 +170,8 @@ class BrowserClientTest {
             first.close();
         }
         assertThat(browser.run(page, "awaitPending")).startsWith("UNAVAILABLE");
-        try (GrpcWebSocketBridge second = GrpcWebSocketBridge.builder(address).direct(new EchoService()).start()) {
+        try (GrpcWebSocketBridge second =
+                GrpcWebSocketBridge.builder(address).direct(new EchoService()).start()) {
             assertThat(browser.run(page, "unaryOnPendingClient")).isEqualTo("3");
             browser.closePage(page);
             waitFor("the restarted bridge has no connection left", () -> second.activeConnections() == 0);
@@ -166,7 +187,9 @@ class BrowserClientTest {
         assertThat(bridge.activeConnections()).isEqualTo(1);
         browser.closePage(page);
         waitFor("the bridge's connection count back to 0", () -> bridge.activeConnections() == 0);
-        waitFor("the stream the tab carried ended CANCELLED on the server", () -> echo.cancelledCalls("ServerStream") == before + 1);
+        waitFor(
+                "the stream the tab carried ended CANCELLED on the server",
+                () -> echo.cancelledCalls("ServerStream") == before + 1);
     }
 
     @Test
@@ -183,7 +206,9 @@ class BrowserClientTest {
         waitFor("bridge threads back to " + threads0, () -> threads() <= threads0);
         waitFor("bridge file descriptors back to " + fds0, () -> fds() <= fds0);
         long heap1 = browser.heapUsed(page);
-        assertThat(heap1).as("JSHeapUsedSize after 200 cycles (it was %d before)", heap0).isLessThan(heap0 + 512 * 1024);
+        assertThat(heap1)
+                .as("JSHeapUsedSize after 200 cycles (it was %d before)", heap0)
+                .isLessThan(heap0 + 512 * 1024);
         browser.closePage(page);
     }
 

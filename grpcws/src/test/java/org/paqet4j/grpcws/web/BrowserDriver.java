@@ -45,8 +45,8 @@ final class BrowserDriver implements AutoCloseable {
 
     static void requireTools() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isDirectory(MODULE.resolve("node_modules/puppeteer-core"))) {
-            throw new IllegalStateException("the browser tests need " + CHROMIUM + " and grpcws/node_modules/puppeteer-core; "
-                    + "run scripts/install-test-deps (as root) first");
+            throw new IllegalStateException("the browser tests need " + CHROMIUM
+                    + " and grpcws/node_modules/puppeteer-core; " + "run scripts/install-test-deps (as root) first");
         }
     }
 
@@ -94,7 +94,8 @@ final class BrowserDriver implements AutoCloseable {
         if (line == null) {
             throw new IOException("the browser driver exited (command " + Json.write(command) + ")");
         }
-        String value = line.substring(line.indexOf(' ') + 1).replace("\\n", "\n").replace("\\\\", "\\");
+        String value =
+                line.substring(line.indexOf(' ') + 1).replace("\\n", "\n").replace("\\\\", "\\");
         if (!line.startsWith("ok ")) {
             throw new IOException("browser command " + Json.write(command) + " failed: " + value);
         }
@@ -131,8 +132,7 @@ final class BrowserDriver implements AutoCloseable {
 
     /** The little JSON the driver's commands need: strings, numbers, booleans and nested maps. */
     static final class Json {
-        private Json() {
-        }
+        private Json() {}
 
         static String write(Object v) {
             StringBuilder sb = new StringBuilder();

@@ -38,7 +38,8 @@ class BrowserVsJavaClientBenchmarkTest {
     @Test
     void browserVsJavaClient() throws Exception {
         try (GrpcWebSocketBridge bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                        .direct(new EchoService()).start();
+                        .direct(new EchoService())
+                        .start();
                 BrowserDriver browser = BrowserDriver.start()) {
             String http = "http://127.0.0.1:" + bridge.address().getPort();
             String ws = "ws://127.0.0.1:" + bridge.address().getPort() + "/grpc";
@@ -46,16 +47,24 @@ class BrowserVsJavaClientBenchmarkTest {
             ManagedChannel channel = GrpcWebSocket.channel(URI.create(ws));
             try {
                 for (int round = 1; round <= ROUNDS; round++) {
-                    String[] u = browser.run(page, "unary", "wsUrl", ws, "n", UNARY_CALLS).split(" ");
+                    String[] u = browser.run(page, "unary", "wsUrl", ws, "n", UNARY_CALLS)
+                            .split(" ");
                     double browserUnary = UNARY_CALLS / (Double.parseDouble(u[1]) / 1000);
                     double javaUnary = javaUnary(channel);
-                    String[] s = browser.run(page, "stream", "wsUrl", ws, "total", STREAM_BYTES, "chunk", CHUNK, "seed", round).split(" ");
+                    String[] s = browser.run(
+                                    page, "stream", "wsUrl", ws, "total", STREAM_BYTES, "chunk", CHUNK, "seed", round)
+                            .split(" ");
                     assertThat(s[2]).isEqualTo(s[3]);
                     double browserStream = STREAM_BYTES / 1e6 / (Double.parseDouble(s[4]) / 1000);
                     double javaStream = javaStream(channel, round);
-                    System.out.printf(Locale.ROOT,
+                    System.out.printf(
+                            Locale.ROOT,
                             "grpcws bench round %d: unary round trips/s browser %.0f java %.0f; 64 KiB-message stream MB/s browser %.1f java %.1f%n",
-                            round, browserUnary, javaUnary, browserStream, javaStream);
+                            round,
+                            browserUnary,
+                            javaUnary,
+                            browserStream,
+                            javaStream);
                 }
             } finally {
                 channel.shutdownNow().awaitTermination(30, TimeUnit.SECONDS);
@@ -65,10 +74,13 @@ class BrowserVsJavaClientBenchmarkTest {
 
     private static double javaUnary(ManagedChannel channel) {
         EchoMessage ping = EchoMessage.of("ping".getBytes(StandardCharsets.US_ASCII));
-        ClientCalls.blockingUnaryCall(channel, EchoMethods.UNARY, CallOptions.DEFAULT, ping); // connect outside the timing
+        ClientCalls.blockingUnaryCall(
+                channel, EchoMethods.UNARY, CallOptions.DEFAULT, ping); // connect outside the timing
         long t0 = System.nanoTime();
         for (int i = 0; i < UNARY_CALLS; i++) {
-            assertThat(ClientCalls.blockingUnaryCall(channel, EchoMethods.UNARY, CallOptions.DEFAULT, ping).size()).isEqualTo(4);
+            assertThat(ClientCalls.blockingUnaryCall(channel, EchoMethods.UNARY, CallOptions.DEFAULT, ping)
+                            .size())
+                    .isEqualTo(4);
         }
         return UNARY_CALLS / ((System.nanoTime() - t0) / 1e9);
     }
@@ -76,8 +88,8 @@ class BrowserVsJavaClientBenchmarkTest {
     private static double javaStream(ManagedChannel channel, int seed) {
         long t0 = System.nanoTime();
         long n = 0;
-        Iterator<EchoMessage> it = ClientCalls.blockingServerStreamingCall(channel, EchoMethods.SERVER_STREAM,
-                CallOptions.DEFAULT, new StreamRequest(STREAM_BYTES, CHUNK, seed));
+        Iterator<EchoMessage> it = ClientCalls.blockingServerStreamingCall(
+                channel, EchoMethods.SERVER_STREAM, CallOptions.DEFAULT, new StreamRequest(STREAM_BYTES, CHUNK, seed));
         while (it.hasNext()) {
             n += it.next().size();
         }

@@ -20,7 +20,9 @@ class NodeUnitTest {
         byte[] output = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("node --test finished").isTrue();
         String report = new String(output, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("node --test src/test/web/ exit code; its report:%n%s", report).isZero();
+        assertThat(p.exitValue())
+                .as("node --test src/test/web/ exit code; its report:%n%s", report)
+                .isZero();
         assertThat(report).contains("# fail 0");
     }
 }

@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.io.OutputStreamWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,9 @@ class RecordedGrpcJavaFramesTest {
     @Test
     void liveAgainstGrpcJavaThenReplayedInAnyChunking(@TempDir Path dir) throws Exception {
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new EchoService()).build().start();
+                .addService(new EchoService())
+                .build()
+                .start();
         ByteArrayOutputStream recording = new ByteArrayOutputStream();
         String live;
         try {
@@ -50,23 +52,25 @@ class RecordedGrpcJavaFramesTest {
             server.shutdownNow();
             server.awaitTermination(30, TimeUnit.SECONDS);
         }
-        assertThat(live).isEqualTo("[\"unary recorded from grpc-java\","
-                + "\"stream 300000 15 " + patternSha256(300000, 9) + "\","
-                + "\"bidi m0,m1,m2,m3,m4,m5,m6,m7,m8,m9\","
-                + "\"UNIMPLEMENTED Method not found: paqet4j.demo.Echo/Missing\"]");
+        assertThat(live)
+                .isEqualTo("[\"unary recorded from grpc-java\","
+                        + "\"stream 300000 15 " + patternSha256(300000, 9) + "\","
+                        + "\"bidi m0,m1,m2,m3,m4,m5,m6,m7,m8,m9\","
+                        + "\"UNIMPLEMENTED Method not found: paqet4j.demo.Echo/Missing\"]");
 
         Path file = dir.resolve("grpc-java-recording.hex");
         Files.writeString(file, HEX.formatHex(recording.toByteArray()));
         List<String> replayed = node(List.of("replay", file.toString()));
-        assertThat(replayed).containsExactly(
-                "result whole: " + live, "result one byte each: " + live, "result uneven: " + live);
+        assertThat(replayed)
+                .containsExactly("result whole: " + live, "result one byte each: " + live, "result uneven: " + live);
     }
 
     /** Relays the module's bytes to grpc-java and back; returns the module's results. */
     private static String record(int port, ByteArrayOutputStream recording) throws Exception {
         Process node = nodeProcess(List.of("record"));
         try (Socket socket = new Socket("127.0.0.1", port);
-                BufferedReader fromNode = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader fromNode =
+                        new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
                 Writer toNode = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
             OutputStream toServer = socket.getOutputStream();
             InputStream fromServer = socket.getInputStream();
@@ -109,11 +113,14 @@ class RecordedGrpcJavaFramesTest {
         try {
             p.getOutputStream().close();
             List<String> lines = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 r.lines().forEach(lines::add);
             }
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("node %s exit code; output %s", args, lines).isZero();
+            assertThat(p.exitValue())
+                    .as("node %s exit code; output %s", args, lines)
+                    .isZero();
             return lines;
         } finally {
             p.destroyForcibly();
@@ -124,8 +131,10 @@ class RecordedGrpcJavaFramesTest {
         List<String> command = new ArrayList<>(List.of("node", "src/test/web/grpc-java-replay.mjs"));
         command.addAll(args);
         try {
-            return new ProcessBuilder(command).directory(BrowserDriver.MODULE.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new ProcessBuilder(command)
+                    .directory(BrowserDriver.MODULE.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + command, e);
         }

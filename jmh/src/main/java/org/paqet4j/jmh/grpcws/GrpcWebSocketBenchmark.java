@@ -65,11 +65,17 @@ public class GrpcWebSocketBenchmark {
     };
 
     static final MethodDescriptor<byte[], byte[]> UNARY = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("bench.Echo/Unary")
-            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("bench.Echo/Unary")
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
     static final MethodDescriptor<byte[], byte[]> DOWN = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("bench.Echo/Down")
-            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+            .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+            .setFullMethodName("bench.Echo/Down")
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
 
     @Param({"websocket", "direct"})
     public String path;
@@ -112,14 +118,23 @@ public class GrpcWebSocketBenchmark {
     public void start() throws IOException {
         if (path.equals("direct")) {
             direct = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                    .addService(service()).directExecutor().build().start();
-            channel = NettyChannelBuilder.forAddress("127.0.0.1", direct.getPort()).usePlaintext().directExecutor()
+                    .addService(service())
+                    .directExecutor()
+                    .build()
+                    .start();
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", direct.getPort())
+                    .usePlaintext()
+                    .directExecutor()
                     .build();
         } else {
             bridge = GrpcWebSocketBridge.builder(new InetSocketAddress("127.0.0.1", 0))
-                    .direct(service()).configureServer(b -> b.directExecutor()).start();
-            channel = GrpcWebSocket.channel(URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"),
-                    org.paqet4j.grpcws.ClientOptions.defaults(), b -> b.directExecutor());
+                    .direct(service())
+                    .configureServer(b -> b.directExecutor())
+                    .start();
+            channel = GrpcWebSocket.channel(
+                    URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"),
+                    org.paqet4j.grpcws.ClientOptions.defaults(),
+                    b -> b.directExecutor());
         }
     }
 
@@ -145,7 +160,10 @@ public class GrpcWebSocketBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public long stream() {
-        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(channel, DOWN, CallOptions.DEFAULT,
+        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(
+                channel,
+                DOWN,
+                CallOptions.DEFAULT,
                 ByteBuffer.allocate(4).putInt(STREAM_MESSAGES).array());
         long n = 0;
         while (it.hasNext()) {

@@ -81,15 +81,50 @@ final class InMemoryCarrier implements PacketCarrier {
     @Override
     public CarrierCounters counters() {
         return new CarrierCounters() {
-            @Override public long packetsSent() { return sent.sum(); }
-            @Override public long bytesSent() { return 0; }
-            @Override public long packetsReceived() { return received.sum(); }
-            @Override public long bytesReceived() { return 0; }
-            @Override public long droppedNotOurs() { return 0; }
-            @Override public long droppedTruncated() { return 0; }
-            @Override public long droppedBadChecksum() { return 0; }
-            @Override public long droppedQueueFull() { return dropped.sum(); }
-            @Override public Map<String, Long> sendErrors() { return Map.of(); }
+            @Override
+            public long packetsSent() {
+                return sent.sum();
+            }
+
+            @Override
+            public long bytesSent() {
+                return 0;
+            }
+
+            @Override
+            public long packetsReceived() {
+                return received.sum();
+            }
+
+            @Override
+            public long bytesReceived() {
+                return 0;
+            }
+
+            @Override
+            public long droppedNotOurs() {
+                return 0;
+            }
+
+            @Override
+            public long droppedTruncated() {
+                return 0;
+            }
+
+            @Override
+            public long droppedBadChecksum() {
+                return 0;
+            }
+
+            @Override
+            public long droppedQueueFull() {
+                return dropped.sum();
+            }
+
+            @Override
+            public Map<String, Long> sendErrors() {
+                return Map.of();
+            }
         };
     }
 

@@ -32,8 +32,7 @@ public final class KcpIdleSessionsHarness {
 
     /** Receives datagrams injected with any source address; replies go nowhere. */
     private static final class InjectedCarrier implements PacketCarrier {
-        private record Datagram(InetSocketAddress from, byte[] bytes) {
-        }
+        private record Datagram(InetSocketAddress from, byte[] bytes) {}
 
         private final ArrayBlockingQueue<Datagram> inbox = new ArrayBlockingQueue<>(65_536);
         private final InetSocketAddress local = new InetSocketAddress("127.0.0.1", 4000);
@@ -74,15 +73,50 @@ public final class KcpIdleSessionsHarness {
         @Override
         public CarrierCounters counters() {
             return new CarrierCounters() {
-                @Override public long packetsSent() { return sent; }
-                @Override public long bytesSent() { return 0; }
-                @Override public long packetsReceived() { return 0; }
-                @Override public long bytesReceived() { return 0; }
-                @Override public long droppedNotOurs() { return 0; }
-                @Override public long droppedTruncated() { return 0; }
-                @Override public long droppedBadChecksum() { return 0; }
-                @Override public long droppedQueueFull() { return 0; }
-                @Override public Map<String, Long> sendErrors() { return Map.of(); }
+                @Override
+                public long packetsSent() {
+                    return sent;
+                }
+
+                @Override
+                public long bytesSent() {
+                    return 0;
+                }
+
+                @Override
+                public long packetsReceived() {
+                    return 0;
+                }
+
+                @Override
+                public long bytesReceived() {
+                    return 0;
+                }
+
+                @Override
+                public long droppedNotOurs() {
+                    return 0;
+                }
+
+                @Override
+                public long droppedTruncated() {
+                    return 0;
+                }
+
+                @Override
+                public long droppedBadChecksum() {
+                    return 0;
+                }
+
+                @Override
+                public long droppedQueueFull() {
+                    return 0;
+                }
+
+                @Override
+                public Map<String, Long> sendErrors() {
+                    return Map.of();
+                }
             };
         }
 
@@ -92,8 +126,7 @@ public final class KcpIdleSessionsHarness {
         }
     }
 
-    private KcpIdleSessionsHarness() {
-    }
+    private KcpIdleSessionsHarness() {}
 
     public static void main(String[] args) throws Exception {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -104,8 +137,8 @@ public final class KcpIdleSessionsHarness {
 
         InjectedCarrier carrier = new InjectedCarrier();
         KcpEventLoop loop = KcpEventLoop.start("idle");
-        KcpListener listener = KcpListener.listen(loop, carrier, config,
-                () -> Codecs.create(crypt, key, 0, 0), sessions + 10, Duration.ofHours(1));
+        KcpListener listener = KcpListener.listen(
+                loop, carrier, config, () -> Codecs.create(crypt, key, 0, 0), sessions + 10, Duration.ofHours(1));
         Thread acceptor = Thread.ofVirtual().start(() -> {
             try {
                 while (true) {
@@ -145,12 +178,15 @@ public final class KcpIdleSessionsHarness {
         Thread.sleep(idleSeconds * 1000L);
         long cpuAfter = os.getProcessCpuTime();
 
-        System.out.printf("sessions: %d (crypt %s, windows %d/%d, mtu %d)%n", listener.sessionCount(), crypt,
-                config.sndwnd(), config.rcvwnd(), config.mtu());
-        System.out.printf("retained heap: %.1f MiB total, %.1f KiB per session%n",
+        System.out.printf(
+                "sessions: %d (crypt %s, windows %d/%d, mtu %d)%n",
+                listener.sessionCount(), crypt, config.sndwnd(), config.rcvwnd(), config.mtu());
+        System.out.printf(
+                "retained heap: %.1f MiB total, %.1f KiB per session%n",
                 (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / sessions);
-        System.out.printf("process CPU while idle for %d s: %.1f ms (%.3f%% of one core)%n", idleSeconds,
-                (cpuAfter - cpuBefore) / 1e6, (cpuAfter - cpuBefore) / 1e7 / idleSeconds);
+        System.out.printf(
+                "process CPU while idle for %d s: %.1f ms (%.3f%% of one core)%n",
+                idleSeconds, (cpuAfter - cpuBefore) / 1e6, (cpuAfter - cpuBefore) / 1e7 / idleSeconds);
         listener.close();
         loop.close();
         carrier.close();
@@ -162,7 +198,14 @@ public final class KcpIdleSessionsHarness {
         int payload = 24 + 64;
         byte[] buf = new byte[codec.headerRoom() + payload + codec.trailerRoom()];
         ByteBuffer b = ByteBuffer.wrap(buf, codec.headerRoom(), payload).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(conv).put((byte) 81).put((byte) 0).putShort((short) 4096).putInt(0).putInt(0).putInt(0).putInt(64);
+        b.putInt(conv)
+                .put((byte) 81)
+                .put((byte) 0)
+                .putShort((short) 4096)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(64);
         byte[][] out = new byte[1][];
         codec.encode(buf, payload, (bytes, off, len) -> out[0] = java.util.Arrays.copyOfRange(bytes, off, off + len));
         return out[0];

@@ -39,7 +39,9 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g"})
 public class KcpThroughputBenchmark {
     private static final int CHUNK = 1 << 20;
 
@@ -87,8 +89,11 @@ public class KcpThroughputBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
-        System.out.println("\nretransmits " + (client.stats().retransmitsRto() + client.stats().retransmitsFast()
-                + client.stats().retransmitsEarly()) + ", carrier drops " + carriers[0].dropped()
+        System.out.println("\nretransmits "
+                + (client.stats().retransmitsRto()
+                        + client.stats().retransmitsFast()
+                        + client.stats().retransmitsEarly())
+                + ", carrier drops " + carriers[0].dropped()
                 + "/" + carriers[1].dropped() + ", bytes read " + bytesRead.sum());
         client.close();
         listener.close();

@@ -51,7 +51,8 @@ public class MuxThroughputBenchmark {
         @Setup(Level.Trial)
         public void open() {
             MuxTransport[] t = MemoryPipe.pair(pipeCapacity);
-            MuxConfig cfg = MuxConfig.paqetDefaults().withVersion(version)
+            MuxConfig cfg = MuxConfig.paqetDefaults()
+                    .withVersion(version)
                     .withKeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(60));
             client = MuxSession.client(t[0], cfg);
             server = MuxSession.server(t[1], cfg);

@@ -40,7 +40,13 @@ final class BenchPcap {
         try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             BenchPcap pcap = new BenchPcap(stream);
             ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            header.putInt(0xA1B2_C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65_535).putInt(101);
+            header.putInt(0xA1B2_C3D4)
+                    .putShort((short) 2)
+                    .putShort((short) 4)
+                    .putInt(0)
+                    .putInt(0)
+                    .putInt(65_535)
+                    .putInt(101);
             stream.write(header.array());
             for (int first = 0; first < flows; first += 1000) {
                 pcap.batch(first, Math.min(1000, flows - first), segments);
@@ -49,8 +55,8 @@ final class BenchPcap {
         }
     }
 
-    private record Packet(int client, int server, int clientPort, int seq, int ack, int flags, int length, boolean fromClient) {
-    }
+    private record Packet(
+            int client, int server, int clientPort, int seq, int ack, int flags, int length, boolean fromClient) {}
 
     private void batch(int first, int count, int segments) throws IOException {
         List<List<Packet>> perFlow = new ArrayList<>();
@@ -115,12 +121,27 @@ final class BenchPcap {
         int total = 40 + p.length();
         ByteBuffer b = ByteBuffer.allocate(16 + 40).order(ByteOrder.LITTLE_ENDIAN);
         micros += 10;
-        b.putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000)).putInt(total).putInt(total);
+        b.putInt((int) (micros / 1_000_000))
+                .putInt((int) (micros % 1_000_000))
+                .putInt(total)
+                .putInt(total);
         b.order(ByteOrder.BIG_ENDIAN);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) total).putInt(0).put((byte) 64).put((byte) 6).putShort((short) 0);
+        b.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) total)
+                .putInt(0)
+                .put((byte) 64)
+                .put((byte) 6)
+                .putShort((short) 0);
         b.putInt(p.fromClient() ? p.client() : p.server()).putInt(p.fromClient() ? p.server() : p.client());
-        b.putShort((short) (p.fromClient() ? p.clientPort() : 80)).putShort((short) (p.fromClient() ? 80 : p.clientPort()));
-        b.putInt(p.seq()).putInt(p.ack()).put((byte) 0x50).put((byte) p.flags()).putShort((short) 65_535).putInt(0);
+        b.putShort((short) (p.fromClient() ? p.clientPort() : 80))
+                .putShort((short) (p.fromClient() ? 80 : p.clientPort()));
+        b.putInt(p.seq())
+                .putInt(p.ack())
+                .put((byte) 0x50)
+                .put((byte) p.flags())
+                .putShort((short) 65_535)
+                .putInt(0);
         out.write(b.array());
         out.write(payload, 0, p.length());
         packets++;

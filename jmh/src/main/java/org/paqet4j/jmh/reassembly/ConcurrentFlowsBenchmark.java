@@ -29,7 +29,9 @@ import org.paqet4j.reassembly.TcpSegment;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
 public class ConcurrentFlowsBenchmark {
 
     @State(Scope.Benchmark)
@@ -66,7 +68,8 @@ public class ConcurrentFlowsBenchmark {
                 r.process(s);
             }
             if (r.stats().connectionsActive() != in.flows) {
-                throw new IllegalStateException(r.stats().connectionsActive() + " of " + in.flows + " connections open");
+                throw new IllegalStateException(
+                        r.stats().connectionsActive() + " of " + in.flows + " connections open");
             }
         }
         counted.packets += in.segments.length;

@@ -33,7 +33,9 @@ import org.paqet4j.reassembly.follow.FollowPrinter;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 10)
 @Measurement(iterations = 3, time = 10)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class FollowBenchmark {
 
     @State(Scope.Benchmark)
@@ -67,8 +69,14 @@ public class FollowBenchmark {
 
     @Benchmark
     public long follow(Capture c, Counted counted) throws IOException {
-        Follow.Result r = Follow.run(c.file, OutputStream.nullOutputStream(), c.format,
-                Follow.config(OverlapPolicy.BSD, 64L << 20), -1, null, FollowPrinter.DEFAULT_HOLD_LIMIT);
+        Follow.Result r = Follow.run(
+                c.file,
+                OutputStream.nullOutputStream(),
+                c.format,
+                Follow.config(OverlapPolicy.BSD, 64L << 20),
+                -1,
+                null,
+                FollowPrinter.DEFAULT_HOLD_LIMIT);
         counted.packets += r.frames();
         return r.reassembly().payloadBytes();
     }

@@ -11,8 +11,7 @@ final class SegmentStreams {
 
     private static final Endpoint SERVER = endpoint(0x0A01_0001, 80);
 
-    private SegmentStreams() {
-    }
+    private SegmentStreams() {}
 
     /**
      * {@code count} segments of {@code payload} bytes over {@code flows} interleaved flows (mid-stream
@@ -52,17 +51,28 @@ final class SegmentStreams {
         for (int f = 0; f < flows; f++) {
             Endpoint client = endpoint(0x0A00_0000 + f, 40_000 + (f & 0x3FF));
             out[f] = new TcpSegment(client, SERVER, 999, 0, TcpSegment.SYN, 65_535, new byte[0], f, f + 1);
-            out[flows + f] = new TcpSegment(client, SERVER, 1000, 1, TcpSegment.ACK, 65_535, bytes, flows + f, flows + f + 1);
-            out[2 * flows + f] = new TcpSegment(client, SERVER, 1000 + payload, 1, TcpSegment.ACK, 65_535, bytes,
-                    2L * flows + f, 2L * flows + f + 1);
+            out[flows + f] =
+                    new TcpSegment(client, SERVER, 1000, 1, TcpSegment.ACK, 65_535, bytes, flows + f, flows + f + 1);
+            out[2 * flows + f] = new TcpSegment(
+                    client,
+                    SERVER,
+                    1000 + payload,
+                    1,
+                    TcpSegment.ACK,
+                    65_535,
+                    bytes,
+                    2L * flows + f,
+                    2L * flows + f + 1);
         }
         return out;
     }
 
     static Endpoint endpoint(int ipv4, int port) {
         try {
-            return new Endpoint(InetAddress.getByAddress(new byte[] {
-                (byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4}), port);
+            return new Endpoint(
+                    InetAddress.getByAddress(
+                            new byte[] {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4}),
+                    port);
         } catch (UnknownHostException e) {
             throw new AssertionError("4 bytes are always an address", e);
         }

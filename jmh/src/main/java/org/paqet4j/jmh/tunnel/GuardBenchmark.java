@@ -71,13 +71,15 @@ public class GuardBenchmark {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Setup
     public void setUp() {
-        GuardKey key = new GuardKey(GuardKey.deriveKey("benchmark"), Duration.ofSeconds(30), Duration.ofSeconds(5),
+        GuardKey key = new GuardKey(
+                GuardKey.deriveKey("benchmark"),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
                 System::currentTimeMillis);
         Loop wire = new Loop();
         sender = new GuardedCarrier(wire, key);

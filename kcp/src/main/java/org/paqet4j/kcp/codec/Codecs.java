@@ -17,11 +17,23 @@ public final class Codecs {
      * and {@code null} (no crypto header at all, unlike {@code none} which keeps nonce and CRC).
      */
     public static final List<String> CIPHERS = List.of(
-        "aes", "aes-128", "aes-192", "aes-128-gcm", "salsa20", "blowfish", "twofish", "cast5", "3des", "tea", "xtea",
-        "xor", "sm4", "none", "null");
+            "aes",
+            "aes-128",
+            "aes-192",
+            "aes-128-gcm",
+            "salsa20",
+            "blowfish",
+            "twofish",
+            "cast5",
+            "3des",
+            "tea",
+            "xtea",
+            "xor",
+            "sm4",
+            "none",
+            "null");
 
-    private Codecs() {
-    }
+    private Codecs() {}
 
     /**
      * Creates a codec for {@code crypt} keyed with a prefix of {@code derivedKey} (the 32 bytes of
@@ -35,14 +47,15 @@ public final class Codecs {
     public static DatagramCodec create(String crypt, byte[] derivedKey, int dataShards, int parityShards) {
         if (dataShards < 0 || parityShards < 0 || dataShards + parityShards > 256) {
             throw new IllegalArgumentException("FEC shards must be >= 0 with at most 256 in total, got datashard "
-                + dataShards + ", parityshard " + parityShards);
+                    + dataShards + ", parityshard " + parityShards);
         }
         return new KcpGoCodec(layer(crypt, derivedKey, new SecureRandom()), dataShards, parityShards);
     }
 
     private static CryptoLayer layer(String crypt, byte[] key, SecureRandom seeds) {
         if (crypt == null || !CIPHERS.contains(crypt)) {
-            throw new IllegalArgumentException("unknown cipher '" + crypt + "'; allowed: " + String.join(", ", CIPHERS));
+            throw new IllegalArgumentException(
+                    "unknown cipher '" + crypt + "'; allowed: " + String.join(", ", CIPHERS));
         }
         return switch (crypt) {
             case "null" -> new PlainLayer();
@@ -67,15 +80,16 @@ public final class Codecs {
             case "tea" -> new BlockCfb(new Tea(prefix(crypt, key, 16), 16));
             case "xor" -> new XorTable(prefix(crypt, key, 32));
             case "none" -> new NoneTransform();
-            default -> throw new IllegalArgumentException("unknown cipher '" + crypt + "'; allowed: "
-                + String.join(", ", CIPHERS));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown cipher '" + crypt + "'; allowed: " + String.join(", ", CIPHERS));
         };
     }
 
     private static byte[] prefix(String crypt, byte[] key, int length) {
         if (key == null || key.length < length) {
-            throw new IllegalArgumentException("cipher " + crypt + " needs " + length + " key bytes, got "
-                + (key == null ? "none" : key.length));
+            throw new IllegalArgumentException(
+                    "cipher " + crypt + " needs " + length + " key bytes, got " + (key == null ? "none" : key.length));
         }
         return Arrays.copyOf(key, length);
     }

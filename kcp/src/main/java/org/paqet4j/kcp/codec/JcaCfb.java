@@ -62,8 +62,8 @@ final class JcaCfb implements StreamTransform {
 
     private int keystreamBlocks(int length) {
         if (length > KcpGoFraming.MTU_LIMIT + blockSize) {
-            throw new IllegalArgumentException("datagram of " + length + " bytes exceeds kcp-go's limit of "
-                + KcpGoFraming.MTU_LIMIT);
+            throw new IllegalArgumentException(
+                    "datagram of " + length + " bytes exceeds kcp-go's limit of " + KcpGoFraming.MTU_LIMIT);
         }
         return Math.max(1, (length + blockSize - 1) / blockSize);
     }

@@ -26,7 +26,8 @@ final class KcpGoCodec implements DatagramCodec {
     KcpGoCodec(CryptoLayer crypto, int dataShards, int parityShards) {
         this.crypto = crypto;
         boolean fec = dataShards > 0 && parityShards > 0;
-        this.fecEncoder = fec ? new FecEncoder(dataShards, parityShards, crypto.headerSize(), crypto.trailerSize()) : null;
+        this.fecEncoder =
+                fec ? new FecEncoder(dataShards, parityShards, crypto.headerSize(), crypto.trailerSize()) : null;
         this.fecDecoder = fec ? new FecDecoder(dataShards, parityShards) : null;
         this.headerRoom = crypto.headerSize() + (fec ? FecFormat.HEADER_SIZE_PLUS_2 : 0);
     }
@@ -44,13 +45,14 @@ final class KcpGoCodec implements DatagramCodec {
     @Override
     public void encode(byte[] buf, int length, DatagramOutput out) throws IOException {
         if (length < 0 || headerRoom + length + crypto.trailerSize() > KcpGoFraming.MTU_LIMIT) {
-            throw new IllegalArgumentException("a " + length + "-byte KCP payload makes a datagram over kcp-go's limit of "
-                + KcpGoFraming.MTU_LIMIT + " bytes (" + headerRoom + " header, " + crypto.trailerSize() + " trailer)");
+            throw new IllegalArgumentException("a " + length
+                    + "-byte KCP payload makes a datagram over kcp-go's limit of " + KcpGoFraming.MTU_LIMIT + " bytes ("
+                    + headerRoom + " header, " + crypto.trailerSize() + " trailer)");
         }
         if (buf.length < headerRoom + length + crypto.trailerSize()) {
             throw new IllegalArgumentException("buffer of " + buf.length + " bytes cannot hold a " + length
-                + "-byte payload with " + headerRoom + " bytes of header room and " + crypto.trailerSize()
-                + " of trailer room");
+                    + "-byte payload with " + headerRoom + " bytes of header room and " + crypto.trailerSize()
+                    + " of trailer room");
         }
         if (fecEncoder == null) {
             out.emit(buf, 0, crypto.seal(buf, length));
@@ -104,7 +106,7 @@ final class KcpGoCodec implements DatagramCodec {
             in.accept(buf, offset + FecFormat.HEADER_SIZE_PLUS_2, plain - FecFormat.HEADER_SIZE_PLUS_2);
         }
         if (fecDecoder != null
-            && fecDecoder.accept(buf, offset, plain, in, countRecovered) == FecDecoder.Outcome.MALFORMED) {
+                && fecDecoder.accept(buf, offset, plain, in, countRecovered) == FecDecoder.Outcome.MALFORMED) {
             counters.countMalformed();
         }
     }

@@ -16,8 +16,7 @@ public final class KeyDerivation {
     /** Bytes every derivation returns; ciphers with shorter keys use a prefix. */
     public static final int KEY_SIZE = 32;
 
-    private KeyDerivation() {
-    }
+    private KeyDerivation() {}
 
     /** paqet: PBKDF2-HMAC-SHA256(key, "paqet", 100000 iterations, 32 bytes). */
     public static byte[] paqet(String key) {

@@ -50,6 +50,6 @@ final class MutableCodecCounters implements CodecCounters {
     @Override
     public String toString() {
         return "CodecCounters[badChecksum=" + badChecksum + ", badTag=" + badTag + ", malformed=" + malformed
-            + ", fecRecovered=" + fecRecovered + "]";
+                + ", fecRecovered=" + fecRecovered + "]";
     }
 }

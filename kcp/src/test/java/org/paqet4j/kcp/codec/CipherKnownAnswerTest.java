@@ -147,8 +147,10 @@ class CipherKnownAnswerTest {
         assertThat(Arrays.copyOfRange(datagram, 20, datagram.length)).isEqualTo(payload);
         CRC32 crc = new CRC32();
         crc.update(payload);
-        long stored = (datagram[16] & 0xFFL) | (datagram[17] & 0xFFL) << 8 | (datagram[18] & 0xFFL) << 16
-            | (datagram[19] & 0xFFL) << 24;
+        long stored = (datagram[16] & 0xFFL)
+                | (datagram[17] & 0xFFL) << 8
+                | (datagram[18] & 0xFFL) << 16
+                | (datagram[19] & 0xFFL) << 24;
         assertThat(stored).isEqualTo(crc.getValue());
     }
 
@@ -170,8 +172,7 @@ class CipherKnownAnswerTest {
         byte[] datagram = Collected.encode(codec, payload).getFirst();
         assertThat(datagram).hasSize(12 + 200 + 16);
         GCMBlockCipher gcm = (GCMBlockCipher) GCMBlockCipher.newInstance(AESEngine.newInstance());
-        gcm.init(false, new AEADParameters(new KeyParameter(Arrays.copyOf(key, 16)), 128,
-            Arrays.copyOf(datagram, 12)));
+        gcm.init(false, new AEADParameters(new KeyParameter(Arrays.copyOf(key, 16)), 128, Arrays.copyOf(datagram, 12)));
         byte[] plain = new byte[gcm.getOutputSize(datagram.length - 12)];
         int n = gcm.processBytes(datagram, 12, datagram.length - 12, plain, 0);
         n += gcm.doFinal(plain, n);
@@ -189,14 +190,17 @@ class CipherKnownAnswerTest {
     @Test
     void unknownCipherNamesTheAllowedOnes() {
         assertThatThrownBy(() -> Codecs.create("rot13", new byte[32], 0, 0))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("rot13")
-            .hasMessageContaining("aes, aes-128, aes-192, aes-128-gcm, salsa20, blowfish, twofish, cast5, 3des, tea,"
-                + " xtea, xor, sm4, none, null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rot13")
+                .hasMessageContaining(
+                        "aes, aes-128, aes-192, aes-128-gcm, salsa20, blowfish, twofish, cast5, 3des, tea,"
+                                + " xtea, xor, sm4, none, null");
         assertThatThrownBy(() -> Codecs.create("aes", new byte[16], 0, 0))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 32 key bytes, got 16");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 32 key bytes, got 16");
         assertThatThrownBy(() -> Codecs.create("aes", new byte[32], 200, 100))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("datashard 200, parityshard 100");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("datashard 200, parityshard 100");
     }
 
     private static byte[] jdkPbkdf2(String algorithm, String secret, String salt, int iterations) throws Exception {

@@ -35,11 +35,11 @@ class CodecLimitsTest {
         DatagramCodec codec = Codecs.create(crypt, new byte[32], 10, 3);
         int fits = 1500 - codec.headerRoom() - codec.trailerRoom();
         byte[] buf = new byte[2000];
-        assertThatThrownBy(() -> codec.encode(buf, fits + 1, (b, o, l) -> { }))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining((fits + 1) + "-byte KCP payload");
-        assertThatThrownBy(() -> codec.encode(new byte[10], 5, (b, o, l) -> { }))
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("buffer of 10 bytes");
+        assertThatThrownBy(() -> codec.encode(buf, fits + 1, (b, o, l) -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining((fits + 1) + "-byte KCP payload");
+        assertThatThrownBy(() -> codec.encode(new byte[10], 5, (b, o, l) -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("buffer of 10 bytes");
     }
 }

@@ -28,32 +28,38 @@ class CodecRoundTripProperties {
      */
     @Provide
     Arbitrary<byte[]> kcpPayloads() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(24).ofMaxSize(1400)
-            .map(payload -> {
-                payload[4] = (byte) (81 + Math.floorMod(payload[4], 4));
-                return payload;
-            });
+        return Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(24)
+                .ofMaxSize(1400)
+                .map(payload -> {
+                    payload[4] = (byte) (81 + Math.floorMod(payload[4], 4));
+                    return payload;
+                });
     }
 
     @Property(tries = 300)
-    void everyCipherRoundTripsWithoutFec(@ForAll("ciphers") String crypt,
-                                         @ForAll("kcpPayloads") byte[] payload) throws Exception {
+    void everyCipherRoundTripsWithoutFec(@ForAll("ciphers") String crypt, @ForAll("kcpPayloads") byte[] payload)
+            throws Exception {
         DatagramCodec sender = Codecs.create(crypt, KEY, 0, 0);
         DatagramCodec receiver = Codecs.create(crypt, KEY, 0, 0);
         List<byte[]> wire = Collected.encode(sender, payload);
         assertThat(wire).hasSize(1);
         assertThat(wire.getFirst()).hasSize(sender.headerRoom() + payload.length + sender.trailerRoom());
         assertThat(Collected.decode(receiver, wire.getFirst())).containsExactly(payload);
-        assertThat(receiver.counters().badChecksum() + receiver.counters().badTag() + receiver.counters().malformed())
-            .isZero();
+        assertThat(receiver.counters().badChecksum()
+                        + receiver.counters().badTag()
+                        + receiver.counters().malformed())
+                .isZero();
     }
 
     @Property(tries = 60)
-    void everyCipherRoundTripsWithFec(@ForAll("ciphers") String crypt,
-                                      @ForAll @IntRange(min = 1, max = 12) int dataShards,
-                                      @ForAll @IntRange(min = 1, max = 4) int parityShards,
-                                      @ForAll @Size(min = 1, max = 30) List<@From("kcpPayloads") byte[]> payloads)
-        throws Exception {
+    void everyCipherRoundTripsWithFec(
+            @ForAll("ciphers") String crypt,
+            @ForAll @IntRange(min = 1, max = 12) int dataShards,
+            @ForAll @IntRange(min = 1, max = 4) int parityShards,
+            @ForAll @Size(min = 1, max = 30) List<@From("kcpPayloads") byte[]> payloads)
+            throws Exception {
         DatagramCodec sender = Codecs.create(crypt, KEY, dataShards, parityShards);
         DatagramCodec receiver = Codecs.create(crypt, KEY, dataShards, parityShards);
         List<byte[]> received = new ArrayList<>();

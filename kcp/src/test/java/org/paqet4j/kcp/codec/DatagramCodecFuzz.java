@@ -37,6 +37,7 @@ class DatagramCodecFuzz {
             });
         }
         CodecCounters c = codec.counters();
-        assertThat(c.badChecksum() + c.badTag() + c.malformed() + c.fecRecovered()).isNotNegative();
+        assertThat(c.badChecksum() + c.badTag() + c.malformed() + c.fecRecovered())
+                .isNotNegative();
     }
 }

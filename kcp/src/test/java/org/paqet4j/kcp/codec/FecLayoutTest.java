@@ -24,8 +24,8 @@ class FecLayoutTest {
         assertThat(wire).hasSize(6);
         for (int i = 0; i < 3; i++) {
             byte[] d = wire.get(i);
-            assertThat(Arrays.copyOf(d, 8)).isEqualTo(new byte[] {
-                (byte) i, 0, 0, 0, (byte) 0xF1, 0, (byte) (sizes[i] + 2), 0});
+            assertThat(Arrays.copyOf(d, 8))
+                    .isEqualTo(new byte[] {(byte) i, 0, 0, 0, (byte) 0xF1, 0, (byte) (sizes[i] + 2), 0});
             assertThat(d).hasSize(8 + sizes[i]);
         }
         for (int p = 0; p < 2; p++) {
@@ -69,6 +69,7 @@ class FecLayoutTest {
         DatagramCodec receiver = Codecs.create("aes", new byte[32], 10, 3);
         byte[] segment = new byte[24];
         segment[4] = 81;
-        assertThat(Collected.decode(receiver, Collected.encode(sender, segment).getFirst())).containsExactly(segment);
+        assertThat(Collected.decode(receiver, Collected.encode(sender, segment).getFirst()))
+                .containsExactly(segment);
     }
 }

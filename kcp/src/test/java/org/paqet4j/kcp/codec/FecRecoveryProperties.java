@@ -18,11 +18,13 @@ class FecRecoveryProperties {
     private static final byte[] KEY = KeyDerivation.kcptun("fec");
 
     @Property(tries = 150)
-    void losingUpToParityShardsOfAGroupLosesNoPayload(@ForAll @IntRange(min = 1, max = 12) int dataShards,
-                                                      @ForAll @IntRange(min = 1, max = 4) int parityShards,
-                                                      @ForAll boolean aead,
-                                                      @ForAll boolean reorder,
-                                                      @ForAll long seed) throws Exception {
+    void losingUpToParityShardsOfAGroupLosesNoPayload(
+            @ForAll @IntRange(min = 1, max = 12) int dataShards,
+            @ForAll @IntRange(min = 1, max = 4) int parityShards,
+            @ForAll boolean aead,
+            @ForAll boolean reorder,
+            @ForAll long seed)
+            throws Exception {
         Random random = new Random(seed);
         String crypt = aead ? "aes-128-gcm" : "aes";
         DatagramCodec sender = Codecs.create(crypt, KEY, dataShards, parityShards);
@@ -94,10 +96,11 @@ class FecRecoveryProperties {
     }
 
     @Property(tries = 200)
-    void arbitraryFecPacketsAreHandledWithinBounds(@ForAll @IntRange(min = 1, max = 12) int dataShards,
-                                                   @ForAll @IntRange(min = 1, max = 4) int parityShards,
-                                                   @ForAll boolean nearbySeqids,
-                                                   @ForAll long seed) {
+    void arbitraryFecPacketsAreHandledWithinBounds(
+            @ForAll @IntRange(min = 1, max = 12) int dataShards,
+            @ForAll @IntRange(min = 1, max = 4) int parityShards,
+            @ForAll boolean nearbySeqids,
+            @ForAll long seed) {
         Random random = new Random(seed);
         DatagramCodec receiver = Codecs.create("null", new byte[0], dataShards, parityShards);
         for (int i = 0; i < 200; i++) {

@@ -38,8 +38,20 @@ class KcptunPeerTest {
     private static final int CLIENT_BYTES = 40_000;
 
     static Stream<Arguments> ciphersAndShards() {
-        List<String> kcptunCiphers = List.of("aes", "aes-128", "aes-192", "salsa20", "blowfish", "twofish", "cast5",
-            "3des", "tea", "xtea", "xor", "sm4", "none");
+        List<String> kcptunCiphers = List.of(
+                "aes",
+                "aes-128",
+                "aes-192",
+                "salsa20",
+                "blowfish",
+                "twofish",
+                "cast5",
+                "3des",
+                "tea",
+                "xtea",
+                "xor",
+                "sm4",
+                "none");
         return kcptunCiphers.stream().flatMap(c -> Stream.of(Arguments.of(c, 10, 3), Arguments.of(c, 0, 0)));
     }
 
@@ -49,18 +61,34 @@ class KcptunPeerTest {
         File log = File.createTempFile("p4j-kcptun-", ".log");
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int tcpPort = freeTcpPort();
-            Process kcptun = new ProcessBuilder("kcptun-client",
-                "-l", "127.0.0.1:" + tcpPort, "-r", "127.0.0.1:" + udp.getLocalPort(),
-                "--key", KEY, "--crypt", crypt, "--nocomp", "--mode", "fast",
-                "--datashard", Integer.toString(dataShards), "--parityshard", Integer.toString(parityShards))
-                .redirectErrorStream(true).redirectOutput(log).start();
+            Process kcptun = new ProcessBuilder(
+                            "kcptun-client",
+                            "-l",
+                            "127.0.0.1:" + tcpPort,
+                            "-r",
+                            "127.0.0.1:" + udp.getLocalPort(),
+                            "--key",
+                            KEY,
+                            "--crypt",
+                            crypt,
+                            "--nocomp",
+                            "--mode",
+                            "fast",
+                            "--datashard",
+                            Integer.toString(dataShards),
+                            "--parityshard",
+                            Integer.toString(parityShards))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
             try (Socket tcp = connectWithRetry(tcpPort)) {
                 OutputStream toKcptun = tcp.getOutputStream();
                 toKcptun.write(new byte[CLIENT_BYTES]);
                 toKcptun.flush();
                 List<byte[]> datagrams = receive(udp, dataShards > 0 ? 40 : 20);
-                assertThat(datagrams).as("datagrams from kcptun; its log: %s", Files.readString(log.toPath()))
-                    .isNotEmpty();
+                assertThat(datagrams)
+                        .as("datagrams from kcptun; its log: %s", Files.readString(log.toPath()))
+                        .isNotEmpty();
                 checkDatagrams(crypt, dataShards, parityShards, datagrams);
             } finally {
                 kcptun.destroyForcibly().waitFor();
@@ -95,12 +123,19 @@ class KcptunPeerTest {
      * The first group (seqids 0..12) from kcptun without its first {@code parityShards} data shards
      * must yield exactly those payloads again: our Reed-Solomon matches klauspost's parity.
      */
-    private static void checkParityRecovery(String crypt, byte[] key, int dataShards, int parityShards,
-                                            List<byte[]> datagrams, List<List<byte[]>> perDatagram) {
+    private static void checkParityRecovery(
+            String crypt,
+            byte[] key,
+            int dataShards,
+            int parityShards,
+            List<byte[]> datagrams,
+            List<List<byte[]>> perDatagram) {
         int total = dataShards + parityShards;
         assertThat(datagrams.size()).as("a full FEC group").isGreaterThanOrEqualTo(total);
         for (int i = 0; i < total; i++) {
-            assertThat(perDatagram.get(i)).as("datagram %d of the first group", i).hasSize(i < dataShards ? 1 : 0);
+            assertThat(perDatagram.get(i))
+                    .as("datagram %d of the first group", i)
+                    .hasSize(i < dataShards ? 1 : 0);
         }
         DatagramCodec lossy = Codecs.create(crypt, key, dataShards, parityShards);
         Set<String> received = new HashSet<>();

@@ -36,8 +36,20 @@ class KcptunServerPeerTest {
     private static final int CHUNK = 100;
 
     static Stream<Arguments> ciphersAndShards() {
-        List<String> kcptunCiphers = List.of("aes", "aes-128", "aes-192", "salsa20", "blowfish", "twofish", "cast5",
-            "3des", "tea", "xtea", "xor", "sm4", "none");
+        List<String> kcptunCiphers = List.of(
+                "aes",
+                "aes-128",
+                "aes-192",
+                "salsa20",
+                "blowfish",
+                "twofish",
+                "cast5",
+                "3des",
+                "tea",
+                "xtea",
+                "xor",
+                "sm4",
+                "none");
         return kcptunCiphers.stream().flatMap(c -> Stream.of(Arguments.of(c, 10, 3), Arguments.of(c, 0, 0)));
     }
 
@@ -47,13 +59,28 @@ class KcptunServerPeerTest {
         File log = File.createTempFile("p4j-kcptun-server-", ".log");
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket target = new ServerSocket(0, 1, loopback);
-             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
             int kcpPort = freeUdpPort();
-            Process kcptun = new ProcessBuilder("kcptun-server",
-                "-l", "127.0.0.1:" + kcpPort, "-t", "127.0.0.1:" + target.getLocalPort(),
-                "--key", KEY, "--crypt", crypt, "--nocomp", "--mode", "fast",
-                "--datashard", Integer.toString(dataShards), "--parityshard", Integer.toString(parityShards))
-                .redirectErrorStream(true).redirectOutput(log).start();
+            Process kcptun = new ProcessBuilder(
+                            "kcptun-server",
+                            "-l",
+                            "127.0.0.1:" + kcpPort,
+                            "-t",
+                            "127.0.0.1:" + target.getLocalPort(),
+                            "--key",
+                            KEY,
+                            "--crypt",
+                            crypt,
+                            "--nocomp",
+                            "--mode",
+                            "fast",
+                            "--datashard",
+                            Integer.toString(dataShards),
+                            "--parityshard",
+                            Integer.toString(parityShards))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
             try {
                 awaitListening(log);
                 byte[] expected = new byte[(SEGMENTS - 1) * CHUNK];
@@ -71,8 +98,8 @@ class KcptunServerPeerTest {
                 try (Socket forwarded = target.accept()) {
                     forwarded.setSoTimeout(5000);
                     assertThat(readFully(forwarded.getInputStream(), expected.length))
-                        .as("bytes kcptun forwarded; its log: %s", Files.readString(log.toPath()))
-                        .isEqualTo(expected);
+                            .as("bytes kcptun forwarded; its log: %s", Files.readString(log.toPath()))
+                            .isEqualTo(expected);
                 }
             } finally {
                 kcptun.destroyForcibly().waitFor();
@@ -84,13 +111,14 @@ class KcptunServerPeerTest {
 
     /** Segment 0: smux SYN for stream 3; segments 1..9: one smux PSH frame of 100 bytes each. */
     private static List<byte[]> encodeStream(String crypt, int dataShards, int parityShards, byte[] data)
-        throws Exception {
+            throws Exception {
         DatagramCodec codec = Codecs.create(crypt, KeyDerivation.kcptun(KEY), dataShards, parityShards);
         int conv = new Random().nextInt();
         List<byte[]> datagrams = new ArrayList<>();
         for (int sn = 0; sn < SEGMENTS; sn++) {
-            byte[] smux = sn == 0 ? smuxFrame(0, new byte[0])
-                : smuxFrame(2, Arrays.copyOfRange(data, (sn - 1) * CHUNK, sn * CHUNK));
+            byte[] smux = sn == 0
+                    ? smuxFrame(0, new byte[0])
+                    : smuxFrame(2, Arrays.copyOfRange(data, (sn - 1) * CHUNK, sn * CHUNK));
             datagrams.addAll(Collected.encode(codec, kcpPush(conv, sn, smux)));
         }
         return datagrams;
@@ -104,8 +132,15 @@ class KcptunServerPeerTest {
 
     private static byte[] kcpPush(int conv, int sn, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(24 + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(conv).put((byte) 81).put((byte) 0).putShort((short) 128).putInt(0).putInt(sn).putInt(0)
-            .putInt(data.length).put(data);
+        b.putInt(conv)
+                .put((byte) 81)
+                .put((byte) 0)
+                .putShort((short) 128)
+                .putInt(0)
+                .putInt(sn)
+                .putInt(0)
+                .putInt(data.length)
+                .put(data);
         return b.array();
     }
 

@@ -19,7 +19,9 @@ class NonceGeneratorTest {
         for (int i = 0; i < (1 << 20) + 5000; i++) {
             nonces.next(nonce, 0, 16);
             if ((i & 63) == 0 || i > 1 << 20) {
-                assertThat(seen.add(ByteBuffer.wrap(nonce.clone()))).as("nonce %d is new", i).isTrue();
+                assertThat(seen.add(ByteBuffer.wrap(nonce.clone())))
+                        .as("nonce %d is new", i)
+                        .isTrue();
             }
         }
     }

@@ -23,15 +23,18 @@ class TamperProperties {
 
     @Provide
     Arbitrary<String> checkedCiphers() {
-        return Arbitraries.of(Codecs.CIPHERS.stream().filter(c -> !c.equals("null")).toList());
+        return Arbitraries.of(
+                Codecs.CIPHERS.stream().filter(c -> !c.equals("null")).toList());
     }
 
     @Property(tries = 400)
-    void aFlippedBitIsDroppedAndCounted(@ForAll("checkedCiphers") String crypt,
-                                        @ForAll @Size(min = 24, max = 1400) byte[] payload,
-                                        @ForAll @IntRange(min = 0, max = 1_000_000) int position,
-                                        @ForAll @IntRange(min = 0, max = 7) int bit,
-                                        @ForAll boolean fec) throws Exception {
+    void aFlippedBitIsDroppedAndCounted(
+            @ForAll("checkedCiphers") String crypt,
+            @ForAll @Size(min = 24, max = 1400) byte[] payload,
+            @ForAll @IntRange(min = 0, max = 1_000_000) int position,
+            @ForAll @IntRange(min = 0, max = 7) int bit,
+            @ForAll boolean fec)
+            throws Exception {
         DatagramCodec sender = Codecs.create(crypt, KEY, fec ? 10 : 0, fec ? 3 : 0);
         DatagramCodec receiver = Codecs.create(crypt, KEY, fec ? 10 : 0, fec ? 3 : 0);
         byte[] datagram = Collected.encode(sender, payload).getFirst();
@@ -43,13 +46,16 @@ class TamperProperties {
         List<byte[]> passed = Collected.decode(receiver, datagram);
 
         assertThat(passed).isEmpty();
-        assertThat(aead ? receiver.counters().badTag() : receiver.counters().badChecksum()).isEqualTo(1);
+        assertThat(aead ? receiver.counters().badTag() : receiver.counters().badChecksum())
+                .isEqualTo(1);
     }
 
     @Property(tries = 100)
-    void aTruncatedDatagramIsDroppedAndCounted(@ForAll("checkedCiphers") String crypt,
-                                               @ForAll @Size(min = 24, max = 1400) byte[] payload,
-                                               @ForAll @IntRange(min = 1, max = 1500) int cut) throws Exception {
+    void aTruncatedDatagramIsDroppedAndCounted(
+            @ForAll("checkedCiphers") String crypt,
+            @ForAll @Size(min = 24, max = 1400) byte[] payload,
+            @ForAll @IntRange(min = 1, max = 1500) int cut)
+            throws Exception {
         DatagramCodec sender = Codecs.create(crypt, KEY, 0, 0);
         DatagramCodec receiver = Codecs.create(crypt, KEY, 0, 0);
         byte[] datagram = Collected.encode(sender, payload).getFirst();

@@ -27,7 +27,10 @@ public final class FirewallRules implements AutoCloseable {
 
     /** Which backend to use; tests force one, production takes the first that works. */
     enum Preference {
-        AUTO, NETLINK, NFT, IPTABLES
+        AUTO,
+        NETLINK,
+        NFT,
+        IPTABLES
     }
 
     private final int port;
@@ -50,16 +53,19 @@ public final class FirewallRules implements AutoCloseable {
         return install(port, role, Commands.onHost(), NetlinkBackend.direct(), Preference.AUTO);
     }
 
-    static FirewallRules install(int port, Role role, Commands commands, NetlinkBackend.SocketOpener netlink,
-            Preference preference) throws FirewallException {
+    static FirewallRules install(
+            int port, Role role, Commands commands, NetlinkBackend.SocketOpener netlink, Preference preference)
+            throws FirewallException {
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("firewall rules need a port in 1..65535, got " + port);
         }
         RawPortLock lock = RawPortLock.acquire(port, role);
         try {
             FirewallRules rules = installLocked(port, role, commands, netlink, preference, lock);
-            LOG.info("installed firewall rules for {} with {}: no connection tracking, no RST from the kernel",
-                    role.describe(port), rules.backend());
+            LOG.info(
+                    "installed firewall rules for {} with {}: no connection tracking, no RST from the kernel",
+                    role.describe(port),
+                    rules.backend());
             return rules;
         } catch (FirewallException | RuntimeException e) {
             lock.close();
@@ -67,11 +73,18 @@ public final class FirewallRules implements AutoCloseable {
         }
     }
 
-    private static FirewallRules installLocked(int port, Role role, Commands commands,
-            NetlinkBackend.SocketOpener netlink, Preference preference, RawPortLock lock) throws FirewallException {
-        String comment = "paqet4j " + role.describe(port) + ", pid " + ProcessHandle.current().pid();
-        List<FirewallBackend> candidates = List.of(new NetlinkBackend(netlink, comment), new NftBackend(commands),
-                new IptablesBackend(commands));
+    private static FirewallRules installLocked(
+            int port,
+            Role role,
+            Commands commands,
+            NetlinkBackend.SocketOpener netlink,
+            Preference preference,
+            RawPortLock lock)
+            throws FirewallException {
+        String comment = "paqet4j " + role.describe(port) + ", pid "
+                + ProcessHandle.current().pid();
+        List<FirewallBackend> candidates =
+                List.of(new NetlinkBackend(netlink, comment), new NftBackend(commands), new IptablesBackend(commands));
         List<FirewallBackend> available = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (FirewallBackend candidate : candidates) {
@@ -85,8 +98,12 @@ public final class FirewallRules implements AutoCloseable {
         for (FirewallBackend backend : available) {
             int stale = backend.remove(port);
             if (stale > 0) {
-                LOG.warn("removed {} stale {} {} for {} left behind by an earlier run", stale, backend.name(),
-                        backend instanceof IptablesBackend ? "rule(s)" : "table(s)", role.describe(port));
+                LOG.warn(
+                        "removed {} stale {} {} for {} left behind by an earlier run",
+                        stale,
+                        backend.name(),
+                        backend instanceof IptablesBackend ? "rule(s)" : "table(s)",
+                        role.describe(port));
             }
         }
         List<FirewallBackend> chosen = available.stream()
@@ -102,7 +119,10 @@ public final class FirewallRules implements AutoCloseable {
                 backend.install(port);
             } catch (FirewallException e) {
                 problems.add(backend.name() + ": " + e.getMessage());
-                LOG.warn("could not install firewall rules for {} with {}: {}", role.describe(port), backend.name(),
+                LOG.warn(
+                        "could not install firewall rules for {} with {}: {}",
+                        role.describe(port),
+                        backend.name(),
                         e.getMessage());
                 continue;
             }
@@ -111,8 +131,8 @@ public final class FirewallRules implements AutoCloseable {
                 Runtime.getRuntime().addShutdownHook(rules.shutdownHook);
             } catch (IllegalStateException shuttingDown) {
                 rules.removeOnce();
-                throw new FirewallException("the JVM is shutting down; firewall rules for " + role.describe(port)
-                        + " were removed again");
+                throw new FirewallException(
+                        "the JVM is shutting down; firewall rules for " + role.describe(port) + " were removed again");
             }
             return rules;
         }
@@ -170,8 +190,11 @@ public final class FirewallRules implements AutoCloseable {
             backend.remove(port);
             LOG.info("removed {} rules for {}", backend.name(), role.describe(port));
         } catch (FirewallException e) {
-            LOG.error("could not remove {} rules for {} (they will be removed at the next start): {}",
-                    backend.name(), role.describe(port), e.getMessage());
+            LOG.error(
+                    "could not remove {} rules for {} (they will be removed at the next start): {}",
+                    backend.name(),
+                    role.describe(port),
+                    e.getMessage());
         } finally {
             lock.close(); // only now may another process treat leftovers as stale
         }

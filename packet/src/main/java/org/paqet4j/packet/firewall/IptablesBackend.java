@@ -30,12 +30,18 @@ final class IptablesBackend implements FirewallBackend {
         String p = Integer.toString(port);
         List<String> comment = List.of("-m", "comment", "--comment", tag(port));
         return List.of(
-                concat(List.of("-t", "raw", "-I", "PREROUTING", "-p", "tcp", "--dport", p), comment,
+                concat(
+                        List.of("-t", "raw", "-I", "PREROUTING", "-p", "tcp", "--dport", p),
+                        comment,
                         List.of("-j", "NOTRACK")),
-                concat(List.of("-t", "raw", "-I", "OUTPUT", "-p", "tcp", "--sport", p), comment,
+                concat(
+                        List.of("-t", "raw", "-I", "OUTPUT", "-p", "tcp", "--sport", p),
+                        comment,
                         List.of("-j", "NOTRACK")),
-                concat(List.of("-t", "mangle", "-I", "OUTPUT", "-p", "tcp", "--sport", p, "--tcp-flags", "RST", "RST"),
-                        comment, List.of("-j", "DROP")));
+                concat(
+                        List.of("-t", "mangle", "-I", "OUTPUT", "-p", "tcp", "--sport", p, "--tcp-flags", "RST", "RST"),
+                        comment,
+                        List.of("-j", "DROP")));
     }
 
     @Override
@@ -46,8 +52,12 @@ final class IptablesBackend implements FirewallBackend {
     @Override
     public Optional<String> problem() throws FirewallException {
         Commands.Result result = FirewallBackend.run(commands, List.of("iptables", "-t", "raw", "-S"));
-        return result.ok() ? Optional.empty() : Optional.of("iptables -t raw -S exited " + result.exitCode()
-                + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt().lines().findFirst().orElse("")));
+        return result.ok()
+                ? Optional.empty()
+                : Optional.of("iptables -t raw -S exited " + result.exitCode()
+                        + (result.excerpt().isEmpty()
+                                ? ""
+                                : ": " + result.excerpt().lines().findFirst().orElse("")));
     }
 
     /** ip6tables is optional: a host without IPv6 netfilter still gets its IPv4 rules. */
@@ -84,7 +94,8 @@ final class IptablesBackend implements FirewallBackend {
                     // "-A CHAIN spec..." as printed by -S; the same spec with -D deletes it.
                     List<String> words = new ArrayList<>(List.of(rule.split("\\s+")));
                     words.replaceAll(word -> word.length() > 1 && word.startsWith("\"") && word.endsWith("\"")
-                            ? word.substring(1, word.length() - 1) : word);
+                            ? word.substring(1, word.length() - 1)
+                            : word);
                     words.set(0, "-D");
                     FirewallBackend.check(commands, concat(List.of(tool, "-w", "-t", table), words));
                     removed++;
@@ -109,7 +120,8 @@ final class IptablesBackend implements FirewallBackend {
 
     private List<String> tagged(String tool, String table, int port) throws FirewallException {
         String tag = tag(port);
-        return FirewallBackend.check(commands, List.of(tool, "-w", "-t", table, "-S")).lines()
+        return FirewallBackend.check(commands, List.of(tool, "-w", "-t", table, "-S"))
+                .lines()
                 .filter(line -> line.startsWith("-A "))
                 .filter(line -> List.of(line.split("\\s+")).stream()
                         .anyMatch(word -> word.equals(tag) || word.equals("\"" + tag + "\"")))

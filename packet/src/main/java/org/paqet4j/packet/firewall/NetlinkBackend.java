@@ -53,12 +53,12 @@ final class NetlinkBackend implements FirewallBackend {
         List<byte[]> messages = new ArrayList<>();
         messages.add(NfTablesMessages.batchMarker(NfTables.NFNL_MSG_BATCH_BEGIN));
         messages.add(new NftTable(table, comment).encode(NFPROTO_INET));
-        messages.add(new NftChain(table, "prerouting", "filter", NfTables.NF_INET_PRE_ROUTING,
-                NfTables.NF_IP_PRI_RAW).encode(NFPROTO_INET));
+        messages.add(new NftChain(table, "prerouting", "filter", NfTables.NF_INET_PRE_ROUTING, NfTables.NF_IP_PRI_RAW)
+                .encode(NFPROTO_INET));
         messages.add(new NftChain(table, "output", "filter", NfTables.NF_INET_LOCAL_OUT, NfTables.NF_IP_PRI_RAW)
                 .encode(NFPROTO_INET));
-        messages.add(new NftChain(table, "drop_rst", "filter", NfTables.NF_INET_LOCAL_OUT,
-                NfTables.NF_IP_PRI_MANGLE).encode(NFPROTO_INET));
+        messages.add(new NftChain(table, "drop_rst", "filter", NfTables.NF_INET_LOCAL_OUT, NfTables.NF_IP_PRI_MANGLE)
+                .encode(NFPROTO_INET));
         for (NftRule rule : rules(port)) {
             messages.add(rule.encode(NFPROTO_INET));
         }
@@ -72,10 +72,12 @@ final class NetlinkBackend implements FirewallBackend {
         NftExpression counter = new NftExpression.Counter(0, 0);
         List<NftExpression> dropRst = new ArrayList<>(tcpPort(0, port));
         dropRst.addAll(List.of(
-                new NftExpression.Payload(NftExpression.Payload.TRANSPORT_HEADER, TCP_FLAGS_OFFSET, 1, NfTables.NFT_REG_1),
+                new NftExpression.Payload(
+                        NftExpression.Payload.TRANSPORT_HEADER, TCP_FLAGS_OFFSET, 1, NfTables.NFT_REG_1),
                 new NftExpression.Bitwise(NfTables.NFT_REG_1, NfTables.NFT_REG_1, new byte[] {RST}, new byte[] {0}),
                 new NftExpression.Cmp(NfTables.NFT_REG_1, NftExpression.Cmp.EQ, new byte[] {RST}),
-                counter, new NftExpression.Verdict(NftExpression.Verdict.DROP)));
+                counter,
+                new NftExpression.Verdict(NftExpression.Verdict.DROP)));
         return List.of(
                 new NftRule(table, "prerouting", 0, concat(tcpPort(2, port), counter, new NftExpression.Notrack())),
                 new NftRule(table, "output", 0, concat(tcpPort(0, port), counter, new NftExpression.Notrack())),
@@ -88,8 +90,8 @@ final class NetlinkBackend implements FirewallBackend {
                 new NftExpression.Meta(NftExpression.Meta.L4PROTO, NfTables.NFT_REG_1),
                 new NftExpression.Cmp(NfTables.NFT_REG_1, NftExpression.Cmp.EQ, new byte[] {TCP}),
                 new NftExpression.Payload(NftExpression.Payload.TRANSPORT_HEADER, offset, 2, NfTables.NFT_REG_1),
-                new NftExpression.Cmp(NfTables.NFT_REG_1, NftExpression.Cmp.EQ,
-                        new byte[] {(byte) (port >>> 8), (byte) port}));
+                new NftExpression.Cmp(
+                        NfTables.NFT_REG_1, NftExpression.Cmp.EQ, new byte[] {(byte) (port >>> 8), (byte) port}));
     }
 
     private static List<NftExpression> concat(List<NftExpression> head, NftExpression... tail) {
@@ -106,8 +108,11 @@ final class NetlinkBackend implements FirewallBackend {
     @Override
     public Optional<String> problem() {
         try (NetlinkSocket socket = opener.open()) {
-            socket.request(NfTablesMessages.start(NfTables.NFT_MSG_GETTABLE, NetlinkRequest.NLM_F_DUMP, NFPROTO_INET)
-                    .build(), true, "list nf_tables tables");
+            socket.request(
+                    NfTablesMessages.start(NfTables.NFT_MSG_GETTABLE, NetlinkRequest.NLM_F_DUMP, NFPROTO_INET)
+                            .build(),
+                    true,
+                    "list nf_tables tables");
             return Optional.empty();
         } catch (NetlinkException e) {
             return Optional.of(explain(e));
@@ -130,9 +135,12 @@ final class NetlinkBackend implements FirewallBackend {
         try (NetlinkSocket socket = opener.open()) {
             socket.batch(batch(port, Optional.of(comment)), whats);
         } catch (NetlinkException e) {
-            throw new FirewallException(e.errno() == EEXIST
-                    ? "table " + table + " already exists (made by someone else than paqet4j?): " + e.getMessage()
-                    : explain(e), e);
+            throw new FirewallException(
+                    e.errno() == EEXIST
+                            ? "table " + table + " already exists (made by someone else than paqet4j?): "
+                                    + e.getMessage()
+                            : explain(e),
+                    e);
         }
     }
 
@@ -144,10 +152,14 @@ final class NetlinkBackend implements FirewallBackend {
                 return 0;
             }
             byte[] delete = NfTablesMessages.start(NfTables.NFT_MSG_DELTABLE, NetlinkRequest.NLM_F_ACK, NFPROTO_INET)
-                    .attributeString(NfTables.NFTA_TABLE_NAME, table).build();
-            socket.batch(List.of(NfTablesMessages.batchMarker(NfTables.NFNL_MSG_BATCH_BEGIN), delete,
-                    NfTablesMessages.batchMarker(NfTables.NFNL_MSG_BATCH_END)), List.of("nf_tables batch",
-                    "delete table inet " + table, "end of nf_tables batch"));
+                    .attributeString(NfTables.NFTA_TABLE_NAME, table)
+                    .build();
+            socket.batch(
+                    List.of(
+                            NfTablesMessages.batchMarker(NfTables.NFNL_MSG_BATCH_BEGIN),
+                            delete,
+                            NfTablesMessages.batchMarker(NfTables.NFNL_MSG_BATCH_END)),
+                    List.of("nf_tables batch", "delete table inet " + table, "end of nf_tables batch"));
             return 1;
         } catch (NetlinkException e) {
             if (e.errno() == ENOENT) {
@@ -166,8 +178,12 @@ final class NetlinkBackend implements FirewallBackend {
             }
             List<String> lines = new ArrayList<>();
             for (NftRule rule : rules(socket, table)) {
-                lines.add(rule.chain() + ": " + String.join(" ", rule.expressions().stream()
-                        .map(NftExpression::toString).toList()));
+                lines.add(rule.chain() + ": "
+                        + String.join(
+                                " ",
+                                rule.expressions().stream()
+                                        .map(NftExpression::toString)
+                                        .toList()));
             }
             return lines;
         } catch (NetlinkException e) {
@@ -178,8 +194,11 @@ final class NetlinkBackend implements FirewallBackend {
     /** The table named {@code name} of family inet, if it exists. */
     static Optional<NftTable> find(NetlinkSocket socket, String name) throws NetlinkException {
         try {
-            List<NetlinkMessage> reply = socket.request(NfTablesMessages.start(NfTables.NFT_MSG_GETTABLE, 0,
-                    NFPROTO_INET).attributeString(NfTables.NFTA_TABLE_NAME, name).build(), false,
+            List<NetlinkMessage> reply = socket.request(
+                    NfTablesMessages.start(NfTables.NFT_MSG_GETTABLE, 0, NFPROTO_INET)
+                            .attributeString(NfTables.NFTA_TABLE_NAME, name)
+                            .build(),
+                    false,
                     "get table inet " + name);
             for (NetlinkMessage message : reply) {
                 if (message.type() == NfTables.type(NfTables.NFT_MSG_NEWTABLE)) {
@@ -198,9 +217,12 @@ final class NetlinkBackend implements FirewallBackend {
     /** Every rule of table {@code name} (family inet), in the kernel's order. */
     static List<NftRule> rules(NetlinkSocket socket, String name) throws NetlinkException {
         List<NftRule> rules = new ArrayList<>();
-        for (NetlinkMessage message : socket.request(NfTablesMessages.start(NfTables.NFT_MSG_GETRULE,
-                NetlinkRequest.NLM_F_DUMP, NFPROTO_INET).attributeString(NfTables.NFTA_RULE_TABLE, name).build(),
-                true, "list rules of table inet " + name)) {
+        for (NetlinkMessage message : socket.request(
+                NfTablesMessages.start(NfTables.NFT_MSG_GETRULE, NetlinkRequest.NLM_F_DUMP, NFPROTO_INET)
+                        .attributeString(NfTables.NFTA_RULE_TABLE, name)
+                        .build(),
+                true,
+                "list rules of table inet " + name)) {
             if (message.type() == NfTables.type(NfTables.NFT_MSG_NEWRULE)) {
                 NftRule rule = NftRule.decode(message);
                 if (rule.table().equals(name)) {
@@ -214,8 +236,11 @@ final class NetlinkBackend implements FirewallBackend {
     /** Every base chain of table {@code name} (family inet). */
     static List<NftChain> chains(NetlinkSocket socket, String name) throws NetlinkException {
         List<NftChain> chains = new ArrayList<>();
-        for (NetlinkMessage message : socket.request(NfTablesMessages.start(NfTables.NFT_MSG_GETCHAIN,
-                NetlinkRequest.NLM_F_DUMP, NFPROTO_INET).build(), true, "list chains")) {
+        for (NetlinkMessage message : socket.request(
+                NfTablesMessages.start(NfTables.NFT_MSG_GETCHAIN, NetlinkRequest.NLM_F_DUMP, NFPROTO_INET)
+                        .build(),
+                true,
+                "list chains")) {
             if (message.type() == NfTables.type(NfTables.NFT_MSG_NEWCHAIN)) {
                 NftChain chain = NftChain.decode(message);
                 if (chain.table().equals(name)) {
@@ -229,12 +254,13 @@ final class NetlinkBackend implements FirewallBackend {
     /** What the kernel's answer means for a user: what is missing, not just the errno. */
     static String explain(NetlinkException e) {
         String missing = switch (e.errno()) {
-            case EPERM, EACCES -> "this process lacks CAP_NET_ADMIN (run as root, or grant CAP_NET_ADMIN and "
-                    + "CAP_NET_RAW)";
+            case EPERM, EACCES ->
+                "this process lacks CAP_NET_ADMIN (run as root, or grant CAP_NET_ADMIN and " + "CAP_NET_RAW)";
             case EPROTONOSUPPORT -> "the kernel has no nfnetlink (CONFIG_NETFILTER_NETLINK)";
             case EOPNOTSUPP, EAFNOSUPPORT -> "the kernel has no nf_tables (CONFIG_NF_TABLES, module nf_tables)";
-            case ENOENT -> "the kernel lacks a part of nf_tables these rules need (CONFIG_NF_TABLES_INET, "
-                    + "CONFIG_NFT_CT for notrack)";
+            case ENOENT ->
+                "the kernel lacks a part of nf_tables these rules need (CONFIG_NF_TABLES_INET, "
+                        + "CONFIG_NFT_CT for notrack)";
             default -> "";
         };
         return "nf_tables over netlink: " + e.getMessage() + (missing.isEmpty() ? "" : ": " + missing);

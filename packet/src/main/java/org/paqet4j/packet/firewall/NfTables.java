@@ -7,14 +7,14 @@ package org.paqet4j.packet.firewall;
  */
 final class NfTables {
 
-    private NfTables() {
-    }
+    private NfTables() {}
 
     static final int NFNL_SUBSYS_NFTABLES = 10;
     static final int NFNL_MSG_BATCH_BEGIN = 0x10;
     static final int NFNL_MSG_BATCH_END = 0x11;
     /** {@code struct nfgenmsg}: u8 family, u8 version, be16 resource id. */
     static final int NFGENMSG_SIZE = 4;
+
     static final int NFPROTO_INET = 1;
 
     static final int NFT_MSG_NEWTABLE = 0;

@@ -10,17 +10,23 @@ final class NfTablesMessages {
 
     static final int NLM_F_APPEND = 0x800;
 
-    private NfTablesMessages() {
-    }
+    private NfTablesMessages() {}
 
     /** A message of nf_tables type {@code message} for {@code family}, its nfgenmsg written. */
     static NetlinkRequest start(int message, int flags, int family) {
-        return new NetlinkRequest(NfTables.type(message), flags).u8(family).u8(0).u16BigEndian(0);
+        return new NetlinkRequest(NfTables.type(message), flags)
+                .u8(family)
+                .u8(0)
+                .u16BigEndian(0);
     }
 
     /** {@code NFNL_MSG_BATCH_BEGIN} or {@code _END}: addressed to the nf_tables subsystem. */
     static byte[] batchMarker(int type) {
-        return new NetlinkRequest(type, 0).u8(0).u8(0).u16BigEndian(NfTables.NFNL_SUBSYS_NFTABLES).build();
+        return new NetlinkRequest(type, 0)
+                .u8(0)
+                .u8(0)
+                .u16BigEndian(NfTables.NFNL_SUBSYS_NFTABLES)
+                .build();
     }
 
     /** The attributes after nfgenmsg; {@code what} names the object in errors. */

@@ -48,8 +48,12 @@ final class NftBackend implements FirewallBackend {
     @Override
     public Optional<String> problem() throws FirewallException {
         Commands.Result result = FirewallBackend.run(commands, List.of("nft", "list", "tables"));
-        return result.ok() ? Optional.empty() : Optional.of("nft list tables exited " + result.exitCode()
-                + (result.excerpt().isEmpty() ? "" : ": " + result.excerpt().lines().findFirst().orElse("")));
+        return result.ok()
+                ? Optional.empty()
+                : Optional.of("nft list tables exited " + result.exitCode()
+                        + (result.excerpt().isEmpty()
+                                ? ""
+                                : ": " + result.excerpt().lines().findFirst().orElse("")));
     }
 
     @Override
@@ -68,12 +72,16 @@ final class NftBackend implements FirewallBackend {
 
     @Override
     public List<String> list(int port) throws FirewallException {
-        boolean exists = FirewallBackend.check(commands, List.of("nft", "list", "tables")).lines()
+        boolean exists = FirewallBackend.check(commands, List.of("nft", "list", "tables"))
+                .lines()
                 .anyMatch(line -> line.strip().equals("table inet " + table(port)));
         if (!exists) {
             return List.of();
         }
-        return FirewallBackend.check(commands, List.of("nft", "list", "table", "inet", table(port))).lines()
-                .map(String::strip).filter(line -> line.startsWith("tcp ")).toList();
+        return FirewallBackend.check(commands, List.of("nft", "list", "table", "inet", table(port)))
+                .lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith("tcp "))
+                .toList();
     }
 }

@@ -19,8 +19,8 @@ import org.paqet4j.packet.route.NetlinkRequest;
 record NftChain(String table, String name, String type, int hook, int priority) {
 
     byte[] encode(int family) {
-        NetlinkRequest out = NfTablesMessages.start(NfTables.NFT_MSG_NEWCHAIN,
-                NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_ACK, family);
+        NetlinkRequest out = NfTablesMessages.start(
+                NfTables.NFT_MSG_NEWCHAIN, NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_ACK, family);
         out.attributeString(NFTA_CHAIN_TABLE, table).attributeString(NFTA_CHAIN_NAME, name);
         int hookAttributes = out.beginNested(NFTA_CHAIN_HOOK);
         out.attributeU32BigEndian(NFTA_HOOK_HOOKNUM, hook).attributeU32BigEndian(NFTA_HOOK_PRIORITY, priority);
@@ -35,7 +35,11 @@ record NftChain(String table, String name, String type, int hook, int priority) 
         Optional<Attributes> hook = a.nested(NFTA_CHAIN_HOOK, "hook");
         OptionalInt number = hook.isPresent() ? hook.get().u32BigEndian(NFTA_HOOK_HOOKNUM) : OptionalInt.empty();
         OptionalInt priority = hook.isPresent() ? hook.get().u32BigEndian(NFTA_HOOK_PRIORITY) : OptionalInt.empty();
-        return new NftChain(a.string(NFTA_CHAIN_TABLE).orElse(""), a.string(NFTA_CHAIN_NAME).orElse(""),
-                a.string(NFTA_CHAIN_TYPE).orElse(""), number.orElse(-1), priority.orElse(-1));
+        return new NftChain(
+                a.string(NFTA_CHAIN_TABLE).orElse(""),
+                a.string(NFTA_CHAIN_NAME).orElse(""),
+                a.string(NFTA_CHAIN_TYPE).orElse(""),
+                number.orElse(-1),
+                priority.orElse(-1));
     }
 }

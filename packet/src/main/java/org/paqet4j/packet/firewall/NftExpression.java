@@ -82,8 +82,10 @@ sealed interface NftExpression {
 
         @Override
         public void writeData(NetlinkRequest out) {
-            out.attributeU32BigEndian(NFTA_PAYLOAD_DREG, destination).attributeU32BigEndian(NFTA_PAYLOAD_BASE, base)
-                    .attributeU32BigEndian(NFTA_PAYLOAD_OFFSET, offset).attributeU32BigEndian(NFTA_PAYLOAD_LEN, length);
+            out.attributeU32BigEndian(NFTA_PAYLOAD_DREG, destination)
+                    .attributeU32BigEndian(NFTA_PAYLOAD_BASE, base)
+                    .attributeU32BigEndian(NFTA_PAYLOAD_OFFSET, offset)
+                    .attributeU32BigEndian(NFTA_PAYLOAD_LEN, length);
         }
 
         @Override
@@ -137,8 +139,8 @@ sealed interface NftExpression {
         @Override
         public String toString() {
             String[] ops = {"eq", "neq", "lt", "lte", "gt", "gte"};
-            return "[ cmp " + (op >= 0 && op < ops.length ? ops[op] : "op " + op) + " reg " + source + " "
-                    + words(data) + " ]";
+            return "[ cmp " + (op >= 0 && op < ops.length ? ops[op] : "op " + op) + " reg " + source + " " + words(data)
+                    + " ]";
         }
     }
 
@@ -147,8 +149,8 @@ sealed interface NftExpression {
 
         public Bitwise {
             if (mask.length != xor.length) {
-                throw new IllegalArgumentException("bitwise mask and xor differ in length: " + mask.length + " vs "
-                        + xor.length);
+                throw new IllegalArgumentException(
+                        "bitwise mask and xor differ in length: " + mask.length + " vs " + xor.length);
             }
             mask = mask.clone();
             xor = xor.clone();
@@ -171,7 +173,8 @@ sealed interface NftExpression {
 
         @Override
         public void writeData(NetlinkRequest out) {
-            out.attributeU32BigEndian(NFTA_BITWISE_SREG, source).attributeU32BigEndian(NFTA_BITWISE_DREG, destination)
+            out.attributeU32BigEndian(NFTA_BITWISE_SREG, source)
+                    .attributeU32BigEndian(NFTA_BITWISE_DREG, destination)
                     .attributeU32BigEndian(NFTA_BITWISE_LEN, mask.length);
             writeValue(out, NFTA_BITWISE_MASK, mask);
             writeValue(out, NFTA_BITWISE_XOR, xor);
@@ -179,8 +182,11 @@ sealed interface NftExpression {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Bitwise b && b.source == source && b.destination == destination
-                    && Arrays.equals(b.mask, mask) && Arrays.equals(b.xor, xor);
+            return other instanceof Bitwise b
+                    && b.source == source
+                    && b.destination == destination
+                    && Arrays.equals(b.mask, mask)
+                    && Arrays.equals(b.xor, xor);
         }
 
         @Override
@@ -205,8 +211,12 @@ sealed interface NftExpression {
 
         @Override
         public void writeData(NetlinkRequest out) {
-            out.attribute(NFTA_COUNTER_BYTES, ByteBuffer.allocate(8).putLong(bytes).array())
-                    .attribute(NFTA_COUNTER_PACKETS, ByteBuffer.allocate(8).putLong(packets).array());
+            out.attribute(
+                            NFTA_COUNTER_BYTES,
+                            ByteBuffer.allocate(8).putLong(bytes).array())
+                    .attribute(
+                            NFTA_COUNTER_PACKETS,
+                            ByteBuffer.allocate(8).putLong(packets).array());
         }
 
         @Override
@@ -308,16 +318,20 @@ sealed interface NftExpression {
     static NftExpression decode(String name, byte[] data, String owner) throws MalformedNetlinkException {
         Attributes a = Attributes.parse(data, owner + " expression " + name);
         Optional<NftExpression> known = switch (name) {
-            case "meta" -> both(a.u32BigEndian(NFTA_META_KEY), a.u32BigEndian(NFTA_META_DREG))
-                    .map(kd -> new Meta(kd[0], kd[1]));
-            case "payload" -> a.has(NfTables.NFTA_PAYLOAD_DREG) ? all(a, NFTA_PAYLOAD_BASE, NFTA_PAYLOAD_OFFSET,
-                    NFTA_PAYLOAD_LEN, NFTA_PAYLOAD_DREG).map(v -> new Payload(v[0], v[1], v[2], v[3]))
-                    : Optional.empty();
+            case "meta" ->
+                both(a.u32BigEndian(NFTA_META_KEY), a.u32BigEndian(NFTA_META_DREG))
+                        .map(kd -> new Meta(kd[0], kd[1]));
+            case "payload" ->
+                a.has(NfTables.NFTA_PAYLOAD_DREG)
+                        ? all(a, NFTA_PAYLOAD_BASE, NFTA_PAYLOAD_OFFSET, NFTA_PAYLOAD_LEN, NFTA_PAYLOAD_DREG)
+                                .map(v -> new Payload(v[0], v[1], v[2], v[3]))
+                        : Optional.empty();
             case "cmp" -> {
                 Optional<byte[]> value = value(a, NFTA_CMP_DATA, owner);
                 Optional<int[]> regs = both(a.u32BigEndian(NFTA_CMP_SREG), a.u32BigEndian(NFTA_CMP_OP));
                 yield value.isPresent() && regs.isPresent()
-                        ? Optional.of(new Cmp(regs.get()[0], regs.get()[1], value.get())) : Optional.empty();
+                        ? Optional.of(new Cmp(regs.get()[0], regs.get()[1], value.get()))
+                        : Optional.empty();
             }
             case "bitwise" -> {
                 OptionalInt op = a.u32BigEndian(NFTA_BITWISE_OP);
@@ -325,17 +339,23 @@ sealed interface NftExpression {
                 Optional<byte[]> xor = value(a, NFTA_BITWISE_XOR, owner);
                 Optional<int[]> regs = both(a.u32BigEndian(NFTA_BITWISE_SREG), a.u32BigEndian(NFTA_BITWISE_DREG));
                 OptionalInt length = a.u32BigEndian(NFTA_BITWISE_LEN);
-                boolean fits = (op.isEmpty() || op.getAsInt() == NFT_BITWISE_MASK_XOR) && mask.isPresent()
-                        && xor.isPresent() && regs.isPresent() && length.isPresent()
-                        && mask.get().length == xor.get().length && mask.get().length == length.getAsInt();
-                yield fits ? Optional.of(new Bitwise(regs.get()[0], regs.get()[1], mask.get(), xor.get()))
+                boolean fits = (op.isEmpty() || op.getAsInt() == NFT_BITWISE_MASK_XOR)
+                        && mask.isPresent()
+                        && xor.isPresent()
+                        && regs.isPresent()
+                        && length.isPresent()
+                        && mask.get().length == xor.get().length
+                        && mask.get().length == length.getAsInt();
+                yield fits
+                        ? Optional.of(new Bitwise(regs.get()[0], regs.get()[1], mask.get(), xor.get()))
                         : Optional.empty();
             }
             case "counter" -> {
                 OptionalLong bytes = a.u64BigEndian(NFTA_COUNTER_BYTES);
                 OptionalLong packets = a.u64BigEndian(NFTA_COUNTER_PACKETS);
                 yield bytes.isPresent() && packets.isPresent()
-                        ? Optional.of(new Counter(packets.getAsLong(), bytes.getAsLong())) : Optional.empty();
+                        ? Optional.of(new Counter(packets.getAsLong(), bytes.getAsLong()))
+                        : Optional.empty();
             }
             case "notrack" -> a.all().isEmpty() ? Optional.of(new Notrack()) : Optional.empty();
             case "immediate" -> verdict(a, owner);
@@ -369,7 +389,8 @@ sealed interface NftExpression {
 
     private static Optional<int[]> both(OptionalInt first, OptionalInt second) {
         return first.isPresent() && second.isPresent()
-                ? Optional.of(new int[] {first.getAsInt(), second.getAsInt()}) : Optional.empty();
+                ? Optional.of(new int[] {first.getAsInt(), second.getAsInt()})
+                : Optional.empty();
     }
 
     private static Optional<int[]> all(Attributes a, int... types) throws MalformedNetlinkException {
@@ -392,8 +413,8 @@ sealed interface NftExpression {
 
     /** Data as libnftnl prints it: 32-bit words in host byte order, {@code 0x%08x} each. */
     private static String words(byte[] data) {
-        ByteBuffer padded = ByteBuffer.wrap(Arrays.copyOf(data, (data.length + 3) / 4 * 4))
-                .order(ByteOrder.nativeOrder());
+        ByteBuffer padded =
+                ByteBuffer.wrap(Arrays.copyOf(data, (data.length + 3) / 4 * 4)).order(ByteOrder.nativeOrder());
         StringBuilder text = new StringBuilder();
         while (padded.hasRemaining()) {
             if (!text.isEmpty()) {

@@ -26,8 +26,10 @@ record NftRule(String table, String chain, long handle, List<NftExpression> expr
 
     /** The {@code NFT_MSG_NEWRULE} message that appends this rule to its chain. */
     byte[] encode(int family) {
-        NetlinkRequest out = NfTablesMessages.start(NfTables.NFT_MSG_NEWRULE,
-                NetlinkRequest.NLM_F_CREATE | NfTablesMessages.NLM_F_APPEND | NetlinkRequest.NLM_F_ACK, family);
+        NetlinkRequest out = NfTablesMessages.start(
+                NfTables.NFT_MSG_NEWRULE,
+                NetlinkRequest.NLM_F_CREATE | NfTablesMessages.NLM_F_APPEND | NetlinkRequest.NLM_F_ACK,
+                family);
         out.attributeString(NFTA_RULE_TABLE, table).attributeString(NFTA_RULE_CHAIN, chain);
         int list = out.beginNested(NFTA_RULE_EXPRESSIONS);
         for (NftExpression expression : expressions) {
@@ -57,10 +59,12 @@ record NftRule(String table, String chain, long handle, List<NftExpression> expr
                     continue;
                 }
                 Attributes expression = Attributes.parse(element.value(), owner + " expression");
-                String name = expression.string(NFTA_EXPR_NAME).orElseThrow(() -> new MalformedNetlinkException(owner
-                        + ": expression " + expressions.size() + " has no name"));
-                expressions.add(NftExpression.decode(name, expression.bytes(NFTA_EXPR_DATA).orElse(new byte[0]),
-                        owner));
+                String name = expression
+                        .string(NFTA_EXPR_NAME)
+                        .orElseThrow(() -> new MalformedNetlinkException(
+                                owner + ": expression " + expressions.size() + " has no name"));
+                expressions.add(NftExpression.decode(
+                        name, expression.bytes(NFTA_EXPR_DATA).orElse(new byte[0]), owner));
             }
         }
         return new NftRule(table, chain, handle, expressions);
@@ -68,7 +72,7 @@ record NftRule(String table, String chain, long handle, List<NftExpression> expr
 
     /** The rule as {@code nft --debug=netlink} prints it: a header line, then one line per expression. */
     String debug(String family) {
-        return family + " " + table + " " + chain + " " + handle + "\n" + expressions.stream()
-                .map(e -> "  " + e).collect(Collectors.joining("\n"));
+        return family + " " + table + " " + chain + " " + handle + "\n"
+                + expressions.stream().map(e -> "  " + e).collect(Collectors.joining("\n"));
     }
 }

@@ -26,8 +26,10 @@ record NftTable(String name, Optional<String> comment) {
         if (comment.isPresent() && comment.get().getBytes(StandardCharsets.UTF_8).length >= MAX_COMMENT) {
             throw new IllegalArgumentException("table comment longer than " + (MAX_COMMENT - 1) + " bytes");
         }
-        NetlinkRequest out = NfTablesMessages.start(NfTables.NFT_MSG_NEWTABLE,
-                NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_EXCL | NetlinkRequest.NLM_F_ACK, family);
+        NetlinkRequest out = NfTablesMessages.start(
+                NfTables.NFT_MSG_NEWTABLE,
+                NetlinkRequest.NLM_F_CREATE | NetlinkRequest.NLM_F_EXCL | NetlinkRequest.NLM_F_ACK,
+                family);
         out.attributeString(NFTA_TABLE_NAME, name);
         comment.ifPresent(text -> {
             byte[] value = text.getBytes(StandardCharsets.UTF_8);
@@ -43,7 +45,8 @@ record NftTable(String name, Optional<String> comment) {
 
     static NftTable decode(NetlinkMessage message) throws MalformedNetlinkException {
         Attributes a = NfTablesMessages.attributes(message, "table");
-        return new NftTable(a.string(NFTA_TABLE_NAME).orElse(""),
+        return new NftTable(
+                a.string(NFTA_TABLE_NAME).orElse(""),
                 a.bytes(NFTA_TABLE_USERDATA).flatMap(NftTable::commentOf));
     }
 

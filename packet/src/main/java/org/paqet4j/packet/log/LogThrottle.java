@@ -22,6 +22,7 @@ public final class LogThrottle {
     private final LongSupplier nanoClock;
     /** Time before which no line is let through; starts in the past so the first line always passes. */
     private final AtomicLong nextPermitNanos;
+
     private final AtomicLong suppressed = new AtomicLong();
 
     public LogThrottle(Duration interval) {

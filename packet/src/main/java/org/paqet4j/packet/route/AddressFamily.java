@@ -11,8 +11,7 @@ final class AddressFamily {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
 
-    private AddressFamily() {
-    }
+    private AddressFamily() {}
 
     static int of(InetAddress address) {
         return switch (address) {

@@ -27,8 +27,7 @@ public final class Attributes {
     private static final int TYPE_MASK = 0x3FFF;
 
     /** One attribute, in the order it came; the type without the nested/byte-order flags. */
-    public record Attribute(int type, byte[] value) {
-    }
+    public record Attribute(int type, byte[] value) {}
 
     private final Map<Integer, byte[]> values;
     private final List<Attribute> ordered;
@@ -92,8 +91,12 @@ public final class Attributes {
     /** A 4-byte integer in network byte order (nf_tables' {@code NLA_U32}s). */
     public OptionalInt u32BigEndian(int type) throws MalformedNetlinkException {
         OptionalInt host = u32(type);
-        return host.isEmpty() ? host : OptionalInt.of(NetlinkMessage.ORDER == ByteOrder.BIG_ENDIAN
-                ? host.getAsInt() : Integer.reverseBytes(host.getAsInt()));
+        return host.isEmpty()
+                ? host
+                : OptionalInt.of(
+                        NetlinkMessage.ORDER == ByteOrder.BIG_ENDIAN
+                                ? host.getAsInt()
+                                : Integer.reverseBytes(host.getAsInt()));
     }
 
     /** An 8-byte integer in network byte order (nf_tables handles and counters). */
@@ -103,8 +106,8 @@ public final class Attributes {
             return OptionalLong.empty();
         }
         if (value.length != 8) {
-            throw new MalformedNetlinkException(owner + ": attribute type " + type + " should be an 8-byte integer, got "
-                    + value.length + " bytes");
+            throw new MalformedNetlinkException(owner + ": attribute type " + type
+                    + " should be an 8-byte integer, got " + value.length + " bytes");
         }
         return OptionalLong.of(ByteBuffer.wrap(value).getLong());
     }
@@ -124,8 +127,8 @@ public final class Attributes {
             return OptionalInt.empty();
         }
         if (value.length != 4) {
-            throw new MalformedNetlinkException(owner + ": attribute type " + type + " should be a 4-byte integer, got "
-                    + value.length + " bytes");
+            throw new MalformedNetlinkException(
+                    owner + ": attribute type " + type + " should be a 4-byte integer, got " + value.length + " bytes");
         }
         return OptionalInt.of(ByteBuffer.wrap(value).order(NetlinkMessage.ORDER).getInt());
     }

@@ -4,5 +4,4 @@ import java.net.InetAddress;
 import java.util.Optional;
 
 /** A default gateway and, when the neighbour table knows it, its MAC address. */
-public record Gateway(InetAddress address, String interfaceName, int interfaceIndex, Optional<MacAddress> mac) {
-}
+public record Gateway(InetAddress address, String interfaceName, int interfaceIndex, Optional<MacAddress> mac) {}

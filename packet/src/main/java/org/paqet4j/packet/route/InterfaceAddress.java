@@ -22,13 +22,13 @@ record InterfaceAddress(InetAddress address, int prefixLength, int interfaceInde
         int family = Byte.toUnsignedInt(in.get(0));
         int prefixLength = Byte.toUnsignedInt(in.get(1));
         int interfaceIndex = in.getInt(4);
-        Attributes attributes = Attributes.parse(message.payload(), IFADDRMSG_SIZE, message.payload().length,
-                "RTM_NEWADDR");
+        Attributes attributes =
+                Attributes.parse(message.payload(), IFADDRMSG_SIZE, message.payload().length, "RTM_NEWADDR");
         // on point-to-point links IFA_ADDRESS is the far end; IFA_LOCAL is always our own
         Optional<InetAddress> local = attributes.address(IFA_LOCAL, family, interfaceIndex);
         InetAddress address = (local.isPresent() ? local : attributes.address(IFA_ADDRESS, family, interfaceIndex))
-                .orElseThrow(() -> new MalformedNetlinkException("RTM_NEWADDR on ifindex " + interfaceIndex
-                        + " has neither IFA_LOCAL nor IFA_ADDRESS"));
+                .orElseThrow(() -> new MalformedNetlinkException(
+                        "RTM_NEWADDR on ifindex " + interfaceIndex + " has neither IFA_LOCAL nor IFA_ADDRESS"));
         return new InterfaceAddress(address, prefixLength, interfaceIndex);
     }
 }

@@ -22,11 +22,14 @@ record Link(int index, String name, Optional<MacAddress> mac, int mtu, int flags
         ByteBuffer in = message.payloadBuffer();
         int index = in.getInt(4);
         int flags = in.getInt(8);
-        Attributes attributes = Attributes.parse(message.payload(), IFINFOMSG_SIZE, message.payload().length,
-                "RTM_NEWLINK");
-        String name = attributes.string(IFLA_IFNAME).orElseThrow(
-                () -> new MalformedNetlinkException("RTM_NEWLINK for ifindex " + index + " has no IFLA_IFNAME"));
-        Optional<MacAddress> mac = attributes.bytes(IFLA_ADDRESS).filter(b -> b.length == 6).map(MacAddress::of);
+        Attributes attributes =
+                Attributes.parse(message.payload(), IFINFOMSG_SIZE, message.payload().length, "RTM_NEWLINK");
+        String name = attributes
+                .string(IFLA_IFNAME)
+                .orElseThrow(() ->
+                        new MalformedNetlinkException("RTM_NEWLINK for ifindex " + index + " has no IFLA_IFNAME"));
+        Optional<MacAddress> mac =
+                attributes.bytes(IFLA_ADDRESS).filter(b -> b.length == 6).map(MacAddress::of);
         return new Link(index, name, mac, attributes.u32(IFLA_MTU).orElse(0), flags);
     }
 

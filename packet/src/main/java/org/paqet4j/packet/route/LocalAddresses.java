@@ -8,8 +8,7 @@ import java.util.Optional;
 /** Which interface holds an address of this host, answered by the kernel's address table (rtnetlink). */
 public final class LocalAddresses {
 
-    private LocalAddresses() {
-    }
+    private LocalAddresses() {}
 
     /**
      * The name of the interface {@code address} is assigned to ({@code ip -o address | grep}),
@@ -24,7 +23,8 @@ public final class LocalAddresses {
             if (match.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(RtNetlink.link(socket, match.get().interfaceIndex()).name());
+            return Optional.of(
+                    RtNetlink.link(socket, match.get().interfaceIndex()).name());
         }
     }
 }

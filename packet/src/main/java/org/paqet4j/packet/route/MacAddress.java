@@ -32,8 +32,8 @@ public record MacAddress(long bits) {
             if (octet > 0) {
                 char separator = trimmed.charAt(at - 1);
                 if (separator != ':' && separator != '-') {
-                    throw new IllegalArgumentException("MAC address '" + text + "': expected ':' at position " + (at - 1)
-                            + ", got '" + separator + "'");
+                    throw new IllegalArgumentException("MAC address '" + text + "': expected ':' at position "
+                            + (at - 1) + ", got '" + separator + "'");
                 }
             }
             int high = Character.digit(trimmed.charAt(at), 16);

@@ -33,11 +33,14 @@ record NeighbourEntry(InetAddress address, int interfaceIndex, int state, Option
         int family = Byte.toUnsignedInt(in.get(0));
         int interfaceIndex = in.getInt(4);
         int state = Short.toUnsignedInt(in.getShort(8));
-        Attributes attributes = Attributes.parse(message.payload(), NDMSG_SIZE, message.payload().length,
-                "RTM_NEWNEIGH");
-        InetAddress address = attributes.address(NDA_DST, family, interfaceIndex).orElseThrow(
-                () -> new MalformedNetlinkException("RTM_NEWNEIGH on ifindex " + interfaceIndex + " has no NDA_DST"));
-        Optional<MacAddress> mac = attributes.bytes(NDA_LLADDR).filter(b -> b.length == 6).map(MacAddress::of);
+        Attributes attributes =
+                Attributes.parse(message.payload(), NDMSG_SIZE, message.payload().length, "RTM_NEWNEIGH");
+        InetAddress address = attributes
+                .address(NDA_DST, family, interfaceIndex)
+                .orElseThrow(() ->
+                        new MalformedNetlinkException("RTM_NEWNEIGH on ifindex " + interfaceIndex + " has no NDA_DST"));
+        Optional<MacAddress> mac =
+                attributes.bytes(NDA_LLADDR).filter(b -> b.length == 6).map(MacAddress::of);
         return new NeighbourEntry(address, interfaceIndex, state, mac);
     }
 

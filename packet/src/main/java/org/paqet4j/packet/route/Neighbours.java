@@ -21,11 +21,11 @@ public final class Neighbours {
     private static final Logger LOG = LoggerFactory.getLogger(Neighbours.class);
     /** The discard service: a datagram there is harmless, and sending it makes the kernel resolve. */
     private static final int DISCARD_PORT = 9;
+
     private static final long POLL_NANOS = Duration.ofMillis(50).toNanos();
     private static final long TRIGGER_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
-    private Neighbours() {
-    }
+    private Neighbours() {}
 
     /**
      * The MAC of {@code address} on interface {@code interfaceIndex} if the table holds a usable
@@ -33,7 +33,9 @@ public final class Neighbours {
      */
     public static Optional<MacAddress> lookup(InetAddress address, int interfaceIndex) throws IOException {
         try (NetlinkSocket socket = NetlinkSocket.open()) {
-            return find(socket, address, interfaceIndex).filter(NeighbourEntry::usable).flatMap(NeighbourEntry::mac);
+            return find(socket, address, interfaceIndex)
+                    .filter(NeighbourEntry::usable)
+                    .flatMap(NeighbourEntry::mac);
         }
     }
 
@@ -54,14 +56,22 @@ public final class Neighbours {
      * {@code role} ("gateway ", "peer ") and {@code hint} ("; set network.ipv4.router_mac") only
      * shape the error message.
      */
-    static MacAddress resolve(NetlinkSocket socket, InetAddress address, int interfaceIndex, Duration timeout,
-            String role, String hint) throws IOException {
+    static MacAddress resolve(
+            NetlinkSocket socket, InetAddress address, int interfaceIndex, Duration timeout, String role, String hint)
+            throws IOException {
         return resolve(socket, address, interfaceIndex, timeout, role, hint, Neighbours::trigger);
     }
 
     /** {@link #resolve(NetlinkSocket, InetAddress, int, Duration, String, String)} with its own way to trigger. */
-    static MacAddress resolve(NetlinkSocket socket, InetAddress address, int interfaceIndex, Duration timeout,
-            String role, String hint, ObjIntConsumer<InetAddress> trigger) throws IOException {
+    static MacAddress resolve(
+            NetlinkSocket socket,
+            InetAddress address,
+            int interfaceIndex,
+            Duration timeout,
+            String role,
+            String hint,
+            ObjIntConsumer<InetAddress> trigger)
+            throws IOException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         long nextTrigger = start;
@@ -98,13 +108,14 @@ public final class Neighbours {
             throws NetlinkException {
         byte[] wanted = address.getAddress();
         return RtNetlink.neighbourDump(socket, AddressFamily.of(address)).stream()
-                .filter(e -> e.interfaceIndex() == interfaceIndex && Arrays.equals(e.address().getAddress(), wanted))
+                .filter(e -> e.interfaceIndex() == interfaceIndex
+                        && Arrays.equals(e.address().getAddress(), wanted))
                 .findFirst();
     }
 
     private static void trigger(InetAddress address, int interfaceIndex) {
-        StandardProtocolFamily family = address instanceof Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET;
+        StandardProtocolFamily family =
+                address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         try (DatagramChannel channel = DatagramChannel.open(family)) {
             trigger(channel, address, interfaceIndex);
         } catch (IOException e) {

@@ -53,12 +53,16 @@ public final class NetlinkRequest {
 
     public NetlinkRequest attribute(int attributeType, byte[] value) {
         padToAlignment();
-        room(4 + value.length).putShort((short) (4 + value.length)).putShort((short) attributeType).put(value);
+        room(4 + value.length)
+                .putShort((short) (4 + value.length))
+                .putShort((short) attributeType)
+                .put(value);
         return this;
     }
 
     public NetlinkRequest attributeU32(int attributeType, int value) {
-        byte[] bytes = ByteBuffer.allocate(4).order(NetlinkMessage.ORDER).putInt(value).array();
+        byte[] bytes =
+                ByteBuffer.allocate(4).order(NetlinkMessage.ORDER).putInt(value).array();
         return attribute(attributeType, bytes);
     }
 

@@ -43,24 +43,24 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int SOCKADDR_NL_SIZE = 12;
     /** Big enough for any single dump part the kernel sends (it fills up to ~32 KiB). */
     private static final int RECEIVE_BUFFER = 64 * 1024;
+
     private static final int RECEIVE_TIMEOUT_SECONDS = 2;
     /** Route requests are a few small attributes; an nf_tables batch of one table is about 1 KiB. */
     private static final int SEND_BUFFER = 16 * 1024;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SOCKET =
             downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND =
             downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM = downcall("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT =
+            downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = downcall(
+            "sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVFROM = downcall(
+            "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -93,8 +93,14 @@ public final class NetlinkSocket implements AutoCloseable {
             MemorySegment state = scratch.allocate(CAPTURE_LAYOUT);
             int fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
             if (fd < 0) {
-                throw failure("socket(AF_NETLINK, SOCK_RAW, " + (protocol == NETLINK_ROUTE ? "NETLINK_ROUTE"
-                        : protocol == NETLINK_NETFILTER ? "NETLINK_NETFILTER" : Integer.toString(protocol)) + ")",
+                throw failure(
+                        "socket(AF_NETLINK, SOCK_RAW, "
+                                + (protocol == NETLINK_ROUTE
+                                        ? "NETLINK_ROUTE"
+                                        : protocol == NETLINK_NETFILTER
+                                                ? "NETLINK_NETFILTER"
+                                                : Integer.toString(protocol))
+                                + ")",
                         errno(state));
             }
             NetlinkSocket socket = new NetlinkSocket(fd);
@@ -196,8 +202,8 @@ public final class NetlinkSocket implements AutoCloseable {
         int first = send(messages, whats.getFirst());
         Set<Integer> pending = new HashSet<>();
         for (int i = 0; i < messages.size(); i++) {
-            int flags = Short.toUnsignedInt(ByteBuffer.wrap(messages.get(i)).order(NetlinkMessage.ORDER)
-                    .getShort(6));
+            int flags = Short.toUnsignedInt(
+                    ByteBuffer.wrap(messages.get(i)).order(NetlinkMessage.ORDER).getShort(6));
             if ((flags & NetlinkRequest.NLM_F_ACK) != 0) {
                 pending.add(first + i);
             }
@@ -251,8 +257,8 @@ public final class NetlinkSocket implements AutoCloseable {
             offset += message.length;
         }
         try {
-            long sent = (long) SENDTO.invokeExact(errnoState, fd, sendBuffer, (long) total, 0, kernelAddress,
-                    SOCKADDR_NL_SIZE);
+            long sent = (long)
+                    SENDTO.invokeExact(errnoState, fd, sendBuffer, (long) total, 0, kernelAddress, SOCKADDR_NL_SIZE);
             if (sent < 0) {
                 throw failure("sendto(netlink) for " + what, errno(errnoState));
             }
@@ -267,16 +273,16 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Returns the bytes received into {@link #received}, or -1 after EINTR. */
     private int receive(String what) throws Throwable {
         sourceLength.set(JAVA_INT, 0, SOCKADDR_NL_SIZE);
-        long length = (long) RECVFROM.invokeExact(errnoState, fd, receiveBuffer, (long) RECEIVE_BUFFER, MSG_TRUNC,
-                sourceAddress, sourceLength);
+        long length = (long) RECVFROM.invokeExact(
+                errnoState, fd, receiveBuffer, (long) RECEIVE_BUFFER, MSG_TRUNC, sourceAddress, sourceLength);
         if (length < 0) {
             int errno = errno(errnoState);
             if (errno == EINTR) {
                 return -1;
             }
             if (errno == EAGAIN) {
-                throw new NetlinkException("no answer from the kernel within " + RECEIVE_TIMEOUT_SECONDS + " s to "
-                        + what, errno);
+                throw new NetlinkException(
+                        "no answer from the kernel within " + RECEIVE_TIMEOUT_SECONDS + " s to " + what, errno);
             }
             throw failure("recvfrom(netlink) for " + what, errno);
         }
@@ -321,7 +327,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
-                Linker.Option.captureCallState("errno"));
+        return LINKER.downcallHandle(
+                LINKER.defaultLookup().findOrThrow(name), descriptor, Linker.Option.captureCallState("errno"));
     }
 }

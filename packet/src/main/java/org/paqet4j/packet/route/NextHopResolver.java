@@ -77,8 +77,14 @@ public final class NextHopResolver implements AutoCloseable {
      */
     public synchronized MacAddress resolve(PeerNextHop hop, int interfaceIndex, Duration timeout, String hint)
             throws IOException {
-        return Neighbours.resolve(socket, hop.address(), interfaceIndex, timeout,
-                hop.gateway() ? "gateway " : "directly connected peer ", hint, this::trigger);
+        return Neighbours.resolve(
+                socket,
+                hop.address(),
+                interfaceIndex,
+                timeout,
+                hop.gateway() ? "gateway " : "directly connected peer ",
+                hint,
+                this::trigger);
     }
 
     private void trigger(InetAddress address, int interfaceIndex) {

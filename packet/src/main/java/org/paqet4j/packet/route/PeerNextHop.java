@@ -8,5 +8,4 @@ import java.util.Optional;
  * directly connected, the peer itself ({@code gateway} false), and that hop's MAC when the
  * neighbour table has a usable entry for it.
  */
-public record PeerNextHop(InetAddress address, boolean gateway, Optional<MacAddress> mac) {
-}
+public record PeerNextHop(InetAddress address, boolean gateway, Optional<MacAddress> mac) {}

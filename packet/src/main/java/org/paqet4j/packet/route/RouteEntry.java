@@ -9,8 +9,15 @@ import java.util.Optional;
  * For a multipath route without {@code RTA_GATEWAY} the first next hop supplies gateway and
  * interface.
  */
-record RouteEntry(int family, int destinationLength, int table, int type, int outputInterface,
-        Optional<InetAddress> destination, Optional<InetAddress> gateway, Optional<InetAddress> preferredSource,
+record RouteEntry(
+        int family,
+        int destinationLength,
+        int table,
+        int type,
+        int outputInterface,
+        Optional<InetAddress> destination,
+        Optional<InetAddress> gateway,
+        Optional<InetAddress> preferredSource,
         long priority) {
 
     static final int RTM_NEWROUTE = 24;
@@ -30,8 +37,20 @@ record RouteEntry(int family, int destinationLength, int table, int type, int ou
     /** {@code struct rtnexthop}: len u16, flags u8, hops u8, ifindex s32, then attributes. */
     private static final int RTNEXTHOP_SIZE = 8;
 
-    private static final String[] TYPE_NAMES = {"unspec", "unicast", "local", "broadcast", "anycast", "multicast",
-        "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve"};
+    private static final String[] TYPE_NAMES = {
+        "unspec",
+        "unicast",
+        "local",
+        "broadcast",
+        "anycast",
+        "multicast",
+        "blackhole",
+        "unreachable",
+        "prohibit",
+        "throw",
+        "nat",
+        "xresolve"
+    };
 
     static RouteEntry decode(NetlinkMessage message) throws MalformedNetlinkException {
         if (message.type() != RTM_NEWROUTE) {
@@ -43,8 +62,8 @@ record RouteEntry(int family, int destinationLength, int table, int type, int ou
         int destinationLength = Byte.toUnsignedInt(in.get(1));
         int table = Byte.toUnsignedInt(in.get(4));
         int type = Byte.toUnsignedInt(in.get(7));
-        Attributes attributes = Attributes.parse(message.payload(), RTMSG_SIZE, message.payload().length,
-                "RTM_NEWROUTE");
+        Attributes attributes =
+                Attributes.parse(message.payload(), RTMSG_SIZE, message.payload().length, "RTM_NEWROUTE");
         if (family != AddressFamily.AF_INET && family != AddressFamily.AF_INET6) {
             throw new MalformedNetlinkException("RTM_NEWROUTE: unexpected address family " + family);
         }
@@ -64,8 +83,14 @@ record RouteEntry(int family, int destinationLength, int table, int type, int ou
                         .address(RTA_GATEWAY, family, outputInterface);
             }
         }
-        return new RouteEntry(family, destinationLength, attributes.u32(RTA_TABLE).orElse(table), type,
-                outputInterface, attributes.address(RTA_DST, family, outputInterface), gateway,
+        return new RouteEntry(
+                family,
+                destinationLength,
+                attributes.u32(RTA_TABLE).orElse(table),
+                type,
+                outputInterface,
+                attributes.address(RTA_DST, family, outputInterface),
+                gateway,
                 attributes.address(RTA_PREFSRC, family, outputInterface),
                 Integer.toUnsignedLong(attributes.u32(RTA_PRIORITY).orElse(0)));
     }

@@ -10,8 +10,7 @@ import org.paqet4j.packet.AddressText;
 /** Route queries answered by the kernel over rtnetlink; each call opens and closes its own socket. */
 public final class Routes {
 
-    private Routes() {
-    }
+    private Routes() {}
 
     /**
      * The route the kernel would use to reach {@code destination} (what {@code ip route get}
@@ -57,13 +56,13 @@ public final class Routes {
                     + RouteEntry.typeName(entry.type()) + ", packets cannot be sent there");
         }
         if (entry.outputInterface() <= 0) {
-            throw new NetworkPathException("the kernel's route to " + AddressText.of(destination)
-                    + " names no output interface");
+            throw new NetworkPathException(
+                    "the kernel's route to " + AddressText.of(destination) + " names no output interface");
         }
         String name = RtNetlink.link(socket, entry.outputInterface()).name();
-        InetAddress source = entry.preferredSource().orElseThrow(() -> new NetworkPathException(
-                "the route to " + AddressText.of(destination) + " via " + name
-                        + " has no source address (does " + name + " have an address of that family?)"));
+        InetAddress source = entry.preferredSource()
+                .orElseThrow(() -> new NetworkPathException("the route to " + AddressText.of(destination) + " via "
+                        + name + " has no source address (does " + name + " have an address of that family?)"));
         return new Route(name, entry.outputInterface(), source, entry.gateway().orElse(null));
     }
 }

@@ -12,8 +12,7 @@ final class RtNetlink {
 
     static final int ENODEV = 19;
 
-    private RtNetlink() {
-    }
+    private RtNetlink() {}
 
     /** The kernel's answer to "how do I reach {@code destination}" ({@code ip route get}), optionally via {@code oif}. */
     static RouteEntry routeGet(NetlinkSocket socket, InetAddress destination, int oif) throws NetlinkException {
@@ -38,8 +37,8 @@ final class RtNetlink {
     }
 
     static List<RouteEntry> routeDump(NetlinkSocket socket, int family) throws NetlinkException {
-        NetlinkRequest request = rtmsg(new NetlinkRequest(RouteEntry.RTM_GETROUTE, NetlinkRequest.NLM_F_DUMP), family,
-                0);
+        NetlinkRequest request =
+                rtmsg(new NetlinkRequest(RouteEntry.RTM_GETROUTE, NetlinkRequest.NLM_F_DUMP), family, 0);
         List<RouteEntry> routes = new ArrayList<>();
         for (NetlinkMessage message : socket.request(request.build(), true, "route dump (family " + family + ")")) {
             routes.add(RouteEntry.decode(message));
@@ -49,10 +48,15 @@ final class RtNetlink {
 
     static List<NeighbourEntry> neighbourDump(NetlinkSocket socket, int family) throws NetlinkException {
         NetlinkRequest request = new NetlinkRequest(NeighbourEntry.RTM_GETNEIGH, NetlinkRequest.NLM_F_DUMP)
-                .u8(family).u8(0).u16(0).u32(0).u16(0).u8(0).u8(0);
+                .u8(family)
+                .u8(0)
+                .u16(0)
+                .u32(0)
+                .u16(0)
+                .u8(0)
+                .u8(0);
         List<NeighbourEntry> neighbours = new ArrayList<>();
-        for (NetlinkMessage message : socket.request(request.build(), true,
-                "neighbour dump (family " + family + ")")) {
+        for (NetlinkMessage message : socket.request(request.build(), true, "neighbour dump (family " + family + ")")) {
             neighbours.add(NeighbourEntry.decode(message));
         }
         return neighbours;
@@ -62,7 +66,11 @@ final class RtNetlink {
     static List<InterfaceAddress> addressDump(NetlinkSocket socket, int family) throws NetlinkException {
         // ifaddrmsg: family, prefixlen, flags, scope, index
         NetlinkRequest request = new NetlinkRequest(InterfaceAddress.RTM_GETADDR, NetlinkRequest.NLM_F_DUMP)
-                .u8(family).u8(0).u8(0).u8(0).u32(0);
+                .u8(family)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u32(0);
         List<InterfaceAddress> addresses = new ArrayList<>();
         for (NetlinkMessage message : socket.request(request.build(), true, "address dump (family " + family + ")")) {
             addresses.add(InterfaceAddress.decode(message));
@@ -78,7 +86,9 @@ final class RtNetlink {
         byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
         byte[] terminated = new byte[utf8.length + 1];
         System.arraycopy(utf8, 0, terminated, 0, utf8.length);
-        return link(socket, ifinfomsg(0).attribute(Link.IFLA_IFNAME, terminated).build(),
+        return link(
+                socket,
+                ifinfomsg(0).attribute(Link.IFLA_IFNAME, terminated).build(),
                 "interface lookup for '" + name + "'");
     }
 
@@ -101,11 +111,25 @@ final class RtNetlink {
 
     private static NetlinkRequest rtmsg(NetlinkRequest request, int family, int destinationLength) {
         // family, dst_len, src_len, tos, table, protocol, scope, type, flags
-        return request.u8(family).u8(destinationLength).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+        return request.u8(family)
+                .u8(destinationLength)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u8(0)
+                .u32(0);
     }
 
     private static NetlinkRequest ifinfomsg(int index) {
         // family AF_UNSPEC, pad, type, index, flags, change
-        return new NetlinkRequest(Link.RTM_GETLINK, 0).u8(0).u8(0).u16(0).u32(index).u32(0).u32(0);
+        return new NetlinkRequest(Link.RTM_GETLINK, 0)
+                .u8(0)
+                .u8(0)
+                .u16(0)
+                .u32(index)
+                .u32(0)
+                .u32(0);
     }
 }

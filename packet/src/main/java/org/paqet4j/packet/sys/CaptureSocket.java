@@ -5,8 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.function.LongConsumer;
 import java.nio.ByteOrder;
+import java.util.function.LongConsumer;
 
 /**
  * An AF_PACKET SOCK_DGRAM socket bound to one interface that captures inbound TCP to one port
@@ -24,11 +24,13 @@ public final class CaptureSocket implements AutoCloseable {
     private static final int TP_STATUS_USER = 1;
     /** struct tpacket2_hdr plus the space the kernel leaves before the network header. */
     private static final int TPACKET_OVERHEAD = 128;
+
     private static final int RING_BLOCK = 64 * 1024;
     /** TPACKET_ALIGN(sizeof(struct tpacket2_hdr)): where the sockaddr_ll sits in a ring frame. */
     private static final int RING_SOCKADDR = 32;
     /** offsetof(struct sockaddr_ll, sll_halen) and sll_addr. */
     private static final int SLL_HALEN = 11;
+
     private static final int SLL_ADDR = 12;
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -41,6 +43,7 @@ public final class CaptureSocket implements AutoCloseable {
     private final String description;
     /** TPACKET_V2 receive ring, or null when receiving with recvmmsg into {@link #slots}. */
     private final MemorySegment ring;
+
     private final int frameSize;
     private final int frameCount;
     private final long[] offsets;
@@ -51,8 +54,16 @@ public final class CaptureSocket implements AutoCloseable {
     private int releaseStart;
     private int releaseCount;
 
-    private CaptureSocket(Arena arena, int fd, int wakeFd, int batch, int slotSize, String description,
-            MemorySegment errno, MemorySegment ring, int frameSize) {
+    private CaptureSocket(
+            Arena arena,
+            int fd,
+            int wakeFd,
+            int batch,
+            int slotSize,
+            String description,
+            MemorySegment errno,
+            MemorySegment ring,
+            int frameSize) {
         this.arena = arena;
         this.ring = ring;
         this.frameSize = frameSize;
@@ -85,8 +96,8 @@ public final class CaptureSocket implements AutoCloseable {
      * packets straight into a TPACKET_V2 ring of {@code receiveBuffer} bytes mapped into our
      * memory (no recvmmsg, one copy less), frames of {@code slotSize} plus header.
      */
-    public static CaptureSocket open(InterfaceInfo link, int port, int receiveBuffer, int batch, int slotSize,
-            boolean ring) throws IOException {
+    public static CaptureSocket open(
+            InterfaceInfo link, int port, int receiveBuffer, int batch, int slotSize, boolean ring) throws IOException {
         String description = "capture on " + link.name() + " tcp dst port " + port;
         Arena arena = Arena.ofShared();
         try (Arena setup = Arena.ofConfined()) {
@@ -113,8 +124,8 @@ public final class CaptureSocket implements AutoCloseable {
                     frames = blocks * (blockSize / frameSize);
                     flag.set(ValueLayout.JAVA_INT, 0, Libc.TPACKET_V2);
                     if (Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, flag, 4) != 0) {
-                        throw Errno.exception("setsockopt(PACKET_VERSION, TPACKET_V2) for " + description,
-                                Libc.errno(errno));
+                        throw Errno.exception(
+                                "setsockopt(PACKET_VERSION, TPACKET_V2) for " + description, Libc.errno(errno));
                     }
                     MemorySegment request = setup.allocate(16, 4);
                     request.set(ValueLayout.JAVA_INT, 0, blockSize);
@@ -122,11 +133,12 @@ public final class CaptureSocket implements AutoCloseable {
                     request.set(ValueLayout.JAVA_INT, 8, frameSize);
                     request.set(ValueLayout.JAVA_INT, 12, frames);
                     if (Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, request, 16) != 0) {
-                        throw Errno.exception("setsockopt(PACKET_RX_RING, " + blocks + " x " + blockSize + ") for "
-                                + description, Libc.errno(errno));
+                        throw Errno.exception(
+                                "setsockopt(PACKET_RX_RING, " + blocks + " x " + blockSize + ") for " + description,
+                                Libc.errno(errno));
                     }
-                    mapping = Libc.mmap(errno, (long) blocks * blockSize, Libc.PROT_READ | Libc.PROT_WRITE,
-                            Libc.MAP_SHARED, fd);
+                    mapping = Libc.mmap(
+                            errno, (long) blocks * blockSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd);
                     if (mapping == null) {
                         throw Errno.exception("mmap(receive ring) for " + description, Libc.errno(errno));
                     }
@@ -134,8 +146,8 @@ public final class CaptureSocket implements AutoCloseable {
                     flag.set(ValueLayout.JAVA_INT, 0, receiveBuffer);
                     if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, flag, 4) != 0
                             && Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, flag, 4) != 0) {
-                        throw Errno.exception("setsockopt(SO_RCVBUF " + receiveBuffer + ") for " + description,
-                                Libc.errno(errno));
+                        throw Errno.exception(
+                                "setsockopt(SO_RCVBUF " + receiveBuffer + ") for " + description, Libc.errno(errno));
                     }
                 }
                 MemorySegment address = sockaddrLl(setup, Libc.ETH_P_ALL, link.index());

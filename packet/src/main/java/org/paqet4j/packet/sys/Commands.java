@@ -34,6 +34,7 @@ public final class Commands {
     public static final int CANNOT_START = 127;
     /** Enough of stderr to say what went wrong without flooding a log line. */
     private static final int EXCERPT_CHARS = 500;
+
     private static final Commands HOST = new Commands(List.of(), DEFAULT_TIMEOUT);
 
     /** How {@code command} ended and what it printed. */
@@ -128,11 +129,11 @@ public final class Commands {
             feed(process, input);
             long deadline = System.nanoTime() + timeout.toNanos();
             if (!process.waitFor(timeout)) {
-                throw new CommandException(String.join(" ", full) + " did not finish within " + describe(timeout)
-                        + " and was killed");
+                throw new CommandException(
+                        String.join(" ", full) + " did not finish within " + describe(timeout) + " and was killed");
             }
-            Result result = new Result(full, process.exitValue(), text(stdout, deadline, full),
-                    text(stderr, deadline, full));
+            Result result =
+                    new Result(full, process.exitValue(), text(stdout, deadline, full), text(stderr, deadline, full));
             finished = true;
             return result;
         } catch (InterruptedException e) {
@@ -222,8 +223,10 @@ public final class Commands {
             // the command exited but something it started still holds the pipe open
             throw new CommandException(String.join(" ", command) + " exited but its output stayed open", e);
         } catch (ExecutionException e) {
-            throw new CommandException("reading the output of " + String.join(" ", command) + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new CommandException(
+                    "reading the output of " + String.join(" ", command) + " failed: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 }

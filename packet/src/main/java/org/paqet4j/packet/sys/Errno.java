@@ -31,8 +31,7 @@ public final class Errno {
         name(113, "EHOSTUNREACH");
     }
 
-    private Errno() {
-    }
+    private Errno() {}
 
     private static void name(int errno, String name) {
         NAMES[errno] = name;

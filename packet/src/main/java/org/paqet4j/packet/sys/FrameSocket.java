@@ -30,8 +30,8 @@ public final class FrameSocket implements AutoCloseable {
     private final MemorySegment errno;
     private final String description;
 
-    private FrameSocket(Arena arena, int fd, int wakeFd, int batch, int slotSize, MemorySegment errno,
-            String description) {
+    private FrameSocket(
+            Arena arena, int fd, int wakeFd, int batch, int slotSize, MemorySegment errno, String description) {
         this.arena = arena;
         this.fd = fd;
         this.slotSize = slotSize;
@@ -93,12 +93,14 @@ public final class FrameSocket implements AutoCloseable {
         }
     }
 
-    private static void setBuffer(MemorySegment errno, int fd, int forced, int plain, MemorySegment value,
-            String what, String description) throws IOException {
+    private static void setBuffer(
+            MemorySegment errno, int fd, int forced, int plain, MemorySegment value, String what, String description)
+            throws IOException {
         if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, forced, value, 4) != 0
                 && Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, plain, value, 4) != 0) {
-            throw Errno.exception("setsockopt(" + what + " " + value.get(ValueLayout.JAVA_INT, 0) + ") for "
-                    + description, Libc.errno(errno));
+            throw Errno.exception(
+                    "setsockopt(" + what + " " + value.get(ValueLayout.JAVA_INT, 0) + ") for " + description,
+                    Libc.errno(errno));
         }
     }
 
@@ -200,13 +202,14 @@ public final class FrameSocket implements AutoCloseable {
 
         private void checkLength(long length) {
             if (length > slotSize) {
-                throw new IllegalArgumentException("frame of " + length + " bytes exceeds the slot size " + slotSize
-                        + " of " + description);
+                throw new IllegalArgumentException(
+                        "frame of " + length + " bytes exceeds the slot size " + slotSize + " of " + description);
             }
         }
 
         private void point(MemorySegment frame) {
-            MemorySegment iovec = sendMessages.get(ValueLayout.ADDRESS, staged * Libc.MMSGHDR.byteSize() + Libc.MMSG_IOV)
+            MemorySegment iovec = sendMessages
+                    .get(ValueLayout.ADDRESS, staged * Libc.MMSGHDR.byteSize() + Libc.MMSG_IOV)
                     .reinterpret(Libc.IOVEC.byteSize());
             iovec.set(ValueLayout.ADDRESS, 0, frame);
             iovec.set(ValueLayout.JAVA_LONG, 8, frame.byteSize());

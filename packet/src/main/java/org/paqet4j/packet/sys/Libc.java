@@ -67,8 +67,7 @@ public final class Libc {
 
     /** struct iovec. */
     public static final StructLayout IOVEC = MemoryLayout.structLayout(
-            ValueLayout.ADDRESS.withName("iov_base"),
-            ValueLayout.JAVA_LONG.withName("iov_len"));
+            ValueLayout.ADDRESS.withName("iov_base"), ValueLayout.JAVA_LONG.withName("iov_len"));
     /** struct mmsghdr: a msghdr followed by msg_len. */
     public static final StructLayout MMSGHDR = MemoryLayout.structLayout(
             ValueLayout.ADDRESS.withName("msg_name"),
@@ -82,6 +81,7 @@ public final class Libc {
             MemoryLayout.paddingLayout(4),
             ValueLayout.JAVA_INT.withName("msg_len"),
             MemoryLayout.paddingLayout(4));
+
     public static final long MMSG_NAME = 0;
     public static final long MMSG_NAMELEN = 8;
     public static final long MMSG_IOV = 16;
@@ -90,6 +90,7 @@ public final class Libc {
     public static final long MMSG_LEN = 56;
     /** sizeof(struct sockaddr_ll). */
     public static final int SOCKADDR_LL_SIZE = 20;
+
     public static final int SOCKADDR_IN_SIZE = 16;
     public static final int SOCKADDR_IN6_SIZE = 28;
 
@@ -113,8 +114,7 @@ public final class Libc {
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SENDTO =
             capturing("sendto", FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
-    private static final MethodHandle SENDMMSG =
-            capturing("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
+    private static final MethodHandle SENDMMSG = capturing("sendmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT));
     private static final MethodHandle RECVMMSG =
             capturing("recvmmsg", FunctionDescriptor.of(INT, INT, PTR, INT, INT, PTR));
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
@@ -123,20 +123,25 @@ public final class Libc {
     private static final MethodHandle MMAP =
             capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
     private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.find("open").orElseThrow(),
-            FunctionDescriptor.of(INT, PTR, INT), CAPTURE, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(
+            LIBC.find("open").orElseThrow(),
+            FunctionDescriptor.of(INT, PTR, INT),
+            CAPTURE,
+            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = capturing("setns", FunctionDescriptor.of(INT, INT, INT));
-    private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
-            FunctionDescriptor.of(INT, INT, LONG, PTR), CAPTURE, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(PTR, INT));
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(
+            LIBC.find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(INT, INT, LONG, PTR),
+            CAPTURE,
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle STRERROR =
+            LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
 
-    private Libc() {
-    }
+    private Libc() {}
 
     private static MethodHandle capturing(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + name));
+        MemorySegment symbol =
+                LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("C library has no symbol " + name));
         return LINKER.downcallHandle(symbol, descriptor, CAPTURE);
     }
 
@@ -175,8 +180,8 @@ public final class Libc {
     }
 
     /** getsockopt; {@code length} holds the value's size in and the written size out (a socklen_t). */
-    public static int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value,
-            MemorySegment length) {
+    public static int getsockopt(
+            MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment length) {
         try {
             return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
         } catch (Throwable t) {
@@ -208,8 +213,14 @@ public final class Libc {
         }
     }
 
-    public static long sendto(MemorySegment state, int fd, MemorySegment buf, long length, int flags,
-            MemorySegment address, int addressLength) {
+    public static long sendto(
+            MemorySegment state,
+            int fd,
+            MemorySegment buf,
+            long length,
+            int flags,
+            MemorySegment address,
+            int addressLength) {
         try {
             return (long) SENDTO.invokeExact(state, fd, buf, length, flags, address, addressLength);
         } catch (Throwable t) {
@@ -286,8 +297,8 @@ public final class Libc {
     /** mmap of a file descriptor; returns the mapping as a segment of {@code length} bytes, or null on failure. */
     public static MemorySegment mmap(MemorySegment state, long length, int protection, int flags, int fd) {
         try {
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, protection,
-                    flags, fd, 0L);
+            MemorySegment address =
+                    (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, protection, flags, fd, 0L);
             return address.address() == -1L ? null : address.reinterpret(length);
         } catch (Throwable t) {
             throw rethrow(t);

@@ -7,8 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.paqet4j.packet.sys.Errno;
-import org.paqet4j.packet.sys.Libc;
 
 /**
  * A platform thread that entered a named network namespace ({@code /run/netns/<name>}, as

@@ -22,6 +22,7 @@ final class ReceiveBatch {
     private final MemorySegment messages;
     /** One sockaddr_ll per slot: the kernel writes each packet's link-layer source there. */
     private final MemorySegment linkSources;
+
     private final MemorySegment pollFds;
     private final MemorySegment errno;
     private final MemorySegment wakeErrno;
@@ -29,10 +30,17 @@ final class ReceiveBatch {
     private final MemorySegment statistics;
     private final MemorySegment statisticsLength;
     private final String description;
-    private LongConsumer dropListener = drops -> { };
+    private LongConsumer dropListener = drops -> {};
     private int batchesSinceStatistics;
 
-    ReceiveBatch(Arena arena, int fd, int wakeFd, MemorySegment slots, int batch, int slotSize, MemorySegment errno,
+    ReceiveBatch(
+            Arena arena,
+            int fd,
+            int wakeFd,
+            MemorySegment slots,
+            int batch,
+            int slotSize,
+            MemorySegment errno,
             String description) {
         this.fd = fd;
         this.wakeFd = wakeFd;
@@ -45,7 +53,9 @@ final class ReceiveBatch {
         this.linkSources = arena.allocate((long) batch * Libc.SOCKADDR_LL_SIZE, 8);
         for (int i = 0; i < batch; i++) {
             long m = i * Libc.MMSGHDR.byteSize();
-            messages.set(ValueLayout.ADDRESS, m + Libc.MMSG_NAME,
+            messages.set(
+                    ValueLayout.ADDRESS,
+                    m + Libc.MMSG_NAME,
                     linkSources.asSlice((long) i * Libc.SOCKADDR_LL_SIZE, Libc.SOCKADDR_LL_SIZE));
             messages.set(ValueLayout.JAVA_INT, m + Libc.MMSG_NAMELEN, Libc.SOCKADDR_LL_SIZE);
         }
@@ -156,8 +166,8 @@ final class ReceiveBatch {
 
     /** Whether datagram {@code i} was longer than its slot. */
     boolean truncated(int i) {
-        return (messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_FLAGS)
-                & Libc.MSG_TRUNC) != 0;
+        return (messages.get(ValueLayout.JAVA_INT, i * Libc.MMSGHDR.byteSize() + Libc.MMSG_FLAGS) & Libc.MSG_TRUNC)
+                != 0;
     }
 
     /** Closes the socket and the eventfd; the arena stays the owner's to close. */

@@ -29,8 +29,7 @@ public final class TunnelFilter {
     private static final int SKF_AD_PKTTYPE = 0xFFFF_F004;
     private static final int SNAP_LENGTH = 0x40000;
 
-    private TunnelFilter() {
-    }
+    private TunnelFilter() {}
 
     /** The program as 8-byte sock_filter instructions. */
     public static long[] program(int port) {
@@ -54,9 +53,9 @@ public final class TunnelFilter {
         a.jump(JEQ_K, 0x86DD, null, "reject");
         a.op(LD_B_ABS, 6);
         a.jump(JEQ_K, 6, "ipv6-tcp", null);
-        a.jump(JEQ_K, 0, "accept", null);   // hop-by-hop options
-        a.jump(JEQ_K, 43, "accept", null);  // routing
-        a.jump(JEQ_K, 44, "accept", null);  // fragment (the parser takes atomic ones only)
+        a.jump(JEQ_K, 0, "accept", null); // hop-by-hop options
+        a.jump(JEQ_K, 43, "accept", null); // routing
+        a.jump(JEQ_K, 44, "accept", null); // fragment (the parser takes atomic ones only)
         a.jump(JEQ_K, 60, "accept", "reject"); // destination options
         a.label("ipv6-tcp");
         a.op(LD_H_ABS, 42);

@@ -37,7 +37,8 @@ public final class PacketDumpFormatter {
 
     /** The payload of {@code packet} as a hex dump. */
     public static String payloadDump(TcpPacket packet, MemorySegment segment) {
-        return hexDump(segment.asSlice(packet.payloadOffset(), packet.payloadLength()).toArray(ValueLayout.JAVA_BYTE));
+        return hexDump(
+                segment.asSlice(packet.payloadOffset(), packet.payloadLength()).toArray(ValueLayout.JAVA_BYTE));
     }
 
     /**
@@ -54,7 +55,9 @@ public final class PacketDumpFormatter {
             int end = Math.min(line + 16, data.length);
             for (int i = line; i < line + 16; i++) {
                 if (i < end) {
-                    sb.append(HEX[(data[i] >>> 4) & 0xF]).append(HEX[data[i] & 0xF]).append(' ');
+                    sb.append(HEX[(data[i] >>> 4) & 0xF])
+                            .append(HEX[data[i] & 0xF])
+                            .append(' ');
                 } else {
                     sb.append("   ");
                 }

@@ -18,6 +18,7 @@ public final class PcapWriter implements Closeable {
     public static final int LINKTYPE_ETHERNET = 1;
     /** Packets starting with an IPv4 or IPv6 header (what {@link TunnelSniffer} captures). */
     public static final int LINKTYPE_RAW = 101;
+
     private static final int SNAP_LENGTH = 262_144;
 
     private final OutputStream out;
@@ -30,16 +31,23 @@ public final class PcapWriter implements Closeable {
             throw new IllegalArgumentException("link type must be 1 (Ethernet) or 101 (raw IP), got " + linkType);
         }
         this.out = out;
-        header.putInt(0xA1B2_C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
-                .putInt(SNAP_LENGTH).putInt(linkType);
+        header.putInt(0xA1B2_C3D4)
+                .putShort((short) 2)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(0)
+                .putInt(SNAP_LENGTH)
+                .putInt(linkType);
         out.write(header.array(), 0, 24);
     }
 
     /** Appends one packet captured at {@code epochMicros}. */
     public void write(byte[] packet, int offset, int length, long epochMicros) throws IOException {
         header.clear();
-        header.putInt((int) (epochMicros / 1_000_000)).putInt((int) (epochMicros % 1_000_000))
-                .putInt(length).putInt(length);
+        header.putInt((int) (epochMicros / 1_000_000))
+                .putInt((int) (epochMicros % 1_000_000))
+                .putInt(length)
+                .putInt(length);
         out.write(header.array(), 0, 16);
         out.write(packet, offset, length);
     }

@@ -16,8 +16,7 @@ public final class Pinger {
     /** paqet's default payload. */
     public static final String DEFAULT_PAYLOAD = "PING";
 
-    private Pinger() {
-    }
+    private Pinger() {}
 
     /**
      * Sends {@code count} copies of {@code payload} to {@code peer}, {@code interval} apart.
@@ -36,8 +35,8 @@ public final class Pinger {
             try {
                 carrier.send(ByteBuffer.wrap(payload), peer);
             } catch (IOException e) {
-                throw new IOException("ping " + i + " of " + count + " to " + AddressText.of(peer) + ": "
-                        + e.getMessage(), e);
+                throw new IOException(
+                        "ping " + i + " of " + count + " to " + AddressText.of(peer) + ": " + e.getMessage(), e);
             }
             if (i < count && !interval.isZero()) {
                 Thread.sleep(interval);

@@ -28,8 +28,9 @@ public final class TunnelSniffer implements AutoCloseable {
          *               {@link ParseResult#OK}
          * @param raw    the captured bytes: {@code length} bytes at {@code offset}, valid during the call
          */
-        void captured(long epochMicros, ParseResult result, TcpPacket packet, MemorySegment raw, long offset,
-                int length) throws IOException;
+        void captured(
+                long epochMicros, ParseResult result, TcpPacket packet, MemorySegment raw, long offset, int length)
+                throws IOException;
     }
 
     private final CaptureSocket capture;
@@ -68,7 +69,8 @@ public final class TunnelSniffer implements AutoCloseable {
                     long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
                     long offset = capture.slotOffset(i);
                     int length = capture.length(i);
-                    ParseResult result = capture.truncated(i) ? ParseResult.TRUNCATED
+                    ParseResult result = capture.truncated(i)
+                            ? ParseResult.TRUNCATED
                             : PacketParser.parseIp(capture.slots(), offset, length, true, packet);
                     listener.captured(micros, result, packet, capture.slots(), offset, length);
                 }

@@ -11,14 +11,12 @@ import java.nio.ByteOrder;
  */
 public final class Checksum {
 
-    private static final ValueLayout.OfLong LONG_BE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private Checksum() {
-    }
+    private Checksum() {}
 
     /**
      * Adds the 16-bit big-endian words of {@code length} bytes at {@code offset} to {@code sum}
@@ -32,8 +30,14 @@ public final class Checksum {
             long b = segment.get(LONG_BE, i + 8);
             long c = segment.get(LONG_BE, i + 16);
             long d = segment.get(LONG_BE, i + 24);
-            sum += (a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL)
-                    + (c >>> 32) + (c & 0xFFFF_FFFFL) + (d >>> 32) + (d & 0xFFFF_FFFFL);
+            sum += (a >>> 32)
+                    + (a & 0xFFFF_FFFFL)
+                    + (b >>> 32)
+                    + (b & 0xFFFF_FFFFL)
+                    + (c >>> 32)
+                    + (c & 0xFFFF_FFFFL)
+                    + (d >>> 32)
+                    + (d & 0xFFFF_FFFFL);
             i += 32;
         }
         while (end - i >= 8) {

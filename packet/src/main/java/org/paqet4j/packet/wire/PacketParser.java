@@ -21,12 +21,11 @@ public final class PacketParser {
     /** Extension headers walked before giving up; real packets have one or two. */
     private static final int MAX_EXTENSION_HEADERS = 8;
 
-    private PacketParser() {
-    }
+    private PacketParser() {}
 
     /** Parses an Ethernet frame of {@code length} bytes at {@code offset}. */
-    public static ParseResult parseEthernet(MemorySegment segment, long offset, int length, boolean verifyChecksums,
-            TcpPacket out) {
+    public static ParseResult parseEthernet(
+            MemorySegment segment, long offset, int length, boolean verifyChecksums, TcpPacket out) {
         if (length < TcpPacketTemplate.ETHERNET_HEADER) {
             return ParseResult.TRUNCATED;
         }
@@ -38,8 +37,8 @@ public final class PacketParser {
     }
 
     /** Parses a raw IPv4 or IPv6 packet; the version nibble decides. */
-    public static ParseResult parseIp(MemorySegment segment, long offset, int length, boolean verifyChecksums,
-            TcpPacket out) {
+    public static ParseResult parseIp(
+            MemorySegment segment, long offset, int length, boolean verifyChecksums, TcpPacket out) {
         if (length < 1) {
             return ParseResult.TRUNCATED;
         }
@@ -118,8 +117,15 @@ public final class PacketParser {
         return parseTcp(s, 6, ip, header, (int) (end - header), pseudo, verify, out);
     }
 
-    private static ParseResult parseTcp(MemorySegment s, int version, long ip, long tcp, int tcpLength, long pseudo,
-            boolean verify, TcpPacket out) {
+    private static ParseResult parseTcp(
+            MemorySegment s,
+            int version,
+            long ip,
+            long tcp,
+            int tcpLength,
+            long pseudo,
+            boolean verify,
+            TcpPacket out) {
         if (tcpLength < 20) {
             return ParseResult.TRUNCATED;
         }

@@ -27,8 +27,7 @@ public final class TcpFlags {
 
     private static final String LETTERS = "FSRPAUECN";
 
-    private TcpFlags() {
-    }
+    private TcpFlags() {}
 
     /**
      * Parses one flag combination such as {@code "PA"}. Letters are case-sensitive; the empty
@@ -42,8 +41,8 @@ public final class TcpFlags {
             char c = letters.charAt(i);
             int bit = LETTERS.indexOf(c);
             if (bit < 0) {
-                throw new IllegalArgumentException("invalid TCP flag '" + c + "' at position " + i + " of \""
-                        + letters + "\"; valid letters are F S R P A U E C N");
+                throw new IllegalArgumentException("invalid TCP flag '" + c + "' at position " + i + " of \"" + letters
+                        + "\"; valid letters are F S R P A U E C N");
             }
             mask |= 1 << bit;
         }
@@ -60,8 +59,8 @@ public final class TcpFlags {
             throw new IllegalArgumentException(what + ": at least one TCP flag combination is required");
         }
         if (combinations.size() > MAX_LIST_LENGTH) {
-            throw new IllegalArgumentException(what + ": " + combinations.size()
-                    + " flag combinations exceed the maximum of " + MAX_LIST_LENGTH);
+            throw new IllegalArgumentException(
+                    what + ": " + combinations.size() + " flag combinations exceed the maximum of " + MAX_LIST_LENGTH);
         }
         short[] masks = new short[combinations.size()];
         for (int i = 0; i < masks.length; i++) {

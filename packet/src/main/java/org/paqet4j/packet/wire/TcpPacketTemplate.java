@@ -31,8 +31,7 @@ public final class TcpPacketTemplate {
     private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong LONG_BE =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final byte[] prefix;
     private final int ipOffset;
@@ -55,12 +54,17 @@ public final class TcpPacketTemplate {
      * @param sourceMac      the interface's MAC, or null to write no Ethernet header (raw IP)
      * @param destinationMac the next hop's MAC (gateway or peer); ignored without Ethernet
      */
-    public static TcpPacketTemplate of(byte[] sourceMac, byte[] destinationMac, InetAddress source,
-            InetAddress destination, int sourcePort, int destinationPort) {
+    public static TcpPacketTemplate of(
+            byte[] sourceMac,
+            byte[] destinationMac,
+            InetAddress source,
+            InetAddress destination,
+            int sourcePort,
+            int destinationPort) {
         boolean v6 = source instanceof Inet6Address;
         if (v6 != (destination instanceof Inet6Address)) {
-            throw new IllegalArgumentException("address families differ: " + AddressText.of(source) + " → "
-                    + AddressText.of(destination));
+            throw new IllegalArgumentException(
+                    "address families differ: " + AddressText.of(source) + " → " + AddressText.of(destination));
         }
         if (sourcePort < 0 || sourcePort > 0xFFFF || destinationPort < 0 || destinationPort > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + sourcePort + " → " + destinationPort);

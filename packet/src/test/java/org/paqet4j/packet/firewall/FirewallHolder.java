@@ -6,8 +6,7 @@ package org.paqet4j.packet.firewall;
  */
 public final class FirewallHolder {
 
-    private FirewallHolder() {
-    }
+    private FirewallHolder() {}
 
     public static void main(String[] args) throws Exception {
         FirewallRules rules = FirewallRules.install(Integer.parseInt(args[0]), Role.valueOf(args[1]));

@@ -46,15 +46,18 @@ class FirewallRulesTest {
 
     @Test
     void nftablesTableIsInstalledTaggedAndRemovedOnClose() throws Exception {
-        FirewallRules rules = FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(),
-                FirewallRules.Preference.NFT);
+        FirewallRules rules =
+                FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(), FirewallRules.Preference.NFT);
         try {
             assertThat(rules.backend()).isEqualTo("nftables");
             String table = netns.run("nft", "list", "table", "inet", "paqet4j_" + port);
-            assertThat(table).contains("tcp dport " + port + " counter packets 0 bytes 0 notrack",
-                    "tcp sport " + port + " counter packets 0 bytes 0 notrack",
-                    "tcp sport " + port + " tcp flags & rst == rst counter packets 0 bytes 0 drop", "priority raw",
-                    "priority mangle");
+            assertThat(table)
+                    .contains(
+                            "tcp dport " + port + " counter packets 0 bytes 0 notrack",
+                            "tcp sport " + port + " counter packets 0 bytes 0 notrack",
+                            "tcp sport " + port + " tcp flags & rst == rst counter packets 0 bytes 0 drop",
+                            "priority raw",
+                            "priority mangle");
         } finally {
             rules.close();
         }
@@ -64,14 +67,17 @@ class FirewallRulesTest {
 
     @Test
     void iptablesRulesAreInstalledForBothFamiliesTaggedAndRemovedOnClose() throws Exception {
-        try (FirewallRules rules = FirewallRules.install(port, Role.CLIENT, commands, netfilter.opener(),
-                FirewallRules.Preference.IPTABLES)) {
+        try (FirewallRules rules = FirewallRules.install(
+                port, Role.CLIENT, commands, netfilter.opener(), FirewallRules.Preference.IPTABLES)) {
             assertThat(rules.backend()).isEqualTo("iptables");
             for (String tool : List.of("iptables", "ip6tables")) {
-                assertThat(tagged(tool, "raw")).hasSize(2).anySatisfy(r -> assertThat(r)
-                        .contains("-A PREROUTING", "--dport " + port)).anySatisfy(r -> assertThat(r)
-                        .contains("-A OUTPUT", "--sport " + port));
-                assertThat(tagged(tool, "mangle")).singleElement().asString()
+                assertThat(tagged(tool, "raw"))
+                        .hasSize(2)
+                        .anySatisfy(r -> assertThat(r).contains("-A PREROUTING", "--dport " + port))
+                        .anySatisfy(r -> assertThat(r).contains("-A OUTPUT", "--sport " + port));
+                assertThat(tagged(tool, "mangle"))
+                        .singleElement()
+                        .asString()
                         .contains("-A OUTPUT", "--sport " + port, "RST RST", "-j DROP");
             }
         }
@@ -95,8 +101,8 @@ class FirewallRulesTest {
         for (String command : FirewallRules.describe(port, Role.SERVER)) {
             netns.run(command.split(" "));
         }
-        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(),
-                FirewallRules.Preference.AUTO)) {
+        try (FirewallRules rules =
+                FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(), FirewallRules.Preference.AUTO)) {
             assertThat(rules.backend()).isEqualTo("nf_tables (netlink)");
             assertThat(nftRules()).as("one fresh set, not two").hasSize(3);
             assertThat(tagged("iptables", "raw")).isEmpty();
@@ -110,10 +116,13 @@ class FirewallRulesTest {
         Process owner = startHolder();
         try {
             String before = netns.run("nft", "list", "table", "inet", NftBackend.table(port));
-            Process second = new ProcessBuilder(netns.exec(ChildJvm.command(FirewallHolder.class,
-                    Integer.toString(port), "SERVER").toArray(String[]::new))).redirectErrorStream(true).start();
-            java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> {
+            Process second = new ProcessBuilder(
+                            netns.exec(ChildJvm.command(FirewallHolder.class, Integer.toString(port), "SERVER")
+                                    .toArray(String[]::new)))
+                    .redirectErrorStream(true)
+                    .start();
+            java.util.concurrent.CompletableFuture<String> output =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                         try {
                             return new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                         } catch (IOException e) {
@@ -126,21 +135,28 @@ class FirewallRulesTest {
             } finally {
                 second.destroyForcibly();
             }
-            assertThat(exited).as("the second process gives up; output:\n%s", output.get()).isTrue();
+            assertThat(exited)
+                    .as("the second process gives up; output:\n%s", output.get())
+                    .isTrue();
             assertThat(second.exitValue()).as("output:\n%s", output.get()).isNotZero();
-            assertThat(output.get()).contains("raw TCP port " + port + " (server port " + port
-                    + ") is in use by another paqet4j process (pid " + owner.pid() + ") in this network namespace");
+            assertThat(output.get())
+                    .contains("raw TCP port " + port + " (server port " + port
+                            + ") is in use by another paqet4j process (pid " + owner.pid()
+                            + ") in this network namespace");
             assertThat(netns.run("nft", "list", "table", "inet", NftBackend.table(port)))
-                    .as("the owner's table is untouched").isEqualTo(before);
+                    .as("the owner's table is untouched")
+                    .isEqualTo(before);
             netns.run("kill", "-TERM", Long.toString(owner.pid()));
             assertThat(owner.waitFor(20, TimeUnit.SECONDS)).isTrue();
         } finally {
             owner.destroyForcibly();
         }
         assertThat(netns.run("nft", "list", "tables")).doesNotContain("paqet4j_" + port);
-        try (FirewallRules rules = FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(),
-                FirewallRules.Preference.AUTO)) {
-            assertThat(nftRules()).as("the port is free again once its owner exited").hasSize(3);
+        try (FirewallRules rules =
+                FirewallRules.install(port, Role.SERVER, commands, netfilter.opener(), FirewallRules.Preference.AUTO)) {
+            assertThat(nftRules())
+                    .as("the port is free again once its owner exited")
+                    .hasSize(3);
         }
     }
 
@@ -151,7 +167,9 @@ class FirewallRulesTest {
         try {
             assertThat(nftRules()).hasSize(3);
             netns.run("kill", "-" + signal, Long.toString(holder.pid()));
-            assertThat(holder.waitFor(20, TimeUnit.SECONDS)).as("exits after SIG%s", signal).isTrue();
+            assertThat(holder.waitFor(20, TimeUnit.SECONDS))
+                    .as("exits after SIG%s", signal)
+                    .isTrue();
         } finally {
             holder.destroyForcibly();
         }
@@ -160,15 +178,16 @@ class FirewallRulesTest {
 
     @Test
     void describeListsTheIptablesCommandsForBothFamilies() {
-        assertThat(FirewallRules.describe(9999, Role.SERVER)).containsExactly(
-                "iptables -t raw -I PREROUTING -p tcp --dport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
-                "iptables -t raw -I OUTPUT -p tcp --sport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
-                "iptables -t mangle -I OUTPUT -p tcp --sport 9999 --tcp-flags RST RST -m comment --comment "
-                        + "paqet4j:9999 -j DROP",
-                "ip6tables -t raw -I PREROUTING -p tcp --dport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
-                "ip6tables -t raw -I OUTPUT -p tcp --sport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
-                "ip6tables -t mangle -I OUTPUT -p tcp --sport 9999 --tcp-flags RST RST -m comment --comment "
-                        + "paqet4j:9999 -j DROP");
+        assertThat(FirewallRules.describe(9999, Role.SERVER))
+                .containsExactly(
+                        "iptables -t raw -I PREROUTING -p tcp --dport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
+                        "iptables -t raw -I OUTPUT -p tcp --sport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
+                        "iptables -t mangle -I OUTPUT -p tcp --sport 9999 --tcp-flags RST RST -m comment --comment "
+                                + "paqet4j:9999 -j DROP",
+                        "ip6tables -t raw -I PREROUTING -p tcp --dport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
+                        "ip6tables -t raw -I OUTPUT -p tcp --sport 9999 -m comment --comment paqet4j:9999 -j NOTRACK",
+                        "ip6tables -t mangle -I OUTPUT -p tcp --sport 9999 --tcp-flags RST RST -m comment --comment "
+                                + "paqet4j:9999 -j DROP");
         assertThatThrownBy(() -> FirewallRules.install(0, Role.SERVER)).hasMessageContaining("got 0");
     }
 
@@ -179,8 +198,8 @@ class FirewallRulesTest {
         NetlinkBackend.SocketOpener noNfTables = () -> {
             throw new NetlinkException("socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER) failed", 93);
         };
-        assertThatThrownBy(() -> FirewallRules.install(port, Role.CLIENT, broken, noNfTables,
-                FirewallRules.Preference.AUTO))
+        assertThatThrownBy(() ->
+                        FirewallRules.install(port, Role.CLIENT, broken, noNfTables, FirewallRules.Preference.AUTO))
                 .isInstanceOf(FirewallException.class)
                 .hasMessageStartingWith("cannot install firewall rules for client local port " + port + ":\n"
                         + "  nf_tables (netlink): nf_tables over netlink: socket(AF_NETLINK, SOCK_RAW, "
@@ -195,10 +214,11 @@ class FirewallRulesTest {
         // root, but CAP_NET_ADMIN dropped from the bounding set: every backend is refused by the kernel
         List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--bounding-set=-net_admin"));
         command.addAll(ChildJvm.command(FirewallHolder.class, Integer.toString(port), "SERVER"));
-        Process holder = new ProcessBuilder(netns.exec(command.toArray(String[]::new))).redirectErrorStream(true)
+        Process holder = new ProcessBuilder(netns.exec(command.toArray(String[]::new)))
+                .redirectErrorStream(true)
                 .start();
-        java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> {
+        java.util.concurrent.CompletableFuture<String> output =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         return new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     } catch (IOException e) {
@@ -212,10 +232,13 @@ class FirewallRulesTest {
             holder.destroyForcibly();
         }
         assertThat(exited).as("the holder gives up; output:\n%s", output.get()).isTrue();
-        assertThat(output.get()).contains("cannot install firewall rules for server port " + port + ":\n"
+        assertThat(output.get())
+                .contains("cannot install firewall rules for server port " + port + ":\n"
                         + "  nf_tables (netlink): nf_tables over netlink: list nf_tables tables: Operation not "
                         + "permitted (errno 1): this process lacks CAP_NET_ADMIN")
-                .contains("network.firewall: off", "iptables -t raw -I PREROUTING -p tcp --dport " + port,
+                .contains(
+                        "network.firewall: off",
+                        "iptables -t raw -I PREROUTING -p tcp --dport " + port,
                         "tcp sport " + port + " tcp flags & rst == rst counter drop");
         assertThat(netns.run("nft", "list", "tables")).doesNotContain("paqet4j_" + port);
     }
@@ -223,20 +246,24 @@ class FirewallRulesTest {
     @Test
     void otherPortsAreLeftAlone() throws Exception {
         int other = port + 1;
-        try (FirewallRules first = FirewallRules.install(other, Role.SERVER, commands,
-                netfilter.opener(), FirewallRules.Preference.NFT);
-                FirewallRules second = FirewallRules.install(port, Role.SERVER, commands,
-                        netfilter.opener(), FirewallRules.Preference.NFT)) {
+        try (FirewallRules first = FirewallRules.install(
+                        other, Role.SERVER, commands, netfilter.opener(), FirewallRules.Preference.NFT);
+                FirewallRules second = FirewallRules.install(
+                        port, Role.SERVER, commands, netfilter.opener(), FirewallRules.Preference.NFT)) {
             second.close();
-            assertThat(netns.run("nft", "list", "tables")).contains("paqet4j_" + other)
+            assertThat(netns.run("nft", "list", "tables"))
+                    .contains("paqet4j_" + other)
                     .doesNotContain("paqet4j_" + port + "\n");
         }
     }
 
     /** Starts {@link FirewallHolder} inside the namespace and waits until its rules are in. */
     private Process startHolder() throws IOException {
-        Process holder = new ProcessBuilder(netns.exec(ChildJvm.command(FirewallHolder.class,
-                Integer.toString(port), "SERVER").toArray(String[]::new))).redirectErrorStream(true).start();
+        Process holder = new ProcessBuilder(
+                        netns.exec(ChildJvm.command(FirewallHolder.class, Integer.toString(port), "SERVER")
+                                .toArray(String[]::new)))
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -254,6 +281,9 @@ class FirewallRulesTest {
     }
 
     private List<String> tagged(String tool, String table) throws Exception {
-        return netns.run(tool, "-t", table, "-S").lines().filter(l -> l.contains("paqet4j:" + port)).toList();
+        return netns.run(tool, "-t", table, "-S")
+                .lines()
+                .filter(l -> l.contains("paqet4j:" + port))
+                .toList();
     }
 }

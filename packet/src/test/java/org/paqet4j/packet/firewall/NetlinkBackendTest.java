@@ -54,8 +54,9 @@ class NetlinkBackendTest {
         try (FirewallRules rules = install(FirewallRules.Preference.NETLINK)) {
             assertThat(rules.backend()).isEqualTo("nf_tables (netlink)");
             String listed = netns.run("nft", "list", "table", "inet", NftBackend.table(port));
-            assertThat(listed).contains("comment \"paqet4j server port " + port + ", pid "
-                    + ProcessHandle.current().pid() + "\"");
+            assertThat(listed)
+                    .contains("comment \"paqet4j server port " + port + ", pid "
+                            + ProcessHandle.current().pid() + "\"");
             assertThat(withoutComment(listed).strip()).isEqualTo(expected.strip());
         }
         assertThat(netns.run("nft", "list", "tables")).doesNotContain(NftBackend.table(port));
@@ -71,12 +72,16 @@ class NetlinkBackendTest {
             String ours = read.stream().map(r -> r.debug("inet")).collect(Collectors.joining("\n\n"));
             assertThat(nft).startsWith(ours);
             // and what was read back is what was written, but for the handles the kernel assigned
-            assertThat(read).extracting(NftRule::expressions)
-                    .isEqualTo(NetlinkBackend.rules(port).stream().map(NftRule::expressions).toList());
-            assertThat(NetlinkBackend.chains(socket, NftBackend.table(port))).containsExactly(
-                    new NftChain(NftBackend.table(port), "prerouting", "filter", 0, -300),
-                    new NftChain(NftBackend.table(port), "output", "filter", 3, -300),
-                    new NftChain(NftBackend.table(port), "drop_rst", "filter", 3, -150));
+            assertThat(read)
+                    .extracting(NftRule::expressions)
+                    .isEqualTo(NetlinkBackend.rules(port).stream()
+                            .map(NftRule::expressions)
+                            .toList());
+            assertThat(NetlinkBackend.chains(socket, NftBackend.table(port)))
+                    .containsExactly(
+                            new NftChain(NftBackend.table(port), "prerouting", "filter", 0, -300),
+                            new NftChain(NftBackend.table(port), "output", "filter", 3, -300),
+                            new NftChain(NftBackend.table(port), "drop_rst", "filter", 3, -150));
         }
     }
 
@@ -103,10 +108,13 @@ class NetlinkBackendTest {
         try (NetlinkSocket socket = netfilter.opener().open()) {
             List<NftRule> rules = NetlinkBackend.rules(socket, "p4jother");
             assertThat(rules).hasSize(8);
-            assertThat(rules).flatExtracting(NftRule::expressions).hasAtLeastOneElementOfType(
-                    NftExpression.Other.class).hasAtLeastOneElementOfType(NftExpression.Notrack.class)
+            assertThat(rules)
+                    .flatExtracting(NftRule::expressions)
+                    .hasAtLeastOneElementOfType(NftExpression.Other.class)
+                    .hasAtLeastOneElementOfType(NftExpression.Notrack.class)
                     .hasAtLeastOneElementOfType(NftExpression.Counter.class);
-            assertThat(rules.get(2).expressions()).as("meta set is not a meta load")
+            assertThat(rules.get(2).expressions())
+                    .as("meta set is not a meta load")
                     .hasAtLeastOneElementOfType(NftExpression.Other.class);
             assertThat(NetlinkBackend.find(socket, "p4jother")).isPresent();
             assertThat(NetlinkBackend.find(socket, "p4jnothere")).isEmpty();
@@ -120,7 +128,8 @@ class NetlinkBackendTest {
         new NftBackend(commands).install(port);
         try (FirewallRules rules = install(FirewallRules.Preference.AUTO)) {
             assertThat(rules.backend()).isEqualTo("nf_tables (netlink)");
-            assertThat(netns.run("nft", "list", "table", "inet", NftBackend.table(port))).contains("comment");
+            assertThat(netns.run("nft", "list", "table", "inet", NftBackend.table(port)))
+                    .contains("comment");
             assertThat(new NetlinkBackend(netfilter.opener(), "").list(port)).hasSize(3);
         }
         assertThat(new NetlinkBackend(netfilter.opener(), "").list(port)).isEmpty();
@@ -129,12 +138,13 @@ class NetlinkBackendTest {
     @Test
     void withoutPermissionTheErrorNamesTheCapabilityAndTheRulesToAddByHand() {
         NetlinkBackend.SocketOpener refused = () -> {
-            throw new NetlinkException("socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER) failed: Operation not "
-                    + "permitted (errno 1)", 1);
+            throw new NetlinkException(
+                    "socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER) failed: Operation not " + "permitted (errno 1)",
+                    1);
         };
         Commands broken = Commands.inNamespace(netns.name() + "-missing");
-        assertThatThrownBy(() -> FirewallRules.install(port, Role.SERVER, broken, refused,
-                FirewallRules.Preference.AUTO))
+        assertThatThrownBy(
+                        () -> FirewallRules.install(port, Role.SERVER, broken, refused, FirewallRules.Preference.AUTO))
                 .isInstanceOf(FirewallException.class)
                 .hasMessageContaining("cannot install firewall rules for server port " + port)
                 .hasMessageContaining("nf_tables (netlink): nf_tables over netlink: socket(AF_NETLINK")
@@ -145,11 +155,13 @@ class NetlinkBackendTest {
     }
 
     private FirewallRules install(FirewallRules.Preference preference) throws FirewallException {
-        return FirewallRules.install(port, Role.SERVER, Commands.inNamespace(netns.name()), netfilter.opener(),
-                preference);
+        return FirewallRules.install(
+                port, Role.SERVER, Commands.inNamespace(netns.name()), netfilter.opener(), preference);
     }
 
     private static String withoutComment(String listed) {
-        return listed.lines().filter(line -> !line.strip().startsWith("comment ")).collect(Collectors.joining("\n"));
+        return listed.lines()
+                .filter(line -> !line.strip().startsWith("comment "))
+                .collect(Collectors.joining("\n"));
     }
 }

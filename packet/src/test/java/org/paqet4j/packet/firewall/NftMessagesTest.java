@@ -25,23 +25,25 @@ class NftMessagesTest {
     void tablesAndChainsReadBackAsWritten() throws Exception {
         NftTable table = new NftTable("paqet4j_9999", Optional.of("paqet4j server port 9999, pid 42"));
         assertThat(NftTable.decode(only(table.encode(NfTables.NFPROTO_INET)))).isEqualTo(table);
-        NftChain chain = new NftChain("paqet4j_9999", "drop_rst", "filter", NfTables.NF_INET_LOCAL_OUT,
-                NfTables.NF_IP_PRI_MANGLE);
+        NftChain chain = new NftChain(
+                "paqet4j_9999", "drop_rst", "filter", NfTables.NF_INET_LOCAL_OUT, NfTables.NF_IP_PRI_MANGLE);
         assertThat(NftChain.decode(only(chain.encode(NfTables.NFPROTO_INET)))).isEqualTo(chain);
     }
 
     @Test
     void theRulesPrintLikeNftDebugPrintsThem() {
-        assertThat(NetlinkBackend.rules(9999).get(2).expressions()).map(Object::toString).containsExactly(
-                "[ meta load l4proto => reg 1 ]",
-                "[ cmp eq reg 1 0x00000006 ]",
-                "[ payload load 2b @ transport header + 0 => reg 1 ]",
-                "[ cmp eq reg 1 0x00000f27 ]",
-                "[ payload load 1b @ transport header + 13 => reg 1 ]",
-                "[ bitwise reg 1 = ( reg 1 & 0x00000004 ) ^ 0x00000000 ]",
-                "[ cmp eq reg 1 0x00000004 ]",
-                "[ counter pkts 0 bytes 0 ]",
-                "[ immediate reg 0 drop ]");
+        assertThat(NetlinkBackend.rules(9999).get(2).expressions())
+                .map(Object::toString)
+                .containsExactly(
+                        "[ meta load l4proto => reg 1 ]",
+                        "[ cmp eq reg 1 0x00000006 ]",
+                        "[ payload load 2b @ transport header + 0 => reg 1 ]",
+                        "[ cmp eq reg 1 0x00000f27 ]",
+                        "[ payload load 1b @ transport header + 13 => reg 1 ]",
+                        "[ bitwise reg 1 = ( reg 1 & 0x00000004 ) ^ 0x00000000 ]",
+                        "[ cmp eq reg 1 0x00000004 ]",
+                        "[ counter pkts 0 bytes 0 ]",
+                        "[ immediate reg 0 drop ]");
     }
 
     @Test
@@ -55,7 +57,9 @@ class NftMessagesTest {
         element(out, "cmp", new byte[0]);
         out.endNested(list);
         NftRule rule = NftRule.decode(only(out.build()));
-        assertThat(rule.expressions()).hasSize(4).allSatisfy(e -> assertThat(e).isInstanceOf(NftExpression.Other.class));
+        assertThat(rule.expressions())
+                .hasSize(4)
+                .allSatisfy(e -> assertThat(e).isInstanceOf(NftExpression.Other.class));
         assertThat(rule.expressions()).map(NftExpression::name).containsExactly("log", "meta", "notrack", "cmp");
     }
 
@@ -71,10 +75,15 @@ class NftMessagesTest {
             rules.add(NftRule.decode(message));
         }
         assertThat(rules).hasSize(10);
-        assertThat(rules).filteredOn(r -> r.table().equals("p4jother")).flatExtracting(NftRule::expressions)
+        assertThat(rules)
+                .filteredOn(r -> r.table().equals("p4jother"))
+                .flatExtracting(NftRule::expressions)
                 .hasAtLeastOneElementOfType(NftExpression.Other.class);
-        assertThat(rules).filteredOn(r -> r.table().equals("paqet4j_9999")).extracting(NftRule::expressions)
-                .containsExactly(NetlinkBackend.rules(9999).get(0).expressions(),
+        assertThat(rules)
+                .filteredOn(r -> r.table().equals("paqet4j_9999"))
+                .extracting(NftRule::expressions)
+                .containsExactly(
+                        NetlinkBackend.rules(9999).get(0).expressions(),
                         NetlinkBackend.rules(9999).get(2).expressions());
     }
 
@@ -84,10 +93,12 @@ class NftMessagesTest {
         // the first attribute after nfgenmsg (NFTA_RULE_TABLE) claims more bytes than the message has
         rule[NetlinkMessage.HEADER_SIZE + NfTables.NFGENMSG_SIZE] = (byte) 0xF0;
         rule[NetlinkMessage.HEADER_SIZE + NfTables.NFGENMSG_SIZE + 1] = 0x7F;
-        assertThatThrownBy(() -> NftRule.decode(only(rule))).isInstanceOf(MalformedNetlinkException.class)
+        assertThatThrownBy(() -> NftRule.decode(only(rule)))
+                .isInstanceOf(MalformedNetlinkException.class)
                 .hasMessageContaining("rule: attribute type 1 at offset 4 has rta_len 32752");
         assertThatThrownBy(() -> NftRule.decode(new NetlinkMessage(0, 0, 0, 0, new byte[3])))
-                .isInstanceOf(MalformedNetlinkException.class).hasMessageContaining("nfgenmsg of a rule");
+                .isInstanceOf(MalformedNetlinkException.class)
+                .hasMessageContaining("nfgenmsg of a rule");
     }
 
     private static void element(NetlinkRequest out, String name, byte[] data) {

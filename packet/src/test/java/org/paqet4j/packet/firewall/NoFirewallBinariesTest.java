@@ -26,8 +26,16 @@ import org.paqet4j.packet.testing.NetnsTest;
 @NetnsTest
 class NoFirewallBinariesTest {
 
-    private static final List<String> BINARIES = List.of("nft", "iptables", "ip6tables", "iptables-legacy",
-            "ip6tables-legacy", "iptables-nft", "ip6tables-nft", "iptables-save", "ip6tables-save");
+    private static final List<String> BINARIES = List.of(
+            "nft",
+            "iptables",
+            "ip6tables",
+            "iptables-legacy",
+            "ip6tables-legacy",
+            "iptables-nft",
+            "ip6tables-nft",
+            "iptables-save",
+            "ip6tables-save");
 
     private Netns server;
     private Netns peer;
@@ -61,7 +69,8 @@ class NoFirewallBinariesTest {
     void netlinkInstallsTheRulesWhenNoFirewallBinaryWorks() throws Exception {
         Process first = startHolder();
         String table = server.run("nft", "list", "table", "inet", NftBackend.table(port));
-        assertThat(table).contains("comment \"paqet4j server port " + port + ", pid " + first.pid() + "\"")
+        assertThat(table)
+                .contains("comment \"paqet4j server port " + port + ", pid " + first.pid() + "\"")
                 .contains("type filter hook prerouting priority raw; policy accept;")
                 .contains("type filter hook output priority raw; policy accept;")
                 .contains("type filter hook output priority mangle; policy accept;")
@@ -69,26 +78,35 @@ class NoFirewallBinariesTest {
                 .contains("tcp sport " + port + " counter packets 0 bytes 0 notrack")
                 .contains("tcp sport " + port + " tcp flags & rst == rst counter packets 0 bytes 0 drop");
 
-        assertThat(synsAndResets()).as("a peer's SYN reaches the port and no RST leaves it")
-                .satisfies(c -> assertThat(c[0]).isPositive()).satisfies(c -> assertThat(c[1]).isZero());
+        assertThat(synsAndResets())
+                .as("a peer's SYN reaches the port and no RST leaves it")
+                .satisfies(c -> assertThat(c[0]).isPositive())
+                .satisfies(c -> assertThat(c[1]).isZero());
         assertThat(server.run("nft", "list", "table", "inet", NftBackend.table(port)))
-                .as("the SYN went through the notrack rule").containsPattern("tcp dport " + port
-                        + " counter packets [1-9]");
+                .as("the SYN went through the notrack rule")
+                .containsPattern("tcp dport " + port + " counter packets [1-9]");
 
         server.run("kill", "-TERM", Long.toString(first.pid()));
-        assertThat(first.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        assertThat(first.waitFor(20, TimeUnit.SECONDS))
+                .as("exits after SIGTERM")
+                .isTrue();
         assertThat(server.run("nft", "list", "tables")).doesNotContain(NftBackend.table(port));
-        assertThat(synsAndResets()[1]).as("without the rules the kernel resets again").isPositive();
+        assertThat(synsAndResets()[1])
+                .as("without the rules the kernel resets again")
+                .isPositive();
 
         Process killed = startHolder();
         server.run("kill", "-KILL", Long.toString(killed.pid()));
         assertThat(killed.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(server.run("nft", "list", "table", "inet", NftBackend.table(port)))
-                .as("SIGKILL leaves the table").contains("pid " + killed.pid());
+                .as("SIGKILL leaves the table")
+                .contains("pid " + killed.pid());
 
         Process next = startHolder();
         String replaced = server.run("nft", "list", "table", "inet", NftBackend.table(port));
-        assertThat(replaced).as("the next start replaced the stale table").contains("pid " + next.pid())
+        assertThat(replaced)
+                .as("the next start replaced the stale table")
+                .contains("pid " + next.pid())
                 .doesNotContain("pid " + killed.pid());
         assertThat(replaced.lines().filter(l -> l.strip().startsWith("tcp "))).hasSize(3);
         server.run("kill", "-TERM", Long.toString(next.pid()));
@@ -103,13 +121,15 @@ class NoFirewallBinariesTest {
     private Process startHolder() throws IOException {
         StringBuilder script = new StringBuilder("set -e\n");
         for (String binary : BINARIES) {
-            script.append("p=$(command -v ").append(binary).append(" || true); [ -z \"$p\" ] || mount --bind /bin/false \"$p\"\n");
+            script.append("p=$(command -v ")
+                    .append(binary)
+                    .append(" || true); [ -z \"$p\" ] || mount --bind /bin/false \"$p\"\n");
         }
         script.append("if nft list tables >/dev/null 2>&1 || iptables -t raw -S >/dev/null 2>&1; then "
                 + "echo 'firewall binaries still work'; exit 97; fi\n");
         script.append("exec \"$@\"\n");
-        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
-                script.toString(), "holder"));
+        List<String> command = new ArrayList<>(
+                List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script.toString(), "holder"));
         command.addAll(server.exec(ChildJvm.command(FirewallHolder.class, Integer.toString(port), "SERVER")
                 .toArray(String[]::new)));
         Process holder = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -140,20 +160,25 @@ class NoFirewallBinariesTest {
     /** SYNs and RSTs tcpdump sees on the server while the peer's kernel tries to connect to the port. */
     private int[] synsAndResets() throws Exception {
         String file = "/tmp/p4j-fwnb-" + Netns.randomSuffix() + ".pcap";
-        Process tcpdump = new ProcessBuilder(server.exec("tcpdump", "-i", serverDevice, "-n", "-U", "--immediate-mode",
-                "-w", file, "tcp port " + port)).redirectErrorStream(true).start();
+        Process tcpdump = new ProcessBuilder(server.exec(
+                        "tcpdump", "-i", serverDevice, "-n", "-U", "--immediate-mode", "-w", file, "tcp port " + port))
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             while (line != null && !line.contains("listening on")) {
                 line = out.readLine();
             }
             assertThat(line).as("tcpdump started").isNotNull();
-            peer.run("python3", "-c", "import socket\n"
-                    + "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
-                    + "s.settimeout(0.7)\n"
-                    + "print(s.connect_ex(('198.18.0.1', " + port + ")))\n");
+            peer.run(
+                    "python3",
+                    "-c",
+                    "import socket\n"
+                            + "s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+                            + "s.settimeout(0.7)\n"
+                            + "print(s.connect_ex(('198.18.0.1', " + port + ")))\n");
             Thread.sleep(200);
         } finally {
             tcpdump.destroy();
@@ -161,10 +186,14 @@ class NoFirewallBinariesTest {
             tcpdump.destroyForcibly();
         }
         try {
-            List<String> packets = server.run("tcpdump", "-n", "-r", file).lines()
-                    .filter(l -> l.contains("Flags [")).toList();
-            return new int[] {(int) packets.stream().filter(l -> l.contains("Flags [S]")).count(),
-                    (int) packets.stream().filter(l -> l.contains("Flags [R")).count()};
+            List<String> packets = server.run("tcpdump", "-n", "-r", file)
+                    .lines()
+                    .filter(l -> l.contains("Flags ["))
+                    .toList();
+            return new int[] {
+                (int) packets.stream().filter(l -> l.contains("Flags [S]")).count(),
+                (int) packets.stream().filter(l -> l.contains("Flags [R")).count()
+            };
         } finally {
             new ProcessBuilder("rm", "-f", file).start().waitFor();
         }

@@ -17,7 +17,8 @@ class RawPortLockTest {
             assertThatThrownBy(() -> RawPortLock.acquire(port, Role.CLIENT))
                     .isInstanceOf(FirewallException.class)
                     .hasMessageStartingWith("raw TCP port " + port + " (client local port " + port
-                            + ") is in use by another paqet4j process (pid " + ProcessHandle.current().pid() + ")");
+                            + ") is in use by another paqet4j process (pid "
+                            + ProcessHandle.current().pid() + ")");
             try (RawPortLock other = RawPortLock.acquire(port + 1, Role.CLIENT)) {
                 assertThat(other.port()).as("other ports are independent").isEqualTo(port + 1);
             }

@@ -43,11 +43,31 @@ class RstSuppressionTest {
         // Like any host with a stateful firewall: ct rules make the kernel track connections here,
         // and their counters show whether our packets were tracked (new) or not (untracked).
         server.run("nft", "add", "table", "inet", "p4jstate");
-        server.run("nft", "add", "chain", "inet", "p4jstate", "input",
+        server.run(
+                "nft",
+                "add",
+                "chain",
+                "inet",
+                "p4jstate",
+                "input",
                 "{ type filter hook input priority 0; policy accept; }");
         for (String state : List.of("new", "untracked")) {
-            server.run("nft", "add", "rule", "inet", "p4jstate", "input", "meta", "l4proto", "tcp", "ct", "state",
-                    state, "counter", "comment", "\"" + state + "\"");
+            server.run(
+                    "nft",
+                    "add",
+                    "rule",
+                    "inet",
+                    "p4jstate",
+                    "input",
+                    "meta",
+                    "l4proto",
+                    "tcp",
+                    "ct",
+                    "state",
+                    state,
+                    "counter",
+                    "comment",
+                    "\"" + state + "\"");
         }
     }
 
@@ -65,39 +85,48 @@ class RstSuppressionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = FirewallRules.Preference.class, names = {"NETLINK", "NFT", "IPTABLES"})
+    @EnumSource(
+            value = FirewallRules.Preference.class,
+            names = {"NETLINK", "NFT", "IPTABLES"})
     void noRstLeavesTheServerWhileTheRulesAreInPlace(FirewallRules.Preference backend) throws Exception {
         int port = ThreadLocalRandom.current().nextInt(20_000, 60_000);
         for (String address : List.of("198.18.0.1", "2001:2::1")) {
-            assertThat(probe(address, port)).as("without rules the kernel resets and tracks (%s)", address)
+            assertThat(probe(address, port))
+                    .as("without rules the kernel resets and tracks (%s)", address)
                     .satisfies(c -> assertThat(c.syns()).isPositive())
                     .satisfies(c -> assertThat(c.resets()).isPositive())
                     .satisfies(c -> assertThat(c.tracked()).isPositive())
                     .satisfies(c -> assertThat(c.untracked()).isZero());
         }
         try (NetfilterNamespace netfilter = new NetfilterNamespace(server);
-                FirewallRules rules = FirewallRules.install(port, Role.SERVER, Commands.inNamespace(server.name()),
-                        netfilter.opener(), backend)) {
+                FirewallRules rules = FirewallRules.install(
+                        port, Role.SERVER, Commands.inNamespace(server.name()), netfilter.opener(), backend)) {
             for (String address : List.of("198.18.0.1", "2001:2::1")) {
-                assertThat(probe(address, port)).as("with %s rules (%s)", rules.backend(), address)
+                assertThat(probe(address, port))
+                        .as("with %s rules (%s)", rules.backend(), address)
                         .satisfies(c -> assertThat(c.syns()).isPositive())
                         .satisfies(c -> assertThat(c.resets()).isZero())
                         .satisfies(c -> assertThat(c.tracked()).isZero())
                         .satisfies(c -> assertThat(c.untracked()).isPositive());
             }
         }
-        assertThat(probe("198.18.0.1", port).resets()).as("after close the kernel resets again").isPositive();
+        assertThat(probe("198.18.0.1", port).resets())
+                .as("after close the kernel resets again")
+                .isPositive();
     }
 
     /** SYNs and RSTs tcpdump saw; inbound packets conntrack saw as new, and those it left untracked. */
-    record Capture(int syns, int resets, long tracked, long untracked) {
-    }
+    record Capture(int syns, int resets, long tracked, long untracked) {}
 
     /** The packet counter of the {@code ct state <state>} rule in the server's input chain. */
     private static long counted(String state) throws Exception {
-        String rule = server.run("nft", "list", "chain", "inet", "p4jstate", "input").lines()
-                .filter(l -> l.contains("comment \"" + state + "\"")).findFirst().orElseThrow();
-        java.util.regex.Matcher packets = java.util.regex.Pattern.compile("packets (\\d+)").matcher(rule);
+        String rule = server.run("nft", "list", "chain", "inet", "p4jstate", "input")
+                .lines()
+                .filter(l -> l.contains("comment \"" + state + "\""))
+                .findFirst()
+                .orElseThrow();
+        java.util.regex.Matcher packets =
+                java.util.regex.Pattern.compile("packets (\\d+)").matcher(rule);
         assertThat(packets.find()).as("counter in %s", rule).isTrue();
         return Long.parseLong(packets.group(1));
     }
@@ -108,11 +137,13 @@ class RstSuppressionTest {
         long trackedBefore = counted("new");
         long untrackedBefore = counted("untracked");
         // --immediate-mode: without it libpcap holds packets in a ring block we would never see.
-        Process tcpdump = new ProcessBuilder(server.exec("tcpdump", "-i", serverDevice, "-n", "-U", "--immediate-mode",
-                "-w", file, "tcp port " + port)).redirectErrorStream(true).start();
+        Process tcpdump = new ProcessBuilder(server.exec(
+                        "tcpdump", "-i", serverDevice, "-n", "-U", "--immediate-mode", "-w", file, "tcp port " + port))
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(tcpdump.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(tcpdump.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             while (line != null && !line.contains("listening on")) {
                 line = out.readLine();
@@ -120,10 +151,13 @@ class RstSuppressionTest {
             assertThat(line).as("tcpdump started").isNotNull();
             String family = address.contains(":") ? "socket.AF_INET6" : "socket.AF_INET";
             // A real SYN from the peer's kernel; the answer (RST or nothing) is what we look at.
-            peer.run("python3", "-c", "import socket\n"
-                    + "s = socket.socket(" + family + ", socket.SOCK_STREAM)\n"
-                    + "s.settimeout(0.7)\n"
-                    + "print(s.connect_ex(('" + address + "', " + port + ")))\n");
+            peer.run(
+                    "python3",
+                    "-c",
+                    "import socket\n"
+                            + "s = socket.socket(" + family + ", socket.SOCK_STREAM)\n"
+                            + "s.settimeout(0.7)\n"
+                            + "print(s.connect_ex(('" + address + "', " + port + ")))\n");
             Thread.sleep(200);
         } finally {
             tcpdump.destroy();
@@ -131,10 +165,14 @@ class RstSuppressionTest {
             tcpdump.destroyForcibly();
         }
         try {
-            List<String> packets = server.run("tcpdump", "-n", "-r", file).lines()
-                    .filter(l -> l.contains("Flags [")).toList();
-            int syns = (int) packets.stream().filter(l -> l.contains("Flags [S]")).count();
-            int resets = (int) packets.stream().filter(l -> l.contains("Flags [R")).count();
+            List<String> packets = server.run("tcpdump", "-n", "-r", file)
+                    .lines()
+                    .filter(l -> l.contains("Flags ["))
+                    .toList();
+            int syns =
+                    (int) packets.stream().filter(l -> l.contains("Flags [S]")).count();
+            int resets =
+                    (int) packets.stream().filter(l -> l.contains("Flags [R")).count();
             return new Capture(syns, resets, counted("new") - trackedBefore, counted("untracked") - untrackedBefore);
         } finally {
             new ProcessBuilder("rm", "-f", file).start().waitFor();

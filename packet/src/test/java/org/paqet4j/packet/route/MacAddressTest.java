@@ -21,7 +21,8 @@ class MacAddressTest {
     void rejectsMalformedTextPrecisely() {
         assertThatThrownBy(() -> MacAddress.parse("aa:bb:cc:dd:ee"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'aa:bb:cc:dd:ee'").hasMessageContaining("got 14 characters");
+                .hasMessageContaining("'aa:bb:cc:dd:ee'")
+                .hasMessageContaining("got 14 characters");
         assertThatThrownBy(() -> MacAddress.parse("aa:bb:cc:dd:ee:gg"))
                 .hasMessageContaining("octet 6 'gg' is not hexadecimal");
         assertThatThrownBy(() -> MacAddress.parse("aa:bb.cc:dd:ee:ff"))

@@ -43,8 +43,10 @@ public final class Netns implements AutoCloseable {
 
     /** Joins two namespaces with a veth pair: {@code here} lives in this one, {@code there} in {@code peer}. */
     public void link(String here, Netns peer, String there) throws IOException, InterruptedException {
-        Commands.onHost().check("ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns",
-                peer.name);
+        Commands.onHost()
+                .check(
+                        "ip", "link", "add", here, "netns", name, "type", "veth", "peer", "name", there, "netns",
+                        peer.name);
         run("ip", "link", "set", here, "up");
         peer.run("ip", "link", "set", there, "up");
     }
@@ -64,7 +66,8 @@ public final class Netns implements AutoCloseable {
 
     /** The MAC address of {@code device} in this namespace. */
     public MacAddress mac(String device) throws IOException, InterruptedException {
-        return MacAddress.parse(run("cat", "/sys/class/net/" + device + "/address").strip());
+        return MacAddress.parse(
+                run("cat", "/sys/class/net/" + device + "/address").strip());
     }
 
     @Override

@@ -72,8 +72,16 @@ class NetworkPathNamespaceTest {
         client.run("ip", "neigh", "flush", "dev", clientDevice);
         assertThat(neighbour("198.18.0.2")).as("no entry before").isEmpty();
         String line = probe("198.19.0.5", "-", "-", "3000");
-        assertThat(line).isEqualTo(String.join(" ", "path", clientDevice, index(clientDevice), clientMac.toString(),
-                "198.18.0.1", routerMac.toString(), "1500"));
+        assertThat(line)
+                .isEqualTo(String.join(
+                        " ",
+                        "path",
+                        clientDevice,
+                        index(clientDevice),
+                        clientMac.toString(),
+                        "198.18.0.1",
+                        routerMac.toString(),
+                        "1500"));
         assertThat(neighbour("198.18.0.2")).as("the kernel resolved it").contains(routerMac.toString());
         assertThat(neighbourMac("198.18.0.2")).isEqualTo(routerMac.toString());
     }
@@ -87,15 +95,29 @@ class NetworkPathNamespaceTest {
     @Test
     void ipv6GatewayIsResolvedThroughNdp() throws Exception {
         assertThat(probe("2001:2:0:1::9", "-", "-", "3000"))
-                .isEqualTo(String.join(" ", "path", clientDevice, index(clientDevice), clientMac.toString(),
-                        "2001:2:0:0:0:0:0:1", routerMac.toString(), "1500"));
+                .isEqualTo(String.join(
+                        " ",
+                        "path",
+                        clientDevice,
+                        index(clientDevice),
+                        clientMac.toString(),
+                        "2001:2:0:0:0:0:0:1",
+                        routerMac.toString(),
+                        "1500"));
     }
 
     @Test
     void linkLocalIpv6GatewayIsResolvedOnItsInterface() throws Exception {
         assertThat(probe("2001:2:0:5::1", "-", "-", "3000"))
-                .isEqualTo(String.join(" ", "path", clientDevice, index(clientDevice), clientMac.toString(),
-                        "2001:2:0:0:0:0:0:1", routerMac.toString(), "1500"));
+                .isEqualTo(String.join(
+                        " ",
+                        "path",
+                        clientDevice,
+                        index(clientDevice),
+                        clientMac.toString(),
+                        "2001:2:0:0:0:0:0:1",
+                        routerMac.toString(),
+                        "1500"));
     }
 
     @Test
@@ -105,8 +127,8 @@ class NetworkPathNamespaceTest {
         client.run("ping", "-c", "1", "-W", "2", "198.18.0.2");
         assertThat(probe("gateway", "4")).isEqualTo("gateway 198.18.0.2 " + clientDevice + " " + routerMac);
         client.run("ping", "-6", "-c", "1", "-W", "2", "fe80::2%" + clientDevice);
-        assertThat(probe("gateway", "6")).isEqualTo("gateway fe80:0:0:0:0:0:0:2%" + index(clientDevice) + " "
-                + clientDevice + " " + routerMac);
+        assertThat(probe("gateway", "6"))
+                .isEqualTo("gateway fe80:0:0:0:0:0:0:2%" + index(clientDevice) + " " + clientDevice + " " + routerMac);
     }
 
     @Test
@@ -119,26 +141,33 @@ class NetworkPathNamespaceTest {
     @Test
     void configuredInterfaceReplacesTheRoute() throws Exception {
         String line = probe("198.19.0.5", otherDevice, "02:00:00:00:00:99", "1000");
-        assertThat(line).startsWith("path " + otherDevice + " " + index(otherDevice) + " ")
+        assertThat(line)
+                .startsWith("path " + otherDevice + " " + index(otherDevice) + " ")
                 .endsWith(" 198.18.7.1 02:00:00:00:00:99 1500");
     }
 
     @Test
     void unresolvableNextHopsAreNamedWithTheSettingThatFixesThem() throws Exception {
-        assertThat(probe("198.19.1.5", "-", "-", "1000")).matches("error no MAC for gateway 198\\.18\\.0\\.8 on "
-                + clientDevice + " after 1 s \\(neighbour state (INCOMPLETE|FAILED)\\); set network.ipv4.router_mac");
-        assertThat(probe("198.18.0.9", "-", "-", "1000")).startsWith("error no MAC for directly connected peer "
-                + "198.18.0.9 on " + clientDevice + " after 1 s (").endsWith("); set network.ipv4.router_mac");
+        assertThat(probe("198.19.1.5", "-", "-", "1000"))
+                .matches("error no MAC for gateway 198\\.18\\.0\\.8 on " + clientDevice
+                        + " after 1 s \\(neighbour state (INCOMPLETE|FAILED)\\); set network.ipv4.router_mac");
+        assertThat(probe("198.18.0.9", "-", "-", "1000"))
+                .startsWith(
+                        "error no MAC for directly connected peer " + "198.18.0.9 on " + clientDevice + " after 1 s (")
+                .endsWith("); set network.ipv4.router_mac");
         client.run("ip", "route", "add", "unreachable", "198.20.0.0/16");
-        assertThat(probe("198.20.0.1", "-", "-", "1000")).startsWith("error no route to peer 198.20.0.1: ")
+        assertThat(probe("198.20.0.1", "-", "-", "1000"))
+                .startsWith("error no route to peer 198.20.0.1: ")
                 .contains("No route to host");
         assertThat(probe("198.18.0.2", "p4j-nosuch0", "-", "1000"))
                 .isEqualTo("error interface 'p4j-nosuch0' (network.interface) does not exist");
     }
 
     private static String probe(String... args) throws IOException, InterruptedException {
-        List<String> output = client.run(ChildJvm.command(NetworkPathProbe.class, args).toArray(String[]::new))
-                .lines().filter(l -> l.startsWith("path ") || l.startsWith("gateway ") || l.startsWith("error "))
+        List<String> output = client.run(
+                        ChildJvm.command(NetworkPathProbe.class, args).toArray(String[]::new))
+                .lines()
+                .filter(l -> l.startsWith("path ") || l.startsWith("gateway ") || l.startsWith("error "))
                 .toList();
         assertThat(output).as("probe output for %s", String.join(" ", args)).hasSize(1);
         return output.getFirst();

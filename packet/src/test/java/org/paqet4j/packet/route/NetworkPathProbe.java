@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class NetworkPathProbe {
 
-    private NetworkPathProbe() {
-    }
+    private NetworkPathProbe() {}
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("gateway")) {
@@ -23,8 +22,8 @@ public final class NetworkPathProbe {
         Optional<String> iface = args[1].equals("-") ? Optional.empty() : Optional.of(args[1]);
         Optional<MacAddress> mac = args[2].equals("-") ? Optional.empty() : Optional.of(MacAddress.parse(args[2]));
         try {
-            NetworkPath path = NetworkPath.resolve(InetAddress.getByName(args[0]), iface, mac,
-                    Duration.ofMillis(Long.parseLong(args[3])));
+            NetworkPath path = NetworkPath.resolve(
+                    InetAddress.getByName(args[0]), iface, mac, Duration.ofMillis(Long.parseLong(args[3])));
             System.out.println("path " + path.interfaceName() + " " + path.interfaceIndex() + " "
                     + path.interfaceMac() + " " + path.source().getHostAddress() + " " + path.nextHopMac() + " "
                     + path.mtu());
@@ -36,6 +35,7 @@ public final class NetworkPathProbe {
     private static void printGateway(StandardProtocolFamily family) throws Exception {
         Optional<Gateway> gateway = Routes.defaultGateway(family);
         System.out.println(gateway.map(g -> "gateway " + g.address().getHostAddress() + " " + g.interfaceName() + " "
-                + g.mac().map(MacAddress::toString).orElse("-")).orElse("error no default gateway"));
+                        + g.mac().map(MacAddress::toString).orElse("-"))
+                .orElse("error no default gateway"));
     }
 }

@@ -29,8 +29,8 @@ class RoutesTest {
 
     @Test
     void loopbackPathUsesTheInterfaceItselfAsNextHop() throws IOException {
-        NetworkPath path = NetworkPath.resolve(InetAddress.getByName("127.0.0.1"), Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(1));
+        NetworkPath path = NetworkPath.resolve(
+                InetAddress.getByName("127.0.0.1"), Optional.empty(), Optional.empty(), Duration.ofSeconds(1));
         assertThat(path.interfaceName()).isEqualTo("lo");
         assertThat(path.interfaceMac()).isEqualTo(MacAddress.ZERO);
         assertThat(path.nextHopMac()).isEqualTo(MacAddress.ZERO);
@@ -40,21 +40,25 @@ class RoutesTest {
 
     @Test
     void missingInterfaceOverrideIsNamed() {
-        assertThatThrownBy(() -> NetworkPath.resolve(InetAddress.getByName("127.0.0.1"),
-                Optional.of("p4j-missing0"), Optional.empty(), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> NetworkPath.resolve(
+                        InetAddress.getByName("127.0.0.1"),
+                        Optional.of("p4j-missing0"),
+                        Optional.empty(),
+                        Duration.ofSeconds(1)))
                 .isInstanceOf(NetworkPathException.class)
                 .hasMessage("interface 'p4j-missing0' (network.interface) does not exist");
     }
 
     @Test
     void defaultGatewayAgreesWithIproute2() throws Exception {
-        for (StandardProtocolFamily family : new StandardProtocolFamily[] {StandardProtocolFamily.INET,
-            StandardProtocolFamily.INET6}) {
+        for (StandardProtocolFamily family :
+                new StandardProtocolFamily[] {StandardProtocolFamily.INET, StandardProtocolFamily.INET6}) {
             String flag = family == StandardProtocolFamily.INET ? "-4" : "-6";
             // `ip route show default` lists the main table's default routes, lowest metric first.
             String listing = Commands.onHost().check("ip", flag, "route", "show", "default");
             Optional<Gateway> gateway = Routes.defaultGateway(family);
-            String firstVia = listing.lines().filter(l -> l.contains(" via ")).findFirst().orElse("");
+            String firstVia =
+                    listing.lines().filter(l -> l.contains(" via ")).findFirst().orElse("");
             if (firstVia.isEmpty()) {
                 assertThat(gateway).as("%s default gateway", family).isEmpty();
                 continue;

@@ -53,8 +53,7 @@ class CommandsTest {
 
     @Test
     void largeOutputOnBothStreamsDoesNotBlockTheCommand() throws Exception {
-        Commands.Result result = host.run("sh", "-c",
-                "head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2");
+        Commands.Result result = host.run("sh", "-c", "head -c 1000000 /dev/zero; head -c 1000000 /dev/zero >&2");
 
         assertThat(result.ok()).isTrue();
         assertThat(result.stdout()).hasSize(1_000_000);

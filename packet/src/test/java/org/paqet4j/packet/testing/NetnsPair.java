@@ -24,8 +24,7 @@ import org.paqet4j.packet.sys.NamespaceThread;
 public final class NetnsPair implements AutoCloseable {
 
     /** One end: its namespace, veth, addresses and MAC. */
-    public record Side(String namespace, String device, Inet4Address ipv4, Inet6Address ipv6, byte[] mac) {
-    }
+    public record Side(String namespace, String device, Inet4Address ipv4, Inet6Address ipv6, byte[] mac) {}
 
     private final Side a;
     private final Side b;
@@ -49,7 +48,8 @@ public final class NetnsPair implements AutoCloseable {
     /** Creates the pair; {@code area} (2-4 letters) goes into the names, e.g. "pk" → p4j-pk-1a2b3c-a. */
     public static NetnsPair create(String area) throws IOException {
         int n = ThreadLocalRandom.current().nextInt(1, 255);
-        String id = area + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        String id =
+                area + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
         String nsA = "p4j-" + id + "-a";
         String nsB = "p4j-" + id + "-b";
         String devA = "p4j" + id.replace("-", "") + "a";
@@ -88,8 +88,8 @@ public final class NetnsPair implements AutoCloseable {
             throw new IOException("no MAC in: " + link);
         }
         byte[] mac = HexFormat.ofDelimiter(":").parseHex(m.group(1));
-        return new Side(ns, dev, (Inet4Address) InetAddress.getByName(v4), (Inet6Address) InetAddress.getByName(v6),
-                mac);
+        return new Side(
+                ns, dev, (Inet4Address) InetAddress.getByName(v4), (Inet6Address) InetAddress.getByName(v6), mac);
     }
 
     /**

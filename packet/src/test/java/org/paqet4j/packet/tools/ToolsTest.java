@@ -42,18 +42,20 @@ class ToolsTest {
             PacketDumpFormatter formatter = new PacketDumpFormatter(ZoneOffset.UTC);
             List<String> lines = new CopyOnWriteArrayList<>();
             try (TunnelSniffer sniffer = pair.inB(() -> TunnelSniffer.open(b.device(), PORT_B));
-                    PcapWriter writer = new PcapWriter(new BufferedOutputStream(Files.newOutputStream(pcap)),
-                            PcapWriter.LINKTYPE_RAW);
-                    RawTcpCarrier carrier = pair.inA(() -> RawTcpCarrier.open(
-                            RawTcpCarrierConfig.builder(a.device(), PORT_A).ipv4(a.ipv4(), b.mac())
-                                    .ipv6(a.ipv6(), b.mac()).build()))) {
+                    PcapWriter writer = new PcapWriter(
+                            new BufferedOutputStream(Files.newOutputStream(pcap)), PcapWriter.LINKTYPE_RAW);
+                    RawTcpCarrier carrier =
+                            pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), PORT_A)
+                                    .ipv4(a.ipv4(), b.mac())
+                                    .ipv6(a.ipv6(), b.mac())
+                                    .build()))) {
                 CompletableFuture<Void> sniffing = CompletableFuture.runAsync(() -> {
                     try {
                         sniffer.run((micros, result, packet, raw, offset, length) -> {
                             writer.write(raw, offset, length, micros);
                             if (result == ParseResult.OK) {
-                                lines.add(formatter.line(Instant.ofEpochSecond(0, micros * 1000), packet)
-                                        + "\n" + PacketDumpFormatter.payloadDump(packet, raw));
+                                lines.add(formatter.line(Instant.ofEpochSecond(0, micros * 1000), packet) + "\n"
+                                        + PacketDumpFormatter.payloadDump(packet, raw));
                             }
                         });
                     } catch (Exception e) {
@@ -61,7 +63,8 @@ class ToolsTest {
                     }
                 });
                 byte[] ping = Pinger.DEFAULT_PAYLOAD.getBytes(StandardCharsets.US_ASCII);
-                assertThat(Pinger.send(carrier, new InetSocketAddress(b.ipv4(), PORT_B), ping, 2, Duration.ofMillis(10)))
+                assertThat(Pinger.send(
+                                carrier, new InetSocketAddress(b.ipv4(), PORT_B), ping, 2, Duration.ofMillis(10)))
                         .isEqualTo(2);
                 Pinger.send(carrier, new InetSocketAddress(b.ipv6(), PORT_B), ping, 1, Duration.ZERO);
                 Pinger.send(carrier, new InetSocketAddress(b.ipv4(), PORT_B + 1), ping, 1, Duration.ZERO);
@@ -73,9 +76,11 @@ class ToolsTest {
                 sniffing.get(5, TimeUnit.SECONDS);
             }
             assertThat(lines).hasSize(3);
-            assertThat(lines.get(0)).matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{6} " + a.ipv4().getHostAddress() + ":"
-                    + PORT_A + " → " + b.ipv4().getHostAddress() + ":" + PORT_B + " \\[PA\\] seq \\d+ ack \\d+ len 4\n"
-                    + "00000000  50 49 4e 47 .*\\|PING\\|\n");
+            assertThat(lines.get(0))
+                    .matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{6} " + a.ipv4().getHostAddress() + ":"
+                            + PORT_A + " → " + b.ipv4().getHostAddress() + ":" + PORT_B
+                            + " \\[PA\\] seq \\d+ ack \\d+ len 4\n"
+                            + "00000000  50 49 4e 47 .*\\|PING\\|\n");
             assertThat(lines.get(2)).contains("[2001:2:").contains("::2]:" + PORT_B);
             String read = NetnsPair.run("tcpdump", "-nn", "-r", pcap.toString());
             assertThat(read.lines().filter(l -> l.contains("Flags [P.]"))).hasSize(3);

@@ -23,8 +23,8 @@ class ChecksumProperties {
     }
 
     @Property(tries = 500)
-    void matchesTheWordByWordDefinitionAtAnyOffsetAndLength(@ForAll @Size(max = 3000) byte[] data,
-            @ForAll @IntRange(max = 7) int skip) {
+    void matchesTheWordByWordDefinitionAtAnyOffsetAndLength(
+            @ForAll @Size(max = 3000) byte[] data, @ForAll @IntRange(max = 7) int skip) {
         int offset = Math.min(skip, data.length);
         int length = data.length - offset;
         assertThat(Checksum.of(MemorySegment.ofArray(data), offset, length)).isEqualTo(reference(data, offset, length));

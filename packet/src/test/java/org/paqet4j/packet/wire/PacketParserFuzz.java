@@ -30,7 +30,8 @@ class PacketParserFuzz {
                 assertThat(parsed.payloadLength()).isPositive();
                 assertThat(parsed.payloadOffset() + parsed.payloadLength()).isLessThanOrEqualTo(packet.length);
                 assertThat(parsed.tcpOffset() + parsed.tcpHeaderLength()).isEqualTo(parsed.payloadOffset());
-                assertThat(parsed.sourceAddressOffset() + parsed.addressLength()).isLessThanOrEqualTo(packet.length);
+                assertThat(parsed.sourceAddressOffset() + parsed.addressLength())
+                        .isLessThanOrEqualTo(packet.length);
                 assertThat(parsed.ipVersion()).isIn(4, 6);
             }
         }

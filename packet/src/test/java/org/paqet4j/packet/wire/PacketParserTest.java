@@ -25,8 +25,8 @@ class PacketParserTest {
         for (String[] pair : new String[][] {{"198.18.0.1", "198.18.0.2"}, {"2001:2::1", "2001:2::2"}}) {
             TcpPacketTemplate t = TcpPacketTemplate.of(MAC_A, MAC_B, ip(pair[0]), ip(pair[1]), 4000, 5000);
             byte[] frame = build(t, TcpFlags.SYN | TcpFlags.ACK, 77, 1000, "hello".getBytes());
-            ParseResult result = PacketParser.parseEthernet(MemorySegment.ofArray(frame), 0, frame.length, true,
-                    packet);
+            ParseResult result =
+                    PacketParser.parseEthernet(MemorySegment.ofArray(frame), 0, frame.length, true, packet);
             assertThat(result).isEqualTo(ParseResult.OK);
             assertThat(packet.sourceAddress()).isEqualTo(ip(pair[0]));
             assertThat(packet.destinationAddress()).isEqualTo(ip(pair[1]));
@@ -50,11 +50,12 @@ class PacketParserTest {
     @Test
     void everyTruncationIsReportedNotThrown() throws Exception {
         for (String address : new String[] {"198.18.0.2", "2001:2::2"}) {
-            TcpPacketTemplate t = TcpPacketTemplate.of(null, null, ip(address.contains(":") ? "2001:2::1"
-                    : "198.18.0.1"), ip(address), 1, 2);
+            TcpPacketTemplate t = TcpPacketTemplate.of(
+                    null, null, ip(address.contains(":") ? "2001:2::1" : "198.18.0.1"), ip(address), 1, 2);
             byte[] whole = build(t, PA, 1, 1, new byte[] {5, 6});
             for (int length = 0; length < whole.length; length++) {
-                assertThat(parse(Arrays.copyOf(whole, length))).as("%s cut to %d", address, length)
+                assertThat(parse(Arrays.copyOf(whole, length)))
+                        .as("%s cut to %d", address, length)
                         .isEqualTo(ParseResult.TRUNCATED);
             }
         }

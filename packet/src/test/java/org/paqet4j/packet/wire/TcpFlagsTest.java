@@ -30,8 +30,8 @@ class TcpFlagsTest {
 
     @Test
     void listsNameTheConfigurationKeyAndIndex() {
-        assertThat(TcpFlags.parseList(List.of("PA", "A"), "network.tcp.local_flag")).containsExactly((short) 24,
-                (short) 16);
+        assertThat(TcpFlags.parseList(List.of("PA", "A"), "network.tcp.local_flag"))
+                .containsExactly((short) 24, (short) 16);
         assertThatThrownBy(() -> TcpFlags.parseList(List.of("PA", "Q"), "network.tcp.local_flag"))
                 .hasMessageStartingWith("network.tcp.local_flag[1]: invalid TCP flag 'Q'");
         assertThatThrownBy(() -> TcpFlags.parseList(List.of(), "network.tcp.remote_flag"))

@@ -86,8 +86,8 @@ class TcpPacketTemplateTest {
         assertThat(syn.getInt(28)).isZero();
         assertThat(syn.get(32)).as("data offset 10 words").isEqualTo((byte) 0xA0);
         assertThat(HexFormat.of().formatHex(syn.array(), 40, 60))
-                .isEqualTo("020405b4" + "0402" + "080a" + "%08x".formatted(500 + (counter >>> 3)) + "00000000"
-                        + "01" + "030308");
+                .isEqualTo("020405b4" + "0402" + "080a" + "%08x".formatted(500 + (counter >>> 3)) + "00000000" + "01"
+                        + "030308");
         ByteBuffer synAck = ByteBuffer.wrap(build(t, TcpFlags.SYN | TcpFlags.ACK, counter, 500, new byte[] {9}));
         assertThat(synAck.getInt(28)).isEqualTo(1 + (counter & 7) + 1);
     }
@@ -114,6 +114,7 @@ class TcpPacketTemplateTest {
     @Test
     void mixedFamiliesAreRefused() {
         assertThatThrownBy(() -> TcpPacketTemplate.of(null, null, ip("198.18.0.1"), ip("2001:2::1"), 1, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("families differ");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("families differ");
     }
 }

@@ -17,13 +17,19 @@ import org.paqet4j.reassembly.pcap.FrameDecoder;
 public final class Follow {
 
     /** What a run saw. */
-    public record Result(long frames, long tcpSegments, long notTcp, long fragments, long datagramsRebuilt,
-                         long datagramsDropped, long malformed, long unsupportedLink, ReassemblyStats reassembly,
-                         long outputSpilled) {
-    }
+    public record Result(
+            long frames,
+            long tcpSegments,
+            long notTcp,
+            long fragments,
+            long datagramsRebuilt,
+            long datagramsDropped,
+            long malformed,
+            long unsupportedLink,
+            ReassemblyStats reassembly,
+            long outputSpilled) {}
 
-    private Follow() {
-    }
+    private Follow() {}
 
     /**
      * The settings that make the output equal tshark's: no idle timeout (tshark keeps a stream
@@ -31,7 +37,10 @@ public final class Follow {
      * (tshark never prints it either).
      */
     public static ReassemblyConfig config(OverlapPolicy policy, long memoryBudget) {
-        return ReassemblyConfig.DEFAULTS.withMemoryBudget(memoryBudget).withPolicy(policy).withFlushOnClose(false);
+        return ReassemblyConfig.DEFAULTS
+                .withMemoryBudget(memoryBudget)
+                .withPolicy(policy)
+                .withFlushOnClose(false);
     }
 
     /** @throws org.paqet4j.reassembly.pcap.CaptureFormatException for a malformed file, with the byte offset */
@@ -41,14 +50,22 @@ public final class Follow {
     }
 
     /** As above; {@code writeDir} (or null) also receives each printed stream's bytes, one file per direction. */
-    public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream,
-                             Path writeDir) throws IOException {
+    public static Result run(
+            Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream, Path writeDir)
+            throws IOException {
         return run(file, out, format, config, onlyStream, writeDir, FollowPrinter.DEFAULT_HOLD_LIMIT);
     }
 
     /** As above, holding at most {@code holdLimit} bytes of waiting output in memory (the rest in a temporary file). */
-    public static Result run(Path file, Writer out, FollowFormat format, ReassemblyConfig config, long onlyStream,
-                             Path writeDir, long holdLimit) throws IOException {
+    public static Result run(
+            Path file,
+            Writer out,
+            FollowFormat format,
+            ReassemblyConfig config,
+            long onlyStream,
+            Path writeDir,
+            long holdLimit)
+            throws IOException {
         return run(file, new WriterOutputStream(out), format, config, onlyStream, writeDir, holdLimit);
     }
 
@@ -56,14 +73,21 @@ public final class Follow {
      * As above, writing bytes (ASCII) to {@code out}. Output waiting for earlier streams to end is
      * held in memory up to {@code holdLimit} bytes, beyond that in a temporary file.
      */
-    public static Result run(Path file, OutputStream out, FollowFormat format, ReassemblyConfig config, long onlyStream,
-                             Path writeDir, long holdLimit) throws IOException {
+    public static Result run(
+            Path file,
+            OutputStream out,
+            FollowFormat format,
+            ReassemblyConfig config,
+            long onlyStream,
+            Path writeDir,
+            long holdLimit)
+            throws IOException {
         FrameDecoder decoder = new FrameDecoder();
         long frames = 0;
         long segments = 0;
         try (FollowPrinter printer = new FollowPrinter(out, format, onlyStream, writeDir, holdLimit, null);
-             TcpReassembler reassembler = new TcpReassembler(config, printer);
-             CaptureReader reader = CaptureReader.open(file)) {
+                TcpReassembler reassembler = new TcpReassembler(config, printer);
+                CaptureReader reader = CaptureReader.open(file)) {
             CapturedFrame frame;
             while ((frame = reader.next()) != null) {
                 frames++;
@@ -75,9 +99,17 @@ public final class Follow {
             }
             // ends every stream, so everything held is printed before the spill file goes
             reassembler.close();
-            return new Result(frames, segments, decoder.notTcp(), decoder.fragments(), decoder.reassembledDatagrams(),
-                    decoder.droppedDatagrams(), decoder.malformed(),
-                    decoder.unsupportedLink(), reassembler.stats(), printer.spilledBytes());
+            return new Result(
+                    frames,
+                    segments,
+                    decoder.notTcp(),
+                    decoder.fragments(),
+                    decoder.reassembledDatagrams(),
+                    decoder.droppedDatagrams(),
+                    decoder.malformed(),
+                    decoder.unsupportedLink(),
+                    reassembler.stats(),
+                    printer.spilledBytes());
         } finally {
             out.flush();
         }

@@ -40,6 +40,7 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
     private final TreeMap<Long, Stream> pending = new TreeMap<>();
     /** Held outputs with bytes in memory, in the order they first took memory: spilling starts with the first. */
     private final LinkedHashSet<HeldOutput> inMemory = new LinkedHashSet<>();
+
     private long heldBytes;
     private long spilledBytes;
     private long nextToPrint;
@@ -51,7 +52,8 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
      * where they are). Held output beyond {@code holdLimit} bytes spills to a temporary file in
      * {@code spillDir} (null: the JDK's temporary directory), deleted by {@link #close}.
      */
-    public FollowPrinter(OutputStream out, FollowFormat format, long onlyStream, Path writeDir, long holdLimit, Path spillDir) {
+    public FollowPrinter(
+            OutputStream out, FollowFormat format, long onlyStream, Path writeDir, long holdLimit, Path spillDir) {
         if (out == null || format == null) {
             throw new IllegalArgumentException("out and format are required");
         }
@@ -97,6 +99,7 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
         private final HeldOutput[] rendered;
         /** Per direction: the raw bytes for {@code writeDir}, or null. */
         private final HeldOutput[] raw;
+
         private final boolean[] dataOpen = new boolean[2];
         private final boolean[] anyItem = new boolean[2];
 
@@ -107,7 +110,8 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
                 rendered = new HeldOutput[0];
                 raw = null;
             } else {
-                rendered = format == FollowFormat.JSONL ? new HeldOutput[] {new HeldOutput(), new HeldOutput()}
+                rendered = format == FollowFormat.JSONL
+                        ? new HeldOutput[] {new HeldOutput(), new HeldOutput()}
                         : new HeldOutput[] {new HeldOutput()};
                 raw = writeDir == null ? null : new HeldOutput[] {new HeldOutput(), new HeldOutput()};
             }
@@ -187,7 +191,7 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
                 HeldOutput o = rendered[0];
                 long before = o.inMemory();
                 o.append(marker);
-                o.append(".\n");   // tshark writes a NUL after the marker; the ASCII view shows it as '.'
+                o.append(".\n"); // tshark writes a NUL after the marker; the ASCII view shows it as '.'
                 grew(o, before);
             }
             limitHeld();
@@ -226,7 +230,8 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
 
         void print() throws IOException {
             if (format == FollowFormat.JSONL) {
-                ascii("{\"stream\": " + info.index() + ", \"node0\": \"" + info.node0() + "\", \"node1\": \"" + info.node1() + '"');
+                ascii("{\"stream\": " + info.index() + ", \"node0\": \"" + info.node0() + "\", \"node1\": \""
+                        + info.node1() + '"');
                 for (int d = 0; d < 2; d++) {
                     ascii(", \"dir" + d + "\": [");
                     rendered[d].writeTo(out, spill, scratch);
@@ -234,8 +239,8 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
                 }
                 ascii(", \"end\": \"" + end() + "\"}\n");
             } else {
-                ascii("\n" + RULE + "\nFollow: tcp,ascii\nFilter: tcp.stream eq " + info.index()
-                        + "\nNode 0: " + info.node0() + "\nNode 1: " + info.node1() + '\n');
+                ascii("\n" + RULE + "\nFollow: tcp,ascii\nFilter: tcp.stream eq " + info.index() + "\nNode 0: "
+                        + info.node0() + "\nNode 1: " + info.node1() + '\n');
                 rendered[0].writeTo(out, spill, scratch);
                 ascii(RULE + '\n');
             }
@@ -297,7 +302,9 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
     }
 
     private void printReady() {
-        while (!pending.isEmpty() && pending.firstKey() == nextToPrint && pending.firstEntry().getValue().ended()) {
+        while (!pending.isEmpty()
+                && pending.firstKey() == nextToPrint
+                && pending.firstEntry().getValue().ended()) {
             Stream s = pending.pollFirstEntry().getValue();
             nextToPrint++;
             if (s.kept) {

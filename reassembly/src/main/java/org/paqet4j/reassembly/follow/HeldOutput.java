@@ -19,13 +19,16 @@ final class HeldOutput {
     private byte[][] chunks = new byte[0][];
     /** Bytes used in each chunk but the last. */
     private int[] fills = new int[0];
+
     private int chunkCount;
     /** Bytes used in the last chunk. */
     private int used;
+
     private int allocated;
     private int length;
     /** Pairs of (position, length) in the spill file, in output order. */
     private long[] extents = new long[0];
+
     private int extentCount;
 
     /** Heap held for the in-memory tail (its allocated size, not just the bytes used). */
@@ -42,7 +45,7 @@ final class HeldOutput {
     void append(String ascii) {
         int n = ascii.length();
         byte[] chunk = room(n);
-        ascii.getBytes(0, n, chunk, used);   // deprecated for non-Latin-1 text; exact for ASCII
+        ascii.getBytes(0, n, chunk, used); // deprecated for non-Latin-1 text; exact for ASCII
         used += n;
         length += n;
     }

@@ -17,6 +17,7 @@ final class SpillFile implements Closeable {
 
     /** Spilled pieces are often small (one stream's output so far): they gather here, one write per megabyte. */
     private final byte[] pendingWrite = new byte[1 << 20];
+
     private int pendingLength;
     private final Path directory;
     private FileChannel channel;
@@ -31,10 +32,11 @@ final class SpillFile implements Closeable {
     /** Appends {@code bytes[0, length)}; returns the position they start at. */
     long append(byte[] bytes, int length) throws IOException {
         if (channel == null) {
-            path = directory == null ? Files.createTempFile("paqet-follow-", ".spill")
+            path = directory == null
+                    ? Files.createTempFile("paqet-follow-", ".spill")
                     : Files.createTempFile(directory, "paqet-follow-", ".spill");
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.DELETE_ON_CLOSE);
+            channel = FileChannel.open(
+                    path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
         }
         long at = size + pendingLength;
         if (pendingLength + length > pendingWrite.length) {
@@ -76,7 +78,8 @@ final class SpillFile implements Closeable {
             ByteBuffer buffer = ByteBuffer.wrap(scratch, 0, chunk);
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer, position + done + buffer.position()) < 0) {
-                    throw new IOException("spill file " + path + " ends at " + size + ", before " + (position + length));
+                    throw new IOException(
+                            "spill file " + path + " ends at " + size + ", before " + (position + length));
                 }
             }
             out.write(scratch, 0, chunk);

@@ -23,7 +23,10 @@ public sealed interface CaptureReader extends Closeable permits ClassicPcapReade
         byte[] magic = new byte[4];
         try {
             input.readRequired(magic, 4, "the file header");
-            int be = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
+            int be = ((magic[0] & 0xFF) << 24)
+                    | ((magic[1] & 0xFF) << 16)
+                    | ((magic[2] & 0xFF) << 8)
+                    | (magic[3] & 0xFF);
             if (be == PcapNgReader.SECTION_HEADER) {
                 return new PcapNgReader(in, input);
             }

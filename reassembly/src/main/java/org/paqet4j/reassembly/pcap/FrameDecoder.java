@@ -31,6 +31,7 @@ public final class FrameDecoder {
     private final IpDefragmenter defragmenter;
     /** The packet being decoded after reassembly, if any: it must not hold another fragment header. */
     private byte[] rebuilt;
+
     private long notTcp;
     private long fragments;
     private long malformed;
@@ -152,7 +153,7 @@ public final class FrameDecoder {
             notTcp++;
             return null;
         }
-        if ((u16(d, at + 6) & 0x3FFF) != 0) {   // more-fragments flag or a fragment offset
+        if ((u16(d, at + 6) & 0x3FFF) != 0) { // more-fragments flag or a fragment offset
             return ipv4Fragment(frame, d, at, headerLength, total);
         }
         // the IP total length ends the packet (Ethernet pads short frames); the capture may end sooner
@@ -163,17 +164,22 @@ public final class FrameDecoder {
     private TcpSegment ipv4Fragment(CapturedFrame frame, byte[] d, int at, int headerLength, int total) {
         fragments++;
         if (d.length < at + total) {
-            malformed++;   // cut short by the capture: the datagram could never be rebuilt exactly
+            malformed++; // cut short by the capture: the datagram could never be rebuilt exactly
             return null;
         }
         int flagsAndOffset = u16(d, at + 6);
-        byte[] addressesAndProtocol = Arrays.copyOfRange(d, at + 8, at + 20);   // TTL and checksum vary: cleared
+        byte[] addressesAndProtocol = Arrays.copyOfRange(d, at + 8, at + 20); // TTL and checksum vary: cleared
         addressesAndProtocol[0] = 0;
         addressesAndProtocol[2] = 0;
         addressesAndProtocol[3] = 0;
-        byte[][] whole = defragmenter.fragment(addressesAndProtocol, u16(d, at + 4), Arrays.copyOfRange(d, at, at + headerLength),
-                (flagsAndOffset & 0x1FFF) * 8, Arrays.copyOfRange(d, at + headerLength, at + total),
-                (flagsAndOffset & 0x2000) != 0, frame.timestampNanos());
+        byte[][] whole = defragmenter.fragment(
+                addressesAndProtocol,
+                u16(d, at + 4),
+                Arrays.copyOfRange(d, at, at + headerLength),
+                (flagsAndOffset & 0x1FFF) * 8,
+                Arrays.copyOfRange(d, at + headerLength, at + total),
+                (flagsAndOffset & 0x2000) != 0,
+                frame.timestampNanos());
         if (whole == null) {
             return null;
         }
@@ -196,10 +202,15 @@ public final class FrameDecoder {
             return null;
         }
         byte[] headers = Arrays.copyOfRange(d, at, cursor);
-        headers[nextHeaderAt - at] = d[cursor];   // the rebuilt packet has no fragment header
+        headers[nextHeaderAt - at] = d[cursor]; // the rebuilt packet has no fragment header
         int offsetAndFlags = u16(d, cursor + 2);
-        byte[][] whole = defragmenter.fragment(Arrays.copyOfRange(d, at + 8, at + 40), i32(d, cursor + 4) & 0xFFFF_FFFFL,
-                headers, offsetAndFlags & 0xFFF8, Arrays.copyOfRange(d, cursor + 8, end), (offsetAndFlags & 1) != 0,
+        byte[][] whole = defragmenter.fragment(
+                Arrays.copyOfRange(d, at + 8, at + 40),
+                i32(d, cursor + 4) & 0xFFFF_FFFFL,
+                headers,
+                offsetAndFlags & 0xFFF8,
+                Arrays.copyOfRange(d, cursor + 8, end),
+                (offsetAndFlags & 1) != 0,
                 frame.timestampNanos());
         if (whole == null) {
             return null;
@@ -236,7 +247,7 @@ public final class FrameDecoder {
         int cursor = at + 40;
         while (next != PROTOCOL_TCP) {
             switch (next) {
-                case 0, 43, 60 -> {   // hop-by-hop, routing, destination options
+                case 0, 43, 60 -> { // hop-by-hop, routing, destination options
                     if (end < cursor + 8) {
                         malformed++;
                         return null;
@@ -245,7 +256,7 @@ public final class FrameDecoder {
                     nextHeaderAt = cursor;
                     cursor += ((d[cursor + 1] & 0xFF) + 1) * 8;
                 }
-                case 51 -> {          // authentication header: length in 4-byte units minus 2
+                case 51 -> { // authentication header: length in 4-byte units minus 2
                     if (end < cursor + 8) {
                         malformed++;
                         return null;
@@ -275,7 +286,8 @@ public final class FrameDecoder {
         return tcp(frame, d, cursor, end, at + 8, at + 24, 16);
     }
 
-    private TcpSegment tcp(CapturedFrame frame, byte[] d, int at, int end, int source, int destination, int addressLength) {
+    private TcpSegment tcp(
+            CapturedFrame frame, byte[] d, int at, int end, int source, int destination, int addressLength) {
         if (end < at + 20) {
             malformed++;
             return null;
@@ -289,8 +301,16 @@ public final class FrameDecoder {
             Endpoint from = endpoint(d, source, addressLength, u16(d, at));
             Endpoint to = endpoint(d, destination, addressLength, u16(d, at + 2));
             int flags = d[at + 13] & 0xFF;
-            return new TcpSegment(from, to, i32(d, at + 4), i32(d, at + 8), flags, u16(d, at + 14),
-                    Arrays.copyOfRange(d, at + headerLength, end), frame.timestampNanos(), frame.frameNumber());
+            return new TcpSegment(
+                    from,
+                    to,
+                    i32(d, at + 4),
+                    i32(d, at + 8),
+                    flags,
+                    u16(d, at + 14),
+                    Arrays.copyOfRange(d, at + headerLength, end),
+                    frame.timestampNanos(),
+                    frame.frameNumber());
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 address bytes are always valid", e);
         }

@@ -37,8 +37,9 @@ final class Input {
                 if (done == 0) {
                     return false;
                 }
-                throw new CaptureFormatException(offset + done, "file ends inside " + describe(what, number) + " ("
-                        + done + " of " + length + " bytes)");
+                throw new CaptureFormatException(
+                        offset + done,
+                        "file ends inside " + describe(what, number) + " (" + done + " of " + length + " bytes)");
             }
             done += n;
         }

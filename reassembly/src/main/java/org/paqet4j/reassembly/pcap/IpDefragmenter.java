@@ -21,11 +21,13 @@ final class IpDefragmenter {
     static final int DATAGRAM_OVERHEAD = 512;
     /** What one buffered fragment costs beyond its bytes. */
     static final int FRAGMENT_OVERHEAD = 96;
+
     private static final int MAX_PAYLOAD = 65_535;
 
     private final FragmentLimits limits;
     /** Insertion order: the first entry is the oldest datagram (timeout and eviction take it first). */
     private final LinkedHashMap<Key, Datagram> datagrams = new LinkedHashMap<>();
+
     private long memoryUsed;
     private long reassembled;
     private long dropped;
@@ -53,6 +55,7 @@ final class IpDefragmenter {
         final TreeMap<Integer, byte[]> fragments = new TreeMap<>();
         /** The first fragment's headers (everything before its fragment payload), once it arrived. */
         byte[] headers;
+
         int total = -1;
         long cost = DATAGRAM_OVERHEAD;
 
@@ -96,7 +99,7 @@ final class IpDefragmenter {
         }
         if (!more) {
             if (d.total >= 0 && d.total != end || lastFragmentEnd(d) > end) {
-                discard(key, d);   // two different ends, or data past the end
+                discard(key, d); // two different ends, or data past the end
                 return null;
             }
             d.total = end;
@@ -112,8 +115,7 @@ final class IpDefragmenter {
                 discard(key, d);
                 return null;
             }
-            case NONE -> {
-            }
+            case NONE -> {}
         }
         if (d.fragments.size() >= limits.maxFragments()) {
             discard(key, d);
@@ -142,7 +144,11 @@ final class IpDefragmenter {
         return null;
     }
 
-    private enum Overlap { NONE, DUPLICATE, OVERLAP }
+    private enum Overlap {
+        NONE,
+        DUPLICATE,
+        OVERLAP
+    }
 
     /** NONE, DUPLICATE when [offset, end) lies inside contiguous data already held, OVERLAP otherwise. */
     private static Overlap overlap(Datagram d, int offset, int end) {
@@ -153,7 +159,7 @@ final class IpDefragmenter {
             if (next == null || next >= end) {
                 return Overlap.NONE;
             }
-            return Overlap.OVERLAP;   // starts in a hole and runs into held data
+            return Overlap.OVERLAP; // starts in a hole and runs into held data
         }
         // covered from offset on: walk the contiguous run
         int covered = before.getKey() + before.getValue().length;

@@ -12,6 +12,5 @@ public final class LinkType {
     public static final int IPV6 = 229;
     public static final int LINUX_SLL2 = 276;
 
-    private LinkType() {
-    }
+    private LinkType() {}
 }

@@ -20,8 +20,7 @@ public final class PcapNgReader implements CaptureReader {
     private static final int ENHANCED_PACKET = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1A2B_3C4D;
 
-    private record Interface(int linkType, long snapLength, boolean binary, int exponent, long offsetSeconds) {
-    }
+    private record Interface(int linkType, long snapLength, boolean binary, int exponent, long offsetSeconds) {}
 
     private final InputStream stream;
     private final Input in;
@@ -52,7 +51,9 @@ public final class PcapNgReader implements CaptureReader {
                     return null;
                 }
                 // the section header's type reads the same in both byte orders; other types are in the section's
-                type = ByteBuffer.wrap(head).order(order == null ? ByteOrder.BIG_ENDIAN : order).getInt(0);
+                type = ByteBuffer.wrap(head)
+                        .order(order == null ? ByteOrder.BIG_ENDIAN : order)
+                        .getInt(0);
                 if (type != SECTION_HEADER && order == null) {
                     throw new CaptureFormatException(start, "block before the first section header");
                 }
@@ -102,8 +103,10 @@ public final class PcapNgReader implements CaptureReader {
     private long checkedLength(long start, byte[] lengthBytes, int minimum) throws CaptureFormatException {
         long length = ByteBuffer.wrap(lengthBytes).order(order).getInt() & 0xFFFF_FFFFL;
         if (length < minimum || length % 4 != 0 || length > ClassicPcapReader.MAX_RECORD) {
-            throw new CaptureFormatException(start + 4, "block total length " + length
-                    + " (must be a multiple of 4 between " + minimum + " and " + ClassicPcapReader.MAX_RECORD + ")");
+            throw new CaptureFormatException(
+                    start + 4,
+                    "block total length " + length + " (must be a multiple of 4 between " + minimum + " and "
+                            + ClassicPcapReader.MAX_RECORD + ")");
         }
         return length;
     }
@@ -111,7 +114,8 @@ public final class PcapNgReader implements CaptureReader {
     private void checkTrailer(long start, long length, byte[] body) throws CaptureFormatException {
         long trailer = ByteBuffer.wrap(body).order(order).getInt(body.length - 4) & 0xFFFF_FFFFL;
         if (trailer != length) {
-            throw new CaptureFormatException(start + length - 4, "trailing block length " + trailer + " differs from " + length);
+            throw new CaptureFormatException(
+                    start + length - 4, "trailing block length " + trailer + " differs from " + length);
         }
     }
 
@@ -133,7 +137,8 @@ public final class PcapNgReader implements CaptureReader {
                 break;
             }
             if (value + length > b.limit()) {
-                throw new CaptureFormatException(start + 8 + at + 2, "option " + code + " length " + length + " runs past the block");
+                throw new CaptureFormatException(
+                        start + 8 + at + 2, "option " + code + " length " + length + " runs past the block");
             }
             if (code == 9 && length >= 1) {
                 int resolution = b.get(value) & 0xFF;
@@ -152,19 +157,22 @@ public final class PcapNgReader implements CaptureReader {
 
     private CapturedFrame enhanced(long start, ByteBuffer b) throws CaptureFormatException {
         if (b.remaining() < 20) {
-            throw new CaptureFormatException(start + 8, "enhanced packet block of " + b.remaining() + " bytes, need 20");
+            throw new CaptureFormatException(
+                    start + 8, "enhanced packet block of " + b.remaining() + " bytes, need 20");
         }
         long id = b.getInt(0) & 0xFFFF_FFFFL;
         if (id >= interfaces.size()) {
-            throw new CaptureFormatException(start + 8, "interface id " + id + " but " + interfaces.size() + " interfaces defined");
+            throw new CaptureFormatException(
+                    start + 8, "interface id " + id + " but " + interfaces.size() + " interfaces defined");
         }
         Interface iface = interfaces.get((int) id);
         long units = ((b.getInt(4) & 0xFFFF_FFFFL) << 32) | (b.getInt(8) & 0xFFFF_FFFFL);
         long captured = b.getInt(12) & 0xFFFF_FFFFL;
         long original = b.getInt(16) & 0xFFFF_FFFFL;
         if (captured > b.remaining() - 20) {
-            throw new CaptureFormatException(start + 20, "captured length " + captured + " exceeds the block's "
-                    + (b.remaining() - 20) + " data bytes");
+            throw new CaptureFormatException(
+                    start + 20,
+                    "captured length " + captured + " exceeds the block's " + (b.remaining() - 20) + " data bytes");
         }
         byte[] data = new byte[(int) captured];
         b.get(20, data);
@@ -215,7 +223,10 @@ public final class PcapNgReader implements CaptureReader {
     }
 
     private static int raw(byte[] bytes, int at) {
-        return ((bytes[at] & 0xFF) << 24) | ((bytes[at + 1] & 0xFF) << 16) | ((bytes[at + 2] & 0xFF) << 8) | (bytes[at + 3] & 0xFF);
+        return ((bytes[at] & 0xFF) << 24)
+                | ((bytes[at + 1] & 0xFF) << 16)
+                | ((bytes[at + 2] & 0xFF) << 8)
+                | (bytes[at + 3] & 0xFF);
     }
 
     @Override

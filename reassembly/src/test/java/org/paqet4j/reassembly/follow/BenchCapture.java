@@ -13,17 +13,19 @@ import org.paqet4j.reassembly.pcap.CaptureWriter;
  */
 public final class BenchCapture {
 
-    private BenchCapture() {
-    }
+    private BenchCapture() {}
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
         int flows = Integer.parseInt(args[1]);
         long packets = 0;
-        try (CaptureWriter writer = new CaptureWriter(new BufferedOutputStream(Files.newOutputStream(out), 1 << 20),
-                CaptureWriter.Format.PCAP_MICROS_LE, org.paqet4j.reassembly.pcap.LinkType.RAW)) {
+        try (CaptureWriter writer = new CaptureWriter(
+                new BufferedOutputStream(Files.newOutputStream(out), 1 << 20),
+                CaptureWriter.Format.PCAP_MICROS_LE,
+                org.paqet4j.reassembly.pcap.LinkType.RAW)) {
             for (int batch = 0; batch * 10_000 < flows; batch++) {
-                TrafficGenerator generator = new TrafficGenerator(batch).interleaved(Math.min(10_000, flows - batch * 10_000));
+                TrafficGenerator generator =
+                        new TrafficGenerator(batch).interleaved(Math.min(10_000, flows - batch * 10_000));
                 for (TrafficGenerator.Packet p : generator.packets()) {
                     writer.write(p.ip(), p.nanos());
                     packets++;

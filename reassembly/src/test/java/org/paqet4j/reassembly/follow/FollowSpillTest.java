@@ -31,7 +31,8 @@ class FollowSpillTest {
     private static final int FIN = TcpSegment.FIN;
     private static final long LIMIT = 64 << 10;
 
-    @TempDir Path spillDir;
+    @TempDir
+    Path spillDir;
 
     @ParameterizedTest
     @EnumSource(FollowFormat.class)
@@ -42,17 +43,19 @@ class FollowSpillTest {
 
         assertThat(spilled).isEqualTo(inMemory);
         assertThat(spilled).startsWith(format == FollowFormat.JSONL ? "{\"stream\": 0, " : "\n=====");
-        assertThat(spilled.lines().filter(l -> l.startsWith(format == FollowFormat.JSONL ? "{\"stream\"" : "Node 0:"))).hasSize(301);
+        assertThat(spilled.lines().filter(l -> l.startsWith(format == FollowFormat.JSONL ? "{\"stream\"" : "Node 0:")))
+                .hasSize(301);
         try (var left = Files.list(spillDir)) {
             assertThat(left).as("spill file deleted").isEmpty();
         }
     }
 
-    private String print(List<TcpSegment> packets, FollowFormat format, long limit, boolean expectSpill) throws IOException {
+    private String print(List<TcpSegment> packets, FollowFormat format, long limit, boolean expectSpill)
+            throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long maxHeld = 0;
         try (FollowPrinter printer = new FollowPrinter(out, format, -1, null, limit, spillDir);
-             TcpReassembler reassembler = new TcpReassembler(Follow.config(OverlapPolicy.BSD, 64L << 20), printer)) {
+                TcpReassembler reassembler = new TcpReassembler(Follow.config(OverlapPolicy.BSD, 64L << 20), printer)) {
             for (TcpSegment s : packets) {
                 reassembler.process(s);
                 maxHeld = Math.max(maxHeld, printer.heldBytes());
@@ -86,7 +89,7 @@ class FollowSpillTest {
             for (int i = 0; i < 8; i++) {
                 byte[] data = new byte[500 + random.nextInt(1000)];
                 random.nextBytes(data);
-                if (i != 3 || s % 5 != 0) {   // every fifth stream loses a segment its peer then ACKs
+                if (i != 3 || s % 5 != 0) { // every fifth stream loses a segment its peer then ACKs
                     out.add(segment(client, server, seq, serverSeq, ACK, data, clock));
                 }
                 seq += data.length;
@@ -105,7 +108,8 @@ class FollowSpillTest {
         return out;
     }
 
-    private static TcpSegment segment(Endpoint from, Endpoint to, int seq, int ack, int flags, byte[] data, long[] clock) {
+    private static TcpSegment segment(
+            Endpoint from, Endpoint to, int seq, int ack, int flags, byte[] data, long[] clock) {
         clock[0] += 1000;
         return new TcpSegment(from, to, seq, ack, flags, 65_535, data, clock[0], clock[0] / 1000);
     }

@@ -14,8 +14,7 @@ import org.paqet4j.reassembly.OverlapPolicy;
  */
 public final class FollowThroughput {
 
-    private FollowThroughput() {
-    }
+    private FollowThroughput() {}
 
     public static void main(String[] args) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -23,11 +22,18 @@ public final class FollowThroughput {
         for (int round = 0; round < rounds; round++) {
             long start = System.nanoTime();
             long cpuStart = threads.getCurrentThreadCpuTime();
-            Follow.Result r = Follow.run(Path.of(args[0]), OutputStream.nullOutputStream(), FollowFormat.JSONL,
-                    Follow.config(OverlapPolicy.BSD, 64L << 20), -1, null, FollowPrinter.DEFAULT_HOLD_LIMIT);
+            Follow.Result r = Follow.run(
+                    Path.of(args[0]),
+                    OutputStream.nullOutputStream(),
+                    FollowFormat.JSONL,
+                    Follow.config(OverlapPolicy.BSD, 64L << 20),
+                    -1,
+                    null,
+                    FollowPrinter.DEFAULT_HOLD_LIMIT);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-            System.out.printf("round %d: %d packets, %.2f s, %.0f k packets/s wall, %.0f k per CPU second, %d bytes spilled%n",
+            System.out.printf(
+                    "round %d: %d packets, %.2f s, %.0f k packets/s wall, %.0f k per CPU second, %d bytes spilled%n",
                     round, r.frames(), seconds, r.frames() / seconds / 1e3, r.frames() / cpu / 1e3, r.outputSpilled());
         }
     }

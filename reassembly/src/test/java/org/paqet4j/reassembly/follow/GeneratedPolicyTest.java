@@ -22,10 +22,13 @@ import org.paqet4j.reassembly.pcap.CaptureWriter;
  */
 class GeneratedPolicyTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = OverlapPolicy.class, names = {"FIRST", "LAST", "LINUX", "WINDOWS", "SOLARIS"})
+    @EnumSource(
+            value = OverlapPolicy.class,
+            names = {"FIRST", "LAST", "LINUX", "WINDOWS", "SOLARIS"})
     void followPrintsWhatTheGeneratorExpects(OverlapPolicy policy) throws Exception {
         TrafficGenerator generator = new TrafficGenerator(21).edgeCases();
         generator.interleaved(500);
@@ -35,18 +38,24 @@ class GeneratedPolicyTest {
         List<TsharkOracleTest.Ours> ours = TsharkOracleTest.follow(capture, policy);
         Map<String, List<TrafficGenerator.Flow>> byEndpoints = new HashMap<>();
         for (TrafficGenerator.Flow f : generator.flows()) {
-            byEndpoints.computeIfAbsent(f.first.self + " " + f.first.peer.self, k -> new ArrayList<>()).add(f);
+            byEndpoints
+                    .computeIfAbsent(f.first.self + " " + f.first.peer.self, k -> new ArrayList<>())
+                    .add(f);
         }
         assertThat(ours).hasSize(generator.flows().size());
         for (TsharkOracleTest.Ours o : ours) {
             List<TrafficGenerator.Flow> candidates = byEndpoints.get(o.node0() + " " + o.node1());
-            assertThat(candidates).as("generated %s -> %s", o.node0(), o.node1()).isNotEmpty();
+            assertThat(candidates)
+                    .as("generated %s -> %s", o.node0(), o.node1())
+                    .isNotEmpty();
             TrafficGenerator.Flow f = candidates.removeFirst();
             byte[] dir0 = f.first.expected(policy);
             byte[] dir1 = f.first.peer.expected(policy);
-            assertThat(HexFormat.of().formatHex(o.dir0())).as("%s stream %d dir0", policy, o.stream())
+            assertThat(HexFormat.of().formatHex(o.dir0()))
+                    .as("%s stream %d dir0", policy, o.stream())
                     .isEqualTo(HexFormat.of().formatHex(dir0));
-            assertThat(HexFormat.of().formatHex(o.dir1())).as("%s stream %d dir1", policy, o.stream())
+            assertThat(HexFormat.of().formatHex(o.dir1()))
+                    .as("%s stream %d dir1", policy, o.stream())
                     .isEqualTo(HexFormat.of().formatHex(dir1));
         }
         // the edge cases' conflicting copies really make the policies disagree

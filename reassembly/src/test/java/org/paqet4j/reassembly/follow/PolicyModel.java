@@ -43,7 +43,9 @@ final class PolicyModel {
             }
             boolean keepOld = false;
             for (long[] old : seen) {
-                keepOld |= old[0] <= p && p < old[1] && !SuricataOverlapRule.usesNewData(policy, start, end, old[0], old[1]);
+                keepOld |= old[0] <= p
+                        && p < old[1]
+                        && !SuricataOverlapRule.usesNewData(policy, start, end, old[0], old[1]);
             }
             if (!keepOld || !buffered.containsKey(p)) {
                 buffered.put(p, data[i]);

@@ -24,8 +24,7 @@ import org.paqet4j.reassembly.pcap.LinkType;
  */
 final class TrafficGenerator {
 
-    record Packet(byte[] ip, long nanos) {
-    }
+    record Packet(byte[] ip, long nanos) {}
 
     /** One generated connection: its sides, and which one sent first (node 0 of the stream). */
     static final class Flow {
@@ -38,8 +37,9 @@ final class TrafficGenerator {
     }
 
     /** The per-segment policies whose expected output the generator computes. */
-    static final OverlapPolicy[] MODELLED = {OverlapPolicy.FIRST, OverlapPolicy.LAST, OverlapPolicy.LINUX,
-        OverlapPolicy.WINDOWS, OverlapPolicy.SOLARIS};
+    static final OverlapPolicy[] MODELLED = {
+        OverlapPolicy.FIRST, OverlapPolicy.LAST, OverlapPolicy.LINUX, OverlapPolicy.WINDOWS, OverlapPolicy.SOLARIS
+    };
 
     private final Random random;
     private final List<Packet> packets = new ArrayList<>();
@@ -201,14 +201,15 @@ final class TrafficGenerator {
 
         // sequence wrap: ISN 0xFFFFFFF0, a 1-byte hole exactly at 2^32 that the peer ACKs
         Side[] e = handshake(endpoint("10.9.0.1", port++), server, 0xFFFF_FFF0, random.nextInt());
-        e[0].send(0, "0123456789abcde");      // seq 0xFFFFFFF1 .. 0xFFFFFFFF
-        e[0].send(16, "after-the-hole");      // seq 1 ..
+        e[0].send(0, "0123456789abcde"); // seq 0xFFFFFFF1 .. 0xFFFFFFFF
+        e[0].send(16, "after-the-hole"); // seq 1 ..
         e[1].ack(30);
-        e[0].send(15, "X");                   // the missing byte arrives too late
+        e[0].send(15, "X"); // the missing byte arrives too late
         e[0].send(30, "tail");
 
         // IPv6 with reordering
-        Side[] f = handshake(endpoint("2001:db8::1", port++), endpoint("2001:db8::2", 7_002), random.nextInt(), random.nextInt());
+        Side[] f = handshake(
+                endpoint("2001:db8::1", port++), endpoint("2001:db8::2", 7_002), random.nextInt(), random.nextInt());
         f[0].send(5, "world");
         f[0].send(0, "hello");
         f[1].send(0, "v6 reply");
@@ -330,8 +331,11 @@ final class TrafficGenerator {
                 continue;
             }
             int half = payload / 2 / 8 * 8;
-            int[] cuts = payload > 48 && random.nextBoolean() ? new int[] {0, 8, half < 16 ? 16 : half} : new int[] {0, Math.max(8, half)};
-            List<byte[]> parts = v6 ? Frames.ipv6Fragments(p.ip(), id++, cuts) : Frames.ipv4Fragments(p.ip(), id++ & 0xFFFF, cuts);
+            int[] cuts = payload > 48 && random.nextBoolean()
+                    ? new int[] {0, 8, half < 16 ? 16 : half}
+                    : new int[] {0, Math.max(8, half)};
+            List<byte[]> parts =
+                    v6 ? Frames.ipv6Fragments(p.ip(), id++, cuts) : Frames.ipv4Fragments(p.ip(), id++ & 0xFFFF, cuts);
             if (random.nextBoolean()) {
                 java.util.Collections.reverse(parts);
             }

@@ -14,11 +14,9 @@ import java.util.concurrent.TimeUnit;
 final class Tshark {
 
     /** One followed stream: tshark's node strings and the bytes each direction printed. */
-    record Followed(long stream, String node0, String node1, byte[] dir0, byte[] dir1) {
-    }
+    record Followed(long stream, String node0, String node1, byte[] dir0, byte[] dir1) {}
 
-    private Tshark() {
-    }
+    private Tshark() {}
 
     static boolean available() {
         return Files.isExecutable(Path.of("/usr/bin/tshark"));
@@ -33,7 +31,9 @@ final class Tshark {
                 command.add("-z");
                 command.add("follow,tcp,raw," + n);
             }
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IOException("tshark failed: " + command.subList(0, 5));
@@ -60,7 +60,8 @@ final class Tshark {
                 dir0.reset();
                 dir1.reset();
             } else if (line.startsWith("Filter: tcp.stream eq ")) {
-                stream = Long.parseLong(line.substring("Filter: tcp.stream eq ".length()).trim());
+                stream = Long.parseLong(
+                        line.substring("Filter: tcp.stream eq ".length()).trim());
             } else if (line.startsWith("Node 0: ")) {
                 node0 = line.substring(8);
             } else if (line.startsWith("Node 1: ")) {

@@ -34,8 +34,7 @@ class TsharkOracleTest {
     @TempDir
     Path dir;
 
-    record Ours(long stream, String node0, String node1, byte[] dir0, byte[] dir1, String end) {
-    }
+    record Ours(long stream, String node0, String node1, byte[] dir0, byte[] dir1, String end) {}
 
     @Test
     void edgeCasesEqualTsharkByteForByte() throws Exception {
@@ -50,7 +49,8 @@ class TsharkOracleTest {
         assertThat(ends.get("[2001:db8::1]:41005 [2001:db8::2]:7002")).isEqualTo("eof");
         // the cases really exercise holes: the ACKed one and the 1-byte hole at 2^32 are gaps
         assertThat(new String(ours.get(3).dir0())).isEqualTo("abc[6 bytes missing in capture file]\0defghi");
-        assertThat(new String(ours.get(4).dir0())).isEqualTo("0123456789abcde[1 bytes missing in capture file]\0after-the-holetail");
+        assertThat(new String(ours.get(4).dir0()))
+                .isEqualTo("0123456789abcde[1 bytes missing in capture file]\0after-the-holetail");
     }
 
     @Test
@@ -72,8 +72,10 @@ class TsharkOracleTest {
         List<Ours> ours = compare(new TrafficGenerator(15).interleaved(1000), CaptureWriter.Format.PCAP_MICROS_LE);
         assertThat(ours).hasSize(1000);
         // the lost segments became gaps somewhere
-        assertThat(ours.stream().filter(o -> new String(o.dir0()).contains("bytes missing in capture file")
-                || new String(o.dir1()).contains("bytes missing in capture file"))).isNotEmpty();
+        assertThat(ours.stream()
+                        .filter(o -> new String(o.dir0()).contains("bytes missing in capture file")
+                                || new String(o.dir1()).contains("bytes missing in capture file")))
+                .isNotEmpty();
     }
 
     private List<Ours> compare(TrafficGenerator generator, CaptureWriter.Format format) throws Exception {
@@ -85,16 +87,24 @@ class TsharkOracleTest {
         assertThat(theirs).hasSameSizeAs(ours);
         // by endpoints, in order of appearance (tshark's stream index orders a reused 4-tuple)
         Map<String, List<Tshark.Followed>> byEndpoints = new HashMap<>();
-        for (Tshark.Followed t : theirs.stream().sorted(java.util.Comparator.comparingLong(Tshark.Followed::stream)).toList()) {
-            byEndpoints.computeIfAbsent(t.node0() + " " + t.node1(), k -> new ArrayList<>()).add(t);
+        for (Tshark.Followed t : theirs.stream()
+                .sorted(java.util.Comparator.comparingLong(Tshark.Followed::stream))
+                .toList()) {
+            byEndpoints
+                    .computeIfAbsent(t.node0() + " " + t.node1(), k -> new ArrayList<>())
+                    .add(t);
         }
         for (Ours o : ours) {
             List<Tshark.Followed> candidates = byEndpoints.get(o.node0() + " " + o.node1());
-            assertThat(candidates).as("tshark has a stream %s -> %s", o.node0(), o.node1()).isNotEmpty();
+            assertThat(candidates)
+                    .as("tshark has a stream %s -> %s", o.node0(), o.node1())
+                    .isNotEmpty();
             Tshark.Followed t = candidates.removeFirst();
-            assertThat(HexFormat.of().formatHex(o.dir0())).as("stream %d dir0 (%s)", o.stream(), o.node0())
+            assertThat(HexFormat.of().formatHex(o.dir0()))
+                    .as("stream %d dir0 (%s)", o.stream(), o.node0())
                     .isEqualTo(HexFormat.of().formatHex(t.dir0()));
-            assertThat(HexFormat.of().formatHex(o.dir1())).as("stream %d dir1 (%s)", o.stream(), o.node1())
+            assertThat(HexFormat.of().formatHex(o.dir1()))
+                    .as("stream %d dir1 (%s)", o.stream(), o.node1())
                     .isEqualTo(HexFormat.of().formatHex(t.dir1()));
         }
         return ours;
@@ -112,7 +122,13 @@ class TsharkOracleTest {
         for (String line : out.toString().split("\n")) {
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as("JSONL line %s", line).isTrue();
-            result.add(new Ours(Long.parseLong(m.group(1)), m.group(2), m.group(3), items(m.group(4)), items(m.group(5)), m.group(6)));
+            result.add(new Ours(
+                    Long.parseLong(m.group(1)),
+                    m.group(2),
+                    m.group(3),
+                    items(m.group(4)),
+                    items(m.group(5)),
+                    m.group(6)));
         }
         return result;
     }

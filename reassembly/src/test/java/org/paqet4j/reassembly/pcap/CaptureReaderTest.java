@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.paqet4j.reassembly.Endpoint;
 import org.paqet4j.reassembly.TcpSegment;
 
@@ -32,8 +32,7 @@ class CaptureReaderTest {
         }
     }
 
-    private record Link(int type, UnaryOperator<byte[]> wrap) {
-    }
+    private record Link(int type, UnaryOperator<byte[]> wrap) {}
 
     private static final List<Link> LINKS = List.of(
             new Link(LinkType.RAW, ip -> ip),
@@ -50,8 +49,20 @@ class CaptureReaderTest {
             ByteArrayOutputStream file = new ByteArrayOutputStream();
             long[] times = {1_700_000_000_123_456_789L, 1_700_000_001_000_000_001L};
             try (CaptureWriter w = new CaptureWriter(file, format, link.type())) {
-                w.write(link.wrap().apply(Frames.ip(V4_A, V4_B, 0xFFFF_FFFF, 7, TcpSegment.ACK | TcpSegment.PSH, 512, "v4".getBytes())), times[0]);
-                w.write(link.wrap().apply(Frames.ip(V6_B, V6_A, 42, 43, TcpSegment.SYN, 1000, "v6 data".getBytes())), times[1]);
+                w.write(
+                        link.wrap()
+                                .apply(Frames.ip(
+                                        V4_A,
+                                        V4_B,
+                                        0xFFFF_FFFF,
+                                        7,
+                                        TcpSegment.ACK | TcpSegment.PSH,
+                                        512,
+                                        "v4".getBytes())),
+                        times[0]);
+                w.write(
+                        link.wrap().apply(Frames.ip(V6_B, V6_A, 42, 43, TcpSegment.SYN, 1000, "v6 data".getBytes())),
+                        times[1]);
             }
             List<TcpSegment> segments = new ArrayList<>();
             List<CapturedFrame> frames = new ArrayList<>();
@@ -78,11 +89,14 @@ class CaptureReaderTest {
             assertThat(v6.has(TcpSegment.SYN)).isTrue();
             assertThat(new String(v6.payload())).isEqualTo("v6 data");
             long[] expected = switch (format) {
-                case PCAP_MICROS_LE, PCAPNG_MICROS_LE -> new long[] {1_700_000_000_123_456_000L, 1_700_000_001_000_000_000L};
+                case PCAP_MICROS_LE, PCAPNG_MICROS_LE ->
+                    new long[] {1_700_000_000_123_456_000L, 1_700_000_001_000_000_000L};
                 case PCAP_NANOS_BE, PCAPNG_NANOS_BE -> times;
                 case PCAPNG_SIMPLE_LE -> new long[] {0, 0};
             };
-            assertThat(frames.stream().mapToLong(CapturedFrame::timestampNanos).toArray()).as(what).containsExactly(expected);
+            assertThat(frames.stream().mapToLong(CapturedFrame::timestampNanos).toArray())
+                    .as(what)
+                    .containsExactly(expected);
         }
     }
 
@@ -100,9 +114,9 @@ class CaptureReaderTest {
         ByteBuffer b = ByteBuffer.allocate(plain.length + 16);
         b.put(plain, 0, 40);
         b.putShort(4, (short) (plain.length - 40 + 16));
-        b.put(6, (byte) 0);                                   // hop-by-hop first
-        b.put((byte) 60).put((byte) 0).put(new byte[6]);      // hop-by-hop → destination options
-        b.put((byte) 6).put((byte) 0).put(new byte[6]);       // destination options → TCP
+        b.put(6, (byte) 0); // hop-by-hop first
+        b.put((byte) 60).put((byte) 0).put(new byte[6]); // hop-by-hop → destination options
+        b.put((byte) 6).put((byte) 0).put(new byte[6]); // destination options → TCP
         b.put(plain, 40, plain.length - 40);
         FrameDecoder decoder = new FrameDecoder();
         TcpSegment s = decoder.decode(new CapturedFrame(1, 0, LinkType.RAW, b.array(), b.capacity()));
@@ -142,7 +156,8 @@ class CaptureReaderTest {
         // section header 28 + interface block 24, then the packet block
         byte[] badLength = whole.clone();
         ByteBuffer.wrap(badLength).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(52 + 4, 13);
-        assertThatThrownBy(() -> readAll(badLength)).isInstanceOf(CaptureFormatException.class)
+        assertThatThrownBy(() -> readAll(badLength))
+                .isInstanceOf(CaptureFormatException.class)
                 .hasMessage("at byte 56: block total length 13 (must be a multiple of 4 between 12 and 16777216)");
         byte[] badTrailer = whole.clone();
         badTrailer[whole.length - 4] ^= 4;
@@ -157,12 +172,34 @@ class CaptureReaderTest {
     @Test
     void binaryTimestampResolutionIsConverted() throws IOException {
         ByteBuffer f = ByteBuffer.allocate(28 + 28 + 36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1).putInt(28);
-        f.putInt(1).putInt(28).putShort((short) 101).putShort((short) 0).putInt(0)
-                .putShort((short) 9).putShort((short) 1).put((byte) 0x8A).put(new byte[3]).putInt(28);
-        long units = 3L * 1024 + 512;                       // 3.5 s at 2^-10 s per unit
-        f.putInt(6).putInt(36).putInt(0).putInt((int) (units >>> 32)).putInt((int) units).putInt(1).putInt(1)
-                .put((byte) 0x45).put(new byte[3]).putInt(36);
+        f.putInt(0x0A0D0D0A)
+                .putInt(28)
+                .putInt(0x1A2B3C4D)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putLong(-1)
+                .putInt(28);
+        f.putInt(1)
+                .putInt(28)
+                .putShort((short) 101)
+                .putShort((short) 0)
+                .putInt(0)
+                .putShort((short) 9)
+                .putShort((short) 1)
+                .put((byte) 0x8A)
+                .put(new byte[3])
+                .putInt(28);
+        long units = 3L * 1024 + 512; // 3.5 s at 2^-10 s per unit
+        f.putInt(6)
+                .putInt(36)
+                .putInt(0)
+                .putInt((int) (units >>> 32))
+                .putInt((int) units)
+                .putInt(1)
+                .putInt(1)
+                .put((byte) 0x45)
+                .put(new byte[3])
+                .putInt(36);
         try (CaptureReader reader = CaptureReader.open(new ByteArrayInputStream(f.array()))) {
             assertThat(reader.next().timestampNanos()).isEqualTo(3_500_000_000L);
         }

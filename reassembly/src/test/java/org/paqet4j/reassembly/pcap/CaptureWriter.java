@@ -13,7 +13,13 @@ import java.nio.ByteOrder;
  */
 public final class CaptureWriter implements Closeable {
 
-    public enum Format { PCAP_MICROS_LE, PCAP_NANOS_BE, PCAPNG_MICROS_LE, PCAPNG_NANOS_BE, PCAPNG_SIMPLE_LE }
+    public enum Format {
+        PCAP_MICROS_LE,
+        PCAP_NANOS_BE,
+        PCAPNG_MICROS_LE,
+        PCAPNG_NANOS_BE,
+        PCAPNG_SIMPLE_LE
+    }
 
     private final OutputStream out;
     private final Format format;
@@ -26,19 +32,33 @@ public final class CaptureWriter implements Closeable {
         switch (format) {
             case PCAP_MICROS_LE, PCAP_NANOS_BE -> {
                 ByteBuffer b = ByteBuffer.allocate(24).order(order);
-                b.putInt(format == Format.PCAP_MICROS_LE ? 0xA1B2_C3D4 : 0xA1B2_3C4D).putShort((short) 2).putShort((short) 4)
-                        .putInt(0).putInt(0).putInt(262_144).putInt(linkType);
+                b.putInt(format == Format.PCAP_MICROS_LE ? 0xA1B2_C3D4 : 0xA1B2_3C4D)
+                        .putShort((short) 2)
+                        .putShort((short) 4)
+                        .putInt(0)
+                        .putInt(0)
+                        .putInt(262_144)
+                        .putInt(linkType);
                 out.write(b.array());
             }
             default -> {
                 ByteBuffer shb = ByteBuffer.allocate(28).order(order);
-                shb.putInt(0x0A0D_0D0A).putInt(28).putInt(0x1A2B_3C4D).putShort((short) 1).putShort((short) 0)
-                        .putLong(-1).putInt(28);
+                shb.putInt(0x0A0D_0D0A)
+                        .putInt(28)
+                        .putInt(0x1A2B_3C4D)
+                        .putShort((short) 1)
+                        .putShort((short) 0)
+                        .putLong(-1)
+                        .putInt(28);
                 out.write(shb.array());
                 boolean nanos = format == Format.PCAPNG_NANOS_BE;
                 int length = 20 + (nanos ? 8 : 0) + 4;
                 ByteBuffer idb = ByteBuffer.allocate(length).order(order);
-                idb.putInt(1).putInt(length).putShort((short) linkType).putShort((short) 0).putInt(262_144);
+                idb.putInt(1)
+                        .putInt(length)
+                        .putShort((short) linkType)
+                        .putShort((short) 0)
+                        .putInt(262_144);
                 if (nanos) {
                     idb.putShort((short) 9).putShort((short) 1).put((byte) 9).put(new byte[3]);
                 }
@@ -53,8 +73,12 @@ public final class CaptureWriter implements Closeable {
         switch (format) {
             case PCAP_MICROS_LE, PCAP_NANOS_BE -> {
                 ByteBuffer b = ByteBuffer.allocate(16).order(order);
-                long fraction = format == Format.PCAP_MICROS_LE ? nanos % 1_000_000_000L / 1000 : nanos % 1_000_000_000L;
-                b.putInt((int) (nanos / 1_000_000_000L)).putInt((int) fraction).putInt(frame.length).putInt(frame.length);
+                long fraction =
+                        format == Format.PCAP_MICROS_LE ? nanos % 1_000_000_000L / 1000 : nanos % 1_000_000_000L;
+                b.putInt((int) (nanos / 1_000_000_000L))
+                        .putInt((int) fraction)
+                        .putInt(frame.length)
+                        .putInt(frame.length);
                 out.write(b.array());
                 out.write(frame);
             }
@@ -69,8 +93,15 @@ public final class CaptureWriter implements Closeable {
                 int length = 32 + padded;
                 long units = format == Format.PCAPNG_NANOS_BE ? nanos : nanos / 1000;
                 ByteBuffer b = ByteBuffer.allocate(length).order(order);
-                b.putInt(6).putInt(length).putInt(0).putInt((int) (units >>> 32)).putInt((int) units)
-                        .putInt(frame.length).putInt(frame.length).put(frame).position(length - 4);
+                b.putInt(6)
+                        .putInt(length)
+                        .putInt(0)
+                        .putInt((int) (units >>> 32))
+                        .putInt((int) units)
+                        .putInt(frame.length)
+                        .putInt(frame.length)
+                        .put(frame)
+                        .position(length - 4);
                 b.putInt(length);
                 out.write(b.array());
             }

@@ -32,7 +32,7 @@ class FragmentReassemblyFuzz {
                 int length = packet.length - 40;
                 packet[4] = (byte) (length >>> 8);
                 packet[5] = (byte) length;
-                packet[40] = data.consumeBoolean() ? (byte) 6 : (byte) 44;   // TCP, or a nested fragment header
+                packet[40] = data.consumeBoolean() ? (byte) 6 : (byte) 44; // TCP, or a nested fragment header
                 packet[44] = 0;
                 packet[45] = 0;
                 packet[46] = 0;

@@ -20,7 +20,8 @@ class FragmentReassemblyTest {
     @Test
     void ipv4FragmentsInAnyOrderGiveTheSegment() throws Exception {
         byte[] data = bytes(1000);
-        byte[] ip = Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1000, 1, TcpSegment.ACK, 65_535, data);
+        byte[] ip = Frames.ip(
+                endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1000, 1, TcpSegment.ACK, 65_535, data);
         List<byte[]> parts = Frames.ipv4Fragments(ip, 7, 0, 400, 808);
         FrameDecoder decoder = new FrameDecoder();
         assertThat(decode(decoder, parts.get(2), 0)).isNull();
@@ -37,7 +38,8 @@ class FragmentReassemblyTest {
     @Test
     void ipv6FragmentsGiveTheSegment() throws Exception {
         byte[] data = bytes(3000);
-        byte[] ip = Frames.ip(endpoint("2001:db8::1", 40_000), endpoint("2001:db8::2", 80), 5, 1, TcpSegment.ACK, 65_535, data);
+        byte[] ip = Frames.ip(
+                endpoint("2001:db8::1", 40_000), endpoint("2001:db8::2", 80), 5, 1, TcpSegment.ACK, 65_535, data);
         List<byte[]> parts = Frames.ipv6Fragments(ip, 0x1234_5678, 0, 1232, 2464);
         FrameDecoder decoder = new FrameDecoder();
         assertThat(decode(decoder, parts.get(1), 0)).isNull();
@@ -50,9 +52,10 @@ class FragmentReassemblyTest {
     @Test
     void aDuplicateInsideReceivedDataIsIgnored() throws Exception {
         byte[] data = bytes(1000);
-        byte[] ip = Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, data);
+        byte[] ip =
+                Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, data);
         List<byte[]> parts = Frames.ipv4Fragments(ip, 9, 0, 400, 808);
-        List<byte[]> inner = Frames.ipv4Fragments(ip, 9, 0, 200, 400, 808);   // [200, 400) lies inside [0, 400)
+        List<byte[]> inner = Frames.ipv4Fragments(ip, 9, 0, 200, 400, 808); // [200, 400) lies inside [0, 400)
         FrameDecoder decoder = new FrameDecoder();
         assertThat(decode(decoder, parts.get(0), 0)).isNull();
         assertThat(decode(decoder, inner.get(1), 0)).isNull();
@@ -64,9 +67,11 @@ class FragmentReassemblyTest {
     @Test
     void overlappingFragmentsDiscardTheDatagram() throws Exception {
         byte[] data = bytes(1000);
-        byte[] ip = Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, data);
+        byte[] ip =
+                Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, data);
         List<byte[]> parts = Frames.ipv4Fragments(ip, 11, 0, 400, 808);
-        List<byte[]> shifted = Frames.ipv4Fragments(ip, 11, 0, 392, 808);   // [392, 808) overlaps [0, 400) and goes past it
+        List<byte[]> shifted =
+                Frames.ipv4Fragments(ip, 11, 0, 392, 808); // [392, 808) overlaps [0, 400) and goes past it
         FrameDecoder decoder = new FrameDecoder();
         assertThat(decode(decoder, parts.get(0), 0)).isNull();
         assertThat(decode(decoder, shifted.get(1), 0)).isNull();
@@ -76,7 +81,8 @@ class FragmentReassemblyTest {
         assertThat(decode(decoder, parts.get(2), 0)).isNull();
         assertThat(decoder.reassembledDatagrams()).isZero();
 
-        byte[] v6 = Frames.ip(endpoint("2001:db8::1", 40_000), endpoint("2001:db8::2", 80), 1, 1, TcpSegment.ACK, 65_535, data);
+        byte[] v6 = Frames.ip(
+                endpoint("2001:db8::1", 40_000), endpoint("2001:db8::2", 80), 1, 1, TcpSegment.ACK, 65_535, data);
         List<byte[]> a = Frames.ipv6Fragments(v6, 3, 0, 504);
         List<byte[]> b = Frames.ipv6Fragments(v6, 3, 0, 496);
         FrameDecoder six = new FrameDecoder();
@@ -89,7 +95,8 @@ class FragmentReassemblyTest {
 
     @Test
     void anIncompleteDatagramTimesOut() throws Exception {
-        byte[] ip = Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, bytes(600));
+        byte[] ip = Frames.ip(
+                endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, bytes(600));
         List<byte[]> parts = Frames.ipv4Fragments(ip, 13, 0, 304);
         FrameDecoder decoder = new FrameDecoder(new FragmentLimits(1 << 20, 30 * SECOND, 16));
         assertThat(decode(decoder, parts.get(0), 0)).isNull();
@@ -102,10 +109,12 @@ class FragmentReassemblyTest {
     void memoryAndFragmentCountStayBounded() throws Exception {
         long budget = 256 << 10;
         FrameDecoder decoder = new FrameDecoder(new FragmentLimits(budget, 30 * SECOND, 16));
-        byte[] ip = Frames.ip(endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, bytes(1400));
+        byte[] ip = Frames.ip(
+                endpoint("10.0.0.1", 40_000), endpoint("10.0.0.2", 80), 1, 1, TcpSegment.ACK, 65_535, bytes(1400));
         for (int id = 0; id < 5000; id++) {
             // first halves only: nothing ever completes
-            assertThat(decode(decoder, Frames.ipv4Fragments(ip, id, 0, 704).get(0), 0)).isNull();
+            assertThat(decode(decoder, Frames.ipv4Fragments(ip, id, 0, 704).get(0), 0))
+                    .isNull();
             assertThat(decoder.fragmentMemory()).isLessThanOrEqualTo(budget);
         }
         assertThat(decoder.droppedDatagrams()).isGreaterThan(4000);

@@ -1,17 +1,15 @@
 package org.paqet4j.reassembly.pcap;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import java.nio.ByteBuffer;
 import org.paqet4j.reassembly.Endpoint;
 
 /** Builds IPv4/IPv6 TCP packets and wraps them in link-layer headers, for tests and the generator. */
 public final class Frames {
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** An IP packet (version from the source address) carrying one TCP segment; checksums are left zero. */
     public static byte[] ip(Endpoint from, Endpoint to, int seq, int ack, int flags, int window, byte[] payload) {
@@ -21,8 +19,16 @@ public final class Frames {
         ByteBuffer b;
         if (src.length == 4) {
             b = ByteBuffer.allocate(20 + tcpLength);
-            b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcpLength)).putShort((short) 0).putShort((short) 0x4000)
-                    .put((byte) 64).put((byte) 6).putShort((short) 0).put(src).put(dst);
+            b.put((byte) 0x45)
+                    .put((byte) 0)
+                    .putShort((short) (20 + tcpLength))
+                    .putShort((short) 0)
+                    .putShort((short) 0x4000)
+                    .put((byte) 64)
+                    .put((byte) 6)
+                    .putShort((short) 0)
+                    .put(src)
+                    .put(dst);
             int sum = 0;
             for (int i = 0; i < 20; i += 2) {
                 sum += ((b.get(i) & 0xFF) << 8) | (b.get(i + 1) & 0xFF);
@@ -32,10 +38,22 @@ public final class Frames {
             b.putShort(10, (short) ~sum);
         } else {
             b = ByteBuffer.allocate(40 + tcpLength);
-            b.putInt(0x6000_0000).putShort((short) tcpLength).put((byte) 6).put((byte) 64).put(src).put(dst);
+            b.putInt(0x6000_0000)
+                    .putShort((short) tcpLength)
+                    .put((byte) 6)
+                    .put((byte) 64)
+                    .put(src)
+                    .put(dst);
         }
-        b.putShort((short) from.port()).putShort((short) to.port()).putInt(seq).putInt(ack)
-                .put((byte) 0x50).put((byte) flags).putShort((short) window).putInt(0).put(payload);
+        b.putShort((short) from.port())
+                .putShort((short) to.port())
+                .putInt(seq)
+                .putInt(ack)
+                .put((byte) 0x50)
+                .put((byte) flags)
+                .putShort((short) window)
+                .putInt(0)
+                .put(payload);
         return b.array();
     }
 
@@ -52,15 +70,25 @@ public final class Frames {
 
     public static byte[] linuxSll(byte[] ip) {
         ByteBuffer b = ByteBuffer.allocate(16 + ip.length);
-        b.putShort((short) 0).putShort((short) 1).putShort((short) 6).put(new byte[] {2, 0, 0, 0, 0, 1, 0, 0})
-                .putShort((short) ((ip[0] & 0xF0) == 0x40 ? 0x0800 : 0x86DD)).put(ip);
+        b.putShort((short) 0)
+                .putShort((short) 1)
+                .putShort((short) 6)
+                .put(new byte[] {2, 0, 0, 0, 0, 1, 0, 0})
+                .putShort((short) ((ip[0] & 0xF0) == 0x40 ? 0x0800 : 0x86DD))
+                .put(ip);
         return b.array();
     }
 
     public static byte[] linuxSll2(byte[] ip) {
         ByteBuffer b = ByteBuffer.allocate(20 + ip.length);
-        b.putShort((short) ((ip[0] & 0xF0) == 0x40 ? 0x0800 : 0x86DD)).putShort((short) 0).putInt(1)
-                .putShort((short) 1).put((byte) 0).put((byte) 6).put(new byte[] {2, 0, 0, 0, 0, 1, 0, 0}).put(ip);
+        b.putShort((short) ((ip[0] & 0xF0) == 0x40 ? 0x0800 : 0x86DD))
+                .putShort((short) 0)
+                .putInt(1)
+                .putShort((short) 1)
+                .put((byte) 0)
+                .put((byte) 6)
+                .put(new byte[] {2, 0, 0, 0, 0, 1, 0, 0})
+                .put(ip);
         return b.array();
     }
 
@@ -120,5 +148,4 @@ public final class Frames {
         }
         return out;
     }
-
 }

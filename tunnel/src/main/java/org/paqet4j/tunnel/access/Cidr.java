@@ -25,7 +25,8 @@ public record Cidr(byte[] network, int prefixLength) {
         int slash = text.indexOf('/');
         String address = slash < 0 ? text : text.substring(0, slash);
         boolean v6 = address.indexOf(':') >= 0;
-        boolean literal = v6 ? address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+        boolean literal = v6
+                ? address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
                 : address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
         if (!literal) {
             throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR");
@@ -104,7 +105,8 @@ public record Cidr(byte[] network, int prefixLength) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cidr other && prefixLength == other.prefixLength
+        return o instanceof Cidr other
+                && prefixLength == other.prefixLength
                 && java.util.Arrays.equals(network, other.network);
     }
 
@@ -116,7 +118,8 @@ public record Cidr(byte[] network, int prefixLength) {
     @Override
     public String toString() {
         try {
-            InetAddress address = network.length == 4 ? Inet4Address.getByAddress(network)
+            InetAddress address = network.length == 4
+                    ? Inet4Address.getByAddress(network)
                     : Inet6Address.getByAddress(null, network, -1);
             return AddressText.of(address) + "/" + prefixLength;
         } catch (UnknownHostException e) {

@@ -16,7 +16,8 @@ public record PortRange(int first, int last) {
                 int port = Integer.parseInt(text.trim());
                 return new PortRange(port, port);
             }
-            return new PortRange(Integer.parseInt(text.substring(0, dash).trim()),
+            return new PortRange(
+                    Integer.parseInt(text.substring(0, dash).trim()),
                     Integer.parseInt(text.substring(dash + 1).trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a port or port range", e);

@@ -7,16 +7,22 @@ import java.time.Duration;
  * server should use towards us ({@code remote_flag}), reconnect backoff, health checks and how
  * long opening a stream may wait for a live connection.
  */
-public record ClientOptions(int connections, short[] remoteFlags, Duration initialBackoff, Duration maxBackoff,
-                            Duration healthInterval, Duration pingTimeout, Duration openTimeout) {
+public record ClientOptions(
+        int connections,
+        short[] remoteFlags,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        Duration healthInterval,
+        Duration pingTimeout,
+        Duration openTimeout) {
 
     public ClientOptions {
         if (connections < 1 || connections > 256) {
             throw new IllegalArgumentException("connections is " + connections + " (want 1..256)");
         }
         if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("backoff must be positive and max >= initial: initial "
-                    + initialBackoff + ", max " + maxBackoff);
+            throw new IllegalArgumentException(
+                    "backoff must be positive and max >= initial: initial " + initialBackoff + ", max " + maxBackoff);
         }
         for (Duration d : new Duration[] {healthInterval, pingTimeout, openTimeout}) {
             if (d.isNegative() || d.isZero()) {
@@ -41,7 +47,13 @@ public record ClientOptions(int connections, short[] remoteFlags, Duration initi
      * cost is one short stream per connection every 2 s.
      */
     public static ClientOptions defaults(int connections, short[] remoteFlags) {
-        return new ClientOptions(connections, remoteFlags, Duration.ofMillis(250), Duration.ofSeconds(2),
-                Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(10));
+        return new ClientOptions(
+                connections,
+                remoteFlags,
+                Duration.ofMillis(250),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(10));
     }
 }

@@ -25,12 +25,10 @@ public record KcptunProtocol() implements ClientProtocol {
     }
 
     @Override
-    public void setUp(TunnelSession session) {
-    }
+    public void setUp(TunnelSession session) {}
 
     @Override
-    public void checkHealth(TunnelSession session, BooleanSupplier clientClosed) {
-    }
+    public void checkHealth(TunnelSession session, BooleanSupplier clientClosed) {}
 
     @Override
     public Duration ping(SessionSource sessions, long deadlineNanos) throws IOException {

@@ -71,8 +71,8 @@ public final class PaqetProtocol implements ClientProtocol {
             stream.setReadTimeout(timeout);
             StreamHeader answer = StreamHeaderReader.read(stream.inputStream());
             if (!(answer instanceof StreamHeader.Pong)) {
-                throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
-                        + answer);
+                throw new IOException(
+                        "PING to " + AddressText.of(session.remoteAddress()) + " answered with " + answer);
             }
         } catch (InterruptedIOException e) {
             throw new IOException("no PONG from " + AddressText.of(session.remoteAddress()) + " within " + timeout, e);
@@ -124,9 +124,11 @@ public final class PaqetProtocol implements ClientProtocol {
                     Duration silence = session.peerSilence();
                     boolean silent = silence.compareTo(timeout) >= 0;
                     if (clientClosed.getAsBoolean() || session.isClosed() || silent && confirming) {
-                        throw new IOException("no PONG from " + AddressText.of(session.remoteAddress())
-                                + " and nothing received for "
-                                + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)", e);
+                        throw new IOException(
+                                "no PONG from " + AddressText.of(session.remoteAddress())
+                                        + " and nothing received for "
+                                        + silence.toMillis() + " ms (ping timeout " + timeout.toMillis() + " ms)",
+                                e);
                     }
                     if (silent) {
                         // Believed only once it outlasts a second look: see confirmationWait().
@@ -135,14 +137,16 @@ public final class PaqetProtocol implements ClientProtocol {
                         continue;
                     }
                     confirming = false;
-                    log.debug("PONG from {} is late, but the peer sent something {} ms ago: still waiting",
-                            AddressText.of(session.remoteAddress()), silence.toMillis());
+                    log.debug(
+                            "PONG from {} is late, but the peer sent something {} ms ago: still waiting",
+                            AddressText.of(session.remoteAddress()),
+                            silence.toMillis());
                     wait = timeout.minus(silence);
                     continue;
                 }
                 if (!(answer instanceof StreamHeader.Pong)) {
-                    throw new IOException("PING to " + AddressText.of(session.remoteAddress()) + " answered with "
-                            + answer);
+                    throw new IOException(
+                            "PING to " + AddressText.of(session.remoteAddress()) + " answered with " + answer);
                 }
                 return;
             }
@@ -171,20 +175,25 @@ public final class PaqetProtocol implements ClientProtocol {
                     Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("health check of "
-                            + AddressText.of(session.remoteAddress()) + " interrupted");
+                    throw new InterruptedIOException(
+                            "health check of " + AddressText.of(session.remoteAddress()) + " interrupted");
                 }
             }
             silence = session.peerSilence();
         }
         if (silence.compareTo(options.pingTimeout()) >= 0) {
             throw new IOException(why + ", and nothing received from " + AddressText.of(session.remoteAddress())
-                    + " for " + silence.toMillis() + " ms (ping timeout " + options.pingTimeout().toMillis() + " ms)");
+                    + " for " + silence.toMillis() + " ms (ping timeout "
+                    + options.pingTimeout().toMillis() + " ms)");
         }
         if (noPingLog.permit()) {
-            log.info("health check of {}: {}; the peer sent something {} ms ago, so the session stays"
-                    + " ({} more since the last line)", AddressText.of(session.remoteAddress()), why,
-                    silence.toMillis(), noPingLog.takeSuppressed());
+            log.info(
+                    "health check of {}: {}; the peer sent something {} ms ago, so the session stays"
+                            + " ({} more since the last line)",
+                    AddressText.of(session.remoteAddress()),
+                    why,
+                    silence.toMillis(),
+                    noPingLog.takeSuppressed());
         }
     }
 }

@@ -38,11 +38,13 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
     private final TunnelSession[] live;
     /** Per slot, the session being set up (TCPF, first PING), so close() can cut that short too. */
     private final TunnelSession[] settingUp;
+
     private final Thread[] slotThreads;
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever a slot's session comes up or goes down, and on close. */
     private final Condition changed = lock.newCondition();
+
     private volatile boolean closed;
 
     /** A client speaking paqet's stream protocol. */
@@ -123,17 +125,19 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
      */
     public Duration ping() throws IOException {
         long deadline = System.nanoTime() + options.pingTimeout().toNanos();
-        return protocol.ping(() -> {
-            try {
-                return awaitSession(deadline);
-            } catch (TunnelUnavailableException e) {
-                if (closed) {
-                    throw e;
-                }
-                throw new TunnelUnavailableException("no live connection to the server within the ping timeout "
-                        + options.pingTimeout().toMillis() + " ms");
-            }
-        }, deadline);
+        return protocol.ping(
+                () -> {
+                    try {
+                        return awaitSession(deadline);
+                    } catch (TunnelUnavailableException e) {
+                        if (closed) {
+                            throw e;
+                        }
+                        throw new TunnelUnavailableException("no live connection to the server within the ping timeout "
+                                + options.pingTimeout().toMillis() + " ms");
+                    }
+                },
+                deadline);
     }
 
     /** Opens a stream and writes {@code header} on it (none when null). */
@@ -152,8 +156,9 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 }
                 // A live session refused (its stream limit): the next one round-robin may not.
                 if (++refusals >= live.length) {
-                    throw new IOException("opening a stream to " + AddressText.of(session.remoteAddress()) + ": "
-                            + e.getMessage(), e);
+                    throw new IOException(
+                            "opening a stream to " + AddressText.of(session.remoteAddress()) + ": " + e.getMessage(),
+                            e);
                 }
                 continue;
             }
@@ -165,8 +170,10 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 return stream;
             } catch (IOException e) {
                 stream.close();
-                throw new IOException("writing " + header + " on stream " + stream.id() + " to "
-                        + AddressText.of(session.remoteAddress()) + ": " + e.getMessage(), e);
+                throw new IOException(
+                        "writing " + header + " on stream " + stream.id() + " to "
+                                + AddressText.of(session.remoteAddress()) + ": " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -184,8 +191,8 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    throw new TunnelUnavailableException("no live connection to the server within "
-                            + options.openTimeout());
+                    throw new TunnelUnavailableException(
+                            "no live connection to the server within " + options.openTimeout());
                 }
                 changed.awaitNanos(remaining);
             }
@@ -226,10 +233,15 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
                     // Every stream of the session went with it: worth a warning, with the reason when the
                     // session knows one (a failed health check was logged by watch()).
                     TunnelSession lost = session;
-                    lost.closeCause().ifPresentOrElse(
-                            cause -> log.warn("connection {} to {} lost: {}", slot, AddressText.of(lost.remoteAddress()),
-                                    cause.getMessage() != null ? cause.getMessage() : cause.toString()),
-                            () -> log.info("connection {} to {} lost", slot, AddressText.of(lost.remoteAddress())));
+                    lost.closeCause()
+                            .ifPresentOrElse(
+                                    cause -> log.warn(
+                                            "connection {} to {} lost: {}",
+                                            slot,
+                                            AddressText.of(lost.remoteAddress()),
+                                            cause.getMessage() != null ? cause.getMessage() : cause.toString()),
+                                    () -> log.info(
+                                            "connection {} to {} lost", slot, AddressText.of(lost.remoteAddress())));
                 }
                 wait = backoff.afterLoss();
             } catch (IOException e) {

@@ -62,13 +62,18 @@ public final class TcpForward implements AutoCloseable {
     private void serve(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         try (TunnelStream stream = tunnel.openTcp(target)) {
-            TcpRelay.run(socket, stream,
+            TcpRelay.run(
+                    socket,
+                    stream,
                     "forward " + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()) + " -> " + target);
         } catch (IOException e) {
             if (failureLog.permit()) {
-                log.warn("TCP forward {} -> {} ({} more since the last line): {}",
+                log.warn(
+                        "TCP forward {} -> {} ({} more since the last line): {}",
                         AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
-                        target, failureLog.takeSuppressed(), e.getMessage());
+                        target,
+                        failureLog.takeSuppressed(),
+                        e.getMessage());
             }
         }
     }

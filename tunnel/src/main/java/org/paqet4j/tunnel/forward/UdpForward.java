@@ -58,18 +58,24 @@ public final class UdpForward implements AutoCloseable {
         void replies() {
             ByteBuffer out = ByteBuffer.allocate(MAX_DATAGRAM);
             try {
-                UdpRelay.streamToSocket(stream, out.array(), 0, new UdpRelay.DatagramSink() {
-                    @Override
-                    public void send(byte[] buf, int len) throws IOException {
-                        lastActive = System.nanoTime();
-                        channel.send(out.clear().limit(len), client);
-                    }
+                UdpRelay.streamToSocket(
+                        stream,
+                        out.array(),
+                        0,
+                        new UdpRelay.DatagramSink() {
+                            @Override
+                            public void send(byte[] buf, int len) throws IOException {
+                                lastActive = System.nanoTime();
+                                channel.send(out.clear().limit(len), client);
+                            }
 
-                    @Override
-                    public boolean isOpen() {
-                        return channel.isOpen();
-                    }
-                }, droppedReplies, "UDP forward " + client + " <- " + target);
+                            @Override
+                            public boolean isOpen() {
+                                return channel.isOpen();
+                            }
+                        },
+                        droppedReplies,
+                        "UDP forward " + client + " <- " + target);
             } catch (IOException e) {
                 log.trace("UDP forward {} <- {}: {}", client, target, e.toString());
             } finally {
@@ -83,8 +89,8 @@ public final class UdpForward implements AutoCloseable {
         }
     }
 
-    private UdpForward(DatagramChannel channel, Target target, StreamOpener tunnel, Duration idleTimeout,
-                       int maxSessions) {
+    private UdpForward(
+            DatagramChannel channel, Target target, StreamOpener tunnel, Duration idleTimeout, int maxSessions) {
         this.channel = channel;
         this.target = target;
         this.tunnel = tunnel;
@@ -95,8 +101,9 @@ public final class UdpForward implements AutoCloseable {
         this.sweeper = Thread.ofVirtual().name("forward-udp-idle-" + port).start(this::sweepLoop);
     }
 
-    public static UdpForward start(InetSocketAddress bind, Target target, StreamOpener tunnel, Duration idleTimeout,
-                                   int maxSessions) throws IOException {
+    public static UdpForward start(
+            InetSocketAddress bind, Target target, StreamOpener tunnel, Duration idleTimeout, int maxSessions)
+            throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
             channel.bind(bind);
@@ -156,8 +163,11 @@ public final class UdpForward implements AutoCloseable {
                 // A transient failure (no memory, fd limit) must not end the forward for good.
                 receiveErrors.increment();
                 if (receiveErrorLog.permit()) {
-                    log.warn("UDP forward {}: receive failed ({} more since the last line), retrying: {}",
-                            localAddress(), receiveErrorLog.takeSuppressed(), e.toString());
+                    log.warn(
+                            "UDP forward {}: receive failed ({} more since the last line), retrying: {}",
+                            localAddress(),
+                            receiveErrorLog.takeSuppressed(),
+                            e.toString());
                 }
                 sleepQuietly(RECEIVE_RETRY);
                 continue;
@@ -194,8 +204,12 @@ public final class UdpForward implements AutoCloseable {
         } catch (IOException e) {
             droppedNoTunnel.increment();
             if (noTunnelLog.permit()) {
-                log.warn("UDP forward {} -> {} ({} more since the last line): {}", client, target,
-                        noTunnelLog.takeSuppressed(), e.getMessage());
+                log.warn(
+                        "UDP forward {} -> {} ({} more since the last line): {}",
+                        client,
+                        target,
+                        noTunnelLog.takeSuppressed(),
+                        e.getMessage());
             }
             return null;
         }
@@ -231,7 +245,11 @@ public final class UdpForward implements AutoCloseable {
             long now = System.nanoTime();
             for (Session session : sessions.values()) {
                 if (now - session.lastActive > idleNanos) {
-                    log.debug("UDP forward {} -> {}: idle, closing stream {}", session.client, target, session.stream.id());
+                    log.debug(
+                            "UDP forward {} -> {}: idle, closing stream {}",
+                            session.client,
+                            target,
+                            session.stream.id());
                     session.end();
                 }
             }

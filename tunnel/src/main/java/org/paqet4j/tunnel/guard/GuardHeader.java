@@ -29,8 +29,7 @@ final class GuardHeader {
     /** Counters and sender ids are 48-bit. */
     static final long MAX_48 = (1L << 48) - 1;
 
-    private GuardHeader() {
-    }
+    private GuardHeader() {}
 
     static boolean hasMagic(byte[] b, int length) {
         return length >= LENGTH && b[0] == MAGIC[0] && b[1] == MAGIC[1] && b[2] == MAGIC[2] && b[3] == MAGIC[3];
@@ -52,8 +51,10 @@ final class GuardHeader {
     }
 
     static long readTime(byte[] b) {
-        return ((b[TIME_OFFSET] & 0xFFL) << 24) | ((b[TIME_OFFSET + 1] & 0xFF) << 16)
-                | ((b[TIME_OFFSET + 2] & 0xFF) << 8) | (b[TIME_OFFSET + 3] & 0xFF);
+        return ((b[TIME_OFFSET] & 0xFFL) << 24)
+                | ((b[TIME_OFFSET + 1] & 0xFF) << 16)
+                | ((b[TIME_OFFSET + 2] & 0xFF) << 8)
+                | (b[TIME_OFFSET + 3] & 0xFF);
     }
 
     static void writeTime(byte[] b, long seconds) {

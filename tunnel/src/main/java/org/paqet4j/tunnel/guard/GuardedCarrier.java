@@ -48,7 +48,8 @@ public final class GuardedCarrier implements PacketCarrier {
     private final long senderId;
     private final AtomicLong counter = new AtomicLong();
     private final ThreadLocal<Mac> sendMac;
-    private final ThreadLocal<ByteBuffer> sendScratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(MAX_DATAGRAM));
+    private final ThreadLocal<ByteBuffer> sendScratch =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(MAX_DATAGRAM));
     private final ThreadLocal<ByteBuffer[]> batchScratch = ThreadLocal.withInitial(() -> new ByteBuffer[0]);
     private final ThreadLocal<byte[]> sendTag = ThreadLocal.withInitial(() -> new byte[32]);
 
@@ -59,6 +60,7 @@ public final class GuardedCarrier implements PacketCarrier {
     private final Map<Long, ReplayWindow> senders = new HashMap<>();
     /** Earliest send time accepted; none on a dialing carrier. */
     private final long firstAcceptableMillis;
+
     private long nextSweepMillis;
 
     private final LongAdder rejectedMagic = new LongAdder();
@@ -123,8 +125,8 @@ public final class GuardedCarrier implements PacketCarrier {
     private void seal(ByteBuffer datagram, ByteBuffer out, InetSocketAddress peer) throws IOException {
         long n = counter.incrementAndGet();
         if (n > GuardHeader.MAX_48) {
-            throw new IOException("guard counter exhausted after 2^48 datagrams; restart to send to "
-                    + AddressText.of(peer));
+            throw new IOException(
+                    "guard counter exhausted after 2^48 datagrams; restart to send to " + AddressText.of(peer));
         }
         byte[] b = out.array();
         out.clear();
@@ -174,8 +176,11 @@ public final class GuardedCarrier implements PacketCarrier {
                 rejectedTag.increment();
                 continue;
             }
-            if (!firstTimeSeen(GuardHeader.read48(raw, GuardHeader.SENDER_OFFSET),
-                    GuardHeader.read48(raw, GuardHeader.COUNTER_OFFSET), GuardHeader.readTime(raw) * 1000, now)) {
+            if (!firstTimeSeen(
+                    GuardHeader.read48(raw, GuardHeader.SENDER_OFFSET),
+                    GuardHeader.read48(raw, GuardHeader.COUNTER_OFFSET),
+                    GuardHeader.readTime(raw) * 1000,
+                    now)) {
                 continue;
             }
             dst.put(raw, OVERHEAD, payload);
@@ -267,8 +272,13 @@ public final class GuardedCarrier implements PacketCarrier {
 
     /** Every datagram the guard dropped, for whatever reason. */
     public long rejected() {
-        return rejectedMagic() + rejectedStale() + rejectedTag() + rejectedReplay() + rejectedSenderLimit()
-                + rejectedBeforeStart() + tooLarge();
+        return rejectedMagic()
+                + rejectedStale()
+                + rejectedTag()
+                + rejectedReplay()
+                + rejectedSenderLimit()
+                + rejectedBeforeStart()
+                + tooLarge();
     }
 
     /** Valid datagrams dropped because they did not fit the caller's buffer. */

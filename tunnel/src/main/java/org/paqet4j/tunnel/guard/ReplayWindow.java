@@ -10,6 +10,7 @@ final class ReplayWindow {
 
     /** Counters of reordering tolerated: about 100 ms of a sender at 80 000 datagrams per second. */
     static final int SIZE = 8192;
+
     private static final int MASK = SIZE - 1;
 
     private final long[] bits = new long[SIZE / 64];

@@ -53,8 +53,8 @@ public sealed interface StreamHeader {
             }
             for (int i = 0; i < masks.length; i++) {
                 if (!TcpFlags.isValidMask(masks[i])) {
-                    throw new IllegalArgumentException(String.format(
-                            "TCPF mask %d is 0x%04x, which has bits beyond NS", i, masks[i] & 0xFFFF));
+                    throw new IllegalArgumentException(
+                            String.format("TCPF mask %d is 0x%04x, which has bits beyond NS", i, masks[i] & 0xFFFF));
                 }
             }
             masks = masks.clone();

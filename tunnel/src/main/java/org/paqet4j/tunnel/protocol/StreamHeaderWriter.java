@@ -6,8 +6,7 @@ import java.io.OutputStream;
 /** Encodes a {@link StreamHeader}; written with one {@code write} so it travels as one mux frame. */
 public final class StreamHeaderWriter {
 
-    private StreamHeaderWriter() {
-    }
+    private StreamHeaderWriter() {}
 
     public static void write(StreamHeader header, OutputStream out) throws IOException {
         out.write(encode(header));

@@ -17,8 +17,7 @@ public record Target(String host, int port) {
         }
         int length = host.getBytes(StandardCharsets.UTF_8).length;
         if (length > MAX_HOST_LENGTH) {
-            throw new IllegalArgumentException(
-                    "target host is " + length + " bytes, more than " + MAX_HOST_LENGTH);
+            throw new IllegalArgumentException("target host is " + length + " bytes, more than " + MAX_HOST_LENGTH);
         }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);

@@ -72,7 +72,8 @@ public final class ConnectionListener implements AutoCloseable {
 
     /** Starts accepting; each connection runs {@code handler} on a virtual thread named {@code threadPrefix-peer}. */
     public void startAccepting(String threadPrefix, Handler handler) {
-        acceptThread = Thread.ofVirtual().name(threadPrefix + "-accept-" + listener.getLocalPort())
+        acceptThread = Thread.ofVirtual()
+                .name(threadPrefix + "-accept-" + listener.getLocalPort())
                 .start(() -> acceptLoop(threadPrefix, handler));
     }
 
@@ -97,17 +98,21 @@ public final class ConnectionListener implements AutoCloseable {
             }
             connections.add(socket);
             try {
-                Thread.ofVirtual().name(threadPrefix + "-"
-                        + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress())).start(() -> {
-                    try (socket) {
-                        handler.serve(socket);
-                    } catch (IOException e) {
-                        log.trace("{} {}: close: {}", what,
-                                AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
-                    } finally {
-                        connections.remove(socket);
-                    }
-                });
+                Thread.ofVirtual()
+                        .name(threadPrefix + "-" + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()))
+                        .start(() -> {
+                            try (socket) {
+                                handler.serve(socket);
+                            } catch (IOException e) {
+                                log.trace(
+                                        "{} {}: close: {}",
+                                        what,
+                                        AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
+                                        e.toString());
+                            } finally {
+                                connections.remove(socket);
+                            }
+                        });
             } catch (RuntimeException | OutOfMemoryError e) {
                 // No thread for it (memory exhausted): drop this connection, keep the listener.
                 connections.remove(socket);
@@ -119,7 +124,8 @@ public final class ConnectionListener implements AutoCloseable {
     }
 
     private static long nextBackoff(long previousNanos) {
-        return previousNanos == 0 ? MIN_ACCEPT_BACKOFF.toNanos()
+        return previousNanos == 0
+                ? MIN_ACCEPT_BACKOFF.toNanos()
                 : Math.min(previousNanos * 2, MAX_ACCEPT_BACKOFF.toNanos());
     }
 
@@ -127,9 +133,12 @@ public final class ConnectionListener implements AutoCloseable {
     private void acceptFailed(IOException e, long backoffNanos) {
         acceptErrors.increment();
         if (acceptErrorLog.permit()) {
-            log.warn("{} {}: accept failed ({} more since the last line), retrying: {}", what,
+            log.warn(
+                    "{} {}: accept failed ({} more since the last line), retrying: {}",
+                    what,
                     AddressText.of(localAddress()),
-                    acceptErrorLog.takeSuppressed(), e.getMessage());
+                    acceptErrorLog.takeSuppressed(),
+                    e.getMessage());
         }
         try {
             Thread.sleep(Duration.ofNanos(backoffNanos));
@@ -141,9 +150,13 @@ public final class ConnectionListener implements AutoCloseable {
     private void refuse(Socket socket) {
         overLimit.increment();
         if (overLimitLog.permit()) {
-            log.warn("{} {}: {} connections open, closing {} ({} more since the last line)", what,
-                    AddressText.of(localAddress()), maxConnections,
-                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), overLimitLog.takeSuppressed());
+            log.warn(
+                    "{} {}: {} connections open, closing {} ({} more since the last line)",
+                    what,
+                    AddressText.of(localAddress()),
+                    maxConnections,
+                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
+                    overLimitLog.takeSuppressed());
         }
         closeQuietly(socket);
     }

@@ -36,8 +36,8 @@ public record ListenerLimits(int maxConnections, int maxUdpAssociations, Duratio
 
     /** The defaults for one of {@code listeners} listeners sharing this process's fd limit. */
     public static ListenerLimits defaults(int listeners) {
-        return new ListenerLimits(connectionsPerListener(fdLimit(), listeners), DEFAULT_MAX_UDP_ASSOCIATIONS,
-                DEFAULT_UDP_IDLE_TIMEOUT);
+        return new ListenerLimits(
+                connectionsPerListener(fdLimit(), listeners), DEFAULT_MAX_UDP_ASSOCIATIONS, DEFAULT_UDP_IDLE_TIMEOUT);
     }
 
     /** 80 % of {@code fdLimit} split evenly over {@code listeners}, at least 16 each. */

@@ -32,11 +32,11 @@ public final class TcpRelay {
      * {@link #BUFFER_SIZE} for the rest of the connection (fewer, larger frames and syscalls).
      */
     private static final int INITIAL_BUFFER_SIZE = 2 * 1024;
+
     private static final int BUFFER_SIZE = 16 * 1024;
     public static final Duration HALF_CLOSED_IDLE = Duration.ofSeconds(60);
 
-    private TcpRelay() {
-    }
+    private TcpRelay() {}
 
     /** Runs the relay; the caller still owns (and closes) both ends. */
     public static void run(Socket socket, TunnelStream stream, String label) {

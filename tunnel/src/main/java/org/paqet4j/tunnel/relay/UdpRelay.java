@@ -37,8 +37,7 @@ public final class UdpRelay {
         boolean isOpen();
     }
 
-    private UdpRelay() {
-    }
+    private UdpRelay() {}
 
     /**
      * Sends every message of {@code stream} to {@code sink} until the stream ends (returns) or
@@ -49,8 +48,9 @@ public final class UdpRelay {
      * @param dropped counts datagrams the socket refused
      * @param label   names the flow in log lines
      */
-    public static void streamToSocket(TunnelStream stream, byte[] buffer, int offset, DatagramSink sink,
-                                      LongAdder dropped, String label) throws IOException {
+    public static void streamToSocket(
+            TunnelStream stream, byte[] buffer, int offset, DatagramSink sink, LongAdder dropped, String label)
+            throws IOException {
         int n;
         while ((n = stream.readMessage(buffer, offset)) >= 0) {
             try {
@@ -74,20 +74,26 @@ public final class UdpRelay {
      * replies too.
      */
     public static void run(DatagramChannel channel, TunnelStream stream, LongAdder dropped, String label) {
-        Thread replies = Thread.ofVirtual().name("udp-back-" + stream.id())
-                .start(() -> socketToStream(channel, stream, label));
+        Thread replies =
+                Thread.ofVirtual().name("udp-back-" + stream.id()).start(() -> socketToStream(channel, stream, label));
         try {
-            streamToSocket(stream, new byte[MAX_DATAGRAM], 0, new DatagramSink() {
-                @Override
-                public void send(byte[] buf, int len) throws IOException {
-                    channel.write(ByteBuffer.wrap(buf, 0, len));
-                }
+            streamToSocket(
+                    stream,
+                    new byte[MAX_DATAGRAM],
+                    0,
+                    new DatagramSink() {
+                        @Override
+                        public void send(byte[] buf, int len) throws IOException {
+                            channel.write(ByteBuffer.wrap(buf, 0, len));
+                        }
 
-                @Override
-                public boolean isOpen() {
-                    return channel.isOpen();
-                }
-            }, dropped, label);
+                        @Override
+                        public boolean isOpen() {
+                            return channel.isOpen();
+                        }
+                    },
+                    dropped,
+                    label);
         } catch (IOException e) {
             log.debug("{}: stream {} ended: {}", label, stream.id(), e.toString());
         } finally {

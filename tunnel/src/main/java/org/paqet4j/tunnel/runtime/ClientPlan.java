@@ -19,9 +19,16 @@ import org.paqet4j.tunnel.socks.Credentials;
  *                           the TCP listeners ({@link ListenerLimits#connectionsPerListener})
  * @param maxUdpAssociations UDP associations each SOCKS5 listener keeps at once
  */
-public record ClientPlan(ClientOptions options, List<Socks> socks, List<Forward> forwards,
-                         Duration handshakeTimeout, Duration udpIdleTimeout, int maxUdpTargets, boolean kcptun,
-                         int maxConnections, int maxUdpAssociations) {
+public record ClientPlan(
+        ClientOptions options,
+        List<Socks> socks,
+        List<Forward> forwards,
+        Duration handshakeTimeout,
+        Duration udpIdleTimeout,
+        int maxUdpTargets,
+        boolean kcptun,
+        int maxConnections,
+        int maxUdpAssociations) {
 
     public ClientPlan {
         socks = List.copyOf(socks);
@@ -33,25 +40,39 @@ public record ClientPlan(ClientOptions options, List<Socks> socks, List<Forward>
     }
 
     /** With the default caps: connections from the fd limit, {@value ListenerLimits#DEFAULT_MAX_UDP_ASSOCIATIONS} UDP associations. */
-    public ClientPlan(ClientOptions options, List<Socks> socks, List<Forward> forwards, Duration handshakeTimeout,
-                      Duration udpIdleTimeout, int maxUdpTargets, boolean kcptun) {
-        this(options, socks, forwards, handshakeTimeout, udpIdleTimeout, maxUdpTargets, kcptun, 0,
+    public ClientPlan(
+            ClientOptions options,
+            List<Socks> socks,
+            List<Forward> forwards,
+            Duration handshakeTimeout,
+            Duration udpIdleTimeout,
+            int maxUdpTargets,
+            boolean kcptun) {
+        this(
+                options,
+                socks,
+                forwards,
+                handshakeTimeout,
+                udpIdleTimeout,
+                maxUdpTargets,
+                kcptun,
+                0,
                 ListenerLimits.DEFAULT_MAX_UDP_ASSOCIATIONS);
     }
 
     /** The caps of each listener in this plan. */
     public ListenerLimits listenerLimits() {
-        int tcpListeners = socks.size() + (int) forwards.stream().filter(f -> !f.udp()).count();
-        int connections = maxConnections > 0 ? maxConnections
+        int tcpListeners =
+                socks.size() + (int) forwards.stream().filter(f -> !f.udp()).count();
+        int connections = maxConnections > 0
+                ? maxConnections
                 : ListenerLimits.connectionsPerListener(ListenerLimits.fdLimit(), tcpListeners);
         return new ListenerLimits(connections, maxUdpAssociations, udpIdleTimeout);
     }
 
     /** One SOCKS5 listener; without credentials no authentication is asked for. */
-    public record Socks(InetSocketAddress bind, Optional<Credentials> credentials) {
-    }
+    public record Socks(InetSocketAddress bind, Optional<Credentials> credentials) {}
 
     /** One port forward: TCP connections or UDP datagrams to {@code bind} go to {@code target}. */
-    public record Forward(InetSocketAddress bind, Target target, boolean udp) {
-    }
+    public record Forward(InetSocketAddress bind, Target target, boolean udp) {}
 }

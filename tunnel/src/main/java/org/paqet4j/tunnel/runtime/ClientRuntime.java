@@ -38,8 +38,8 @@ public final class ClientRuntime implements AutoCloseable {
      */
     public static ClientRuntime start(ClientPlan plan, SessionDialer dialer, List<? extends AutoCloseable> lowerLayers)
             throws IOException {
-        TunnelClient client = plan.kcptun() ? TunnelClient.kcptun(plan.options(), dialer)
-                : new TunnelClient(plan.options(), dialer);
+        TunnelClient client =
+                plan.kcptun() ? TunnelClient.kcptun(plan.options(), dialer) : new TunnelClient(plan.options(), dialer);
         ClientRuntime runtime = new ClientRuntime(client);
         List<Socks5Server> socks = new ArrayList<>();
         List<TcpForward> tcpForwards = new ArrayList<>();
@@ -47,16 +47,16 @@ public final class ClientRuntime implements AutoCloseable {
         ListenerLimits limits = plan.listenerLimits();
         try {
             for (ClientPlan.Socks s : plan.socks()) {
-                Socks5Server server = Socks5Server.start(s.bind(), client, s.credentials(), plan.handshakeTimeout(),
-                        plan.maxUdpTargets(), limits);
+                Socks5Server server = Socks5Server.start(
+                        s.bind(), client, s.credentials(), plan.handshakeTimeout(), plan.maxUdpTargets(), limits);
                 socks.add(server);
                 runtime.startupLines.add("SOCKS5 listening on " + format(server.localAddress())
                         + (s.credentials().isPresent() ? " (username/password required)" : ""));
             }
             for (ClientPlan.Forward f : plan.forwards()) {
                 if (f.udp()) {
-                    UdpForward forward = UdpForward.start(f.bind(), f.target(), client, plan.udpIdleTimeout(),
-                            plan.maxUdpTargets());
+                    UdpForward forward =
+                            UdpForward.start(f.bind(), f.target(), client, plan.udpIdleTimeout(), plan.maxUdpTargets());
                     udpForwards.add(forward);
                     runtime.startupLines.add("UDP forward " + format(forward.localAddress()) + " -> " + f.target());
                 } else {

@@ -23,8 +23,7 @@ public final class GracefulShutdown {
         boolean awaitDrained(Duration timeout) throws InterruptedException;
     }
 
-    private record Step<T>(String what, T action) {
-    }
+    private record Step<T>(String what, T action) {}
 
     private final List<Step<Runnable>> stops = new ArrayList<>();
     private final List<Step<Drainable>> drains = new ArrayList<>();
@@ -87,7 +86,9 @@ public final class GracefulShutdown {
                 log.warn("closing {} failed: {}", step.what(), e.toString());
             }
         }
-        log.info("shutdown finished in {} ms{}", Duration.ofNanos(System.nanoTime() - start).toMillis(),
+        log.info(
+                "shutdown finished in {} ms{}",
+                Duration.ofNanos(System.nanoTime() - start).toMillis(),
                 drained ? "" : " (some streams were cut)");
         return drained;
     }

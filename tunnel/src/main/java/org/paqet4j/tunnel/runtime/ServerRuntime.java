@@ -18,8 +18,11 @@ public final class ServerRuntime implements AutoCloseable {
     private final GracefulShutdown shutdown = new GracefulShutdown();
     private final String startupLine;
 
-    private ServerRuntime(SessionHandler server, KcpListener listener, TransportSettings settings,
-                          List<? extends AutoCloseable> lowerLayers) {
+    private ServerRuntime(
+            SessionHandler server,
+            KcpListener listener,
+            TransportSettings settings,
+            List<? extends AutoCloseable> lowerLayers) {
         this.server = server;
         KcpSessionAcceptor acceptor = new KcpSessionAcceptor(listener, server, settings);
         this.startupLine = "server listening on " + ClientRuntime.format(listener.localAddress());
@@ -33,8 +36,11 @@ public final class ServerRuntime implements AutoCloseable {
     }
 
     /** @param lowerLayers closed last, in this order (event loop, carrier, firewall rules) */
-    public static ServerRuntime start(SessionHandler server, KcpListener listener, TransportSettings settings,
-                                      List<? extends AutoCloseable> lowerLayers) {
+    public static ServerRuntime start(
+            SessionHandler server,
+            KcpListener listener,
+            TransportSettings settings,
+            List<? extends AutoCloseable> lowerLayers) {
         return new ServerRuntime(server, listener, settings, lowerLayers);
     }
 

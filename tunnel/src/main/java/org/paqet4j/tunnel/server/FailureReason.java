@@ -15,8 +15,7 @@ import java.net.UnknownHostException;
  */
 final class FailureReason {
 
-    private FailureReason() {
-    }
+    private FailureReason() {}
 
     static String of(Exception e) {
         String message = e.getMessage();

@@ -6,8 +6,8 @@ import java.time.Duration;
  * What one server accepts: sessions, streams per session and in total, how long a new stream may
  * take to send its header and how long dialing a target may take.
  */
-public record ServerLimits(int maxSessions, int maxStreamsPerSession, int maxStreamsTotal,
-                           Duration headerTimeout, Duration dialTimeout) {
+public record ServerLimits(
+        int maxSessions, int maxStreamsPerSession, int maxStreamsTotal, Duration headerTimeout, Duration dialTimeout) {
 
     public ServerLimits {
         if (maxSessions < 1 || maxStreamsPerSession < 1 || maxStreamsTotal < 1) {
@@ -15,8 +15,8 @@ public record ServerLimits(int maxSessions, int maxStreamsPerSession, int maxStr
                     + ", streams per session " + maxStreamsPerSession + ", streams " + maxStreamsTotal);
         }
         if (headerTimeout.isNegative() || headerTimeout.isZero() || dialTimeout.isNegative() || dialTimeout.isZero()) {
-            throw new IllegalArgumentException("timeouts must be positive: header " + headerTimeout
-                    + ", dial " + dialTimeout);
+            throw new IllegalArgumentException(
+                    "timeouts must be positive: header " + headerTimeout + ", dial " + dialTimeout);
         }
     }
 

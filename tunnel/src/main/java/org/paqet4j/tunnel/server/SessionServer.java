@@ -25,6 +25,7 @@ public final class SessionServer implements SessionHandler {
 
     /** Put before "session"/"stream" in logs and thread names: "" in paqet mode, "kcptun " in kcptun mode. */
     private final String prefix;
+
     private final String threadPrefix;
     private final ServerLimits limits;
     private final StreamService service;
@@ -35,6 +36,7 @@ public final class SessionServer implements SessionHandler {
     private final LogThrottle rejectedLog = new LogThrottle(Duration.ofSeconds(10));
     /** A client holding the key can open streams over the limit as fast as it likes: one line per interval. */
     private final LogThrottle rejectedStreamLog = new LogThrottle(Duration.ofSeconds(10));
+
     private volatile boolean closing;
 
     /**
@@ -70,7 +72,10 @@ public final class SessionServer implements SessionHandler {
             counters.rejectedSessions.increment();
             // Rejections come in floods (replays from many ports), one line per interval is enough.
             if (rejectedLog.permit()) {
-                log.warn("{}session from {} rejected: {} ({} more rejections not logged)", prefix, peer,
+                log.warn(
+                        "{}session from {} rejected: {} ({} more rejections not logged)",
+                        prefix,
+                        peer,
                         closing ? "server is closing" : limits.maxSessions() + " sessions already open",
                         rejectedLog.takeSuppressed());
             }
@@ -121,7 +126,10 @@ public final class SessionServer implements SessionHandler {
                 });
             }
         } catch (IOException e) {
-            log.debug("{}session from {}: accept ended: {}", prefix, AddressText.of(session.remoteAddress()),
+            log.debug(
+                    "{}session from {}: accept ended: {}",
+                    prefix,
+                    AddressText.of(session.remoteAddress()),
                     e.toString());
         } finally {
             session.close();
@@ -131,8 +139,13 @@ public final class SessionServer implements SessionHandler {
     private void reject(TunnelSession session, TunnelStream stream, String why) {
         counters.rejectedStreams.increment();
         if (rejectedStreamLog.permit()) {
-            log.warn("{}stream {} from {} rejected: {} ({} more stream rejections not logged)", prefix, stream.id(),
-                    AddressText.of(session.remoteAddress()), why, rejectedStreamLog.takeSuppressed());
+            log.warn(
+                    "{}stream {} from {} rejected: {} ({} more stream rejections not logged)",
+                    prefix,
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
+                    why,
+                    rejectedStreamLog.takeSuppressed());
         }
         stream.close();
     }
@@ -140,8 +153,12 @@ public final class SessionServer implements SessionHandler {
     /** Counts a stream the service refused because the server is closing. */
     public void refuseWhileClosing(TunnelSession session, TunnelStream stream, Object what) {
         counters.rejectedStreams.increment();
-        log.debug("{}stream {} from {}: {} refused, server is closing", prefix, stream.id(),
-                AddressText.of(session.remoteAddress()), what);
+        log.debug(
+                "{}stream {} from {}: {} refused, server is closing",
+                prefix,
+                stream.id(),
+                AddressText.of(session.remoteAddress()),
+                what);
     }
 
     /** Refuses new sessions and tells the service to refuse new work; open sessions and streams continue. */

@@ -17,6 +17,5 @@ public interface StreamService {
     void handle(SessionServer server, TunnelSession session, TunnelStream stream);
 
     /** Called once when a served session has closed. */
-    default void sessionClosed(TunnelSession session) {
-    }
+    default void sessionClosed(TunnelSession session) {}
 }

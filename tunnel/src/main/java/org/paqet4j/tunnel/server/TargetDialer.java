@@ -50,12 +50,12 @@ final class TargetDialer {
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(address, target.port()),
-                        (int) Math.min(remainingMillis, Integer.MAX_VALUE));
+                socket.connect(new InetSocketAddress(address, target.port()), (int)
+                        Math.min(remainingMillis, Integer.MAX_VALUE));
             } catch (IOException e) {
                 socket.close();
-                last = new IOException("TCP " + target + " at " + AddressText.of(address) + ": "
-                        + FailureReason.of(e), e);
+                last = new IOException(
+                        "TCP " + target + " at " + AddressText.of(address) + ": " + FailureReason.of(e), e);
                 continue;
             }
             String connectedDenial = rules.denial(socket.getInetAddress(), socket.getPort());

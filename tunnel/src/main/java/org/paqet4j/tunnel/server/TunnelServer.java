@@ -65,12 +65,18 @@ public final class TunnelServer implements ServerMode {
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
             counters.headerErrors.increment();
-            log.warn("stream {} from {}: no header within {}", stream.id(), AddressText.of(session.remoteAddress()),
+            log.warn(
+                    "stream {} from {}: no header within {}",
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
                     limits.headerTimeout());
             return;
         } catch (IOException e) {
             counters.headerErrors.increment();
-            log.warn("stream {} from {}: bad header: {}", stream.id(), AddressText.of(session.remoteAddress()),
+            log.warn(
+                    "stream {} from {}: bad header: {}",
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
                     e.getMessage());
             return;
         }
@@ -90,7 +96,9 @@ public final class TunnelServer implements ServerMode {
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
             case StreamHeader.Pong ignored -> {
                 counters.headerErrors.increment();
-                log.warn("stream {} from {}: unexpected PONG header", stream.id(),
+                log.warn(
+                        "stream {} from {}: unexpected PONG header",
+                        stream.id(),
                         AddressText.of(session.remoteAddress()));
             }
         }
@@ -102,7 +110,10 @@ public final class TunnelServer implements ServerMode {
             StreamHeaderWriter.write(new StreamHeader.Pong(), stream.outputStream());
             stream.closeWrite();
         } catch (IOException e) {
-            log.debug("stream {} from {}: PONG failed: {}", stream.id(), AddressText.of(session.remoteAddress()),
+            log.debug(
+                    "stream {} from {}: PONG failed: {}",
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
                     e.toString());
         }
     }
@@ -123,7 +134,10 @@ public final class TunnelServer implements ServerMode {
         } catch (IOException e) {
             counters.dialFailures.increment();
             // The message names the protocol, the target, the address tried and the reason.
-            log.info("stream {} from {}: dial failed: {}", stream.id(), AddressText.of(session.remoteAddress()),
+            log.info(
+                    "stream {} from {}: dial failed: {}",
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
                     e.getMessage());
         }
         return null;
@@ -135,7 +149,11 @@ public final class TunnelServer implements ServerMode {
         if (socket == null) {
             return;
         }
-        log.debug("stream {} from {}: TCP {} via {}", stream.id(), AddressText.of(session.remoteAddress()), target,
+        log.debug(
+                "stream {} from {}: TCP {} via {}",
+                stream.id(),
+                AddressText.of(session.remoteAddress()),
+                target,
                 AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()));
         try (socket) {
             TcpRelay.run(socket, stream, "stream " + stream.id() + " -> " + target);

@@ -28,7 +28,9 @@ public final class KcpSessionAcceptor implements AutoCloseable {
         this.listener = listener;
         this.server = server;
         this.settings = settings;
-        this.thread = Thread.ofVirtual().name("kcp-accept-" + AddressText.of(listener.localAddress())).start(this::run);
+        this.thread = Thread.ofVirtual()
+                .name("kcp-accept-" + AddressText.of(listener.localAddress()))
+                .start(this::run);
     }
 
     private void run() {
@@ -44,8 +46,8 @@ public final class KcpSessionAcceptor implements AutoCloseable {
             }
             MuxSession mux;
             try {
-                mux = MuxSession.server(new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close),
-                        settings.mux());
+                mux = MuxSession.server(
+                        new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close), settings.mux());
             } catch (RuntimeException e) {
                 log.warn("mux session for {} failed: {}", AddressText.of(kcp.remoteAddress()), e.toString());
                 kcp.close();

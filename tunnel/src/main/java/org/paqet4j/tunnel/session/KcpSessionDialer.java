@@ -24,8 +24,8 @@ public final class KcpSessionDialer implements SessionDialer {
     private final InetSocketAddress server;
     private final TransportSettings settings;
 
-    public KcpSessionDialer(KcpEventLoop loop, CarrierFactory carriers, InetSocketAddress server,
-                            TransportSettings settings) {
+    public KcpSessionDialer(
+            KcpEventLoop loop, CarrierFactory carriers, InetSocketAddress server, TransportSettings settings) {
         this.loop = loop;
         this.carriers = carriers;
         this.server = server;
@@ -35,23 +35,28 @@ public final class KcpSessionDialer implements SessionDialer {
     @Override
     public TunnelSession dial(int slot) throws IOException {
         PacketCarrier raw = carriers.open(slot);
-        PacketCarrier carrier = settings.guard().<PacketCarrier>map(g -> new GuardedCarrier(raw, g)).orElse(raw);
+        PacketCarrier carrier = settings.guard()
+                .<PacketCarrier>map(g -> new GuardedCarrier(raw, g))
+                .orElse(raw);
         KcpSession kcp;
         try {
-            kcp = KcpDialer.dial(loop, carrier, server, settings.kcp(), settings.codecs().get());
+            kcp = KcpDialer.dial(
+                    loop, carrier, server, settings.kcp(), settings.codecs().get());
         } catch (IOException | RuntimeException e) {
             carrier.close();
             throw e;
         }
         MuxSession mux;
         try {
-            mux = MuxSession.client(new MuxTransport(kcp.inputStream(), kcp.outputStream(), () -> {
-                try {
-                    kcp.close();
-                } finally {
-                    carrier.close();
-                }
-            }), settings.mux());
+            mux = MuxSession.client(
+                    new MuxTransport(kcp.inputStream(), kcp.outputStream(), () -> {
+                        try {
+                            kcp.close();
+                        } finally {
+                            carrier.close();
+                        }
+                    }),
+                    settings.mux());
         } catch (RuntimeException e) {
             kcp.close();
             carrier.close();

@@ -11,6 +11,5 @@ import org.paqet4j.tunnel.guard.GuardKey;
  * What a tunnel session is made of below the stream protocol: KCP settings, a fresh kcp-go codec
  * per session, the smux settings and the optional packet guard.
  */
-public record TransportSettings(KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux,
-                                Optional<GuardKey> guard) {
-}
+public record TransportSettings(
+        KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux, Optional<GuardKey> guard) {}

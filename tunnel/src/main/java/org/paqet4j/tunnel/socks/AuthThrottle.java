@@ -20,8 +20,7 @@ final class AuthThrottle {
     static final Duration DEFAULT_CAP = Duration.ofSeconds(30);
     static final int DEFAULT_MAX_ADDRESSES = 4096;
 
-    private record Failures(int count, long lastNanos, long retryAtNanos) {
-    }
+    private record Failures(int count, long lastNanos, long retryAtNanos) {}
 
     private final long baseNanos;
     private final long capNanos;

@@ -27,6 +27,5 @@ public final class Socks5 {
     public static final int REP_COMMAND_NOT_SUPPORTED = 0x07;
     public static final int REP_ADDRESS_TYPE_NOT_SUPPORTED = 0x08;
 
-    private Socks5() {
-    }
+    private Socks5() {}
 }

@@ -2,7 +2,6 @@ package org.paqet4j.tunnel.socks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -17,15 +16,14 @@ import org.paqet4j.tunnel.protocol.Target;
  */
 public final class Socks5Codec {
 
-    private Socks5Codec() {
-    }
+    private Socks5Codec() {}
 
     /** Reads VER NMETHODS METHODS and returns the offered methods. */
     public static byte[] readGreeting(InputStream in) throws IOException {
         int version = readByte(in, "greeting version");
         if (version != Socks5.VERSION) {
-            throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
-                    String.format("greeting version is 0x%02x (want 0x05)", version));
+            throw new Socks5Exception(
+                    Socks5.REP_GENERAL_FAILURE, String.format("greeting version is 0x%02x (want 0x05)", version));
         }
         int count = readByte(in, "method count");
         if (count == 0) {
@@ -38,7 +36,8 @@ public final class Socks5Codec {
     public static Credentials readCredentials(InputStream in) throws IOException {
         int version = readByte(in, "auth version");
         if (version != Socks5.AUTH_VERSION) {
-            throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
+            throw new Socks5Exception(
+                    Socks5.REP_GENERAL_FAILURE,
                     String.format("username/password version is 0x%02x (want 0x01)", version));
         }
         byte[] user = readBytes(in, readByte(in, "username length"), "username");
@@ -50,22 +49,24 @@ public final class Socks5Codec {
     public static Socks5Request readRequest(InputStream in) throws IOException {
         int version = readByte(in, "request version");
         if (version != Socks5.VERSION) {
-            throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
-                    String.format("request version is 0x%02x (want 0x05)", version));
+            throw new Socks5Exception(
+                    Socks5.REP_GENERAL_FAILURE, String.format("request version is 0x%02x (want 0x05)", version));
         }
         int command = readByte(in, "command");
         int reserved = readByte(in, "reserved byte");
         if (reserved != 0) {
-            throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
-                    String.format("request reserved byte is 0x%02x (want 0x00)", reserved));
+            throw new Socks5Exception(
+                    Socks5.REP_GENERAL_FAILURE, String.format("request reserved byte is 0x%02x (want 0x00)", reserved));
         }
         int type = readByte(in, "address type");
         String host = switch (type) {
             case Socks5.ATYP_IPV4 -> literal(readBytes(in, 4, "IPv4 address"));
             case Socks5.ATYP_IPV6 -> literal(readBytes(in, 16, "IPv6 address"));
             case Socks5.ATYP_DOMAIN -> domain(readBytes(in, readByte(in, "domain length"), "domain"));
-            default -> throw new Socks5Exception(Socks5.REP_ADDRESS_TYPE_NOT_SUPPORTED,
-                    String.format("address type 0x%02x is not IPv4, domain or IPv6", type));
+            default ->
+                throw new Socks5Exception(
+                        Socks5.REP_ADDRESS_TYPE_NOT_SUPPORTED,
+                        String.format("address type 0x%02x is not IPv4, domain or IPv6", type));
         };
         byte[] port = readBytes(in, 2, "port");
         return new Socks5Request(command, type, new Target(host, ((port[0] & 0xFF) << 8) | (port[1] & 0xFF)));
@@ -119,8 +120,10 @@ public final class Socks5Codec {
                 host = domain(slice(buf, offset + 1, domainLength));
                 offset += 1 + domainLength;
             }
-            default -> throw new Socks5Exception(Socks5.REP_ADDRESS_TYPE_NOT_SUPPORTED,
-                    String.format("UDP address type 0x%02x is not IPv4, domain or IPv6", type));
+            default ->
+                throw new Socks5Exception(
+                        Socks5.REP_ADDRESS_TYPE_NOT_SUPPORTED,
+                        String.format("UDP address type 0x%02x is not IPv4, domain or IPv6", type));
         }
         int port = ((buf[offset] & 0xFF) << 8) | (buf[offset + 1] & 0xFF);
         offset += 2;
@@ -180,14 +183,16 @@ public final class Socks5Codec {
             throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE, "domain is empty");
         }
         if (bytes.length > Target.MAX_HOST_LENGTH) {
-            throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
+            throw new Socks5Exception(
+                    Socks5.REP_GENERAL_FAILURE,
                     "domain is " + bytes.length + " bytes, more than " + Target.MAX_HOST_LENGTH);
         }
         char[] chars = new char[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             int c = bytes[i] & 0xFF;
             if (c <= 0x20 || c >= 0x7F) {
-                throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
+                throw new Socks5Exception(
+                        Socks5.REP_GENERAL_FAILURE,
                         String.format("domain byte %d is 0x%02x (printable ASCII only)", i, c));
             }
             chars[i] = (char) c;
@@ -222,7 +227,8 @@ public final class Socks5Codec {
     private static byte[] readBytes(InputStream in, int length, String field) throws IOException {
         byte[] bytes = in.readNBytes(length);
         if (bytes.length != length) {
-            throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
+            throw new Socks5Exception(
+                    Socks5.REP_GENERAL_FAILURE,
                     "client closed after " + bytes.length + " of " + length + " bytes of the " + field);
         }
         return bytes;

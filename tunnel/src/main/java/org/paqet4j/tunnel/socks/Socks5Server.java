@@ -48,16 +48,23 @@ public final class Socks5Server implements AutoCloseable {
     private final LogThrottle tunnelFailureLog = new LogThrottle(Duration.ofSeconds(10));
     private final ScheduledExecutorService deadlines;
 
-    private Socks5Server(ConnectionListener listener, StreamOpener tunnel, Optional<Credentials> credentials,
-                         Duration handshakeTimeout, int maxUdpTargets, ListenerLimits limits) {
+    private Socks5Server(
+            ConnectionListener listener,
+            StreamOpener tunnel,
+            Optional<Credentials> credentials,
+            Duration handshakeTimeout,
+            int maxUdpTargets,
+            ListenerLimits limits) {
         this.listener = listener;
         this.tunnel = tunnel;
         this.credentials = credentials;
         this.handshakeTimeout = handshakeTimeout;
         this.maxUdpTargets = maxUdpTargets;
         this.limits = limits;
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("socks5-deadline-" + listener.localAddress().getPort()).factory());
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("socks5-deadline-" + listener.localAddress().getPort())
+                .factory());
         listener.startAccepting("socks5", socket -> {
             counters.connections.increment();
             serve(socket);
@@ -69,17 +76,32 @@ public final class Socks5Server implements AutoCloseable {
      *
      * @param maxUdpTargets targets one UDP association may talk to (one stream each)
      */
-    public static Socks5Server start(InetSocketAddress bind, StreamOpener tunnel, Optional<Credentials> credentials,
-                                     Duration handshakeTimeout, int maxUdpTargets) throws IOException {
+    public static Socks5Server start(
+            InetSocketAddress bind,
+            StreamOpener tunnel,
+            Optional<Credentials> credentials,
+            Duration handshakeTimeout,
+            int maxUdpTargets)
+            throws IOException {
         return start(bind, tunnel, credentials, handshakeTimeout, maxUdpTargets, ListenerLimits.defaults(1));
     }
 
     /** Like {@link #start(InetSocketAddress, StreamOpener, Optional, Duration, int)} with explicit caps. */
-    public static Socks5Server start(InetSocketAddress bind, StreamOpener tunnel, Optional<Credentials> credentials,
-                                     Duration handshakeTimeout, int maxUdpTargets, ListenerLimits limits)
+    public static Socks5Server start(
+            InetSocketAddress bind,
+            StreamOpener tunnel,
+            Optional<Credentials> credentials,
+            Duration handshakeTimeout,
+            int maxUdpTargets,
+            ListenerLimits limits)
             throws IOException {
-        return new Socks5Server(ConnectionListener.bind(bind, "SOCKS5 listener", limits.maxConnections()), tunnel,
-                credentials, handshakeTimeout, maxUdpTargets, limits);
+        return new Socks5Server(
+                ConnectionListener.bind(bind, "SOCKS5 listener", limits.maxConnections()),
+                tunnel,
+                credentials,
+                handshakeTimeout,
+                maxUdpTargets,
+                limits);
     }
 
     public InetSocketAddress localAddress() {
@@ -108,8 +130,8 @@ public final class Socks5Server implements AutoCloseable {
     private void serve(Socket socket) {
         String peer = AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress());
         Socks5Request request;
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(socket),
-                handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline =
+                deadlines.schedule(() -> closeQuietly(socket), handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
@@ -124,8 +146,10 @@ public final class Socks5Server implements AutoCloseable {
             return;
         } catch (IOException e) {
             counters.handshakeFailures.increment();
-            log.debug("SOCKS5 {}: handshake ended: {}", peer, socket.isClosed() && !listener.isClosed()
-                    ? "no request within " + handshakeTimeout : e.toString());
+            log.debug(
+                    "SOCKS5 {}: handshake ended: {}",
+                    peer,
+                    socket.isClosed() && !listener.isClosed() ? "no request within " + handshakeTimeout : e.toString());
             return;
         } finally {
             deadline.cancel(false);
@@ -172,8 +196,11 @@ public final class Socks5Server implements AutoCloseable {
                 counters.authFailures.increment();
                 Duration wait = authThrottle.failed(source);
                 if (authFailureLog.permit()) {
-                    log.info("SOCKS5 {}: wrong username or password; its next attempt is checked after {} ms"
-                            + " ({} failed authentications not logged since the last line)", peer, wait.toMillis(),
+                    log.info(
+                            "SOCKS5 {}: wrong username or password; its next attempt is checked after {} ms"
+                                    + " ({} failed authentications not logged since the last line)",
+                            peer,
+                            wait.toMillis(),
                             authFailureLog.takeSuppressed());
                 }
                 return null;
@@ -204,8 +231,12 @@ public final class Socks5Server implements AutoCloseable {
         } catch (IOException e) {
             counters.tunnelFailures.increment();
             if (tunnelFailureLog.permit()) {
-                log.warn("SOCKS5 {}: no tunnel stream for {} ({} more since the last line): {}", peer,
-                        request.target(), tunnelFailureLog.takeSuppressed(), e.getMessage());
+                log.warn(
+                        "SOCKS5 {}: no tunnel stream for {} ({} more since the last line): {}",
+                        peer,
+                        request.target(),
+                        tunnelFailureLog.takeSuppressed(),
+                        e.getMessage());
             }
             writeQuietly(socket, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
             return;
@@ -213,8 +244,8 @@ public final class Socks5Server implements AutoCloseable {
         try (stream) {
             // paqet's protocol has no dial result: success means the stream is open; a failed
             // dial on the server shows up as an immediately closed connection.
-            socket.getOutputStream().write(Socks5Codec.reply(Socks5.REP_SUCCEEDED,
-                    (InetSocketAddress) socket.getLocalSocketAddress()));
+            socket.getOutputStream()
+                    .write(Socks5Codec.reply(Socks5.REP_SUCCEEDED, (InetSocketAddress) socket.getLocalSocketAddress()));
             log.debug("SOCKS5 {}: CONNECT {} on stream {}", peer, request.target(), stream.id());
             TcpRelay.run(socket, stream, "SOCKS5 " + peer + " -> " + request.target());
         } catch (IOException e) {
@@ -227,8 +258,11 @@ public final class Socks5Server implements AutoCloseable {
             udpAssociations.decrementAndGet();
             counters.udpAssociationsRefused.increment();
             if (associationLimitLog.permit()) {
-                log.warn("SOCKS5 {}: UDP ASSOCIATE refused, {} associations open ({} more since the last line)", peer,
-                        limits.maxUdpAssociations(), associationLimitLog.takeSuppressed());
+                log.warn(
+                        "SOCKS5 {}: UDP ASSOCIATE refused, {} associations open ({} more since the last line)",
+                        peer,
+                        limits.maxUdpAssociations(),
+                        associationLimitLog.takeSuppressed());
             }
             writeQuietly(control, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
             return;
@@ -243,12 +277,15 @@ public final class Socks5Server implements AutoCloseable {
     private void serveAssociation(Socket control, Socks5Request request, String peer) {
         UdpAssociation association;
         try {
-            association = UdpAssociation.open(control, request, tunnel, maxUdpTargets, counters,
-                    limits.udpIdleTimeout());
+            association =
+                    UdpAssociation.open(control, request, tunnel, maxUdpTargets, counters, limits.udpIdleTimeout());
         } catch (IOException e) {
             if (udpRelayErrorLog.permit()) {
-                log.warn("SOCKS5 {}: cannot open UDP relay ({} more since the last line): {}", peer,
-                        udpRelayErrorLog.takeSuppressed(), e.toString());
+                log.warn(
+                        "SOCKS5 {}: cannot open UDP relay ({} more since the last line): {}",
+                        peer,
+                        udpRelayErrorLog.takeSuppressed(),
+                        e.toString());
             }
             writeQuietly(control, Socks5Codec.failure(Socks5.REP_GENERAL_FAILURE));
             return;
@@ -271,8 +308,10 @@ public final class Socks5Server implements AutoCloseable {
         try {
             socket.getOutputStream().write(bytes);
         } catch (IOException e) {
-            log.trace("SOCKS5 {}: write failed: {}",
-                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()), e.toString());
+            log.trace(
+                    "SOCKS5 {}: write failed: {}",
+                    AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()),
+                    e.toString());
         }
     }
 

@@ -51,14 +51,21 @@ final class UdpAssociation implements AutoCloseable {
     private final int declaredPort;
     /** Where the client's datagrams come from, set by the first one accepted; replies go only here. */
     private volatile InetSocketAddress clientSource;
+
     private final long idleNanos;
     private volatile long lastActive = System.nanoTime();
     private final Map<Target, TunnelStream> streams = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private Thread receiver;
 
-    private UdpAssociation(DatagramSocket relay, StreamOpener tunnel, int maxTargets, Socks5Counters counters,
-                           Socket control, int declaredPort, Duration idleTimeout) {
+    private UdpAssociation(
+            DatagramSocket relay,
+            StreamOpener tunnel,
+            int maxTargets,
+            Socks5Counters counters,
+            Socket control,
+            int declaredPort,
+            Duration idleTimeout) {
         this.relay = relay;
         this.tunnel = tunnel;
         this.maxTargets = maxTargets;
@@ -69,8 +76,14 @@ final class UdpAssociation implements AutoCloseable {
         this.idleNanos = idleTimeout.toNanos();
     }
 
-    static UdpAssociation open(Socket control, Socks5Request request, StreamOpener tunnel, int maxTargets,
-                               Socks5Counters counters, Duration idleTimeout) throws IOException {
+    static UdpAssociation open(
+            Socket control,
+            Socks5Request request,
+            StreamOpener tunnel,
+            int maxTargets,
+            Socks5Counters counters,
+            Duration idleTimeout)
+            throws IOException {
         DatagramSocket relay = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
         try {
             // Wake up now and then to notice an idle association; a datagram resets the clock.
@@ -79,7 +92,8 @@ final class UdpAssociation implements AutoCloseable {
             relay.close();
             throw e;
         }
-        return new UdpAssociation(relay, tunnel, maxTargets, counters, control, request.target().port(), idleTimeout);
+        return new UdpAssociation(
+                relay, tunnel, maxTargets, counters, control, request.target().port(), idleTimeout);
     }
 
     InetSocketAddress relayAddress() {
@@ -100,7 +114,9 @@ final class UdpAssociation implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 if (System.nanoTime() - lastActive > idleNanos) {
                     counters.udpIdleClosed.increment();
-                    log.debug("SOCKS5 UDP relay {}: idle for {} ms, closing", AddressText.of(relayAddress()),
+                    log.debug(
+                            "SOCKS5 UDP relay {}: idle for {} ms, closing",
+                            AddressText.of(relayAddress()),
                             idleNanos / 1_000_000);
                     endAssociation();
                     return;
@@ -185,20 +201,27 @@ final class UdpAssociation implements AutoCloseable {
                 stream = tunnel.openUdp(datagram.target());
             } catch (IOException e) {
                 counters.tunnelFailures.increment();
-                log.debug("SOCKS5 UDP relay {}: no stream for {}: {}", AddressText.of(relayAddress()),
-                        datagram.target(), e.getMessage());
+                log.debug(
+                        "SOCKS5 UDP relay {}: no stream for {}: {}",
+                        AddressText.of(relayAddress()),
+                        datagram.target(),
+                        e.getMessage());
                 return;
             }
             streams.put(datagram.target(), stream);
             TunnelStream opened = stream;
-            Thread.ofVirtual().name("socks5-udp-back-" + stream.id())
+            Thread.ofVirtual()
+                    .name("socks5-udp-back-" + stream.id())
                     .start(() -> receiveReplies(datagram.target(), opened));
         }
         try {
             stream.writeMessage(buf, datagram.dataOffset(), datagram.dataLength());
         } catch (IOException e) {
-            log.debug("SOCKS5 UDP relay {}: stream to {} failed: {}", AddressText.of(relayAddress()),
-                    datagram.target(), e.toString());
+            log.debug(
+                    "SOCKS5 UDP relay {}: stream to {} failed: {}",
+                    AddressText.of(relayAddress()),
+                    datagram.target(),
+                    e.toString());
             streams.remove(datagram.target(), stream);
             stream.close();
         }
@@ -210,25 +233,34 @@ final class UdpAssociation implements AutoCloseable {
         byte[] buf = new byte[header.length + MAX_DATAGRAM];
         System.arraycopy(header, 0, buf, 0, header.length);
         try {
-            UdpRelay.streamToSocket(stream, buf, header.length, new UdpRelay.DatagramSink() {
-                @Override
-                public void send(byte[] datagram, int len) throws IOException {
-                    lastActive = System.nanoTime();
-                    // Only where the client's datagrams come from: never a third party.
-                    InetSocketAddress to = clientSource;
-                    if (to != null) {
-                        relay.send(new DatagramPacket(datagram, len, to));
-                    }
-                }
+            UdpRelay.streamToSocket(
+                    stream,
+                    buf,
+                    header.length,
+                    new UdpRelay.DatagramSink() {
+                        @Override
+                        public void send(byte[] datagram, int len) throws IOException {
+                            lastActive = System.nanoTime();
+                            // Only where the client's datagrams come from: never a third party.
+                            InetSocketAddress to = clientSource;
+                            if (to != null) {
+                                relay.send(new DatagramPacket(datagram, len, to));
+                            }
+                        }
 
-                @Override
-                public boolean isOpen() {
-                    return !relay.isClosed();
-                }
-            }, counters.udpRepliesDropped, "SOCKS5 UDP relay " + AddressText.of(relayAddress()) + " <- " + target);
+                        @Override
+                        public boolean isOpen() {
+                            return !relay.isClosed();
+                        }
+                    },
+                    counters.udpRepliesDropped,
+                    "SOCKS5 UDP relay " + AddressText.of(relayAddress()) + " <- " + target);
         } catch (IOException e) {
             if (!closed) {
-                log.debug("SOCKS5 UDP relay {}: replies from {} ended: {}", AddressText.of(relayAddress()), target,
+                log.debug(
+                        "SOCKS5 UDP relay {}: replies from {} ended: {}",
+                        AddressText.of(relayAddress()),
+                        target,
                         e.toString());
             }
         } finally {

@@ -46,12 +46,16 @@ class AccessRulesTest {
     @Test
     void allowListsRestrictNetworksAndPortsAndDenyWins() throws UnknownHostException {
         AccessRules rules = new AccessRules(
-                List.of(new AccessRule(Cidr.parse("10.0.0.0/8"), PortRange.parse("80")),
+                List.of(
+                        new AccessRule(Cidr.parse("10.0.0.0/8"), PortRange.parse("80")),
                         new AccessRule(Cidr.parse("10.0.0.0/8"), PortRange.parse("8000-8999"))),
-                List.of(AccessRule.of("10.9.0.0/16"), new AccessRule(Cidr.parse("0.0.0.0/0"), PortRange.parse("8443"))));
+                List.of(
+                        AccessRule.of("10.9.0.0/16"),
+                        new AccessRule(Cidr.parse("0.0.0.0/0"), PortRange.parse("8443"))));
         assertThat(rules.allows(ip("10.1.2.3"), 80)).isTrue();
         assertThat(rules.allows(ip("10.1.2.3"), 8500)).isTrue();
-        assertThat(rules.denial(ip("10.1.2.3"), 8443)).isEqualTo("10.1.2.3 port 8443 matches deny rule 0.0.0.0/0 port 8443");
+        assertThat(rules.denial(ip("10.1.2.3"), 8443))
+                .isEqualTo("10.1.2.3 port 8443 matches deny rule 0.0.0.0/0 port 8443");
         assertThat(rules.denial(ip("10.1.2.3"), 22)).isEqualTo("10.1.2.3 port 22 matches no allow rule");
         assertThat(rules.denial(ip("10.9.2.3"), 80)).isEqualTo("10.9.2.3 port 80 matches deny rule 10.9.0.0/16");
         assertThat(rules.denial(ip("192.0.2.1"), 80)).isEqualTo("192.0.2.1 port 80 matches no allow rule");
@@ -63,7 +67,8 @@ class AccessRulesTest {
         assertThat(Cidr.parse("10.1.2.3/8").toString()).isEqualTo("10.0.0.0/8");
         assertThat(Cidr.parse("192.0.2.7").prefixLength()).isEqualTo(32);
         assertThatThrownBy(() -> Cidr.parse("dead.beef")).hasMessage("'dead.beef' is not an IP address or CIDR");
-        assertThatThrownBy(() -> Cidr.parse("example.com/8")).hasMessage("'example.com/8' is not an IP address or CIDR");
+        assertThatThrownBy(() -> Cidr.parse("example.com/8"))
+                .hasMessage("'example.com/8' is not an IP address or CIDR");
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessage("prefix length 33 is outside 0..32");
         assertThatThrownBy(() -> PortRange.parse("9-1")).hasMessage("port range 9-1 is not within 0..65535");
     }
@@ -71,7 +76,9 @@ class AccessRulesTest {
     @Test
     void unspecifiedAddressesAreNeverTargets() throws UnknownHostException {
         for (String literal : List.of("0.0.0.0", "0.1.2.3", "::", "::ffff:0.0.0.0")) {
-            assertThat(AccessRules.allowAll().denial(ip(literal), 80)).as(literal).contains("unspecified address");
+            assertThat(AccessRules.allowAll().denial(ip(literal), 80))
+                    .as(literal)
+                    .contains("unspecified address");
         }
         assertThat(AccessRules.allowAll().allows(ip("1.0.0.0"), 80)).isTrue();
     }
@@ -79,13 +86,37 @@ class AccessRulesTest {
     /** The "deny loopback and private ranges" example of docs/CONFIGURATION.md, verbatim. */
     @Test
     void theDocumentedDenyLoopbackAndPrivateExampleDeniesWhatItSays() throws UnknownHostException {
-        AccessRules rules = new AccessRules(List.of(), java.util.stream.Stream.of("127.0.0.0/8", "::1", "10.0.0.0/8",
-                "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10")
-                .map(AccessRule::of).toList());
+        AccessRules rules = new AccessRules(
+                List.of(),
+                java.util.stream.Stream.of(
+                                "127.0.0.0/8",
+                                "::1",
+                                "10.0.0.0/8",
+                                "172.16.0.0/12",
+                                "192.168.0.0/16",
+                                "100.64.0.0/10",
+                                "169.254.0.0/16",
+                                "fc00::/7",
+                                "fe80::/10")
+                        .map(AccessRule::of)
+                        .toList());
         byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 127, 0, 0, 1};
-        assertThat(rules.allows(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1), 80)).isFalse();
-        for (String denied : List.of("127.0.0.1", "127.255.0.1", "::1", "10.1.2.3", "172.31.255.255", "192.168.1.1",
-                "100.100.100.200", "169.254.169.254", "fd00:ec2::254", "fc00::1", "fe80::1", "0.0.0.0", "::")) {
+        assertThat(rules.allows(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1), 80))
+                .isFalse();
+        for (String denied : List.of(
+                "127.0.0.1",
+                "127.255.0.1",
+                "::1",
+                "10.1.2.3",
+                "172.31.255.255",
+                "192.168.1.1",
+                "100.100.100.200",
+                "169.254.169.254",
+                "fd00:ec2::254",
+                "fc00::1",
+                "fe80::1",
+                "0.0.0.0",
+                "::")) {
             assertThat(rules.allows(ip(denied), 80)).as(denied).isFalse();
         }
         for (String allowed : List.of("1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700::1111")) {

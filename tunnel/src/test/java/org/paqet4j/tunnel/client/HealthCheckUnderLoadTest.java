@@ -41,15 +41,18 @@ class HealthCheckUnderLoadTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** 256 KiB queued at 128 KiB/s: whatever is written behind a full queue waits 2 s. */
     private static final int QUEUE = 256 * 1024;
+
     private static final int RATE = 128 * 1024;
 
-    private final TunnelServer server = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(),
-            HostResolver.SYSTEM, (peer, masks) -> { });
-    private final MuxConfig mux = MuxConfig.paqetDefaults().withKeepAlive(Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final TunnelServer server =
+            new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM, (peer, masks) -> {});
+    private final MuxConfig mux =
+            MuxConfig.paqetDefaults().withKeepAlive(Duration.ofMillis(100), Duration.ofSeconds(5));
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger dials = new AtomicInteger();
     /** Once set, the server's downlink swallows everything: a peer gone silent, its socket still open. */
     private final java.util.concurrent.atomic.AtomicBoolean blackhole = new java.util.concurrent.atomic.AtomicBoolean();
+
     private ServerSocket listener;
     private TunnelClient client;
 
@@ -72,13 +75,16 @@ class HealthCheckUnderLoadTest {
                 }
             }
         };
-        server.serve(new MuxTunnelSession(MuxSession.server(new MuxTransport(accepted.getInputStream(),
-                downlink, accepted), mux), (InetSocketAddress) accepted.getRemoteSocketAddress()));
+        server.serve(new MuxTunnelSession(
+                MuxSession.server(new MuxTransport(accepted.getInputStream(), downlink, accepted), mux),
+                (InetSocketAddress) accepted.getRemoteSocketAddress()));
         SlowUplink uplink = new SlowUplink(socket.getOutputStream(), QUEUE, RATE);
-        MuxSession session = MuxSession.client(new MuxTransport(socket.getInputStream(), uplink, () -> {
-            uplink.close();
-            socket.close();
-        }), mux);
+        MuxSession session = MuxSession.client(
+                new MuxTransport(socket.getInputStream(), uplink, () -> {
+                    uplink.close();
+                    socket.close();
+                }),
+                mux);
         return new MuxTunnelSession(session, (InetSocketAddress) socket.getRemoteSocketAddress());
     }
 
@@ -100,13 +106,20 @@ class HealthCheckUnderLoadTest {
     void aSaturatedSlowUploadDoesNotCloseAHealthySession() throws Exception {
         listener = new ServerSocket(0, 4, LOOPBACK);
         // Health check every 200 ms, PONG expected within 500 ms: four times shorter than the queueing delay.
-        client = new TunnelClient(new ClientOptions(1, new short[] {TcpFlags.parse("PA")}, Duration.ofMillis(50),
-                Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(5)),
+        client = new TunnelClient(
+                new ClientOptions(
+                        1,
+                        new short[] {TcpFlags.parse("PA")},
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(5)),
                 this::dial);
         client.start();
         assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
         try (EchoServers echo = new EchoServers();
-             TunnelStream upload = client.openTcp(new Target("127.0.0.1", echo.tcpPort()))) {
+                TunnelStream upload = client.openTcp(new Target("127.0.0.1", echo.tcpPort()))) {
             Thread drain = Thread.ofVirtual().start(() -> {
                 try {
                     upload.inputStream().transferTo(OutputStream.nullOutputStream());
@@ -141,8 +154,15 @@ class HealthCheckUnderLoadTest {
     @Test
     void aServerThatFallsSilentIsClosedWithinHealthIntervalPlusPingTimeout() throws Exception {
         listener = new ServerSocket(0, 4, LOOPBACK);
-        client = new TunnelClient(new ClientOptions(1, new short[] {TcpFlags.parse("PA")}, Duration.ofMillis(50),
-                Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(5)),
+        client = new TunnelClient(
+                new ClientOptions(
+                        1,
+                        new short[] {TcpFlags.parse("PA")},
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(200),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(5)),
                 this::dial);
         client.start();
         assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();

@@ -31,8 +31,8 @@ class TunnelClientTest {
     private static final short[] FLAGS = {TcpFlags.parse("PA")};
 
     private final Map<InetSocketAddress, short[]> flags = new ConcurrentHashMap<>();
-    private final TunnelServer server = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(),
-            HostResolver.SYSTEM, flags::put);
+    private final TunnelServer server =
+            new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM, flags::put);
     private final List<MemorySession> serverSides = new CopyOnWriteArrayList<>();
     private final AtomicInteger dials = new AtomicInteger();
     private volatile int failFirst;
@@ -49,8 +49,8 @@ class TunnelClientTest {
     }
 
     private static ClientOptions options(int connections, Duration initial, Duration max) {
-        return new ClientOptions(connections, FLAGS, initial, max, Duration.ofSeconds(30), Duration.ofSeconds(2),
-                Duration.ofSeconds(5));
+        return new ClientOptions(
+                connections, FLAGS, initial, max, Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -124,7 +124,7 @@ class TunnelClientTest {
         client = new TunnelClient(options(1, Duration.ofMillis(200), Duration.ofMillis(200)), this::dial);
         client.start();
         try (EchoServers echo = new EchoServers();
-             TunnelStream stream = client.openTcp(new Target("127.0.0.1", echo.tcpPort()))) {
+                TunnelStream stream = client.openTcp(new Target("127.0.0.1", echo.tcpPort()))) {
             stream.outputStream().write(7);
             assertThat(stream.inputStream().read()).isEqualTo(7);
         }
@@ -134,8 +134,16 @@ class TunnelClientTest {
     @Test
     void openFailsAfterItsTimeoutWhenNoSessionComesUp() {
         failFirst = Integer.MAX_VALUE;
-        client = new TunnelClient(new ClientOptions(1, FLAGS, Duration.ofMillis(50), Duration.ofMillis(100),
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(300)), this::dial);
+        client = new TunnelClient(
+                new ClientOptions(
+                        1,
+                        FLAGS,
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(300)),
+                this::dial);
         client.start();
         assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80)))
                 .isInstanceOf(TunnelUnavailableException.class)
@@ -153,7 +161,8 @@ class TunnelClientTest {
         }
         Thread waiter = Thread.ofVirtual().start(() -> {
             assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80)))
-                    .isInstanceOf(TunnelUnavailableException.class).hasMessage("tunnel client is closed");
+                    .isInstanceOf(TunnelUnavailableException.class)
+                    .hasMessage("tunnel client is closed");
         });
         Thread.sleep(100);
         long start = System.nanoTime();
@@ -167,8 +176,16 @@ class TunnelClientTest {
     @Test
     void closeCutsASessionSetUpShortWhenTheServerDoesNotAnswer() throws Exception {
         List<MemorySession> unanswered = new CopyOnWriteArrayList<>();
-        client = new TunnelClient(new ClientOptions(1, FLAGS, Duration.ofMillis(50), Duration.ofMillis(100),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(5)), slot -> {
+        client = new TunnelClient(
+                new ClientOptions(
+                        1,
+                        FLAGS,
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(5)),
+                slot -> {
                     // A server that accepts nothing: the first PING would wait its full 30 s.
                     MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000), SERVER);
                     unanswered.add(pair[1]);
@@ -191,8 +208,7 @@ class TunnelClientTest {
      * PONG only after {@code pongDelay} (it queued behind a full KCP send window), while its keepalive
      * marks the client side as hearing from it every 50 ms as long as {@code talking} is set.
      */
-    private TunnelSession slowPongServer(int slot, Duration pongDelay, AtomicBoolean talking,
-                                         AtomicInteger latePongs) {
+    private TunnelSession slowPongServer(int slot, Duration pongDelay, AtomicBoolean talking, AtomicInteger latePongs) {
         dials.incrementAndGet();
         MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000 + slot), SERVER);
         serverSides.add(pair[1]);
@@ -245,15 +261,22 @@ class TunnelClientTest {
 
     private static ClientOptions healthOptions() {
         // Health check every 100 ms, PONG expected within 300 ms.
-        return new ClientOptions(1, FLAGS, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(100),
-                Duration.ofMillis(300), Duration.ofSeconds(5));
+        return new ClientOptions(
+                1,
+                FLAGS,
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(100),
+                Duration.ofMillis(300),
+                Duration.ofSeconds(5));
     }
 
     @Test
     void aLatePongKeepsTheSessionWhileThePeerKeepsSending() throws Exception {
         var talking = new AtomicBoolean(true);
         AtomicInteger latePongs = new AtomicInteger();
-        client = new TunnelClient(healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
+        client = new TunnelClient(
+                healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
         client.start();
         assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
         long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -364,7 +387,8 @@ class TunnelClientTest {
     void aPeerSilentForThePingTimeoutIsClosedAndRedialed() throws Exception {
         var talking = new AtomicBoolean(true);
         AtomicInteger latePongs = new AtomicInteger();
-        client = new TunnelClient(healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
+        client = new TunnelClient(
+                healthOptions(), slot -> slowPongServer(slot, Duration.ofMillis(900), talking, latePongs));
         client.start();
         assertThat(client.awaitConnected(Duration.ofSeconds(5))).isTrue();
         MemorySession first = serverSides.getFirst();
@@ -403,9 +427,10 @@ class TunnelClientTest {
         Thread.sleep(1_000);
         assertThat(session.isClosed()).isFalse();
         assertThat(dials.get()).isEqualTo(1);
-        assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80)))
-                .hasMessageContaining("maxStreams");
-        assertThat(session.isClosed()).as("a refused new stream leaves the session").isFalse();
+        assertThatThrownBy(() -> client.openTcp(new Target("example.com", 80))).hasMessageContaining("maxStreams");
+        assertThat(session.isClosed())
+                .as("a refused new stream leaves the session")
+                .isFalse();
         // Silence is still noticed without a PING.
         talking.set(false);
         long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -80,6 +80,7 @@ class BadInputTest {
     private static final byte[] KEY = KeyDerivation.paqet("paqet4j bad input test key");
     /** KCP sessions the server's listener admits: the legitimate client plus a few. */
     private static final int MAX_KCP_SESSIONS = 4;
+
     private static final Duration KCP_IDLE = Duration.ofSeconds(3);
     private static final Duration HEADER_TIMEOUT = Duration.ofMillis(500);
     private static final Duration SOCKS_HANDSHAKE = Duration.ofMillis(500);
@@ -101,12 +102,17 @@ class BadInputTest {
         // Platform threads: every thread this test started must be gone (the JDK's shared pools,
         // virtual-thread carriers, pollers and process reapers, start lazily and stay or idle out).
         assertThat(await(Duration.ofSeconds(10), () -> strayThreads().isEmpty()))
-                .as("threads left behind: %s", strayThreads()).isTrue();
+                .as("threads left behind: %s", strayThreads())
+                .isTrue();
         long heap = retainedHeap();
-        System.err.printf("threads: baseline %d, now %d (JDK pools included); heap: baseline %d MiB, now %d MiB%n",
-                baselineThreads.size(), ManagementFactory.getThreadMXBean().getThreadCount(),
-                baselineHeap >> 20, heap >> 20);
-        assertThat(heap).as("retained heap %d MiB, baseline %d MiB", heap >> 20, baselineHeap >> 20)
+        System.err.printf(
+                "threads: baseline %d, now %d (JDK pools included); heap: baseline %d MiB, now %d MiB%n",
+                baselineThreads.size(),
+                ManagementFactory.getThreadMXBean().getThreadCount(),
+                baselineHeap >> 20,
+                heap >> 20);
+        assertThat(heap)
+                .as("retained heap %d MiB, baseline %d MiB", heap >> 20, baselineHeap >> 20)
                 .isLessThan(baselineHeap + (32L << 20));
     }
 
@@ -119,16 +125,22 @@ class BadInputTest {
     void forgedAndReplayedDatagramsDoNotDisturbADownload(String cipher, boolean guard) throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             Fixture tunnel = new Fixture(cipher, guard);
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), SOCKS_HANDSHAKE, 16);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Fixture tunnel = new Fixture(cipher, guard);
+                Socks5Server socks =
+                        Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), SOCKS_HANDSHAKE, 16);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             String sha = http.generate("big.bin", 20 << 20, 6);
             Path out = dir.resolve("big.out");
-            Future<Integer> download = pool.submit(() -> LocalHttpServer.curl(dir.resolve("curl.log"),
-                    "--socks5-hostname", "127.0.0.1:" + socks.localAddress().getPort(), "-o", out.toString(),
+            Future<Integer> download = pool.submit(() -> LocalHttpServer.curl(
+                    dir.resolve("curl.log"),
+                    "--socks5-hostname",
+                    "127.0.0.1:" + socks.localAddress().getPort(),
+                    "-o",
+                    out.toString(),
                     "http://localhost:" + http.port + "/big.bin"));
-            assertThat(await(Duration.ofSeconds(10), () -> tunnel.relay.recorded.size() >= 200)).isTrue();
+            assertThat(await(Duration.ofSeconds(10), () -> tunnel.relay.recorded.size() >= 200))
+                    .isTrue();
             long codecDropsBefore = tunnel.serverCodecDrops();
             long socketDropsBefore = UdpSocketDrops.of(tunnel.serverAddress().getPort());
             // The client's first datagrams came before the guard's start-up wait was over.
@@ -146,7 +158,9 @@ class BadInputTest {
             flood.run(50_000, Duration.ofSeconds(6));
             sampler.cancel(true);
 
-            assertThat(download.get(120, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("curl.log"))).isZero();
+            assertThat(download.get(120, TimeUnit.SECONDS))
+                    .as(Files.readString(dir.resolve("curl.log")))
+                    .isZero();
             assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
 
             long codecDrops = tunnel.serverCodecDrops() - codecDropsBefore;
@@ -156,7 +170,8 @@ class BadInputTest {
             long forgedDelivered = Math.max(1, flood.forged - socketDrops);
             if (guard) {
                 long rejected = tunnel.guard.rejectedMagic() + tunnel.guard.rejectedTag();
-                assertThat(rejected).as("guard rejections of %d forged, %d dropped by the kernel", flood.forged, socketDrops)
+                assertThat(rejected)
+                        .as("guard rejections of %d forged, %d dropped by the kernel", flood.forged, socketDrops)
                         .isBetween(forgedDelivered, flood.forged);
                 assertThat(codecDrops).as("forged datagrams reached the cipher").isZero();
                 // Replays are refused by the guard's per-sender counter window, from any port (the
@@ -166,25 +181,41 @@ class BadInputTest {
                         .isBetween(Math.max(1, flood.replayed - socketDrops), flood.replayed);
                 assertThat(maxKcpSessions.get()).isEqualTo(1);
             } else {
-                assertThat(codecDrops).as("codec drops of %d forged, %d dropped by the kernel", flood.forged, socketDrops)
+                assertThat(codecDrops)
+                        .as("codec drops of %d forged, %d dropped by the kernel", flood.forged, socketDrops)
                         .isBetween(forgedDelivered, flood.forged);
             }
-            assertThat(maxKcpSessions.get()).as("replays from other ports stay under the session cap")
+            assertThat(maxKcpSessions.get())
+                    .as("replays from other ports stay under the session cap")
                     .isLessThanOrEqualTo(MAX_KCP_SESSIONS);
             // Sessions replays created from other ports idle out; the legitimate one stays.
-            assertThat(await(Duration.ofSeconds(15), () -> tunnel.listener.sessionCount() == 1
-                    && tunnel.server.counters().activeSessions() == 1 && tunnel.server.counters().activeStreams() == 0))
-                    .as("back to one session and no stream: kcp %d, tunnel %d, streams %d",
-                            tunnel.listener.sessionCount(), tunnel.server.counters().activeSessions(),
-                            tunnel.server.counters().activeStreams()).isTrue();
+            assertThat(await(
+                            Duration.ofSeconds(15),
+                            () -> tunnel.listener.sessionCount() == 1
+                                    && tunnel.server.counters().activeSessions() == 1
+                                    && tunnel.server.counters().activeStreams() == 0))
+                    .as(
+                            "back to one session and no stream: kcp %d, tunnel %d, streams %d",
+                            tunnel.listener.sessionCount(),
+                            tunnel.server.counters().activeSessions(),
+                            tunnel.server.counters().activeStreams())
+                    .isTrue();
             assertThat(tunnel.client.ping()).isNotNull();
-            System.err.printf("%s guard=%s: forged %d, replayed %d, codec drops %d, guard rejections %s, "
+            System.err.printf(
+                    "%s guard=%s: forged %d, replayed %d, codec drops %d, guard rejections %s, "
                             + "kernel drops %d, max KCP sessions %d, tunnel sessions rejected %d, TCP streams rebuilt from replays %d, "
                             + "pings %d%n",
-                    cipher, guard, flood.forged, flood.replayed, codecDrops,
-                    guard ? tunnel.guard.rejected() : "-", socketDrops,
-                    maxKcpSessions.get(), tunnel.server.counters().rejectedSessions(),
-                    tunnel.server.counters().tcpStreams() - 1, tunnel.server.counters().pings());
+                    cipher,
+                    guard,
+                    flood.forged,
+                    flood.replayed,
+                    codecDrops,
+                    guard ? tunnel.guard.rejected() : "-",
+                    socketDrops,
+                    maxKcpSessions.get(),
+                    tunnel.server.counters().rejectedSessions(),
+                    tunnel.server.counters().tcpStreams() - 1,
+                    tunnel.server.counters().pings());
         }
     }
 
@@ -192,7 +223,7 @@ class BadInputTest {
     void malformedStreamHeadersAreClosedAndCountedWhileALegitStreamWorks() throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             Fixture tunnel = new Fixture("aes-128-gcm", false)) {
+                Fixture tunnel = new Fixture("aes-128-gcm", false)) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             String sha = http.generate("one.bin", 1 << 20, 7);
             long headerErrorsBefore = tunnel.server.counters().headerErrors();
@@ -203,28 +234,43 @@ class BadInputTest {
                 TunnelStream truncated = raw.openStream();
                 truncated.outputStream().write(new byte[] {'P', StreamHeader.VERSION, StreamHeader.TYPE_TCP, 0});
                 TunnelStream oversize = raw.openStream();
-                oversize.outputStream().write(new byte[] {'P', StreamHeader.VERSION, StreamHeader.TYPE_TCP,
-                        (byte) 0xFF, (byte) 0xFF, 'x'});
+                oversize.outputStream().write(new byte[] {
+                    'P', StreamHeader.VERSION, StreamHeader.TYPE_TCP, (byte) 0xFF, (byte) 0xFF, 'x'
+                });
                 TunnelStream badType = raw.openStream();
                 badType.outputStream().write(new byte[] {'P', StreamHeader.VERSION, 0x77, 0, 0});
-                for (OutputStream o : List.of(garbage.outputStream(), truncated.outputStream(),
-                        oversize.outputStream(), badType.outputStream())) {
+                for (OutputStream o : List.of(
+                        garbage.outputStream(),
+                        truncated.outputStream(),
+                        oversize.outputStream(),
+                        badType.outputStream())) {
                     o.flush();
                 }
 
                 String body = httpGetThroughTunnel(tunnel.client, http.port, "/one.bin");
-                assertThat(LocalHttpServer.sha256(body.getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(sha);
+                assertThat(LocalHttpServer.sha256(body.getBytes(StandardCharsets.ISO_8859_1)))
+                        .isEqualTo(sha);
 
                 for (TunnelStream s : List.of(garbage, oversize, badType, truncated)) {
-                    assertThat(closedByPeer(s, Duration.ofSeconds(5))).as("stream %d closed by the server", s.id()).isTrue();
+                    assertThat(closedByPeer(s, Duration.ofSeconds(5)))
+                            .as("stream %d closed by the server", s.id())
+                            .isTrue();
                 }
                 // The stalled one was closed at the header deadline, not before.
                 assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThanOrEqualTo(HEADER_TIMEOUT);
-                assertThat(tunnel.server.counters().headerErrors() - headerErrorsBefore).isEqualTo(4);
-                assertThat(await(Duration.ofSeconds(5), () -> tunnel.server.counters().activeStreams() == 0)).isTrue();
-                assertThat(raw.isClosed()).as("a bad stream does not end its session").isFalse();
-                System.err.printf("malformed headers: headerErrors %d, activeStreams %d%n",
-                        tunnel.server.counters().headerErrors(), tunnel.server.counters().activeStreams());
+                assertThat(tunnel.server.counters().headerErrors() - headerErrorsBefore)
+                        .isEqualTo(4);
+                assertThat(await(
+                                Duration.ofSeconds(5),
+                                () -> tunnel.server.counters().activeStreams() == 0))
+                        .isTrue();
+                assertThat(raw.isClosed())
+                        .as("a bad stream does not end its session")
+                        .isFalse();
+                System.err.printf(
+                        "malformed headers: headerErrors %d, activeStreams %d%n",
+                        tunnel.server.counters().headerErrors(),
+                        tunnel.server.counters().activeStreams());
             }
         }
     }
@@ -233,19 +279,25 @@ class BadInputTest {
     void socks5GarbageAndStallsAreAnsweredClosedAndCounted() throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             Fixture tunnel = new Fixture("aes-128-gcm", false);
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), SOCKS_HANDSHAKE, 16);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Fixture tunnel = new Fixture("aes-128-gcm", false);
+                Socks5Server socks =
+                        Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), SOCKS_HANDSHAKE, 16);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             String sha = http.generate("mid.bin", 4 << 20, 8);
             Path out = dir.resolve("mid.out");
-            Future<Integer> download = pool.submit(() -> LocalHttpServer.curl(dir.resolve("curl.log"),
-                    "--socks5-hostname", "127.0.0.1:" + socks.localAddress().getPort(), "-o", out.toString(),
+            Future<Integer> download = pool.submit(() -> LocalHttpServer.curl(
+                    dir.resolve("curl.log"),
+                    "--socks5-hostname",
+                    "127.0.0.1:" + socks.localAddress().getPort(),
+                    "-o",
+                    out.toString(),
                     "http://localhost:" + http.port + "/mid.bin"));
             int port = socks.localAddress().getPort();
 
             // SOCKS4 request: no SOCKS5 reply can be meaningful, the connection is closed.
-            assertThat(exchange(port, bytes(0x04, 0x01, 0x00, 0x50, 127, 0, 0, 1, 0))).isEmpty();
+            assertThat(exchange(port, bytes(0x04, 0x01, 0x00, 0x50, 127, 0, 0, 1, 0)))
+                    .isEmpty();
             // Only username/password offered, the server wants no-auth: 0xFF.
             assertThat(exchange(port, bytes(0x05, 0x01, 0x02))).containsExactly(bytes(0x05, 0xFF));
             // Command 0x09 does not exist: 0x07 after the method reply.
@@ -257,22 +309,30 @@ class BadInputTest {
             // Connects and says nothing: closed at the handshake deadline.
             long start = System.nanoTime();
             assertThat(exchange(port, new byte[0])).isEmpty();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(SOCKS_HANDSHAKE.minusMillis(50));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(SOCKS_HANDSHAKE.minusMillis(50));
             // A greeting cut short, then silence: also closed at the deadline.
             assertThat(exchange(port, bytes(0x05, 0x03, 0x00))).isEmpty();
 
-            assertThat(download.get(60, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("curl.log"))).isZero();
+            assertThat(download.get(60, TimeUnit.SECONDS))
+                    .as(Files.readString(dir.resolve("curl.log")))
+                    .isZero();
             assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             // A stalled handshake is counted by its own thread after the deadline closed the socket,
             // which may be just after the client saw the close.
             await(Duration.ofSeconds(5), () -> socks.counters().handshakeFailures() >= 5);
-            assertThat(socks.counters().handshakeFailures()).as("bad version, command, address type, two stalls")
+            assertThat(socks.counters().handshakeFailures())
+                    .as("bad version, command, address type, two stalls")
                     .isEqualTo(5);
             assertThat(socks.counters().authFailures()).isEqualTo(1);
             assertThat(socks.counters().connections()).isEqualTo(7);
-            assertThat(await(Duration.ofSeconds(5), () -> socks.connectionCount() == 0)).isTrue();
-            System.err.printf("socks5: connections %d, handshakeFailures %d, authFailures %d%n",
-                    socks.counters().connections(), socks.counters().handshakeFailures(), socks.counters().authFailures());
+            assertThat(await(Duration.ofSeconds(5), () -> socks.connectionCount() == 0))
+                    .isTrue();
+            System.err.printf(
+                    "socks5: connections %d, handshakeFailures %d, authFailures %d%n",
+                    socks.counters().connections(),
+                    socks.counters().handshakeFailures(),
+                    socks.counters().authFailures());
         }
     }
 
@@ -297,8 +357,9 @@ class BadInputTest {
 
     private static String httpGetThroughTunnel(TunnelClient client, int port, String path) throws IOException {
         try (TunnelStream stream = client.openTcp(new Target("127.0.0.1", port))) {
-            stream.outputStream().write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            stream.outputStream()
+                    .write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             stream.outputStream().flush();
             stream.setReadTimeout(Duration.ofSeconds(20));
             String response = new String(stream.inputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -345,9 +406,12 @@ class BadInputTest {
         List<String> stray = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String name = t.getName();
-            boolean jdkPool = name.startsWith("ForkJoinPool-") || name.startsWith("process reaper")
-                    || name.startsWith("Attach Listener") || name.startsWith("Common-Cleaner")
-                    || name.equals("MasterPoller") || name.equals("VirtualThread-unblocker")
+            boolean jdkPool = name.startsWith("ForkJoinPool-")
+                    || name.startsWith("process reaper")
+                    || name.startsWith("Attach Listener")
+                    || name.startsWith("Common-Cleaner")
+                    || name.equals("MasterPoller")
+                    || name.equals("VirtualThread-unblocker")
                     || name.endsWith("Poller");
             if (!baselineThreads.contains(t.threadId()) && !jdkPool && t.isAlive()) {
                 stray.add(name);
@@ -362,7 +426,9 @@ class BadInputTest {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(50);
-            min = Math.min(min, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            min = Math.min(
+                    min,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return min;
     }
@@ -376,8 +442,11 @@ class BadInputTest {
      * kept so their drop counters can be summed.
      */
     private static final class Fixture implements AutoCloseable {
-        final TunnelServer server = new TunnelServer(new ServerLimits(16, 64, 256, HEADER_TIMEOUT, Duration.ofSeconds(5)),
-                AccessRules.defaults(), HostResolver.SYSTEM, (peer, masks) -> { });
+        final TunnelServer server = new TunnelServer(
+                new ServerLimits(16, 64, 256, HEADER_TIMEOUT, Duration.ofSeconds(5)),
+                AccessRules.defaults(),
+                HostResolver.SYSTEM,
+                (peer, masks) -> {});
         final TunnelClient client;
         final KcpListener listener;
         final GuardedCarrier guard;
@@ -392,27 +461,45 @@ class BadInputTest {
 
         Fixture(String cipher, boolean guarded) throws IOException {
             Optional<GuardKey> guardKey = guarded
-                    ? Optional.of(new GuardKey(GuardKey.deriveKey("bad input guard"), Duration.ofSeconds(30),
-                            Duration.ofSeconds(1), System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
+                    ? Optional.of(new GuardKey(
+                            GuardKey.deriveKey("bad input guard"),
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(1),
+                            System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                     : Optional.empty();
             KcpConfig kcp = KcpConfig.defaults().withMtu(guarded ? 1350 - GuardedCarrier.OVERHEAD : 1350);
-            clientSettings = new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0),
-                    MuxConfig.paqetDefaults(), guardKey);
-            TransportSettings serverSettings = new TransportSettings(kcp, () -> {
-                DatagramCodec codec = Codecs.create(cipher, KEY, 0, 0);
-                serverCodecs.add(codec);
-                return codec;
-            }, MuxConfig.paqetDefaults(), guardKey);
+            clientSettings = new TransportSettings(
+                    kcp, () -> Codecs.create(cipher, KEY, 0, 0), MuxConfig.paqetDefaults(), guardKey);
+            TransportSettings serverSettings = new TransportSettings(
+                    kcp,
+                    () -> {
+                        DatagramCodec codec = Codecs.create(cipher, KEY, 0, 0);
+                        serverCodecs.add(codec);
+                        return codec;
+                    },
+                    MuxConfig.paqetDefaults(),
+                    guardKey);
             UdpCarrier udp = UdpCarrier.bind(ANY_LOOPBACK, 8 << 20);
             guard = guardKey.map(c -> GuardedCarrier.listening(udp, c)).orElse(null);
             serverCarrier = guard != null ? guard : udp;
-            listener = KcpListener.listen(serverLoop, serverCarrier, kcp, serverSettings.codecs(), MAX_KCP_SESSIONS, KCP_IDLE);
+            listener = KcpListener.listen(
+                    serverLoop, serverCarrier, kcp, serverSettings.codecs(), MAX_KCP_SESSIONS, KCP_IDLE);
             acceptor = new KcpSessionAcceptor(listener, server, serverSettings);
             relay = new RecordingRelay(serverCarrier.localAddress());
-            client = new TunnelClient(new ClientOptions(1, new short[] {TcpFlags.parse("PA")},
-                    Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1500),
-                    Duration.ofSeconds(10)), new KcpSessionDialer(clientLoop,
-                    slot -> UdpCarrier.bind(ANY_LOOPBACK, 8 << 20), relay.clientFacing(), clientSettings));
+            client = new TunnelClient(
+                    new ClientOptions(
+                            1,
+                            new short[] {TcpFlags.parse("PA")},
+                            Duration.ofMillis(100),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofMillis(1500),
+                            Duration.ofSeconds(10)),
+                    new KcpSessionDialer(
+                            clientLoop,
+                            slot -> UdpCarrier.bind(ANY_LOOPBACK, 8 << 20),
+                            relay.clientFacing(),
+                            clientSettings));
             client.start();
         }
 
@@ -422,8 +509,9 @@ class BadInputTest {
 
         /** A second session straight to the server, driven by the test. */
         TunnelSession dialRaw() throws IOException {
-            TunnelSession session = new KcpSessionDialer(clientLoop, slot -> UdpCarrier.bind(ANY_LOOPBACK, 1 << 20),
-                    serverAddress(), clientSettings).dial(0);
+            TunnelSession session = new KcpSessionDialer(
+                            clientLoop, slot -> UdpCarrier.bind(ANY_LOOPBACK, 1 << 20), serverAddress(), clientSettings)
+                    .dial(0);
             raw.add(session);
             return session;
         }

@@ -93,20 +93,35 @@ class KcptunEchoInteropTest {
 
     /** cipher, data shards, parity shards, smux version: kcptun's defaults and a v2 variant without FEC. */
     static Stream<Arguments> variants() {
-        return Stream.of(Arguments.of("aes", 10, 3, 1), Arguments.of("aes-128", 0, 0, 2),
-                Arguments.of("salsa20", 10, 3, 2));
+        return Stream.of(
+                Arguments.of("aes", 10, 3, 1), Arguments.of("aes-128", 0, 0, 2), Arguments.of("salsa20", 10, 3, 2));
     }
 
     private static TransportSettings settings(String crypt, int data, int parity, int smux) {
         byte[] key = KeyDerivation.kcptun(KEY);
-        return new TransportSettings(KcpConfig.defaults(), () -> Codecs.create(crypt, key, data, parity),
-                MuxConfig.kcptunDefaults(smux), Optional.empty());
+        return new TransportSettings(
+                KcpConfig.defaults(),
+                () -> Codecs.create(crypt, key, data, parity),
+                MuxConfig.kcptunDefaults(smux),
+                Optional.empty());
     }
 
     private static List<String> kcptunOptions(String crypt, int data, int parity, int smux) {
-        return List.of("--key", KEY, "--crypt", crypt, "--nocomp", "--mode", "fast", "--datashard",
-                Integer.toString(data), "--parityshard", Integer.toString(parity), "--smuxver",
-                Integer.toString(smux), "--quiet");
+        return List.of(
+                "--key",
+                KEY,
+                "--crypt",
+                crypt,
+                "--nocomp",
+                "--mode",
+                "fast",
+                "--datashard",
+                Integer.toString(data),
+                "--parityshard",
+                Integer.toString(parity),
+                "--smuxver",
+                Integer.toString(smux),
+                "--quiet");
     }
 
     @ParameterizedTest(name = "kcptun-client -> paqet4j kcptun-mode server, {0} fec {1}/{2} smux v{3}")
@@ -116,15 +131,27 @@ class KcptunEchoInteropTest {
         UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20);
         TransportSettings settings = settings(crypt, data, parity, smux);
         Process kcptun = null;
-        KcptunServer server = new KcptunServer(new Target("127.0.0.1", echo.getLocalPort()), ServerLimits.defaults(),
-                HostResolver.SYSTEM);
-        try (server; KcpSessionAcceptor acceptor = new KcpSessionAcceptor(KcpListener.listen(loop, carrier,
-                settings.kcp(), settings.codecs(), 8, Duration.ofSeconds(30)), server, settings)) {
+        KcptunServer server = new KcptunServer(
+                new Target("127.0.0.1", echo.getLocalPort()), ServerLimits.defaults(), HostResolver.SYSTEM);
+        try (server;
+                KcpSessionAcceptor acceptor = new KcpSessionAcceptor(
+                        KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), 8, Duration.ofSeconds(30)),
+                        server,
+                        settings)) {
             int tcpPort = freeTcpPort();
-            List<String> command = new ArrayList<>(List.of("kcptun-client", "-l", "127.0.0.1:" + tcpPort,
-                    "-r", "127.0.0.1:" + carrier.localAddress().getPort(), "--conn", "1"));
+            List<String> command = new ArrayList<>(List.of(
+                    "kcptun-client",
+                    "-l",
+                    "127.0.0.1:" + tcpPort,
+                    "-r",
+                    "127.0.0.1:" + carrier.localAddress().getPort(),
+                    "--conn",
+                    "1"));
             command.addAll(kcptunOptions(crypt, data, parity, smux));
-            kcptun = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+            kcptun = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
             try {
                 roundTrips(tcpPort);
             } catch (Exception e) {
@@ -144,18 +171,24 @@ class KcptunEchoInteropTest {
     void ourClientThroughKcptunServer(String crypt, int data, int parity, int smux) throws Exception {
         File log = File.createTempFile("p4j-kcptun-server-", ".log");
         int udpPort = freeUdpPort();
-        List<String> command = new ArrayList<>(List.of("kcptun-server", "-l", "127.0.0.1:" + udpPort,
-                "-t", "127.0.0.1:" + echo.getLocalPort()));
+        List<String> command = new ArrayList<>(
+                List.of("kcptun-server", "-l", "127.0.0.1:" + udpPort, "-t", "127.0.0.1:" + echo.getLocalPort()));
         command.addAll(kcptunOptions(crypt, data, parity, smux));
-        Process kcptun = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process kcptun = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         InetSocketAddress server = new InetSocketAddress(LOOPBACK, udpPort);
-        KcpSessionDialer dialer = new KcpSessionDialer(loop,
-                slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20), server,
+        KcpSessionDialer dialer = new KcpSessionDialer(
+                loop,
+                slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20),
+                server,
                 settings(crypt, data, parity, smux));
         TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
         client.start();
-        try (client; TcpForward forward = TcpForward.start(new InetSocketAddress(LOOPBACK, 0),
-                new Target("127.0.0.1", udpPort), client)) {
+        try (client;
+                TcpForward forward = TcpForward.start(
+                        new InetSocketAddress(LOOPBACK, 0), new Target("127.0.0.1", udpPort), client)) {
             assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             roundTrips(forward.localAddress().getPort());
         } catch (Exception e) {
@@ -192,40 +225,47 @@ class KcptunEchoInteropTest {
     }
 
     /** Writes random bytes, reads the echo, compares SHA-256, then half-closes and expects EOF. */
-    private static CompletableFuture<Void> echoRoundTrip(InputStream in, OutputStream out, HalfClose halfClose,
-                                                         int seed) {
+    private static CompletableFuture<Void> echoRoundTrip(
+            InputStream in, OutputStream out, HalfClose halfClose, int seed) {
         byte[] payload = new byte[BYTES_PER_CONNECTION];
         new Random(seed).nextBytes(payload);
-        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
-            try {
-                for (int off = 0; off < payload.length; off += 8192) {
-                    out.write(payload, off, Math.min(8192, payload.length - off));
-                }
-                out.flush();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
-        CompletableFuture<Void> echoed = CompletableFuture.runAsync(() -> {
-            try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[16384];
-                int total = 0;
-                while (total < payload.length) {
-                    int n = in.read(buf, 0, Math.min(buf.length, payload.length - total));
-                    if (n < 0) {
-                        throw new IOException("echo ended after " + total + " of " + payload.length + " bytes");
+        CompletableFuture<Void> written = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        for (int off = 0; off < payload.length; off += 8192) {
+                            out.write(payload, off, Math.min(8192, payload.length - off));
+                        }
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
                     }
-                    digest.update(buf, 0, n);
-                    total += n;
-                }
-                assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
-                halfClose.closeWrite();
-                assertThat(in.read()).as("end of stream after the half-close went round").isEqualTo(-1);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        }, threads);
+                },
+                threads);
+        CompletableFuture<Void> echoed = CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                        byte[] buf = new byte[16384];
+                        int total = 0;
+                        while (total < payload.length) {
+                            int n = in.read(buf, 0, Math.min(buf.length, payload.length - total));
+                            if (n < 0) {
+                                throw new IOException("echo ended after " + total + " of " + payload.length + " bytes");
+                            }
+                            digest.update(buf, 0, n);
+                            total += n;
+                        }
+                        assertThat(digest.digest())
+                                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
+                        halfClose.closeWrite();
+                        assertThat(in.read())
+                                .as("end of stream after the half-close went round")
+                                .isEqualTo(-1);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                threads);
         return CompletableFuture.allOf(written, echoed);
     }
 

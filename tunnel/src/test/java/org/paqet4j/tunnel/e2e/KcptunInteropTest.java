@@ -28,9 +28,9 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.lab.DirectionCounters;
 import org.paqet4j.lab.Impairment;
 import org.paqet4j.lab.LabTopology;
-import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.UdpCarrier;
+import org.paqet4j.packet.testing.NetnsTest;
 import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.forward.TcpForward;
@@ -79,17 +79,35 @@ class KcptunInteropTest {
     /** kcptun behind {@code prefix} (e.g. {@code ip netns exec <ns>}). */
     private void kcptunIn(List<String> prefix, String binary, int smuxVersion, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(binary, "--key", KEY, "--crypt", "aes", "--mode", "fast",
-                "--nocomp", "--datashard", "0", "--parityshard", "0", "--smuxver", Integer.toString(smuxVersion)));
+        command.addAll(List.of(
+                binary,
+                "--key",
+                KEY,
+                "--crypt",
+                "aes",
+                "--mode",
+                "fast",
+                "--nocomp",
+                "--datashard",
+                "0",
+                "--parityshard",
+                "0",
+                "--smuxver",
+                Integer.toString(smuxVersion)));
         command.addAll(List.of(args));
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(binary + ".log").toFile()).start());
+        processes.add(new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(binary + ".log").toFile())
+                .start());
     }
 
     private static TransportSettings settings(int smuxVersion) {
         byte[] key = KeyDerivation.kcptun(KEY);
-        return new TransportSettings(KcpConfig.of(KcpMode.FAST), () -> Codecs.create("aes", key, 0, 0),
-                MuxConfig.kcptunDefaults(smuxVersion), Optional.empty());
+        return new TransportSettings(
+                KcpConfig.of(KcpMode.FAST),
+                () -> Codecs.create("aes", key, 0, 0),
+                MuxConfig.kcptunDefaults(smuxVersion),
+                Optional.empty());
     }
 
     private static void awaitListening(int port) throws Exception {
@@ -117,21 +135,34 @@ class KcptunInteropTest {
     void kcptunClientToOurServer(int smuxVersion) throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-server");
-             UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20)) {
+                KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-server");
+                UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20)) {
             String sha = http.generate("f.bin", 8 << 20, 11);
             TransportSettings settings = settings(smuxVersion);
-            KcptunServer server = new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(),
-                    HostResolver.SYSTEM);
-            try (server; KcpSessionAcceptor acceptor = new KcpSessionAcceptor(KcpListener.listen(loop, carrier,
-                    settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1)), server, settings)) {
+            KcptunServer server =
+                    new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(), HostResolver.SYSTEM);
+            try (server;
+                    KcpSessionAcceptor acceptor = new KcpSessionAcceptor(
+                            KcpListener.listen(
+                                    loop, carrier, settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1)),
+                            server,
+                            settings)) {
                 int local = freePort();
-                kcptun("kcptun-client", smuxVersion, "--localaddr", "127.0.0.1:" + local,
-                        "--remoteaddr", "127.0.0.1:" + carrier.localAddress().getPort(), "--conn", "1");
+                kcptun(
+                        "kcptun-client",
+                        smuxVersion,
+                        "--localaddr",
+                        "127.0.0.1:" + local,
+                        "--remoteaddr",
+                        "127.0.0.1:" + carrier.localAddress().getPort(),
+                        "--conn",
+                        "1");
                 awaitListening(local);
                 Path out = dir.resolve("got.bin");
-                assertThat(LocalHttpServer.curl(dir.resolve("curl.log"), "-o", out.toString(),
-                        "http://127.0.0.1:" + local + "/f.bin")).as(Files.readString(dir.resolve("kcptun-client.log"))).isZero();
+                assertThat(LocalHttpServer.curl(
+                                dir.resolve("curl.log"), "-o", out.toString(), "http://127.0.0.1:" + local + "/f.bin"))
+                        .as(Files.readString(dir.resolve("kcptun-client.log")))
+                        .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
         }
@@ -147,34 +178,60 @@ class KcptunInteropTest {
     void kcptunClientToOurServerOverTheImpairedLab() throws Exception {
         Impairment wire = Impairment.parse("loss 5% delay 20ms");
         Path www = Files.createDirectory(dir.resolve("www"));
-        try (LabTopology lab = LabTopology.builder(LabTopology.uniquePrefix("tk")).impairment(wire, wire).seed(7).start();
-             LocalHttpServer http = new LocalHttpServer(www);
-             KcpEventLoop loop = KcpEventLoop.start("kcptun-lab-server");
-             UdpCarrier carrier = lab.inB(() -> UdpCarrier.bind(new InetSocketAddress(lab.b().ipv4(), 29_900), 4 << 20))) {
+        try (LabTopology lab = LabTopology.builder(LabTopology.uniquePrefix("tk"))
+                        .impairment(wire, wire)
+                        .seed(7)
+                        .start();
+                LocalHttpServer http = new LocalHttpServer(www);
+                KcpEventLoop loop = KcpEventLoop.start("kcptun-lab-server");
+                UdpCarrier carrier = lab.inB(
+                        () -> UdpCarrier.bind(new InetSocketAddress(lab.b().ipv4(), 29_900), 4 << 20))) {
             int size = 16 << 20;
             String sha = http.generate("f.bin", size, 13);
             TransportSettings settings = settings(2);
-            KcptunServer server = new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(),
-                    HostResolver.SYSTEM);
-            try (server; KcpSessionAcceptor acceptor = new KcpSessionAcceptor(KcpListener.listen(loop, carrier,
-                    settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1)), server, settings)) {
+            KcptunServer server =
+                    new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(), HostResolver.SYSTEM);
+            try (server;
+                    KcpSessionAcceptor acceptor = new KcpSessionAcceptor(
+                            KcpListener.listen(
+                                    loop, carrier, settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1)),
+                            server,
+                            settings)) {
                 int local = 18_388;
                 List<String> inA = LabTopology.exec(lab.a()).command();
-                kcptunIn(inA, "kcptun-client", 2, "--localaddr", "127.0.0.1:" + local,
-                        "--remoteaddr", lab.b().ipv4().getHostAddress() + ":29900", "--conn", "1");
+                kcptunIn(
+                        inA,
+                        "kcptun-client",
+                        2,
+                        "--localaddr",
+                        "127.0.0.1:" + local,
+                        "--remoteaddr",
+                        lab.b().ipv4().getHostAddress() + ":29900",
+                        "--conn",
+                        "1");
                 lab.inA(() -> awaitListening(InetAddress.getLoopbackAddress(), local));
                 Path out = dir.resolve("got.bin");
                 long start = System.nanoTime();
-                assertThat(LocalHttpServer.curlIn(inA, dir.resolve("curl.log"), "-o", out.toString(),
-                        "http://127.0.0.1:" + local + "/f.bin")).as(Files.readString(dir.resolve("kcptun-client.log")))
+                assertThat(LocalHttpServer.curlIn(
+                                inA,
+                                dir.resolve("curl.log"),
+                                "-o",
+                                out.toString(),
+                                "http://127.0.0.1:" + local + "/f.bin"))
+                        .as(Files.readString(dir.resolve("kcptun-client.log")))
                         .isZero();
                 long took = System.nanoTime() - start;
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
                 DirectionCounters up = lab.bridge().aToB();
                 DirectionCounters down = lab.bridge().bToA();
-                LoggerFactory.getLogger(KcptunInteropTest.class).info(
-                        "lab, {} both ways: kcptun-client → our kcptun-mode server, 16 MiB in {} ms ({} MB/s); a→b {}; b→a {}",
-                        wire, took / 1_000_000, String.format("%.1f", size / 1e6 / (took / 1e9)), up, down);
+                LoggerFactory.getLogger(KcptunInteropTest.class)
+                        .info(
+                                "lab, {} both ways: kcptun-client → our kcptun-mode server, 16 MiB in {} ms ({} MB/s); a→b {}; b→a {}",
+                                wire,
+                                took / 1_000_000,
+                                String.format("%.1f", size / 1e6 / (took / 1e9)),
+                                up,
+                                down);
                 assertThat(up.dropped()).as("a→b losses: %s", up).isPositive();
                 assertThat(down.dropped()).as("b→a losses: %s", down).isPositive();
             }
@@ -186,23 +243,39 @@ class KcptunInteropTest {
     void ourClientToKcptunServer(int smuxVersion) throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-client")) {
+                KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-client")) {
             String sha = http.generate("f.bin", 8 << 20, 12);
             int kcptunPort = freePort();
-            kcptun("kcptun-server", smuxVersion, "--listen", "127.0.0.1:" + kcptunPort,
-                    "--target", "127.0.0.1:" + http.port);
+            kcptun(
+                    "kcptun-server",
+                    smuxVersion,
+                    "--listen",
+                    "127.0.0.1:" + kcptunPort,
+                    "--target",
+                    "127.0.0.1:" + http.port);
             Thread.sleep(500);
-            TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(1, new short[0]),
-                    new KcpSessionDialer(loop, slot -> UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20),
-                            new InetSocketAddress(TunnelHarness.LOOPBACK, kcptunPort), settings(smuxVersion)));
+            TunnelClient client = TunnelClient.kcptun(
+                    ClientOptions.defaults(1, new short[0]),
+                    new KcpSessionDialer(
+                            loop,
+                            slot -> UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20),
+                            new InetSocketAddress(TunnelHarness.LOOPBACK, kcptunPort),
+                            settings(smuxVersion)));
             client.start();
-            try (client; TcpForward forward = TcpForward.start(new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
-                    new Target("127.0.0.1", kcptunPort), client)) {
+            try (client;
+                    TcpForward forward = TcpForward.start(
+                            new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
+                            new Target("127.0.0.1", kcptunPort),
+                            client)) {
                 assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
                 Path out = dir.resolve("got.bin");
-                assertThat(LocalHttpServer.curl(dir.resolve("curl.log"), "-o", out.toString(),
-                        "http://127.0.0.1:" + forward.localAddress().getPort() + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-server.log"))).isZero();
+                assertThat(LocalHttpServer.curl(
+                                dir.resolve("curl.log"),
+                                "-o",
+                                out.toString(),
+                                "http://127.0.0.1:" + forward.localAddress().getPort() + "/f.bin"))
+                        .as(Files.readString(dir.resolve("kcptun-server.log")))
+                        .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
         }

@@ -39,9 +39,14 @@ class ListenerFloodTest {
         Path www = Files.createDirectory(dir.resolve("www"));
         long baselineFds = openFds();
         try (LocalHttpServer http = new LocalHttpServer(www);
-             TunnelHarness tunnel = TunnelHarness.overSockets(1);
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(),
-                     Duration.ofSeconds(60), 16, new ListenerLimits(1_000_000, 16, Duration.ofSeconds(60)))) {
+                TunnelHarness tunnel = TunnelHarness.overSockets(1);
+                Socks5Server socks = Socks5Server.start(
+                        ANY_LOOPBACK,
+                        tunnel.client,
+                        Optional.empty(),
+                        Duration.ofSeconds(60),
+                        16,
+                        new ListenerLimits(1_000_000, 16, Duration.ofSeconds(60)))) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             String sha = http.generate("file.bin", FILE_SIZE, 7);
             String smallSha = http.generate("small.bin", 64 << 10, 9);
@@ -54,7 +59,8 @@ class ListenerFloodTest {
             try {
                 setSoftFdLimit(openFds() + 200);
                 for (int i = 0; i < 60; i++) {
-                    hoard.add(new Socket(TunnelHarness.LOOPBACK, socks.localAddress().getPort()));
+                    hoard.add(new Socket(
+                            TunnelHarness.LOOPBACK, socks.localAddress().getPort()));
                 }
                 try {
                     while (true) {
@@ -65,12 +71,15 @@ class ListenerFloodTest {
                 }
                 // One descriptor for a client socket; the listener has none left for accepting it.
                 hoard.removeLast().close();
-                hoard.add(new Socket(TunnelHarness.LOOPBACK, socks.localAddress().getPort()));
+                hoard.add(
+                        new Socket(TunnelHarness.LOOPBACK, socks.localAddress().getPort()));
                 long waitEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while (socks.listener().acceptErrors() == 0 && System.nanoTime() < waitEnd) {
                     Thread.sleep(20);
                 }
-                assertThat(socks.listener().acceptErrors()).as("accept failed at the fd limit").isPositive();
+                assertThat(socks.listener().acceptErrors())
+                        .as("accept failed at the fd limit")
+                        .isPositive();
                 Thread.sleep(500);
             } finally {
                 for (AutoCloseable c : hoard) {
@@ -83,14 +92,16 @@ class ListenerFloodTest {
             long released = System.nanoTime();
             CompletableFuture<Integer> after = download(socks, http, "after", "small.bin", "--max-time", "2");
             assertThat(after.get()).as(log("after")).isZero();
-            System.err.printf("fd flood: %d failed accepts retried; download after the flood done in %d ms%n",
+            System.err.printf(
+                    "fd flood: %d failed accepts retried; download after the flood done in %d ms%n",
                     socks.listener().acceptErrors(), (System.nanoTime() - released) / 1_000_000);
             assertThat(LocalHttpServer.sha256(dir.resolve("after.bin"))).isEqualTo(smallSha);
             assertThat(parallel.get()).as(log("parallel")).isZero();
             assertThat(LocalHttpServer.sha256(dir.resolve("parallel.bin"))).isEqualTo(sha);
             awaitConnections(socks, 0);
         }
-        assertThat(openFds()).as("descriptors back near the baseline of %d", baselineFds)
+        assertThat(openFds())
+                .as("descriptors back near the baseline of %d", baselineFds)
                 .isLessThan(baselineFds + 64);
     }
 
@@ -99,9 +110,14 @@ class ListenerFloodTest {
         Path www = Files.createDirectory(dir.resolve("www"));
         int cap = 20;
         try (LocalHttpServer http = new LocalHttpServer(www);
-             TunnelHarness tunnel = TunnelHarness.overSockets(1);
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(),
-                     Duration.ofSeconds(60), 16, new ListenerLimits(cap, 16, Duration.ofSeconds(60)))) {
+                TunnelHarness tunnel = TunnelHarness.overSockets(1);
+                Socks5Server socks = Socks5Server.start(
+                        ANY_LOOPBACK,
+                        tunnel.client,
+                        Optional.empty(),
+                        Duration.ofSeconds(60),
+                        16,
+                        new ListenerLimits(cap, 16, Duration.ofSeconds(60)))) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             String sha = http.generate("file.bin", FILE_SIZE, 8);
             CompletableFuture<Integer> parallel = download(socks, http, "parallel", "file.bin", "--limit-rate", "1M");
@@ -111,7 +127,8 @@ class ListenerFloodTest {
             List<Socket> flood = new ArrayList<>();
             try {
                 for (int i = 0; i < 200; i++) {
-                    Socket s = new Socket(TunnelHarness.LOOPBACK, socks.localAddress().getPort());
+                    Socket s = new Socket(
+                            TunnelHarness.LOOPBACK, socks.localAddress().getPort());
                     s.setSoTimeout(5000);
                     flood.add(s);
                 }
@@ -135,8 +152,12 @@ class ListenerFloodTest {
             while (socks.connectionCount() > before && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
-            assertThat(socks.connectionCount()).as("the flood's connections are gone").isLessThanOrEqualTo(before);
-            assertThat(download(socks, http, "after", "file.bin").get()).as(log("after")).isZero();
+            assertThat(socks.connectionCount())
+                    .as("the flood's connections are gone")
+                    .isLessThanOrEqualTo(before);
+            assertThat(download(socks, http, "after", "file.bin").get())
+                    .as(log("after"))
+                    .isZero();
             assertThat(LocalHttpServer.sha256(dir.resolve("after.bin"))).isEqualTo(sha);
             assertThat(parallel.get()).as(log("parallel")).isZero();
             assertThat(LocalHttpServer.sha256(dir.resolve("parallel.bin"))).isEqualTo(sha);
@@ -151,10 +172,13 @@ class ListenerFloodTest {
         }
     }
 
-    private CompletableFuture<Integer> download(Socks5Server socks, LocalHttpServer http, String name, String file,
-                                                String... extra) {
-        List<String> args = new ArrayList<>(List.of("--socks5-hostname",
-                "127.0.0.1:" + socks.localAddress().getPort(), "-o", dir.resolve(name + ".bin").toString()));
+    private CompletableFuture<Integer> download(
+            Socks5Server socks, LocalHttpServer http, String name, String file, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--socks5-hostname",
+                "127.0.0.1:" + socks.localAddress().getPort(),
+                "-o",
+                dir.resolve(name + ".bin").toString()));
         args.addAll(List.of(extra));
         args.add("http://localhost:" + http.port + "/" + file);
         return CompletableFuture.supplyAsync(() -> {
@@ -204,10 +228,14 @@ class ListenerFloodTest {
     private static void setSoftFdLimit(long soft) throws IOException, InterruptedException {
         long pid = ProcessHandle.current().pid();
         String hard = Files.readAllLines(Path.of("/proc/self/limits")).stream()
-                .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow()
-                .trim().split("\\s+")[4];
+                .filter(l -> l.startsWith("Max open files"))
+                .findFirst()
+                .orElseThrow()
+                .trim()
+                .split("\\s+")[4];
         Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + soft + ":" + hard)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as("prlimit: %s", out).isZero();
     }

@@ -27,9 +27,18 @@ final class LocalHttpServer implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0, 1, TunnelHarness.LOOPBACK)) {
             port = probe.getLocalPort();
         }
-        process = new ProcessBuilder("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1",
-                "--directory", directory.toString())
-                .redirectErrorStream(true).redirectOutput(directory.resolve("http.log").toFile()).start();
+        process = new ProcessBuilder(
+                        "python3",
+                        "-m",
+                        "http.server",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--directory",
+                        directory.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("http.log").toFile())
+                .start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try (Socket s = new Socket()) {
@@ -85,7 +94,8 @@ final class LocalHttpServer implements AutoCloseable {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of("curl", "-sS", "--max-time", "120"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.toLowerCase().endsWith("_proxy"));
         Process curl = builder.start();
         if (!curl.waitFor(150, TimeUnit.SECONDS)) {

@@ -84,8 +84,8 @@ class RawCarrierEndToEndTest {
 
     /** Client in a, server in b, joined by raw carriers across the lab's bridge. */
     private static final class RawTunnel implements AutoCloseable {
-        final TunnelServer server = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM,
-                (peer, masks) -> { });
+        final TunnelServer server = new TunnelServer(
+                ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM, (peer, masks) -> {});
         final KcpEventLoop serverLoop = KcpEventLoop.start("raw-kcp-server");
         final KcpEventLoop clientLoop = KcpEventLoop.start("raw-kcp-client");
         PacketCarrier serverCarrier;
@@ -97,23 +97,38 @@ class RawCarrierEndToEndTest {
             LabTopology.Host a = lab.a();
             LabTopology.Host b = lab.b();
             byte[] key = KeyDerivation.paqet("raw e2e key");
-            settings = new TransportSettings(KcpConfig.defaults(),
-                    () -> Codecs.create("aes-128-gcm", key, 0, 0), MuxConfig.paqetDefaults(), Optional.empty());
+            settings = new TransportSettings(
+                    KcpConfig.defaults(),
+                    () -> Codecs.create("aes-128-gcm", key, 0, 0),
+                    MuxConfig.paqetDefaults(),
+                    Optional.empty());
             startServer();
-            KcpSessionDialer dialer = new KcpSessionDialer(clientLoop, slot -> {
-                int port = 30_000 + ThreadLocalRandom.current().nextInt(20_000);
-                try {
-                    return lab.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), port)
-                            .ipv4(a.ipv4(), b.mac()).build()));
-                } catch (IOException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IOException(e);
-                }
-            }, new InetSocketAddress(b.ipv4(), SERVER_PORT), settings);
-            client = new TunnelClient(new ClientOptions(connections, new short[] {TcpFlags.parse("PA")},
-                    Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
-                    Duration.ofSeconds(10)), dialer);
+            KcpSessionDialer dialer = new KcpSessionDialer(
+                    clientLoop,
+                    slot -> {
+                        int port = 30_000 + ThreadLocalRandom.current().nextInt(20_000);
+                        try {
+                            return lab.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(a.device(), port)
+                                    .ipv4(a.ipv4(), b.mac())
+                                    .build()));
+                        } catch (IOException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new IOException(e);
+                        }
+                    },
+                    new InetSocketAddress(b.ipv4(), SERVER_PORT),
+                    settings);
+            client = new TunnelClient(
+                    new ClientOptions(
+                            connections,
+                            new short[] {TcpFlags.parse("PA")},
+                            Duration.ofMillis(100),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(3),
+                            Duration.ofSeconds(10)),
+                    dialer);
             client.start();
             assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
         }
@@ -123,9 +138,13 @@ class RawCarrierEndToEndTest {
             LabTopology.Host a = lab.a();
             LabTopology.Host b = lab.b();
             serverCarrier = lab.inB(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(b.device(), SERVER_PORT)
-                    .ipv4(b.ipv4(), a.mac()).build()));
-            acceptor = new KcpSessionAcceptor(KcpListener.listen(serverLoop, serverCarrier, settings.kcp(),
-                    settings.codecs(), 64, Duration.ofMinutes(1)), server, settings);
+                    .ipv4(b.ipv4(), a.mac())
+                    .build()));
+            acceptor = new KcpSessionAcceptor(
+                    KcpListener.listen(
+                            serverLoop, serverCarrier, settings.kcp(), settings.codecs(), 64, Duration.ofMinutes(1)),
+                    server,
+                    settings);
         }
 
         /** Kills the server side (listener, sessions, raw carrier) without a word to the client. */
@@ -146,8 +165,12 @@ class RawCarrierEndToEndTest {
     }
 
     private static Socks5Server socksInA(TunnelClient client) throws Exception {
-        return lab.inA(() -> Socks5Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), client,
-                Optional.empty(), Duration.ofSeconds(5), 64));
+        return lab.inA(() -> Socks5Server.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                client,
+                Optional.empty(),
+                Duration.ofSeconds(5),
+                64));
     }
 
     /** curl inside namespace a. */
@@ -156,8 +179,12 @@ class RawCarrierEndToEndTest {
     }
 
     private int socksDownload(Socks5Server socks, LocalHttpServer http, String name, Path out) throws Exception {
-        return curlInA(dir.resolve(out.getFileName() + ".log"), "--socks5-hostname",
-                "127.0.0.1:" + socks.localAddress().getPort(), "-o", out.toString(),
+        return curlInA(
+                dir.resolve(out.getFileName() + ".log"),
+                "--socks5-hostname",
+                "127.0.0.1:" + socks.localAddress().getPort(),
+                "-o",
+                out.toString(),
                 "http://localhost:" + http.port + "/" + name);
     }
 
@@ -170,11 +197,12 @@ class RawCarrierEndToEndTest {
         lab.impair(Impairment.NONE, Impairment.NONE);
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             RawTunnel tunnel = new RawTunnel(2);
-             Socks5Server socks = socksInA(tunnel.client);
-             TcpForward forward = lab.inA(() -> TcpForward.start(
-                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                     new Target("127.0.0.1", http.port), tunnel.client))) {
+                RawTunnel tunnel = new RawTunnel(2);
+                Socks5Server socks = socksInA(tunnel.client);
+                TcpForward forward = lab.inA(() -> TcpForward.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        new Target("127.0.0.1", http.port),
+                        tunnel.client))) {
             int size = 50 << 20;
             String sha = http.generate("50m.bin", size, 5);
             long start = System.nanoTime();
@@ -187,8 +215,12 @@ class RawCarrierEndToEndTest {
 
             start = System.nanoTime();
             Path viaForward = dir.resolve("forward.bin");
-            assertThat(curlInA(dir.resolve("forward.log"), "-o", viaForward.toString(),
-                    "http://127.0.0.1:" + forward.localAddress().getPort() + "/50m.bin")).isZero();
+            assertThat(curlInA(
+                            dir.resolve("forward.log"),
+                            "-o",
+                            viaForward.toString(),
+                            "http://127.0.0.1:" + forward.localAddress().getPort() + "/50m.bin"))
+                    .isZero();
             took = System.nanoTime() - start;
             assertThat(LocalHttpServer.sha256(viaForward)).isEqualTo(sha);
             log.info("lab, no impairment: 50 MiB via TCP forward in {} ms ({})", took / 1_000_000, mbps(size, took));
@@ -202,8 +234,8 @@ class RawCarrierEndToEndTest {
         lab.impair(wire, wire);
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             RawTunnel tunnel = new RawTunnel(2);
-             Socks5Server socks = socksInA(tunnel.client)) {
+                RawTunnel tunnel = new RawTunnel(2);
+                Socks5Server socks = socksInA(tunnel.client)) {
             int size = 50 << 20;
             String sha = http.generate("50m.bin", size, 6);
             long start = System.nanoTime();
@@ -213,12 +245,23 @@ class RawCarrierEndToEndTest {
             assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             DirectionCounters up = lab.bridge().aToB();
             DirectionCounters down = lab.bridge().bToA();
-            log.info("lab, {} both ways: 50 MiB via SOCKS5 in {} ms ({}); a→b {}; b→a {}", wire, took / 1_000_000,
-                    mbps(size, took), up, down);
+            log.info(
+                    "lab, {} both ways: 50 MiB via SOCKS5 in {} ms ({}); a→b {}; b→a {}",
+                    wire,
+                    took / 1_000_000,
+                    mbps(size, took),
+                    up,
+                    down);
             for (DirectionCounters direction : List.of(up, down)) {
-                assertThat(direction.dropped()).as("frames lost on the wire: %s", direction).isPositive();
-                assertThat(direction.reordered()).as("frames reordered on the wire: %s", direction).isPositive();
-                assertThat(direction.delayed()).as("frames delayed on the wire: %s", direction).isPositive();
+                assertThat(direction.dropped())
+                        .as("frames lost on the wire: %s", direction)
+                        .isPositive();
+                assertThat(direction.reordered())
+                        .as("frames reordered on the wire: %s", direction)
+                        .isPositive();
+                assertThat(direction.delayed())
+                        .as("frames delayed on the wire: %s", direction)
+                        .isPositive();
             }
         }
     }
@@ -230,9 +273,9 @@ class RawCarrierEndToEndTest {
         lab.impair(wire, wire);
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             RawTunnel tunnel = new RawTunnel(2);
-             Socks5Server socks = socksInA(tunnel.client);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                RawTunnel tunnel = new RawTunnel(2);
+                Socks5Server socks = socksInA(tunnel.client);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<String> shas = new ArrayList<>();
             long total = 0;
             for (int i = 0; i < 20; i++) {
@@ -256,8 +299,13 @@ class RawCarrierEndToEndTest {
             long took = System.nanoTime() - start;
             DirectionCounters up = lab.bridge().aToB();
             DirectionCounters down = lab.bridge().bToA();
-            log.info("lab, {} both ways: 20 parallel ~1 MiB downloads in {} ms ({}); a→b {}; b→a {}", wire,
-                    took / 1_000_000, mbps(total, took), up, down);
+            log.info(
+                    "lab, {} both ways: 20 parallel ~1 MiB downloads in {} ms ({}); a→b {}; b→a {}",
+                    wire,
+                    took / 1_000_000,
+                    mbps(total, took),
+                    up,
+                    down);
             assertThat(up.duplicated()).as("a→b duplicates: %s", up).isPositive();
             assertThat(down.duplicated()).as("b→a duplicates: %s", down).isPositive();
         }
@@ -274,13 +322,19 @@ class RawCarrierEndToEndTest {
         lab.impair(Impairment.NONE, Impairment.NONE);
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             RawTunnel tunnel = new RawTunnel(2);
-             Socks5Server socks = socksInA(tunnel.client);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                RawTunnel tunnel = new RawTunnel(2);
+                Socks5Server socks = socksInA(tunnel.client);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             String sha = http.generate("big.bin", 32 << 20, 8);
             Path cut = dir.resolve("cut.bin");
-            Future<Integer> transfer = pool.submit(() -> curlInA(dir.resolve("cut.log"), "--socks5-hostname",
-                    "127.0.0.1:" + socks.localAddress().getPort(), "--limit-rate", "20M", "-o", cut.toString(),
+            Future<Integer> transfer = pool.submit(() -> curlInA(
+                    dir.resolve("cut.log"),
+                    "--socks5-hostname",
+                    "127.0.0.1:" + socks.localAddress().getPort(),
+                    "--limit-rate",
+                    "20M",
+                    "-o",
+                    cut.toString(),
                     "http://localhost:" + http.port + "/big.bin"));
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while ((!Files.exists(cut) || Files.size(cut) < (4 << 20)) && System.nanoTime() < end) {
@@ -292,22 +346,30 @@ class RawCarrierEndToEndTest {
             while (tunnel.client.liveConnections() > 0 && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
-            assertThat(tunnel.client.liveConnections()).as("client noticed the dead server").isZero();
-            assertThat(transfer.get()).as("the cut download fails instead of hanging").isNotZero();
+            assertThat(tunnel.client.liveConnections())
+                    .as("client noticed the dead server")
+                    .isZero();
+            assertThat(transfer.get())
+                    .as("the cut download fails instead of hanging")
+                    .isNotZero();
 
             var os = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class);
             long cpuBefore = os.getProcessCpuTime();
             long wallBefore = System.nanoTime();
             Thread.sleep(3000);
             double cpuShare = (double) (os.getProcessCpuTime() - cpuBefore) / (System.nanoTime() - wallBefore);
-            log.info("lab: while the server was down the test JVM used {}% of one core ({} frames a→b since the lab was last impaired)",
+            log.info(
+                    "lab: while the server was down the test JVM used {}% of one core ({} frames a→b since the lab was last impaired)",
                     String.format("%.1f", cpuShare * 100), lab.bridge().aToB().forwarded());
-            assertThat(cpuShare).as("CPU share of one core while the server is down").isLessThan(0.20);
+            assertThat(cpuShare)
+                    .as("CPU share of one core while the server is down")
+                    .isLessThan(0.20);
 
             long restart = System.nanoTime();
             tunnel.startServer();
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(3))).isTrue();
-            log.info("lab: client reconnected {} ms after the server restarted",
+            log.info(
+                    "lab: client reconnected {} ms after the server restarted",
                     Duration.ofNanos(System.nanoTime() - restart).toMillis());
             Path again = dir.resolve("again.bin");
             assertThat(socksDownload(socks, http, "big.bin", again)).isZero();

@@ -31,8 +31,12 @@ final class RecordingRelay implements AutoCloseable {
 
     RecordingRelay(InetSocketAddress server) throws IOException {
         this.server = server;
-        clientSide = DatagramChannel.open().setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20).bind(ANY_LOOPBACK);
-        serverSide = DatagramChannel.open().setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20).bind(ANY_LOOPBACK);
+        clientSide = DatagramChannel.open()
+                .setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20)
+                .bind(ANY_LOOPBACK);
+        serverSide = DatagramChannel.open()
+                .setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20)
+                .bind(ANY_LOOPBACK);
         up = Thread.ofPlatform().daemon().name("relay-up").start(this::up);
         down = Thread.ofPlatform().daemon().name("relay-down").start(this::down);
     }

@@ -83,12 +83,16 @@ class ReplayTest {
             Thread.sleep(100);
         }
         assertThat(fixtureThreads()).as("threads left behind").isEmpty();
-        assertThat(openSockets()).as("open sockets, baseline %d", baselineSockets).isLessThanOrEqualTo(baselineSockets);
+        assertThat(openSockets())
+                .as("open sockets, baseline %d", baselineSockets)
+                .isLessThanOrEqualTo(baselineSockets);
     }
 
     private static List<String> fixtureThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.startsWith("replay-kcp") || n.startsWith("relay-")).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("replay-kcp") || n.startsWith("relay-"))
+                .toList();
     }
 
     /**
@@ -107,13 +111,14 @@ class ReplayTest {
         }
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
-                try {
-                    String link = Files.readSymbolicLink(fd).toString();
-                    return link.startsWith("socket:[") && inet.contains(link.substring(8, link.length() - 1));
-                } catch (IOException e) {
-                    return false; // closed while listing
-                }
-            }).count();
+                        try {
+                            String link = Files.readSymbolicLink(fd).toString();
+                            return link.startsWith("socket:[") && inet.contains(link.substring(8, link.length() - 1));
+                        } catch (IOException e) {
+                            return false; // closed while listing
+                        }
+                    })
+                    .count();
         }
     }
 
@@ -121,7 +126,7 @@ class ReplayTest {
     @Test
     void aReplayedSessionRunsNoRequestAgainWithTheGuard() throws Exception {
         try (CountingTarget target = new CountingTarget();
-             Fixture tunnel = new Fixture(true)) {
+                Fixture tunnel = new Fixture(true)) {
             TunnelClient client = tunnel.newClient();
             assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             for (int i = 0; i < 3; i++) {
@@ -166,8 +171,8 @@ class ReplayTest {
     void theFirstDatagramOfAnOldSessionDoesNotReplaceTheLiveOne(boolean guard) throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             Fixture tunnel = new Fixture(guard);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Fixture tunnel = new Fixture(guard);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             TunnelClient old = tunnel.newClient();
             assertThat(old.awaitConnected(Duration.ofSeconds(10))).isTrue();
             // Its opening datagrams: the first carries sn 0 of the old conv.
@@ -181,12 +186,19 @@ class ReplayTest {
             TunnelClient client = tunnel.newClient();
             assertThat(client.awaitConnected(Duration.ofSeconds(20))).isTrue();
             long replaced = tunnel.listener.sessionCount();
-            try (Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, client, Optional.empty(), Duration.ofSeconds(5), 16)) {
+            try (Socks5Server socks =
+                    Socks5Server.start(ANY_LOOPBACK, client, Optional.empty(), Duration.ofSeconds(5), 16)) {
                 String sha = http.generate("big.bin", 16 << 20, 4);
                 Path out = dir.resolve("big.out");
-                Future<Integer> download = pool.submit(() -> LocalHttpServer.curl(dir.resolve("curl.log"),
-                        "--socks5-hostname", "127.0.0.1:" + socks.localAddress().getPort(), "--limit-rate", "4M",
-                        "-o", out.toString(), "http://localhost:" + http.port + "/big.bin"));
+                Future<Integer> download = pool.submit(() -> LocalHttpServer.curl(
+                        dir.resolve("curl.log"),
+                        "--socks5-hostname",
+                        "127.0.0.1:" + socks.localAddress().getPort(),
+                        "--limit-rate",
+                        "4M",
+                        "-o",
+                        out.toString(),
+                        "http://localhost:" + http.port + "/big.bin"));
                 Thread.sleep(500);
                 for (int i = 0; i < 20; i++) {
                     for (byte[] datagram : oldSession) {
@@ -194,7 +206,9 @@ class ReplayTest {
                     }
                     Thread.sleep(50);
                 }
-                assertThat(download.get(60, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("curl.log"))).isZero();
+                assertThat(download.get(60, TimeUnit.SECONDS))
+                        .as(Files.readString(dir.resolve("curl.log")))
+                        .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
             assertThat(replaced).isEqualTo(1);
@@ -207,8 +221,9 @@ class ReplayTest {
     private static String post(TunnelClient client, int port, String body) throws IOException {
         try (TunnelStream stream = client.openTcp(new Target("127.0.0.1", port))) {
             stream.setReadTimeout(Duration.ofSeconds(10));
-            stream.outputStream().write(("POST /orders HTTP/1.0\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.US_ASCII));
+            stream.outputStream()
+                    .write(("POST /orders HTTP/1.0\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.US_ASCII));
             stream.outputStream().flush();
             return new String(stream.inputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
@@ -244,7 +259,8 @@ class ReplayTest {
                 if (head.toString().startsWith("POST ")) {
                     posts.incrementAndGet();
                 }
-                s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 // client went away
             }
@@ -262,8 +278,8 @@ class ReplayTest {
 
     /** A server over KCP on a UDP carrier (guarded or not) and clients that reach it through one recording relay. */
     private static final class Fixture implements AutoCloseable {
-        final TunnelServer server = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM,
-                (peer, masks) -> { });
+        final TunnelServer server = new TunnelServer(
+                ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM, (peer, masks) -> {});
         final KcpListener listener;
         final GuardedCarrier guard;
         final RecordingRelay relay;
@@ -276,12 +292,15 @@ class ReplayTest {
 
         Fixture(boolean guarded) throws IOException {
             Optional<GuardKey> guardKey = guarded
-                    ? Optional.of(new GuardKey(GuardKey.deriveKey("replay guard"), Duration.ofSeconds(30),
-                            Duration.ofSeconds(1), System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
+                    ? Optional.of(new GuardKey(
+                            GuardKey.deriveKey("replay guard"),
+                            Duration.ofSeconds(30),
+                            Duration.ofSeconds(1),
+                            System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                     : Optional.empty();
             KcpConfig kcp = KcpConfig.defaults().withMtu(guarded ? 1350 - GuardedCarrier.OVERHEAD : 1350);
-            settings = new TransportSettings(kcp, () -> Codecs.create("aes", KEY, 0, 0), MuxConfig.paqetDefaults(),
-                    guardKey);
+            settings = new TransportSettings(
+                    kcp, () -> Codecs.create("aes", KEY, 0, 0), MuxConfig.paqetDefaults(), guardKey);
             UdpCarrier udp = UdpCarrier.bind(ANY_LOOPBACK, 8 << 20);
             guard = guardKey.map(k -> GuardedCarrier.listening(udp, k)).orElse(null);
             serverCarrier = guard != null ? guard : udp;
@@ -295,10 +314,20 @@ class ReplayTest {
         }
 
         TunnelClient newClient() throws IOException {
-            TunnelClient client = new TunnelClient(new ClientOptions(1, new short[] {TcpFlags.parse("PA")},
-                    Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1500),
-                    Duration.ofSeconds(10)), new KcpSessionDialer(clientLoop,
-                    slot -> UdpCarrier.bind(ANY_LOOPBACK, 8 << 20), relay.clientFacing(), settings));
+            TunnelClient client = new TunnelClient(
+                    new ClientOptions(
+                            1,
+                            new short[] {TcpFlags.parse("PA")},
+                            Duration.ofMillis(100),
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(1),
+                            Duration.ofMillis(1500),
+                            Duration.ofSeconds(10)),
+                    new KcpSessionDialer(
+                            clientLoop,
+                            slot -> UdpCarrier.bind(ANY_LOOPBACK, 8 << 20),
+                            relay.clientFacing(),
+                            settings));
             clients.add(client);
             client.start();
             return client;

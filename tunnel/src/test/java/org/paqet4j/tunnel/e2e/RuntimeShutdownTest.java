@@ -40,25 +40,38 @@ class RuntimeShutdownTest {
     @Test
     void bothEndsShutDownWithinTheirBudgetWhileConnectionsAreOpen() throws Exception {
         byte[] key = KeyDerivation.paqet("runtime test");
-        TransportSettings settings = new TransportSettings(KcpConfig.defaults(), () -> Codecs.create("aes", key, 0, 0),
-                MuxConfig.paqetDefaults(), Optional.empty());
+        TransportSettings settings = new TransportSettings(
+                KcpConfig.defaults(),
+                () -> Codecs.create("aes", key, 0, 0),
+                MuxConfig.paqetDefaults(),
+                Optional.empty());
         KcpEventLoop serverLoop = KcpEventLoop.start("rt-server");
         UdpCarrier serverCarrier = UdpCarrier.bind(ANY, 0);
-        KcpListener listener = KcpListener.listen(serverLoop, serverCarrier, settings.kcp(), settings.codecs(), 16,
-                Duration.ofMinutes(1));
-        TunnelServer tunnelServer = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM,
-                (peer, masks) -> { });
-        ServerRuntime server = ServerRuntime.start(tunnelServer, listener, settings, List.of(serverLoop, serverCarrier));
-        assertThat(server.startupLine()).isEqualTo("server listening on 127.0.0.1:" + serverCarrier.localAddress().getPort());
+        KcpListener listener = KcpListener.listen(
+                serverLoop, serverCarrier, settings.kcp(), settings.codecs(), 16, Duration.ofMinutes(1));
+        TunnelServer tunnelServer = new TunnelServer(
+                ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM, (peer, masks) -> {});
+        ServerRuntime server =
+                ServerRuntime.start(tunnelServer, listener, settings, List.of(serverLoop, serverCarrier));
+        assertThat(server.startupLine())
+                .isEqualTo("server listening on 127.0.0.1:"
+                        + serverCarrier.localAddress().getPort());
 
         KcpEventLoop clientLoop = KcpEventLoop.start("rt-client");
-        ClientPlan plan = new ClientPlan(ClientOptions.defaults(2, new short[] {TcpFlags.parse("PA")}),
+        ClientPlan plan = new ClientPlan(
+                ClientOptions.defaults(2, new short[] {TcpFlags.parse("PA")}),
                 List.of(new ClientPlan.Socks(ANY, Optional.empty())),
                 List.of(new ClientPlan.Forward(ANY, new Target("127.0.0.1", 9), false)),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 64, false);
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                64,
+                false);
         try (EchoServers echo = new EchoServers()) {
-            ClientRuntime client = ClientRuntime.start(plan, new KcpSessionDialer(clientLoop,
-                    slot -> UdpCarrier.bind(ANY, 0), serverCarrier.localAddress(), settings), List.of(clientLoop));
+            ClientRuntime client = ClientRuntime.start(
+                    plan,
+                    new KcpSessionDialer(
+                            clientLoop, slot -> UdpCarrier.bind(ANY, 0), serverCarrier.localAddress(), settings),
+                    List.of(clientLoop));
             assertThat(client.startupLines()).hasSize(2);
             assertThat(client.startupLines().get(0)).startsWith("SOCKS5 listening on 127.0.0.1:");
             assertThat(client.startupLines().get(1)).matches("TCP forward 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:9");
@@ -68,17 +81,21 @@ class RuntimeShutdownTest {
             // An open CONNECT that never ends by itself.
             Socket open = new Socket(TunnelHarness.LOOPBACK, socksPort);
             open.setSoTimeout(5000);
-            open.getOutputStream().write(HexFormat.of().parseHex("050100" + "050100017f000001"
-                    + String.format("%04x", echo.tcpPort())));
+            open.getOutputStream()
+                    .write(HexFormat.of()
+                            .parseHex("050100" + "050100017f000001" + String.format("%04x", echo.tcpPort())));
             open.getInputStream().readNBytes(12);
             open.getOutputStream().write(1);
             assertThat(open.getInputStream().read()).isEqualTo(1);
 
             long start = System.nanoTime();
-            assertThat(client.shutdown(Duration.ofSeconds(1))).as("the open connection was cut").isFalse();
+            assertThat(client.shutdown(Duration.ofSeconds(1)))
+                    .as("the open connection was cut")
+                    .isFalse();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
             assertThat(open.getInputStream().read()).isEqualTo(-1);
-            assertThatThrownBy(() -> new Socket(TunnelHarness.LOOPBACK, socksPort).close()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> new Socket(TunnelHarness.LOOPBACK, socksPort).close())
+                    .isInstanceOf(IOException.class);
             open.close();
 
             start = System.nanoTime();

@@ -21,14 +21,17 @@ class ServerRestartTest {
     @Test
     void clientReconnectsWithinThreeSecondsOfTheRestart() throws Exception {
         try (EchoServers echo = new EchoServers();
-             TunnelHarness tunnel = TunnelHarness.overKcp("aes-128-gcm", false, 2);
-             TcpForward forward = TcpForward.start(new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
-                     new Target("127.0.0.1", echo.tcpPort()), tunnel.client)) {
+                TunnelHarness tunnel = TunnelHarness.overKcp("aes-128-gcm", false, 2);
+                TcpForward forward = TcpForward.start(
+                        new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
+                        new Target("127.0.0.1", echo.tcpPort()),
+                        tunnel.client)) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             AtomicLong echoed = new AtomicLong();
             AtomicReference<Throwable> ended = new AtomicReference<>();
             Thread transfer = Thread.ofVirtual().start(() -> {
-                try (Socket socket = new Socket(TunnelHarness.LOOPBACK, forward.localAddress().getPort())) {
+                try (Socket socket = new Socket(
+                        TunnelHarness.LOOPBACK, forward.localAddress().getPort())) {
                     OutputStream out = socket.getOutputStream();
                     InputStream in = socket.getInputStream();
                     byte[] chunk = new byte[16 * 1024];
@@ -55,15 +58,20 @@ class ServerRestartTest {
             while (tunnel.client.liveConnections() > 0 && System.nanoTime() < end) {
                 Thread.sleep(20);
             }
-            assertThat(tunnel.client.liveConnections()).as("client noticed the dead server").isZero();
+            assertThat(tunnel.client.liveConnections())
+                    .as("client noticed the dead server")
+                    .isZero();
             transfer.join(Duration.ofSeconds(10));
-            assertThat(ended.get()).as("the interrupted transfer fails instead of hanging").isNotNull();
+            assertThat(ended.get())
+                    .as("the interrupted transfer fails instead of hanging")
+                    .isNotNull();
 
             long restart = System.nanoTime();
             tunnel.restartServer();
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(3))).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - restart)).isLessThan(Duration.ofSeconds(3));
-            try (Socket socket = new Socket(TunnelHarness.LOOPBACK, forward.localAddress().getPort())) {
+            try (Socket socket =
+                    new Socket(TunnelHarness.LOOPBACK, forward.localAddress().getPort())) {
                 socket.setSoTimeout(5000);
                 socket.getOutputStream().write(99);
                 assertThat(socket.getInputStream().read()).isEqualTo(99);

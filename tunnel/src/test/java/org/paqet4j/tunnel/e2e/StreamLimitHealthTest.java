@@ -39,10 +39,14 @@ class StreamLimitHealthTest {
         List<Socket> held = new CopyOnWriteArrayList<>();
         List<TunnelStream> flood = new ArrayList<>();
         try (ServerSocket silent = new ServerSocket(0, 8192, TunnelHarness.LOOPBACK);
-             LocalHttpServer http = new LocalHttpServer(www);
-             TunnelHarness tunnel = TunnelHarness.overSockets(1);
-             Socks5Server socks = Socks5Server.start(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), tunnel.client,
-                     Optional.empty(), Duration.ofSeconds(5), 4)) {
+                LocalHttpServer http = new LocalHttpServer(www);
+                TunnelHarness tunnel = TunnelHarness.overSockets(1);
+                Socks5Server socks = Socks5Server.start(
+                        new InetSocketAddress(TunnelHarness.LOOPBACK, 0),
+                        tunnel.client,
+                        Optional.empty(),
+                        Duration.ofSeconds(5),
+                        4)) {
             Thread.ofVirtual().start(() -> {
                 while (!silent.isClosed()) {
                     try {
@@ -59,8 +63,14 @@ class StreamLimitHealthTest {
             // Runs through the whole flood and at least three health checks after it.
             CompletableFuture<Integer> parallel = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return LocalHttpServer.curl(curlLog, "--socks5-hostname",
-                            "127.0.0.1:" + socks.localAddress().getPort(), "--limit-rate", "1M", "-o", file.toString(),
+                    return LocalHttpServer.curl(
+                            curlLog,
+                            "--socks5-hostname",
+                            "127.0.0.1:" + socks.localAddress().getPort(),
+                            "--limit-rate",
+                            "1M",
+                            "-o",
+                            file.toString(),
                             "http://localhost:" + http.port + "/file.bin");
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -86,14 +96,19 @@ class StreamLimitHealthTest {
                 // Three health intervals (1 s each in the harness) at the limit.
                 Thread.sleep(3_500);
                 assertThat(tunnel.server.counters().rejectedStreams())
-                        .as("health-check PINGs found the session full").isGreaterThan(rejectedBefore);
-                System.err.printf("stream limit: %d streams open, %d PINGs refused in 3.5 s, session kept%n",
+                        .as("health-check PINGs found the session full")
+                        .isGreaterThan(rejectedBefore);
+                System.err.printf(
+                        "stream limit: %d streams open, %d PINGs refused in 3.5 s, session kept%n",
                         tunnel.server.counters().activeStreams(),
                         tunnel.server.counters().rejectedStreams() - rejectedBefore);
-                assertThat(tunnel.server.counters().activeSessions()).isEqualTo(sessionsBefore).isEqualTo(1);
+                assertThat(tunnel.server.counters().activeSessions())
+                        .isEqualTo(sessionsBefore)
+                        .isEqualTo(1);
                 // The parallel download may have ended by now (its hash is checked below); the
                 // flood's streams must all still be open, so at most that one stream is gone.
-                assertThat(tunnel.server.counters().activeStreams()).as("no existing stream was cut")
+                assertThat(tunnel.server.counters().activeStreams())
+                        .as("no existing stream was cut")
                         .isGreaterThanOrEqualTo(perSession - 1);
                 assertThat(tunnel.client.liveConnections()).isEqualTo(1);
                 assertThat(parallel.get()).as(Files.readString(curlLog)).isZero();

@@ -53,8 +53,10 @@ class TunnelEndToEndTest {
     static Stream<Arguments> transports() {
         return Stream.of(
                 Arguments.of("smux over TCP", (Transport) () -> TunnelHarness.overSockets(2)),
-                Arguments.of("KCP aes-128-gcm over UDP", (Transport) () -> TunnelHarness.overKcp("aes-128-gcm", false, 2)),
-                Arguments.of("KCP aes + packet guard over UDP", (Transport) () -> TunnelHarness.overKcp("aes", true, 1)));
+                Arguments.of(
+                        "KCP aes-128-gcm over UDP", (Transport) () -> TunnelHarness.overKcp("aes-128-gcm", false, 2)),
+                Arguments.of(
+                        "KCP aes + packet guard over UDP", (Transport) () -> TunnelHarness.overKcp("aes", true, 1)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,21 +64,33 @@ class TunnelEndToEndTest {
     void curlDownloadsThroughSocks5AndATcpForward(String name, Transport transport) throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             TunnelHarness tunnel = transport.open();
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
-             TcpForward forward = TcpForward.start(ANY_LOOPBACK, new Target("127.0.0.1", http.port), tunnel.client)) {
+                TunnelHarness tunnel = transport.open();
+                Socks5Server socks =
+                        Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
+                TcpForward forward =
+                        TcpForward.start(ANY_LOOPBACK, new Target("127.0.0.1", http.port), tunnel.client)) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             String sha = http.generate("big.bin", 16 << 20, 1);
 
             Path viaSocks = dir.resolve("via-socks.bin");
-            assertThat(LocalHttpServer.curl(dir.resolve("curl-socks.log"), "--socks5-hostname",
-                    "127.0.0.1:" + socks.localAddress().getPort(), "-o", viaSocks.toString(),
-                    "http://localhost:" + http.port + "/big.bin")).as(Files.readString(dir.resolve("curl-socks.log"))).isZero();
+            assertThat(LocalHttpServer.curl(
+                            dir.resolve("curl-socks.log"),
+                            "--socks5-hostname",
+                            "127.0.0.1:" + socks.localAddress().getPort(),
+                            "-o",
+                            viaSocks.toString(),
+                            "http://localhost:" + http.port + "/big.bin"))
+                    .as(Files.readString(dir.resolve("curl-socks.log")))
+                    .isZero();
             assertThat(LocalHttpServer.sha256(viaSocks)).isEqualTo(sha);
 
             Path viaForward = dir.resolve("via-forward.bin");
-            assertThat(LocalHttpServer.curl(dir.resolve("curl-forward.log"), "-o", viaForward.toString(),
-                    "http://127.0.0.1:" + forward.localAddress().getPort() + "/big.bin")).isZero();
+            assertThat(LocalHttpServer.curl(
+                            dir.resolve("curl-forward.log"),
+                            "-o",
+                            viaForward.toString(),
+                            "http://127.0.0.1:" + forward.localAddress().getPort() + "/big.bin"))
+                    .isZero();
             assertThat(LocalHttpServer.sha256(viaForward)).isEqualTo(sha);
         }
     }
@@ -86,9 +100,10 @@ class TunnelEndToEndTest {
     void twentyParallelDownloads(String name, Transport transport) throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
-             TunnelHarness tunnel = transport.open();
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                TunnelHarness tunnel = transport.open();
+                Socks5Server socks =
+                        Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             List<String> shas = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -99,8 +114,12 @@ class TunnelEndToEndTest {
                 int n = i;
                 downloads.add(pool.submit((Callable<String>) () -> {
                     Path out = dir.resolve("out" + n);
-                    int exit = LocalHttpServer.curl(dir.resolve("curl" + n + ".log"), "--socks5-hostname",
-                            "127.0.0.1:" + socks.localAddress().getPort(), "-o", out.toString(),
+                    int exit = LocalHttpServer.curl(
+                            dir.resolve("curl" + n + ".log"),
+                            "--socks5-hostname",
+                            "127.0.0.1:" + socks.localAddress().getPort(),
+                            "-o",
+                            out.toString(),
                             "http://localhost:" + http.port + "/f" + n);
                     return exit == 0 ? LocalHttpServer.sha256(out) : "curl exit " + exit;
                 }));
@@ -115,10 +134,14 @@ class TunnelEndToEndTest {
     @MethodSource("transports")
     void udpDatagramsCrossAUdpForwardIntactAndUnsplit(String name, Transport transport) throws Exception {
         try (EchoServers echo = new EchoServers();
-             TunnelHarness tunnel = transport.open();
-             UdpForward forward = UdpForward.start(ANY_LOOPBACK, new Target("127.0.0.1", echo.udpPort()), tunnel.client,
-                     Duration.ofSeconds(30), 64);
-             DatagramSocket udp = new DatagramSocket(ANY_LOOPBACK)) {
+                TunnelHarness tunnel = transport.open();
+                UdpForward forward = UdpForward.start(
+                        ANY_LOOPBACK,
+                        new Target("127.0.0.1", echo.udpPort()),
+                        tunnel.client,
+                        Duration.ofSeconds(30),
+                        64);
+                DatagramSocket udp = new DatagramSocket(ANY_LOOPBACK)) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             udp.setSoTimeout(5000);
             Random random = new Random(42);
@@ -128,7 +151,9 @@ class TunnelEndToEndTest {
                 random.nextBytes(datagram);
                 udp.send(new DatagramPacket(datagram, datagram.length, forward.localAddress()));
                 udp.receive(reply);
-                assertThat(Arrays.copyOf(reply.getData(), reply.getLength())).as("datagram %d", i).isEqualTo(datagram);
+                assertThat(Arrays.copyOf(reply.getData(), reply.getLength()))
+                        .as("datagram %d", i)
+                        .isEqualTo(datagram);
             }
             assertThat(forward.sessionCount()).isEqualTo(1);
         }
@@ -138,17 +163,19 @@ class TunnelEndToEndTest {
     @MethodSource("transports")
     void udpDatagramsCrossSocks5UdpAssociateIntactAndUnsplit(String name, Transport transport) throws Exception {
         try (EchoServers echo = new EchoServers();
-             TunnelHarness tunnel = transport.open();
-             Socks5Server socks = Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
-             Socket control = new Socket(LOOPBACK, socks.localAddress().getPort());
-             DatagramSocket udp = new DatagramSocket(ANY_LOOPBACK)) {
+                TunnelHarness tunnel = transport.open();
+                Socks5Server socks =
+                        Socks5Server.start(ANY_LOOPBACK, tunnel.client, Optional.empty(), Duration.ofSeconds(5), 64);
+                Socket control = new Socket(LOOPBACK, socks.localAddress().getPort());
+                DatagramSocket udp = new DatagramSocket(ANY_LOOPBACK)) {
             assertThat(tunnel.client.awaitConnected(Duration.ofSeconds(10))).isTrue();
             control.setSoTimeout(5000);
             control.getOutputStream().write(HexFormat.of().parseHex("050100" + "05030001" + "00000000" + "0000"));
             byte[] replies = new byte[12];
             new DataInputStream(control.getInputStream()).readFully(replies);
             assertThat(replies[3]).isZero();
-            InetSocketAddress relay = new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(replies, 6, 10)),
+            InetSocketAddress relay = new InetSocketAddress(
+                    InetAddress.getByAddress(Arrays.copyOfRange(replies, 6, 10)),
                     ((replies[10] & 0xFF) << 8) | (replies[11] & 0xFF));
             byte[] header = Socks5Codec.datagramHeader(new Target("127.0.0.1", echo.udpPort()));
 
@@ -163,7 +190,9 @@ class TunnelEndToEndTest {
                 }
                 udp.send(new DatagramPacket(datagram, datagram.length, relay));
                 udp.receive(reply);
-                assertThat(Arrays.copyOf(reply.getData(), reply.getLength())).as("datagram %d", i).isEqualTo(datagram);
+                assertThat(Arrays.copyOf(reply.getData(), reply.getLength()))
+                        .as("datagram %d", i)
+                        .isEqualTo(datagram);
             }
         }
     }

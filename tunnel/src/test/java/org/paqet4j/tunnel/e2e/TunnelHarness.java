@@ -38,33 +38,47 @@ final class TunnelHarness implements AutoCloseable {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final byte[] KEY = KeyDerivation.paqet("paqet4j tunnel test key");
 
-    final TunnelServer server = new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM,
-            (peer, masks) -> { });
+    final TunnelServer server =
+            new TunnelServer(ServerLimits.defaults(), AccessRules.defaults(), HostResolver.SYSTEM, (peer, masks) -> {});
     final TunnelClient client;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     private TunnelHarness(SessionDialer dialer, int connections) {
-        client = new TunnelClient(new ClientOptions(connections, new short[] {TcpFlags.parse("PA")},
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(1500),
-                Duration.ofSeconds(10)), dialer);
+        client = new TunnelClient(
+                new ClientOptions(
+                        connections,
+                        new short[] {TcpFlags.parse("PA")},
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofMillis(1500),
+                        Duration.ofSeconds(10)),
+                dialer);
     }
 
     /** smux sessions over loopback TCP sockets: the tunnel logic without KCP. */
     static TunnelHarness overSockets(int connections) throws IOException {
         ServerSocket listener = new ServerSocket(0, 16, LOOPBACK);
         InetSocketAddress address = (InetSocketAddress) listener.getLocalSocketAddress();
-        TunnelHarness harness = new TunnelHarness(slot -> {
-            Socket socket = new Socket(LOOPBACK, address.getPort());
-            return new MuxTunnelSession(MuxSession.client(new MuxTransport(socket.getInputStream(),
-                    socket.getOutputStream(), socket), MuxConfig.paqetDefaults()), address);
-        }, connections);
+        TunnelHarness harness = new TunnelHarness(
+                slot -> {
+                    Socket socket = new Socket(LOOPBACK, address.getPort());
+                    return new MuxTunnelSession(
+                            MuxSession.client(
+                                    new MuxTransport(socket.getInputStream(), socket.getOutputStream(), socket),
+                                    MuxConfig.paqetDefaults()),
+                            address);
+                },
+                connections);
         harness.resources.add(listener);
         Thread.ofVirtual().start(() -> {
             while (!listener.isClosed()) {
                 try {
                     Socket socket = listener.accept();
-                    harness.server.serve(new MuxTunnelSession(MuxSession.server(new MuxTransport(
-                            socket.getInputStream(), socket.getOutputStream(), socket), MuxConfig.paqetDefaults()),
+                    harness.server.serve(new MuxTunnelSession(
+                            MuxSession.server(
+                                    new MuxTransport(socket.getInputStream(), socket.getOutputStream(), socket),
+                                    MuxConfig.paqetDefaults()),
                             (InetSocketAddress) socket.getRemoteSocketAddress()));
                 } catch (IOException e) {
                     return;
@@ -78,18 +92,26 @@ final class TunnelHarness implements AutoCloseable {
     /** The whole stack: smux over KCP over kcp-go framing over UDP carriers on loopback. */
     static TunnelHarness overKcp(String cipher, boolean guard, int connections) throws IOException {
         Optional<GuardKey> guardKey = guard
-                ? Optional.of(new GuardKey(GuardKey.deriveKey("guard"), Duration.ofSeconds(30),
-                        Duration.ofSeconds(1), System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
+                ? Optional.of(new GuardKey(
+                        GuardKey.deriveKey("guard"),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1),
+                        System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                 : Optional.empty();
-        KcpConfig kcp = KcpConfig.defaults().withMtu(guard ? 1350 - org.paqet4j.tunnel.guard.GuardedCarrier.OVERHEAD : 1350);
-        TransportSettings settings = new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0),
-                MuxConfig.paqetDefaults(), guardKey);
+        KcpConfig kcp =
+                KcpConfig.defaults().withMtu(guard ? 1350 - org.paqet4j.tunnel.guard.GuardedCarrier.OVERHEAD : 1350);
+        TransportSettings settings =
+                new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0), MuxConfig.paqetDefaults(), guardKey);
         KcpEventLoop serverLoop = KcpEventLoop.start("test-kcp-server");
         KcpEventLoop clientLoop = KcpEventLoop.start("test-kcp-client");
         KcpServerSide side = new KcpServerSide(serverLoop, settings, 0);
-        TunnelHarness harness = new TunnelHarness(new KcpSessionDialer(clientLoop,
-                slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 8 << 20),
-                side.address(), settings), connections);
+        TunnelHarness harness = new TunnelHarness(
+                new KcpSessionDialer(
+                        clientLoop,
+                        slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 8 << 20),
+                        side.address(),
+                        settings),
+                connections);
         side.start(harness.server);
         harness.kcpServer = side;
         // Closed in this order after client and server: the server side (listener, carrier), loops.
@@ -123,8 +145,10 @@ final class TunnelHarness implements AutoCloseable {
             this.loop = loop;
             this.settings = settings;
             UdpCarrier raw = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, port), 8 << 20);
-            this.carrier = settings.guard().<org.paqet4j.packet.PacketCarrier>map(
-                    c -> org.paqet4j.tunnel.guard.GuardedCarrier.listening(raw, c)).orElse(raw);
+            this.carrier = settings.guard()
+                    .<org.paqet4j.packet.PacketCarrier>map(
+                            c -> org.paqet4j.tunnel.guard.GuardedCarrier.listening(raw, c))
+                    .orElse(raw);
         }
 
         InetSocketAddress address() {
@@ -132,8 +156,8 @@ final class TunnelHarness implements AutoCloseable {
         }
 
         void start(TunnelServer server) {
-            KcpListener listener = KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), 64,
-                    Duration.ofMinutes(1));
+            KcpListener listener =
+                    KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), 64, Duration.ofMinutes(1));
             acceptor = new KcpSessionAcceptor(listener, server, settings);
         }
 

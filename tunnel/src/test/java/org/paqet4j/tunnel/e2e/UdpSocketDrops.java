@@ -15,8 +15,7 @@ import java.util.Locale;
  */
 final class UdpSocketDrops {
 
-    private UdpSocketDrops() {
-    }
+    private UdpSocketDrops() {}
 
     /** The summed drop counters of every UDP socket in this namespace bound to {@code port}. */
     static long of(int port) {

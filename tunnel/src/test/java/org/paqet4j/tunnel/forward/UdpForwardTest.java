@@ -16,9 +16,13 @@ class UdpForwardTest {
 
     @Test
     void replyTheLocalSocketRefusesIsDroppedNotTheWholeSession() throws Exception {
-        try (UdpForward forward = UdpForward.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new Target("198.18.0.1", 53), new OversizedReplyOpener(), Duration.ofSeconds(30), 4);
-             DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        try (UdpForward forward = UdpForward.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        new Target("198.18.0.1", 53),
+                        new OversizedReplyOpener(),
+                        Duration.ofSeconds(30),
+                        4);
+                DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             udp.setSoTimeout(5000);
             for (int i = 0; i < 2; i++) {
                 udp.send(new DatagramPacket(new byte[] {(byte) i}, 1, forward.localAddress()));

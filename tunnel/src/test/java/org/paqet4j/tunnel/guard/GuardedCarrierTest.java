@@ -48,9 +48,9 @@ class GuardedCarrierTest {
     @Test
     void guardedPeersExchangeDatagramsAndDropEverythingElseBeforeDecoding() throws IOException {
         try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("s3cret"));
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("s3cret"));
-             GuardedCarrier stranger = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("other"));
-             DatagramChannel raw = DatagramChannel.open()) {
+                GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("s3cret"));
+                GuardedCarrier stranger = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("other"));
+                DatagramChannel raw = DatagramChannel.open()) {
             InetSocketAddress to = server.localAddress();
             raw.send(text("no magic at all, long enough to be a header"), to);
             raw.send(ByteBuffer.wrap(new byte[] {0x50, 0x34, 0x6A, 0x32}), to);
@@ -70,7 +70,7 @@ class GuardedCarrierTest {
     @Test
     void batchesAreSealedDatagramByDatagram() throws IOException {
         try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+                GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
             ByteBuffer[] batch = new ByteBuffer[5];
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = ByteBuffer.wrap(new byte[100 * i + 1]);
@@ -95,8 +95,8 @@ class GuardedCarrierTest {
     @Test
     void aCapturedDatagramIsAcceptedOnceFromAnySourcePort() throws IOException {
         try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
-             DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+                DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
+                GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
             List<byte[]> captured = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 client.send(text("request " + i), (InetSocketAddress) tap.getLocalAddress());
@@ -133,8 +133,8 @@ class GuardedCarrierTest {
     @Test
     void aRestartedServerAcceptsNothingStampedBeforeItsStartPlusSkew() throws IOException {
         try (DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
-             DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+                DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
+                GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
             client.send(text("accepted by the previous process"), (InetSocketAddress) tap.getLocalAddress());
             byte[] captured = capture(tap);
             clock.addAndGet(2_000);
@@ -156,9 +156,9 @@ class GuardedCarrierTest {
     @Test
     void aDatagramOlderThanWindowPlusSkewIsStaleAndAChangedTimeFailsTheTag() throws IOException {
         try (GuardedCarrier server = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"));
-             DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
-             DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
-             GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
+                DatagramChannel tap = DatagramChannel.open().bind(LOOPBACK);
+                DatagramChannel attacker = DatagramChannel.open().bind(LOOPBACK);
+                GuardedCarrier client = new GuardedCarrier(UdpCarrier.bind(LOOPBACK, 0), key("k"))) {
             client.send(text("old"), (InetSocketAddress) tap.getLocalAddress());
             byte[] old = capture(tap);
             clock.addAndGet(36_000);
@@ -184,7 +184,9 @@ class GuardedCarrierTest {
         assertThat(window.accept(4, 0)).isTrue();
         long far = 5 + ReplayWindow.SIZE;
         assertThat(window.accept(far, 0)).isTrue();
-        assertThat(window.accept(5, 0)).as("as old as the window: indistinguishable from a replay").isFalse();
+        assertThat(window.accept(5, 0))
+                .as("as old as the window: indistinguishable from a replay")
+                .isFalse();
         assertThat(window.accept(6, 0)).isTrue();
         assertThat(window.accept(6, 0)).isFalse();
         // A jump far ahead clears the bitmap; a counter that slot held before is new again.

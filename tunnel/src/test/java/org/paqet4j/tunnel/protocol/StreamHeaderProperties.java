@@ -27,7 +27,8 @@ class StreamHeaderProperties {
     }
 
     @Property
-    void everyTruncationIsAPreciseError(@ForAll("headers") StreamHeader header, @ForAll @IntRange(min = 1, max = 300) int cut) {
+    void everyTruncationIsAPreciseError(
+            @ForAll("headers") StreamHeader header, @ForAll @IntRange(min = 1, max = 300) int cut) {
         byte[] bytes = StreamHeaderWriter.encode(header);
         byte[] truncated = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut));
         assertThatThrownBy(() -> StreamHeaderReader.read(new ByteArrayInputStream(truncated)))
@@ -37,10 +38,15 @@ class StreamHeaderProperties {
 
     @Provide
     Arbitrary<StreamHeader> headers() {
-        Arbitrary<String> hosts = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(253);
-        Arbitrary<Target> targets = Combinators.combine(hosts, Arbitraries.integers().between(0, 65535)).as(Target::new);
-        Arbitrary<short[]> masks = Arbitraries.shorts().between((short) 0, (short) TcpFlags.ALL)
-                .array(short[].class).ofMaxSize(StreamHeader.MAX_FLAG_COUNT);
+        Arbitrary<String> hosts =
+                Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(253);
+        Arbitrary<Target> targets = Combinators.combine(
+                        hosts, Arbitraries.integers().between(0, 65535))
+                .as(Target::new);
+        Arbitrary<short[]> masks = Arbitraries.shorts()
+                .between((short) 0, (short) TcpFlags.ALL)
+                .array(short[].class)
+                .ofMaxSize(StreamHeader.MAX_FLAG_COUNT);
         return Arbitraries.oneOf(
                 Arbitraries.just(new StreamHeader.Ping()),
                 Arbitraries.just(new StreamHeader.Pong()),

@@ -20,8 +20,10 @@ class StreamHeaderTest {
 
     @Test
     void encodesPingAndPongLikePaqet() {
-        assertThat(HEX.formatHex(StreamHeaderWriter.encode(new StreamHeader.Ping()))).isEqualTo("5001010000");
-        assertThat(HEX.formatHex(StreamHeaderWriter.encode(new StreamHeader.Pong()))).isEqualTo("5001020000");
+        assertThat(HEX.formatHex(StreamHeaderWriter.encode(new StreamHeader.Ping())))
+                .isEqualTo("5001010000");
+        assertThat(HEX.formatHex(StreamHeaderWriter.encode(new StreamHeader.Pong())))
+                .isEqualTo("5001020000");
     }
 
     @Test
@@ -42,7 +44,8 @@ class StreamHeaderTest {
 
     @Test
     void encodesTcpfMasksBigEndian() throws IOException {
-        StreamHeader header = new StreamHeader.Tcpf(new short[] {TcpFlags.parse("PA"), TcpFlags.parse("S"), TcpFlags.NS});
+        StreamHeader header =
+                new StreamHeader.Tcpf(new short[] {TcpFlags.parse("PA"), TcpFlags.parse("S"), TcpFlags.NS});
         assertThat(HEX.formatHex(StreamHeaderWriter.encode(header))).isEqualTo("50010300070300180002" + "0100");
         assertThat(decode("50010300070300180002" + "0100")).isEqualTo(header);
     }
@@ -61,7 +64,8 @@ class StreamHeaderTest {
 
     @Test
     void rejectsBadMagicVersionAndType() {
-        assertThatThrownBy(() -> decode("5101010000")).isInstanceOf(StreamHeaderException.class)
+        assertThatThrownBy(() -> decode("5101010000"))
+                .isInstanceOf(StreamHeaderException.class)
                 .hasMessage("bad magic byte 0x51 (want 0x50)");
         assertThatThrownBy(() -> decode("5002010000")).hasMessage("unsupported version 0x02 (want 0x01)");
         assertThatThrownBy(() -> decode("5001090000")).hasMessage("unknown header type 0x09");
@@ -98,9 +102,11 @@ class StreamHeaderTest {
 
     @Test
     void reportsTruncationPrecisely() {
-        assertThatThrownBy(() -> decode("5001")).isInstanceOf(StreamHeaderException.class)
+        assertThatThrownBy(() -> decode("5001"))
+                .isInstanceOf(StreamHeaderException.class)
                 .hasMessage("stream ended after 2 of 5 header prefix bytes");
-        assertThatThrownBy(() -> decode("5001040010" + "0b6578")).hasMessage("stream ended after 3 of 16 header body bytes");
+        assertThatThrownBy(() -> decode("5001040010" + "0b6578"))
+                .hasMessage("stream ended after 3 of 16 header body bytes");
     }
 
     @Test

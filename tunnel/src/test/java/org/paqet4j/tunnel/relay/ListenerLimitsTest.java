@@ -21,13 +21,19 @@ class ListenerLimitsTest {
         assertThat(ListenerLimits.connectionsPerListener(20_000, 1)).isEqualTo(16_000);
         assertThat(ListenerLimits.connectionsPerListener(20_000, 4)).isEqualTo(4_000);
         assertThat(ListenerLimits.connectionsPerListener(1024, 0)).isEqualTo(819);
-        assertThat(ListenerLimits.connectionsPerListener(64, 8)).as("never below 16").isEqualTo(16);
+        assertThat(ListenerLimits.connectionsPerListener(64, 8))
+                .as("never below 16")
+                .isEqualTo(16);
     }
 
     @Test
     void theFdLimitIsThisProcesssSoftLimit() throws Exception {
         String soft = Files.readAllLines(Path.of("/proc/self/limits")).stream()
-                .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow().trim().split("\\s+")[3];
+                .filter(l -> l.startsWith("Max open files"))
+                .findFirst()
+                .orElseThrow()
+                .trim()
+                .split("\\s+")[3];
         assertThat(ListenerLimits.fdLimit()).isEqualTo(Long.parseLong(soft));
     }
 
@@ -35,15 +41,19 @@ class ListenerLimitsTest {
     void aPlanSplitsTheDefaultOverItsTcpListenersOnlyAndKeepsAnExplicitCap() {
         var any = new java.net.InetSocketAddress(0);
         List<ClientPlan.Socks> socks = List.of(new ClientPlan.Socks(any, Optional.empty()));
-        List<ClientPlan.Forward> forwards = List.of(new ClientPlan.Forward(any, new Target("h", 1), false),
+        List<ClientPlan.Forward> forwards = List.of(
+                new ClientPlan.Forward(any, new Target("h", 1), false),
                 new ClientPlan.Forward(any, new Target("h", 2), true));
         ClientOptions options = ClientOptions.defaults(1, new short[] {TcpFlags.parse("PA")});
-        ClientPlan auto = new ClientPlan(options, socks, forwards, Duration.ofSeconds(10), Duration.ofSeconds(60), 256,
-                false);
-        assertThat(auto.listenerLimits()).isEqualTo(new ListenerLimits(
-                ListenerLimits.connectionsPerListener(ListenerLimits.fdLimit(), 2), 1024, Duration.ofSeconds(60)));
-        ClientPlan explicit = new ClientPlan(options, socks, forwards, Duration.ofSeconds(10), Duration.ofSeconds(5),
-                256, false, 100, 7);
+        ClientPlan auto =
+                new ClientPlan(options, socks, forwards, Duration.ofSeconds(10), Duration.ofSeconds(60), 256, false);
+        assertThat(auto.listenerLimits())
+                .isEqualTo(new ListenerLimits(
+                        ListenerLimits.connectionsPerListener(ListenerLimits.fdLimit(), 2),
+                        1024,
+                        Duration.ofSeconds(60)));
+        ClientPlan explicit = new ClientPlan(
+                options, socks, forwards, Duration.ofSeconds(10), Duration.ofSeconds(5), 256, false, 100, 7);
         assertThat(explicit.listenerLimits()).isEqualTo(new ListenerLimits(100, 7, Duration.ofSeconds(5)));
         assertThatThrownBy(() -> new ListenerLimits(0, 1, Duration.ofSeconds(1)))
                 .hasMessageContaining("maxConnections");

@@ -24,7 +24,8 @@ class TcpRelayTest {
     void halfCloseKeepsTheOtherDirectionFlowing() throws Exception {
         Socket[] sockets = socketPair();
         MemoryStream[] streams = MemoryStream.pair(3);
-        Thread relay = Thread.ofVirtual().start(() -> TcpRelay.run(sockets[0], streams[0], "test", Duration.ofMillis(300)));
+        Thread relay =
+                Thread.ofVirtual().start(() -> TcpRelay.run(sockets[0], streams[0], "test", Duration.ofMillis(300)));
         sockets[1].getOutputStream().write("request".getBytes());
         sockets[1].shutdownOutput();
         streams[1].setReadTimeout(Duration.ofSeconds(5));
@@ -46,7 +47,8 @@ class TcpRelayTest {
     void aHalfClosedConnectionThatGoesIdleIsClosed() throws Exception {
         Socket[] sockets = socketPair();
         MemoryStream[] streams = MemoryStream.pair(5);
-        Thread relay = Thread.ofVirtual().start(() -> TcpRelay.run(sockets[0], streams[0], "test", Duration.ofMillis(200)));
+        Thread relay =
+                Thread.ofVirtual().start(() -> TcpRelay.run(sockets[0], streams[0], "test", Duration.ofMillis(200)));
         // The tunnel side ends; the socket side never sends or closes.
         streams[1].closeWrite();
         sockets[1].setSoTimeout(5000);

@@ -88,7 +88,7 @@ class UdpRelayTest {
     void relaysBothWaysOverAConnectedChannelAndClosesBothWhenTheStreamEnds() throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (DatagramChannel target = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
-             DatagramChannel channel = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
+                DatagramChannel channel = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0))) {
             channel.connect(target.getLocalAddress());
             MemoryStream[] streams = MemoryStream.pair(3);
             streams[1].setReadTimeout(Duration.ofSeconds(10));

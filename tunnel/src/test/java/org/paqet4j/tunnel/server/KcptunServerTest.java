@@ -18,11 +18,12 @@ import org.paqet4j.tunnel.testing.MemorySession;
 class KcptunServerTest {
 
     private final EchoServers echo = new EchoServers();
-    private final KcptunServer server = new KcptunServer(new Target("127.0.0.1", echo.tcpPort()),
-            new ServerLimits(4, 8, 16, Duration.ofSeconds(2), Duration.ofSeconds(2)), InetAddress::getAllByName);
+    private final KcptunServer server = new KcptunServer(
+            new Target("127.0.0.1", echo.tcpPort()),
+            new ServerLimits(4, 8, 16, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+            InetAddress::getAllByName);
 
-    KcptunServerTest() throws IOException {
-    }
+    KcptunServerTest() throws IOException {}
 
     @AfterEach
     void stop() throws IOException {
@@ -32,8 +33,8 @@ class KcptunServerTest {
 
     @Test
     void drainRefusesNewStreamsButKeepsTheSessionsOpenStreams() throws Exception {
-        MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40000),
-                new InetSocketAddress("198.18.0.1", 9999));
+        MemorySession[] pair = MemorySession.pair(
+                new InetSocketAddress("198.18.0.2", 40000), new InetSocketAddress("198.18.0.1", 9999));
         server.serve(pair[1]);
         MemorySession session = pair[0];
         try (TunnelStream open = session.openStream()) {
@@ -56,8 +57,8 @@ class KcptunServerTest {
 
     @Test
     void refusesTheStreamOverThePerSessionLimitLikePaqetMode() throws Exception {
-        MemorySession[] pair = MemorySession.pair(new InetSocketAddress("198.18.0.2", 40001),
-                new InetSocketAddress("198.18.0.1", 9999));
+        MemorySession[] pair = MemorySession.pair(
+                new InetSocketAddress("198.18.0.2", 40001), new InetSocketAddress("198.18.0.1", 9999));
         server.serve(pair[1]);
         MemorySession session = pair[0];
         List<TunnelStream> open = new ArrayList<>();

@@ -44,7 +44,8 @@ class TunnelServerTest {
     private final HostResolver resolver = host -> switch (host) {
         case "metadata.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254")};
         case "zero.test" -> new InetAddress[] {InetAddress.getByName("0.0.0.0")};
-        case "mixed.test" -> new InetAddress[] {InetAddress.getByName("169.254.169.254"), InetAddress.getLoopbackAddress()};
+        case "mixed.test" ->
+            new InetAddress[] {InetAddress.getByName("169.254.169.254"), InetAddress.getLoopbackAddress()};
         default -> InetAddress.getAllByName(host);
     };
     private TunnelServer server;
@@ -245,7 +246,8 @@ class TunnelServerTest {
         rules = new AccessRules(List.of(), List.of(AccessRule.of("127.0.0.0/8"), AccessRule.of("::1")));
         MemorySession session = connect(limits());
         // Each of these reaches the loopback echo servers when the address is taken at face value.
-        List<String> hosts = List.of("0.0.0.0", "::", "0", "zero.test", "::ffff:0.0.0.0", "0.1.2.3", "::ffff:127.0.0.1");
+        List<String> hosts =
+                List.of("0.0.0.0", "::", "0", "zero.test", "::ffff:0.0.0.0", "0.1.2.3", "::ffff:127.0.0.1");
         for (String host : hosts) {
             try (TunnelStream tcp = open(session, new StreamHeader.Tcp(new Target(host, echo.tcpPort())))) {
                 tcp.setReadTimeout(Duration.ofSeconds(5));
@@ -255,7 +257,9 @@ class TunnelServerTest {
             try (TunnelStream udp = open(session, new StreamHeader.Udp(new Target(host, echo.udpPort())))) {
                 udp.setReadTimeout(Duration.ofSeconds(5));
                 udp.writeMessage(new byte[] {42}, 0, 1);
-                assertThat(udp.readMessage(new byte[16], 0)).as("UDP via %s", host).isEqualTo(-1);
+                assertThat(udp.readMessage(new byte[16], 0))
+                        .as("UDP via %s", host)
+                        .isEqualTo(-1);
             }
         }
         assertThat(server.counters().deniedTargets()).isEqualTo(2L * hosts.size());
@@ -267,7 +271,8 @@ class TunnelServerTest {
         TargetDialer dialer = new TargetDialer(AccessRules.allowAll(), resolver, Duration.ofSeconds(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("0.0.0.0", 80)))
                 .isInstanceOf(TargetDeniedException.class)
-                .hasMessage("target 0.0.0.0:80 denied: 0.0.0.0 is an unspecified address (it means this host), never a target");
+                .hasMessage(
+                        "target 0.0.0.0:80 denied: 0.0.0.0 is an unspecified address (it means this host), never a target");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialUdp(new Target("::", 53)))
                 .isInstanceOf(TargetDeniedException.class)
                 .hasMessageContaining("is an unspecified address");
@@ -279,19 +284,23 @@ class TunnelServerTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        TargetDialer dialer = new TargetDialer(AccessRules.defaults(), host -> switch (host) {
-            case "nowhere.test" -> throw new java.net.UnknownHostException(host);
-            default -> InetAddress.getAllByName(host);
-        }, Duration.ofSeconds(1));
+        TargetDialer dialer = new TargetDialer(
+                AccessRules.defaults(),
+                host -> switch (host) {
+                    case "nowhere.test" -> throw new java.net.UnknownHostException(host);
+                    default -> InetAddress.getAllByName(host);
+                },
+                Duration.ofSeconds(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("127.0.0.1", closedPort)))
                 .hasMessage("TCP 127.0.0.1:" + closedPort + " at 127.0.0.1: Connection refused");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("nowhere.test", 80)))
                 .hasMessage("resolving nowhere.test:80: host not found");
         // What the JDK renders when the local host name does not resolve and its messages are filtered.
         assertThat(FailureReason.of(new java.net.UnknownHostException(
-                "jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d: Name or service not known"))).isEqualTo("host not found");
-        assertThat(FailureReason.of(new java.net.ConnectException(
-                "jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d"))).isEqualTo("connection refused");
+                        "jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d: Name or service not known")))
+                .isEqualTo("host not found");
+        assertThat(FailureReason.of(new java.net.ConnectException("jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d")))
+                .isEqualTo("connection refused");
         assertThat(FailureReason.of(new java.net.PortUnreachableException())).isEqualTo("port unreachable");
     }
 
@@ -341,12 +350,13 @@ class TunnelServerTest {
                     }
                 }
                 InetAddress loopback = InetAddress.getLoopbackAddress();
-                TargetDialer dialer = new TargetDialer(AccessRules.defaults(),
+                TargetDialer dialer = new TargetDialer(
+                        AccessRules.defaults(),
                         host -> new InetAddress[] {loopback, loopback, loopback, loopback, loopback, loopback},
                         Duration.ofMillis(400));
                 long start = System.nanoTime();
                 org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> dialer.dialTcp(new Target("many.test", full.getLocalPort())))
+                                () -> dialer.dialTcp(new Target("many.test", full.getLocalPort())))
                         .isInstanceOf(IOException.class);
                 // Six addresses at 400 ms each would be 2.4 s; the whole dial gets 400 ms.
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));

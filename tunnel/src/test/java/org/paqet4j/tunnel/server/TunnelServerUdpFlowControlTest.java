@@ -58,17 +58,24 @@ class TunnelServerUdpFlowControlTest {
 
     @Test
     void releasesStreamWhenClientClosesUdpStreamWithRepliesStillFlowing() throws Exception {
-        server = new TunnelServer(new ServerLimits(4, 8, 16, Duration.ofSeconds(2), Duration.ofSeconds(2)),
-                AccessRules.defaults(), host -> InetAddress.getAllByName(host), (peer, masks) -> { });
+        server = new TunnelServer(
+                new ServerLimits(4, 8, 16, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                AccessRules.defaults(),
+                host -> InetAddress.getAllByName(host),
+                (peer, masks) -> {});
         listener = new ServerSocket(0, 1, LOOPBACK);
         clientSocket = new Socket(LOOPBACK, listener.getLocalPort());
         Socket accepted = listener.accept();
-        server.serve(new MuxTunnelSession(MuxSession.server(new MuxTransport(accepted.getInputStream(),
-                accepted.getOutputStream(), accepted), MuxConfig.paqetDefaults()),
+        server.serve(new MuxTunnelSession(
+                MuxSession.server(
+                        new MuxTransport(accepted.getInputStream(), accepted.getOutputStream(), accepted),
+                        MuxConfig.paqetDefaults()),
                 (InetSocketAddress) accepted.getRemoteSocketAddress()));
-        client = MuxSession.client(new MuxTransport(clientSocket.getInputStream(), clientSocket.getOutputStream(),
-                clientSocket), MuxConfig.paqetDefaults());
-        MuxTunnelSession session = new MuxTunnelSession(client, (InetSocketAddress) clientSocket.getRemoteSocketAddress());
+        client = MuxSession.client(
+                new MuxTransport(clientSocket.getInputStream(), clientSocket.getOutputStream(), clientSocket),
+                MuxConfig.paqetDefaults());
+        MuxTunnelSession session =
+                new MuxTunnelSession(client, (InetSocketAddress) clientSocket.getRemoteSocketAddress());
 
         target = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
         int targetPort = ((InetSocketAddress) target.getLocalAddress()).getPort();

@@ -34,6 +34,7 @@ class Socks5AbuseTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** A second loopback address standing in for a third party (Linux routes all of 127/8 to lo). */
     private static final InetAddress VICTIM = loopback2();
+
     private final EchoOpener tunnel = new EchoOpener();
     private Socks5Server server;
 
@@ -53,8 +54,8 @@ class Socks5AbuseTest {
     }
 
     private void start(Optional<Credentials> credentials, ListenerLimits limits) throws IOException {
-        server = Socks5Server.start(new InetSocketAddress(LOOPBACK, 0), tunnel, credentials, Duration.ofSeconds(5), 4,
-                limits);
+        server = Socks5Server.start(
+                new InetSocketAddress(LOOPBACK, 0), tunnel, credentials, Duration.ofSeconds(5), 4, limits);
     }
 
     private static byte[] read(Socket socket, int n) throws IOException {
@@ -66,12 +67,14 @@ class Socks5AbuseTest {
     /** Sends UDP ASSOCIATE declaring {@code declared}; returns the relay address from the reply. */
     private static InetSocketAddress associate(Socket control, InetSocketAddress declared) throws IOException {
         byte[] addr = declared.getAddress().getAddress();
-        control.getOutputStream().write(HEX.parseHex("050100" + "05030001" + HEX.formatHex(addr)
-                + String.format("%04x", declared.getPort())));
+        control.getOutputStream()
+                .write(HEX.parseHex(
+                        "050100" + "05030001" + HEX.formatHex(addr) + String.format("%04x", declared.getPort())));
         assertThat(read(control, 2)).containsExactly(5, 0);
         byte[] reply = read(control, 10);
         assertThat(reply[1]).as("UDP ASSOCIATE reply").isEqualTo((byte) Socks5.REP_SUCCEEDED);
-        return new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
+        return new InetSocketAddress(
+                InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
                 ((reply[8] & 0xFF) << 8) | (reply[9] & 0xFF));
     }
 
@@ -83,8 +86,8 @@ class Socks5AbuseTest {
     void udpRepliesNeverGoToTheAddressTheRequestDeclaredOnlyToWhereTheClientSendsFrom() throws Exception {
         start(Optional.empty(), ListenerLimits.defaults(1));
         try (DatagramSocket victim = new DatagramSocket(new InetSocketAddress(VICTIM, 0));
-             DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(LOOPBACK, victim.getLocalPort()));
-             Socket control = new Socket(LOOPBACK, server.localAddress().getPort())) {
+                DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(LOOPBACK, victim.getLocalPort()));
+                Socket control = new Socket(LOOPBACK, server.localAddress().getPort())) {
             control.setSoTimeout(5000);
             victim.setSoTimeout(300);
             attacker.setSoTimeout(5000);
@@ -113,8 +116,8 @@ class Socks5AbuseTest {
     void aDeclaredPortPinsTheClientsSourcePort() throws Exception {
         start(Optional.empty(), ListenerLimits.defaults(1));
         try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-             DatagramSocket other = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-             Socket control = new Socket(LOOPBACK, server.localAddress().getPort())) {
+                DatagramSocket other = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+                Socket control = new Socket(LOOPBACK, server.localAddress().getPort())) {
             control.setSoTimeout(5000);
             client.setSoTimeout(5000);
             InetSocketAddress relay = associate(control, new InetSocketAddress(LOOPBACK, client.getLocalPort()));
@@ -156,9 +159,10 @@ class Socks5AbuseTest {
     private int authenticate(String user, String password) throws IOException {
         try (Socket socket = new Socket(LOOPBACK, server.localAddress().getPort())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(HEX.parseHex("050102" + "01"
-                    + String.format("%02x", user.length()) + HEX.formatHex(user.getBytes())
-                    + String.format("%02x", password.length()) + HEX.formatHex(password.getBytes())));
+            socket.getOutputStream()
+                    .write(HEX.parseHex("050102" + "01"
+                            + String.format("%02x", user.length()) + HEX.formatHex(user.getBytes())
+                            + String.format("%02x", password.length()) + HEX.formatHex(password.getBytes())));
             assertThat(read(socket, 2)).containsExactly(5, 2);
             return read(socket, 2)[1];
         }
@@ -200,7 +204,7 @@ class Socks5AbuseTest {
         }
         // Room again for a new one.
         try (Socket control = new Socket(LOOPBACK, server.localAddress().getPort());
-             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
             control.setSoTimeout(5000);
             udp.setSoTimeout(5000);
             InetSocketAddress relay = associate(control, new InetSocketAddress(LOOPBACK, 0));
@@ -216,7 +220,7 @@ class Socks5AbuseTest {
     void aDatagramLargerThanTheInitialBufferIsDroppedOnceThenRelayed() throws Exception {
         start(Optional.empty(), ListenerLimits.defaults(1));
         try (Socket control = new Socket(LOOPBACK, server.localAddress().getPort());
-             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
             control.setSoTimeout(5000);
             udp.setSoTimeout(5000);
             InetSocketAddress relay = associate(control, new InetSocketAddress(LOOPBACK, 0));

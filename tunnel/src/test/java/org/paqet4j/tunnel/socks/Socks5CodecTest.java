@@ -14,8 +14,9 @@ class Socks5CodecTest {
 
     @Test
     void udpHeaderRoundTripsForEveryAddressType() throws Socks5Exception {
-        for (Target target : new Target[] {new Target("10.1.2.3", 53), new Target("2001:db8::1", 443),
-                new Target("example.com", 8080)}) {
+        for (Target target : new Target[] {
+            new Target("10.1.2.3", 53), new Target("2001:db8::1", 443), new Target("example.com", 8080)
+        }) {
             byte[] header = Socks5Codec.datagramHeader(target);
             byte[] datagram = new byte[header.length + 3];
             System.arraycopy(header, 0, datagram, 0, header.length);
@@ -29,14 +30,17 @@ class Socks5CodecTest {
 
     @Test
     void udpHeaderEncodingMatchesRfc1928() {
-        assertThat(HEX.formatHex(Socks5Codec.datagramHeader(new Target("10.1.2.3", 53)))).isEqualTo("000000010a0102030035");
-        assertThat(HEX.formatHex(Socks5Codec.datagramHeader(new Target("a.b", 1)))).isEqualTo("0000000303612e620001");
+        assertThat(HEX.formatHex(Socks5Codec.datagramHeader(new Target("10.1.2.3", 53))))
+                .isEqualTo("000000010a0102030035");
+        assertThat(HEX.formatHex(Socks5Codec.datagramHeader(new Target("a.b", 1))))
+                .isEqualTo("0000000303612e620001");
     }
 
     @Test
     void udpDecoderRejectsTruncationAndReservedBytes() {
         assertThatThrownBy(() -> Socks5Codec.decodeDatagram(HEX.parseHex("000000010a01"), 6))
-                .isInstanceOf(Socks5Exception.class).hasMessage("UDP datagram of 6 bytes ends before its IPv4 address and port");
+                .isInstanceOf(Socks5Exception.class)
+                .hasMessage("UDP datagram of 6 bytes ends before its IPv4 address and port");
         assertThatThrownBy(() -> Socks5Codec.decodeDatagram(HEX.parseHex("010000010a0102030035"), 10))
                 .hasMessage("UDP reserved bytes are 0x0100 (want 0x0000)");
         assertThatThrownBy(() -> Socks5Codec.decodeDatagram(HEX.parseHex("00000003ff6162"), 7))
@@ -47,13 +51,16 @@ class Socks5CodecTest {
 
     @Test
     void fragmentNumberIsReported() throws Socks5Exception {
-        assertThat(Socks5Codec.decodeDatagram(HEX.parseHex("000002010a0102030035ff"), 11).fragment()).isEqualTo(2);
+        assertThat(Socks5Codec.decodeDatagram(HEX.parseHex("000002010a0102030035ff"), 11)
+                        .fragment())
+                .isEqualTo(2);
     }
 
     @Test
     void requestDecoderGivesReplyCodes() {
         assertThatThrownBy(() -> Socks5Codec.readRequest(new ByteArrayInputStream(HEX.parseHex("05010008"))))
-                .isInstanceOfSatisfying(Socks5Exception.class, e -> assertThat(e.replyCode()).isEqualTo(8));
+                .isInstanceOfSatisfying(
+                        Socks5Exception.class, e -> assertThat(e.replyCode()).isEqualTo(8));
         assertThatThrownBy(() -> Socks5Codec.readRequest(new ByteArrayInputStream(HEX.parseHex("0501000300"))))
                 .hasMessage("domain is empty");
         assertThatThrownBy(() -> Socks5Codec.readRequest(new ByteArrayInputStream(HEX.parseHex("0501000103"))))

@@ -35,9 +35,14 @@ class Socks5ServerTest {
     }
 
     private Socket start(Optional<Credentials> credentials) throws IOException {
-        server = Socks5Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tunnel, credentials,
-                Duration.ofMillis(500), 4);
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort());
+        server = Socks5Server.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                tunnel,
+                credentials,
+                Duration.ofMillis(500),
+                4);
+        Socket socket = new Socket(
+                InetAddress.getLoopbackAddress(), server.localAddress().getPort());
         socket.setSoTimeout(5000);
         return socket;
     }
@@ -69,7 +74,8 @@ class Socks5ServerTest {
     @Test
     void connectIpv6KeepsTheLiteral() throws IOException {
         try (Socket socket = start(Optional.empty())) {
-            socket.getOutputStream().write(HEX.parseHex("050100" + "05010004" + "20010db8000000000000000000000001" + "0035"));
+            socket.getOutputStream()
+                    .write(HEX.parseHex("050100" + "05010004" + "20010db8000000000000000000000001" + "0035"));
             assertThat(read(socket, 2)).containsExactly(5, 0);
             assertThat(read(socket, 10)[1]).isEqualTo((byte) 0);
         }
@@ -84,20 +90,24 @@ class Socks5ServerTest {
             assertThat(read(socket, 2)).containsExactly(5, 0xFF);
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         }
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+        try (Socket socket = new Socket(
+                InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(HEX.parseHex("05020002" + "01" + "05" + HEX.formatHex("alice".getBytes())
-                    + "05" + HEX.formatHex("wrong".getBytes())));
+            socket.getOutputStream()
+                    .write(HEX.parseHex("05020002" + "01" + "05" + HEX.formatHex("alice".getBytes()) + "05"
+                            + HEX.formatHex("wrong".getBytes())));
             assertThat(read(socket, 2)).containsExactly(5, 2);
             assertThat(read(socket, 2)).containsExactly(1, 1);
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         }
         // One wrong password makes this address wait before its next attempt is checked.
         Thread.sleep(AuthThrottle.DEFAULT_BASE.toMillis() + 50);
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
+        try (Socket socket = new Socket(
+                InetAddress.getLoopbackAddress(), server.localAddress().getPort())) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(HEX.parseHex("050102" + "01" + "05" + HEX.formatHex("alice".getBytes())
-                    + "06" + HEX.formatHex("secret".getBytes()) + "050100017f0000010050"));
+            socket.getOutputStream()
+                    .write(HEX.parseHex("050102" + "01" + "05" + HEX.formatHex("alice".getBytes()) + "06"
+                            + HEX.formatHex("secret".getBytes()) + "050100017f0000010050"));
             assertThat(read(socket, 2)).containsExactly(5, 2);
             assertThat(read(socket, 2)).containsExactly(1, 0);
             assertThat(read(socket, 10)[1]).isEqualTo((byte) 0);
@@ -171,13 +181,15 @@ class Socks5ServerTest {
     @Test
     void udpAssociateRelaysDatagramsDropsFragmentsAndEndsWithTheControlConnection() throws Exception {
         InetSocketAddress relay;
-        try (Socket control = start(Optional.empty()); DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        try (Socket control = start(Optional.empty());
+                DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             udp.setSoTimeout(5000);
             control.getOutputStream().write(HEX.parseHex("050100" + "05030001" + "00000000" + "0000"));
             read(control, 2);
             byte[] reply = read(control, 10);
             assertThat(reply[1]).isEqualTo((byte) 0);
-            relay = new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
+            relay = new InetSocketAddress(
+                    InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
                     ((reply[8] & 0xFF) << 8) | (reply[9] & 0xFF));
 
             byte[] header = Socks5Codec.datagramHeader(new Target("dns.example", 53));
@@ -218,16 +230,22 @@ class Socks5ServerTest {
 
     @Test
     void udpReplyTheRelaySocketRefusesIsDroppedNotTheWholeTargetStream() throws Exception {
-        server = Socks5Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new org.paqet4j.tunnel.testing.OversizedReplyOpener(), Optional.empty(), Duration.ofMillis(500), 4);
-        try (Socket control = new Socket(InetAddress.getLoopbackAddress(), server.localAddress().getPort());
-             DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        server = Socks5Server.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new org.paqet4j.tunnel.testing.OversizedReplyOpener(),
+                Optional.empty(),
+                Duration.ofMillis(500),
+                4);
+        try (Socket control = new Socket(
+                        InetAddress.getLoopbackAddress(), server.localAddress().getPort());
+                DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             control.setSoTimeout(5000);
             udp.setSoTimeout(5000);
             control.getOutputStream().write(HEX.parseHex("050100" + "05030001" + "00000000" + "0000"));
             read(control, 2);
             byte[] reply = read(control, 10);
-            InetSocketAddress relay = new InetSocketAddress(InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
+            InetSocketAddress relay = new InetSocketAddress(
+                    InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
                     ((reply[8] & 0xFF) << 8) | (reply[9] & 0xFF));
             byte[] header = HEX.parseHex("000000017f0000010035");
             for (int i = 0; i < 2; i++) {

@@ -7,10 +7,10 @@ import java.util.List;
  * more than once (the later value wins in the tree; the reader of the file must hear about it).
  */
 public record YamlDocument(YamlNode root, List<DuplicateKey> duplicateKeys) {
-  public YamlDocument {
-    duplicateKeys = List.copyOf(duplicateKeys);
-  }
+    public YamlDocument {
+        duplicateKeys = List.copyOf(duplicateKeys);
+    }
 
-  /** A key repeated in one mapping: its dotted path and the line of the repetition. */
-  public record DuplicateKey(String path, int line, int firstLine) {}
+    /** A key repeated in one mapping: its dotted path and the line of the repetition. */
+    public record DuplicateKey(String path, int line, int firstLine) {}
 }

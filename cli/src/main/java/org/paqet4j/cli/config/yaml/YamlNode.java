@@ -10,63 +10,63 @@ import java.util.Map;
  */
 public sealed interface YamlNode {
 
-  /** 1-based line of the value's first character. */
-  int line();
+    /** 1-based line of the value's first character. */
+    int line();
 
-  /** What a reader of an error message calls this kind of value. */
-  String kind();
+    /** What a reader of an error message calls this kind of value. */
+    String kind();
 
-  /** A mapping; keys keep their file order and their own lines. */
-  record Mapping(int line, Map<String, Entry> entries) implements YamlNode {
-    public Mapping {
-      entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    /** A mapping; keys keep their file order and their own lines. */
+    record Mapping(int line, Map<String, Entry> entries) implements YamlNode {
+        public Mapping {
+            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        }
+
+        @Override
+        public String kind() {
+            return "a mapping";
+        }
     }
 
-    @Override
-    public String kind() {
-      return "a mapping";
-    }
-  }
+    /** One key of a mapping: the key's line (where a reader looks) and its value. */
+    record Entry(String key, int keyLine, YamlNode value) {}
 
-  /** One key of a mapping: the key's line (where a reader looks) and its value. */
-  record Entry(String key, int keyLine, YamlNode value) {}
+    /** A sequence. */
+    record Sequence(int line, List<YamlNode> items) implements YamlNode {
+        public Sequence {
+            items = List.copyOf(items);
+        }
 
-  /** A sequence. */
-  record Sequence(int line, List<YamlNode> items) implements YamlNode {
-    public Sequence {
-      items = List.copyOf(items);
-    }
-
-    @Override
-    public String kind() {
-      return "a list";
-    }
-  }
-
-  /** A scalar with its source text and the type YAML resolved it to. */
-  record Scalar(int line, String text, ScalarType type) implements YamlNode {
-    @Override
-    public String kind() {
-      return switch (type) {
-        case STRING -> "a string";
-        case INTEGER -> "an integer";
-        case FLOAT -> "a number";
-        case BOOLEAN -> "a boolean";
-        case NULL -> "null";
-      };
+        @Override
+        public String kind() {
+            return "a list";
+        }
     }
 
-    public boolean isNull() {
-      return type == ScalarType.NULL;
-    }
-  }
+    /** A scalar with its source text and the type YAML resolved it to. */
+    record Scalar(int line, String text, ScalarType type) implements YamlNode {
+        @Override
+        public String kind() {
+            return switch (type) {
+                case STRING -> "a string";
+                case INTEGER -> "an integer";
+                case FLOAT -> "a number";
+                case BOOLEAN -> "a boolean";
+                case NULL -> "null";
+            };
+        }
 
-  /** The YAML core-schema types a plain scalar resolves to; quoted scalars are strings. */
-  enum ScalarType {
-    STRING,
-    INTEGER,
-    FLOAT,
-    BOOLEAN,
-    NULL
-  }
+        public boolean isNull() {
+            return type == ScalarType.NULL;
+        }
+    }
+
+    /** The YAML core-schema types a plain scalar resolves to; quoted scalars are strings. */
+    enum ScalarType {
+        STRING,
+        INTEGER,
+        FLOAT,
+        BOOLEAN,
+        NULL
+    }
 }

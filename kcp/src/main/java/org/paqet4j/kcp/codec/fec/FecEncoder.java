@@ -39,8 +39,8 @@ public final class FecEncoder {
         this.headerOffset = headerOffset;
         this.dataCopies = new byte[dataShards][FecFormat.MAX_SHARD];
         this.shardLengths = new int[dataShards];
-        this.parityDatagrams = new byte[parityShards][headerOffset + FecFormat.HEADER_SIZE + FecFormat.MAX_SHARD
-            + trailerRoom];
+        this.parityDatagrams =
+                new byte[parityShards][headerOffset + FecFormat.HEADER_SIZE + FecFormat.MAX_SHARD + trailerRoom];
     }
 
     /**
@@ -52,8 +52,8 @@ public final class FecEncoder {
      */
     public int sealData(byte[] buf, int payloadLength) {
         if (payloadLength < 0 || payloadLength > FecFormat.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("KCP payload of " + payloadLength + " bytes is outside the FEC limit of 0.."
-                + FecFormat.MAX_PAYLOAD);
+            throw new IllegalArgumentException("KCP payload of " + payloadLength
+                    + " bytes is outside the FEC limit of 0.." + FecFormat.MAX_PAYLOAD);
         }
         int h = headerOffset;
         FecFormat.writeU32(buf, h, next);

@@ -10,6 +10,7 @@ public final class FecFormat {
     public static final int HEADER_SIZE = 6;
     /** seqid + type + size: the bytes in front of a KCP payload. */
     public static final int HEADER_SIZE_PLUS_2 = 8;
+
     public static final int TYPE_DATA = 0xF1;
     public static final int TYPE_PARITY = 0xF2;
     /** kcp-go's out-of-band packets (newer kcp-go only); recognised so they are not fed to KCP. */
@@ -19,8 +20,7 @@ public final class FecFormat {
     /** Size field + payload. */
     static final int MAX_SHARD = MAX_PAYLOAD + 2;
 
-    private FecFormat() {
-    }
+    private FecFormat() {}
 
     /** kcp-go's "protect against wrapped sequence numbers": seqids stay below a multiple of the group size. */
     static long paws(int totalShards) {
@@ -32,7 +32,10 @@ public final class FecFormat {
     }
 
     static long readU32(byte[] b, int off) {
-        return ((b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (long) (b[off + 3] & 0xFF) << 24);
+        return ((b[off] & 0xFF)
+                | (b[off + 1] & 0xFF) << 8
+                | (b[off + 2] & 0xFF) << 16
+                | (long) (b[off + 3] & 0xFF) << 24);
     }
 
     static void writeU16(byte[] b, int off, int v) {

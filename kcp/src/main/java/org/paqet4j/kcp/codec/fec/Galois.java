@@ -30,8 +30,7 @@ final class Galois {
         }
     }
 
-    private Galois() {
-    }
+    private Galois() {}
 
     static int mul(int a, int b) {
         return MUL[a & 0xFF][b & 0xFF] & 0xFF;

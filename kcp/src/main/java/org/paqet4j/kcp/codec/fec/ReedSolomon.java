@@ -17,7 +17,7 @@ public final class ReedSolomon {
     public ReedSolomon(int dataShards, int parityShards) {
         if (dataShards <= 0 || parityShards <= 0 || dataShards + parityShards > 256) {
             throw new IllegalArgumentException("Reed-Solomon needs 1..255 data and parity shards with at most 256 in"
-                + " total, got " + dataShards + "/" + parityShards);
+                    + " total, got " + dataShards + "/" + parityShards);
         }
         this.dataShards = dataShards;
         this.parityShards = parityShards;
@@ -96,8 +96,8 @@ public final class ReedSolomon {
         return true;
     }
 
-    private static void multiplyInto(int factor, byte[] in, int inOffset, byte[] out, int outOffset, int length,
-                                     boolean first) {
+    private static void multiplyInto(
+            int factor, byte[] in, int inOffset, byte[] out, int outOffset, int length, boolean first) {
         byte[] table = Galois.MUL[factor];
         int delta = outOffset - inOffset;
         int end = inOffset + length;

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 class ReedSolomonProperties {
 
     @Property(tries = 200)
-    void anyParityCountOfErasuresIsRebuilt(@ForAll @IntRange(min = 1, max = 20) int dataShards,
-                                           @ForAll @IntRange(min = 1, max = 6) int parityShards,
-                                           @ForAll @IntRange(min = 1, max = 300) int length,
-                                           @ForAll long seed) {
+    void anyParityCountOfErasuresIsRebuilt(
+            @ForAll @IntRange(min = 1, max = 20) int dataShards,
+            @ForAll @IntRange(min = 1, max = 6) int parityShards,
+            @ForAll @IntRange(min = 1, max = 300) int length,
+            @ForAll long seed) {
         Random random = new Random(seed);
         ReedSolomon rs = new ReedSolomon(dataShards, parityShards);
         int total = dataShards + parityShards;
