@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +66,7 @@ class PaqetCommandsTest {
 
     /** A command that fails at run time, to see how any command's failure is reported. */
     @picocli.CommandLine.Command(name = "boom")
-    static final class Boom implements java.util.concurrent.Callable<Integer> {
+    static final class Boom implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             throw new IOException("raw socket: Operation not permitted");

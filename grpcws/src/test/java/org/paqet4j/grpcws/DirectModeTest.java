@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,11 +54,10 @@ class DirectModeTest {
 
     @Test
     void bidiEchoesEachMessageAsItArrives() throws Exception {
-        java.util.concurrent.LinkedBlockingQueue<EchoMessage> replies =
-                new java.util.concurrent.LinkedBlockingQueue<>();
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        io.grpc.stub.StreamObserver<EchoMessage> out = ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(EchoMethods.BIDI, CallOptions.DEFAULT), new io.grpc.stub.StreamObserver<>() {
+        LinkedBlockingQueue<EchoMessage> replies = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<EchoMessage> out = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(EchoMethods.BIDI, CallOptions.DEFAULT), new StreamObserver<>() {
                     @Override
                     public void onNext(EchoMessage value) {
                         replies.add(value);
@@ -71,7 +74,7 @@ class DirectModeTest {
                     }
                 });
         for (int i = 0; i < 500; i++) {
-            byte[] ping = java.nio.ByteBuffer.allocate(4).putInt(i).array();
+            byte[] ping = ByteBuffer.allocate(4).putInt(i).array();
             out.onNext(EchoMessage.of(ping));
             assertThat(replies.poll(2, TimeUnit.MINUTES).payload()).isEqualTo(ping);
         }

@@ -16,7 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -168,8 +170,8 @@ class ShutdownAndPeerTest {
     }
 
     /** The types of the HTTP/2 frames in a server-to-client byte stream. */
-    private static java.util.List<Integer> http2FrameTypes(byte[] b) {
-        java.util.List<Integer> types = new java.util.ArrayList<>();
+    private static List<Integer> http2FrameTypes(byte[] b) {
+        List<Integer> types = new ArrayList<>();
         int pos = 0;
         while (pos + 9 <= b.length) {
             int len = ((b[pos] & 0xff) << 16) | ((b[pos + 1] & 0xff) << 8) | (b[pos + 2] & 0xff);

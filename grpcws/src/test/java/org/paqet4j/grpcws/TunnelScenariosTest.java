@@ -8,9 +8,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -221,7 +223,7 @@ class TunnelScenariosTest {
             List<ManagedChannel> channels = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    ManagedChannel c = io.grpc.netty.NettyChannelBuilder.forAddress(local.address())
+                    ManagedChannel c = NettyChannelBuilder.forAddress(local.address())
                             .usePlaintext()
                             .build();
                     channels.add(c);
@@ -315,7 +317,7 @@ class TunnelScenariosTest {
                 jdk = pool.getMemoryUsed();
             }
         }
-        long netty = io.netty.util.internal.PlatformDependent.usedDirectMemory();
+        long netty = PlatformDependent.usedDirectMemory();
         return jdk + Math.max(0, netty);
     }
 }

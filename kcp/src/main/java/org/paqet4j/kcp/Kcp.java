@@ -1,5 +1,7 @@
 package org.paqet4j.kcp;
 
+import java.util.Arrays;
+
 /**
  * The KCP ARQ state machine with ikcp / kcp-go semantics, free of I/O and clocks: every call that
  * needs time takes {@code now} in milliseconds (u32 arithmetic, wrap-safe), so a virtual clock can
@@ -344,7 +346,7 @@ final class Kcp {
                     parseAck(sn);
                     if (diff(sn, sndUna) >= 0 && diff(sn, sndNxt) < 0) {
                         if (ackedCount == ackedScratch.length) {
-                            ackedScratch = java.util.Arrays.copyOf(ackedScratch, ackedCount * 2);
+                            ackedScratch = Arrays.copyOf(ackedScratch, ackedCount * 2);
                         }
                         ackedScratch[ackedCount++] = sn;
                     }
@@ -478,7 +480,7 @@ final class Kcp {
         for (int i = 0; i < ackedCount; i++) {
             ackedScratch[i] -= sndUna; // offsets; negative ones are already below una
         }
-        java.util.Arrays.sort(ackedScratch, 0, ackedCount);
+        Arrays.sort(ackedScratch, 0, ackedCount);
         boolean trigger = false;
         int p = 0;
         int range = Math.min(maxAck - sndUna, sndBuf.size());
@@ -513,8 +515,8 @@ final class Kcp {
 
     private void ackPush(int sn, int ts) {
         if (ackCount == ackSn.length) {
-            ackSn = java.util.Arrays.copyOf(ackSn, ackCount * 2);
-            ackTs = java.util.Arrays.copyOf(ackTs, ackCount * 2);
+            ackSn = Arrays.copyOf(ackSn, ackCount * 2);
+            ackTs = Arrays.copyOf(ackTs, ackCount * 2);
         }
         ackSn[ackCount] = sn;
         ackTs[ackCount] = ts;

@@ -1,7 +1,9 @@
 package org.paqet4j.kcp;
 
+import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.function.BiPredicate;
 
 /**
  * Two {@link Kcp} endpoints joined by a lossy, reordering, duplicating network on a virtual clock.
@@ -80,7 +82,7 @@ final class SimulatedLink {
     int jitterMs;
     long dropped;
     /** Drops the datagrams it matches, on top of random loss. */
-    java.util.function.BiPredicate<Endpoint, byte[]> dropFilter;
+    BiPredicate<Endpoint, byte[]> dropFilter;
 
     long duplicated;
     /** Datagrams delivered after one that was sent later. */
@@ -99,7 +101,7 @@ final class SimulatedLink {
     private void transmit(Endpoint from, byte[] buf, int off, int len) {
         from.datagramsSent++;
         Endpoint to = from == a ? b : a;
-        if (dropFilter != null && dropFilter.test(from, java.util.Arrays.copyOfRange(buf, off, off + len))) {
+        if (dropFilter != null && dropFilter.test(from, Arrays.copyOfRange(buf, off, off + len))) {
             dropped++;
             return;
         }
@@ -112,7 +114,7 @@ final class SimulatedLink {
             duplicated++;
         }
         for (int i = 0; i < copies; i++) {
-            byte[] datagram = java.util.Arrays.copyOfRange(buf, off, off + len);
+            byte[] datagram = Arrays.copyOfRange(buf, off, off + len);
             long at = now + oneWayDelayMs + (jitterMs > 0 ? random.nextInt(jitterMs + 1) : 0);
             network.add(new InFlight(at, order++, to, datagram));
         }

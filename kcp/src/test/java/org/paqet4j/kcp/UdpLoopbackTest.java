@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.paqet4j.packet.UdpCarrier;
+import org.slf4j.LoggerFactory;
 
 /** Real UDP on 127.0.0.1 through {@link KcpDialer} and {@link KcpListener}. */
 @Timeout(60)
@@ -207,8 +211,8 @@ class UdpLoopbackTest {
         assertThat(server.inputStream().read()).isEqualTo(1);
 
         byte[] spoof = new byte[Kcp.OVERHEAD + 1];
-        java.nio.ByteBuffer.wrap(spoof)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer.wrap(spoof)
+                .order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(0x5EED)
                 .put((byte) Kcp.CMD_PUSH)
                 .put((byte) 0)
@@ -218,7 +222,7 @@ class UdpLoopbackTest {
                 .putInt(0)
                 .putInt(1)
                 .put((byte) 7);
-        clientCarrier.send(java.nio.ByteBuffer.wrap(spoof), serverCarrier.localAddress());
+        clientCarrier.send(ByteBuffer.wrap(spoof), serverCarrier.localAddress());
 
         client.outputStream().write(2);
         assertThat(readAsync(server.inputStream(), 1).get(10, TimeUnit.SECONDS)).isEqualTo(sha256(new byte[] {2}, 1));
@@ -232,7 +236,7 @@ class UdpLoopbackTest {
     @Test
     void newSessionsPerSourceAddressAreRateLimitedAndTheirRefusalsLoggedRarely() throws Exception {
         ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KcpListener.class);
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(KcpListener.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
                 new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
@@ -378,6 +382,6 @@ class UdpLoopbackTest {
         listener.close();
         assertThatThrownBy(() -> accepted.get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(RuntimeException.class)
-                .hasRootCauseInstanceOf(java.nio.channels.ClosedChannelException.class);
+                .hasRootCauseInstanceOf(ClosedChannelException.class);
     }
 }

@@ -1,5 +1,6 @@
 package org.paqet4j.lab;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,15 +274,13 @@ public record Impairment(
     }
 
     private static String micros(Duration duration) {
-        return java.math.BigDecimal.valueOf(duration.toNanos())
+        return BigDecimal.valueOf(duration.toNanos())
                         .movePointLeft(3)
                         .stripTrailingZeros()
                         .toPlainString() + "us";
     }
 
     private static String percentText(double probability) {
-        return java.math.BigDecimal.valueOf(probability * 100)
-                        .stripTrailingZeros()
-                        .toPlainString() + "%";
+        return BigDecimal.valueOf(probability * 100).stripTrailingZeros().toPlainString() + "%";
     }
 }

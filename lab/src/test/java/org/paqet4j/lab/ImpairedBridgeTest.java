@@ -2,8 +2,10 @@ package org.paqet4j.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -114,8 +116,8 @@ class ImpairedBridgeTest {
                 seen.set(sequence);
                 highest = Math.max(highest, sequence);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -161,8 +163,8 @@ class ImpairedBridgeTest {
                         var from = echo.receive(buffer);
                         echo.send(buffer.flip(), from);
                     }
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             });
             List<Long> rtts = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.paqet4j.lab;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -65,7 +66,7 @@ public final class LabForwardingRate {
                         }
                         try {
                             sender.sendBatch(batch, 0, batch.length, to);
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             // ENOBUFS after retries: the sender outran the link; keep pushing
                         }
                     }

@@ -1,5 +1,6 @@
 package org.paqet4j.mux;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -65,12 +66,12 @@ public record Frame(int version, Command command, int streamId, byte[] payload) 
                 && f.version == version
                 && f.command == command
                 && f.streamId == streamId
-                && java.util.Arrays.equals(f.payload, payload);
+                && Arrays.equals(f.payload, payload);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(version, command, streamId, java.util.Arrays.hashCode(payload));
+        return Objects.hash(version, command, streamId, Arrays.hashCode(payload));
     }
 
     @Override

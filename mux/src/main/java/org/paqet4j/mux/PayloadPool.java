@@ -1,5 +1,7 @@
 package org.paqet4j.mux;
 
+import java.util.Arrays;
+
 /**
  * Buffers for the PSH payloads one session has received and its streams have not read yet, recycled so a
  * steady transfer allocates nothing per frame. Buffers come in power-of-two sizes from {@value #MIN_SIZE}
@@ -52,7 +54,7 @@ final class PayloadPool {
             return;
         }
         if (counts[c] == free[c].length) {
-            free[c] = java.util.Arrays.copyOf(free[c], counts[c] * 2);
+            free[c] = Arrays.copyOf(free[c], counts[c] * 2);
         }
         free[c][counts[c]++] = buffer;
         pooledBytes += buffer.length;

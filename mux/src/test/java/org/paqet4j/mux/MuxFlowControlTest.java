@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -112,7 +113,7 @@ class MuxFlowControlTest {
 
             for (MuxStream s : server) {
                 byte[] rest = s.inputStream().readAllBytes();
-                assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(data, 1, data.length));
+                assertThat(rest).isEqualTo(Arrays.copyOfRange(data, 1, data.length));
             }
             for (CompletableFuture<Void> w : writers) {
                 w.get(10, TimeUnit.SECONDS);
@@ -152,7 +153,7 @@ class MuxFlowControlTest {
             assertThat(writer).isNotDone();
             byte[] rest = s.inputStream().readAllBytes();
             assertThat(first[0]).isEqualTo(data[0]);
-            assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(data, 1, data.length));
+            assertThat(rest).isEqualTo(Arrays.copyOfRange(data, 1, data.length));
             writer.get(10, TimeUnit.SECONDS);
         }
     }
@@ -276,7 +277,7 @@ class MuxFlowControlTest {
                         peer.write(1, Command.PSH, 1, one, 0, 1);
                     }
                     peer.flush();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // the session closed the pipe at the end of the test
                 }
             });

@@ -8,9 +8,18 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +82,7 @@ class MuxSessionTest {
     void largeTransferSplitsIntoFramesAndArrivesIntact(int version) throws Exception {
         try (SessionPair p = SessionPair.open(config(version).withMaxFrameSize(1000), 8192)) {
             byte[] data = new byte[3 * 1024 * 1024 + 7];
-            new java.util.Random(1).nextBytes(data);
+            new Random(1).nextBytes(data);
             MuxStream c = p.client().openStream();
             CompletableFuture<byte[]> got =
                     async(() -> p.server().acceptStream().inputStream().readAllBytes());
@@ -222,7 +231,7 @@ class MuxSessionTest {
             for (byte[] m : msgs) {
                 int n = s.readMessage(buf);
                 assertThat(n).isEqualTo(m.length);
-                assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(m);
+                assertThat(Arrays.copyOf(buf, n)).isEqualTo(m);
             }
             c.writeMessage(new byte[100], 0, 100);
             assertThatThrownBy(() -> s.readMessage(new byte[10]))
@@ -359,9 +368,7 @@ class MuxSessionTest {
         MuxTransport[] t = MemoryPipe.pair(64 * 1024);
         try (MuxSession s = MuxSession.server(t[0], config(2))) {
             // SYN 3, then UPD for stream 3 saying 5 bytes were consumed: nothing was ever sent on it.
-            t[1].out()
-                    .write(java.util.HexFormat.of()
-                            .parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
+            t[1].out().write(HexFormat.of().parseHex("0200000003000000" + "0204080003000000" + "0500000000000400"));
             awaitTrue(s::isClosed);
             assertThat(s.closeCause())
                     .isInstanceOf(MuxProtocolException.class)
@@ -386,7 +393,7 @@ class MuxSessionTest {
     @Test
     void transportEofClosesWithCauseAndRunsListenerOnce() throws Exception {
         MuxTransport[] t = MemoryPipe.pair(64 * 1024);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger calls = new AtomicInteger();
         try (MuxSession s = MuxSession.client(t[0], config(2))) {
             s.onClose(calls::incrementAndGet);
             t[1].closer().close();
@@ -401,9 +408,8 @@ class MuxSessionTest {
     @Test
     void sessionClosesItselfBeforeItsTransport() throws Exception {
         MuxTransport[] t = MemoryPipe.pair(64 * 1024);
-        java.util.concurrent.atomic.AtomicReference<MuxSession> self =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean closedFirst = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<MuxSession> self = new AtomicReference<>();
+        AtomicBoolean closedFirst = new AtomicBoolean();
         MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> {
             closedFirst.set(self.get().isClosed());
             t[0].closer().close();
@@ -435,9 +441,8 @@ class MuxSessionTest {
                 }
             }
         }
-        java.util.concurrent.ScheduledExecutorService executor =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                        Thread.ofVirtual().name("mux-test-executor").factory());
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("mux-test-executor").factory());
         try {
             try (MuxScheduler wrapped = MuxScheduler.using(executor)) {
                 MuxTransport[] t = MemoryPipe.pair(64 * 1024);
@@ -466,7 +471,7 @@ class MuxSessionTest {
 
     @Test
     void aSessionThatCannotStartStillClosesTheTransportItWasGiven() {
-        java.util.concurrent.atomic.AtomicBoolean transportClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean transportClosed = new AtomicBoolean();
         MuxTransport[] t = MemoryPipe.pair(1024);
         MuxTransport watched = new MuxTransport(t[0].in(), t[0].out(), () -> transportClosed.set(true));
         assertThatThrownBy(() -> MuxSession.client(watched, null))
@@ -514,7 +519,7 @@ class MuxSessionTest {
         assertThat(q.maxFrameSize()).isEqualTo(65535);
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
+    static void awaitTrue(BooleanSupplier c) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > end) {

@@ -27,7 +27,7 @@ class MuxStressTest {
 
     @Test
     void thousandConcurrentFullDuplexStreamsArriveIntactAndLeaveNoThreadOrHeapBehind() throws Exception {
-        java.util.List<String> platformBefore = ThreadCensus.platformThreads();
+        List<String> platformBefore = ThreadCensus.platformThreads();
         long heapBefore = ThreadCensus.usedHeapAfterGc();
         assertThat(ThreadCensus.muxThreads()).isZero();
 

@@ -4,8 +4,11 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,9 +41,9 @@ final class ThreadCensus {
      * Names of live platform threads, without the virtual-thread carriers: the JDK's scheduler keeps those idle for
      * a while by design, whoever made it start them.
      */
-    static java.util.List<String> platformThreads() {
-        return java.util.Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
-                .map(java.lang.management.ThreadInfo::getThreadName)
+    static List<String> platformThreads() {
+        return Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
+                .map(ThreadInfo::getThreadName)
                 .filter(n -> !n.startsWith("ForkJoinPool-"))
                 .sorted()
                 .toList();

@@ -1,5 +1,7 @@
 package org.paqet4j.packet;
 
+import java.util.Map;
+
 /**
  * A snapshot-able view of a carrier's counters. Values only grow.
  */
@@ -28,5 +30,5 @@ public interface CarrierCounters {
     long droppedQueueFull();
 
     /** Send failures after retries, by errno name (e.g. "ENOBUFS" → 3). */
-    java.util.Map<String, Long> sendErrors();
+    Map<String, Long> sendErrors();
 }

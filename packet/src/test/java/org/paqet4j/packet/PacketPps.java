@@ -1,5 +1,7 @@
 package org.paqet4j.packet;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -63,7 +65,7 @@ public final class PacketPps {
                     dst.clear();
                     receiver.receive(dst);
                 }
-                java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+                ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
                 long senderCpu0 = cpu.getThreadCpuTime(sending.threadId());
                 long receiverCpu0 = cpu.getCurrentThreadCpuTime();
                 long received0 = receiver.counters().packetsReceived();

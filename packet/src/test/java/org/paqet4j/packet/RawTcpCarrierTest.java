@@ -4,17 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.packet.sys.Libc;
 import org.paqet4j.packet.testing.NetnsPair;
 import org.paqet4j.packet.testing.NetnsTest;
+import org.paqet4j.packet.tools.TunnelSniffer;
 import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.packet.wire.TcpPacketTemplate;
 
@@ -179,9 +187,8 @@ class RawTcpCarrierTest {
             InetSocketAddress toB = new InetSocketAddress(pair.b().ipv4(), PORT_B);
             int threads = 6;
             int perThread = 300;
-            java.util.List<Thread> senders = new java.util.ArrayList<>();
-            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+            List<Thread> senders = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 senders.add(Thread.ofPlatform().start(() -> {
@@ -271,15 +278,15 @@ class RawTcpCarrierTest {
 
     @Test
     void peerFlagsReplaceTheLocalCycleForThatPeerOnly() throws Exception {
-        java.util.List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
-                org.paqet4j.packet.tools.TunnelSniffer sniffer = pair.inB(() ->
-                        org.paqet4j.packet.tools.TunnelSniffer.open(pair.b().device(), PORT_B))) {
+                TunnelSniffer sniffer =
+                        pair.inB(() -> TunnelSniffer.open(pair.b().device(), PORT_B))) {
             CompletableFuture<Void> sniffing = CompletableFuture.runAsync(() -> {
                 try {
                     sniffer.run((micros, result, packet, raw, offset, length) -> seen.add(packet.flags()));
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             InetSocketAddress toB4 = new InetSocketAddress(pair.b().ipv4(), PORT_B);
@@ -397,8 +404,7 @@ class RawTcpCarrierTest {
             MemorySegment.copy(new byte[] {6, 0, 1, 4, 0, 0, 0, 0}, 0, packet, ValueLayout.JAVA_BYTE, 40, 8);
             MemorySegment.copy(plain, 40, packet, 48, length - 40);
             packet.set(ValueLayout.JAVA_BYTE, 6, (byte) 0); // next header: hop-by-hop
-            packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 4, (short)
-                    (length - 40 + 8));
+            packet.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 4, (short) (length - 40 + 8));
             MemorySegment errno = Libc.newErrnoState(arena);
             int fd = Libc.socket(errno, Libc.AF_INET6, Libc.SOCK_RAW, Libc.IPPROTO_RAW);
             assertThat(fd).as("raw IPv6 socket, errno %d", Libc.errno(errno)).isPositive();
@@ -571,10 +577,10 @@ class RawTcpCarrierTest {
         byte[] zeroMac = new byte[6];
         InetAddress localhost = InetAddress.getByName("127.0.0.1");
         try (RawTcpCarrier one = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_A)
-                        .ipv4((java.net.Inet4Address) localhost, zeroMac)
+                        .ipv4((Inet4Address) localhost, zeroMac)
                         .build()));
                 RawTcpCarrier two = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder("lo", PORT_B)
-                        .ipv4((java.net.Inet4Address) localhost, zeroMac)
+                        .ipv4((Inet4Address) localhost, zeroMac)
                         .build()))) {
             one.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), new InetSocketAddress(localhost, PORT_B));
             one.send(ByteBuffer.wrap(new byte[] {9}), new InetSocketAddress(localhost, PORT_B));

@@ -1,5 +1,7 @@
 package org.paqet4j.reassembly;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -15,8 +17,7 @@ import java.util.Random;
  */
 public final class ReassemblyThroughput {
 
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private ReassemblyThroughput() {}
 

@@ -2,6 +2,7 @@ package org.paqet4j.reassembly;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,7 +49,7 @@ final class TsharkFollowModel {
         if (dataLength == 0 || lt(sequence, seq)) {
             return;
         }
-        byte[] data = java.util.Arrays.copyOfRange(payload, dataOffset, dataOffset + dataLength);
+        byte[] data = Arrays.copyOfRange(payload, dataOffset, dataOffset + dataLength);
         if (sequence == seq) {
             seq += length;
             out.writeBytes(data);

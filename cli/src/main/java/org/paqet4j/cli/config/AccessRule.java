@@ -2,6 +2,7 @@ package org.paqet4j.cli.config;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 
 /**
@@ -94,7 +95,7 @@ public record AccessRule(InetAddress network, int prefixLength, int fromPort, in
         }
         try {
             return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
         }
     }

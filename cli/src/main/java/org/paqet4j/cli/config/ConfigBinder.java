@@ -1,5 +1,7 @@
 package org.paqet4j.cli.config;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -476,7 +478,7 @@ final class ConfigBinder {
             listenSection.warn("addr", "is only used by a server; a client ignores it");
         }
         server.flatMap(s -> IpLiterals.parse(s.host())).ifPresent(ip -> {
-            boolean v4 = ip instanceof java.net.Inet4Address;
+            boolean v4 = ip instanceof Inet4Address;
             if (network.carrier() == Carrier.RAW && (v4 ? network.ipv4() : network.ipv6()).isEmpty()) {
                 serverSection.error(
                         "addr",
@@ -559,9 +561,7 @@ final class ConfigBinder {
     /** A SOCKS5 host only this machine can reach: a loopback literal or "localhost". */
     private static boolean isLoopback(String host) {
         return host.equalsIgnoreCase("localhost")
-                || IpLiterals.parse(host)
-                        .map(java.net.InetAddress::isLoopbackAddress)
-                        .orElse(false);
+                || IpLiterals.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 
     /**
@@ -570,9 +570,9 @@ final class ConfigBinder {
      */
     private static Optional<String> publicAddress(NetworkConfig network, Optional<HostPort> listen) {
         String host = listen.map(HostPort::host).orElse("");
-        List<java.net.InetAddress> addresses = new ArrayList<>();
+        List<InetAddress> addresses = new ArrayList<>();
         if (!host.isEmpty()) {
-            Optional<java.net.InetAddress> literal = IpLiterals.parse(host);
+            Optional<InetAddress> literal = IpLiterals.parse(host);
             if (literal.isEmpty()) {
                 return Optional.of(host);
             }
@@ -587,7 +587,7 @@ final class ConfigBinder {
         return addresses.stream().filter(ConfigBinder::isPublic).findFirst().map(IpLiterals::format);
     }
 
-    private static boolean isPublic(java.net.InetAddress a) {
+    private static boolean isPublic(InetAddress a) {
         byte[] b = a.getAddress();
         boolean cgnat = b.length == 4 && (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64;
         boolean benchmark = b.length == 4 && (b[0] & 0xFF) == 198 && (b[1] & 0xFE) == 18;

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.paqet4j.cli.config.yaml.YamlNode;
 
 /**
@@ -249,7 +250,7 @@ final class Section {
                     shown(v.get()) + " is not a list (write [a, b] or one \"- item\" per line)");
             return List.of();
         }
-        return java.util.stream.IntStream.range(0, seq.items().size())
+        return IntStream.range(0, seq.items().size())
                 .mapToObj(i -> new Item(pathOf(key) + "[" + i + "]", seq.items().get(i)))
                 .toList();
     }

@@ -2,6 +2,7 @@ package org.paqet4j.cli.config;
 
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean ...?" for unknown keys and values: the nearest candidate by edit distance. */
@@ -10,7 +11,7 @@ final class Suggestions {
 
     /** The closest candidate, if it is close enough to be a typo of {@code word}. */
     static Optional<String> nearest(String word, Collection<String> candidates) {
-        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        String lower = word.toLowerCase(Locale.ROOT);
         return candidates.stream()
                 .filter(c -> distance(lower, c) <= Math.max(1, Math.min(3, c.length() / 3)))
                 .min(Comparator.comparingInt((String c) -> distance(lower, c)).thenComparing(c -> c));

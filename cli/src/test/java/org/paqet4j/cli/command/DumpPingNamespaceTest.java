@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +183,7 @@ class DumpPingNamespaceTest {
                 .filteredOn(l -> l.startsWith("00000000  68 65 6c 6c 6f 20 64 75  6d 70"))
                 .hasSize(4)
                 .allMatch(l -> l.endsWith("|hello dump|"));
-        AddressScan.assertWrittenAsPeopleDo(java.util.stream.Stream.of(
+        AddressScan.assertWrittenAsPeopleDo(Stream.of(
                         pingOut.lines().toList(),
                         out,
                         Files.readAllLines(dir.resolve("dump.err")),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.kcp.KcpMode;
@@ -68,7 +69,7 @@ class PaqetExamplesTest {
         assertThat(c.transport().kcp().key()).isEqualTo("your-secret-key-here");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void serverExampleHasBothFamiliesOnOnePort() throws Exception {
         NetworkConfig n = load("server.yaml.example").config().network();
         assertThat(n.ipv4().orElseThrow().addr()).isEqualTo("10.0.0.100:9999");

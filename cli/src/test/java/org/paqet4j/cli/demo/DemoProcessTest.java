@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.AddressScan;
 import org.paqet4j.packet.sys.Commands;
 import org.paqet4j.packet.testing.NetnsTest;
@@ -110,8 +111,7 @@ class DemoProcessTest {
     }
 
     @Test
-    void smallDownloadPassesTheHashCheckAndLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
+    void smallDownloadPassesTheHashCheckAndLeavesNothingBehind(@TempDir Path dir) throws Exception {
         Output out = startDemo(dir.resolve("demo.err"), "--size", "4M");
         assertThat(demo.waitFor(90, TimeUnit.SECONDS))
                 .as("demo finished; output:\n%s", out.text())
@@ -138,7 +138,7 @@ class DemoProcessTest {
      * only come from nf_tables over netlink.
      */
     @Test
-    void rawCarrierDemoPassesWithoutAnyFirewallBinary(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void rawCarrierDemoPassesWithoutAnyFirewallBinary(@TempDir Path dir) throws Exception {
         StringBuilder script = new StringBuilder("set -e\n");
         for (String binary : List.of(
                 "nft",
@@ -172,7 +172,7 @@ class DemoProcessTest {
     }
 
     @Test
-    void udpCarrierBetweenNamespacesAlsoPassesAndCleansUp(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void udpCarrierBetweenNamespacesAlsoPassesAndCleansUp(@TempDir Path dir) throws Exception {
         Output out = startDemo(dir.resolve("demo.err"), "--size", "2M", "--carrier", "udp");
         assertThat(demo.waitFor(90, TimeUnit.SECONDS))
                 .as("demo finished; output:\n%s", out.text())
@@ -188,8 +188,7 @@ class DemoProcessTest {
     }
 
     @Test
-    void lossAndDelayGoThroughTheImpairmentBridgeAndLeaveNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
+    void lossAndDelayGoThroughTheImpairmentBridgeAndLeaveNothingBehind(@TempDir Path dir) throws Exception {
         Output out = startDemo(dir.resolve("demo.err"), "--size", "4M", "--loss", "2", "--delay", "10ms");
         assertThat(demo.waitFor(90, TimeUnit.SECONDS))
                 .as("demo finished; output:\n%s", out.text())
@@ -233,7 +232,7 @@ class DemoProcessTest {
     }
 
     @Test
-    void sigintDuringTheDownloadLeavesNothingBehind(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void sigintDuringTheDownloadLeavesNothingBehind(@TempDir Path dir) throws Exception {
         // SIGINT follows the first progress report (after 100 ms of download): far from the end of 256 MiB.
         Output out = startDemo(dir.resolve("demo.err"), "--size", "256M");
         assertThat(out.awaitContains("%  ", 60))
@@ -250,8 +249,7 @@ class DemoProcessTest {
     }
 
     @Test
-    void sigtermDuringAnImpairedDownloadRemovesTheBridgeAndEverythingElse(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
+    void sigtermDuringAnImpairedDownloadRemovesTheBridgeAndEverythingElse(@TempDir Path dir) throws Exception {
         Output out = startDemo(
                 dir.resolve("demo.err"),
                 "--size",

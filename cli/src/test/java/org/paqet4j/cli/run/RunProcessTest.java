@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -252,7 +253,7 @@ class RunProcessTest {
             processes.add(kcptun);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             byte[] payload = new byte[256 * 1024];
-            new java.util.Random(9).nextBytes(payload);
+            new Random(9).nextBytes(payload);
             while (true) {
                 try (Socket s = new Socket(LOOPBACK, kcptunLocal)) {
                     s.setSoTimeout(20_000);

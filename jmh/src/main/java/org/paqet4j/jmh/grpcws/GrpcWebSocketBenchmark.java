@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.paqet4j.grpcws.ClientOptions;
 import org.paqet4j.grpcws.GrpcWebSocket;
 import org.paqet4j.grpcws.GrpcWebSocketBridge;
 
@@ -133,7 +134,7 @@ public class GrpcWebSocketBenchmark {
                     .start();
             channel = GrpcWebSocket.channel(
                     URI.create("ws://127.0.0.1:" + bridge.address().getPort() + "/grpc"),
-                    org.paqet4j.grpcws.ClientOptions.defaults(),
+                    ClientOptions.defaults(),
                     b -> b.directExecutor());
         }
     }

@@ -1,6 +1,7 @@
 package org.paqet4j.jmh.kcp;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -64,7 +65,7 @@ public class CodecBenchmark {
         buf = new byte[WIRE];
         fecBuf = new byte[WIRE];
         System.arraycopy(payload, 0, buf, codec.headerRoom(), payloadLength);
-        codec.encode(buf, payloadLength, (b, off, len) -> wire = java.util.Arrays.copyOfRange(b, off, off + len));
+        codec.encode(buf, payloadLength, (b, off, len) -> wire = Arrays.copyOfRange(b, off, off + len));
         wireCopy = new byte[wire.length];
     }
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -207,7 +208,7 @@ public final class KcpIdleSessionsHarness {
                 .putInt(0)
                 .putInt(64);
         byte[][] out = new byte[1][];
-        codec.encode(buf, payload, (bytes, off, len) -> out[0] = java.util.Arrays.copyOfRange(bytes, off, off + len));
+        codec.encode(buf, payload, (bytes, off, len) -> out[0] = Arrays.copyOfRange(bytes, off, off + len));
         return out[0];
     }
 

@@ -1,5 +1,7 @@
 package org.paqet4j.kcp.codec;
 
+import java.util.Arrays;
+
 /**
  * kcp-go's CFB over a whole datagram: the keystream starts as E(IV) with kcp-go's fixed IV (its
  * first {@code blockSize} bytes), every full block is XORed and its ciphertext encrypted to form the
@@ -18,7 +20,7 @@ final class BlockCfb implements StreamTransform {
     BlockCfb(BlockFunction block) {
         this.block = block;
         this.blockSize = block.blockSize();
-        this.iv = java.util.Arrays.copyOf(KcpGoFraming.INITIAL_VECTOR, blockSize);
+        this.iv = Arrays.copyOf(KcpGoFraming.INITIAL_VECTOR, blockSize);
         this.keystream = new byte[blockSize];
         this.saved = new byte[blockSize];
     }

@@ -3,12 +3,13 @@ package org.paqet4j.kcp.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 class CodecLimitsTest {
 
-    static final java.util.List<String> CIPHERS = Codecs.CIPHERS;
+    static final List<String> CIPHERS = Codecs.CIPHERS;
 
     @ParameterizedTest
     @FieldSource("CIPHERS")

@@ -1,5 +1,6 @@
 package org.paqet4j.kcp.codec;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,7 @@ final class Collected implements DatagramCodec.DatagramOutput, DatagramCodec.Pay
     }
 
     /** Encodes {@code payload} with {@code codec} and returns the wire datagrams. */
-    static List<byte[]> encode(DatagramCodec codec, byte[] payload) throws java.io.IOException {
+    static List<byte[]> encode(DatagramCodec codec, byte[] payload) throws IOException {
         byte[] buf = new byte[codec.headerRoom() + payload.length + codec.trailerRoom()];
         System.arraycopy(payload, 0, buf, codec.headerRoom(), payload.length);
         Collected out = new Collected();

@@ -2,6 +2,7 @@ package org.paqet4j.kcp.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -60,7 +61,7 @@ class TamperProperties {
         DatagramCodec receiver = Codecs.create(crypt, KEY, 0, 0);
         byte[] datagram = Collected.encode(sender, payload).getFirst();
         int length = Math.max(0, datagram.length - cut);
-        byte[] truncated = java.util.Arrays.copyOf(datagram, length);
+        byte[] truncated = Arrays.copyOf(datagram, length);
 
         assertThat(Collected.decode(receiver, truncated)).isEmpty();
         CodecCounters c = receiver.counters();

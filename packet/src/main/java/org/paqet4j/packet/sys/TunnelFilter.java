@@ -1,5 +1,6 @@
 package org.paqet4j.packet.sys;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -68,7 +69,7 @@ public final class TunnelFilter {
     }
 
     /** Attaches the program to {@code fd} (SO_ATTACH_FILTER). */
-    public static void attach(int fd, int port, MemorySegment errno) throws java.io.IOException {
+    public static void attach(int fd, int port, MemorySegment errno) throws IOException {
         long[] program = program(port);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment instructions = arena.allocate(ValueLayout.JAVA_LONG, program.length);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -121,14 +122,13 @@ class FirewallRulesTest {
                                     .toArray(String[]::new)))
                     .redirectErrorStream(true)
                     .start();
-            java.util.concurrent.CompletableFuture<String> output =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                        } catch (IOException e) {
-                            return e.toString();
-                        }
-                    });
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
             boolean exited;
             try {
                 exited = second.waitFor(30, TimeUnit.SECONDS);
@@ -217,14 +217,13 @@ class FirewallRulesTest {
         Process holder = new ProcessBuilder(netns.exec(command.toArray(String[]::new)))
                 .redirectErrorStream(true)
                 .start();
-        java.util.concurrent.CompletableFuture<String> output =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        return e.toString();
-                    }
-                });
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
         boolean exited;
         try {
             exited = holder.waitFor(30, TimeUnit.SECONDS);

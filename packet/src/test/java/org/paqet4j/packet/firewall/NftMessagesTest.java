@@ -3,6 +3,7 @@ package org.paqet4j.packet.firewall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class NftMessagesTest {
         try (var in = NftMessagesTest.class.getResourceAsStream("NftRulesetFuzzInputs/decode/kernel-rules-all")) {
             dump = in.readAllBytes();
         }
-        List<NftRule> rules = new java.util.ArrayList<>();
+        List<NftRule> rules = new ArrayList<>();
         for (NetlinkMessage message : NetlinkMessage.parseAll(dump, dump.length)) {
             rules.add(NftRule.decode(message));
         }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,8 +126,7 @@ class RstSuppressionTest {
                 .filter(l -> l.contains("comment \"" + state + "\""))
                 .findFirst()
                 .orElseThrow();
-        java.util.regex.Matcher packets =
-                java.util.regex.Pattern.compile("packets (\\d+)").matcher(rule);
+        Matcher packets = java.util.regex.Pattern.compile("packets (\\d+)").matcher(rule);
         assertThat(packets.find()).as("counter in %s", rule).isTrue();
         return Long.parseLong(packets.group(1));
     }

@@ -3,9 +3,13 @@ package org.paqet4j.packet.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +42,7 @@ class NetlinkMessageTest {
         for (byte[] attribute : attributes) {
             out.put(attribute);
         }
-        return java.util.Arrays.copyOf(out.array(), out.position());
+        return Arrays.copyOf(out.array(), out.position());
     }
 
     static byte[] attribute(int type, byte[] value) {
@@ -56,8 +60,8 @@ class NetlinkMessageTest {
     }
 
     static byte[] concat(byte[]... parts) {
-        ByteBuffer out = ByteBuffer.allocate(
-                java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        ByteBuffer out =
+                ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
         for (byte[] part : parts) {
             out.put(part);
         }
@@ -136,7 +140,7 @@ class NetlinkMessageTest {
                 NetlinkMessage.parseAll(bytes, bytes.length).getFirst());
         assertThat(neighbour.usable()).isTrue();
         assertThat(neighbour.mac()).contains(MacAddress.parse("02:00:00:00:00:01"));
-        assertThat(((java.net.Inet6Address) neighbour.address()).getScopeId()).isEqualTo(4);
+        assertThat(((Inet6Address) neighbour.address()).getScopeId()).isEqualTo(4);
         assertThat(NeighbourEntry.stateName(NeighbourEntry.NUD_FAILED)).isEqualTo("FAILED");
 
         ByteBuffer ifinfo = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
@@ -247,7 +251,7 @@ class NetlinkMessageTest {
         // Captured from a namespace with 198.18.0.1/24 on p4jseeda, a default route via 198.18.0.2
         // and a multipath route to 198.19.0.0/24 (see the fuzz seeds).
         byte[] routes = seed("route-dump-ipv4");
-        List<RouteEntry> decoded = new java.util.ArrayList<>();
+        List<RouteEntry> decoded = new ArrayList<>();
         for (NetlinkMessage message : NetlinkMessage.parseAll(routes, routes.length)) {
             if (message.type() == RouteEntry.RTM_NEWROUTE) {
                 decoded.add(RouteEntry.decode(message));
@@ -279,7 +283,7 @@ class NetlinkMessageTest {
                 });
     }
 
-    private static byte[] seed(String name) throws java.io.IOException {
+    private static byte[] seed(String name) throws IOException {
         try (var in = NetlinkMessageTest.class.getResourceAsStream("NetlinkMessageFuzzInputs/parseAndDecode/" + name)) {
             return in.readAllBytes();
         }

@@ -3,6 +3,7 @@ package org.paqet4j.packet.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -32,7 +33,7 @@ class ChecksumProperties {
 
     @Property(tries = 200)
     void aBufferWithItsChecksumInsertedSumsToZero(@ForAll @Size(min = 2, max = 1500) byte[] data) {
-        byte[] even = data.length % 2 == 0 ? data : java.util.Arrays.copyOf(data, data.length + 1);
+        byte[] even = data.length % 2 == 0 ? data : Arrays.copyOf(data, data.length + 1);
         even[0] = 0;
         even[1] = 0;
         int checksum = Checksum.of(MemorySegment.ofArray(even), 0, even.length);
@@ -44,7 +45,7 @@ class ChecksumProperties {
     @Property(tries = 50)
     void allOnesSumsFoldCorrectly(@ForAll @IntRange(min = 1, max = 70_000) int length) {
         byte[] data = new byte[length];
-        java.util.Arrays.fill(data, (byte) 0xFF);
+        Arrays.fill(data, (byte) 0xFF);
         assertThat(Checksum.of(MemorySegment.ofArray(data), 0, length)).isEqualTo(reference(data, 0, length));
     }
 }

@@ -3,6 +3,7 @@ package org.paqet4j.reassembly.follow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -266,7 +267,7 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
     }
 
     private void ascii(String text) throws IOException {
-        out.write(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private void grew(HeldOutput o, long before) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.paqet4j.reassembly.pcap.CaptureWriter;
+import org.paqet4j.reassembly.pcap.LinkType;
 
 /**
  * Writes a capture for measuring {@code paqet follow -r} end to end: {@code FLOWS} interleaved
@@ -22,7 +23,7 @@ public final class BenchCapture {
         try (CaptureWriter writer = new CaptureWriter(
                 new BufferedOutputStream(Files.newOutputStream(out), 1 << 20),
                 CaptureWriter.Format.PCAP_MICROS_LE,
-                org.paqet4j.reassembly.pcap.LinkType.RAW)) {
+                LinkType.RAW)) {
             for (int batch = 0; batch * 10_000 < flows; batch++) {
                 TrafficGenerator generator =
                         new TrafficGenerator(batch).interleaved(Math.min(10_000, flows - batch * 10_000));

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -337,7 +338,7 @@ final class TrafficGenerator {
             List<byte[]> parts =
                     v6 ? Frames.ipv6Fragments(p.ip(), id++, cuts) : Frames.ipv4Fragments(p.ip(), id++ & 0xFFFF, cuts);
             if (random.nextBoolean()) {
-                java.util.Collections.reverse(parts);
+                Collections.reverse(parts);
             }
             for (byte[] part : parts) {
                 out.add(new Packet(part, p.nanos()));

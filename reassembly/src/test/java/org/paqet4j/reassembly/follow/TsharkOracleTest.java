@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -88,7 +89,7 @@ class TsharkOracleTest {
         // by endpoints, in order of appearance (tshark's stream index orders a reused 4-tuple)
         Map<String, List<Tshark.Followed>> byEndpoints = new HashMap<>();
         for (Tshark.Followed t : theirs.stream()
-                .sorted(java.util.Comparator.comparingLong(Tshark.Followed::stream))
+                .sorted(Comparator.comparingLong(Tshark.Followed::stream))
                 .toList()) {
             byEndpoints
                     .computeIfAbsent(t.node0() + " " + t.node1(), k -> new ArrayList<>())

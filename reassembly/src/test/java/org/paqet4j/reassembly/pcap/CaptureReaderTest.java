@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,8 +30,8 @@ class CaptureReaderTest {
 
     private static Endpoint endpoint(String ip, int port) {
         try {
-            return new Endpoint(java.net.InetAddress.getByName(ip), port);
-        } catch (java.net.UnknownHostException e) {
+            return new Endpoint(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
     }
@@ -139,10 +143,10 @@ class CaptureReaderTest {
         mapped[11] = (byte) 0xFF;
         mapped[12] = 10;
         mapped[15] = 1;
-        Endpoint v6 = new Endpoint(java.net.Inet6Address.getByAddress(null, mapped, -1), 1);
+        Endpoint v6 = new Endpoint(Inet6Address.getByAddress(null, mapped, -1), 1);
         byte[] ip = Frames.ip(v6, V6_B, 1, 1, TcpSegment.ACK, 100, "m".getBytes());
         TcpSegment s = new FrameDecoder().decode(new CapturedFrame(1, 0, LinkType.RAW, ip, ip.length));
-        assertThat(s.source().address()).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(s.source().address()).isInstanceOf(Inet6Address.class);
         assertThat(s.source()).isNotEqualTo(endpoint("10.0.0.1", 1));
     }
 
@@ -155,7 +159,7 @@ class CaptureReaderTest {
         byte[] whole = file.toByteArray();
         // section header 28 + interface block 24, then the packet block
         byte[] badLength = whole.clone();
-        ByteBuffer.wrap(badLength).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(52 + 4, 13);
+        ByteBuffer.wrap(badLength).order(ByteOrder.LITTLE_ENDIAN).putInt(52 + 4, 13);
         assertThatThrownBy(() -> readAll(badLength))
                 .isInstanceOf(CaptureFormatException.class)
                 .hasMessage("at byte 56: block total length 13 (must be a multiple of 4 between 12 and 16777216)");
@@ -171,7 +175,7 @@ class CaptureReaderTest {
 
     @Test
     void binaryTimestampResolutionIsConverted() throws IOException {
-        ByteBuffer f = ByteBuffer.allocate(28 + 28 + 36).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer f = ByteBuffer.allocate(28 + 28 + 36).order(ByteOrder.LITTLE_ENDIAN);
         f.putInt(0x0A0D0D0A)
                 .putInt(28)
                 .putInt(0x1A2B3C4D)

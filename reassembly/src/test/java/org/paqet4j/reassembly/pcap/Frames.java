@@ -1,6 +1,7 @@
 package org.paqet4j.reassembly.pcap;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class Frames {
 
     /** BSD loopback: the address family in host byte order (little-endian here). */
     public static byte[] nullLoopback(byte[] ip) {
-        ByteBuffer b = ByteBuffer.allocate(4 + ip.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(4 + ip.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt((ip[0] & 0xF0) == 0x40 ? 2 : 30).put(ip);
         return b.array();
     }

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import org.paqet4j.packet.AddressText;
 
 /** An IPv4 or IPv6 network in CIDR notation; IPv4-mapped IPv6 addresses match IPv4 networks. */
@@ -105,14 +106,12 @@ public record Cidr(byte[] network, int prefixLength) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cidr other
-                && prefixLength == other.prefixLength
-                && java.util.Arrays.equals(network, other.network);
+        return o instanceof Cidr other && prefixLength == other.prefixLength && Arrays.equals(network, other.network);
     }
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Arrays.hashCode(network) + prefixLength;
+        return 31 * Arrays.hashCode(network) + prefixLength;
     }
 
     @Override

@@ -3,7 +3,11 @@ package org.paqet4j.tunnel.client;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -272,7 +276,7 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
             lock.lock();
             try {
                 if (!closed && !session.isClosed()) {
-                    changed.await(options.healthInterval().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    changed.await(options.healthInterval().toNanos(), TimeUnit.NANOSECONDS);
                 }
             } finally {
                 lock.unlock();
@@ -355,10 +359,10 @@ public final class TunnelClient implements StreamOpener, AutoCloseable {
         closed = true;
         signal();
         lock.lock();
-        java.util.List<TunnelSession> sessions = new java.util.ArrayList<>();
+        List<TunnelSession> sessions = new ArrayList<>();
         try {
-            sessions.addAll(java.util.Arrays.asList(live));
-            sessions.addAll(java.util.Arrays.asList(settingUp));
+            sessions.addAll(Arrays.asList(live));
+            sessions.addAll(Arrays.asList(settingUp));
         } finally {
             lock.unlock();
         }

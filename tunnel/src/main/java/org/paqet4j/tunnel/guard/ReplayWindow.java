@@ -1,5 +1,7 @@
 package org.paqet4j.tunnel.guard;
 
+import java.util.Arrays;
+
 /**
  * The counters of one sender seen so far, as in IPsec and WireGuard (RFC 6479): the highest
  * counter and a bitmap of the {@link #SIZE} counters below it. A counter is accepted once; one
@@ -29,7 +31,7 @@ final class ReplayWindow {
         if (counter > highest) {
             long ahead = counter - highest;
             if (ahead >= SIZE) {
-                java.util.Arrays.fill(bits, 0L);
+                Arrays.fill(bits, 0L);
             } else {
                 for (long c = highest + 1; c < counter; c++) {
                     clear(c);

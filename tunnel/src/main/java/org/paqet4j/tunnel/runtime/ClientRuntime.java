@@ -1,6 +1,7 @@
 package org.paqet4j.tunnel.runtime;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,7 @@ public final class ClientRuntime implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:1080} or {@code [::1]:1080}: how users write addresses. */
-    static String format(java.net.InetSocketAddress address) {
+    static String format(InetSocketAddress address) {
         return AddressText.of(address);
     }
 

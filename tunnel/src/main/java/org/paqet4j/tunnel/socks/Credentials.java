@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.socks;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /** RFC 1929 username and password, compared in constant time. */
 public record Credentials(byte[] username, byte[] password) {
@@ -42,7 +43,7 @@ public record Credentials(byte[] username, byte[] password) {
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(username);
+        return Arrays.hashCode(username);
     }
 
     @Override

@@ -3,9 +3,11 @@ package org.paqet4j.tunnel.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class AccessRulesTest {
@@ -39,7 +41,7 @@ class AccessRulesTest {
         mapped[14] = (byte) 169;
         mapped[15] = (byte) 254;
         // getByAddress with 16 bytes of a mapped address yields an Inet4Address; build an Inet6Address explicitly.
-        InetAddress v6 = java.net.Inet6Address.getByAddress(null, mapped, -1);
+        InetAddress v6 = Inet6Address.getByAddress(null, mapped, -1);
         assertThat(AccessRules.defaults().allows(v6, 80)).isFalse();
     }
 
@@ -88,7 +90,7 @@ class AccessRulesTest {
     void theDocumentedDenyLoopbackAndPrivateExampleDeniesWhatItSays() throws UnknownHostException {
         AccessRules rules = new AccessRules(
                 List.of(),
-                java.util.stream.Stream.of(
+                Stream.of(
                                 "127.0.0.0/8",
                                 "::1",
                                 "10.0.0.0/8",
@@ -101,7 +103,7 @@ class AccessRulesTest {
                         .map(AccessRule::of)
                         .toList());
         byte[] mappedLoopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 127, 0, 0, 1};
-        assertThat(rules.allows(java.net.Inet6Address.getByAddress(null, mappedLoopback, -1), 80))
+        assertThat(rules.allows(Inet6Address.getByAddress(null, mappedLoopback, -1), 80))
                 .isFalse();
         for (String denied : List.of(
                 "127.0.0.1",

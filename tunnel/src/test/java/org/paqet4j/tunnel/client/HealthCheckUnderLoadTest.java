@@ -3,6 +3,7 @@ package org.paqet4j.tunnel.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +53,7 @@ class HealthCheckUnderLoadTest {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger dials = new AtomicInteger();
     /** Once set, the server's downlink swallows everything: a peer gone silent, its socket still open. */
-    private final java.util.concurrent.atomic.AtomicBoolean blackhole = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean blackhole = new AtomicBoolean();
 
     private ServerSocket listener;
     private TunnelClient client;
@@ -62,7 +64,7 @@ class HealthCheckUnderLoadTest {
         sockets.add(socket);
         Socket accepted = listener.accept();
         sockets.add(accepted);
-        OutputStream downlink = new java.io.FilterOutputStream(accepted.getOutputStream()) {
+        OutputStream downlink = new FilterOutputStream(accepted.getOutputStream()) {
             @Override
             public void write(int b) throws IOException {
                 write(new byte[] {(byte) b}, 0, 1);

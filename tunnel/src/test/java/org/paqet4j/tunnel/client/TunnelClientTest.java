@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.access.AccessRules;
+import org.paqet4j.tunnel.protocol.StreamHeader;
+import org.paqet4j.tunnel.protocol.StreamHeaderReader;
+import org.paqet4j.tunnel.protocol.StreamHeaderWriter;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
@@ -229,8 +234,8 @@ class TunnelClientTest {
             try {
                 while (true) {
                     TunnelStream stream = pair[1].acceptStream();
-                    var header = org.paqet4j.tunnel.protocol.StreamHeaderReader.read(stream.inputStream());
-                    if (!(header instanceof org.paqet4j.tunnel.protocol.StreamHeader.Ping)) {
+                    var header = StreamHeaderReader.read(stream.inputStream());
+                    if (!(header instanceof StreamHeader.Ping)) {
                         continue;
                     }
                     boolean late = pings++ > 0;
@@ -242,8 +247,7 @@ class TunnelClientTest {
                                     return;
                                 }
                             }
-                            org.paqet4j.tunnel.protocol.StreamHeaderWriter.write(
-                                    new org.paqet4j.tunnel.protocol.StreamHeader.Pong(), stream.outputStream());
+                            StreamHeaderWriter.write(new StreamHeader.Pong(), stream.outputStream());
                             if (late) {
                                 latePongs.incrementAndGet();
                             }
@@ -442,8 +446,8 @@ class TunnelClientTest {
 
     @Test
     void backoffGrowsToItsCapWithJitter() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800), new java.util.Random(7));
-        List<Long> delays = new java.util.ArrayList<>();
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(800), new Random(7));
+        List<Long> delays = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             delays.add(backoff.next().toMillis());
         }

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,7 +102,7 @@ class ReplayTest {
      * JDK keep a Unix socket or an epoll fd opened lazily on first use; those are not ours).
      */
     private static long openSockets() throws IOException {
-        java.util.Set<String> inet = new java.util.HashSet<>();
+        Set<String> inet = new HashSet<>();
         for (String table : List.of("tcp", "tcp6", "udp", "udp6")) {
             for (String line : Files.readAllLines(Path.of("/proc/net/" + table))) {
                 String[] fields = line.trim().split("\\s+");

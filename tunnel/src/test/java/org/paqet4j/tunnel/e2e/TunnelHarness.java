@@ -17,6 +17,7 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxTransport;
+import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.UdpCarrier;
 import org.paqet4j.packet.wire.TcpFlags;
 import org.paqet4j.tunnel.access.AccessRules;
@@ -24,6 +25,7 @@ import org.paqet4j.tunnel.client.ClientOptions;
 import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.client.TunnelClient;
 import org.paqet4j.tunnel.guard.GuardKey;
+import org.paqet4j.tunnel.guard.GuardedCarrier;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.server.TunnelServer;
@@ -98,8 +100,7 @@ final class TunnelHarness implements AutoCloseable {
                         Duration.ofSeconds(1),
                         System::currentTimeMillis)) // one clock: a short skew, a short start-up wait
                 : Optional.empty();
-        KcpConfig kcp =
-                KcpConfig.defaults().withMtu(guard ? 1350 - org.paqet4j.tunnel.guard.GuardedCarrier.OVERHEAD : 1350);
+        KcpConfig kcp = KcpConfig.defaults().withMtu(guard ? 1350 - GuardedCarrier.OVERHEAD : 1350);
         TransportSettings settings =
                 new TransportSettings(kcp, () -> Codecs.create(cipher, KEY, 0, 0), MuxConfig.paqetDefaults(), guardKey);
         KcpEventLoop serverLoop = KcpEventLoop.start("test-kcp-server");
@@ -138,7 +139,7 @@ final class TunnelHarness implements AutoCloseable {
     private static final class KcpServerSide implements AutoCloseable {
         private final KcpEventLoop loop;
         private final TransportSettings settings;
-        private final org.paqet4j.packet.PacketCarrier carrier;
+        private final PacketCarrier carrier;
         private KcpSessionAcceptor acceptor;
 
         KcpServerSide(KcpEventLoop loop, TransportSettings settings, int port) throws IOException {
@@ -146,8 +147,7 @@ final class TunnelHarness implements AutoCloseable {
             this.settings = settings;
             UdpCarrier raw = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, port), 8 << 20);
             this.carrier = settings.guard()
-                    .<org.paqet4j.packet.PacketCarrier>map(
-                            c -> org.paqet4j.tunnel.guard.GuardedCarrier.listening(raw, c))
+                    .<PacketCarrier>map(c -> GuardedCarrier.listening(raw, c))
                     .orElse(raw);
         }
 

@@ -3,6 +3,7 @@ package org.paqet4j.tunnel.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class ListenerLimitsTest {
 
     @Test
     void aPlanSplitsTheDefaultOverItsTcpListenersOnlyAndKeepsAnExplicitCap() {
-        var any = new java.net.InetSocketAddress(0);
+        var any = new InetSocketAddress(0);
         List<ClientPlan.Socks> socks = List.of(new ClientPlan.Socks(any, Optional.empty()));
         List<ClientPlan.Forward> forwards = List.of(
                 new ClientPlan.Forward(any, new Target("h", 1), false),

@@ -3,13 +3,21 @@ package org.paqet4j.tunnel.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.packet.PeerFlags;
@@ -139,7 +147,7 @@ class TunnelServerTest {
     void headerTimeoutBoundsTheWholeHeaderNotEachRead() throws Exception {
         MemorySession session = connect(limits());
         byte[] ping = new byte[5];
-        StreamHeaderWriter.write(new StreamHeader.Ping(), new java.io.OutputStream() {
+        StreamHeaderWriter.write(new StreamHeader.Ping(), new OutputStream() {
             int at;
 
             @Override
@@ -179,7 +187,7 @@ class TunnelServerTest {
         try (TunnelStream stream = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", echo.tcpPort())))) {
             stream.setReadTimeout(Duration.ofSeconds(5));
             byte[] payload = new byte[200_000];
-            new java.util.Random(1).nextBytes(payload);
+            new Random(1).nextBytes(payload);
             stream.outputStream().write(payload);
             stream.closeWrite();
             // The echo server only closes after our FIN reached it as a shutdownOutput.
@@ -197,10 +205,10 @@ class TunnelServerTest {
             byte[] buf = new byte[2000];
             for (int size : List.of(1, 1200, 37, 1)) {
                 byte[] datagram = new byte[size];
-                java.util.Arrays.fill(datagram, (byte) size);
+                Arrays.fill(datagram, (byte) size);
                 stream.writeMessage(datagram, 0, size);
                 int n = stream.readMessage(buf, 0);
-                assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(datagram);
+                assertThat(Arrays.copyOf(buf, n)).isEqualTo(datagram);
             }
         }
     }
@@ -218,7 +226,7 @@ class TunnelServerTest {
             stream.writeMessage(datagram, 0, datagram.length);
             byte[] buf = new byte[100];
             int n = stream.readMessage(buf, 0);
-            assertThat(java.util.Arrays.copyOf(buf, Math.max(n, 0))).isEqualTo(datagram);
+            assertThat(Arrays.copyOf(buf, Math.max(n, 0))).isEqualTo(datagram);
         }
         assertThat(server.counters().udpDropped()).isEqualTo(1);
     }
@@ -281,7 +289,7 @@ class TunnelServerTest {
     @Test
     void dialFailuresNameTheTargetAndTheReasonInWords() throws IOException {
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
         TargetDialer dialer = new TargetDialer(
@@ -296,7 +304,7 @@ class TunnelServerTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("nowhere.test", 80)))
                 .hasMessage("resolving nowhere.test:80: host not found");
         // What the JDK renders when the local host name does not resolve and its messages are filtered.
-        assertThat(FailureReason.of(new java.net.UnknownHostException(
+        assertThat(FailureReason.of(new UnknownHostException(
                         "jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d: Name or service not known")))
                 .isEqualTo("host not found");
         assertThat(FailureReason.of(new java.net.ConnectException("jdk.internal.util.Exceptions$NonSocketInfo@1b2c3d")))
@@ -336,11 +344,11 @@ class TunnelServerTest {
     @Test
     void dialTimeoutBoundsTheWholeDialNotEachAddress() throws Exception {
         // A listener whose accept queue is full drops SYNs: connecting to it hangs until the timeout.
-        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
-                    java.net.Socket s = new java.net.Socket();
+                    Socket s = new Socket();
                     try {
                         s.connect(full.getLocalSocketAddress(), 200);
                         fillers.add(s);
@@ -355,13 +363,12 @@ class TunnelServerTest {
                         host -> new InetAddress[] {loopback, loopback, loopback, loopback, loopback, loopback},
                         Duration.ofMillis(400));
                 long start = System.nanoTime();
-                org.assertj.core.api.Assertions.assertThatThrownBy(
-                                () -> dialer.dialTcp(new Target("many.test", full.getLocalPort())))
+                Assertions.assertThatThrownBy(() -> dialer.dialTcp(new Target("many.test", full.getLocalPort())))
                         .isInstanceOf(IOException.class);
                 // Six addresses at 400 ms each would be 2.4 s; the whole dial gets 400 ms.
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
             } finally {
-                for (java.net.Socket s : fillers) {
+                for (Socket s : fillers) {
                     s.close();
                 }
             }
@@ -372,7 +379,7 @@ class TunnelServerTest {
     void countsDialFailures() throws IOException {
         MemorySession session = connect(limits());
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
         try (TunnelStream stream = open(session, new StreamHeader.Tcp(new Target("127.0.0.1", closedPort)))) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.tunnel.relay.ListenerLimits;
@@ -101,7 +102,7 @@ class Socks5AbuseTest {
                 assertThat(Arrays.copyOf(back.getData(), back.getLength())).isEqualTo(d);
             }
             DatagramPacket reflected = new DatagramPacket(new byte[64], 64);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> victim.receive(reflected))
+            Assertions.assertThatThrownBy(() -> victim.receive(reflected))
                     .as("the declared third party receives nothing")
                     .isInstanceOf(SocketTimeoutException.class);
             // Datagrams from the declared address itself are not the client's either.

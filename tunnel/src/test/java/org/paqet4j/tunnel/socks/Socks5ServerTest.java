@@ -11,15 +11,19 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.paqet4j.tunnel.protocol.Target;
 import org.paqet4j.tunnel.testing.EchoOpener;
+import org.paqet4j.tunnel.testing.OversizedReplyOpener;
 
 class Socks5ServerTest {
 
@@ -164,7 +168,7 @@ class Socks5ServerTest {
             int b;
             try {
                 b = in.read();
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 b = -1;
             }
             assertThat(b).isEqualTo(-1);
@@ -223,8 +227,7 @@ class Socks5ServerTest {
             byte[] probe = concat(HEX.parseHex("000000017f0000010035"), new byte[] {1});
             udp.send(new DatagramPacket(probe, probe.length, relay));
             DatagramPacket back = new DatagramPacket(new byte[64], 64);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> udp.receive(back))
-                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            Assertions.assertThatThrownBy(() -> udp.receive(back)).isInstanceOf(SocketTimeoutException.class);
         }
     }
 
@@ -232,7 +235,7 @@ class Socks5ServerTest {
     void udpReplyTheRelaySocketRefusesIsDroppedNotTheWholeTargetStream() throws Exception {
         server = Socks5Server.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new org.paqet4j.tunnel.testing.OversizedReplyOpener(),
+                new OversizedReplyOpener(),
                 Optional.empty(),
                 Duration.ofMillis(500),
                 4);
@@ -254,7 +257,7 @@ class Socks5ServerTest {
                 DatagramPacket back = new DatagramPacket(new byte[2048], 2048);
                 udp.receive(back);
                 assertThat(Arrays.copyOf(back.getData(), back.getLength()))
-                        .isEqualTo(concat(header, org.paqet4j.tunnel.testing.OversizedReplyOpener.SMALL_REPLY));
+                        .isEqualTo(concat(header, OversizedReplyOpener.SMALL_REPLY));
             }
         }
         assertThat(server.counters().udpRepliesDropped()).isEqualTo(2);

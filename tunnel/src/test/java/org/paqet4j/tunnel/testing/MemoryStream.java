@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -172,7 +173,7 @@ public final class MemoryStream implements TunnelStream {
     public int readMessage(byte[] dst, int off) throws IOException {
         byte[] chunk;
         if (current != null && position < current.length) {
-            chunk = java.util.Arrays.copyOfRange(current, position, current.length);
+            chunk = Arrays.copyOfRange(current, position, current.length);
             current = null;
         } else {
             chunk = next();

@@ -1,5 +1,6 @@
 package org.paqet4j.cli.config.yaml;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public sealed interface YamlNode {
     /** A mapping; keys keep their file order and their own lines. */
     record Mapping(int line, Map<String, Entry> entries) implements YamlNode {
         public Mapping {
-            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         }
 
         @Override

@@ -3,6 +3,7 @@ package org.paqet4j.kcp.codec.fec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +27,7 @@ class ReedSolomonProperties {
         for (int d = 0; d < dataShards; d++) {
             random.nextBytes(shards[d]);
         }
-        byte[][] parity = java.util.Arrays.copyOfRange(shards, dataShards, total);
+        byte[][] parity = Arrays.copyOfRange(shards, dataShards, total);
         rs.encodeParity(shards, 3, parity, 3, length);
         byte[][] original = new byte[total][];
         for (int i = 0; i < total; i++) {
@@ -38,12 +39,12 @@ class ReedSolomonProperties {
         }
         Collections.shuffle(indices, random);
         boolean[] present = new boolean[total];
-        java.util.Arrays.fill(present, true);
+        Arrays.fill(present, true);
         int erasures = random.nextInt(parityShards + 1);
         for (int e = 0; e < erasures; e++) {
             int i = indices.get(e);
             present[i] = false;
-            java.util.Arrays.fill(shards[i], 3, 3 + length, (byte) 0x5A);
+            Arrays.fill(shards[i], 3, 3 + length, (byte) 0x5A);
         }
 
         assertThat(rs.reconstructData(shards, present, 3, length)).isTrue();
