@@ -3,6 +3,9 @@
 # IP send modes) and UDP carrier, single sends and sendBatch. Needs root. Usage:
 #   bench/packet-pps.sh [seconds] [size]      (defaults: 5 s, 1350-byte payloads)
 # Set JFR=1 to also record one raw run with Flight Recorder and print allocation samples.
+# The last two lines are the yardstick: bench/rawref.c, a minimal C sender (sendmmsg of 32 frames
+# on AF_PACKET, checksums computed per packet) and receiver (recvmmsg of 64), built with the
+# system's cc and run between two namespaces of the same shape in the same run.
 set -e
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-5}
@@ -30,6 +33,23 @@ run raw-packet 32 "$seconds" "$size" 6 64 2>/dev/null
 run raw-packet 32 "$seconds" "$size" 4 1 2>/dev/null
 run raw-packet 1 "$seconds" "$size" 4 64 ring 2>/dev/null
 run raw-packet 32 "$seconds" "$size" 4 64 ring 2>/dev/null
+
+if command -v cc >/dev/null; then
+    rawref=$(mktemp /tmp/rawref-XXXXXX)
+    cc -O2 -o "$rawref" bench/rawref.c
+    . "$root/bench/lib/netns.sh"
+    # shellcheck disable=SC2064
+    trap "netns_pair_delete; rm -f '$rawref'" EXIT
+    netns_pair_create pps r 02:70:34:72:00
+    # as in PacketPps: drop before the TCP lookup so the receiving kernel sends no RST per packet
+    ip netns exec "$ns_s" iptables -t raw -A PREROUTING -p tcp --dport 42002 -j DROP
+    ip netns exec "$ns_s" "$rawref" recv "$veth_s" 42002 "$seconds" 64 &
+    receiver=$!
+    ip netns exec "$ns_c" "$rawref" send "$veth_c" 02:70:34:72:00:01 198.18.0.2 198.18.0.1 42002 "$size" $((seconds + 2)) 32
+    wait "$receiver"
+else
+    echo "(no cc: the C reference pair is skipped)"
+fi
 if [ "${JFR:-0}" = 1 ]; then
     jfr_file=$(mktemp /tmp/packet-pps-XXXXXX.jfr)
     jvm_options="-XX:StartFlightRecording=filename=$jfr_file,settings=profile"
