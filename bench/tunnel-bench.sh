@@ -16,8 +16,15 @@
 # a data path that allocates per packet shows up here long before it shows up in RSS.
 #
 # Needs root, iperf3 and kcptun. Usage:
-#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT]
+#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT] [--sweep]
 # --only runs just the paths whose name contains TEXT (and the direct baseline).
+# --sweep replaces the paths above by the KCP preset sweep: for each of normal, fast, fast2 and
+# fast3, paqet4j (raw carrier) and kcptun with identical settings (the preset, aes-128, MTU 1350,
+# windows 4096, no FEC, no compression, smux v2 with 8 MiB streams), each measured cold (fresh
+# processes, no warm-up) and warm (after the 3 s warm-up run).
+# --loss/--delay need the kernel's sch_netem (tc qdisc ... netem), which some kernels lack: the
+# script stops with a message then (paqet demo --loss/--delay and the tests impair with the lab
+# bridge instead).
 # Set JFR=1 to record both sides of the raw run with an 8 MiB stream window with Flight Recorder
 # (files are kept, names printed).
 set -eu
@@ -27,13 +34,15 @@ seconds=10
 loss=""
 delay=""
 only=""
+sweep=0
 while [ $# -gt 0 ]; do
     case "$1" in
         -t) seconds=$2; shift 2 ;;
         --loss) loss=$2; shift 2 ;;
         --delay) delay=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
-        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT]" >&2; exit 2 ;;
+        --sweep) sweep=1; shift ;;
+        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT] [--sweep]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "tunnel-bench: needs root (network namespaces, raw sockets)" >&2; exit 1; }
@@ -62,7 +71,10 @@ if [ -n "$loss$delay" ]; then
         # shellcheck disable=SC2086
         set -- $side
         # shellcheck disable=SC2086
-        ip netns exec "$1" tc qdisc add dev "$2" root netem ${delay:+delay ${delay}ms} ${loss:+loss ${loss}%}
+        ip netns exec "$1" tc qdisc add dev "$2" root netem ${delay:+delay ${delay}ms} ${loss:+loss ${loss}%} || {
+            echo "tunnel-bench: --loss/--delay need sch_netem, which this kernel does not have" >&2
+            exit 1
+        }
     done
 fi
 
@@ -73,6 +85,8 @@ cpu_ticks() { # utime + stime of pid $1
 }
 
 allocated() { # pid: bytes its live Java threads allocated so far; 0 if it is not a JVM
+    # never jcmd anything else: attaching sends SIGQUIT, which ends a Go program such as kcptun
+    case "$(readlink "/proc/$1/exe" 2>/dev/null)" in */java) ;; *) echo 0; return 0 ;; esac
     "$jcmd" "$1" Thread.print -e 2>/dev/null | awk '
         match($0, / allocated=[0-9]+[BKMG]/) {
             v = substr($0, RSTART + 11, RLENGTH - 11); u = substr(v, length(v)); v = substr(v, 1, length(v) - 1)
@@ -92,8 +106,9 @@ iperf() { # port, seconds -> Mbit/s received
 
 results="$work/results"
 : >"$results"
-measure() { # name, target host, port, server pid, client pid
-    iperf "$2" "$3" 3 >/dev/null # warm-up (JIT, windows)
+warmup=1
+measure() { # name, target host, port, server pid, client pid (warm-up run first unless warmup=0)
+    [ "$warmup" = 1 ] && iperf "$2" "$3" 3 >/dev/null # warm-up (JIT, windows)
     s0=0; c0=0; sa0=0; ca0=0
     [ -n "$4" ] && s0=$(cpu_ticks "$4") && c0=$(cpu_ticks "$5") && sa0=$(allocated "$4") && ca0=$(allocated "$5")
     mbit=$(iperf "$2" "$3" "$seconds")
@@ -124,6 +139,7 @@ paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFI
     fi
 }
 
+kcp_mode=fast
 paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines
     selected "$1" || return 0
     name=$1
@@ -139,7 +155,7 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
             net_c=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.2:0"\n')
             ;;
     esac
-    kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
+    kcp="transport:\n  kcp:\n    mode: $kcp_mode\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
     if [ "$mode" = kcptun ]; then
         kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    smuxver: 1\n    key: \"$key\"\n"
         extra_s='kcptun:\n  target: "198.18.0.1:5201"\n'
@@ -167,32 +183,45 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     wait "$spid" "$cpid" 2>/dev/null || true
 }
 
+kcptun_pair() { # name, extra kcptun options (after the common ones)
+    selected "$1" || return 0
+    # shellcheck disable=SC2086
+    ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts $2 >"$work/kcptun-server.log" 2>&1 &
+    kspid=$!
+    # shellcheck disable=SC2086
+    ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts $2 >"$work/kcptun-client.log" 2>&1 &
+    kcpid=$!
+    sleep 1
+    measure "$1" 127.0.0.1 15202 "$kspid" "$kcpid"
+    kill -TERM "$kspid" "$kcpid"
+    wait "$kspid" "$kcpid" 2>/dev/null || true
+}
+kcptun_opts="--key $key --crypt aes-128 --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
+
 echo "tunnel-bench: $(nproc) cores, ${seconds}s per run${loss:+, loss $loss% each way}${delay:+, delay ${delay}ms each way}" >&2
 measure "direct (veth)" 198.18.0.1 5201 "" ""
 
-jfr=""
-[ "${JFR:-0}" = 1 ] && jfr=jfr
 # smux v2 lets a stream have at most streambuf bytes unacknowledged; 2 MiB (the default, as in
 # kcptun) caps one stream at streambuf / RTT, and KCP's RTT grows under a full send window.
 big_streams="    smuxbuf: 16777216\n    streambuf: 8388608\n"
-paqet_pair "paqet4j raw" raw ""
-paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
-paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
-# smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
-paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
-paqet_pair "paqet4j kcptun mode" kcptun ""
-
-if selected "kcptun 20210922"; then
-kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
-# shellcheck disable=SC2086
-ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts >"$work/kcptun-server.log" 2>&1 &
-kspid=$!
-# shellcheck disable=SC2086
-ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts >"$work/kcptun-client.log" 2>&1 &
-kcpid=$!
-sleep 1
-measure "kcptun 20210922" 127.0.0.1 15202 "$kspid" "$kcpid"
-kill -TERM "$kspid" "$kcpid"
+if [ "$sweep" = 1 ]; then
+    for kcp_mode in normal fast fast2 fast3; do
+        for warmth in cold warm; do
+            [ "$warmth" = cold ] && warmup=0 || warmup=1
+            paqet_pair "$kcp_mode $warmth: paqet4j raw" raw "" "$big_streams"
+            kcptun_pair "$kcp_mode $warmth: kcptun 20210922" "--mode $kcp_mode --smuxver 2 --smuxbuf 16777216 --streambuf 8388608"
+        done
+    done
+else
+    jfr=""
+    [ "${JFR:-0}" = 1 ] && jfr=jfr
+    paqet_pair "paqet4j raw" raw ""
+    paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
+    paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
+    # smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
+    paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
+    paqet_pair "paqet4j kcptun mode" kcptun ""
+    kcptun_pair "kcptun 20210922" "--mode fast"
 fi
 
 echo
@@ -204,9 +233,22 @@ while IFS='|' read -r name mbit sticks cticks salloc calloc; do
         gb = m * t / 8 / 1000;
         bytes = m * 1e6 / 8 * t;
         if (n ~ /direct/) { printf "| %s | %s | - | - | - | - | - |\n", n, m; exit }
-        if (n ~ /^kcptun/ || bytes <= 0) { as = "-"; ac = "-" }
+        if (n ~ /kcptun 2021/ || bytes <= 0) { as = "-"; ac = "-" }
         else { as = sprintf("%.3f", sa / bytes); ac = sprintf("%.3f", ca / bytes) }
         printf "| %s | %s | %.2f | %.2f | %.2f | %s | %s |\n", n, m, s / hz, c / hz, (gb > 0 ? (s + c) / hz / gb : 0), as, ac }' </dev/null
 done <"$results"
+if [ "$sweep" = 1 ]; then
+    echo
+    echo "| preset | paqet4j / kcptun, cold | paqet4j / kcptun, warm | CPU s per GB, paqet4j / kcptun (warm) |"
+    echo "|---|---:|---:|---:|"
+    awk -F'|' -v hz="$hz" -v t="$seconds" '
+        { split($1, w, /[ :]+/); key = w[1] " " w[2]; impl = ($1 ~ /kcptun 2021/) ? "k" : "p"
+          mbit[key, impl] = $2; gb = $2 * t / 8 / 1000; cpu[key, impl] = gb > 0 ? ($3 + $4) / hz / gb : 0 }
+        END { n = split("normal fast fast2 fast3", presets, " ")
+          for (i = 1; i <= n; i++) { p = presets[i]
+            printf "| %s | %s | %s | %s |\n", p, ratio(mbit[p " cold", "p"], mbit[p " cold", "k"]),
+                ratio(mbit[p " warm", "p"], mbit[p " warm", "k"]), ratio(cpu[p " warm", "p"], cpu[p " warm", "k"]) } }
+        function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2fx", a / b) : "-" }' "$results"
+fi
 [ "${JFR:-0}" = 1 ] && echo "JFR recordings of the paqet4j raw run (8 MiB streams): $work/raw-server.jfr $work/raw-client.jfr" >&2
 exit 0
