@@ -1,5 +1,6 @@
 package org.paqet4j.jmh.grpcws;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -7,12 +8,14 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.paqet4j.grpcws.ClientOptions;
 import org.paqet4j.grpcws.GrpcWebSocket;
 import org.paqet4j.grpcws.GrpcWebSocketBridge;
@@ -22,7 +25,9 @@ import org.paqet4j.grpcws.GrpcWebSocketBridge;
  * in short alternating rounds: direct, WebSocket, WebSocket, direct, ... each round a fraction of
  * a second. On a shared machine whose load swings by a factor of ten within a minute, a JMH run
  * measures one path minutes after the other, under a different load; here both paths of a round
- * see nearly the same load, and the median of the per-round ratios is what is reported.
+ * see nearly the same load, and the median of the per-round ratios is what is reported. It also
+ * reports the process CPU time per call and per streamed MiB, which load hardly changes: the work
+ * each path costs, whatever the scheduler does with it.
  *
  * <p>Run: {@code java -cp jmh/target/benchmarks.jar org.paqet4j.jmh.grpcws.GrpcWebSocketPairedHarness [rounds]}
  */
@@ -33,7 +38,14 @@ public final class GrpcWebSocketPairedHarness {
     private static final double STREAM_MIB =
             GrpcWebSocketBenchmark.STREAM_MESSAGES * (double) GrpcWebSocketBenchmark.MESSAGE_BYTES / (1024 * 1024);
 
+    /** Calls (unary) or whole streams completed, for the CPU time per operation. */
+    private static final AtomicLong CALLS = new AtomicLong();
+
     private GrpcWebSocketPairedHarness() {}
+
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -66,16 +78,24 @@ public final class GrpcWebSocketPairedHarness {
             double[] streamRatio = new double[rounds];
             double[][] unary = new double[2][rounds];
             double[][] stream = new double[2][rounds];
+            double[][] unaryCpu = new double[2][rounds];
+            double[][] streamCpu = new double[2][rounds];
             for (int r = 0; r < rounds; r++) {
                 // Alternate which path goes first, so a load trend within a round favours neither.
                 int first = r % 2;
                 for (int k = 0; k < 2; k++) {
                     int p = k == 0 ? first : 1 - first;
+                    long cpu = processCpuNanos();
+                    long calls = CALLS.get();
                     unary[p][r] = unaryP50Micros(paths[p]);
+                    unaryCpu[p][r] = (processCpuNanos() - cpu) / 1000.0 / (CALLS.get() - calls);
                 }
                 for (int k = 0; k < 2; k++) {
                     int p = k == 0 ? first : 1 - first;
+                    long cpu = processCpuNanos();
+                    long streams = CALLS.get();
                     stream[p][r] = streamMibPerSecond(paths[p]);
+                    streamCpu[p][r] = (processCpuNanos() - cpu) / 1e6 / ((CALLS.get() - streams) * STREAM_MIB);
                 }
                 unaryRatio[r] = unary[1][r] / unary[0][r];
                 streamRatio[r] = stream[1][r] / stream[0][r];
@@ -105,6 +125,16 @@ public final class GrpcWebSocketPairedHarness {
                     quantile(stream[0], 0.5),
                     quantile(unary[1], 0.5),
                     quantile(stream[1], 0.5));
+            System.out.printf(
+                    "process CPU, median of %d rounds: per unary call direct %.1f us, websocket %.1f us (%.2fx); "
+                            + "per streamed MiB direct %.2f ms, websocket %.2f ms (%.2fx)%n",
+                    rounds,
+                    quantile(unaryCpu[0], 0.5),
+                    quantile(unaryCpu[1], 0.5),
+                    quantile(unaryCpu[1], 0.5) / quantile(unaryCpu[0], 0.5),
+                    quantile(streamCpu[0], 0.5),
+                    quantile(streamCpu[1], 0.5),
+                    quantile(streamCpu[1], 0.5) / quantile(streamCpu[0], 0.5));
         } finally {
             directChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             wsChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
@@ -128,6 +158,7 @@ public final class GrpcWebSocketPairedHarness {
                 samples = Arrays.copyOf(samples, n * 2);
             }
             samples[n++] = now - start;
+            CALLS.incrementAndGet();
         } while (now < end);
         Arrays.sort(samples, 0, n);
         return samples[n / 2] / 1000.0;
@@ -155,6 +186,7 @@ public final class GrpcWebSocketPairedHarness {
                 throw new IOException("a stream brought " + bytes + " bytes");
             }
             streams++;
+            CALLS.incrementAndGet();
             now = System.nanoTime();
         } while (now < end);
         return streams * STREAM_MIB / ((now - start) / 1e9);
