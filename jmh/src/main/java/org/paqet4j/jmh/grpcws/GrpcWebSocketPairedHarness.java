@@ -12,6 +12,9 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +30,8 @@ import org.paqet4j.grpcws.GrpcWebSocketBridge;
  * measures one path minutes after the other, under a different load; here both paths of a round
  * see nearly the same load, and the median of the per-round ratios is what is reported. It also
  * reports the process CPU time per call and per streamed MiB, which load hardly changes: the work
- * each path costs, whatever the scheduler does with it.
+ * each path costs, whatever the scheduler does with it; and the threads' voluntary context switches
+ * per call (Linux), which count how often a call's bytes had to wake another thread.
  *
  * <p>Run: {@code java -cp jmh/target/benchmarks.jar org.paqet4j.jmh.grpcws.GrpcWebSocketPairedHarness [rounds]}
  */
@@ -42,6 +46,28 @@ public final class GrpcWebSocketPairedHarness {
     private static final AtomicLong CALLS = new AtomicLong();
 
     private GrpcWebSocketPairedHarness() {}
+
+    /** The sum over this process's threads of voluntary context switches (0 where /proc is missing). */
+    private static long voluntarySwitches() {
+        long total = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            total += Long.parseLong(
+                                    line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                } catch (IOException threadEnded) {
+                    // A thread that ended meanwhile no longer counts.
+                }
+            }
+        } catch (IOException noProc) {
+            return 0;
+        }
+        return total;
+    }
 
     private static long processCpuNanos() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -79,6 +105,7 @@ public final class GrpcWebSocketPairedHarness {
             double[][] unary = new double[2][rounds];
             double[][] stream = new double[2][rounds];
             double[][] unaryCpu = new double[2][rounds];
+            double[][] unarySwitches = new double[2][rounds];
             double[][] streamCpu = new double[2][rounds];
             for (int r = 0; r < rounds; r++) {
                 // Alternate which path goes first, so a load trend within a round favours neither.
@@ -87,8 +114,10 @@ public final class GrpcWebSocketPairedHarness {
                     int p = k == 0 ? first : 1 - first;
                     long cpu = processCpuNanos();
                     long calls = CALLS.get();
+                    long switches = voluntarySwitches();
                     unary[p][r] = unaryP50Micros(paths[p]);
                     unaryCpu[p][r] = (processCpuNanos() - cpu) / 1000.0 / (CALLS.get() - calls);
+                    unarySwitches[p][r] = (voluntarySwitches() - switches) / (double) (CALLS.get() - calls);
                 }
                 for (int k = 0; k < 2; k++) {
                     int p = k == 0 ? first : 1 - first;
@@ -135,6 +164,9 @@ public final class GrpcWebSocketPairedHarness {
                     quantile(streamCpu[0], 0.5),
                     quantile(streamCpu[1], 0.5),
                     quantile(streamCpu[1], 0.5) / quantile(streamCpu[0], 0.5));
+            System.out.printf(
+                    "voluntary context switches per unary call, median of %d rounds: direct %.2f, websocket %.2f%n",
+                    rounds, quantile(unarySwitches[0], 0.5), quantile(unarySwitches[1], 0.5));
         } finally {
             directChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             wsChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
