@@ -26,8 +26,8 @@ class ProxiedH2Fuzz {
         ByteArrayOutputStream fromBackend = new ByteArrayOutputStream();
         ByteArrayOutputStream toClient = new ByteArrayOutputStream();
         int askedAt = -1;
-        for (int chunk = 0; data.remainingBytes() > 0; chunk++) {
-            if (chunk == askAfterChunk) {
+        for (int round = 0; data.remainingBytes() > 0; round++) {
+            if (round == askAfterChunk) {
                 askedAt = fromBackend.size();
                 ByteBuf now = h2.goAway();
                 if (now != null) {
@@ -36,7 +36,13 @@ class ProxiedH2Fuzz {
                 }
             }
             boolean client = data.consumeBoolean();
-            ByteBuf buf = Unpooled.wrappedBuffer(data.consumeBytes(data.consumeInt(1, 512)));
+            byte[] chunk = data.consumeBytes(data.consumeInt(1, 512));
+            if (chunk.length == 0) {
+                // The input ran out: a channel never delivers an empty read (and Netty's shared
+                // empty buffer cannot be released, so it would read as a leak).
+                break;
+            }
+            ByteBuf buf = Unpooled.wrappedBuffer(chunk);
             if (client) {
                 h2.fromClient(buf);
                 buf.release();
