@@ -11,9 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
-import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,34 +55,27 @@ public final class GrpcWebSocket {
      */
     public static ManagedChannel channel(URI bridge, ClientOptions options, Consumer<NettyChannelBuilder> configure) {
         WebSocketDialer dialer = new WebSocketDialer(bridge, options);
+        // One thread runs grpc-java's local connections and the WebSockets that carry them, so
+        // bytes never wait for another thread to wake up on their way out or in.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("grpcws-client", true), NioIoHandler.newFactory());
-        // grpc-java's side runs on local channels, which need their own loop.
-        EventLoopGroup localGroup = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("grpcws-client-local", true), LocalIoHandler.newFactory());
+                1, new DefaultThreadFactory("grpcws-client", true), SocketAndLocalIoHandler.newFactory());
         H2cListener listener;
         try {
             listener = new H2cListener(
-                    localGroup,
-                    group,
-                    LocalServerChannel.class,
-                    new LocalAddress(GrpcWebSocket.class),
-                    dialer,
-                    options);
+                    group, group, LocalServerChannel.class, new LocalAddress(GrpcWebSocket.class), dialer, options);
         } catch (IOException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            localGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new UncheckedIOException(e);
         }
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(listener.address())
                 .channelType(LocalChannel.class)
-                .eventLoopGroup(localGroup)
+                .eventLoopGroup(group)
                 // grpc-netty sets SO_KEEPALIVE, which local channels do not have (Netty would warn per connection).
                 .withOption(ChannelOption.SO_KEEPALIVE, null)
                 .overrideAuthority(authority(bridge))
                 .usePlaintext();
         configure.accept(builder);
-        return new Owned(builder.build(), listener, group, localGroup);
+        return new Owned(builder.build(), listener, group);
     }
 
     private static String authority(URI uri) {
@@ -96,15 +87,13 @@ public final class GrpcWebSocket {
         private final ManagedChannel inner;
         private final H2cListener listener;
         private final EventLoopGroup group;
-        private final EventLoopGroup localGroup;
         private final CountDownLatch released = new CountDownLatch(1);
         private boolean releaseStarted;
 
-        Owned(ManagedChannel inner, H2cListener listener, EventLoopGroup group, EventLoopGroup localGroup) {
+        Owned(ManagedChannel inner, H2cListener listener, EventLoopGroup group) {
             this.inner = inner;
             this.listener = listener;
             this.group = group;
-            this.localGroup = localGroup;
         }
 
         private synchronized void releaseWhenTerminated() {
@@ -122,7 +111,6 @@ public final class GrpcWebSocket {
                 }
                 listener.close();
                 group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-                localGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
                 released.countDown();
             });
         }

@@ -6,17 +6,18 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
-import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -25,16 +26,19 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +48,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,9 +70,10 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * {@link #close()} shuts down gracefully: it stops accepting, sends GOAWAY on every in-process
- * HTTP/2 connection, gives running calls {@link BridgeLimits#shutdownGrace()} to finish, then
- * sends every WebSocket a 1001 close frame.
+ * {@link #close()} shuts down gracefully: it stops accepting, sends GOAWAY on every HTTP/2
+ * connection (the in-process servers do it in direct mode, the bridge itself in proxy mode), gives
+ * running calls {@link BridgeLimits#shutdownGrace()} to finish, then sends every WebSocket still
+ * open a 1001 close frame.
  */
 public final class GrpcWebSocketBridge implements AutoCloseable {
 
@@ -144,7 +150,10 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             return this;
         }
 
-        /** Direct mode: adjust the in-process server (message size limits, executor, interceptors). */
+        /**
+         * Direct mode: adjust the in-process server (message size limits, executor, interceptors).
+         * There is one in-process server per event loop, so this runs once for each.
+         */
         public Builder configureServer(Consumer<NettyServerBuilder> config) {
             this.serverConfig = Objects.requireNonNull(config, "config");
             return this;
@@ -187,6 +196,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         return new Builder(listen);
     }
 
+    static final WebSocketCloseStatus GOING_AWAY = new WebSocketCloseStatus(1001, "server shutting down");
+
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final String path;
@@ -197,18 +208,25 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
     private final SslContext tls;
     private final StaticFiles staticFiles = new StaticFiles(GrpcWebSocketBridge.class.getClassLoader());
     private final Admission admission;
+    /** Runs the WebSockets and, in direct mode, the in-process connections they carry. */
     private final EventLoopGroup group;
-    /** Direct mode: Netty local channels need their own event loops (NIO loops cannot run them). */
-    private final EventLoopGroup localGroup;
 
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
+    /** Proxy mode: the HTTP/2 follower of each carried connection (touched on its event loop only). */
+    private final Map<Pipe, ProxiedH2> proxied = new ConcurrentHashMap<>();
+
     private final Map<SocketAddress, WebSocketPeer> peers = new ConcurrentHashMap<>();
     private final AtomicLong closedConnections = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean shuttingDown;
     private final ExecutorService callExecutor;
-    private LocalAddress inProcess;
-    private Server server;
+    /**
+     * Direct mode: one in-process server per event loop, bound to that loop, so a WebSocket and
+     * the HTTP/2 connection it carries run on one thread (no hand-off per chunk).
+     */
+    private final Map<EventLoop, LocalAddress> inProcess = new HashMap<>();
+
+    private final List<Server> servers = new ArrayList<>();
     private Channel serverChannel;
 
     private GrpcWebSocketBridge(Builder b) {
@@ -220,29 +238,33 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         this.tls = b.tls;
         this.admission = new Admission(limits, System::nanoTime);
         this.group = new MultiThreadIoEventLoopGroup(
-                b.threads, new DefaultThreadFactory("grpcws-bridge", true), NioIoHandler.newFactory());
-        this.localGroup = b.services.isEmpty()
-                ? null
-                : new MultiThreadIoEventLoopGroup(
-                        b.threads, new DefaultThreadFactory("grpcws-inprocess", true), LocalIoHandler.newFactory());
+                b.threads,
+                new DefaultThreadFactory("grpcws-bridge", true),
+                b.services.isEmpty() ? NioIoHandler.newFactory() : SocketAndLocalIoHandler.newFactory());
         this.callExecutor = b.services.isEmpty() ? null : Executors.newVirtualThreadPerTaskExecutor();
     }
 
     private void bind(Builder b) throws IOException {
         if (!b.services.isEmpty()) {
-            inProcess = new LocalAddress(GrpcWebSocketBridge.class);
-            NettyServerBuilder sb = NettyServerBuilder.forAddress(inProcess)
-                    .channelType(LocalServerChannel.class)
-                    .bossEventLoopGroup(localGroup)
-                    .workerEventLoopGroup(localGroup)
-                    .executor(callExecutor)
-                    // grpc-netty sets SO_KEEPALIVE, which local channels do not have; Netty would
-                    // log a warning for every WebSocket (a line any client could trigger at will).
-                    .withChildOption(ChannelOption.SO_KEEPALIVE, null)
-                    .intercept(new PeerInterceptor(peers));
-            b.services.forEach(sb::addService);
-            b.serverConfig.accept(sb);
-            server = sb.build().start();
+            for (EventExecutor executor : group) {
+                EventLoop loop = (EventLoop) executor;
+                LocalAddress address = new LocalAddress(GrpcWebSocketBridge.class);
+                // A single loop is a group of one: the server's channels all stay on it. grpc-java
+                // does not shut down groups it was given; close() does.
+                NettyServerBuilder sb = NettyServerBuilder.forAddress(address)
+                        .channelType(LocalServerChannel.class)
+                        .bossEventLoopGroup(loop)
+                        .workerEventLoopGroup(loop)
+                        .executor(callExecutor)
+                        // grpc-netty sets SO_KEEPALIVE, which local channels do not have; Netty would
+                        // log a warning for every WebSocket (a line any client could trigger at will).
+                        .withChildOption(ChannelOption.SO_KEEPALIVE, null)
+                        .intercept(new PeerInterceptor(peers));
+                b.services.forEach(sb::addService);
+                b.serverConfig.accept(sb);
+                servers.add(sb.build().start());
+                inProcess.put(loop, address);
+            }
         }
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
@@ -358,7 +380,12 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                     admission.release(slot);
                 });
         pipes.add(pipe);
+        ProxiedH2 h2 = servers.isEmpty() ? new ProxiedH2() : null;
+        if (h2 != null) {
+            proxied.put(pipe, h2);
+        }
         ws.closeFuture().addListener(f -> {
+            proxied.remove(pipe);
             pipe.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
             // Counted before it leaves the open set, so whoever sees it gone from activeConnections
             // also sees it in closedConnections. Counting in Pipe.close was not enough: the close
@@ -367,7 +394,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             closedConnections.incrementAndGet();
             pipes.remove(pipe);
         });
-        ctx.pipeline().addAfter(ctx.name(), "grpcws-pipe", new WebSocketToStream(pipe, limits.readLimitBytes()));
+        ctx.pipeline().addAfter(ctx.name(), "grpcws-pipe", new WebSocketToStream(pipe, limits.readLimitBytes(), h2));
         handshaker.handshake(ws, request).addListener(done -> {
             if (!done.isSuccess()) {
                 pipe.close(WebSocketCloseStatus.PROTOCOL_ERROR);
@@ -379,19 +406,20 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                 return;
             }
             pipe.startKeepalive(limits.pingInterval(), limits.idleTimeout());
-            connectStream(pipe, ws, peer, streamAddress);
+            connectStream(pipe, ws, peer, streamAddress, h2);
         });
     }
 
     private void connectStream(
-            Pipe pipe, Channel ws, WebSocketPeer peer, AtomicReference<SocketAddress> streamAddress) {
+            Pipe pipe, Channel ws, WebSocketPeer peer, AtomicReference<SocketAddress> streamAddress, ProxiedH2 h2) {
         Bootstrap bootstrap = new Bootstrap()
-                .group(inProcess != null ? localGroup.next() : ws.eventLoop())
+                .group(ws.eventLoop())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new StreamToWebSocket(pipe));
+                .handler(new StreamToWebSocket(pipe, h2));
         ChannelFuture connecting;
-        if (inProcess != null) {
-            connecting = bootstrap.channel(LocalChannel.class).connect(inProcess);
+        boolean direct = !servers.isEmpty();
+        if (direct) {
+            connecting = bootstrap.channel(LocalChannel.class).connect(inProcess.get(ws.eventLoop()));
         } else {
             connecting = bootstrap
                     .channel(NioSocketChannel.class)
@@ -402,14 +430,11 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         connecting.addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 // The backend is down or restarting: the client may retry.
-                pipe.close(
-                        shuttingDown
-                                ? new WebSocketCloseStatus(1001, "server shutting down")
-                                : new WebSocketCloseStatus(1013, "backend unavailable"));
+                pipe.close(shuttingDown ? GOING_AWAY : new WebSocketCloseStatus(1013, "backend unavailable"));
                 return;
             }
             Channel stream = f.channel();
-            if (inProcess != null) {
+            if (direct) {
                 streamAddress.set(stream.localAddress());
                 peers.put(stream.localAddress(), peer);
             }
@@ -420,7 +445,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: stop accepting, GOAWAY to every in-process connection, wait up to the
+     * Graceful shutdown: stop accepting, GOAWAY on every HTTP/2 connection, wait up to the
      * shutdown grace for calls to end, then close frames (1001) to every WebSocket still open.
      */
     @Override
@@ -433,14 +458,17 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
-        if (server != null) {
-            server.shutdown();
-            while (!pipes.isEmpty() && System.nanoTime() - deadline < 0) {
-                sleepQuietly(10);
-            }
+        // The in-process servers send GOAWAY themselves; in proxy mode the bridge does, as the
+        // backend (not shutting down, or slow to say so) cannot be relied on for it.
+        servers.forEach(Server::shutdown);
+        for (Pipe pipe : List.copyOf(pipes)) {
+            goAway(pipe);
+        }
+        while (!pipes.isEmpty() && System.nanoTime() - deadline < 0) {
+            sleepQuietly(10);
         }
         for (Pipe pipe : List.copyOf(pipes)) {
-            pipe.close(new WebSocketCloseStatus(1001, "server shutting down"));
+            pipe.close(GOING_AWAY);
         }
         long flushDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (Pipe pipe : List.copyOf(pipes)) {
@@ -449,8 +477,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                     .awaitUninterruptibly(
                             Math.max(0, TimeUnit.NANOSECONDS.toMillis(flushDeadline - System.nanoTime())));
         }
-        if (server != null) {
-            server.shutdownNow();
+        servers.forEach(Server::shutdownNow);
+        for (Server server : servers) {
             try {
                 server.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -458,11 +486,39 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (localGroup != null) {
-            localGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
         if (callExecutor != null) {
             callExecutor.shutdownNow();
+        }
+    }
+
+    /**
+     * Proxy mode: GOAWAY to the client at the next frame boundary; the WebSocket closes (1001) once
+     * its last stream ended. A WebSocket whose backend connection is not up yet closes at once.
+     */
+    private void goAway(Pipe pipe) {
+        ProxiedH2 h2 = proxied.get(pipe);
+        if (h2 == null) {
+            return;
+        }
+        try {
+            pipe.webSocket().eventLoop().execute(() -> {
+                if (pipe.isClosed()) {
+                    return;
+                }
+                if (pipe.stream() == null) {
+                    pipe.close(GOING_AWAY);
+                    return;
+                }
+                ByteBuf now = h2.goAway();
+                if (now != null) {
+                    pipe.webSocket().writeAndFlush(new BinaryWebSocketFrame(now));
+                }
+                if (h2.drained()) {
+                    pipe.close(GOING_AWAY);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pipe.close(GOING_AWAY);
         }
     }
 

@@ -16,10 +16,18 @@ import io.netty.util.ReferenceCountUtil;
 final class StreamToWebSocket extends ChannelInboundHandlerAdapter {
 
     private final Pipe pipe;
+    /** Proxy mode: follows the HTTP/2 frames for a graceful shutdown; null otherwise. */
+    private final ProxiedH2 h2;
+
     private CompositeByteBuf pending;
 
     StreamToWebSocket(Pipe pipe) {
+        this(pipe, null);
+    }
+
+    StreamToWebSocket(Pipe pipe, ProxiedH2 h2) {
         this.pipe = pipe;
+        this.h2 = h2;
     }
 
     @Override
@@ -31,12 +39,20 @@ final class StreamToWebSocket extends ChannelInboundHandlerAdapter {
         if (pending == null) {
             pending = ctx.alloc().compositeBuffer(64);
         }
-        pending.addComponent(true, buf);
+        CompositeByteBuf out = pending;
+        if (h2 == null) {
+            out.addComponent(true, buf);
+        } else {
+            h2.toClient(buf, b -> out.addComponent(true, b));
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         sendPending(ctx.channel());
+        if (h2 != null && h2.drained()) {
+            pipe.close(GrpcWebSocketBridge.GOING_AWAY);
+        }
     }
 
     private void sendPending(Channel stream) {

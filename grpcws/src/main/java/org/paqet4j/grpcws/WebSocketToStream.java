@@ -30,13 +30,21 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
 
     private final Pipe pipe;
     private final long readLimit;
+    /** Proxy mode: follows the HTTP/2 frames for a graceful shutdown; null otherwise. */
+    private final ProxiedH2 h2;
+
     private long messageBytes;
     /** True while a binary message is open (continuation frames belong to it). */
     private boolean inBinaryMessage;
 
     WebSocketToStream(Pipe pipe, long readLimit) {
+        this(pipe, readLimit, null);
+    }
+
+    WebSocketToStream(Pipe pipe, long readLimit, ProxiedH2 h2) {
         this.pipe = pipe;
         this.readLimit = readLimit;
+        this.h2 = h2;
     }
 
     @Override
@@ -92,6 +100,9 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
+        if (h2 != null) {
+            h2.fromClient(content);
+        }
         stream.write(content.retain());
         frame.release();
         if (!stream.isWritable()) {
@@ -104,6 +115,9 @@ final class WebSocketToStream extends ChannelInboundHandlerAdapter {
         Channel stream = pipe.stream();
         if (stream != null) {
             stream.flush();
+        }
+        if (h2 != null && h2.drained()) {
+            pipe.close(GrpcWebSocketBridge.GOING_AWAY);
         }
     }
 

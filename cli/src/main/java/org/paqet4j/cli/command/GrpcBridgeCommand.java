@@ -1,15 +1,20 @@
 package org.paqet4j.cli.command;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLException;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.demo.ByteSize;
 import org.paqet4j.cli.run.ShutdownSignals;
@@ -40,6 +45,8 @@ import picocli.CommandLine.Spec;
             "  paqet grpc-bridge serve --listen 0.0.0.0:8080 --backend 127.0.0.1:50051",
             "  paqet grpc-bridge serve --listen 127.0.0.1:8080 --demo      then open http://127.0.0.1:8080/demo",
             "  paqet grpc-bridge connect --listen 127.0.0.1:50052 --url ws://bridge.example:8080/grpc",
+            "  paqet grpc-bridge serve --listen 0.0.0.0:8443 --backend 127.0.0.1:50051 --tls-cert cert.pem --tls-key key.pem",
+            "  paqet grpc-bridge connect --listen 127.0.0.1:50052 --url wss://bridge.example:8443/grpc --ca my-ca.pem",
             "",
             "Exit codes: 0 stopped by SIGINT/SIGTERM, 1 runtime failure (e.g. the port is taken), 2 bad options."
         })
@@ -72,6 +79,42 @@ public final class GrpcBridgeCommand implements Runnable {
             throw new IllegalArgumentException(option + " " + text + ": port " + port + " is out of range");
         }
         return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    /** A wss:// server context from PEM files; an unreadable file is a bad option, not a crash. */
+    static SslContext serverTls(Path cert, Path key) {
+        try {
+            return SslContextBuilder.forServer(cert.toFile(), key.toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Trusts only the given CA, and still checks that its certificate names the host of the URL.
+     * There is deliberately no option to trust any certificate: a private CA is how to reach a
+     * bridge whose certificate the system does not trust.
+     */
+    static SslContext clientTls(Path ca) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .trustManager(ca.toFile())
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ca " + ca + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private static String show(InetSocketAddress a) {
@@ -187,6 +230,18 @@ public final class GrpcBridgeCommand implements Runnable {
                 description = "On shutdown, time calls get after GOAWAY (default: ${DEFAULT-VALUE}).")
         Duration grace;
 
+        @Option(
+                names = "--tls-cert",
+                paramLabel = "FILE",
+                description = "Serve wss:// with this PEM certificate chain (needs --tls-key).")
+        Path tlsCert;
+
+        @Option(
+                names = "--tls-key",
+                paramLabel = "FILE",
+                description = "The PEM private key (PKCS#8, unencrypted) for --tls-cert.")
+        Path tlsKey;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
@@ -219,6 +274,12 @@ public final class GrpcBridgeCommand implements Runnable {
                 } else {
                     builder.proxy(hostPort(backend, "--backend")).backendLoopbackOnly(loopbackOnly);
                 }
+                if ((tlsCert == null) != (tlsKey == null)) {
+                    throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+                }
+                if (tlsCert != null) {
+                    builder.tls(serverTls(tlsCert, tlsKey));
+                }
                 origins.forEach(builder::allowOrigin);
                 for (String proxy : trustedProxies) {
                     builder.trustProxy(InetAddress.getByName(proxy));
@@ -229,10 +290,11 @@ public final class GrpcBridgeCommand implements Runnable {
             }
             ShutdownSignals signals = new ShutdownSignals();
             try (GrpcWebSocketBridge bridge = builder.start()) {
-                String scheme = "ws://" + show(bridge.address());
+                String scheme = (tlsCert != null ? "wss://" : "ws://") + show(bridge.address());
                 out.println("paqet grpc-bridge: WebSocket " + scheme + path + " -> "
                         + (demo
-                                ? "built-in demo service paqet4j.demo.Echo (page: http://" + show(bridge.address())
+                                ? "built-in demo service paqet4j.demo.Echo (page: "
+                                        + (tlsCert != null ? "https://" : "http://") + show(bridge.address())
                                         + "/demo)"
                                 : "gRPC backend " + backend));
                 out.flush();
@@ -279,6 +341,13 @@ public final class GrpcBridgeCommand implements Runnable {
                 description = "Extra upgrade request header (e.g. Authorization); repeatable.")
         List<String> headers = new ArrayList<>();
 
+        @Option(
+                names = "--ca",
+                paramLabel = "FILE",
+                description = "Trust the bridge's certificate if this PEM CA (or the certificate itself) signed it,"
+                        + " instead of the system's CAs (wss:// only). The host name is still checked.")
+        Path ca;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
@@ -293,6 +362,12 @@ public final class GrpcBridgeCommand implements Runnable {
                 if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme) || bridgeUrl.getHost() == null) {
                     throw new IllegalArgumentException(
                             "--url " + url + " is not ws://HOST:PORT/PATH or wss://HOST:PORT/PATH");
+                }
+                if (ca != null) {
+                    if (!"wss".equalsIgnoreCase(scheme)) {
+                        throw new IllegalArgumentException("--ca needs a wss:// --url");
+                    }
+                    options = options.withTls(clientTls(ca));
                 }
                 for (String h : headers) {
                     int colon = h.indexOf(':');

@@ -1,9 +1,12 @@
 package org.paqet4j.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.BufferedReader;
@@ -138,5 +141,106 @@ class GrpcBridgeCommandTest {
         }
         assertThat(Files.readString(dir.resolve("serve.err"))).contains("SIGTERM, shutting down");
         assertThat(Files.readString(dir.resolve("connect.err"))).contains("SIGTERM, shutting down");
+    }
+
+    @Test
+    void badTlsOptionsAreUsageErrors() throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "not a certificate");
+        assertThat(run("grpc-bridge", "serve", "--listen", "127.0.0.1:0", "--demo", "--tls-cert", notPem.toString()))
+                .as("--tls-cert without --tls-key")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "serve",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--demo",
+                        "--tls-cert",
+                        notPem.toString(),
+                        "--tls-key",
+                        missing.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "connect",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--url",
+                        "ws://x/grpc",
+                        "--ca",
+                        notPem.toString()))
+                .as("--ca with a ws:// URL")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "connect",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--url",
+                        "wss://x/grpc",
+                        "--ca",
+                        notPem.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void serveWssFromPemFilesAndConnectTrustingOnlyAPrivateCa() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Process serve = paqet(
+                "serve-tls",
+                "grpc-bridge",
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--demo",
+                "--tls-cert",
+                pki.certificate().toString(),
+                "--tls-key",
+                pki.key().toString());
+        int bridgePort = announcedPort(serve, "WebSocket wss://127\\.0\\.0\\.1:(\\d+)/grpc -> built-in demo");
+        String url = "wss://127.0.0.1:" + bridgePort + "/grpc";
+        Process trusting = paqet(
+                "connect-ca",
+                "grpc-bridge",
+                "connect",
+                "--listen",
+                "127.0.0.1:0",
+                "--url",
+                url,
+                "--ca",
+                pki.ca().toString());
+        int trustingPort = announcedPort(trusting, "h2c 127\\.0\\.0\\.1:(\\d+) -> WebSocket wss://");
+        // Without --ca only the system's CAs count, and none of them signed the test CA.
+        Process untrusting = paqet("connect-system", "grpc-bridge", "connect", "--listen", "127.0.0.1:0", "--url", url);
+        int untrustingPort = announcedPort(untrusting, "h2c 127\\.0\\.0\\.1:(\\d+) -> WebSocket wss://");
+
+        assertThat(unaryThrough(trustingPort)).isEqualTo("over wss");
+        assertThatThrownBy(() -> unaryThrough(untrustingPort))
+                .isInstanceOf(StatusRuntimeException.class)
+                .matches(e -> ((StatusRuntimeException) e).getStatus().getCode() == Status.Code.UNAVAILABLE);
+        assertThat(Files.readString(dir.resolve("connect-system.err"))).contains("PKIX");
+
+        for (Process p : List.of(untrusting, trusting, serve)) {
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+    }
+
+    private static String unaryThrough(int h2cPort) throws InterruptedException {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", h2cPort)
+                .usePlaintext()
+                .build();
+        try {
+            EchoMessage reply = ClientCalls.blockingUnaryCall(
+                    channel,
+                    EchoMethods.UNARY,
+                    CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES),
+                    EchoMessage.of("over wss".getBytes(StandardCharsets.UTF_8)));
+            return new String(reply.payload(), StandardCharsets.UTF_8);
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 }
