@@ -18,7 +18,8 @@ import picocli.CommandLine;
  * the program parses with: the man page {@code paqet.1}, the bash completion {@code paqet.bash}
  * (picocli's {@link AutoComplete}) and the zsh completion {@code _paqet}, which loads the bash
  * one through zsh's {@code bashcompinit}. Run by the packaging scripts at build time:
- * {@code java -cp paqet.jar org.paqet4j.cli.packaging.PackagingFiles OUTPUT_DIRECTORY}.
+ * {@code java -cp paqet.jar org.paqet4j.cli.packaging.PackagingFiles OUTPUT_DIRECTORY}, which
+ * prints the version it was built as.
  */
 public final class PackagingFiles {
 
@@ -33,6 +34,8 @@ public final class PackagingFiles {
             System.exit(2);
         }
         write(Path.of(args[0]));
+        // the packaging scripts name the package after it
+        System.out.println(BuildInfo.current().version());
     }
 
     /** Writes paqet.1, paqet.bash and _paqet into {@code directory} (created if missing). */
@@ -60,7 +63,6 @@ public final class PackagingFiles {
                 autoload -U +X bashcompinit && bashcompinit
                 source %s
                 _bash_complete -F _complete_paqet "$@"
-                """
-                .formatted(BASH_COMPLETION);
+                """.formatted(BASH_COMPLETION);
     }
 }
