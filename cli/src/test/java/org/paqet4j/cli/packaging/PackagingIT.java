@@ -252,7 +252,7 @@ class PackagingIT {
     @Test
     void debInstallsWorksAsAServiceUnitAndPurgesWithoutATrace() throws Exception {
         assumeTrue(
-                Commands.onHost().attempt("dpkg-query", "-W", "paqet4j").exitCode() != 0,
+                Commands.onHost().run("dpkg-query", "-W", "paqet4j").exitCode() != 0,
                 "paqet4j is installed on this machine already; not touching it");
         assumeTrue(Files.notExists(Path.of("/etc/paqet")), "/etc/paqet exists already; not touching it");
         try {
@@ -324,9 +324,8 @@ class PackagingIT {
                 "/usr/share/doc/paqet4j")) {
             assertThat(Path.of(path)).doesNotExist();
         }
-        assertThat(Commands.onHost().attempt("getent", "group", "paqet").exitCode())
-                .isNotZero();
-        assertThat(Commands.onHost().attempt("dpkg-query", "-W", "paqet4j").exitCode())
+        assertThat(Commands.onHost().run("getent", "group", "paqet").exitCode()).isNotZero();
+        assertThat(Commands.onHost().run("dpkg-query", "-W", "paqet4j").exitCode())
                 .isNotZero();
     }
 
