@@ -133,21 +133,27 @@ public final class ManPage {
 
     /**
      * Text safe in a roff line: backslashes become {@code \e}, hyphens {@code \-} (so options copy
-     * as ASCII), and a line starting with a control character ({@code .} or {@code '}) gets
+     * as ASCII), other than ASCII {@code \[uXXXX]}, and a line starting with a control character ({@code .} or {@code '}) gets
      * {@code \&} in front, since roff would take it for a request.
      */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         boolean lineStart = true;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
             if (lineStart && (c == '.' || c == '\'')) {
                 out.append("\\&");
             }
-            switch (c) {
-                case '\\' -> out.append("\\e");
-                case '-' -> out.append("\\-");
-                default -> out.append(c);
+            if (c == '\\') {
+                out.append("\\e");
+            } else if (c == '-') {
+                out.append("\\-");
+            } else if (c > 0x7e) {
+                // roff reads its input as Latin-1; a Unicode escape keeps arrows and dashes intact
+                out.append("\\[u").append(String.format("%04X", c)).append(']');
+            } else {
+                out.append((char) c);
             }
             lineStart = c == '\n';
         }

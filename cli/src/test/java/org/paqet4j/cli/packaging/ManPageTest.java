@@ -41,6 +41,7 @@ class ManPageTest {
     @Test
     void textCannotBecomeARoffRequest() {
         assertThat(ManPage.escape(".SH evil\n'br\\x -n")).isEqualTo("\\&.SH evil\n\\&'br\\ex \\-n");
+        assertThat(ManPage.escape("a → b — 😀")).isEqualTo("a \\[u2192] b \\[u2014] \\[u1F600]");
     }
 
     /** groff in warning mode (all warnings) has nothing to say about the page. */
