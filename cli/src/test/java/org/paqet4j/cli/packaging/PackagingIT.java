@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ class PackagingIT {
 
     static Path image;
     static Path deb;
+    static Path noJava;
 
     /** An empty directory for each test, readable by the unprivileged user. */
     @TempDir
@@ -55,6 +57,7 @@ class PackagingIT {
     @BeforeAll
     static void buildImageAndDeb() throws Exception {
         assertThat(JAR).as("the shaded jar from `package`").exists();
+        noJava = makePathWithoutJava();
         // /tmp/junit... is 0700; the unprivileged user must reach the image inside
         Files.setPosixFilePermissions(built, PosixFilePermissions.fromString("rwxr-xr-x"));
         image = built.resolve("image");
@@ -70,6 +73,18 @@ class PackagingIT {
                         image.toString())
                 .strip();
         deb = Path.of(debPath);
+    }
+
+    @AfterAll
+    static void removePathWithoutJava() throws IOException {
+        if (noJava != null) {
+            try (Stream<Path> links = Files.list(noJava)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link); // the link, never its target
+                }
+            }
+            Files.delete(noJava);
+        }
     }
 
     @AfterEach
@@ -263,7 +278,7 @@ class PackagingIT {
             assertThat(version.out()).contains("Packaging:  deb");
             assertThat(Commands.onHost()
                             .check("stat", "-c", "%a %U:%G", "/etc/paqet", "/etc/paqet/server.yaml.example"))
-                    .isEqualTo("2750 root:paqet\n640 root:paqet\n");
+                    .isEqualTo("2750 root:paqet\n640 root:paqet");
             // the examples are valid configurations, and a member of the group can read them
             for (String name : List.of("client", "server")) {
                 Run check = run(
@@ -409,15 +424,12 @@ class PackagingIT {
 
     /**
      * A directory of links to every program on the usual PATH except those of an installed JDK
-     * (their real path under /usr/lib/jvm, e.g. /usr/bin/java through the alternatives).
+     * (their real path under /usr/lib/jvm, e.g. /usr/bin/java through the alternatives). Made
+     * once, outside the JUnit temporary directories (which warn about every link they delete).
      */
-    private Path pathWithoutJava() throws IOException {
-        Path tools = dir.resolve("tools");
-        if (Files.isDirectory(tools)) {
-            return tools;
-        }
-        Files.createDirectories(tools);
-        readableByAll(dir);
+    private static Path makePathWithoutJava() throws IOException {
+        Path tools = Files.createTempDirectory("paqet4j-no-java");
+        Files.setPosixFilePermissions(tools, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String entry : List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
             Path d = Path.of(entry);
             if (!Files.isDirectory(d)) {
@@ -443,5 +455,9 @@ class PackagingIT {
         }
         assertThat(tools.resolve("java")).doesNotExist();
         return tools;
+    }
+
+    private static Path pathWithoutJava() {
+        return noJava;
     }
 }
