@@ -264,6 +264,8 @@ class PackagingIT {
                 .containsExactlyInAnyOrder("/etc/paqet/client.yaml.example", "/etc/paqet/server.yaml.example");
     }
 
+    /** Needs root (dpkg -i), so it goes with the namespace tests when those are skipped. */
+    @NetnsTest
     @Test
     void debInstallsWorksAsAServiceUnitAndPurgesWithoutATrace() throws Exception {
         assumeTrue(
