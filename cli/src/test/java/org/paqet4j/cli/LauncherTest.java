@@ -174,6 +174,42 @@ class LauncherTest {
         assertThat(r.err().lines()).singleElement().asString().contains("paqet.jar is missing");
     }
 
+    /** An image (IMAGE/bin/java, IMAGE/release, IMAGE/lib/paqet.jar) runs on its own runtime, whatever else is set. */
+    @Test
+    void imageLayoutPrefersTheRuntimeBesideTheLauncher() throws Exception {
+        Path image = jdk("image", 25);
+        Files.writeString(image.resolve("release"), "JAVA_VERSION=\"25\"\n");
+        Files.createDirectories(image.resolve("lib"));
+        Files.writeString(image.resolve("lib/paqet.jar"), "not really a jar");
+        Files.copy(LAUNCHER, image.resolve("bin/paqet"));
+        Path other = jdk("temurin-26", 26);
+        Run r = launch(image.resolve("bin/paqet"), Map.of("JAVA_HOME", other.toString()), "version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("JDK=" + image + "\n");
+        assertThat(r.args())
+                .containsSubsequence(
+                        "-XX:+UseG1GC",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        image.resolve("lib/paqet.jar").toString(),
+                        "version");
+    }
+
+    /** Without a release file the directory above bin/ is not taken for a runtime. */
+    @Test
+    void aJavaAboveTheLauncherWithoutReleaseFileIsNotAnImage() throws Exception {
+        Path notImage = jdk("not-image", 25);
+        Files.createDirectories(notImage.resolve("lib"));
+        Files.writeString(notImage.resolve("lib/paqet.jar"), "not really a jar");
+        Files.createDirectories(notImage.resolve("bin/lib"));
+        Files.writeString(notImage.resolve("bin/lib/paqet.jar"), "not really a jar");
+        Files.copy(LAUNCHER, notImage.resolve("bin/paqet"));
+        Path jdk25 = jdk("temurin-25", 25);
+        Run r = launch(notImage.resolve("bin/paqet"), Map.of("JAVA_HOME", jdk25.toString()), "version");
+        assertThat(r.out()).startsWith("JDK=" + jdk25 + "\n");
+        assertThat(r.args()).contains(notImage.resolve("bin/lib/paqet.jar").toString());
+    }
+
     /** The launcher embeds scripts/jdk25's checks so bin/ works on its own; they must not drift apart. */
     @Test
     void embedsTheSameJdkChecksAsScriptsJdk25() throws IOException {

@@ -104,6 +104,7 @@ class PaqetCommandsTest {
                         "Version:    " + build.version(),
                         "Git Commit: " + build.commit(),
                         "Build Time: " + build.time(),
+                        "Packaging:  jar",
                         "Java:       " + System.getProperty("java.version"),
                         "Platform:   linux/");
         assertThat(run("--version").out()).isEqualTo(r.out());

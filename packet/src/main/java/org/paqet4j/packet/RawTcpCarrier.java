@@ -198,7 +198,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         // protocol 0: a send-only socket that never receives a copy of anything
         int fd = Libc.socket(errno, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw Errno.exception("socket(AF_PACKET, SOCK_RAW) on " + link.name(), Libc.errno(errno));
+            throw Errno.rawSocketException("socket(AF_PACKET, SOCK_RAW) on " + link.name(), Libc.errno(errno));
         }
         try {
             setSendBuffer(fd, sendBuffer, errno, arena, link.name());
@@ -218,7 +218,7 @@ public final class RawTcpCarrier implements PacketCarrier {
         // IPPROTO_RAW implies IP_HDRINCL (IPv6 too since Linux 4.5) and never receives
         int fd = Libc.socket(errno, family, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.IPPROTO_RAW);
         if (fd < 0) {
-            throw Errno.exception("socket(" + what + ", SOCK_RAW, IPPROTO_RAW)", Libc.errno(errno));
+            throw Errno.rawSocketException("socket(" + what + ", SOCK_RAW, IPPROTO_RAW)", Libc.errno(errno));
         }
         try {
             setSendBuffer(fd, sendBuffer, errno, arena, link.name());

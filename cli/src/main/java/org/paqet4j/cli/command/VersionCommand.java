@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.paqet4j.cli.BuildInfo;
 import org.paqet4j.cli.ExitCodes;
+import org.paqet4j.cli.packaging.Packaging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "version",
         mixinStandardHelpOptions = true,
-        description = "Prints the version, git commit, build time, Java version and platform.",
+        description = "Prints the version, git commit, build time, packaging (jar, image or deb), Java version and "
+                + "platform.",
         footer = {"", "Examples:", "  paqet version", "  paqet --version"})
 public final class VersionCommand implements Callable<Integer> {
     /** The version paqet4j's wire format and configuration follow. */
@@ -35,6 +37,7 @@ public final class VersionCommand implements Callable<Integer> {
                 "Version:    " + build.version() + " (paqet4j, compatible with " + PAQET_COMPATIBILITY + ")",
                 "Git Commit: " + build.commit(),
                 "Build Time: " + build.time(),
+                "Packaging:  " + Packaging.current().word(),
                 "Java:       " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
                         + System.getProperty("java.vendor") + ")",
                 "Platform:   " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/"

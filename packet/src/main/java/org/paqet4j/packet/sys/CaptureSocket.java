@@ -105,7 +105,7 @@ public final class CaptureSocket implements AutoCloseable {
             // protocol 0: the socket receives nothing until bound, so no packet slips in before the filter
             int fd = Libc.socket(errno, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) {
-                throw Errno.exception("socket(AF_PACKET, SOCK_DGRAM) for " + description, Libc.errno(errno));
+                throw Errno.rawSocketException("socket(AF_PACKET, SOCK_DGRAM) for " + description, Libc.errno(errno));
             }
             int wakeFd = -1;
             try {

@@ -5,6 +5,9 @@ import java.io.IOException;
 /** Symbolic names of the errno values socket calls return, for counters and messages. */
 public final class Errno {
 
+    /** Operation not permitted: for sockets, a missing capability. */
+    public static final int EPERM = 1;
+
     private static final String[] NAMES = new String[134];
 
     static {
@@ -48,5 +51,19 @@ public final class Errno {
     /** An exception saying which call failed, on what, and why, e.g. "bind(AF_PACKET, eth0): ENODEV (No such device)". */
     public static IOException exception(String call, int errno) {
         return new IOException(call + ": " + name(errno) + " (" + Libc.strerror(errno) + ")");
+    }
+
+    /**
+     * Like {@link #exception} for opening an AF_PACKET or raw IP socket: the kernel answers EPERM
+     * when the process lacks CAP_NET_RAW, and a user needs to know which capability to grant, not
+     * only that it was refused.
+     */
+    public static IOException rawSocketException(String call, int errno) {
+        IOException plain = exception(call, errno);
+        if (errno != EPERM) {
+            return plain;
+        }
+        return new IOException(plain.getMessage() + ": this process lacks CAP_NET_RAW (run as root, or grant "
+                + "CAP_NET_RAW and CAP_NET_ADMIN)");
     }
 }

@@ -56,7 +56,7 @@ public final class FrameSocket implements AutoCloseable {
             // protocol 0: nothing is received before bind() names the interface
             int fd = Libc.socket(errno, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
             if (fd < 0) {
-                throw Errno.exception("socket(AF_PACKET, SOCK_RAW) for " + description, Libc.errno(errno));
+                throw Errno.rawSocketException("socket(AF_PACKET, SOCK_RAW) for " + description, Libc.errno(errno));
             }
             int wakeFd = -1;
             try {
