@@ -6,11 +6,14 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import org.paqet4j.reassembly.OverlapPolicy;
+import org.paqet4j.reassembly.ReassemblyConfig;
 
 /**
  * {@code paqet follow -r FILE --format jsonl} without the JVM start, output discarded, ROUNDS
  * times: packets per second by wall time and per CPU second of the reading thread (garbage
- * collection threads not included). Usage: {@code FollowThroughput FILE [ROUNDS]}.
+ * collection threads not included). Usage: {@code FollowThroughput FILE [ROUNDS [LINGER_MS]]}; a
+ * linger of 0 keeps closed connections to the end of the capture (the behaviour before the linger
+ * time existed), so both can be compared in one session.
  */
 public final class FollowThroughput {
 
@@ -19,6 +22,8 @@ public final class FollowThroughput {
     public static void main(String[] args) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        long lingerNanos =
+                args.length > 2 ? Long.parseLong(args[2]) * 1_000_000 : ReassemblyConfig.DEFAULT_LINGER_NANOS;
         for (int round = 0; round < rounds; round++) {
             long start = System.nanoTime();
             long cpuStart = threads.getCurrentThreadCpuTime();
@@ -26,7 +31,7 @@ public final class FollowThroughput {
                     Path.of(args[0]),
                     OutputStream.nullOutputStream(),
                     FollowFormat.JSONL,
-                    Follow.config(OverlapPolicy.BSD, 64L << 20),
+                    Follow.config(OverlapPolicy.BSD, 64L << 20).withLingerNanos(lingerNanos),
                     -1,
                     null,
                     FollowPrinter.DEFAULT_HOLD_LIMIT);
