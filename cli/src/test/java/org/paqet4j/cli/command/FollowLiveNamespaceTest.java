@@ -108,14 +108,16 @@ class FollowLiveNamespaceTest {
         Map<String, Matcher> byClient = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = LINE.matcher(lines.get(i));
-            assertThat(m.matches()).as(lines.get(i)).isTrue();
+            assertThat(m.matches()).as("line %d is a JSONL stream", i).isTrue();
             assertThat(Long.parseLong(m.group(1))).isEqualTo(i);
             byClient.put(m.group(2), m);
         }
         assertThat(byClient).doesNotContainKey(hidden.client());
         for (Sent s : sent) {
             Matcher m = byClient.get(s.client());
-            assertThat(m).as("a stream from %s in %s", s.client(), lines).isNotNull();
+            assertThat(m)
+                    .as("a stream from %s among %s", s.client(), byClient.keySet())
+                    .isNotNull();
             assertThat(m.group(4)).doesNotContain("gap");
             assertThat(m.group(5)).doesNotContain("gap");
             assertThat(sha256(data(m.group(4)))).as("%s request", s.client()).isEqualTo(sha256(s.request()));
@@ -135,9 +137,14 @@ class FollowLiveNamespaceTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Socket client = pair.inB(Socket::new);
+            // java.net.Socket creates its file descriptor on connect: connect inside namespace B
+            Socket client = pair.inB(() -> {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(server, port), 10_000);
+                return s;
+            });
+            String local = AddressText.of(client.getLocalAddress(), client.getLocalPort());
             try (client) {
-                client.connect(new InetSocketAddress(server, port), 10_000);
                 OutputStream o = client.getOutputStream();
                 o.write(request);
                 client.shutdownOutput();
@@ -145,7 +152,7 @@ class FollowLiveNamespaceTest {
                 assertThat(in.readAllBytes()).isEqualTo(response);
             }
             serving.join(30_000);
-            return new Sent(AddressText.of(client.getLocalAddress(), client.getLocalPort()), request, response);
+            return new Sent(local, request, response);
         }
     }
 
