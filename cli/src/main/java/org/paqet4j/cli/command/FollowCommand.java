@@ -294,8 +294,14 @@ public final class FollowCommand implements Callable<Integer> {
                     + (shards == 1 ? " thread" : " threads") + "; Ctrl-C ends every stream and exits");
             err.flush();
             BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
-            LiveFollow.Result r =
-                    capture.run(captureFilter, out, outputFormat, config, stream, writeDir, hold.bytes(), shards);
+            LiveFollow.Result r;
+            try {
+                r = capture.run(captureFilter, out, outputFormat, config, stream, writeDir, hold.bytes(), shards);
+            } catch (IOException e) {
+                // every stream seen so far has been printed by now
+                err.println("paqet follow: capture on " + iface + " failed: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
             ReassemblyStats s = r.reassembly();
             err.printf(
                     Locale.ROOT,
