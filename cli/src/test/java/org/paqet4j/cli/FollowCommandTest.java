@@ -150,6 +150,37 @@ class FollowCommandTest {
     }
 
     @Test
+    void liveCaptureOptionsAreCheckedBeforeAnythingIsOpened() throws IOException {
+        Path file = capture();
+        PaqetCommandsTest.Result both = PaqetCommandsTest.run("follow", "-r", file.toString(), "-i", "lo");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("give either -r FILE or -i IFACE");
+        assertThat(PaqetCommandsTest.run("follow").err()).contains("give either -r FILE or -i IFACE");
+        assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--filter", "port 80")
+                        .err())
+                .contains("--filter works with -i only");
+        assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--threads", "2")
+                        .err())
+                .contains("--threads works with -i only");
+        PaqetCommandsTest.Result filter =
+                PaqetCommandsTest.run("follow", "-i", "lo", "--filter", "host 10.0.0.1 and port 99999");
+        assertThat(filter.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(filter.err())
+                .contains("--filter 'host 10.0.0.1 and port 99999': column 24: expected a port number 0-65535,"
+                        + " got '99999'");
+        assertThat(PaqetCommandsTest.run("follow", "-i", "lo", "--threads", "0").err())
+                .contains("--threads must be between 1 and 16, got 0");
+        assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--linger", "soon")
+                        .code())
+                .isEqualTo(ExitCodes.USAGE);
+        // --linger 0s keeps closed streams to the end: the same output for this capture
+        assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--linger", "0s")
+                        .out())
+                .isEqualTo(
+                        PaqetCommandsTest.run("follow", "-r", file.toString()).out());
+    }
+
+    @Test
     void writeDirGetsOneFilePerDirection() throws IOException {
         Path out = Files.createDirectory(dir.resolve("out"));
         PaqetCommandsTest.Result r = PaqetCommandsTest.run(

@@ -12,6 +12,8 @@ final class Connection {
     final HalfStream fromNode1;
     long lastSeenNanos;
     boolean rstSeen;
+    /** FIN seen from both sides or an accepted RST: the reassembler's linger order holds it. */
+    boolean lingering;
 
     Connection(ConnectionKey key, StreamInfo info, StreamHandler handler, ReassemblyConfig config, Counters counters) {
         this.key = key;
@@ -29,6 +31,11 @@ final class Connection {
 
     HalfStream receivedBy(Endpoint source) {
         return source.equals(info.node0()) ? fromNode1 : fromNode0;
+    }
+
+    /** Both directions have sent FIN, or a RST was accepted: nothing more is expected but late copies. */
+    boolean closed() {
+        return rstSeen || (fromNode0.finSeen() && fromNode1.finSeen());
     }
 
     long buffered() {

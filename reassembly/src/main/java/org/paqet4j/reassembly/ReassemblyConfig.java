@@ -19,6 +19,12 @@ import java.util.List;
  * @param ackGated           deliver only bytes the receiver has acknowledged (an IDS sees what the
  *                           host accepted); reassembled bytes wait, counted in the budget, until
  *                           an ACK covers them
+ * @param lingerNanos        a closed connection (FIN from both sides, or an accepted RST) that has
+ *                           seen no packet for this long (packet time) ends and is released, so its
+ *                           output is complete and its memory freed; later packets on the 4-tuple
+ *                           start a new stream. Late retransmissions within it are still handled
+ *                           as by an open connection. 0 = closed connections stay until idle
+ *                           timeout, reuse, eviction or close
  */
 public record ReassemblyConfig(
         OverlapPolicy policy,
@@ -27,11 +33,19 @@ public record ReassemblyConfig(
         long idleTimeoutNanos,
         boolean flushOnClose,
         List<HostPolicy> hostPolicies,
-        boolean ackGated) {
+        boolean ackGated,
+        long lingerNanos) {
 
-    /** 64 MiB budget, 4 MiB per connection, BSD, no idle timeout, flush on close. */
-    public static final ReassemblyConfig DEFAULTS =
-            new ReassemblyConfig(OverlapPolicy.BSD, 64L << 20, 4L << 20, 0, true, List.of(), false);
+    /**
+     * How long a closed connection lingers by default: 2 s of packet time. A peer retransmits an
+     * unacknowledged final segment or FIN after its retransmission timeout, which starts at 1 s
+     * (RFC 6298; Linux goes down to 200 ms), so such late copies fall within it.
+     */
+    public static final long DEFAULT_LINGER_NANOS = 2_000_000_000L;
+
+    /** 64 MiB budget, 4 MiB per connection, BSD, no idle timeout, flush on close, 2 s linger. */
+    public static final ReassemblyConfig DEFAULTS = new ReassemblyConfig(
+            OverlapPolicy.BSD, 64L << 20, 4L << 20, 0, true, List.of(), false, DEFAULT_LINGER_NANOS);
 
     /** Smallest budget: a few maximum-size segments, so one packet can always be taken in. */
     public static final long MIN_BUDGET = 1L << 18;
@@ -51,6 +65,9 @@ public record ReassemblyConfig(
         if (idleTimeoutNanos < 0) {
             throw new IllegalArgumentException("idleTimeoutNanos must be >= 0, got " + idleTimeoutNanos);
         }
+        if (lingerNanos < 0) {
+            throw new IllegalArgumentException("lingerNanos must be >= 0, got " + lingerNanos);
+        }
         hostPolicies = List.copyOf(hostPolicies);
     }
 
@@ -66,7 +83,14 @@ public record ReassemblyConfig(
 
     public ReassemblyConfig withPolicy(OverlapPolicy value) {
         return new ReassemblyConfig(
-                value, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
+                value,
+                memoryBudget,
+                perConnectionCap,
+                idleTimeoutNanos,
+                flushOnClose,
+                hostPolicies,
+                ackGated,
+                lingerNanos);
     }
 
     /** Budget {@code value}; the per-connection cap becomes min(cap, value). */
@@ -78,31 +102,44 @@ public record ReassemblyConfig(
                 idleTimeoutNanos,
                 flushOnClose,
                 hostPolicies,
-                ackGated);
+                ackGated,
+                lingerNanos);
     }
 
     public ReassemblyConfig withPerConnectionCap(long value) {
         return new ReassemblyConfig(
-                policy, memoryBudget, value, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated);
+                policy, memoryBudget, value, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated, lingerNanos);
     }
 
     public ReassemblyConfig withIdleTimeoutNanos(long value) {
         return new ReassemblyConfig(
-                policy, memoryBudget, perConnectionCap, value, flushOnClose, hostPolicies, ackGated);
+                policy, memoryBudget, perConnectionCap, value, flushOnClose, hostPolicies, ackGated, lingerNanos);
     }
 
     public ReassemblyConfig withFlushOnClose(boolean value) {
         return new ReassemblyConfig(
-                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value, hostPolicies, ackGated);
+                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, value, hostPolicies, ackGated, lingerNanos);
     }
 
     public ReassemblyConfig withHostPolicies(List<HostPolicy> value) {
         return new ReassemblyConfig(
-                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, value, ackGated);
+                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, value, ackGated, lingerNanos);
     }
 
     public ReassemblyConfig withAckGated(boolean value) {
         return new ReassemblyConfig(
-                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, value);
+                policy,
+                memoryBudget,
+                perConnectionCap,
+                idleTimeoutNanos,
+                flushOnClose,
+                hostPolicies,
+                value,
+                lingerNanos);
+    }
+
+    public ReassemblyConfig withLingerNanos(long value) {
+        return new ReassemblyConfig(
+                policy, memoryBudget, perConnectionCap, idleTimeoutNanos, flushOnClose, hostPolicies, ackGated, value);
     }
 }

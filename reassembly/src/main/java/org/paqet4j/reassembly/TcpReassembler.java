@@ -26,6 +26,8 @@ public final class TcpReassembler implements AutoCloseable {
     private final LinkedHashMap<ConnectionKey, Connection> connections = new LinkedHashMap<>(1024, 0.75f, true);
     /** Directions holding buffered data, in the order they started buffering: eviction takes the first. */
     private final LinkedHashSet<HalfStream> buffering = new LinkedHashSet<>();
+    /** Closed connections, least recently active first: the first to reach the linger time ends first. */
+    private final LinkedHashSet<Connection> lingering = new LinkedHashSet<>();
 
     private long nextIndex;
     private long nowNanos = Long.MIN_VALUE;
@@ -69,6 +71,7 @@ public final class TcpReassembler implements AutoCloseable {
             connection.rstSeen = true;
         }
         sender.segment(segment);
+        linger(connection);
         memoryUsed += connection.buffered() - before;
         track(sender);
         track(receiver);
@@ -81,6 +84,7 @@ public final class TcpReassembler implements AutoCloseable {
         if (nanos > nowNanos) {
             nowNanos = nanos;
         }
+        endLingering();
         long timeout = config.idleTimeoutNanos();
         if (timeout == 0 || connections.isEmpty()) {
             return;
@@ -134,6 +138,32 @@ public final class TcpReassembler implements AutoCloseable {
         return sender.started() && s.seq() != sender.baseSeq();
     }
 
+    /** Puts a closed connection at the back of the linger order (each packet restarts its linger time). */
+    private void linger(Connection c) {
+        if (config.lingerNanos() == 0) {
+            return;
+        }
+        if (c.lingering) {
+            lingering.remove(c);
+            lingering.add(c);
+        } else if (c.closed()) {
+            c.lingering = true;
+            lingering.add(c);
+        }
+    }
+
+    /** Ends closed connections that saw no packet for the linger time; their holes are never going to fill. */
+    private void endLingering() {
+        long linger = config.lingerNanos();
+        while (!lingering.isEmpty()) {
+            Connection c = lingering.getFirst();
+            if (nowNanos - c.lastSeenNanos < linger) {
+                return;
+            }
+            end(c, EndReason.CLOSE, GapCause.TIMEOUT);
+        }
+    }
+
     private Connection open(ConnectionKey key, TcpSegment s) {
         StreamInfo info = new StreamInfo(nextIndex++, s.source(), s.destination(), s.frameNumber(), s.timestampNanos());
         StreamHandler handler = factory.open(info);
@@ -147,6 +177,10 @@ public final class TcpReassembler implements AutoCloseable {
 
     private void end(Connection c, EndReason reason, GapCause cause) {
         connections.remove(c.key);
+        if (c.lingering) {
+            c.lingering = false;
+            lingering.remove(c);
+        }
         boolean flush = config.flushOnClose() || reason == EndReason.EVICTED;
         for (HalfStream half : new HalfStream[] {c.fromNode0, c.fromNode1}) {
             long before = half.buffered();

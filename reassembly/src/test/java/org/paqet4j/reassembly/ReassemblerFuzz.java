@@ -26,7 +26,8 @@ class ReassemblerFuzz {
                 .withPerConnectionCap(1 << 16)
                 .withIdleTimeoutNanos(data.consumeBoolean() ? 50 : 0)
                 .withFlushOnClose(data.consumeBoolean())
-                .withAckGated(data.consumeBoolean());
+                .withAckGated(data.consumeBoolean())
+                .withLingerNanos(data.consumeBoolean() ? 40 : 0);
         Recorder recorder = new Recorder();
         try (TcpReassembler reassembler = new TcpReassembler(config, recorder)) {
             long time = 0;

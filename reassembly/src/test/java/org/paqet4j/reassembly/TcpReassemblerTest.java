@@ -166,6 +166,80 @@ class TcpReassemblerTest {
     }
 
     @Test
+    void aClosedConnectionLingersThenEndsAndIsReleased() {
+        long second = 1_000_000_000L;
+        try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withLingerNanos(2 * second))) {
+            r.process(s.at(0, s.c2s(100, 0, SYN, "")));
+            r.process(s.at(1, s.c2s(101, 1, ACK, "one")));
+            r.process(s.at(2, s.c2s(104, 1, FIN | ACK, "")));
+            r.process(s.at(3, s.s2c(1, 105, FIN | ACK, "")));
+            long memoryOpen = r.stats().memoryUsed();
+            // a late retransmission within the linger time: the same stream, and it restarts the clock
+            r.process(s.at(second, s.c2s(101, 2, ACK, "one")));
+            r.advanceTime(2 * second + 4);
+            assertThat(r.stats().connectionsActive()).isEqualTo(1);
+            assertThat(recorder.streams.getFirst().of(FROM_NODE0).getLast()).isInstanceOf(StreamEvent.Data.class);
+            r.advanceTime(3 * second);
+            assertThat(r.stats().connectionsActive()).isZero();
+            assertThat(r.stats().connectionsClosed()).isEqualTo(1);
+            assertThat(r.stats().memoryUsed()).isEqualTo(memoryOpen - Connection.OVERHEAD);
+            assertThat(recorder.streams.getFirst().end(FROM_NODE0).reason()).isEqualTo(EndReason.FIN);
+            assertThat(recorder.streams.getFirst().end(FROM_NODE1).reason()).isEqualTo(EndReason.FIN);
+            // after the linger time the 4-tuple is free: the next packet starts a new stream
+            r.process(s.at(4 * second, s.c2s(105, 2, ACK, "")));
+            assertThat(r.stats().connectionsCreated()).isEqualTo(2);
+        }
+        assertThat(new String(recorder.streams.getFirst().data(FROM_NODE0))).isEqualTo("one");
+        assertThat(recorder.streams.get(1).info.index()).isEqualTo(1);
+    }
+
+    @Test
+    void lingerStartsOnlyWhenBothSidesSentFinOrAnRstCounted() {
+        long second = 1_000_000_000L;
+        try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withLingerNanos(second))) {
+            r.process(s.at(0, s.c2s(100, 0, SYN, "")));
+            r.process(s.at(1, s.s2c(900, 101, SYN | ACK, "")));
+            r.process(s.at(2, s.c2s(101, 901, FIN | ACK, "")));
+            r.advanceTime(10 * second); // one FIN: half-closed connections stay
+            assertThat(r.stats().connectionsActive()).isEqualTo(1);
+            r.process(s.at(10 * second, s.s2c(901, 102, RST | ACK, "")));
+            r.advanceTime(11 * second - 1);
+            assertThat(r.stats().connectionsActive()).isEqualTo(1);
+            r.advanceTime(11 * second);
+            assertThat(r.stats().connectionsActive()).isZero();
+            assertThat(recorder.streams.getFirst().end(FROM_NODE1).reason()).isEqualTo(EndReason.RST);
+        }
+    }
+
+    @Test
+    void lingerZeroKeepsClosedConnectionsUntilClose() {
+        long second = 1_000_000_000L;
+        try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withLingerNanos(0))) {
+            r.process(s.at(0, s.c2s(100, 0, SYN | FIN, "")));
+            r.process(s.at(1, s.s2c(900, 102, SYN | ACK | FIN, "")));
+            r.advanceTime(1000 * second);
+            assertThat(r.stats().connectionsActive()).isEqualTo(1);
+        }
+        assertThat(recorder.streams.getFirst().end(FROM_NODE0).reason()).isEqualTo(EndReason.FIN);
+    }
+
+    @Test
+    void aConnectionEndedOtherwiseLeavesTheLingerOrder() {
+        long second = 1_000_000_000L;
+        try (TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withLingerNanos(second))) {
+            r.process(s.at(0, s.c2s(100, 0, SYN, "")));
+            r.process(s.at(1, s.c2s(101, 1, FIN | ACK, "")));
+            r.process(s.at(2, s.s2c(1, 102, FIN | ACK, "")));
+            r.process(s.at(3, s.c2s(5000, 0, SYN, ""))); // port reuse ends the lingering stream at once
+            assertThat(r.stats().connectionsActive()).isEqualTo(1);
+            r.advanceTime(5 * second); // the new stream is open, not closed: it stays
+            assertThat(r.stats().connectionsActive()).isEqualTo(1);
+        }
+        assertThat(recorder.streams).hasSize(2);
+        assertThat(recorder.streams.get(1).end(FROM_NODE0).reason()).isEqualTo(EndReason.CLOSE);
+    }
+
+    @Test
     void closeWithoutFlushDropsAndCountsBufferedBytes() {
         TcpReassembler r = reassembler(ReassemblyConfig.DEFAULTS.withFlushOnClose(false));
         r.process(s.c2s(100, 0, SYN, ""));
@@ -312,5 +386,7 @@ class TcpReassemblerTest {
                 .hasMessageContaining("perConnectionCap must be between 65536 and memoryBudget");
         assertThatThrownBy(() -> ReassemblyConfig.DEFAULTS.withIdleTimeoutNanos(-1))
                 .hasMessage("idleTimeoutNanos must be >= 0, got -1");
+        assertThatThrownBy(() -> ReassemblyConfig.DEFAULTS.withLingerNanos(-5))
+                .hasMessage("lingerNanos must be >= 0, got -5");
     }
 }

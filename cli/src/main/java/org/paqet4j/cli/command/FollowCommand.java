@@ -6,31 +6,49 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.demo.ByteSize;
+import org.paqet4j.cli.run.ShutdownSignals;
 import org.paqet4j.reassembly.HostPolicy;
 import org.paqet4j.reassembly.OverlapPolicy;
 import org.paqet4j.reassembly.ReassemblyConfig;
 import org.paqet4j.reassembly.ReassemblyStats;
+import org.paqet4j.reassembly.filter.CaptureFilter;
+import org.paqet4j.reassembly.filter.FilterSyntaxException;
 import org.paqet4j.reassembly.follow.Follow;
 import org.paqet4j.reassembly.follow.FollowFormat;
+import org.paqet4j.reassembly.follow.LiveFollow;
 import org.paqet4j.reassembly.pcap.CaptureFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code paqet follow -r FILE}: every TCP stream of a capture file, reassembled as tshark's Follow TCP Stream does. */
+/**
+ * {@code paqet follow -r FILE} or {@code -i IFACE}: every TCP stream of a capture file or of live
+ * traffic, reassembled as tshark's Follow TCP Stream does.
+ */
 @Command(
         name = "follow",
         mixinStandardHelpOptions = true,
-        description = "Reassembles every TCP stream of a pcap or pcapng file and prints it as tshark's "
-                + "Follow TCP Stream does (--format text), or one JSON object per stream (--format jsonl), "
-                + "in the order the streams were first seen. A summary goes to stderr.",
+        description = {
+            "Reassembles every TCP stream of a pcap or pcapng file (-r), or of the live traffic on an interface"
+                    + " (-i), and prints it as tshark's Follow TCP Stream does (--format text), or one JSON object"
+                    + " per stream (--format jsonl), in the order the streams were first seen. A summary goes to"
+                    + " stderr.",
+            "A stream is printed once it and every earlier stream have ended: FIN from both sides or RST, then"
+                    + " --linger without a packet on it (late retransmissions within it are still followed); at"
+                    + " the end of the file, or on Ctrl-C / SIGTERM for -i, every stream still open ends (end"
+                    + " \"eof\") and is printed, and the exit code is 0.",
+            "Live capture (-i) uses an AF_PACKET socket (root or CAP_NET_RAW; no libpcap), sees both directions,"
+                    + " and reassembles on --threads shards: each connection belongs to one shard by a symmetric"
+                    + " hash of its addresses and ports; streams are still numbered in first-seen order."
+        },
         footer = {
             "",
             "JSONL: {\"stream\": N, \"node0\": \"ip:port\", \"node1\": \"ip:port\", \"dir0\": [ITEM...],",
@@ -46,19 +64,57 @@ import picocli.CommandLine.Spec;
             "  paqet follow -r capture.pcap --write-dir out/      also one file per stream and direction",
             "  paqet follow -r c.pcap --host-policy 10.1.0.0/16=first   data to 10.1/16 resolved first-copy-wins",
             "  paqet follow -r c.pcap --host-policy 192.0.2.0/24=windows --host-policy 2001:db8::/32=linux",
+            "  paqet follow -i eth0 --filter 'host 192.0.2.7 and port 443' --format jsonl",
+            "  paqet follow -i eth0 --filter 'not port 22' --threads 4",
             "",
-            "Exit codes: 0 ok, 1 runtime failure, 2 usage error or unreadable capture (with the byte offset)."
+            "Filter (-i only): tcp, host ADDR, port N, src host/port, dst host/port, and, or, not, ( );",
+            "  not binds tightest, then and, then or; && || ! also work. Addresses are IP literals.",
+            "",
+            "Exit codes: 0 ok (also when stopped by a signal), 1 runtime failure (e.g. the interface cannot be",
+            "  captured), 2 usage error or unreadable capture (with the byte offset)."
         })
 public final class FollowCommand implements Callable<Integer> {
+    /** More shards than this buy nothing: one capture thread feeds them all. */
+    static final int MAX_THREADS = 16;
+
     @Spec
     CommandSpec spec;
 
     @Option(
             names = {"-r", "--read"},
             paramLabel = "FILE",
-            required = true,
             description = "pcap or pcapng file (Ethernet, raw IP, Linux cooked SLL/SLL2, null/loopback)")
     Path file;
+
+    @Option(
+            names = {"-i", "--interface"},
+            paramLabel = "IFACE",
+            description = "capture live on this interface until Ctrl-C / SIGTERM (instead of -r)")
+    String iface;
+
+    @Option(
+            names = "--filter",
+            paramLabel = "EXPR",
+            defaultValue = "",
+            description = "with -i: only packets matching EXPR (see below), e.g. 'host 192.0.2.7 and port 443'")
+    String filter;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "with -i: reassembly shards (1-" + MAX_THREADS + "); default: the available cores, at most "
+                    + MAX_THREADS)
+    Integer threads;
+
+    @Option(
+            names = "--linger",
+            paramLabel = "DURATION",
+            defaultValue = "2s",
+            converter = DurationConverter.class,
+            description = "how long a closed stream waits for late packets (packet time for -r, wall time for -i)"
+                    + " before it ends and prints; 0s keeps closed streams to the end, as tshark; default"
+                    + " ${DEFAULT-VALUE}")
+    Duration linger;
 
     @Option(
             names = "--format",
@@ -114,7 +170,7 @@ public final class FollowCommand implements Callable<Integer> {
     Path writeDir;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         FollowFormat outputFormat;
         OverlapPolicy overlap;
@@ -153,7 +209,19 @@ public final class FollowCommand implements Callable<Integer> {
                 return usage(err, "--host-policy '" + rule + "': " + e.getMessage());
             }
         }
-        config = config.withHostPolicies(rules);
+        config = config.withHostPolicies(rules).withLingerNanos(linger.toNanos());
+        if ((file == null) == (iface == null)) {
+            return usage(err, "give either -r FILE or -i IFACE");
+        }
+        if (iface != null) {
+            return live(err, outputFormat, config);
+        }
+        if (!filter.isBlank()) {
+            return usage(err, "--filter works with -i only");
+        }
+        if (threads != null) {
+            return usage(err, "--threads works with -i only");
+        }
         if (!Files.isReadable(file)) {
             return usage(err, "cannot read " + file);
         }
@@ -187,6 +255,71 @@ public final class FollowCommand implements Callable<Integer> {
                 s.gapBytes(),
                 s.connectionsEvicted());
         return ExitCodes.OK;
+    }
+
+    private int live(PrintWriter err, FollowFormat outputFormat, ReassemblyConfig config)
+            throws IOException, InterruptedException {
+        CaptureFilter captureFilter;
+        try {
+            captureFilter = CaptureFilter.parse(filter);
+        } catch (FilterSyntaxException e) {
+            return usage(err, "--filter '" + filter + "': " + e.getMessage());
+        }
+        int shards = threads != null ? threads : Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+        if (shards < 1 || shards > MAX_THREADS) {
+            return usage(err, "--threads must be between 1 and " + MAX_THREADS + ", got " + shards);
+        }
+        if (writeDir != null && !Files.isDirectory(writeDir)) {
+            return usage(err, "--write-dir: " + writeDir + " is not a directory");
+        }
+        LiveFollow capture;
+        try {
+            capture = LiveFollow.open(iface);
+        } catch (IOException e) {
+            err.println("paqet follow: cannot capture on " + iface + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        try (capture) {
+            ShutdownSignals signals = new ShutdownSignals();
+            Thread.ofVirtual().name("follow-signals").start(() -> {
+                try {
+                    signals.await();
+                    capture.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            err.println("paqet follow: capturing TCP on " + iface
+                    + (filter.isBlank() ? "" : " matching '" + filter + "'") + ", " + shards
+                    + (shards == 1 ? " thread" : " threads") + "; Ctrl-C ends every stream and exits");
+            err.flush();
+            BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
+            LiveFollow.Result r;
+            try {
+                r = capture.run(captureFilter, out, outputFormat, config, stream, writeDir, hold.bytes(), shards);
+            } catch (IOException e) {
+                // every stream seen so far has been printed by now
+                err.println("paqet follow: capture on " + iface + " failed: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+            ReassemblyStats s = r.reassembly();
+            err.printf(
+                    Locale.ROOT,
+                    "%d packets: %d TCP segments followed, %d filtered out, %d not TCP, %d malformed, %d truncated,"
+                            + " %d dropped by the kernel; %d streams, %d gaps (%d bytes), %d streams evicted%n",
+                    r.frames(),
+                    r.tcpSegments(),
+                    r.filteredOut(),
+                    r.notTcp(),
+                    r.malformed(),
+                    r.truncated(),
+                    r.kernelDrops(),
+                    s.connectionsCreated(),
+                    s.gaps(),
+                    s.gapBytes(),
+                    s.connectionsEvicted());
+            return ExitCodes.OK;
+        }
     }
 
     private static int usage(PrintWriter err, String message) {

@@ -98,7 +98,30 @@ public final class CaptureSocket implements AutoCloseable {
      */
     public static CaptureSocket open(
             InterfaceInfo link, int port, int receiveBuffer, int batch, int slotSize, boolean ring) throws IOException {
-        String description = "capture on " + link.name() + " tcp dst port " + port;
+        return open(
+                link,
+                port,
+                receiveBuffer,
+                batch,
+                slotSize,
+                ring,
+                "capture on " + link.name() + " tcp dst port " + port);
+    }
+
+    /**
+     * A capture of every IPv4 and IPv6 TCP packet on {@code link} in both directions, our own
+     * outgoing ones included ({@link TunnelFilter#allTcpProgram()}), for passive stream
+     * reassembly; otherwise as {@link #open(InterfaceInfo, int, int, int, int)}.
+     */
+    public static CaptureSocket openAllTcp(InterfaceInfo link, int receiveBuffer, int batch, int slotSize)
+            throws IOException {
+        return open(link, 0, receiveBuffer, batch, slotSize, false, "capture on " + link.name() + " all tcp");
+    }
+
+    /** {@code port} 0: every TCP packet in both directions; otherwise inbound TCP to {@code port}. */
+    private static CaptureSocket open(
+            InterfaceInfo link, int port, int receiveBuffer, int batch, int slotSize, boolean ring, String description)
+            throws IOException {
         Arena arena = Arena.ofShared();
         try (Arena setup = Arena.ofConfined()) {
             MemorySegment errno = Libc.newErrnoState(arena);
@@ -109,11 +132,15 @@ public final class CaptureSocket implements AutoCloseable {
             }
             int wakeFd = -1;
             try {
-                TunnelFilter.attach(fd, port, errno);
                 MemorySegment flag = setup.allocate(ValueLayout.JAVA_INT);
                 flag.set(ValueLayout.JAVA_INT, 0, 1);
-                // best effort: kernels before 4.20 lack it, and the filter refuses outgoing packets anyway
-                Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, flag, 4);
+                if (port == 0) {
+                    TunnelFilter.attachAllTcp(fd, errno);
+                } else {
+                    TunnelFilter.attach(fd, port, errno);
+                    // best effort: kernels before 4.20 lack it, and the filter refuses outgoing packets anyway
+                    Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, flag, 4);
+                }
                 MemorySegment mapping = null;
                 int frameSize = 0;
                 if (ring) {

@@ -68,9 +68,37 @@ public final class TunnelFilter {
         return a.assemble();
     }
 
+    /**
+     * A program for watching every TCP connection on a link in both directions (what a passive
+     * reassembler needs): IPv4 with protocol TCP, fragments included (the reader reassembles them),
+     * and all IPv6 (the extension header chain is left to the parser); any packet type, so our own
+     * outgoing packets and, in promiscuous mode, other hosts' traffic too.
+     */
+    public static long[] allTcpProgram() {
+        Assembler a = new Assembler();
+        a.op(LD_W_ABS, SKF_AD_PROTOCOL);
+        a.jump(JEQ_K, 0x86DD, "accept", null);
+        a.jump(JEQ_K, 0x0800, null, "reject");
+        a.op(LD_B_ABS, 9);
+        a.jump(JEQ_K, 6, "accept", "reject");
+        a.label("accept");
+        a.op(RET_K, SNAP_LENGTH);
+        a.label("reject");
+        a.op(RET_K, 0);
+        return a.assemble();
+    }
+
     /** Attaches the program to {@code fd} (SO_ATTACH_FILTER). */
     public static void attach(int fd, int port, MemorySegment errno) throws IOException {
-        long[] program = program(port);
+        attach(fd, program(port), "tcp dst port " + port, errno);
+    }
+
+    /** Attaches {@link #allTcpProgram()} to {@code fd}. */
+    public static void attachAllTcp(int fd, MemorySegment errno) throws IOException {
+        attach(fd, allTcpProgram(), "all tcp", errno);
+    }
+
+    private static void attach(int fd, long[] program, String what, MemorySegment errno) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment instructions = arena.allocate(ValueLayout.JAVA_LONG, program.length);
             for (int i = 0; i < program.length; i++) {
@@ -84,7 +112,7 @@ public final class TunnelFilter {
             fprog.set(ValueLayout.JAVA_SHORT, 0, (short) program.length);
             fprog.set(ValueLayout.ADDRESS, 8, instructions);
             if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16) != 0) {
-                throw Errno.exception("setsockopt(SO_ATTACH_FILTER, tcp dst port " + port + ")", Libc.errno(errno));
+                throw Errno.exception("setsockopt(SO_ATTACH_FILTER, " + what + ")", Libc.errno(errno));
             }
         }
     }

@@ -34,7 +34,10 @@ public final class Follow {
     /**
      * The settings that make the output equal tshark's: no idle timeout (tshark keeps a stream
      * open forever) and buffered data behind a hole never filled or acknowledged is not printed
-     * (tshark never prints it either).
+     * (tshark never prints it either). A closed connection lingers
+     * {@link ReassemblyConfig#DEFAULT_LINGER_NANOS} of packet time after its last packet and then
+     * ends, so its stream prints without waiting for the end of the capture; only packets on its
+     * 4-tuple later than that differ from tshark (they start a new stream).
      */
     public static ReassemblyConfig config(OverlapPolicy policy, long memoryBudget) {
         return ReassemblyConfig.DEFAULTS

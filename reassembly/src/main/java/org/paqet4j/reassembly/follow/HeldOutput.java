@@ -2,6 +2,10 @@ package org.paqet4j.reassembly.follow;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -13,7 +17,18 @@ final class HeldOutput {
 
     private static final int MIN_CHUNK = 256;
     private static final int MAX_CHUNK = 64 << 10;
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Both hex digits of each byte value as one little-endian short: one table load and one store per byte. */
+    private static final short[] HEX_PAIRS = new short[256];
+
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            HEX_PAIRS[b] = (short) (HEX[b >> 4] | HEX[b & 0xF] << 8);
+        }
+    }
 
     /** The in-memory tail as chunks: growing never copies what is there. */
     private byte[][] chunks = new byte[0][];
@@ -61,9 +76,8 @@ final class HeldOutput {
             int n = Math.min(data.length - done, (chunk.length - used) / 2);
             int at = used;
             for (int i = done; i < done + n; i++) {
-                byte b = data[i];
-                chunk[at++] = HEX[(b >> 4) & 0xF];
-                chunk[at++] = HEX[b & 0xF];
+                SHORT_LE.set(chunk, at, HEX_PAIRS[data[i] & 0xFF]);
+                at += 2;
             }
             used = at;
             length += 2 * n;

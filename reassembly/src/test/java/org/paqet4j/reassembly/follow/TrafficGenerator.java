@@ -247,6 +247,15 @@ final class TrafficGenerator {
         Side[] l = handshake(reused, server, k[0].isn + 100_000, random.nextInt());
         l[0].send(0, "second life");
         l[1].send(0, "ok again");
+
+        // late copies after FIN from both sides (within the reassembler's linger time): a
+        // retransmission with other bytes is ignored, new bytes past the FIN are still delivered
+        Side[] m = handshake(endpoint("10.9.0.1", port++), server, random.nextInt(), random.nextInt());
+        m[0].send(0, "closing");
+        m[0].send(7, new byte[0], TcpSegment.FIN);
+        m[1].send(0, "".getBytes(), TcpSegment.FIN);
+        m[0].send(0, "CLOSING");
+        m[1].send(0, "late");
         return this;
     }
 
