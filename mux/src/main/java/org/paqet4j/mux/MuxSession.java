@@ -81,7 +81,7 @@ public final class MuxSession implements Closeable {
         this.label = (client ? "mux-client-" : "mux-server-") + Integer.toHexString(System.identityHashCode(this));
         this.reader = new FrameReader(transport.in(), config.version());
         this.writer = new SessionWriter(this, transport.out(), config);
-        this.streams = new StreamTable(config, client);
+        this.streams = new StreamTable(config, client, memory);
         this.budget = new ReceiveBudget(config.maxReceiveBuffer());
         this.backlog = new AcceptBacklog(label);
         this.payloads = new PayloadPool(config.maxFrameSize(), config.maxReceiveBuffer());
@@ -392,14 +392,20 @@ public final class MuxSession implements Closeable {
 
     /**
      * Before a PSH payload of {@code length} bytes for {@code s} is read: takes them from the process-wide budget
-     * (true), or, while the budget is exhausted and {@code s} still buffers unread data, pauses the receive loop
-     * until readers somewhere free enough. Returns false without counting when the frame goes in anyway and is
-     * counted once buffered: {@code s} buffers nothing (its reader keeps up, so the frame leaves again at once; a
-     * stalled reader elsewhere must not starve it), the stream is closed (the frame is dropped), or the session is.
+     * (true), or, in v1 while the budget is exhausted and {@code s} still buffers unread data, pauses the receive
+     * loop until readers somewhere free enough. Returns false without counting when the frame goes in anyway and is
+     * counted once buffered: v2 (the peer sent it within a window we granted, and windows granted while memory is
+     * short shrink, see {@link StreamTable#fairWindow()}; waiting here would let one stalled stream hold up every
+     * other stream of the session), {@code s} buffers nothing (its reader keeps up, so the frame leaves again at
+     * once; a stalled reader elsewhere must not starve it), the stream is closed (the frame is dropped), or the
+     * session is.
      */
     private boolean awaitMemory(MuxStream s, int length) {
         if (memory.tryAcquire(length)) {
             return true;
+        }
+        if (config.version() == 2) {
+            return false;
         }
         waitingForMemory = true;
         try {
