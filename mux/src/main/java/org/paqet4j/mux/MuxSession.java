@@ -361,7 +361,17 @@ public final class MuxSession implements Closeable {
                 MuxStream s = streams.get(sid);
                 boolean counted = s != null && awaitMemory(s, length);
                 byte[] buffer = payloads.take(length);
-                reader.readPayload(buffer, 0);
+                try {
+                    reader.readPayload(buffer, 0);
+                } catch (IOException | RuntimeException e) {
+                    // The session is ending (transport closed or broken): the bytes taken for this frame go back.
+                    payloads.give(buffer);
+                    if (counted) {
+                        memory.release(length);
+                    }
+                    throw e;
+                }
+                boolean pastBudget = s != null && !counted && !s.receiveBufferEmpty();
                 if (s != null && !counted) {
                     // Counted before the stream holds it: a close racing in releases what the stream holds.
                     memory.acquire(length);
@@ -369,6 +379,11 @@ public final class MuxSession implements Closeable {
                 // Data for a stream we already closed is dropped, as smux does.
                 if (s != null && s.onData(buffer, length)) {
                     budget.take(length);
+                    if (pastBudget && config.version() == 2) {
+                        // v2 took a frame past the budget because its window allowed it: tell the peer the
+                        // window is now what the budget leaves (the floor), so a stalled stream stops growing.
+                        writer.requestWindowUpdate(s);
+                    }
                 } else {
                     payloads.give(buffer);
                     if (s != null) {
