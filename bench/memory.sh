@@ -103,14 +103,14 @@ sha1=$(sha256sum <"$work/f1" | cut -d' ' -f1)
 sha8=$(sha256sum <"$work/f8" | cut -d' ' -f1)
 # python3's http.server listens with a backlog of 5: 300 connections at once would wait for SYN
 # retransmissions past the tunnel server's dial timeout. The same server with a deep backlog:
-cat >"$work/http.py" <<'EOF'
+cat >"$work/web.py" <<'EOF'
 import functools, http.server, sys
 class Server(http.server.ThreadingHTTPServer):
     request_queue_size = 4096
 handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[3])
 Server((sys.argv[1], int(sys.argv[2])), handler).serve_forever()
 EOF
-ip netns exec "$ns_s" python3 "$work/http.py" 198.18.0.1 8000 "$work" >"$work/http.log" 2>&1 &
+ip netns exec "$ns_s" python3 "$work/web.py" 198.18.0.1 8000 "$work" >"$work/http.log" 2>&1 &
 
 # The fast sender: every connection gets 1 MiB chunks for as long as the peer takes them.
 cat >"$work/sender.py" <<'EOF'
@@ -181,7 +181,23 @@ ip netns exec "$ns_c" "$paqet" run -c "$work/client.yaml" >"$work/client.out" 2>
 cpid=$!
 wait_for "$work/client.out" "1080"
 # One download first, so the session is up and both JVMs have loaded the data path's classes.
-ip netns exec "$ns_c" curl -s --max-time 60 -o /dev/null --socks5-hostname 127.0.0.1:1080 http://198.18.0.1:8000/f1
+# Retried: on a loaded host python3 takes seconds to start.
+tries=0
+until ip netns exec "$ns_s" curl -s --max-time 10 -o /dev/null http://198.18.0.1:8000/f1; do
+    tries=$((tries + 1))
+    [ $tries -lt 120 ] || { echo "memory: the HTTP server did not come up" >&2; exit 1; }
+    sleep 1
+done
+tries=0
+until ip netns exec "$ns_c" curl -s --max-time 60 -o /dev/null --socks5-hostname 127.0.0.1:1080 http://198.18.0.1:8000/f1; do
+    tries=$((tries + 1))
+    if [ $tries -ge 30 ]; then
+        echo "memory: no download through the tunnel after 30 tries" >&2
+        tail -5 "$work/server.err" "$work/client.err" >&2
+        exit 1
+    fi
+    sleep 1
+done
 sleep 10
 idle_s=$(rss "$spid")
 idle_c=$(rss "$cpid")
