@@ -18,6 +18,8 @@
 #
 # Needs root, curl, python3, sha256sum, ip. Usage:
 #   sudo bench/memory.sh [--downloads N] [--attack N] [--after SECONDS] [--overhead MiB] [--kcptun]
+#                        [--memory SIZE|none]
+# --memory sets limits.memory (default 64MiB); `none` leaves the key out, for builds without it.
 # Exit code 0 when every check passed, 1 otherwise. PAQET=path/to/paqet runs another build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,7 @@ attack=1000
 after=60
 overhead=64
 with_kcptun=0
+memory=64MiB
 while [ $# -gt 0 ]; do
     case "$1" in
         --downloads) downloads=$2; shift 2 ;;
@@ -34,7 +37,8 @@ while [ $# -gt 0 ]; do
         --after) after=$2; shift 2 ;;
         --overhead) overhead=$2; shift 2 ;;
         --kcptun) with_kcptun=1; shift ;;
-        *) echo "usage: $0 [--downloads N] [--attack N] [--after SECONDS] [--overhead MiB] [--kcptun]" >&2; exit 2 ;;
+        --memory) memory=$2; shift 2 ;;
+        *) echo "usage: $0 [--downloads N] [--attack N] [--after SECONDS] [--overhead MiB] [--kcptun] [--memory SIZE|none]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "memory: needs root (network namespaces, raw sockets)" >&2; exit 1; }
@@ -168,7 +172,8 @@ EOF
 
 echo "memory: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $downloads downloads, $attack stalled connections" >&2
 
-limits="limits:\n  memory: 64MiB\n"
+limits="limits:\n  memory: $memory\n"
+[ "$memory" = none ] && limits=""
 kcp="transport:\n  kcp:\n    mode: fast\n    block: aes\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    key: \"$key\"\n"
 printf 'role: server\nlog:\n  level: warn\nlisten:\n  addr: "198.18.0.1:9999"\nnetwork:\n  carrier: raw\n  interface: %s\n  ipv4:\n    addr: "198.18.0.1:9999"\n    router_mac: "02:70:34:6b:02:02"\n'"$kcp$limits" \
     "$veth_s" >"$work/server.yaml"
