@@ -40,7 +40,9 @@ class KcpMemoryBudgetTest {
         assertThat(sender.remoteWindow()).isZero();
         long held = budget.used();
         exchange(100);
-        assertThat(budget.used()).as("nothing more arrives while the window is closed").isEqualTo(held);
+        assertThat(budget.used())
+                .as("nothing more arrives while the window is closed")
+                .isEqualTo(held);
 
         // Reading everything gives it back; the window update lets the rest through, all bytes in order.
         byte[] got = new byte[data.length];
