@@ -1,6 +1,7 @@
 package org.paqet4j.kcp;
 
 import java.util.Arrays;
+import org.paqet4j.packet.memory.MemoryBudget;
 
 /**
  * The KCP ARQ state machine with ikcp / kcp-go semantics, free of I/O and clocks: every call that
@@ -27,6 +28,12 @@ final class Kcp {
     static final int THRESH_MIN = 2;
     static final int PROBE_INIT = 500;
     static final int PROBE_LIMIT = 120_000;
+    /**
+     * The window a session whose receive queue is empty still advertises while the memory budget is exhausted: its
+     * reader keeps up, so what arrives leaves again at once, and such a session must not starve behind others whose
+     * readers stalled.
+     */
+    static final int BUDGET_FLOOR_SEGMENTS = 16;
 
     /** Input results: 0 accepted; the negative values are the reasons a datagram was cut short. */
     static final int INPUT_OK = 0;
@@ -77,6 +84,13 @@ final class Kcp {
     private final boolean stream;
 
     private final SegmentPool pool;
+    /** Counts the received bytes held here (receive queue and reorder buffer); shared by the whole process. */
+    private final MemoryBudget memory;
+    /** Bytes this session has acquired from {@link #memory}: the payloads in rcvQueue and rcvBuf. */
+    private long heldBytes;
+    /** The window last advertised while the budget held it below the free queue space; -1 when not clamped. */
+    private int clampedAt = -1;
+
     private final SegmentRing sndQueue = new SegmentRing();
     private final SegmentRing sndBuf = new SegmentRing();
     private final SegmentRing rcvQueue = new SegmentRing();
@@ -121,6 +135,15 @@ final class Kcp {
      *                 {@code headroom + mtu}
      */
     Kcp(int conv, KcpConfig config, int mtu, byte[] buffer, int headroom, Output output) {
+        this(conv, config, mtu, buffer, headroom, output, MemoryBudget.unlimited());
+    }
+
+    /**
+     * @param memory counts received bytes held by this session; while it is exhausted the advertised receive window
+     *               shrinks (see {@link #BUDGET_FLOOR_SEGMENTS})
+     */
+    Kcp(int conv, KcpConfig config, int mtu, byte[] buffer, int headroom, Output output, MemoryBudget memory) {
+        this.memory = memory;
         if (mtu <= OVERHEAD) {
             throw new IllegalArgumentException("KCP MTU " + mtu + " leaves no room for a segment");
         }
@@ -210,6 +233,7 @@ final class Kcp {
     int read(byte[] dst, int off, int len) {
         boolean fastRecover = rcvQueue.size() >= rcvWnd;
         int copied = 0;
+        long freed = 0;
         while (copied < len && !rcvQueue.isEmpty()) {
             Segment head = rcvQueue.first();
             int n = Math.min(len - copied, head.len - rcvQueueHeadOffset);
@@ -219,9 +243,11 @@ final class Kcp {
             if (rcvQueueHeadOffset == head.len) {
                 rcvQueue.poll();
                 rcvQueueHeadOffset = 0;
+                freed += head.len;
                 pool.give(head);
             }
         }
+        releaseHeld(freed);
         afterConsume(fastRecover);
         return copied;
     }
@@ -270,6 +296,7 @@ final class Kcp {
                 break;
             }
         }
+        releaseHeld(n);
         afterConsume(fastRecover);
         return n;
     }
@@ -280,6 +307,39 @@ final class Kcp {
             // The window was closed and is open again: tell the peer without waiting for its probe.
             probe |= ASK_TELL;
         }
+    }
+
+    private void releaseHeld(long n) {
+        if (n > 0) {
+            heldBytes -= n;
+            memory.release(n);
+        }
+    }
+
+    /**
+     * Drops everything received and not yet read and gives its bytes back to the memory budget: the session is
+     * closed and nobody will read them. Later input stores nothing more only because the session stops feeding it.
+     */
+    void releaseReceived() {
+        Segment segment;
+        while ((segment = rcvQueue.poll()) != null) {
+            pool.give(segment);
+        }
+        rcvQueueHeadOffset = 0;
+        for (int i = 0; i < rcvBuf.length; i++) {
+            if (rcvBuf[i] != null) {
+                pool.give(rcvBuf[i]);
+                rcvBuf[i] = null;
+            }
+        }
+        rcvBufCount = 0;
+        releaseHeld(heldBytes);
+        clampedAt = -1;
+    }
+
+    /** Received bytes this session holds against the memory budget. */
+    long heldBytes() {
+        return heldBytes;
     }
 
     /** Segments waiting to be acknowledged or sent (kcp-go WaitSnd). */
@@ -541,6 +601,9 @@ final class Kcp {
         segment.ts = ts;
         rcvBuf[slot] = segment;
         rcvBufCount++;
+        // Counted even past the limit: the peer sent it within a window we advertised.
+        heldBytes += len;
+        memory.acquire(len);
         moveReceiveBufferToQueue();
         return false;
     }
@@ -577,6 +640,21 @@ final class Kcp {
         return rcvQueue.size() < rcvWnd ? rcvWnd - rcvQueue.size() : 0;
     }
 
+    /**
+     * The window to advertise: the free queue space, cut to what the memory budget has left (in segments). A session
+     * whose queue is empty keeps {@link #BUDGET_FLOOR_SEGMENTS}, so one whose reader keeps up is never shut out.
+     */
+    private int advertisedWindow(int unused) {
+        if (memory.isUnlimited()) {
+            return unused;
+        }
+        long segments = memory.free() / mss;
+        if (rcvQueue.isEmpty()) {
+            segments = Math.max(segments, BUDGET_FLOOR_SEGMENTS);
+        }
+        return (int) Math.min(unused, segments);
+    }
+
     // ---------------------------------------------------------------- output
 
     /** Performs the flush that {@link #input} asked for, if any. */
@@ -596,7 +674,13 @@ final class Kcp {
      */
     int flush(int now, boolean ackOnly) {
         pendingFlush = FLUSH_NONE;
-        int wnd = wndUnused();
+        int unused = wndUnused();
+        int wnd = advertisedWindow(unused);
+        if (clampedAt >= 0 && wnd > clampedAt) {
+            // Memory was freed elsewhere: the peer may be waiting on a small window and hears about it only now.
+            probe |= ASK_TELL;
+        }
+        clampedAt = wnd < unused ? wnd : -1;
         bufferLength = 0;
 
         for (int i = 0; i < ackCount; i++) {
@@ -773,7 +857,8 @@ final class Kcp {
 
     /** True if anything needs the timer: data queued or in flight, ACKs or probes pending. */
     boolean hasPendingWork() {
-        return !sndBuf.isEmpty() || !sndQueue.isEmpty() || ackCount > 0 || probe != 0;
+        // A window held small by the memory budget keeps the timer going, to announce it when memory comes back.
+        return !sndBuf.isEmpty() || !sndQueue.isEmpty() || ackCount > 0 || probe != 0 || clampedAt >= 0;
     }
 
     boolean wantsWindowTell() {

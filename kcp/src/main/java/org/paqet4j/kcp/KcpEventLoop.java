@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PacketCarrier;
+import org.paqet4j.packet.memory.MemoryBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +35,26 @@ public final class KcpEventLoop implements Closeable {
     private final Thread timerThread;
     private volatile boolean closed;
 
-    private KcpEventLoop(String name) {
+    /** What every session of this loop counts its received, unread bytes against. */
+    private final MemoryBudget memory;
+
+    private KcpEventLoop(String name, MemoryBudget memory) {
         this.name = name;
+        this.memory = Objects.requireNonNull(memory, "memory");
         this.timerThread = Thread.ofPlatform().name(name + "-timer").daemon().unstarted(this::runTimers);
     }
 
     /** Starts an event loop whose threads are named after {@code name}. */
     public static KcpEventLoop start(String name) {
-        KcpEventLoop loop = new KcpEventLoop(name);
+        return start(name, MemoryBudget.unlimited());
+    }
+
+    /**
+     * Starts an event loop whose sessions count the bytes they received and nobody read yet against {@code memory}
+     * (and shrink their advertised receive windows while it is exhausted).
+     */
+    public static KcpEventLoop start(String name, MemoryBudget memory) {
+        KcpEventLoop loop = new KcpEventLoop(name, memory);
         loop.timerThread.start();
         return loop;
     }
@@ -48,6 +62,10 @@ public final class KcpEventLoop implements Closeable {
     /** Milliseconds on this loop's monotonic clock. */
     long nowMs() {
         return (System.nanoTime() - originNanos) / 1_000_000L;
+    }
+
+    public MemoryBudget memoryBudget() {
+        return memory;
     }
 
     /** Sessions currently owned by this loop. */

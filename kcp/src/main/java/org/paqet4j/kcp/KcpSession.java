@@ -113,7 +113,7 @@ public final class KcpSession implements Closeable {
                     + (headerRoom + trailerRoom) + " leaves no room for a KCP segment");
         }
         byte[] buffer = new byte[headerRoom + kcpMtu + trailerRoom];
-        this.kcp = new Kcp(conv, config, kcpMtu, buffer, headerRoom, this::encode);
+        this.kcp = new Kcp(conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget());
         this.lastReceiveMs = loop.nowMs();
         this.writerWakeLevel = config.sndwnd() - Math.max(1, config.sndwnd() / 4);
     }
@@ -262,6 +262,10 @@ public final class KcpSession implements Closeable {
         long now = loop.nowMs();
         lock.lock();
         try {
+            if (closeReason != null) {
+                // Checked again under the lock: a close may have released the receive queue meanwhile.
+                return;
+            }
             kcp.input(buf, offset, length, (int) now, regular, config.ackNoDelay());
             lastReceiveMs = now;
             if (kcp.hasReadable()) {
@@ -377,13 +381,15 @@ public final class KcpSession implements Closeable {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
-        if (closeReason == CloseReason.LOCAL) {
-            lock.lock();
-            try {
+        lock.lock();
+        try {
+            if (closeReason == CloseReason.LOCAL) {
                 kcp.flush((int) now, false);
-            } finally {
-                lock.unlock();
             }
+            // Nobody reads a closed session: what it still holds goes back to the memory budget.
+            kcp.releaseReceived();
+        } finally {
+            lock.unlock();
         }
         for (Runnable hook : closeHooks) {
             closeHooks.remove(hook);

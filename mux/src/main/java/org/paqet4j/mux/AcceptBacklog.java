@@ -2,6 +2,8 @@ package org.paqet4j.mux;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,12 +54,15 @@ final class AcceptBacklog {
         }
     }
 
-    void close() {
+    /** Closes the backlog and returns the streams nobody accepted (their owner is now the caller). */
+    List<MuxStream> close() {
         lock.lock();
         try {
             closed = true;
+            List<MuxStream> pending = new ArrayList<>(streams);
             streams.clear();
             acceptable.signalAll();
+            return pending;
         } finally {
             lock.unlock();
         }

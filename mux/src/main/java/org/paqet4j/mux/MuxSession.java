@@ -12,6 +12,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.paqet4j.packet.memory.MemoryBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class MuxSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
     private static final long RECEIVER_JOIN_MILLIS = 2000;
+    /** How long the receive loop parks at most per wait for memory before it looks at its own state again. */
+    private static final long MEMORY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final MuxConfig config;
     private final MuxTransport transport;
@@ -35,6 +39,11 @@ public final class MuxSession implements Closeable {
     private final SessionWriter writer;
     private final StreamTable streams;
     private final ReceiveBudget budget;
+    /** The process-wide budget every buffered PSH byte counts against, next to this session's own smuxbuf. */
+    private final MemoryBudget memory;
+    /** Set while the receive loop waits for the process-wide budget: that silence is ours, not the peer's. */
+    private volatile boolean waitingForMemory;
+
     private final AcceptBacklog backlog;
     /** Buffers of received PSH payloads, lent to streams until they are read. */
     private final PayloadPool payloads;
@@ -59,14 +68,20 @@ public final class MuxSession implements Closeable {
     private final Thread receiver;
 
     private MuxSession(
-            MuxTransport transport, MuxConfig config, boolean client, MuxScheduler scheduler, boolean ownsScheduler) {
+            MuxTransport transport,
+            MuxConfig config,
+            boolean client,
+            MuxScheduler scheduler,
+            boolean ownsScheduler,
+            MemoryBudget memory) {
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.memory = memory;
         this.config = Objects.requireNonNull(config, "config");
         this.client = client;
         this.label = (client ? "mux-client-" : "mux-server-") + Integer.toHexString(System.identityHashCode(this));
         this.reader = new FrameReader(transport.in(), config.version());
         this.writer = new SessionWriter(this, transport.out(), config);
-        this.streams = new StreamTable(config, client);
+        this.streams = new StreamTable(config, client, memory);
         this.budget = new ReceiveBudget(config.maxReceiveBuffer());
         this.backlog = new AcceptBacklog(label);
         this.payloads = new PayloadPool(config.maxFrameSize(), config.maxReceiveBuffer());
@@ -95,7 +110,22 @@ public final class MuxSession implements Closeable {
         return start(t, c, false, Objects.requireNonNull(scheduler, "scheduler"));
     }
 
+    /** A client session (own keepalive scheduler) whose buffered bytes count against a process-wide budget. */
+    public static MuxSession client(MuxTransport t, MuxConfig c, MemoryBudget memory) {
+        return start(t, c, true, null, Objects.requireNonNull(memory, "memory"));
+    }
+
+    /** A server session (own keepalive scheduler) whose buffered bytes count against a process-wide budget. */
+    public static MuxSession server(MuxTransport t, MuxConfig c, MemoryBudget memory) {
+        return start(t, c, false, null, Objects.requireNonNull(memory, "memory"));
+    }
+
     private static MuxSession start(MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared) {
+        return start(t, c, client, shared, MemoryBudget.unlimited());
+    }
+
+    private static MuxSession start(
+            MuxTransport t, MuxConfig c, boolean client, MuxScheduler shared, MemoryBudget memory) {
         Objects.requireNonNull(t, "transport");
         if (c == null) {
             // The transport was handed over: a session that cannot start still closes it, or it would leak.
@@ -103,7 +133,7 @@ public final class MuxSession implements Closeable {
             throw new NullPointerException("config");
         }
         MuxScheduler scheduler = shared != null ? shared : MuxScheduler.create("mux-keepalive");
-        MuxSession s = new MuxSession(t, c, client, scheduler, shared == null);
+        MuxSession s = new MuxSession(t, c, client, scheduler, shared == null, memory);
         s.writer.start();
         // Keepalive first: once the receive loop runs, the session may close (and stop its scheduler) at any time.
         try {
@@ -176,7 +206,7 @@ public final class MuxSession implements Closeable {
      * long our own writes queue behind a saturated upload.
      */
     public Duration peerSilence() {
-        if (!budget.available()) {
+        if (!budget.available() || waitingForMemory) {
             return Duration.ZERO;
         }
         return Duration.ofNanos(Math.max(0, System.nanoTime() - lastReceivedNanos));
@@ -259,6 +289,11 @@ public final class MuxSession implements Closeable {
         return budget;
     }
 
+    /** The process-wide budget this session's buffered bytes count against. */
+    public MemoryBudget memory() {
+        return memory;
+    }
+
     PayloadPool payloadPool() {
         return payloads;
     }
@@ -323,14 +358,37 @@ public final class MuxSession implements Closeable {
                     return;
                 }
                 dataSinceTick = true;
-                byte[] buffer = payloads.take(length);
-                reader.readPayload(buffer, 0);
                 MuxStream s = streams.get(sid);
+                boolean counted = s != null && awaitMemory(s, length);
+                byte[] buffer = payloads.take(length);
+                try {
+                    reader.readPayload(buffer, 0);
+                } catch (IOException | RuntimeException e) {
+                    // The session is ending (transport closed or broken): the bytes taken for this frame go back.
+                    payloads.give(buffer);
+                    if (counted) {
+                        memory.release(length);
+                    }
+                    throw e;
+                }
+                boolean pastBudget = s != null && !counted && !s.receiveBufferEmpty();
+                if (s != null && !counted) {
+                    // Counted before the stream holds it: a close racing in releases what the stream holds.
+                    memory.acquire(length);
+                }
                 // Data for a stream we already closed is dropped, as smux does.
                 if (s != null && s.onData(buffer, length)) {
                     budget.take(length);
+                    if (pastBudget && config.version() == 2) {
+                        // v2 took a frame past the budget because its window allowed it: tell the peer the
+                        // window is now what the budget leaves (the floor), so a stalled stream stops growing.
+                        writer.requestWindowUpdate(s);
+                    }
                 } else {
                     payloads.give(buffer);
+                    if (s != null) {
+                        memory.release(length);
+                    }
                 }
             }
             case UPD -> {
@@ -344,6 +402,40 @@ public final class MuxSession implements Closeable {
                             + Integer.toUnsignedString(sid) + ", length 8)");
                 }
             }
+        }
+    }
+
+    /**
+     * Before a PSH payload of {@code length} bytes for {@code s} is read: takes them from the process-wide budget
+     * (true), or, in v1 while the budget is exhausted and {@code s} still buffers unread data, pauses the receive
+     * loop until readers somewhere free enough. Returns false without counting when the frame goes in anyway and is
+     * counted once buffered: v2 (the peer sent it within a window we granted, and windows granted while memory is
+     * short shrink, see {@link StreamTable#fairWindow()}; waiting here would let one stalled stream hold up every
+     * other stream of the session), {@code s} buffers nothing (its reader keeps up, so the frame leaves again at
+     * once; a stalled reader elsewhere must not starve it), the stream is closed (the frame is dropped), or the
+     * session is.
+     */
+    private boolean awaitMemory(MuxStream s, int length) {
+        if (memory.tryAcquire(length)) {
+            return true;
+        }
+        if (config.version() == 2) {
+            return false;
+        }
+        waitingForMemory = true;
+        try {
+            while (!closed.get() && !s.isClosed() && !s.receiveBufferEmpty()) {
+                memory.awaitRelease(
+                        () -> closed.get() || memory.free() >= length || s.receiveBufferEmpty(), MEMORY_WAIT_NANOS);
+                if (memory.tryAcquire(length)) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            waitingForMemory = false;
+            // Time spent waiting for our own readers does not count as peer silence.
+            lastReceivedNanos = System.nanoTime();
         }
     }
 
@@ -430,8 +522,12 @@ public final class MuxSession implements Closeable {
         if (ka != null) {
             ka.cancel(false);
         }
-        backlog.close();
+        for (MuxStream unaccepted : backlog.close()) {
+            unaccepted.discardUnaccepted();
+        }
         budget.close();
+        // A receive loop waiting for memory looks at `closed` when woken.
+        LockSupport.unpark(receiver);
         for (MuxStream s : streams.clear()) {
             s.onSessionClosed();
         }

@@ -224,6 +224,21 @@ public final class MuxStream implements Closeable {
         }
     }
 
+    /** The session closed before anyone accepted this stream: nobody will read what it buffered. */
+    void discardUnaccepted() {
+        lock.lock();
+        try {
+            receiver.closeLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while nothing received waits to be read (its reader keeps up, or nothing arrived yet). */
+    boolean receiveBufferEmpty() {
+        return receiver.available() == 0;
+    }
+
     void onSessionClosed() {
         lock.lock();
         try {

@@ -108,6 +108,7 @@ final class StreamReceiver {
     /** Without the lock: gives back the session budget a read freed and asks for a window update if one is due. */
     private void afterRead(int n, int frames, boolean announce) {
         session.budget().give(n, frames);
+        session.memory().release(n);
         if (announce) {
             session.writer().requestWindowUpdate(stream);
         }
@@ -223,6 +224,7 @@ final class StreamReceiver {
         headOffset = 0;
         readable.signalAll();
         session.budget().give(dropped, droppedFrames);
+        session.memory().release(dropped);
         return true;
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.paqet4j.packet.memory.MemoryBudget;
 
 /**
  * The open streams of one session by id, with the count that enforces {@code maxStreams}, this side's id
@@ -16,6 +17,7 @@ final class StreamTable {
     private static final int MIN_FAIR_WINDOW = 64 * 1024;
 
     private final MuxConfig config;
+    private final MemoryBudget memory;
     private final ConcurrentHashMap<Integer, MuxStream> streams = new ConcurrentHashMap<>();
     /** Streams counted against maxStreams: open, or reserved by an open or accept in progress. */
     private final AtomicInteger slots = new AtomicInteger();
@@ -23,8 +25,9 @@ final class StreamTable {
     private final Object idLock = new Object();
     private long lastStreamId; // guarded by idLock
 
-    StreamTable(MuxConfig config, boolean client) {
+    StreamTable(MuxConfig config, boolean client, MemoryBudget memory) {
         this.config = config;
+        this.memory = memory;
         this.lastStreamId = client ? 1 : 0;
     }
 
@@ -94,11 +97,13 @@ final class StreamTable {
      * The v2 window this session advertises per stream: {@code streambuf}, but never more than half of
      * {@code smuxbuf} shared by the open streams. smux always advertises {@code streambuf}, so two stalled readers
      * with 2 MiB windows fill a 4 MiB {@code smuxbuf} and pause every other stream (one
-     * slow reader starves the rest); sharing keeps the windows of stalled streams well below the cap.
+     * slow reader starves the rest); sharing keeps the windows of stalled streams well below the cap. What the
+     * process-wide memory budget has left is shared the same way, so windows granted while memory runs low shrink
+     * towards the floor.
      */
     int fairWindow() {
         int streamsOpen = Math.max(1, slots.get());
-        long share = config.maxReceiveBuffer() / (2L * streamsOpen);
+        long share = Math.min(config.maxReceiveBuffer(), memory.free()) / (2L * streamsOpen);
         int floor = Math.min(config.maxStreamBuffer(), MIN_FAIR_WINDOW);
         return (int) Math.max(floor, Math.min(config.maxStreamBuffer(), share));
     }

@@ -410,9 +410,23 @@ final class ConfigBinder {
                 l.duration("handshake_timeout", ConfigDefaults.HANDSHAKE_TIMEOUT, MIN_TIMEOUT, max),
                 l.integer("max_connections", ConfigDefaults.MAX_CONNECTIONS, 0, 1 << 24),
                 l.integer("max_udp_associations", ConfigDefaults.MAX_UDP_ASSOCIATIONS, 1, 1 << 20),
-                l.duration("udp_idle_timeout", ConfigDefaults.UDP_IDLE_TIMEOUT, Duration.ofSeconds(1), HOUR));
+                l.duration("udp_idle_timeout", ConfigDefaults.UDP_IDLE_TIMEOUT, Duration.ofSeconds(1), HOUR),
+                memory(l));
         l.finish();
         return limits;
+    }
+
+    /** {@code limits.memory}: 0 (from the heap), or a size such as {@code 64MiB} between 4 MiB and 1 TiB. */
+    private static long memory(Section l) {
+        String allowed = "0 (from the heap) or a size from 4MiB to 1024GiB (bytes, or a number with KiB, MiB, GiB,"
+                + " e.g. \"64MiB\")";
+        return l.parsed(
+                        "memory",
+                        text -> ByteSize.parse(text)
+                                .filter(n ->
+                                        n == 0 || (n >= ConfigDefaults.MIN_MEMORY && n <= ConfigDefaults.MAX_MEMORY)),
+                        allowed)
+                .orElse(ConfigDefaults.MEMORY);
     }
 
     private AccessConfig access(Section a) {

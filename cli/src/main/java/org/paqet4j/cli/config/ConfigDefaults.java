@@ -45,6 +45,12 @@ public final class ConfigDefaults {
 
     public static final int MAX_UDP_ASSOCIATIONS = 1024;
     public static final Duration UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** {@code limits.memory}: 0 sizes the budget from the heap. */
+    public static final long MEMORY = 0;
+    /** The smallest memory budget: below it a single session at default windows could not move at full speed. */
+    public static final long MIN_MEMORY = 4L << 20;
+
+    public static final long MAX_MEMORY = 1L << 40;
 
     /** Link-local networks and the cloud metadata endpoints: never a tunnel client's business. */
     public static final List<AccessRule> ACCESS_DENY = List.of(

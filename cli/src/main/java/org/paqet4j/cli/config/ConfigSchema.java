@@ -80,7 +80,8 @@ final class ConfigSchema {
                         "handshake_timeout",
                         "max_connections",
                         "max_udp_associations",
-                        "udp_idle_timeout"));
+                        "udp_idle_timeout",
+                        "memory"));
         keys.put("access", List.of("allow", "deny"));
         keys.put("kcptun", List.of("listen", "target"));
         return Map.copyOf(keys);

@@ -165,6 +165,7 @@ public final class EffectiveConfigWriter {
         m.put("max_connections", l.maxConnections());
         m.put("max_udp_associations", l.maxUdpAssociations());
         m.put("udp_idle_timeout", GoDuration.format(l.udpIdleTimeout()));
+        m.put("memory", l.memory() == 0 ? "0" : ByteSize.format(l.memory()));
         return m;
     }
 

@@ -8,6 +8,7 @@ import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
+import org.paqet4j.packet.memory.MemoryBudget;
 import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
 import org.paqet4j.tunnel.session.TransportSettings;
@@ -45,8 +46,10 @@ final class TransportFactory {
                         kcp.guard().skew(),
                         System::currentTimeMillis))
                 : Optional.empty();
+        // One budget for the whole process: the launcher hands the same object to the KCP event loop.
+        MemoryBudget memory = MemoryBudget.of(config.limits().memoryBytes());
         return new TransportSettings(
-                kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey);
+                kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey, memory);
     }
 
     /** How long resolving a next-hop MAC may take at startup. */

@@ -59,7 +59,7 @@ public final class TunnelLauncher {
         InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(serverAddr.host()), serverAddr.port());
         TransportSettings settings = TransportFactory.settings(config);
         CarrierSetup carriers = new CarrierSetup(config.network());
-        KcpEventLoop loop = KcpEventLoop.start("kcp-client");
+        KcpEventLoop loop = KcpEventLoop.start("kcp-client", settings.memory());
         ClientOptions defaults = ClientOptions.defaults(
                 config.transport().conn(), CarrierSetup.masks(config.network().remoteFlag()));
         List<ClientPlan.Socks> socks = new ArrayList<>();
@@ -124,7 +124,7 @@ public final class TunnelLauncher {
         PacketCarrier carrier = settings.guard()
                 .<PacketCarrier>map(g -> GuardedCarrier.listening(raw, g))
                 .orElse(raw);
-        KcpEventLoop loop = KcpEventLoop.start("kcp-server");
+        KcpEventLoop loop = KcpEventLoop.start("kcp-server", settings.memory());
         LimitsConfig limits = config.limits();
         KcpListener listener = KcpListener.listen(
                 loop, carrier, settings.kcp(), settings.codecs(), limits.maxSessions(), KCP_IDLE_TIMEOUT);

@@ -52,7 +52,8 @@ class ConfigLoaderTest {
                         Duration.ofMillis(2500),
                         100,
                         10,
-                        Duration.ofSeconds(30)));
+                        Duration.ofSeconds(30),
+                        64L << 20));
         AccessConfig access = c.access();
         assertThat(access.permits(InetAddress.ofLiteral("198.18.3.4"), 22)).isTrue();
         assertThat(access.permits(InetAddress.ofLiteral("198.18.0.9"), 22)).isFalse();

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.paqet4j.packet.memory.MemoryBudget;
 import org.paqet4j.tunnel.session.TunnelStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +45,13 @@ public final class TcpRelay {
     }
 
     static void run(Socket socket, TunnelStream stream, String label, Duration halfClosedIdle) {
+        MemoryBudget memory = stream.memory();
         AtomicLong up = new AtomicLong();
         AtomicLong down = new AtomicLong();
         CountDownLatch firstDone = new CountDownLatch(1);
         Thread upstream = Thread.ofVirtual().name("relay-up-" + stream.id()).start(() -> {
             try {
-                copy(socket.getInputStream(), stream.outputStream(), up);
+                copy(socket.getInputStream(), stream.outputStream(), up, memory);
                 stream.closeWrite();
             } catch (IOException e) {
                 log.debug("{}: socket -> stream {} ended: {}", label, stream.id(), e.toString());
@@ -60,7 +62,7 @@ public final class TcpRelay {
         });
         Thread downstream = Thread.ofVirtual().name("relay-down-" + stream.id()).start(() -> {
             try {
-                copy(stream.inputStream(), socket.getOutputStream(), down);
+                copy(stream.inputStream(), socket.getOutputStream(), down, memory);
                 socket.shutdownOutput();
             } catch (IOException e) {
                 log.debug("{}: stream {} -> socket ended: {}", label, stream.id(), e.toString());
@@ -92,12 +94,23 @@ public final class TcpRelay {
         }
     }
 
-    private static void copy(InputStream in, OutputStream out, AtomicLong moved) throws IOException {
+    /**
+     * Copies until EOF. The bytes between a read and the end of its write count against {@code memory}: a write
+     * blocked on a slow socket or a closed window holds them. Counted, never refused: the window that let them in
+     * was granted already, and the layers below stop granting while the budget is exhausted.
+     */
+    private static void copy(InputStream in, OutputStream out, AtomicLong moved, MemoryBudget memory)
+            throws IOException {
         byte[] buffer = new byte[INITIAL_BUFFER_SIZE];
         int n;
         while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
-            out.flush();
+            memory.acquire(n);
+            try {
+                out.write(buffer, 0, n);
+                out.flush();
+            } finally {
+                memory.release(n);
+            }
             moved.addAndGet(n);
             if (n == buffer.length && buffer.length < BUFFER_SIZE) {
                 buffer = new byte[BUFFER_SIZE];

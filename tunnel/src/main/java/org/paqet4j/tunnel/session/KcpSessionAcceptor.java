@@ -47,7 +47,9 @@ public final class KcpSessionAcceptor implements AutoCloseable {
             MuxSession mux;
             try {
                 mux = MuxSession.server(
-                        new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close), settings.mux());
+                        new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close),
+                        settings.mux(),
+                        settings.memory());
             } catch (RuntimeException e) {
                 log.warn("mux session for {} failed: {}", AddressText.of(kcp.remoteAddress()), e.toString());
                 kcp.close();

@@ -56,7 +56,8 @@ public final class KcpSessionDialer implements SessionDialer {
                             carrier.close();
                         }
                     }),
-                    settings.mux());
+                    settings.mux(),
+                    settings.memory());
         } catch (RuntimeException e) {
             kcp.close();
             carrier.close();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.paqet4j.mux.MuxSession;
 import org.paqet4j.mux.MuxStream;
 import org.paqet4j.packet.AddressText;
+import org.paqet4j.packet.memory.MemoryBudget;
 
 /**
  * A {@link TunnelSession} over an smux session. Closing it closes the mux session, which then
@@ -110,6 +111,11 @@ public final class MuxTunnelSession implements TunnelSession {
         @Override
         public int readMessage(byte[] dst, int off) throws IOException {
             return mux.readMessage(dst, off);
+        }
+
+        @Override
+        public MemoryBudget memory() {
+            return mux.session().memory();
         }
 
         @Override

@@ -1,15 +1,29 @@
 package org.paqet4j.tunnel.session;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.codec.DatagramCodec;
 import org.paqet4j.mux.MuxConfig;
+import org.paqet4j.packet.memory.MemoryBudget;
 import org.paqet4j.tunnel.guard.GuardKey;
 
 /**
  * What a tunnel session is made of below the stream protocol: KCP settings, a fresh kcp-go codec
- * per session, the smux settings and the optional packet guard.
+ * per session, the smux settings, the optional packet guard and the process-wide memory budget
+ * the mux sessions count their buffered bytes against (the KCP event loop carries the same one
+ * for the KCP sessions).
  */
 public record TransportSettings(
-        KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux, Optional<GuardKey> guard) {}
+        KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux, Optional<GuardKey> guard, MemoryBudget memory) {
+
+    public TransportSettings {
+        Objects.requireNonNull(memory, "memory");
+    }
+
+    /** Settings whose sessions count buffered bytes but never close a window for memory. */
+    public TransportSettings(KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux, Optional<GuardKey> guard) {
+        this(kcp, codecs, mux, guard, MemoryBudget.unlimited());
+    }
+}

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import org.paqet4j.packet.memory.MemoryBudget;
 
 /**
  * One multiplexed stream as the tunnel uses it: a byte stream for TCP, a message stream (one
@@ -34,6 +35,12 @@ public interface TunnelStream extends Closeable {
      * send header and payload as one datagram without copying the payload again.
      */
     int readMessage(byte[] dst, int off) throws IOException;
+
+    /**
+     * The process-wide budget the stream's session counts buffered bytes against; relays count the bytes they
+     * hold between a read and its write there too.
+     */
+    MemoryBudget memory();
 
     /** Closes both directions; idempotent. */
     @Override

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.paqet4j.packet.memory.MemoryBudget;
 import org.paqet4j.tunnel.session.TunnelStream;
 
 /**
@@ -29,6 +30,7 @@ public final class MemoryStream implements TunnelStream {
     private byte[] current;
     private int position;
     private boolean eof;
+    private final MemoryBudget memory = MemoryBudget.unlimited();
 
     private MemoryStream(int id, BlockingQueue<byte[]> incoming, BlockingQueue<byte[]> outgoing) {
         this.id = id;
@@ -49,6 +51,11 @@ public final class MemoryStream implements TunnelStream {
     @Override
     public int id() {
         return id;
+    }
+
+    @Override
+    public MemoryBudget memory() {
+        return memory;
     }
 
     private void send(byte[] message) throws IOException {
