@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PeerFlags;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
@@ -35,6 +37,7 @@ public final class TunnelServer implements ServerMode {
     private final PeerFlags peerFlags;
     private final ServerCounters counters = new ServerCounters();
     private final SessionServer sessions;
+    private final LogThrottle deniedLog = new LogThrottle(Duration.ofSeconds(10));
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
         this.limits = limits;
@@ -127,12 +130,25 @@ public final class TunnelServer implements ServerMode {
     /** Dials {@code target}, or returns null after counting and logging why it could not. */
     private <T> T dial(TunnelSession session, TunnelStream stream, Target target, Dial<T> dial) {
         try {
-            return dial.to(target);
+            T connected = dial.to(target);
+            counters.dialsOk.increment();
+            return connected;
         } catch (TargetDeniedException e) {
             counters.deniedTargets.increment();
-            log.warn("stream {} from {}: {}", stream.id(), AddressText.of(session.remoteAddress()), e.getMessage());
+            // A client holding the key can ask for denied targets as fast as it likes.
+            if (deniedLog.permit()) {
+                log.warn(
+                        "stream {} from {}: {} ({} more denials not logged)",
+                        stream.id(),
+                        AddressText.of(session.remoteAddress()),
+                        e.getMessage(),
+                        deniedLog.takeSuppressed());
+            }
         } catch (IOException e) {
             counters.dialFailures.increment();
+            if (e instanceof SocketTimeoutException) {
+                counters.dialTimeouts.increment();
+            }
             // The message names the protocol, the target, the address tried and the reason.
             log.info(
                     "stream {} from {}: dial failed: {}",
