@@ -25,8 +25,9 @@ public final class TunnelProcess {
         try {
             if (config.role() == Role.CLIENT) {
                 TunnelLauncher.Client client = TunnelLauncher.startClient(config, true);
-                try (StatusEndpoint status = StatusEndpoint.start(config, client.status(), out)) {
+                try (StatusEndpoint status = StatusEndpoint.start(config, client.status())) {
                     client.startupLines().forEach(out::println);
+                    status.startupLine().ifPresent(out::println);
                     out.flush();
                     String signal = signals.await();
                     err.println("paqet: " + signal + ", shutting down");
@@ -36,8 +37,9 @@ public final class TunnelProcess {
                 }
             } else {
                 TunnelLauncher.Server server = TunnelLauncher.startServer(config);
-                try (StatusEndpoint status = StatusEndpoint.start(config, server.status(), out)) {
+                try (StatusEndpoint status = StatusEndpoint.start(config, server.status())) {
                     out.println(server.startupLine());
+                    status.startupLine().ifPresent(out::println);
                     out.flush();
                     String signal = signals.await();
                     err.println("paqet: " + signal + ", shutting down");
@@ -57,20 +59,25 @@ public final class TunnelProcess {
     }
 
     /** The status endpoint when {@code status.listen} is set; closed before the tunnel shuts down. */
-    private record StatusEndpoint(Optional<StatusServer> server) implements AutoCloseable {
+    private record StatusEndpoint(Optional<StatusServer> server, boolean token) implements AutoCloseable {
 
-        static StatusEndpoint start(PaqetConfig config, TunnelStatus status, PrintWriter out) throws IOException {
+        static StatusEndpoint start(PaqetConfig config, TunnelStatus status) throws IOException {
             Optional<HostPort> listen = config.status().listen();
             if (listen.isEmpty()) {
-                return new StatusEndpoint(Optional.empty());
+                return new StatusEndpoint(Optional.empty(), false);
             }
             HostPort l = listen.get();
             InetSocketAddress bind =
                     l.host().isEmpty() ? new InetSocketAddress(l.port()) : new InetSocketAddress(l.host(), l.port());
             StatusServer server = StatusServer.start(bind, config.status().token(), status::report);
-            out.println("status endpoint on http://" + AddressText.of(server.localAddress()) + "/"
-                    + (config.status().token().isPresent() ? " (bearer token required)" : ""));
-            return new StatusEndpoint(Optional.of(server));
+            return new StatusEndpoint(
+                    Optional.of(server), config.status().token().isPresent());
+        }
+
+        /** What the user is told about the endpoint, after the tunnel's own startup lines. */
+        Optional<String> startupLine() {
+            return server.map(s -> "status endpoint on http://" + AddressText.of(s.localAddress()) + "/"
+                    + (token ? " (bearer token required)" : ""));
         }
 
         @Override

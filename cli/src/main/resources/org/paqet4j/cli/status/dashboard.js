@@ -1,10 +1,10 @@
-// paqet status dashboard: polls /status every second and keeps 5 minutes of history in memory.
+// paqet status dashboard: polls /status every second and keeps 5 minutes of samples in memory.
 "use strict";
 
 const WINDOW_MS = 5 * 60 * 1000;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
-const history = []; // {time, sent, received, rtt: {sessionKey: ms}}
-const counterHistory = []; // {time, values: Map}
+const samples = []; // {time, sent, received, rtt: {sessionKey: ms}}
+const counterSamples = []; // {time, values: Map}
 let previous = null;
 
 function human(bytes) {
@@ -50,11 +50,11 @@ function record(report) {
     sample.received = Math.max(0, c.bytesReceived - previous.carrier.bytesReceived) / dt;
   }
   for (const s of report.sessions) sample.rtt[s.peer + " #" + s.conv] = s.rttMs;
-  history.push(sample);
+  samples.push(sample);
   const values = new Map(report.counters.map(x => [counterKey(x), x.value]));
-  counterHistory.push({ time: report.time, values });
-  while (history.length && history[0].time < report.time - WINDOW_MS) history.shift();
-  while (counterHistory.length && counterHistory[0].time < report.time - 5000) counterHistory.shift();
+  counterSamples.push({ time: report.time, values });
+  while (samples.length && samples[0].time < report.time - WINDOW_MS) samples.shift();
+  while (counterSamples.length && counterSamples[0].time < report.time - 5000) counterSamples.shift();
   previous = report;
 }
 
@@ -95,22 +95,22 @@ function render(report) {
     s.sendWindowUsed + "/" + s.sendWindow, human(s.bytesSent), human(s.bytesReceived), s.retransmits,
     s.openStreams]));
   fillTable("limits", report.limits.map(l => [l.name, l.inUse, l.max]));
-  const oldest = counterHistory[0].values;
+  const oldest = counterSamples[0].values;
   const moved = report.counters.filter(x => x.value > 0).map(x => {
     const key = counterKey(x);
     return [key, x.value, "+" + (x.value - (oldest.get(key) || 0))];
   });
   fillTable("counters", moved);
   const now = report.time;
-  const rates = history.filter(p => p.sent !== undefined);
+  const rates = samples.filter(p => p.sent !== undefined);
   draw(document.getElementById("throughput"), [
     { color: COLORS[0], points: rates.map(p => ({ time: p.time, value: p.sent })) },
     { color: COLORS[1], points: rates.map(p => ({ time: p.time, value: p.received })) },
   ], now, v => human(v) + "/s");
-  const keys = [...new Set(history.flatMap(p => Object.keys(p.rtt)))];
+  const keys = [...new Set(samples.flatMap(p => Object.keys(p.rtt)))];
   draw(document.getElementById("rtt"), keys.map((k, i) => ({
     color: COLORS[i % COLORS.length],
-    points: history.filter(p => k in p.rtt).map(p => ({ time: p.time, value: p.rtt[k] })),
+    points: samples.filter(p => k in p.rtt).map(p => ({ time: p.time, value: p.rtt[k] })),
   })), now, v => Math.round(v) + " ms");
 }
 

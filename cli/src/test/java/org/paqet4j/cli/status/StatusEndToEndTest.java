@@ -41,13 +41,13 @@ import org.paqet4j.cli.run.TunnelLauncher;
 class StatusEndToEndTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final int DOWNLOAD = 4 << 20;
+    static final int DOWNLOAD = 4 << 20;
     private static final String KEY = "status end-to-end test";
 
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
             return s.getLocalPort();
         }
@@ -300,7 +300,7 @@ class StatusEndToEndTest {
         }
     }
 
-    private static Socket socks(int socksPort, String ipHex, int port) throws IOException {
+    static Socket socks(int socksPort, String ipHex, int port) throws IOException {
         Socket s = new Socket(LOOPBACK, socksPort);
         s.setSoTimeout(60_000);
         s.getOutputStream().write(HexFormat.of().parseHex("050100" + "05010001" + ipHex + String.format("%04x", port)));
@@ -308,7 +308,7 @@ class StatusEndToEndTest {
         return s;
     }
 
-    private static void serveDownloads(ServerSocket source) {
+    static void serveDownloads(ServerSocket source) {
         byte[] chunk = new byte[64 * 1024];
         while (!source.isClosed()) {
             try {

@@ -38,6 +38,7 @@ public final class TunnelServer implements ServerMode {
     private final ServerCounters counters = new ServerCounters();
     private final SessionServer sessions;
     private final LogThrottle deniedLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle headerErrorLog = new LogThrottle(Duration.ofSeconds(10));
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
         this.limits = limits;
@@ -67,20 +68,10 @@ public final class TunnelServer implements ServerMode {
             header = StreamHeaderReader.read(new HeaderDeadline(stream, limits.headerTimeout()));
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
-            counters.headerErrors.increment();
-            log.warn(
-                    "stream {} from {}: no header within {}",
-                    stream.id(),
-                    AddressText.of(session.remoteAddress()),
-                    limits.headerTimeout());
+            headerError(session, stream, "no header within " + limits.headerTimeout());
             return;
         } catch (IOException e) {
-            counters.headerErrors.increment();
-            log.warn(
-                    "stream {} from {}: bad header: {}",
-                    stream.id(),
-                    AddressText.of(session.remoteAddress()),
-                    e.getMessage());
+            headerError(session, stream, "bad header: " + e.getMessage());
             return;
         }
         switch (header) {
@@ -97,13 +88,20 @@ public final class TunnelServer implements ServerMode {
             case StreamHeader.Udp udp when server.isClosing() -> server.refuseWhileClosing(session, stream, udp);
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
-            case StreamHeader.Pong ignored -> {
-                counters.headerErrors.increment();
-                log.warn(
-                        "stream {} from {}: unexpected PONG header",
-                        stream.id(),
-                        AddressText.of(session.remoteAddress()));
-            }
+            case StreamHeader.Pong ignored -> headerError(session, stream, "unexpected PONG header");
+        }
+    }
+
+    /** Counts and logs a stream refused for its header; a client holding the key can send these as fast as it likes. */
+    private void headerError(TunnelSession session, TunnelStream stream, String what) {
+        counters.headerErrors.increment();
+        if (headerErrorLog.permit()) {
+            log.warn(
+                    "stream {} from {}: {} ({} more header errors not logged)",
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
+                    what,
+                    headerErrorLog.takeSuppressed());
         }
     }
 
