@@ -77,6 +77,7 @@ public final class TunnelStatus {
         long badTag = retired.codecBadTag();
         long malformed = retired.codecMalformed();
         long fec = retired.fecRecovered();
+        long windowStalls = retired.windowStalls();
         long carrierPacketsSent = retired.carrierPacketsSent();
         long carrierBytesSent = retired.carrierBytesSent();
         long carrierPacketsReceived = retired.carrierPacketsReceived();
@@ -113,6 +114,7 @@ public final class TunnelStatus {
             badTag += c.badTag();
             malformed += c.malformed();
             fec += c.fecRecovered();
+            windowStalls += e.mux().windowStalls();
             if (e.carrier().isPresent()) {
                 CarrierCounters cc = e.carrier().get().counters();
                 carrierPacketsSent += cc.packetsSent();
@@ -154,6 +156,7 @@ public final class TunnelStatus {
         counters.add(StatusReport.Counter.of("kcp_retransmits", "kind", "fast", fast));
         counters.add(StatusReport.Counter.of("kcp_retransmits", "kind", "early", early));
         counters.add(StatusReport.Counter.of("kcp_sessions_closed", retired.sessions()));
+        counters.add(StatusReport.Counter.of("mux_window_stalls", windowStalls));
 
         List<StatusReport.Limit> limits = new ArrayList<>();
         LimitsConfig l = parts.limits();

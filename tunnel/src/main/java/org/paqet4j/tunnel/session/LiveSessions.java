@@ -40,6 +40,7 @@ public final class LiveSessions {
         final LongAdder codecBadTag = new LongAdder();
         final LongAdder codecMalformed = new LongAdder();
         final LongAdder fecRecovered = new LongAdder();
+        final LongAdder windowStalls = new LongAdder();
         final LongAdder carrierPacketsSent = new LongAdder();
         final LongAdder carrierBytesSent = new LongAdder();
         final LongAdder carrierPacketsReceived = new LongAdder();
@@ -86,6 +87,10 @@ public final class LiveSessions {
 
         public long fecRecovered() {
             return fecRecovered.sum();
+        }
+
+        public long windowStalls() {
+            return windowStalls.sum();
         }
 
         public long carrierPacketsSent() {
@@ -136,6 +141,7 @@ public final class LiveSessions {
         retired.codecBadTag.add(c.badTag());
         retired.codecMalformed.add(c.malformed());
         retired.fecRecovered.add(c.fecRecovered());
+        retired.windowStalls.add(entry.mux().windowStalls());
         entry.carrier().ifPresent(carrier -> {
             // The carrier may still count a last packet after this; it is closing, that one is lost.
             CarrierCounters cc = carrier.counters();
