@@ -25,8 +25,10 @@ public final class TunnelProcess {
         try {
             if (config.role() == Role.CLIENT) {
                 TunnelLauncher.Client client = TunnelLauncher.startClient(config, true);
+                // The tunnel's lines first: it is up, whatever the status endpoint does next.
+                client.startupLines().forEach(out::println);
+                out.flush();
                 try (StatusEndpoint status = StatusEndpoint.start(config, client.status())) {
-                    client.startupLines().forEach(out::println);
                     status.startupLine().ifPresent(out::println);
                     out.flush();
                     String signal = signals.await();
@@ -37,8 +39,9 @@ public final class TunnelProcess {
                 }
             } else {
                 TunnelLauncher.Server server = TunnelLauncher.startServer(config);
+                out.println(server.startupLine());
+                out.flush();
                 try (StatusEndpoint status = StatusEndpoint.start(config, server.status())) {
-                    out.println(server.startupLine());
                     status.startupLine().ifPresent(out::println);
                     out.flush();
                     String signal = signals.await();

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * A strict reader of the Prometheus text format (version 0.0.4) for tests: every line must be a
  * comment (# HELP / # TYPE) or a sample {@code name{labels} value}; anything else fails the test.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*\\})? (\\S+)( \\d+)?");
@@ -18,7 +18,7 @@ final class PrometheusText {
     private PrometheusText() {}
 
     /** Sample key ({@code name{labels}} as written) to value. */
-    static Map<String, Double> parse(String text) {
+    public static Map<String, Double> parse(String text) {
         Map<String, Double> samples = new LinkedHashMap<>();
         int n = 0;
         for (String line : text.split("\n")) {
