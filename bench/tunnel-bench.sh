@@ -4,7 +4,8 @@
 #   direct          iperf3 straight over the veth pair
 #   paqet4j raw     a paqet4j TCP forward over the raw TCP carrier (defaults: smux v2, streambuf 2 MiB),
 #                   and again with an 8 MiB stream window (smuxbuf 16 MiB)
-#   paqet4j udp     the UDP carrier with the 8 MiB stream window
+#   paqet4j udp     the UDP carrier with the 8 MiB stream window, and again with the status
+#                   endpoint on at both ends, /metrics (both) and /status (client) fetched every second
 #   paqet4j raw, smux v1  the raw carrier without smux v2's stream window (paqet4j at both ends)
 #   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
 #   kcptun          kcptun-client / kcptun-server 20210922
@@ -140,7 +141,7 @@ paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFI
 }
 
 kcp_mode=fast
-paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines
+paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines, "status"
     selected "$1" || return 0
     name=$1
     mode=$2
@@ -164,6 +165,10 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
         extra_s=''
         extra_c='forward:\n  - listen: "127.0.0.1:15201"\n    target: "198.18.0.1:5201"\n    protocol: tcp\n'
     fi
+    if [ "${5:-}" = status ]; then
+        extra_s="${extra_s}status:\n  listen: \"127.0.0.1:9090\"\n"
+        extra_c="${extra_c}status:\n  listen: \"127.0.0.1:9090\"\n"
+    fi
     printf "role: server\nlog:\n  level: warn\nlisten:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_s" "$net_s" >"$work/$name-server.yaml"
     printf "role: client\nlog:\n  level: warn\nserver:\n  addr: \"198.18.0.1:9999\"\n%s\n$kcp$extra_c" "$net_c" >"$work/$name-client.yaml"
     jfr_s=""
@@ -178,7 +183,21 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     cpid=$!
     wait_for "$work/$name-server.out" "listening"
     wait_for "$work/$name-client.out" "15201"
+    scraper=""
+    if [ "${5:-}" = status ]; then
+        # What Prometheus and an open dashboard would do, once a second, during the whole measurement.
+        (
+            while kill -0 "$spid" 2>/dev/null; do
+                ip netns exec "$ns_s" curl -s -o /dev/null http://127.0.0.1:9090/metrics || true
+                ip netns exec "$ns_c" curl -s -o /dev/null http://127.0.0.1:9090/metrics || true
+                ip netns exec "$ns_c" curl -s -o /dev/null http://127.0.0.1:9090/status || true
+                sleep 1
+            done
+        ) &
+        scraper=$!
+    fi
     measure "$name" 127.0.0.1 15201 "$spid" "$cpid"
+    [ -n "$scraper" ] && kill "$scraper" 2>/dev/null
     kill -TERM "$spid" "$cpid"
     wait "$spid" "$cpid" 2>/dev/null || true
 }
@@ -218,6 +237,7 @@ else
     paqet_pair "paqet4j raw" raw ""
     paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
     paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
+    paqet_pair "paqet4j udp, streambuf 8 MiB, status scraped every 1 s" udp "" "$big_streams" status
     # smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
     paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
     paqet_pair "paqet4j kcptun mode" kcptun ""

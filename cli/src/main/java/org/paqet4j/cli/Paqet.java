@@ -9,6 +9,7 @@ import org.paqet4j.cli.command.IfaceCommand;
 import org.paqet4j.cli.command.PingCommand;
 import org.paqet4j.cli.command.RunCommand;
 import org.paqet4j.cli.command.SecretCommand;
+import org.paqet4j.cli.command.StatusCommand;
 import org.paqet4j.cli.command.VersionCommand;
 import org.paqet4j.cli.log.Logging;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             RunCommand.class,
             PingCommand.class,
+            StatusCommand.class,
             DumpCommand.class,
             FollowCommand.class,
             GrpcBridgeCommand.class,
@@ -46,6 +48,7 @@ import picocli.CommandLine.Spec;
             "  paqet run -c client.yaml          start the client (or server) a configuration describes",
             "  paqet run --check -c client.yaml  validate and print with all defaults",
             "  paqet ping -c client.yaml         round-trip time to the server through the tunnel",
+            "  paqet status -c server.yaml       sessions, throughput and counters of a running paqet",
             "  sudo paqet demo                   a tunnel between two namespaces, a download through it",
             "  paqet iface                       list interfaces and default gateways",
             "  paqet grpc-bridge serve --listen 127.0.0.1:8080 --demo   gRPC over WebSocket, demo page at /demo",

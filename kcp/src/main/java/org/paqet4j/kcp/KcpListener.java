@@ -149,6 +149,21 @@ public final class KcpListener implements Closeable {
         }
     }
 
+    /** New sessions refused because {@code maxSessions} were open. */
+    public long droppedSessionLimit() {
+        return droppedSessionLimit.get();
+    }
+
+    /** New sessions refused because the accept backlog was full. */
+    public long droppedBacklogFull() {
+        return droppedBacklogFull.get();
+    }
+
+    /** Datagrams from unknown peers the codec could not decode (no session was made for them). */
+    public long droppedUndecodable() {
+        return droppedUndecodable.get();
+    }
+
     /** Sessions refused because their source address exceeded its {@link NewSessionRate}. */
     public long droppedSessionRate() {
         return droppedSessionRate.get();

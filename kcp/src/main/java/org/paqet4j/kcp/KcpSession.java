@@ -155,6 +155,11 @@ public final class KcpSession implements Closeable {
         }
     }
 
+    /** What this session's codec dropped and recovered (FEC), read without the session lock. */
+    public CodecCounters codecCounters() {
+        return codec.counters();
+    }
+
     public KcpSessionStats stats() {
         CodecCounters c = codec.counters();
         long codecDrops = c.badChecksum() + c.badTag() + c.malformed();

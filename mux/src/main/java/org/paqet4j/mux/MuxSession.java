@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.paqet4j.packet.memory.MemoryBudget;
 import org.slf4j.Logger;
@@ -61,6 +62,8 @@ public final class MuxSession implements Closeable {
     private volatile boolean listenersDue;
     private volatile Throwable closeCause;
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
+    /** Writes that had to wait for a peer's stream window (v2), counted once per wait. */
+    final LongAdder windowStalls = new LongAdder();
 
     private final MuxScheduler scheduler;
     private final boolean ownsScheduler;
@@ -188,6 +191,11 @@ public final class MuxSession implements Closeable {
     /** Streams currently open (or waiting to be accepted). */
     public int streamCount() {
         return closed.get() ? 0 : streams.count();
+    }
+
+    /** Writes on this session's streams that had to wait for the peer's window (smux v2), once per wait. */
+    public long windowStalls() {
+        return windowStalls.sum();
     }
 
     /** Bytes received and not yet read, over all streams. */

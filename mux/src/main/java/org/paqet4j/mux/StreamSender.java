@@ -71,6 +71,7 @@ final class StreamSender {
 
     /** How many of {@code len} bytes may go now; waits for the peer's window in v2. */
     private int awaitWindow(int len, boolean message, long deadline) throws IOException {
+        boolean stalled = false;
         lock.lock();
         try {
             while (true) {
@@ -94,6 +95,10 @@ final class StreamSender {
                     }
                 } else if (window > 0) {
                     return (int) Math.min(len, window);
+                }
+                if (!stalled) {
+                    stalled = true;
+                    session.windowStalls.increment();
                 }
                 Deadlines.await(writable, deadline, stream + " write (peer window full)");
             }

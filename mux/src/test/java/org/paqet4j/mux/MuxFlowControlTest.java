@@ -143,6 +143,9 @@ class MuxFlowControlTest {
                     r -> Thread.ofVirtual().start(r));
             // Before any read the writer assumes smux's initial window.
             MuxSessionTest.awaitTrue(() -> p.server().bufferedBytes() == MuxStream.INITIAL_PEER_WINDOW);
+            // The writer now waits for the window: counted once, on the writing side only.
+            MuxSessionTest.awaitTrue(() -> p.client().windowStalls() == 1);
+            assertThat(p.server().windowStalls()).isZero();
             byte[] first = new byte[1];
             assertThat(s.read(first, 0, 1)).isEqualTo(1);
             // The first read announces streambuf: in flight = written - consumed may now reach it, so unread =

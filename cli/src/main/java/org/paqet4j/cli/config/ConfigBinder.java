@@ -395,8 +395,19 @@ final class ConfigBinder {
     private StatusConfig status(Section s) {
         Optional<HostPort> listen = s.parsed(
                 "listen", text -> HostPort.parse(text, 1), "a host:port with a port 1-65535 (e.g. \"127.0.0.1:9090\")");
+        Optional<String> token = s.string("token").filter(t -> !t.isEmpty());
+        if (token.isPresent() && token.get().length() < StatusConfig.MIN_TOKEN_LENGTH) {
+            s.error(
+                    "token",
+                    "is " + token.get().length() + " characters; use at least " + StatusConfig.MIN_TOKEN_LENGTH
+                            + " (paqet secret makes one)");
+        }
+        // Session peers, targets and counters are for the operator only: off this host only with a token.
+        if (listen.isPresent() && token.isEmpty() && !isLoopback(listen.get().host())) {
+            s.error("token", "is required when status.listen (" + listen.get() + ") is not a loopback address");
+        }
         s.finish();
-        return new StatusConfig(listen);
+        return new StatusConfig(listen, token);
     }
 
     private LimitsConfig limits(Section l) {
@@ -572,7 +583,7 @@ final class ConfigBinder {
         }
     }
 
-    /** A SOCKS5 host only this machine can reach: a loopback literal or "localhost". */
+    /** A host only this machine can reach: a loopback literal or "localhost". */
     private static boolean isLoopback(String host) {
         return host.equalsIgnoreCase("localhost")
                 || IpLiterals.parse(host).map(InetAddress::isLoopbackAddress).orElse(false);

@@ -68,7 +68,7 @@ final class ConfigSchema {
                         "kdf",
                         "smuxver"));
         keys.put("transport.kcp.guard", List.of("enabled", "key", "window", "skew"));
-        keys.put("status", List.of("listen"));
+        keys.put("status", List.of("listen", "token"));
         keys.put(
                 "limits",
                 List.of(

@@ -68,7 +68,12 @@ public final class EffectiveConfigWriter {
         transport.put("conn", c.transport().conn());
         transport.put("kcp", kcp(c.transport().kcp(), showSecrets));
         root.put("transport", transport);
-        c.status().listen().ifPresent(l -> root.put("status", Map.of("listen", l.toString())));
+        c.status().listen().ifPresent(l -> {
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("listen", l.toString());
+            c.status().token().ifPresent(t -> status.put("token", showSecrets ? t : REDACTED));
+            root.put("status", status);
+        });
         root.put("limits", limits(c.limits()));
         if (c.role() == Role.SERVER) {
             Map<String, Object> access = new LinkedHashMap<>();

@@ -56,6 +56,17 @@ final class CarrierSetup implements AutoCloseable {
         return description;
     }
 
+    /** The firewall rules' backend ("nftables", ...), "off" when none are installed, "none" for UDP. */
+    String firewallBackend() {
+        if (description.equals("UDP")) {
+            return "none";
+        }
+        return firewall.values().stream()
+                .findFirst()
+                .map(FirewallRules::backend)
+                .orElse("off");
+    }
+
     /** The client's carriers: one per connection slot, each on its own local port, kept across redials. */
     CarrierFactory clientCarriers(InetSocketAddress server) {
         return slot -> open(slotPort(slot), Optional.of(server.getAddress()), Role.CLIENT);

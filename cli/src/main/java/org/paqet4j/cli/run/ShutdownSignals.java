@@ -1,6 +1,8 @@
 package org.paqet4j.cli.run;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import sun.misc.Signal;
 
 /**
@@ -18,6 +20,11 @@ public final class ShutdownSignals {
                 signalled.countDown();
             });
         }
+    }
+
+    /** Waits up to {@code timeout} for a signal; true if one arrived. */
+    public boolean awaitFor(Duration timeout) throws InterruptedException {
+        return signalled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Blocks until a signal arrives; returns its name. */

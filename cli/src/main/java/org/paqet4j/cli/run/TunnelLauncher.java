@@ -3,10 +3,12 @@ package org.paqet4j.cli.run;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.paqet4j.cli.BuildInfo;
 import org.paqet4j.cli.config.AccessConfig;
 import org.paqet4j.cli.config.ForwardConfig;
 import org.paqet4j.cli.config.ForwardProtocol;
@@ -14,6 +16,7 @@ import org.paqet4j.cli.config.HostPort;
 import org.paqet4j.cli.config.LimitsConfig;
 import org.paqet4j.cli.config.PaqetConfig;
 import org.paqet4j.cli.config.Socks5Config;
+import org.paqet4j.cli.status.TunnelStatus;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.packet.PacketCarrier;
@@ -30,9 +33,10 @@ import org.paqet4j.tunnel.runtime.ServerRuntime;
 import org.paqet4j.tunnel.server.HostResolver;
 import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.ServerLimits;
-import org.paqet4j.tunnel.server.SessionHandler;
+import org.paqet4j.tunnel.server.ServerMode;
 import org.paqet4j.tunnel.server.TunnelServer;
 import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.LiveSessions;
 import org.paqet4j.tunnel.session.TransportSettings;
 import org.paqet4j.tunnel.socks.Credentials;
 
@@ -46,10 +50,10 @@ public final class TunnelLauncher {
     private TunnelLauncher() {}
 
     /** A started client and the lines that tell the user what listens where. */
-    public record Client(ClientRuntime runtime, List<String> startupLines) {}
+    public record Client(ClientRuntime runtime, List<String> startupLines, TunnelStatus status) {}
 
     /** A started server and its startup line. */
-    public record Server(ServerRuntime runtime, String startupLine) {}
+    public record Server(ServerRuntime runtime, String startupLine, TunnelStatus status) {}
 
     /**
      * Starts a client. With {@code listeners} false only the connection set runs (for {@code paqet ping}).
@@ -96,9 +100,10 @@ public final class TunnelLauncher {
                 config.kcptunMode(),
                 limits.maxConnections(),
                 limits.maxUdpAssociations());
+        LiveSessions live = new LiveSessions();
         ClientRuntime runtime = ClientRuntime.start(
                 plan,
-                new KcpSessionDialer(loop, carriers.clientCarriers(server), server, settings),
+                new KcpSessionDialer(loop, carriers.clientCarriers(server), server, settings, live),
                 List.of(loop, carriers));
         List<String> lines = new ArrayList<>();
         lines.add("client" + (config.kcptunMode() ? " (kcptun mode)" : "") + ": "
@@ -107,7 +112,23 @@ public final class TunnelLauncher {
                 + (settings.guard().isPresent() ? " with packet guard" : "") + ", cipher "
                 + config.transport().kcp().block().yamlName());
         lines.addAll(runtime.startupLines());
-        return new Client(runtime, lines);
+        TunnelStatus status = new TunnelStatus(
+                new TunnelStatus.Parts(
+                        "client",
+                        mode(config),
+                        BuildInfo.current().version(),
+                        carriers::description,
+                        carriers::firewallBackend,
+                        live,
+                        limits,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        runtime.socksServers(),
+                        runtime.tcpForwards(),
+                        config.transport().conn()),
+                Clock.systemUTC());
+        return new Client(runtime, lines, status);
     }
 
     public static Server startServer(PaqetConfig config) throws IOException {
@@ -134,7 +155,7 @@ public final class TunnelLauncher {
                 limits.maxStreamsTotal(),
                 limits.headerTimeout(),
                 limits.dialTimeout());
-        SessionHandler server;
+        ServerMode server;
         if (config.kcptunMode()) {
             HostPort target = config.kcptun()
                     .flatMap(k -> k.target())
@@ -145,7 +166,24 @@ public final class TunnelLauncher {
                     serverLimits, accessRules(config.access()), HostResolver.SYSTEM, carrier.peerFlags());
         }
         // Lower layers close after the mux sessions and the listener: event loop, carrier, firewall rules.
-        ServerRuntime runtime = ServerRuntime.start(server, listener, settings, List.of(loop, carrier, carriers));
+        LiveSessions live = new LiveSessions();
+        ServerRuntime runtime = ServerRuntime.start(server, listener, settings, live, List.of(loop, carrier, carriers));
+        TunnelStatus status = new TunnelStatus(
+                new TunnelStatus.Parts(
+                        "server",
+                        mode(config),
+                        BuildInfo.current().version(),
+                        carriers::description,
+                        carriers::firewallBackend,
+                        live,
+                        limits,
+                        Optional.of(carrier),
+                        Optional.of(listener),
+                        Optional.of(server.counters()),
+                        List.of(),
+                        List.of(),
+                        0),
+                Clock.systemUTC());
         return new Server(
                 runtime,
                 runtime.startupLine()
@@ -157,7 +195,12 @@ public final class TunnelLauncher {
                                 : "")
                         + " (" + carriers.description() + ", cipher "
                         + config.transport().kcp().block().yamlName()
-                        + (settings.guard().isPresent() ? ", packet guard" : "") + ")");
+                        + (settings.guard().isPresent() ? ", packet guard" : "") + ")",
+                status);
+    }
+
+    private static String mode(PaqetConfig config) {
+        return config.kcptunMode() ? "kcptun" : "paqet";
     }
 
     static AccessRules accessRules(AccessConfig access) {

@@ -2,6 +2,7 @@ package org.paqet4j.cli.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.kcp.KcpMode;
@@ -293,5 +295,54 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(big)).hasMessageContaining("is larger than");
         Path latin1 = Files.write(dir.resolve("l.yaml"), new byte[] {'a', ':', ' ', (byte) 0xE9});
         assertThatThrownBy(() -> ConfigLoader.load(latin1)).hasMessage(latin1 + ": is not UTF-8 text");
+    }
+
+    private static final String STATUS_BASE = """
+            role: server
+            listen: {addr: ":9999"}
+            network:
+              ipv4: {addr: "198.18.0.1:9999"}
+            transport:
+              kcp: {key: k}
+            """;
+
+    @Test
+    void statusOffLoopbackNeedsALongEnoughToken() throws Exception {
+        ConfigException open = catchThrowableOfType(
+                ConfigException.class,
+                () -> ConfigLoader.parse("s.yaml", STATUS_BASE + "status: {listen: \"0.0.0.0:9090\"}\n"));
+        assertThat(open.problems())
+                .extracting(ConfigProblem::toString)
+                .anySatisfy(p ->
+                        assertThat(p).contains("status.token", "required", "0.0.0.0:9090", "not a loopback address"));
+
+        ConfigException shortToken = catchThrowableOfType(
+                ConfigException.class,
+                () -> ConfigLoader.parse(
+                        "s.yaml", STATUS_BASE + "status: {listen: \"0.0.0.0:9090\", token: \"short\"}\n"));
+        assertThat(shortToken.problems())
+                .extracting(ConfigProblem::toString)
+                .anySatisfy(p -> assertThat(p).contains("status.token", "at least 16"));
+
+        StatusConfig withToken = ConfigLoader.parse(
+                        "s.yaml", STATUS_BASE + "status: {listen: \"0.0.0.0:9090\", token: \"0123456789abcdef\"}\n")
+                .config()
+                .status();
+        assertThat(withToken.token()).contains("0123456789abcdef");
+        assertThat(withToken.toString()).doesNotContain("0123456789abcdef");
+        for (String loopback : List.of("127.0.0.1:9090", "[::1]:9090", "localhost:9090")) {
+            assertThat(ConfigLoader.parse("s.yaml", STATUS_BASE + "status: {listen: \"" + loopback + "\"}\n")
+                            .config()
+                            .status()
+                            .token())
+                    .as(loopback)
+                    .isEmpty();
+        }
+        // run --check hides the token unless asked to show secrets.
+        PaqetConfig c = ConfigLoader.parse(
+                        "s.yaml", STATUS_BASE + "status: {listen: \"0.0.0.0:9090\", token: \"0123456789abcdef\"}\n")
+                .config();
+        assertThat(EffectiveConfigWriter.write(c, false)).doesNotContain("0123456789abcdef");
+        assertThat(EffectiveConfigWriter.write(c, true)).contains("0123456789abcdef");
     }
 }

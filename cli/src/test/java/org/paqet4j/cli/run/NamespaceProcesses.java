@@ -63,7 +63,10 @@ public final class NamespaceProcesses implements AutoCloseable {
         return startIn(ns, stdout, log, command.toArray(String[]::new));
     }
 
-    /** The first line {@code p} prints on stdout, within 30 s; the assertion shows its stderr otherwise. */
+    /**
+     * The first line {@code p} prints on stdout, within 90 s (a JVM starting on two cores shared
+     * with other builds can take half a minute to get there); the assertion shows its stderr otherwise.
+     */
     public static String firstLine(Process p, Path errLog) throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
@@ -77,7 +80,7 @@ public final class NamespaceProcesses implements AutoCloseable {
                 // process ended
             }
         });
-        String line = lines.poll(30, TimeUnit.SECONDS);
+        String line = lines.poll(90, TimeUnit.SECONDS);
         assertThat(line)
                 .as("startup line; stderr: %s", Files.readString(errLog))
                 .isNotNull();

@@ -90,6 +90,7 @@ class RunProcessTest {
         int tunnelPort = freePort();
         int socksPort = freePort();
         int forwardPort = freePort();
+        int statusPort = freePort();
         try (ServerSocket echo = new ServerSocket(0, 16, LOOPBACK)) {
             Thread.ofVirtual().start(() -> {
                 while (!echo.isClosed()) {
@@ -121,8 +122,7 @@ class RunProcessTest {
               block: aes
               key: "run process test"
           """.formatted(tunnelPort, tunnelPort));
-            Path client = Files.writeString(
-                    dir.resolve("client.yaml"), """
+            Path client = Files.writeString(dir.resolve("client.yaml"), """
           role: client
           socks5:
             - listen: "127.0.0.1:%d"
@@ -142,15 +142,19 @@ class RunProcessTest {
             kcp:
               block: aes
               key: "run process test"
-          """.formatted(socksPort, forwardPort, echo.getLocalPort(), tunnelPort));
+          status:
+            listen: "127.0.0.1:%d"
+          """.formatted(
+                            socksPort, forwardPort, echo.getLocalPort(), tunnelPort, statusPort));
 
             assertThat(start(server, 1, dir.resolve("server.err")))
                     .containsExactly("server listening on 127.0.0.1:" + tunnelPort + " (UDP, cipher aes)");
-            assertThat(start(client, 3, dir.resolve("client.err")))
+            assertThat(start(client, 4, dir.resolve("client.err")))
                     .containsExactly(
                             "client: 2 connection(s) to 127.0.0.1:" + tunnelPort + ", cipher aes",
                             "SOCKS5 listening on 127.0.0.1:" + socksPort,
-                            "TCP forward 127.0.0.1:" + forwardPort + " -> 127.0.0.1:" + echo.getLocalPort());
+                            "TCP forward 127.0.0.1:" + forwardPort + " -> 127.0.0.1:" + echo.getLocalPort(),
+                            "status endpoint on http://127.0.0.1:" + statusPort + "/");
 
             try (Socket s = new Socket(LOOPBACK, forwardPort)) {
                 s.setSoTimeout(20_000);
@@ -177,6 +181,15 @@ class RunProcessTest {
             assertThat(ping.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(ping.exitValue()).as(pingOut).isZero();
             assertThat(pingOut).contains("3 sent, 3 received, 0% loss, rtt min/avg/max = ");
+
+            Process status = paqet("status", "-c", client.toString(), "--json")
+                    .redirectErrorStream(true)
+                    .start();
+            processes.add(status);
+            String statusOut = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(status.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(status.exitValue()).as(statusOut).isZero();
+            assertThat(statusOut).contains("\"role\" : \"client\"", "\"kind\" : \"tcp_forward\"");
 
             for (Process p : List.of(processes.get(1), processes.get(0))) {
                 p.destroy(); // SIGTERM

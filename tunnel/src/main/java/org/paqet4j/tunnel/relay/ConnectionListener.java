@@ -43,6 +43,7 @@ public final class ConnectionListener implements AutoCloseable {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final LongAdder acceptErrors = new LongAdder();
     private final LongAdder overLimit = new LongAdder();
+    private final LongAdder accepted = new LongAdder();
     private final LogThrottle acceptErrorLog = new LogThrottle(Duration.ofSeconds(10));
     private final LogThrottle overLimitLog = new LogThrottle(Duration.ofSeconds(10));
     private volatile boolean closed;
@@ -97,6 +98,7 @@ public final class ConnectionListener implements AutoCloseable {
                 continue;
             }
             connections.add(socket);
+            accepted.increment();
             try {
                 Thread.ofVirtual()
                         .name(threadPrefix + "-" + AddressText.of((InetSocketAddress) socket.getRemoteSocketAddress()))
@@ -176,6 +178,11 @@ public final class ConnectionListener implements AutoCloseable {
     }
 
     /** Connections closed at once because {@code maxConnections} were open. */
+    /** Connections taken in to be served since start (refused ones not included). */
+    public long acceptedConnections() {
+        return accepted.sum();
+    }
+
     public long refusedOverLimit() {
         return overLimit.sum();
     }

@@ -25,6 +25,8 @@ public final class ClientRuntime implements AutoCloseable {
 
     private final TunnelClient client;
     private final List<String> startupLines = new ArrayList<>();
+    private final List<Socks5Server> socksServers = new ArrayList<>();
+    private final List<TcpForward> tcpForwardList = new ArrayList<>();
     private final GracefulShutdown shutdown = new GracefulShutdown();
 
     private ClientRuntime(TunnelClient client) {
@@ -73,6 +75,8 @@ public final class ClientRuntime implements AutoCloseable {
             closeAll(lowerLayers);
             throw e;
         }
+        runtime.socksServers.addAll(socks);
+        runtime.tcpForwardList.addAll(tcpForwards);
         GracefulShutdown sd = runtime.shutdown;
         for (Socks5Server s : socks) {
             sd.stopAccepting("SOCKS5 " + format(s.localAddress()), s::stopAccepting)
@@ -111,6 +115,16 @@ public final class ClientRuntime implements AutoCloseable {
 
     public TunnelClient client() {
         return client;
+    }
+
+    /** The SOCKS5 listeners, in the order they were configured (for the status endpoint). */
+    public List<Socks5Server> socksServers() {
+        return List.copyOf(socksServers);
+    }
+
+    /** The TCP forwards, in the order they were configured (for the status endpoint). */
+    public List<TcpForward> tcpForwards() {
+        return List.copyOf(tcpForwardList);
     }
 
     /** What listens where, for the user. */

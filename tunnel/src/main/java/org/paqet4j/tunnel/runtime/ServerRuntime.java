@@ -5,6 +5,7 @@ import java.util.List;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.tunnel.server.SessionHandler;
 import org.paqet4j.tunnel.session.KcpSessionAcceptor;
+import org.paqet4j.tunnel.session.LiveSessions;
 import org.paqet4j.tunnel.session.TransportSettings;
 
 /**
@@ -22,9 +23,10 @@ public final class ServerRuntime implements AutoCloseable {
             SessionHandler server,
             KcpListener listener,
             TransportSettings settings,
+            LiveSessions live,
             List<? extends AutoCloseable> lowerLayers) {
         this.server = server;
-        KcpSessionAcceptor acceptor = new KcpSessionAcceptor(listener, server, settings);
+        KcpSessionAcceptor acceptor = new KcpSessionAcceptor(listener, server, settings, live);
         this.startupLine = "server listening on " + ClientRuntime.format(listener.localAddress());
         shutdown.stopAccepting("tunnel sessions", server::stopAccepting)
                 .drain("tunnel streams", server::awaitDrained)
@@ -41,7 +43,20 @@ public final class ServerRuntime implements AutoCloseable {
             KcpListener listener,
             TransportSettings settings,
             List<? extends AutoCloseable> lowerLayers) {
-        return new ServerRuntime(server, listener, settings, lowerLayers);
+        return new ServerRuntime(server, listener, settings, new LiveSessions(), lowerLayers);
+    }
+
+    /**
+     * @param live        where accepted sessions are registered for the status endpoint
+     * @param lowerLayers closed last, in this order (event loop, carrier, firewall rules)
+     */
+    public static ServerRuntime start(
+            SessionHandler server,
+            KcpListener listener,
+            TransportSettings settings,
+            LiveSessions live,
+            List<? extends AutoCloseable> lowerLayers) {
+        return new ServerRuntime(server, listener, settings, live, lowerLayers);
     }
 
     public SessionHandler server() {

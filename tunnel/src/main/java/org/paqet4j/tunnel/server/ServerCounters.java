@@ -13,6 +13,8 @@ public final class ServerCounters {
     final LongAdder headerErrors = new LongAdder();
     final LongAdder deniedTargets = new LongAdder();
     final LongAdder dialFailures = new LongAdder();
+    final LongAdder dialTimeouts = new LongAdder();
+    final LongAdder dialsOk = new LongAdder();
     final LongAdder pings = new LongAdder();
     final LongAdder tcpStreams = new LongAdder();
     final LongAdder udpStreams = new LongAdder();
@@ -44,6 +46,16 @@ public final class ServerCounters {
 
     public long dialFailures() {
         return dialFailures.sum();
+    }
+
+    /** Dials that failed because the target did not answer in time (also counted in {@link #dialFailures()}). */
+    public long dialTimeouts() {
+        return dialTimeouts.sum();
+    }
+
+    /** Dials that connected (TCP) or opened a socket (UDP). */
+    public long dialsOk() {
+        return dialsOk.sum();
     }
 
     public long pings() {

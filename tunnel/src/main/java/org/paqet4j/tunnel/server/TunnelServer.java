@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.packet.PeerFlags;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.tunnel.access.AccessRules;
 import org.paqet4j.tunnel.protocol.StreamHeader;
 import org.paqet4j.tunnel.protocol.StreamHeaderReader;
@@ -35,6 +37,8 @@ public final class TunnelServer implements ServerMode {
     private final PeerFlags peerFlags;
     private final ServerCounters counters = new ServerCounters();
     private final SessionServer sessions;
+    private final LogThrottle deniedLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle headerErrorLog = new LogThrottle(Duration.ofSeconds(10));
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
         this.limits = limits;
@@ -64,20 +68,10 @@ public final class TunnelServer implements ServerMode {
             header = StreamHeaderReader.read(new HeaderDeadline(stream, limits.headerTimeout()));
             stream.setReadTimeout(Duration.ZERO);
         } catch (InterruptedIOException e) {
-            counters.headerErrors.increment();
-            log.warn(
-                    "stream {} from {}: no header within {}",
-                    stream.id(),
-                    AddressText.of(session.remoteAddress()),
-                    limits.headerTimeout());
+            headerError(session, stream, "no header within " + limits.headerTimeout());
             return;
         } catch (IOException e) {
-            counters.headerErrors.increment();
-            log.warn(
-                    "stream {} from {}: bad header: {}",
-                    stream.id(),
-                    AddressText.of(session.remoteAddress()),
-                    e.getMessage());
+            headerError(session, stream, "bad header: " + e.getMessage());
             return;
         }
         switch (header) {
@@ -94,13 +88,20 @@ public final class TunnelServer implements ServerMode {
             case StreamHeader.Udp udp when server.isClosing() -> server.refuseWhileClosing(session, stream, udp);
             case StreamHeader.Tcp tcp -> relayTcp(session, stream, tcp.target());
             case StreamHeader.Udp udp -> relayUdp(session, stream, udp.target());
-            case StreamHeader.Pong ignored -> {
-                counters.headerErrors.increment();
-                log.warn(
-                        "stream {} from {}: unexpected PONG header",
-                        stream.id(),
-                        AddressText.of(session.remoteAddress()));
-            }
+            case StreamHeader.Pong ignored -> headerError(session, stream, "unexpected PONG header");
+        }
+    }
+
+    /** Counts and logs a stream refused for its header; a client holding the key can send these as fast as it likes. */
+    private void headerError(TunnelSession session, TunnelStream stream, String what) {
+        counters.headerErrors.increment();
+        if (headerErrorLog.permit()) {
+            log.warn(
+                    "stream {} from {}: {} ({} more header errors not logged)",
+                    stream.id(),
+                    AddressText.of(session.remoteAddress()),
+                    what,
+                    headerErrorLog.takeSuppressed());
         }
     }
 
@@ -127,12 +128,25 @@ public final class TunnelServer implements ServerMode {
     /** Dials {@code target}, or returns null after counting and logging why it could not. */
     private <T> T dial(TunnelSession session, TunnelStream stream, Target target, Dial<T> dial) {
         try {
-            return dial.to(target);
+            T connected = dial.to(target);
+            counters.dialsOk.increment();
+            return connected;
         } catch (TargetDeniedException e) {
             counters.deniedTargets.increment();
-            log.warn("stream {} from {}: {}", stream.id(), AddressText.of(session.remoteAddress()), e.getMessage());
+            // A client holding the key can ask for denied targets as fast as it likes.
+            if (deniedLog.permit()) {
+                log.warn(
+                        "stream {} from {}: {} ({} more denials not logged)",
+                        stream.id(),
+                        AddressText.of(session.remoteAddress()),
+                        e.getMessage(),
+                        deniedLog.takeSuppressed());
+            }
         } catch (IOException e) {
             counters.dialFailures.increment();
+            if (e instanceof SocketTimeoutException) {
+                counters.dialTimeouts.increment();
+            }
             // The message names the protocol, the target, the address tried and the reason.
             log.info(
                     "stream {} from {}: dial failed: {}",

@@ -1,6 +1,7 @@
 package org.paqet4j.tunnel.session;
 
 import java.io.IOException;
+import java.util.Optional;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpSession;
 import org.paqet4j.mux.MuxSession;
@@ -21,11 +22,19 @@ public final class KcpSessionAcceptor implements AutoCloseable {
     private final KcpListener listener;
     private final SessionHandler server;
     private final TransportSettings settings;
+    private final LiveSessions live;
     private final Thread thread;
     private volatile boolean closed;
 
     public KcpSessionAcceptor(KcpListener listener, SessionHandler server, TransportSettings settings) {
+        this(listener, server, settings, new LiveSessions());
+    }
+
+    /** @param live where each accepted session is registered for the status endpoint */
+    public KcpSessionAcceptor(
+            KcpListener listener, SessionHandler server, TransportSettings settings, LiveSessions live) {
         this.listener = listener;
+        this.live = live;
         this.server = server;
         this.settings = settings;
         this.thread = Thread.ofVirtual()
@@ -56,6 +65,7 @@ public final class KcpSessionAcceptor implements AutoCloseable {
                 continue;
             }
             kcp.onClose(mux::close);
+            live.add(kcp, mux, Optional.empty());
             server.serve(new MuxTunnelSession(mux, kcp.remoteAddress()));
         }
     }

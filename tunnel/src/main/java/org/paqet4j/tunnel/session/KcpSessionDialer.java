@@ -2,6 +2,7 @@ package org.paqet4j.tunnel.session;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.paqet4j.kcp.KcpDialer;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpSession;
@@ -23,9 +24,21 @@ public final class KcpSessionDialer implements SessionDialer {
     private final CarrierFactory carriers;
     private final InetSocketAddress server;
     private final TransportSettings settings;
+    private final LiveSessions live;
 
     public KcpSessionDialer(
             KcpEventLoop loop, CarrierFactory carriers, InetSocketAddress server, TransportSettings settings) {
+        this(loop, carriers, server, settings, new LiveSessions());
+    }
+
+    /** @param live where each dialed session is registered for the status endpoint */
+    public KcpSessionDialer(
+            KcpEventLoop loop,
+            CarrierFactory carriers,
+            InetSocketAddress server,
+            TransportSettings settings,
+            LiveSessions live) {
+        this.live = live;
         this.loop = loop;
         this.carriers = carriers;
         this.server = server;
@@ -64,6 +77,7 @@ public final class KcpSessionDialer implements SessionDialer {
             throw e;
         }
         kcp.onClose(mux::close);
+        live.add(kcp, mux, Optional.of(carrier));
         return new MuxTunnelSession(mux, server);
     }
 }

@@ -194,6 +194,7 @@ class TunnelServerTest {
             assertThat(stream.inputStream().readAllBytes()).isEqualTo(payload);
         }
         assertThat(server.counters().tcpStreams()).isEqualTo(1);
+        assertThat(server.counters().dialsOk()).isEqualTo(1);
     }
 
     @Test
@@ -387,6 +388,10 @@ class TunnelServerTest {
             assertThat(stream.inputStream().read()).isEqualTo(-1);
         }
         assertThat(server.counters().dialFailures()).isEqualTo(1);
+        assertThat(server.counters().dialTimeouts())
+                .as("refused, not timed out")
+                .isZero();
+        assertThat(server.counters().dialsOk()).isZero();
     }
 
     @Test
