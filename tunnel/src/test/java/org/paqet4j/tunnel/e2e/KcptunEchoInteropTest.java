@@ -2,16 +2,13 @@ package org.paqet4j.tunnel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
+import org.paqet4j.kcp.KcptunProcess;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
@@ -106,96 +104,58 @@ class KcptunEchoInteropTest {
                 Optional.empty());
     }
 
-    private static List<String> kcptunOptions(String crypt, int data, int parity, int smux) {
-        return List.of(
-                "--key",
-                KEY,
-                "--crypt",
-                crypt,
-                "--nocomp",
-                "--mode",
-                "fast",
-                "--datashard",
-                Integer.toString(data),
-                "--parityshard",
-                Integer.toString(parity),
-                "--smuxver",
-                Integer.toString(smux),
-                "--quiet");
-    }
-
     @ParameterizedTest(name = "kcptun-client -> paqet4j kcptun-mode server, {0} fec {1}/{2} smux v{3}")
     @MethodSource("variants")
     void kcptunClientThroughOurServer(String crypt, int data, int parity, int smux) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-client-", ".log");
         UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20);
         TransportSettings settings = settings(crypt, data, parity, smux);
-        Process kcptun = null;
         KcptunServer server = new KcptunServer(
                 new Target("127.0.0.1", echo.getLocalPort()), ServerLimits.defaults(), HostResolver.SYSTEM);
-        try (server;
+        int tcpPort = KcptunProcess.freeTcpPort();
+        List<String> flags = new ArrayList<>(KcptunProcess.flags(KEY, crypt, false, data, parity, smux));
+        flags.addAll(List.of("--conn", "1"));
+        try (carrier;
+                server;
                 KcpSessionAcceptor acceptor = new KcpSessionAcceptor(
                         KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), 8, Duration.ofSeconds(30)),
                         server,
-                        settings)) {
-            int tcpPort = freeTcpPort();
-            List<String> command = new ArrayList<>(List.of(
-                    "kcptun-client",
-                    "-l",
-                    "127.0.0.1:" + tcpPort,
-                    "-r",
-                    "127.0.0.1:" + carrier.localAddress().getPort(),
-                    "--conn",
-                    "1"));
-            command.addAll(kcptunOptions(crypt, data, parity, smux));
-            kcptun = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log)
-                    .start();
+                        settings);
+                KcptunProcess kcptun = KcptunProcess.client(
+                        "127.0.0.1:" + tcpPort,
+                        "127.0.0.1:" + carrier.localAddress().getPort(),
+                        flags)) {
             try {
                 roundTrips(tcpPort);
             } catch (Exception e) {
-                throw new AssertionError("kcptun-client log: " + Files.readString(log.toPath()), e);
+                throw kcptun.failure("three echo round trips", e);
             }
-        } finally {
-            if (kcptun != null) {
-                kcptun.destroyForcibly().waitFor();
-            }
-            carrier.close();
-            Files.deleteIfExists(log.toPath());
         }
     }
 
     @ParameterizedTest(name = "paqet4j kcptun-mode client -> kcptun-server, {0} fec {1}/{2} smux v{3}")
     @MethodSource("variants")
     void ourClientThroughKcptunServer(String crypt, int data, int parity, int smux) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-server-", ".log");
-        int udpPort = freeUdpPort();
-        List<String> command = new ArrayList<>(
-                List.of("kcptun-server", "-l", "127.0.0.1:" + udpPort, "-t", "127.0.0.1:" + echo.getLocalPort()));
-        command.addAll(kcptunOptions(crypt, data, parity, smux));
-        Process kcptun = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
-        InetSocketAddress server = new InetSocketAddress(LOOPBACK, udpPort);
-        KcpSessionDialer dialer = new KcpSessionDialer(
-                loop,
-                slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20),
-                server,
-                settings(crypt, data, parity, smux));
-        TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
-        client.start();
-        try (client;
-                TcpForward forward = TcpForward.start(
-                        new InetSocketAddress(LOOPBACK, 0), new Target("127.0.0.1", udpPort), client)) {
-            assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            roundTrips(forward.localAddress().getPort());
-        } catch (Exception e) {
-            throw new AssertionError("kcptun-server log: " + Files.readString(log.toPath()), e);
-        } finally {
-            kcptun.destroyForcibly().waitFor();
-            Files.deleteIfExists(log.toPath());
+        int udpPort = KcptunProcess.freeUdpPort();
+        try (KcptunProcess kcptun = KcptunProcess.server(
+                "127.0.0.1:" + udpPort,
+                "127.0.0.1:" + echo.getLocalPort(),
+                KcptunProcess.flags(KEY, crypt, false, data, parity, smux))) {
+            kcptun.awaitLog("listening on", Duration.ofSeconds(10));
+            KcpSessionDialer dialer = new KcpSessionDialer(
+                    loop,
+                    slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20),
+                    new InetSocketAddress(LOOPBACK, udpPort),
+                    settings(crypt, data, parity, smux));
+            TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
+            client.start();
+            try (client;
+                    TcpForward forward = TcpForward.start(
+                            new InetSocketAddress(LOOPBACK, 0), new Target("127.0.0.1", udpPort), client)) {
+                assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
+                roundTrips(forward.localAddress().getPort());
+            } catch (Exception e) {
+                throw kcptun.failure("three echo round trips", e);
+            }
         }
     }
 
@@ -267,18 +227,6 @@ class KcptunEchoInteropTest {
                 },
                 threads);
         return CompletableFuture.allOf(written, echoed);
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Socket connectWithRetry(int port) throws Exception {

@@ -23,6 +23,7 @@ import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.KcptunProcess;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.lab.DirectionCounters;
@@ -51,18 +52,15 @@ import org.slf4j.LoggerFactory;
 class KcptunInteropTest {
 
     private static final String KEY = "kcptun interop key";
-    private final List<Process> processes = new ArrayList<>();
+    private final List<KcptunProcess> processes = new ArrayList<>();
 
     @TempDir
     Path dir;
 
     @AfterEach
-    void stop() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+    void stop() throws Exception {
+        for (KcptunProcess p : processes) {
+            p.close();
         }
     }
 
@@ -72,12 +70,13 @@ class KcptunInteropTest {
         }
     }
 
-    private void kcptun(String binary, int smuxVersion, String... args) throws IOException {
-        kcptunIn(List.of(), binary, smuxVersion, args);
+    private KcptunProcess kcptun(String binary, int smuxVersion, String... args) throws IOException {
+        return kcptunIn(List.of(), binary, smuxVersion, args);
     }
 
     /** kcptun behind {@code prefix} (e.g. {@code ip netns exec <ns>}). */
-    private void kcptunIn(List<String> prefix, String binary, int smuxVersion, String... args) throws IOException {
+    private KcptunProcess kcptunIn(List<String> prefix, String binary, int smuxVersion, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(
                 binary,
@@ -95,10 +94,9 @@ class KcptunInteropTest {
                 "--smuxver",
                 Integer.toString(smuxVersion)));
         command.addAll(List.of(args));
-        processes.add(new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(binary + ".log").toFile())
-                .start());
+        KcptunProcess process = KcptunProcess.start(binary, command);
+        processes.add(process);
+        return process;
     }
 
     private static TransportSettings settings(int smuxVersion) {
@@ -148,7 +146,7 @@ class KcptunInteropTest {
                             server,
                             settings)) {
                 int local = freePort();
-                kcptun(
+                KcptunProcess kcptun = kcptun(
                         "kcptun-client",
                         smuxVersion,
                         "--localaddr",
@@ -161,7 +159,7 @@ class KcptunInteropTest {
                 Path out = dir.resolve("got.bin");
                 assertThat(LocalHttpServer.curl(
                                 dir.resolve("curl.log"), "-o", out.toString(), "http://127.0.0.1:" + local + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-client.log")))
+                        .as(kcptun.log())
                         .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
@@ -199,7 +197,7 @@ class KcptunInteropTest {
                             settings)) {
                 int local = 18_388;
                 List<String> inA = LabTopology.exec(lab.a()).command();
-                kcptunIn(
+                KcptunProcess kcptun = kcptunIn(
                         inA,
                         "kcptun-client",
                         2,
@@ -218,7 +216,7 @@ class KcptunInteropTest {
                                 "-o",
                                 out.toString(),
                                 "http://127.0.0.1:" + local + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-client.log")))
+                        .as(kcptun.log())
                         .isZero();
                 long took = System.nanoTime() - start;
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
@@ -246,14 +244,14 @@ class KcptunInteropTest {
                 KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-client")) {
             String sha = http.generate("f.bin", 8 << 20, 12);
             int kcptunPort = freePort();
-            kcptun(
+            KcptunProcess kcptun = kcptun(
                     "kcptun-server",
                     smuxVersion,
                     "--listen",
                     "127.0.0.1:" + kcptunPort,
                     "--target",
                     "127.0.0.1:" + http.port);
-            Thread.sleep(500);
+            kcptun.awaitLog("listening on", Duration.ofSeconds(10));
             TunnelClient client = TunnelClient.kcptun(
                     ClientOptions.defaults(1, new short[0]),
                     new KcpSessionDialer(
@@ -274,7 +272,7 @@ class KcptunInteropTest {
                                 "-o",
                                 out.toString(),
                                 "http://127.0.0.1:" + forward.localAddress().getPort() + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-server.log")))
+                        .as(kcptun.log())
                         .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
