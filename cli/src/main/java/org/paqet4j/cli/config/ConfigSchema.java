@@ -82,7 +82,7 @@ final class ConfigSchema {
                         "max_udp_associations",
                         "udp_idle_timeout"));
         keys.put("access", List.of("allow", "deny"));
-        keys.put("kcptun", List.of("listen", "target"));
+        keys.put("kcptun", List.of("listen", "target", "nocomp"));
         return Map.copyOf(keys);
     }
 

@@ -10,6 +10,7 @@ import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
+import org.paqet4j.tunnel.session.StreamCompression;
 import org.paqet4j.tunnel.session.TransportSettings;
 
 /** Turns {@code transport.kcp} into the KCP, codec, smux and guard settings of a tunnel session. */
@@ -45,8 +46,12 @@ final class TransportFactory {
                         kcp.guard().skew(),
                         System::currentTimeMillis))
                 : Optional.empty();
+        // kcptun compresses unless told --nocomp; paqet never does
+        StreamCompression compression = config.kcptun()
+                .map(k -> k.nocomp() ? StreamCompression.NONE : StreamCompression.SNAPPY)
+                .orElse(StreamCompression.NONE);
         return new TransportSettings(
-                kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey);
+                kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey, compression);
     }
 
     /** How long resolving a next-hop MAC may take at startup. */
