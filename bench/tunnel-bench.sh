@@ -8,8 +8,11 @@
 #   paqet4j raw, smux v1  the raw carrier without smux v2's stream window (paqet4j at both ends)
 #   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
 #   kcptun          kcptun-client / kcptun-server 20210922
+#   ..., snappy     kcptun mode and kcptun with compression on (kcptun's default), once with
+#                   iperf3's random payload (incompressible) and once with --repeating-payload
+#                   (a repeating digit pattern: text-like, compressible)
 # All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
-# no compression. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
+# no compression unless the name says snappy. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
 # processes over the measured run (after a short warm-up run). Allocated bytes per relayed byte
 # ("alloc B/B") is what the JVM's threads allocated over the measured run (jcmd Thread.print -e,
 # summed over threads; virtual threads count on their carriers) divided by the bytes iperf3 moved:
@@ -85,8 +88,10 @@ selected() { # name: whether --only lets this path run
     case "$1" in *"$only"*) return 0 ;; *) return 1 ;; esac
 }
 
+iperf_extra="" # extra iperf3 client options for the next measure (--repeating-payload)
 iperf() { # port, seconds -> Mbit/s received
-    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m 2>&1 | tee -a "$work/iperf3-client.log" |
+    # shellcheck disable=SC2086
+    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m $iperf_extra 2>&1 | tee -a "$work/iperf3-client.log" |
         awk '/receiver/ { print $(NF-2) }'
 }
 
@@ -124,7 +129,7 @@ paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFI
     fi
 }
 
-paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines
+paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines, "snappy"
     selected "$1" || return 0
     name=$1
     mode=$2
@@ -141,9 +146,12 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     esac
     kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
     if [ "$mode" = kcptun ]; then
-        kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    smuxver: 1\n    key: \"$key\"\n"
-        extra_s='kcptun:\n  target: "198.18.0.1:5201"\n'
-        extra_c='kcptun:\n  listen: "127.0.0.1:15201"\n'
+        # kcptun mode defaults to kcptun's FEC 10/3 and compression: both off unless asked for
+        kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    dshard: 0\n    pshard: 0\n    smuxver: 1\n    key: \"$key\"\n"
+        nocomp=true
+        [ "${5:-}" = snappy ] && nocomp=false
+        extra_s="kcptun:\n  target: \"198.18.0.1:5201\"\n  nocomp: $nocomp\n"
+        extra_c="kcptun:\n  listen: \"127.0.0.1:15201\"\n  nocomp: $nocomp\n"
     else
         extra_s=''
         extra_c='forward:\n  - listen: "127.0.0.1:15201"\n    target: "198.18.0.1:5201"\n    protocol: tcp\n'
@@ -182,18 +190,29 @@ paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
 paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
 paqet_pair "paqet4j kcptun mode" kcptun ""
 
-if selected "kcptun 20210922"; then
-kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
-# shellcheck disable=SC2086
-ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts >"$work/kcptun-server.log" 2>&1 &
-kspid=$!
-# shellcheck disable=SC2086
-ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts >"$work/kcptun-client.log" 2>&1 &
-kcpid=$!
-sleep 1
-measure "kcptun 20210922" 127.0.0.1 15202 "$kspid" "$kcpid"
-kill -TERM "$kspid" "$kcpid"
-fi
+kcptun_pair() { # name, compression (--nocomp or empty)
+    selected "$1" || return 0
+    kcptun_opts="--key $key --crypt aes-128 --mode fast --mtu 1350 --sndwnd 4096 --rcvwnd 4096 $2 --datashard 0 --parityshard 0 --quiet"
+    # shellcheck disable=SC2086
+    ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts >"$work/kcptun-server.log" 2>&1 &
+    kspid=$!
+    # shellcheck disable=SC2086
+    ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts >"$work/kcptun-client.log" 2>&1 &
+    kcpid=$!
+    sleep 1
+    measure "$1" 127.0.0.1 15202 "$kspid" "$kcpid"
+    kill -TERM "$kspid" "$kcpid"
+    wait "$kspid" "$kcpid" 2>/dev/null || true
+}
+kcptun_pair "kcptun 20210922" --nocomp
+
+# compression: incompressible (iperf3's random payload), then compressible (--repeating-payload)
+paqet_pair "paqet4j kcptun mode, snappy, random" kcptun "" "" snappy
+kcptun_pair "kcptun 20210922, snappy, random" ""
+iperf_extra=--repeating-payload
+paqet_pair "paqet4j kcptun mode, snappy, text" kcptun "" "" snappy
+kcptun_pair "kcptun 20210922, snappy, text" ""
+iperf_extra=""
 
 echo
 echo "| path | Mbit/s | server CPU s | client CPU s | CPU s per GB (both sides) | server alloc B/B | client alloc B/B |"
