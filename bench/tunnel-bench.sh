@@ -76,6 +76,8 @@ cpu_ticks() { # utime + stime of pid $1
 }
 
 allocated() { # pid: bytes its live Java threads allocated so far; 0 if it is not a JVM
+    # jcmd attaches by sending SIGQUIT, which ends a Go program (kcptun) with a stack dump
+    case "$(readlink "/proc/$1/exe")" in */java) ;; *) echo 0; return ;; esac
     "$jcmd" "$1" Thread.print -e 2>/dev/null | awk '
         match($0, / allocated=[0-9]+[BKMG]/) {
             v = substr($0, RSTART + 11, RLENGTH - 11); u = substr(v, length(v)); v = substr(v, 1, length(v) - 1)
