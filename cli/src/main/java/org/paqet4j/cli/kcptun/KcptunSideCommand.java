@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.config.ConfigException;
 import org.paqet4j.cli.config.ConfigLoader;
-import org.paqet4j.cli.config.ConfigProblem;
 import org.paqet4j.cli.config.LoadedConfig;
 import org.paqet4j.cli.config.LogLevel;
 import org.paqet4j.cli.log.Logging;
@@ -69,22 +68,24 @@ abstract class KcptunSideCommand extends KcptunFlags implements Callable<Integer
                     + e.problems().size() + " problem(s); nothing was started:\n" + translated.yaml());
             return ExitCodes.USAGE;
         }
+        List<String> allWarnings = new ArrayList<>(translated.warnings());
+        allWarnings.addAll(warnings);
+        loaded.warnings().forEach(w -> allWarnings.add(w.toString()));
         String logFile = (String) values.get("log");
-        if (!logFile.isEmpty()) {
-            // kcptun's --log: everything it would print goes to the file instead
-            PrintStream file = new PrintStream(new FileOutputStream(logFile, true), true, StandardCharsets.UTF_8);
+        if (logFile.isEmpty()) {
+            return start(loaded, allWarnings, out, err);
+        }
+        // kcptun's --log: everything it would print goes to the file instead, until the process ends
+        try (PrintStream file = new PrintStream(new FileOutputStream(logFile, true), true, StandardCharsets.UTF_8)) {
             System.setOut(file);
             System.setErr(file);
-            out = new PrintWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), true);
-            err = out;
+            PrintWriter toFile = new PrintWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), true);
+            return start(loaded, allWarnings, toFile, toFile);
         }
-        for (String warning : translated.warnings()) {
-            err.println("warning: " + warning);
-        }
+    }
+
+    private static int start(LoadedConfig loaded, List<String> warnings, PrintWriter out, PrintWriter err) {
         for (String warning : warnings) {
-            err.println("warning: " + warning);
-        }
-        for (ConfigProblem warning : loaded.warnings()) {
             err.println("warning: " + warning);
         }
         Logging.configure(LogLevel.INFO);
