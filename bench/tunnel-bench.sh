@@ -9,8 +9,11 @@
 #   paqet4j raw, smux v1  the raw carrier without smux v2's stream window (paqet4j at both ends)
 #   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
 #   kcptun          kcptun-client / kcptun-server 20210922
+#   ..., snappy     kcptun mode and kcptun with compression on (kcptun's default), once with
+#                   iperf3's random payload (incompressible) and once with --repeating-payload
+#                   (a repeating digit pattern: text-like, compressible)
 # All tunnels use the same cipher class (aes-128), mode fast, windows 4096/4096, MTU 1350, no FEC,
-# no compression. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
+# no compression unless the name says snappy. CPU seconds per side are utime+stime from /proc/PID/stat of the tunnel
 # processes over the measured run (after a short warm-up run). Allocated bytes per relayed byte
 # ("alloc B/B") is what the JVM's threads allocated over the measured run (jcmd Thread.print -e,
 # summed over threads; virtual threads count on their carriers) divided by the bytes iperf3 moved:
@@ -100,8 +103,10 @@ selected() { # name: whether --only lets this path run
     case "$1" in *"$only"*) return 0 ;; *) return 1 ;; esac
 }
 
+iperf_extra="" # extra iperf3 client options for the next measure (--repeating-payload)
 iperf() { # port, seconds -> Mbit/s received
-    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m 2>&1 | tee -a "$work/iperf3-client.log" |
+    # shellcheck disable=SC2086
+    ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m $iperf_extra 2>&1 | tee -a "$work/iperf3-client.log" |
         awk '/receiver/ { print $(NF-2) }'
 }
 
@@ -141,7 +146,7 @@ paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFI
 }
 
 kcp_mode=fast
-paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines, "status"
+paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines, "status" or "snappy"
     selected "$1" || return 0
     name=$1
     mode=$2
@@ -158,9 +163,12 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     esac
     kcp="transport:\n  kcp:\n    mode: $kcp_mode\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
     if [ "$mode" = kcptun ]; then
-        kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    smuxver: 1\n    key: \"$key\"\n"
-        extra_s='kcptun:\n  target: "198.18.0.1:5201"\n'
-        extra_c='kcptun:\n  listen: "127.0.0.1:15201"\n'
+        # kcptun mode defaults to kcptun's FEC 10/3 and compression: both off unless asked for
+        kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    dshard: 0\n    pshard: 0\n    smuxver: 1\n    key: \"$key\"\n"
+        nocomp=true
+        [ "${5:-}" = snappy ] && nocomp=false
+        extra_s="kcptun:\n  target: \"198.18.0.1:5201\"\n  nocomp: $nocomp\n"
+        extra_c="kcptun:\n  listen: \"127.0.0.1:15201\"\n  nocomp: $nocomp\n"
     else
         extra_s=''
         extra_c='forward:\n  - listen: "127.0.0.1:15201"\n    target: "198.18.0.1:5201"\n    protocol: tcp\n'
@@ -215,7 +223,7 @@ kcptun_pair() { # name, extra kcptun options (after the common ones)
     kill -TERM "$kspid" "$kcpid"
     wait "$kspid" "$kcpid" 2>/dev/null || true
 }
-kcptun_opts="--key $key --crypt aes-128 --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --nocomp --datashard 0 --parityshard 0 --quiet"
+kcptun_opts="--key $key --crypt aes-128 --mtu 1350 --sndwnd 4096 --rcvwnd 4096 --datashard 0 --parityshard 0 --quiet"
 
 echo "tunnel-bench: $(nproc) cores, ${seconds}s per run${loss:+, loss $loss% each way}${delay:+, delay ${delay}ms each way}" >&2
 measure "direct (veth)" 198.18.0.1 5201 "" ""
@@ -228,7 +236,7 @@ if [ "$sweep" = 1 ]; then
         for warmth in cold warm; do
             [ "$warmth" = cold ] && warmup=0 || warmup=1
             paqet_pair "$kcp_mode $warmth: paqet4j raw" raw "" "$big_streams"
-            kcptun_pair "$kcp_mode $warmth: kcptun 20210922" "--mode $kcp_mode --smuxver 2 --smuxbuf 16777216 --streambuf 8388608"
+            kcptun_pair "$kcp_mode $warmth: kcptun 20210922" "--mode $kcp_mode --nocomp --smuxver 2 --smuxbuf 16777216 --streambuf 8388608"
         done
     done
 else
@@ -241,7 +249,15 @@ else
     # smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
     paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
     paqet_pair "paqet4j kcptun mode" kcptun ""
-    kcptun_pair "kcptun 20210922" "--mode fast"
+    kcptun_pair "kcptun 20210922" "--mode fast --nocomp"
+
+    # compression: incompressible (iperf3's random payload), then compressible (--repeating-payload)
+    paqet_pair "paqet4j kcptun mode, snappy, random" kcptun "" "" snappy
+    kcptun_pair "kcptun 20210922, snappy, random" "--mode fast"
+    iperf_extra=--repeating-payload
+    paqet_pair "paqet4j kcptun mode, snappy, text" kcptun "" "" snappy
+    kcptun_pair "kcptun 20210922, snappy, text" "--mode fast"
+    iperf_extra=""
 fi
 
 echo

@@ -11,6 +11,7 @@ import org.paqet4j.cli.command.RunCommand;
 import org.paqet4j.cli.command.SecretCommand;
 import org.paqet4j.cli.command.StatusCommand;
 import org.paqet4j.cli.command.VersionCommand;
+import org.paqet4j.cli.kcptun.KcptunCommand;
 import org.paqet4j.cli.log.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
                 + "wire-compatible with paqet (v1.0.0-alpha.21) and kcptun.",
         subcommands = {
             RunCommand.class,
+            KcptunCommand.class,
             PingCommand.class,
             StatusCommand.class,
             DumpCommand.class,
@@ -47,6 +49,7 @@ import picocli.CommandLine.Spec;
             "  paqet secret                      make a key for transport.kcp.key",
             "  paqet run -c client.yaml          start the client (or server) a configuration describes",
             "  paqet run --check -c client.yaml  validate and print with all defaults",
+            "  paqet kcptun server -t 127.0.0.1:22 --key K   kcptun-server's command line, as a drop-in",
             "  paqet ping -c client.yaml         round-trip time to the server through the tunnel",
             "  paqet status -c server.yaml       sessions, throughput and counters of a running paqet",
             "  sudo paqet demo                   a tunnel between two namespaces, a download through it",

@@ -2,16 +2,13 @@ package org.paqet4j.kcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,32 +114,12 @@ class KcptunInteropTest {
     @ParameterizedTest(name = "dialer -> kcptun-server {0} fec {1}/{2} smux v{3}")
     @MethodSource("fullMatrix")
     void ourDialerAgainstKcptunServer(String crypt, int data, int parity, int smux) throws Exception {
-        int udpPort = freeUdpPort();
-        File log = File.createTempFile("p4j-kcptun-server-", ".log");
-        Process kcptun = new ProcessBuilder(
-                        "kcptun-server",
-                        "-l",
+        int udpPort = KcptunProcess.freeUdpPort();
+        try (KcptunProcess kcptun = KcptunProcess.server(
                         "127.0.0.1:" + udpPort,
-                        "-t",
                         "127.0.0.1:" + echo.getLocalPort(),
-                        "--key",
-                        KEY,
-                        "--crypt",
-                        crypt,
-                        "--nocomp",
-                        "--mode",
-                        "fast",
-                        "--datashard",
-                        Integer.toString(data),
-                        "--parityshard",
-                        Integer.toString(parity),
-                        "--smuxver",
-                        Integer.toString(smux),
-                        "--quiet")
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
-        try (UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20)) {
+                        KcptunProcess.flags(KEY, crypt, false, data, parity, smux));
+                UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20)) {
             DatagramCodec codec = Codecs.create(crypt, KeyDerivation.kcptun(KEY), data, parity);
             KcpSession session = KcpDialer.dial(
                     loop, carrier, new InetSocketAddress(LOOPBACK, udpPort), KcpConfig.defaults(), codec);
@@ -158,8 +135,7 @@ class KcptunInteropTest {
                     stream.get(20, TimeUnit.SECONDS);
                 }
             } catch (Exception e) {
-                throw new AssertionError(
-                        "kcptun-server log: " + Files.readString(log.toPath()) + "\nsession " + session.stats(), e);
+                throw kcptun.failure("session " + session.stats(), e);
             } finally {
                 session.close();
             }
@@ -176,16 +152,12 @@ class KcptunInteropTest {
             assertThat(stats.codecDrops())
                     .as("datagrams our codec rejected, crc %d", codec.counters().badChecksum())
                     .isLessThanOrEqualTo(allowed);
-        } finally {
-            kcptun.destroyForcibly().waitFor();
-            Files.deleteIfExists(log.toPath());
         }
     }
 
     @ParameterizedTest(name = "kcptun-client -> listener {0} fec {1}/{2} smux v{3}")
     @MethodSource("subset")
     void kcptunClientAgainstOurListener(String crypt, int data, int parity, int smux) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-client-", ".log");
         try (UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20);
                 KcpListener listener = KcpListener.listen(
                         loop,
@@ -195,46 +167,30 @@ class KcptunInteropTest {
                         8,
                         Duration.ofSeconds(30))) {
             threads.submit(() -> serveEcho(listener, smux));
-            int tcpPort = freeTcpPort();
-            Process kcptun = new ProcessBuilder(
-                            "kcptun-client",
-                            "-l",
-                            "127.0.0.1:" + tcpPort,
-                            "-r",
-                            "127.0.0.1:" + carrier.localAddress().getPort(),
-                            "--key",
-                            KEY,
-                            "--crypt",
-                            crypt,
-                            "--nocomp",
-                            "--mode",
-                            "fast",
-                            "--datashard",
-                            Integer.toString(data),
-                            "--parityshard",
-                            Integer.toString(parity),
-                            "--smuxver",
-                            Integer.toString(smux),
-                            "--conn",
-                            "1",
-                            "--quiet")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log)
-                    .start();
-            try (Socket a = connectWithRetry(tcpPort);
-                    Socket b = connectWithRetry(tcpPort)) {
-                CompletableFuture<Void> first =
-                        echoRoundTrip(a.getInputStream(), a.getOutputStream(), a::shutdownOutput, 0);
-                CompletableFuture<Void> second =
-                        echoRoundTrip(b.getInputStream(), b.getOutputStream(), b::shutdownOutput, 1);
-                first.get(20, TimeUnit.SECONDS);
-                second.get(20, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("kcptun-client log: " + Files.readString(log.toPath()), e);
-            } finally {
-                kcptun.destroyForcibly().waitFor();
-                Files.deleteIfExists(log.toPath());
+            int tcpPort = KcptunProcess.freeTcpPort();
+            List<String> flags = new ArrayList<>(KcptunProcess.flags(KEY, crypt, false, data, parity, smux));
+            flags.addAll(List.of("--conn", "1"));
+            try (KcptunProcess kcptun = KcptunProcess.client(
+                    "127.0.0.1:" + tcpPort,
+                    "127.0.0.1:" + carrier.localAddress().getPort(),
+                    flags)) {
+                bothEchoed(kcptun, tcpPort);
             }
+        }
+    }
+
+    /** Two connections at once through kcptun-client's listener, each echoed and checked. */
+    private static void bothEchoed(KcptunProcess kcptun, int tcpPort) throws Exception {
+        try (Socket a = connectWithRetry(tcpPort);
+                Socket b = connectWithRetry(tcpPort)) {
+            CompletableFuture<Void> first =
+                    echoRoundTrip(a.getInputStream(), a.getOutputStream(), a::shutdownOutput, 0);
+            CompletableFuture<Void> second =
+                    echoRoundTrip(b.getInputStream(), b.getOutputStream(), b::shutdownOutput, 1);
+            first.get(20, TimeUnit.SECONDS);
+            second.get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw kcptun.failure("two echo round trips", e);
         }
     }
 
@@ -309,18 +265,6 @@ class KcptunInteropTest {
                 },
                 threads);
         return CompletableFuture.allOf(written, echoed);
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static Socket connectWithRetry(int port) throws Exception {

@@ -315,8 +315,9 @@ final class ConfigBinder {
         int mtu = k.integer("mtu", ConfigDefaults.MTU, 50, 1500);
         int rcvwnd = k.integer("rcvwnd", ConfigDefaults.WINDOW, 1, 32768);
         int sndwnd = k.integer("sndwnd", ConfigDefaults.WINDOW, 1, 32768);
-        int dshard = k.integer("dshard", 0, 0, 255);
-        int pshard = k.integer("pshard", 0, 0, 255);
+        // kcptun mode starts from kcptun's defaults, so that a default kcptun peer needs no more keys
+        int dshard = k.integer("dshard", kcptunMode ? ConfigDefaults.KCPTUN_DATA_SHARDS : 0, 0, 255);
+        int pshard = k.integer("pshard", kcptunMode ? ConfigDefaults.KCPTUN_PARITY_SHARDS : 0, 0, 255);
         if (dshard + pshard > 256) {
             k.error("pshard", "dshard + pshard = " + (dshard + pshard) + "; Reed-Solomon allows at most 256 shards");
         } else if ((dshard == 0) != (pshard == 0)) {
@@ -343,8 +344,16 @@ final class ConfigBinder {
                     "streambuf",
                     streambuf + " is larger than smuxbuf " + smuxbuf + "; smux needs streambuf <= smuxbuf");
         }
-        Duration kalive = k.duration("smuxkalive", ConfigDefaults.SMUX_KEEPALIVE, MIN_TIMEOUT, HOUR);
-        Duration ktimeout = k.duration("smuxktimeout", ConfigDefaults.SMUX_TIMEOUT, MIN_TIMEOUT, HOUR);
+        Duration kalive = k.duration(
+                "smuxkalive",
+                kcptunMode ? ConfigDefaults.KCPTUN_SMUX_KEEPALIVE : ConfigDefaults.SMUX_KEEPALIVE,
+                MIN_TIMEOUT,
+                HOUR);
+        Duration ktimeout = k.duration(
+                "smuxktimeout",
+                kcptunMode ? ConfigDefaults.KCPTUN_SMUX_TIMEOUT : ConfigDefaults.SMUX_TIMEOUT,
+                MIN_TIMEOUT,
+                HOUR);
         if (ktimeout.compareTo(kalive) < 0) {
             k.error(
                     "smuxktimeout",
@@ -356,7 +365,8 @@ final class ConfigBinder {
         if (kcptunMode && kdf != Kdf.KCPTUN) {
             k.error("kdf", "kcptun mode derives keys as kcptun does; remove transport.kcp.kdf or set it to kcptun");
         }
-        int smuxver = k.integer("smuxver", ConfigDefaults.SMUX_VERSION, 1, 2);
+        int smuxver = k.integer(
+                "smuxver", kcptunMode ? ConfigDefaults.KCPTUN_SMUX_VERSION : ConfigDefaults.SMUX_VERSION, 1, 2);
         if (smuxver == 1 && !kcptunMode) {
             k.warn("smuxver", "paqet speaks smux v2; v1 only works between paqet4j peers (or with kcptun)");
         }
@@ -482,7 +492,8 @@ final class ConfigBinder {
     private KcptunConfig kcptun(Section k) {
         return new KcptunConfig(
                 k.parsed("listen", text -> HostPort.parse(text, 1), LISTEN_HOST_PORT),
-                k.parsed("target", HostPort::parseTarget, HOST_PORT));
+                k.parsed("target", HostPort::parseTarget, HOST_PORT),
+                k.bool("nocomp", false));
     }
 
     private void clientRules(

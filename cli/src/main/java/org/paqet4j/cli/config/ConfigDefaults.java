@@ -26,6 +26,13 @@ public final class ConfigDefaults {
     public static final Duration SMUX_KEEPALIVE = Duration.ofSeconds(2);
     public static final Duration SMUX_TIMEOUT = Duration.ofSeconds(8);
     public static final int SMUX_VERSION = 2;
+    /** kcptun mode: kcptun's defaults (FEC 10/3, smux v1, 10 s keepalive and smux's 30 s timeout). */
+    public static final int KCPTUN_DATA_SHARDS = 10;
+
+    public static final int KCPTUN_PARITY_SHARDS = 3;
+    public static final int KCPTUN_SMUX_VERSION = 1;
+    public static final Duration KCPTUN_SMUX_KEEPALIVE = Duration.ofSeconds(10);
+    public static final Duration KCPTUN_SMUX_TIMEOUT = Duration.ofSeconds(30);
 
     public static final int SOCKBUF_CLIENT = 4 * 1024 * 1024;
     public static final int SOCKBUF_SERVER = 8 * 1024 * 1024;

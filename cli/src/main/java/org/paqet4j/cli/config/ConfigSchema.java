@@ -83,7 +83,7 @@ final class ConfigSchema {
                         "udp_idle_timeout",
                         "memory"));
         keys.put("access", List.of("allow", "deny"));
-        keys.put("kcptun", List.of("listen", "target"));
+        keys.put("kcptun", List.of("listen", "target", "nocomp"));
         return Map.copyOf(keys);
     }
 

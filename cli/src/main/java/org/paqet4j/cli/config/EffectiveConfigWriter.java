@@ -88,6 +88,7 @@ public final class EffectiveConfigWriter {
             Map<String, Object> m = new LinkedHashMap<>();
             k.listen().ifPresent(l -> m.put("listen", l.toString()));
             k.target().ifPresent(t -> m.put("target", t.toString()));
+            m.put("nocomp", k.nocomp());
             root.put("kcptun", m);
         });
         try {

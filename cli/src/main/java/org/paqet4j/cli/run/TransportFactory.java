@@ -11,6 +11,7 @@ import org.paqet4j.mux.MuxConfig;
 import org.paqet4j.packet.memory.MemoryBudget;
 import org.paqet4j.tunnel.guard.GuardKey;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
+import org.paqet4j.tunnel.session.StreamCompression;
 import org.paqet4j.tunnel.session.TransportSettings;
 
 /** Turns {@code transport.kcp} into the KCP, codec, smux and guard settings of a tunnel session. */
@@ -46,10 +47,19 @@ final class TransportFactory {
                         kcp.guard().skew(),
                         System::currentTimeMillis))
                 : Optional.empty();
+        // kcptun compresses unless told --nocomp; paqet never does
+        StreamCompression compression = config.kcptun()
+                .map(k -> k.nocomp() ? StreamCompression.NONE : StreamCompression.SNAPPY)
+                .orElse(StreamCompression.NONE);
         // One budget for the whole process: the launcher hands the same object to the KCP event loop.
         MemoryBudget memory = MemoryBudget.of(config.limits().memoryBytes());
         return new TransportSettings(
-                kcpConfig, () -> Codecs.create(cipher, key, dataShards, parityShards), mux, guardKey, memory);
+                kcpConfig,
+                () -> Codecs.create(cipher, key, dataShards, parityShards),
+                mux,
+                guardKey,
+                compression,
+                memory);
     }
 
     /** How long resolving a next-hop MAC may take at startup. */

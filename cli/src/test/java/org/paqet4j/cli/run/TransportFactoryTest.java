@@ -2,14 +2,18 @@ package org.paqet4j.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.paqet4j.cli.config.ConfigLoader;
+import org.paqet4j.cli.config.Kdf;
 import org.paqet4j.cli.config.PaqetConfig;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.KcpMode;
 import org.paqet4j.kcp.KcpTuning;
+import org.paqet4j.tunnel.session.StreamCompression;
+import org.paqet4j.tunnel.session.TransportSettings;
 
 /** The configured mode reaches the KCP session through kcp's one preset table, from YAML to {@link KcpConfig}. */
 class TransportFactoryTest {
@@ -54,5 +58,44 @@ class TransportFactoryTest {
                 + "wdelay: true, acknodelay: true");
         assertThat(TransportFactory.settings(config).kcp().tuning())
                 .isEqualTo(new KcpTuning(1, 99, 1, true, true, true));
+    }
+
+    private static PaqetConfig kcptunServer(String extra) throws Exception {
+        String text = """
+        role: server
+        listen: {addr: "127.0.0.1:29900"}
+        transport: {kcp: {key: secret}}
+        kcptun: {target: "127.0.0.1:22"%s}
+        """.formatted(extra);
+        return ConfigLoader.parse("k.yaml", text).config();
+    }
+
+    @Test
+    void kcptunModeDefaultsAreKcptunsDefaults() throws Exception {
+        PaqetConfig config = kcptunServer("");
+        org.paqet4j.cli.config.KcpConfig kcp = config.transport().kcp();
+        assertThat(kcp.dshard()).isEqualTo(10);
+        assertThat(kcp.pshard()).isEqualTo(3);
+        assertThat(kcp.smuxver()).isEqualTo(1);
+        assertThat(kcp.kdf()).isEqualTo(Kdf.KCPTUN);
+        assertThat(kcp.block().yamlName()).isEqualTo("aes");
+        assertThat(kcp.smuxkalive()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(kcp.smuxktimeout()).isEqualTo(Duration.ofSeconds(30));
+        TransportSettings settings = TransportFactory.settings(config);
+        assertThat(settings.compression()).isEqualTo(StreamCompression.SNAPPY);
+        assertThat(settings.mux().version()).isEqualTo(1);
+        assertThat(settings.kcp().tuning()).isEqualTo(KcpMode.FAST.tuning());
+    }
+
+    @Test
+    void kcptunNocompTurnsCompressionOff() throws Exception {
+        assertThat(TransportFactory.settings(kcptunServer(", nocomp: true")).compression())
+                .isEqualTo(StreamCompression.NONE);
+    }
+
+    @Test
+    void paqetModeNeverCompresses() throws Exception {
+        assertThat(TransportFactory.settings(client("mode: fast")).compression())
+                .isEqualTo(StreamCompression.NONE);
     }
 }

@@ -2,19 +2,16 @@ package org.paqet4j.kcp.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.paqet4j.kcp.KcptunProcess;
 
 /**
  * Interop of the datagram layer alone against the real kcp-go: Debian's kcptun-client is pointed at
@@ -58,43 +56,23 @@ class KcptunPeerTest {
     @ParameterizedTest(name = "{0} fec {1}/{2}")
     @MethodSource("ciphersAndShards")
     void decodesWhatKcptunSends(String crypt, int dataShards, int parityShards) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-", ".log");
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            int tcpPort = freeTcpPort();
-            Process kcptun = new ProcessBuilder(
-                            "kcptun-client",
-                            "-l",
-                            "127.0.0.1:" + tcpPort,
-                            "-r",
-                            "127.0.0.1:" + udp.getLocalPort(),
-                            "--key",
-                            KEY,
-                            "--crypt",
-                            crypt,
-                            "--nocomp",
-                            "--mode",
-                            "fast",
-                            "--datashard",
-                            Integer.toString(dataShards),
-                            "--parityshard",
-                            Integer.toString(parityShards))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log)
-                    .start();
-            try (Socket tcp = connectWithRetry(tcpPort)) {
+            int tcpPort = KcptunProcess.freeTcpPort();
+            List<String> flags = new ArrayList<>(List.of("--key", KEY, "--crypt", crypt, "--nocomp", "--mode", "fast"));
+            flags.addAll(List.of(
+                    "--datashard", Integer.toString(dataShards), "--parityshard", Integer.toString(parityShards)));
+            try (KcptunProcess kcptun =
+                            KcptunProcess.client("127.0.0.1:" + tcpPort, "127.0.0.1:" + udp.getLocalPort(), flags);
+                    Socket tcp = connectWithRetry(tcpPort)) {
                 OutputStream toKcptun = tcp.getOutputStream();
                 toKcptun.write(new byte[CLIENT_BYTES]);
                 toKcptun.flush();
                 List<byte[]> datagrams = receive(udp, dataShards > 0 ? 40 : 20);
                 assertThat(datagrams)
-                        .as("datagrams from kcptun; its log: %s", Files.readString(log.toPath()))
+                        .as("datagrams from kcptun; its log: %s", kcptun.log())
                         .isNotEmpty();
                 checkDatagrams(crypt, dataShards, parityShards, datagrams);
-            } finally {
-                kcptun.destroyForcibly().waitFor();
             }
-        } finally {
-            Files.deleteIfExists(log.toPath());
         }
     }
 
@@ -180,12 +158,6 @@ class KcptunPeerTest {
                 }
                 Thread.sleep(50);
             }
-        }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

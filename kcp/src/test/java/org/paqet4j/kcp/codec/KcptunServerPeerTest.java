@@ -3,7 +3,6 @@ package org.paqet4j.kcp.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,7 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.paqet4j.kcp.KcptunProcess;
 
 /**
  * Our encoder against the real kcp-go: hand-made KCP segments carrying an smux v1 stream go
@@ -57,70 +57,58 @@ class KcptunServerPeerTest {
     @ParameterizedTest(name = "{0} fec {1}/{2}")
     @MethodSource("ciphersAndShards")
     void kcptunServerForwardsWhatWeEncode(String crypt, int dataShards, int parityShards) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-server-", ".log");
         InetAddress loopback = InetAddress.getLoopbackAddress();
+        int kcpPort = KcptunProcess.freeUdpPort();
         try (ServerSocket target = new ServerSocket(0, 1, loopback);
-                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-            int kcpPort = freeUdpPort();
-            Process kcptun = new ProcessBuilder(
-                            "kcptun-server",
-                            "-l",
-                            "127.0.0.1:" + kcpPort,
-                            "-t",
-                            "127.0.0.1:" + target.getLocalPort(),
-                            "--key",
-                            KEY,
-                            "--crypt",
-                            crypt,
-                            "--nocomp",
-                            "--mode",
-                            "fast",
-                            "--datashard",
-                            Integer.toString(dataShards),
-                            "--parityshard",
-                            Integer.toString(parityShards))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log)
-                    .start();
-            try {
-                awaitListening(log);
-                byte[] expected = new byte[(SEGMENTS - 1) * CHUNK];
-                new Random(crypt.hashCode()).nextBytes(expected);
-                List<byte[]> datagrams = encodeStream(crypt, dataShards, parityShards, expected);
-                if (dataShards > 0) {
-                    assertThat(datagrams).hasSize(SEGMENTS + parityShards);
-                    datagrams.remove(1); // the first data chunk travels only as parity
-                }
-                InetSocketAddress server = new InetSocketAddress(loopback, kcpPort);
-                // No KCP sender stands behind these datagrams to retransmit one that is lost (a fresh-clone
-                // run timed out once), so the whole burst is sent again until kcptun dials the target:
-                // KCP drops segments it already has and FEC shards it already used, so the bytes stay the same.
-                target.setSoTimeout(2000);
-                Socket accepted = null;
-                for (int attempt = 0; attempt < 5 && accepted == null; attempt++) {
-                    for (byte[] datagram : datagrams) {
-                        udp.send(new DatagramPacket(datagram, datagram.length, server));
-                    }
-                    try {
-                        accepted = target.accept();
-                    } catch (SocketTimeoutException e) {
-                        // sent again
-                    }
-                }
-                assertThat(accepted)
-                        .as("kcptun dialed the target; its log: %s", Files.readString(log.toPath()))
-                        .isNotNull();
-                try (Socket forwarded = accepted) {
-                    forwarded.setSoTimeout(5000);
-                    assertThat(readFully(forwarded.getInputStream(), expected.length))
-                            .as("bytes kcptun forwarded; its log: %s", Files.readString(log.toPath()))
-                            .isEqualTo(expected);
-                }
-            } finally {
-                kcptun.destroyForcibly().waitFor();
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+                KcptunProcess kcptun = KcptunProcess.server(
+                        "127.0.0.1:" + kcpPort,
+                        "127.0.0.1:" + target.getLocalPort(),
+                        List.of(
+                                "--key",
+                                KEY,
+                                "--crypt",
+                                crypt,
+                                "--nocomp",
+                                "--mode",
+                                "fast",
+                                "--datashard",
+                                Integer.toString(dataShards),
+                                "--parityshard",
+                                Integer.toString(parityShards)))) {
+            kcptun.awaitLog("listening on", Duration.ofSeconds(10));
+            byte[] expected = new byte[(SEGMENTS - 1) * CHUNK];
+            new Random(crypt.hashCode()).nextBytes(expected);
+            List<byte[]> datagrams = encodeStream(crypt, dataShards, parityShards, expected);
+            if (dataShards > 0) {
+                assertThat(datagrams).hasSize(SEGMENTS + parityShards);
+                datagrams.remove(1); // the first data chunk travels only as parity
             }
-        } finally {
-            Files.deleteIfExists(log.toPath());
+            InetSocketAddress server = new InetSocketAddress(loopback, kcpPort);
+            // No KCP sender stands behind these datagrams to retransmit one that is lost (a fresh-clone
+            // run timed out once), so the whole burst is sent again until kcptun dials the target:
+            // KCP drops segments it already has and FEC shards it already used, so the bytes stay the same.
+            target.setSoTimeout(2000);
+            Socket accepted = null;
+            for (int attempt = 0; attempt < 5 && accepted == null; attempt++) {
+                for (byte[] datagram : datagrams) {
+                    udp.send(new DatagramPacket(datagram, datagram.length, server));
+                }
+                try {
+                    accepted = target.accept();
+                } catch (SocketTimeoutException e) {
+                    // sent again
+                }
+            }
+            assertThat(accepted)
+                    .as("kcptun dialed the target; its log: %s", kcptun.log())
+                    .isNotNull();
+            try (Socket forwarded = accepted) {
+                forwarded.setSoTimeout(5000);
+                assertThat(readFully(forwarded.getInputStream(), expected.length))
+                        .as("bytes kcptun forwarded; its log: %s", kcptun.log())
+                        .isEqualTo(expected);
+            }
         }
     }
 
@@ -170,21 +158,5 @@ class KcptunServerPeerTest {
             out.write(buf, 0, n);
         }
         return out.toByteArray();
-    }
-
-    private static void awaitListening(File log) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.readString(log.toPath()).contains("listening on")) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("kcptun-server did not start: " + Files.readString(log.toPath()));
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
     }
 }

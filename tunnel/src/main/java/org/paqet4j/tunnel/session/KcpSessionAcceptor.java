@@ -5,7 +5,6 @@ import java.util.Optional;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpSession;
 import org.paqet4j.mux.MuxSession;
-import org.paqet4j.mux.MuxTransport;
 import org.paqet4j.packet.AddressText;
 import org.paqet4j.tunnel.server.SessionHandler;
 import org.slf4j.Logger;
@@ -56,10 +55,10 @@ public final class KcpSessionAcceptor implements AutoCloseable {
             MuxSession mux;
             try {
                 mux = MuxSession.server(
-                        new MuxTransport(kcp.inputStream(), kcp.outputStream(), kcp::close),
+                        settings.compression().transport(kcp.inputStream(), kcp.outputStream(), kcp::close),
                         settings.mux(),
                         settings.memory());
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 log.warn("mux session for {} failed: {}", AddressText.of(kcp.remoteAddress()), e.toString());
                 kcp.close();
                 continue;

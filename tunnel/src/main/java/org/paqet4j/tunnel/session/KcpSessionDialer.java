@@ -7,7 +7,6 @@ import org.paqet4j.kcp.KcpDialer;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpSession;
 import org.paqet4j.mux.MuxSession;
-import org.paqet4j.mux.MuxTransport;
 import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.tunnel.client.SessionDialer;
 import org.paqet4j.tunnel.guard.GuardedCarrier;
@@ -62,7 +61,7 @@ public final class KcpSessionDialer implements SessionDialer {
         MuxSession mux;
         try {
             mux = MuxSession.client(
-                    new MuxTransport(kcp.inputStream(), kcp.outputStream(), () -> {
+                    settings.compression().transport(kcp.inputStream(), kcp.outputStream(), () -> {
                         try {
                             kcp.close();
                         } finally {
@@ -71,7 +70,7 @@ public final class KcpSessionDialer implements SessionDialer {
                     }),
                     settings.mux(),
                     settings.memory());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             kcp.close();
             carrier.close();
             throw e;

@@ -11,19 +11,46 @@ import org.paqet4j.tunnel.guard.GuardKey;
 
 /**
  * What a tunnel session is made of below the stream protocol: KCP settings, a fresh kcp-go codec
- * per session, the smux settings, the optional packet guard and the process-wide memory budget
- * the mux sessions count their buffered bytes against (the KCP event loop carries the same one
- * for the KCP sessions).
+ * per session, the smux settings, the optional packet guard, the compression between KCP and smux
+ * (kcptun's snappy framing, or none as in paqet) and the process-wide memory budget the mux
+ * sessions count their buffered bytes against (the KCP event loop carries the same one for the
+ * KCP sessions).
  */
 public record TransportSettings(
-        KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux, Optional<GuardKey> guard, MemoryBudget memory) {
+        KcpConfig kcp,
+        Supplier<DatagramCodec> codecs,
+        MuxConfig mux,
+        Optional<GuardKey> guard,
+        StreamCompression compression,
+        MemoryBudget memory) {
 
     public TransportSettings {
+        Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(memory, "memory");
     }
 
-    /** Settings whose sessions count buffered bytes but never close a window for memory. */
+    /** Without compression (as paqet's protocol runs), counting buffered bytes against {@code memory}. */
+    public TransportSettings(
+            KcpConfig kcp,
+            Supplier<DatagramCodec> codecs,
+            MuxConfig mux,
+            Optional<GuardKey> guard,
+            MemoryBudget memory) {
+        this(kcp, codecs, mux, guard, StreamCompression.NONE, memory);
+    }
+
+    /** With {@code compression}; sessions count buffered bytes but never close a window for memory. */
+    public TransportSettings(
+            KcpConfig kcp,
+            Supplier<DatagramCodec> codecs,
+            MuxConfig mux,
+            Optional<GuardKey> guard,
+            StreamCompression compression) {
+        this(kcp, codecs, mux, guard, compression, MemoryBudget.unlimited());
+    }
+
+    /** Without compression; sessions count buffered bytes but never close a window for memory. */
     public TransportSettings(KcpConfig kcp, Supplier<DatagramCodec> codecs, MuxConfig mux, Optional<GuardKey> guard) {
-        this(kcp, codecs, mux, guard, MemoryBudget.unlimited());
+        this(kcp, codecs, mux, guard, StreamCompression.NONE, MemoryBudget.unlimited());
     }
 }

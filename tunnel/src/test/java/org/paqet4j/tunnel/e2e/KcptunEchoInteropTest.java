@@ -2,16 +2,14 @@ package org.paqet4j.tunnel.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,13 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
+import org.paqet4j.kcp.KcptunProcess;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.mux.MuxConfig;
@@ -45,20 +44,22 @@ import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.session.KcpSessionAcceptor;
 import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.StreamCompression;
 import org.paqet4j.tunnel.session.TransportSettings;
 
 /**
  * kcptun mode replacing either end of a kcptun pair (Debian's kcptun 20210922 on loopback) with
  * data in both directions: kcptun-client → {@link KcptunServer} → a TCP echo service, and a
  * kcptun-mode {@link TunnelClient} with a {@link TcpForward} → kcptun-server → the echo service.
- * Three connections at once each send 512 KiB of random bytes and check the SHA-256 of what comes
- * back, then half-close and expect the end of stream; kcptun's default FEC 10/3 and other ciphers
- * are covered here ({@link KcptunInteropTest} downloads a file with curl).
+ * Connections at once each send half random, half text bytes and check the SHA-256 of what comes
+ * back, then half-close and expect the end of stream: three of 512 KiB with kcptun started with its
+ * default flags (compression, FEC 10/3, smux v1) and a few --nocomp variants, then two of 128 KiB
+ * per cell of the matrix compression on/off × smux 1/2 × FEC 10/3 and 0/0 × aes/salsa20/none, one
+ * kcptun process per cell ({@link KcptunInteropTest} downloads a file with curl).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KcptunEchoInteropTest {
     private static final String KEY = "paqet4j kcptun mode interop";
-    private static final int BYTES_PER_CONNECTION = 512 * 1024;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private static ExecutorService threads;
@@ -91,123 +92,150 @@ class KcptunEchoInteropTest {
         threads.shutdownNow();
     }
 
-    /** cipher, data shards, parity shards, smux version: kcptun's defaults and a v2 variant without FEC. */
-    static Stream<Arguments> variants() {
-        return Stream.of(
-                Arguments.of("aes", 10, 3, 1), Arguments.of("aes-128", 0, 0, 2), Arguments.of("salsa20", 10, 3, 2));
+    /** One combination of kcptun's settings; its name says which cell of the matrix failed. */
+    record Cell(boolean compress, int smux, int data, int parity, String crypt) {
+        @Override
+        public String toString() {
+            return "comp " + (compress ? "on" : "off") + ", smux v" + smux + ", fec " + data + "/" + parity + ", "
+                    + crypt;
+        }
+
+        List<String> kcptunFlags() {
+            return KcptunProcess.flags(KEY, crypt, compress, data, parity, smux);
+        }
     }
 
-    private static TransportSettings settings(String crypt, int data, int parity, int smux) {
+    /** kcptun's defaults: compression, smux v1, FEC 10/3, aes. */
+    private static final Cell DEFAULTS = new Cell(true, 1, 10, 3, "aes");
+
+    /** Only what a kcptun user must type besides the addresses; everything else is kcptun's default. */
+    private static final List<String> DEFAULT_FLAGS = List.of("--key", KEY, "--crypt", "aes");
+
+    /** cipher, shards, smux version: a few combinations without compression (kcptun's --nocomp). */
+    static Stream<Cell> variants() {
+        return Stream.of(
+                new Cell(false, 1, 10, 3, "aes"),
+                new Cell(false, 2, 0, 0, "aes-128"),
+                new Cell(false, 2, 10, 3, "salsa20"));
+    }
+
+    /** compression on/off × smux 1/2 × FEC 10/3 and 0/0 × aes/salsa20/none. */
+    static Stream<Cell> matrix() {
+        List<Cell> cells = new ArrayList<>();
+        for (boolean compress : new boolean[] {true, false}) {
+            for (int smux : new int[] {1, 2}) {
+                for (int[] fec : new int[][] {{10, 3}, {0, 0}}) {
+                    for (String crypt : List.of("aes", "salsa20", "none")) {
+                        cells.add(new Cell(compress, smux, fec[0], fec[1], crypt));
+                    }
+                }
+            }
+        }
+        return cells.stream();
+    }
+
+    private static TransportSettings settings(Cell cell) {
         byte[] key = KeyDerivation.kcptun(KEY);
         return new TransportSettings(
                 KcpConfig.defaults(),
-                () -> Codecs.create(crypt, key, data, parity),
-                MuxConfig.kcptunDefaults(smux),
-                Optional.empty());
+                () -> Codecs.create(cell.crypt(), key, cell.data(), cell.parity()),
+                MuxConfig.kcptunDefaults(cell.smux()),
+                Optional.empty(),
+                cell.compress() ? StreamCompression.SNAPPY : StreamCompression.NONE);
     }
 
-    private static List<String> kcptunOptions(String crypt, int data, int parity, int smux) {
-        return List.of(
-                "--key",
-                KEY,
-                "--crypt",
-                crypt,
-                "--nocomp",
-                "--mode",
-                "fast",
-                "--datashard",
-                Integer.toString(data),
-                "--parityshard",
-                Integer.toString(parity),
-                "--smuxver",
-                Integer.toString(smux),
-                "--quiet");
+    @Test
+    void kcptunClientWithDefaultFlagsThroughOurServer() throws Exception {
+        kcptunClientThroughOurServer(DEFAULTS, DEFAULT_FLAGS, 3, 512 * 1024);
     }
 
-    @ParameterizedTest(name = "kcptun-client -> paqet4j kcptun-mode server, {0} fec {1}/{2} smux v{3}")
+    @Test
+    void ourClientThroughKcptunServerWithDefaultFlags() throws Exception {
+        ourClientThroughKcptunServer(DEFAULTS, DEFAULT_FLAGS, 3, 512 * 1024);
+    }
+
+    @ParameterizedTest(name = "kcptun-client -> paqet4j kcptun-mode server, {0}")
     @MethodSource("variants")
-    void kcptunClientThroughOurServer(String crypt, int data, int parity, int smux) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-client-", ".log");
+    void kcptunClientThroughOurServer(Cell cell) throws Exception {
+        kcptunClientThroughOurServer(cell, cell.kcptunFlags(), 3, 512 * 1024);
+    }
+
+    @ParameterizedTest(name = "paqet4j kcptun-mode client -> kcptun-server, {0}")
+    @MethodSource("variants")
+    void ourClientThroughKcptunServer(Cell cell) throws Exception {
+        ourClientThroughKcptunServer(cell, cell.kcptunFlags(), 3, 512 * 1024);
+    }
+
+    @ParameterizedTest(name = "matrix: kcptun-client -> paqet4j server, {0}")
+    @MethodSource("matrix")
+    void matrixKcptunClientThroughOurServer(Cell cell) throws Exception {
+        kcptunClientThroughOurServer(cell, cell.kcptunFlags(), 2, 128 * 1024);
+    }
+
+    @ParameterizedTest(name = "matrix: paqet4j client -> kcptun-server, {0}")
+    @MethodSource("matrix")
+    void matrixOurClientThroughKcptunServer(Cell cell) throws Exception {
+        ourClientThroughKcptunServer(cell, cell.kcptunFlags(), 2, 128 * 1024);
+    }
+
+    private static void kcptunClientThroughOurServer(Cell cell, List<String> kcptunFlags, int connections, int bytes)
+            throws Exception {
         UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20);
-        TransportSettings settings = settings(crypt, data, parity, smux);
-        Process kcptun = null;
+        TransportSettings settings = settings(cell);
         KcptunServer server = new KcptunServer(
                 new Target("127.0.0.1", echo.getLocalPort()), ServerLimits.defaults(), HostResolver.SYSTEM);
-        try (server;
+        int tcpPort = KcptunProcess.freeTcpPort();
+        try (carrier;
+                server;
                 KcpSessionAcceptor acceptor = new KcpSessionAcceptor(
                         KcpListener.listen(loop, carrier, settings.kcp(), settings.codecs(), 8, Duration.ofSeconds(30)),
                         server,
-                        settings)) {
-            int tcpPort = freeTcpPort();
-            List<String> command = new ArrayList<>(List.of(
-                    "kcptun-client",
-                    "-l",
-                    "127.0.0.1:" + tcpPort,
-                    "-r",
-                    "127.0.0.1:" + carrier.localAddress().getPort(),
-                    "--conn",
-                    "1"));
-            command.addAll(kcptunOptions(crypt, data, parity, smux));
-            kcptun = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log)
-                    .start();
+                        settings);
+                KcptunProcess kcptun = KcptunProcess.client(
+                        "127.0.0.1:" + tcpPort,
+                        "127.0.0.1:" + carrier.localAddress().getPort(),
+                        kcptunFlags)) {
             try {
-                roundTrips(tcpPort);
+                roundTrips(tcpPort, connections, bytes);
             } catch (Exception e) {
-                throw new AssertionError("kcptun-client log: " + Files.readString(log.toPath()), e);
+                throw kcptun.failure(cell + ": " + connections + " echo round trips", e);
             }
-        } finally {
-            if (kcptun != null) {
-                kcptun.destroyForcibly().waitFor();
-            }
-            carrier.close();
-            Files.deleteIfExists(log.toPath());
         }
     }
 
-    @ParameterizedTest(name = "paqet4j kcptun-mode client -> kcptun-server, {0} fec {1}/{2} smux v{3}")
-    @MethodSource("variants")
-    void ourClientThroughKcptunServer(String crypt, int data, int parity, int smux) throws Exception {
-        File log = File.createTempFile("p4j-kcptun-server-", ".log");
-        int udpPort = freeUdpPort();
-        List<String> command = new ArrayList<>(
-                List.of("kcptun-server", "-l", "127.0.0.1:" + udpPort, "-t", "127.0.0.1:" + echo.getLocalPort()));
-        command.addAll(kcptunOptions(crypt, data, parity, smux));
-        Process kcptun = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
-        InetSocketAddress server = new InetSocketAddress(LOOPBACK, udpPort);
-        KcpSessionDialer dialer = new KcpSessionDialer(
-                loop,
-                slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20),
-                server,
-                settings(crypt, data, parity, smux));
-        TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
-        client.start();
-        try (client;
-                TcpForward forward = TcpForward.start(
-                        new InetSocketAddress(LOOPBACK, 0), new Target("127.0.0.1", udpPort), client)) {
-            assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            roundTrips(forward.localAddress().getPort());
-        } catch (Exception e) {
-            throw new AssertionError("kcptun-server log: " + Files.readString(log.toPath()), e);
-        } finally {
-            kcptun.destroyForcibly().waitFor();
-            Files.deleteIfExists(log.toPath());
+    private static void ourClientThroughKcptunServer(Cell cell, List<String> kcptunFlags, int connections, int bytes)
+            throws Exception {
+        int udpPort = KcptunProcess.freeUdpPort();
+        try (KcptunProcess kcptun =
+                KcptunProcess.server("127.0.0.1:" + udpPort, "127.0.0.1:" + echo.getLocalPort(), kcptunFlags)) {
+            kcptun.awaitLog("listening on", Duration.ofSeconds(10));
+            KcpSessionDialer dialer = new KcpSessionDialer(
+                    loop,
+                    slot -> UdpCarrier.bind(new InetSocketAddress(LOOPBACK, 0), 4 << 20),
+                    new InetSocketAddress(LOOPBACK, udpPort),
+                    settings(cell));
+            TunnelClient client = TunnelClient.kcptun(ClientOptions.defaults(2, new short[0]), dialer);
+            client.start();
+            try (client;
+                    TcpForward forward = TcpForward.start(
+                            new InetSocketAddress(LOOPBACK, 0), new Target("127.0.0.1", udpPort), client)) {
+                assertThat(client.awaitConnected(Duration.ofSeconds(10))).isTrue();
+                roundTrips(forward.localAddress().getPort(), connections, bytes);
+            } catch (Exception e) {
+                throw kcptun.failure(cell + ": " + connections + " echo round trips", e);
+            }
         }
     }
 
-    /** Three connections at once through the listener on {@code port}, each echoed and checked. */
-    private static void roundTrips(int port) throws Exception {
+    /** Connections at once through the listener on {@code port}, each echoed and checked. */
+    private static void roundTrips(int port, int connections, int bytes) throws Exception {
         List<Socket> sockets = new ArrayList<>();
         try {
             List<CompletableFuture<Void>> checks = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < connections; i++) {
                 Socket s = connectWithRetry(port);
                 sockets.add(s);
-                checks.add(echoRoundTrip(s.getInputStream(), s.getOutputStream(), s::shutdownOutput, i));
+                checks.add(echoRoundTrip(s.getInputStream(), s.getOutputStream(), s::shutdownOutput, i, bytes));
             }
             for (CompletableFuture<Void> check : checks) {
                 check.get(30, TimeUnit.SECONDS);
@@ -226,9 +254,8 @@ class KcptunEchoInteropTest {
 
     /** Writes random bytes, reads the echo, compares SHA-256, then half-closes and expects EOF. */
     private static CompletableFuture<Void> echoRoundTrip(
-            InputStream in, OutputStream out, HalfClose halfClose, int seed) {
-        byte[] payload = new byte[BYTES_PER_CONNECTION];
-        new Random(seed).nextBytes(payload);
+            InputStream in, OutputStream out, HalfClose halfClose, int seed, int bytes) {
+        byte[] payload = payload(seed, bytes);
         CompletableFuture<Void> written = CompletableFuture.runAsync(
                 () -> {
                     try {
@@ -269,16 +296,15 @@ class KcptunEchoInteropTest {
         return CompletableFuture.allOf(written, echoed);
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
-            return socket.getLocalPort();
+    /** Alternately 4 KiB of random bytes and 4 KiB of text, so that snappy both stores and compresses. */
+    private static byte[] payload(int seed, int bytes) {
+        byte[] payload = new byte[bytes];
+        Random random = new Random(seed);
+        byte[] text = "every smux frame through kcptun is a snappy chunk; ".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < bytes; i++) {
+            payload[i] = (i / 4096) % 2 == 0 ? (byte) random.nextInt() : text[i % text.length];
         }
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, LOOPBACK)) {
-            return socket.getLocalPort();
-        }
+        return payload;
     }
 
     private static Socket connectWithRetry(int port) throws Exception {

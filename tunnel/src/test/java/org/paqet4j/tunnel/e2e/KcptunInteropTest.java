@@ -17,12 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
 import org.paqet4j.kcp.KcpMode;
+import org.paqet4j.kcp.KcptunProcess;
 import org.paqet4j.kcp.codec.Codecs;
 import org.paqet4j.kcp.codec.KeyDerivation;
 import org.paqet4j.lab.DirectionCounters;
@@ -40,29 +39,29 @@ import org.paqet4j.tunnel.server.KcptunServer;
 import org.paqet4j.tunnel.server.ServerLimits;
 import org.paqet4j.tunnel.session.KcpSessionAcceptor;
 import org.paqet4j.tunnel.session.KcpSessionDialer;
+import org.paqet4j.tunnel.session.StreamCompression;
 import org.paqet4j.tunnel.session.TransportSettings;
 import org.slf4j.LoggerFactory;
 
 /**
- * kcptun mode against the real kcptun (Debian's kcptun-client / kcptun-server): curl through
- * kcptun-client to our server, and through our client to kcptun-server, SHA-256 checked, for smux
- * v1 and v2. kcptun runs with --nocomp (paqet4j has no snappy) and without FEC.
+ * kcptun mode against the real kcptun (Debian's kcptun-client / kcptun-server) started with its
+ * default flags (only addresses, key and cipher: compression on, FEC 10/3, smux v1): curl downloads
+ * 64 MiB through kcptun-client to our server, and through our client to kcptun-server, SHA-256
+ * checked. Over the impaired lab, kcptun runs with --nocomp, no FEC and smux v2.
  */
 class KcptunInteropTest {
 
     private static final String KEY = "kcptun interop key";
-    private final List<Process> processes = new ArrayList<>();
+    private static final int DOWNLOAD_BYTES = 64 << 20;
+    private final List<KcptunProcess> processes = new ArrayList<>();
 
     @TempDir
     Path dir;
 
     @AfterEach
-    void stop() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+    void stop() throws Exception {
+        for (KcptunProcess p : processes) {
+            p.close();
         }
     }
 
@@ -72,12 +71,18 @@ class KcptunInteropTest {
         }
     }
 
-    private void kcptun(String binary, int smuxVersion, String... args) throws IOException {
-        kcptunIn(List.of(), binary, smuxVersion, args);
+    /** kcptun with its default flags: only the key and the cipher besides the addresses. */
+    private KcptunProcess kcptun(String binary, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary, "--key", KEY, "--crypt", "aes"));
+        command.addAll(List.of(args));
+        KcptunProcess process = KcptunProcess.start(binary, command);
+        processes.add(process);
+        return process;
     }
 
-    /** kcptun behind {@code prefix} (e.g. {@code ip netns exec <ns>}). */
-    private void kcptunIn(List<String> prefix, String binary, int smuxVersion, String... args) throws IOException {
+    /** kcptun behind {@code prefix} (e.g. {@code ip netns exec <ns>}), uncompressed, without FEC. */
+    private KcptunProcess kcptunIn(List<String> prefix, String binary, int smuxVersion, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(
                 binary,
@@ -95,10 +100,9 @@ class KcptunInteropTest {
                 "--smuxver",
                 Integer.toString(smuxVersion)));
         command.addAll(List.of(args));
-        processes.add(new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(binary + ".log").toFile())
-                .start());
+        KcptunProcess process = KcptunProcess.start(binary, command);
+        processes.add(process);
+        return process;
     }
 
     private static TransportSettings settings(int smuxVersion) {
@@ -108,6 +112,17 @@ class KcptunInteropTest {
                 () -> Codecs.create("aes", key, 0, 0),
                 MuxConfig.kcptunDefaults(smuxVersion),
                 Optional.empty());
+    }
+
+    /** kcptun's defaults: FEC 10/3, smux v1, snappy compression. */
+    private static TransportSettings kcptunDefaults() {
+        byte[] key = KeyDerivation.kcptun(KEY);
+        return new TransportSettings(
+                KcpConfig.of(KcpMode.FAST),
+                () -> Codecs.create("aes", key, 10, 3),
+                MuxConfig.kcptunDefaults(1),
+                Optional.empty(),
+                StreamCompression.SNAPPY);
     }
 
     private static void awaitListening(int port) throws Exception {
@@ -130,15 +145,14 @@ class KcptunInteropTest {
         }
     }
 
-    @ParameterizedTest(name = "smux v{0}")
-    @ValueSource(ints = {1, 2})
-    void kcptunClientToOurServer(int smuxVersion) throws Exception {
+    @Test
+    void kcptunClientWithDefaultFlagsToOurServer() throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
                 KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-server");
                 UdpCarrier carrier = UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20)) {
-            String sha = http.generate("f.bin", 8 << 20, 11);
-            TransportSettings settings = settings(smuxVersion);
+            String sha = http.generate("f.bin", DOWNLOAD_BYTES, 11);
+            TransportSettings settings = kcptunDefaults();
             KcptunServer server =
                     new KcptunServer(new Target("127.0.0.1", http.port), ServerLimits.defaults(), HostResolver.SYSTEM);
             try (server;
@@ -148,20 +162,17 @@ class KcptunInteropTest {
                             server,
                             settings)) {
                 int local = freePort();
-                kcptun(
+                KcptunProcess kcptun = kcptun(
                         "kcptun-client",
-                        smuxVersion,
                         "--localaddr",
                         "127.0.0.1:" + local,
                         "--remoteaddr",
-                        "127.0.0.1:" + carrier.localAddress().getPort(),
-                        "--conn",
-                        "1");
+                        "127.0.0.1:" + carrier.localAddress().getPort());
                 awaitListening(local);
                 Path out = dir.resolve("got.bin");
                 assertThat(LocalHttpServer.curl(
                                 dir.resolve("curl.log"), "-o", out.toString(), "http://127.0.0.1:" + local + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-client.log")))
+                        .as(kcptun.log())
                         .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
@@ -199,7 +210,7 @@ class KcptunInteropTest {
                             settings)) {
                 int local = 18_388;
                 List<String> inA = LabTopology.exec(lab.a()).command();
-                kcptunIn(
+                KcptunProcess kcptun = kcptunIn(
                         inA,
                         "kcptun-client",
                         2,
@@ -218,7 +229,7 @@ class KcptunInteropTest {
                                 "-o",
                                 out.toString(),
                                 "http://127.0.0.1:" + local + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-client.log")))
+                        .as(kcptun.log())
                         .isZero();
                 long took = System.nanoTime() - start;
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
@@ -238,29 +249,23 @@ class KcptunInteropTest {
         }
     }
 
-    @ParameterizedTest(name = "smux v{0}")
-    @ValueSource(ints = {1, 2})
-    void ourClientToKcptunServer(int smuxVersion) throws Exception {
+    @Test
+    void ourClientToKcptunServerWithDefaultFlags() throws Exception {
         Path www = Files.createDirectory(dir.resolve("www"));
         try (LocalHttpServer http = new LocalHttpServer(www);
                 KcpEventLoop loop = KcpEventLoop.start("kcptun-interop-client")) {
-            String sha = http.generate("f.bin", 8 << 20, 12);
+            String sha = http.generate("f.bin", DOWNLOAD_BYTES, 12);
             int kcptunPort = freePort();
-            kcptun(
-                    "kcptun-server",
-                    smuxVersion,
-                    "--listen",
-                    "127.0.0.1:" + kcptunPort,
-                    "--target",
-                    "127.0.0.1:" + http.port);
-            Thread.sleep(500);
+            KcptunProcess kcptun = kcptun(
+                    "kcptun-server", "--listen", "127.0.0.1:" + kcptunPort, "--target", "127.0.0.1:" + http.port);
+            kcptun.awaitLog("listening on", Duration.ofSeconds(10));
             TunnelClient client = TunnelClient.kcptun(
                     ClientOptions.defaults(1, new short[0]),
                     new KcpSessionDialer(
                             loop,
                             slot -> UdpCarrier.bind(new InetSocketAddress(TunnelHarness.LOOPBACK, 0), 4 << 20),
                             new InetSocketAddress(TunnelHarness.LOOPBACK, kcptunPort),
-                            settings(smuxVersion)));
+                            kcptunDefaults()));
             client.start();
             try (client;
                     TcpForward forward = TcpForward.start(
@@ -274,7 +279,7 @@ class KcptunInteropTest {
                                 "-o",
                                 out.toString(),
                                 "http://127.0.0.1:" + forward.localAddress().getPort() + "/f.bin"))
-                        .as(Files.readString(dir.resolve("kcptun-server.log")))
+                        .as(kcptun.log())
                         .isZero();
                 assertThat(LocalHttpServer.sha256(out)).isEqualTo(sha);
             }
