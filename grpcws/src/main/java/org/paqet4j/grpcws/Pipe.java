@@ -120,6 +120,9 @@ final class Pipe {
         }
         Channel s = stream;
         if (s != null) {
+            // Bytes from the WebSocket are flushed to the stream once per read batch; a close frame in
+            // the same batch as the last data (an HTTP/2 stream's trailers) must not discard them.
+            s.flush();
             s.close();
         }
         onClosed.run();
