@@ -193,8 +193,12 @@ class RunRawNamespaceTest {
                         "--socks5",
                         "127.0.0.1:" + SOCKS_PORT,
                         "http://169.254.1.1:" + HTTP_PORT + "/f.bin");
-        Map<String, Double> serverMetrics = PrometheusText.parse(metrics(nsA));
-        Map<String, Double> clientMetrics = PrometheusText.parse(metrics(nsB));
+        String serverText = metrics(nsA);
+        String clientText = metrics(nsB);
+        assertPrometheusClientParses(serverText, dir.resolve("server-metrics.txt"));
+        assertPrometheusClientParses(clientText, dir.resolve("client-metrics.txt"));
+        Map<String, Double> serverMetrics = PrometheusText.parse(serverText);
+        Map<String, Double> clientMetrics = PrometheusText.parse(clientText);
         assertThat(serverMetrics.get("paqet_carrier_bytes_sent_total")).isGreaterThanOrEqualTo(FILE_SIZE);
         assertThat(serverMetrics.get("paqet_kcp_bytes_sent_total")).isGreaterThanOrEqualTo(FILE_SIZE);
         assertThat(serverMetrics.get("paqet_server_dials_total{result=\"denied\"}"))
@@ -234,5 +238,27 @@ class RunRawNamespaceTest {
             assertThat(p.exitValue()).isZero();
         }
         assertThat(rules(nsA)).doesNotContain(Integer.toString(TUNNEL_PORT));
+    }
+
+    /**
+     * The exposition is also read by an implementation that is not ours: the official Python client's
+     * text parser (Debian's python3-prometheus-client), which raises on anything it cannot parse.
+     */
+    private static void assertPrometheusClientParses(String text, Path file) throws Exception {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        Commands.Result parsed = Commands.onHost()
+                .withTimeout(Duration.ofMinutes(1))
+                .run(
+                        "/usr/bin/python3", // Debian's, where the package installs the module
+                        "-c",
+                        "import sys\n"
+                                + "from prometheus_client.parser import text_string_to_metric_families\n"
+                                + "families = list(text_string_to_metric_families(open(sys.argv[1]).read()))\n"
+                                + "print(len(families), sum(len(f.samples) for f in families))",
+                        file.toString());
+        assertThat(parsed.exitCode())
+                .as("prometheus_client parses %s: %s", file.getFileName(), parsed.stderr())
+                .isZero();
+        assertThat(parsed.stdout().trim()).as("families and samples").doesNotStartWith("0 ");
     }
 }
