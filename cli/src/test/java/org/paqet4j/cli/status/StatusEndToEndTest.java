@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -207,9 +206,12 @@ class StatusEndToEndTest {
         }
     }
 
-    /** {@code paqet status --watch} as its own process: it redraws until SIGINT, then exits 0. */
+    /**
+     * {@code paqet status --watch} on a terminal, as a person runs it: under {@code script}'s
+     * pseudo-terminal, ended by typing Ctrl-C, which the terminal turns into SIGINT; it exits 0.
+     */
     private void watchExitsZeroOnSigint(URI base) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> paqet = List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -217,8 +219,16 @@ class StatusEndToEndTest {
                 "status",
                 "--url",
                 base.toString(),
-                "--watch"));
-        Process watch = new ProcessBuilder(command).redirectErrorStream(true).start();
+                "--watch");
+        String shellCommand = "exec "
+                + String.join(
+                        " ",
+                        paqet.stream()
+                                .map(a -> "'" + a.replace("'", "'\\''") + "'")
+                                .toList());
+        Process watch = new ProcessBuilder("script", "-q", "-f", "-e", "-c", shellCommand, "/dev/null")
+                .redirectErrorStream(true)
+                .start();
         try {
             InputStream out = watch.getInputStream();
             ByteArrayOutputStream seen = new ByteArrayOutputStream();
@@ -229,11 +239,10 @@ class StatusEndToEndTest {
                 seen.write(b);
             }
             assertThat(seen.toString(StandardCharsets.UTF_8)).contains("paqet client");
-            new ProcessBuilder("kill", "-INT", Long.toString(watch.pid()))
-                    .start()
-                    .waitFor();
+            watch.getOutputStream().write(3); // Ctrl-C on the terminal
+            watch.getOutputStream().flush();
             assertThat(watch.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(watch.exitValue()).isZero();
+            assertThat(watch.exitValue()).as("exit status through script -e").isZero();
         } finally {
             watch.destroyForcibly();
         }
