@@ -32,9 +32,9 @@ try {
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForFunction(() => document.querySelectorAll('#sessions tbody tr').length > 0,
         { timeout: 120_000, polling: 200 });
-    // Rates need two reports; three moving ones make a line rather than a dot. (samples is the
+    // Rates need two reports; five moving ones make a line rather than a dot. (samples is the
     // dashboard script's own history, a global of the page.)
-    await page.waitForFunction('samples.filter((p) => p.received > 0 || p.sent > 0).length >= 3',
+    await page.waitForFunction('samples.filter((p) => p.received > 0 || p.sent > 0).length >= 5',
         { timeout: 120_000, polling: 200 });
     const rows = await page.$$eval('#sessions tbody tr', (trs) => trs.map((tr) => tr.textContent));
     const chart = await page.$('#throughput');

@@ -120,9 +120,11 @@ class DashboardBrowserTest {
                         .isEmpty();
                 assertThat(result.get("rows")).hasSize(1);
                 assertThat(result.get("rows").get(0).asText()).startsWith("127.0.0.1:" + tunnelPort);
+                // A chart without a series has none of these pixels; five samples of a five-minute window
+                // are a short line, 83 pixels in the slowest run seen, so the bound only asks for a line.
                 assertThat(result.get("seriesPixels").asInt())
                         .as("pixels of the sent/received lines in %s", screenshot)
-                        .isGreaterThan(100);
+                        .isGreaterThan(20);
                 assertThat(Files.size(screenshot)).isPositive();
                 assertThat(downloaded.get()).isPositive();
                 downloads.join(Duration.ofSeconds(30));
