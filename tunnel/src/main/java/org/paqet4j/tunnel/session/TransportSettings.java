@@ -29,16 +29,6 @@ public record TransportSettings(
         Objects.requireNonNull(memory, "memory");
     }
 
-    /** Without compression (as paqet's protocol runs), counting buffered bytes against {@code memory}. */
-    public TransportSettings(
-            KcpConfig kcp,
-            Supplier<DatagramCodec> codecs,
-            MuxConfig mux,
-            Optional<GuardKey> guard,
-            MemoryBudget memory) {
-        this(kcp, codecs, mux, guard, StreamCompression.NONE, memory);
-    }
-
     /** With {@code compression}; sessions count buffered bytes but never close a window for memory. */
     public TransportSettings(
             KcpConfig kcp,
