@@ -32,7 +32,12 @@
 # script stops with a message then (paqet demo --loss/--delay and the tests impair with the lab
 # bridge instead).
 # Set JFR=1 to record both sides of the raw run with an 8 MiB stream window with Flight Recorder
-# (files are kept, names printed).
+# (files are kept, names printed); with --sweep, both sides of every paqet4j run of the sweep.
+# With --sweep every paqet4j run has the status endpoint on (read once, after the measured run)
+# and its KCP counters are printed below the tables: datagrams sent, RTO and fast retransmits,
+# srtt of the sending side.
+# Set PAQET=/path/to/bin/paqet to measure another build (e.g. a copy of bin/ built before a change)
+# against this script's kcptun in the same session.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -55,12 +60,13 @@ done
 for tool in iperf3 kcptun-client kcptun-server ip; do
     command -v "$tool" >/dev/null || { echo "tunnel-bench: $tool is not installed" >&2; exit 1; }
 done
-[ -x bin/paqet ] || ./build.sh >/dev/null
+paqet=${PAQET:-$root/bin/paqet}
+[ "$paqet" != "$root/bin/paqet" ] || [ -x bin/paqet ] || ./build.sh >/dev/null
 
 . "$root/bench/lib/netns.sh"
 work=$(mktemp -d /tmp/p4j-bench-XXXXXX)
 hz=$(getconf CLK_TCK)
-key=$(bin/paqet secret)
+key=$("$paqet" secret)
 jcmd="$(scripts/jdk25)/bin/jcmd"
 
 cleanup() {
@@ -114,6 +120,8 @@ iperf() { # port, seconds -> Mbit/s received
 
 results="$work/results"
 : >"$results"
+counters="$work/counters"
+: >"$counters"
 warmup=1
 measure() { # name, target host, port, server pid, client pid (warm-up run first unless warmup=0)
     [ "$warmup" = 1 ] && iperf "$2" "$3" 3 >/dev/null # warm-up (JIT, windows)
@@ -137,13 +145,13 @@ network_raw() { # side address, peer MAC, port, interface
     printf 'network:\n  carrier: raw\n  interface: %s\n  ipv4:\n    addr: "%s:%s"\n    router_mac: "%s"\n' "$4" "$1" "$3" "$2"
 }
 
-paqet_in() { # namespace, extra JVM options, file prefix: bin/paqet run -c PREFIX.yaml in the background
+paqet_in() { # namespace, extra JVM options, file prefix: $paqet run -c PREFIX.yaml in the background
     if [ -n "$2" ]; then
         # PAQET_JAVA_OPTS replaces the launcher's defaults: repeat them with the extra flags.
-        defaults=$(sed -n 's/^PAQET_DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' bin/paqet)
-        PAQET_JAVA_OPTS="$defaults $2" ip netns exec "$1" bin/paqet run -c "$3.yaml" >"$3.out" 2>"$3.err" &
+        defaults=$(sed -n 's/^PAQET_DEFAULT_JAVA_OPTS="\(.*\)"$/\1/p' "$paqet")
+        PAQET_JAVA_OPTS="$defaults $2" ip netns exec "$1" "$paqet" run -c "$3.yaml" >"$3.out" 2>"$3.err" &
     else
-        ip netns exec "$1" bin/paqet run -c "$3.yaml" >"$3.out" 2>"$3.err" &
+        ip netns exec "$1" "$paqet" run -c "$3.yaml" >"$3.out" 2>"$3.err" &
     fi
 }
 
@@ -175,7 +183,7 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
         extra_s=''
         extra_c='forward:\n  - listen: "127.0.0.1:15201"\n    target: "198.18.0.1:5201"\n    protocol: tcp\n'
     fi
-    if [ "${5:-}" = status ]; then
+    if [ "${5:-}" = status ] || [ "${5:-}" = counters ]; then
         extra_s="${extra_s}status:\n  listen: \"127.0.0.1:9090\"\n"
         extra_c="${extra_c}status:\n  listen: \"127.0.0.1:9090\"\n"
     fi
@@ -184,8 +192,10 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     jfr_s=""
     jfr_c=""
     if [ "$3" = jfr ]; then
-        jfr_s="-XX:StartFlightRecording=filename=$work/$mode-server.jfr,settings=profile"
-        jfr_c="-XX:StartFlightRecording=filename=$work/$mode-client.jfr,settings=profile"
+        jfr_name=$mode
+        [ "$sweep" = 1 ] && jfr_name=$(printf '%s' "$name" | tr -c 'a-zA-Z0-9-' '_')
+        jfr_s="-XX:StartFlightRecording=filename=$work/$jfr_name-server.jfr,settings=profile"
+        jfr_c="-XX:StartFlightRecording=filename=$work/$jfr_name-client.jfr,settings=profile"
     fi
     paqet_in "$ns_s" "$jfr_s" "$work/$name-server"
     spid=$!
@@ -208,6 +218,20 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     fi
     measure "$name" 127.0.0.1 15201 "$spid" "$cpid"
     [ -n "$scraper" ] && kill "$scraper" 2>/dev/null
+    if [ "${5:-}" = counters ]; then
+        # The client sends (iperf3 -c), so its retransmit counters are the ones that matter.
+        for side in "client $ns_c" "server $ns_s"; do
+            # shellcheck disable=SC2086
+            set -- $side
+            ip netns exec "$2" curl -s http://127.0.0.1:9090/metrics | awk -v n="$name" -v side="$1" '
+                /^paqet_carrier_packets_sent_total/ { sent = $NF }
+                /^paqet_carrier_packets_received_total/ { received = $NF }
+                /^paqet_kcp_retransmits_total.*kind="rto"/ { rto = $NF }
+                /^paqet_kcp_retransmits_total.*kind="fast"/ { fast = $NF }
+                /^paqet_kcp_retransmits_total.*kind="early"/ { early = $NF }
+                END { printf "%s|%s|%d|%d|%d|%d|%d\n", n, side, sent, received, rto, fast, early }' >>"$counters"
+        done
+    fi
     kill -TERM "$spid" "$cpid"
     wait "$spid" "$cpid" 2>/dev/null || true
 }
@@ -235,11 +259,13 @@ measure "direct (veth)" 198.18.0.1 5201 "" ""
 big_streams="    smuxbuf: 16777216\n    streambuf: 8388608\n"
 if [ "$sweep" = 1 ]; then
     kcptun_smux="--nocomp --smuxver 2 --smuxbuf 16777216 --streambuf 8388608"
+    jfr=""
+    [ "${JFR:-0}" = 1 ] && jfr=jfr
     for preset in normal fast fast2 fast3; do
         for warmth in cold warm; do
             [ "$warmth" = cold ] && warmup=0 || warmup=1
             kcp_mode=$preset
-            paqet_pair "$preset $warmth: paqet4j raw" raw "" "$big_streams"
+            paqet_pair "$preset $warmth: paqet4j raw" raw "$jfr" "$big_streams" counters
             case "$preset" in
                 fast2 | fast3)
                     # paqet's fast2/fast3 acknowledge every datagram at once; kcptun's presets do
@@ -249,8 +275,8 @@ if [ "$sweep" = 1 ]; then
                     interval=10
                     [ "$preset" = fast2 ] && interval=20
                     kcp_mode=manual
-                    paqet_pair "$preset-ackdelay $warmth: paqet4j raw" raw "" \
-                        "$big_streams    nodelay: 1\n    interval: $interval\n    resend: 2\n    nocongestion: 1\n    acknodelay: false\n"
+                    paqet_pair "$preset-ackdelay $warmth: paqet4j raw" raw "$jfr" \
+                        "$big_streams    nodelay: 1\n    interval: $interval\n    resend: 2\n    nocongestion: 1\n    acknodelay: false\n" counters
                     kcptun_pair "$preset-ackdelay $warmth: kcptun 20210922" "--mode $preset $kcptun_smux"
                     ;;
                 *)
@@ -307,5 +333,17 @@ if [ "$sweep" = 1 ]; then
                 ratio(mbit[p " warm", "p"], mbit[p " warm", "k"]), ratio(cpu[p " warm", "p"], cpu[p " warm", "k"]) } }
         function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2fx", a / b) : "-" }' "$results"
 fi
-[ "${JFR:-0}" = 1 ] && echo "JFR recordings of the paqet4j raw run (8 MiB streams): $work/raw-server.jfr $work/raw-client.jfr" >&2
+if [ -s "$counters" ]; then
+    echo
+    echo "| path | side | carrier packets sent | received | KCP retransmits: RTO | fast | early |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$counters"
+fi
+if [ "${JFR:-0}" = 1 ]; then
+    if [ "$sweep" = 1 ]; then
+        echo "JFR recordings of the paqet4j runs: $work/*.jfr" >&2
+    else
+        echo "JFR recordings of the paqet4j raw run (8 MiB streams): $work/raw-server.jfr $work/raw-client.jfr" >&2
+    fi
+fi
 exit 0

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import org.paqet4j.packet.memory.MemoryBudget;
 
 /**
- * The KCP ARQ state machine with ikcp / kcp-go semantics, free of I/O and clocks: every call that
- * needs time takes {@code now} in milliseconds (u32 arithmetic, wrap-safe), so a virtual clock can
- * drive it. Not thread-safe; its {@link KcpSession} serialises access.
+ * The KCP ARQ state machine with ikcp / kcp-go semantics, free of I/O: every call that needs time
+ * takes {@code now} in milliseconds (u32 arithmetic, wrap-safe), so a virtual clock can drive it.
+ * The only clock it reads itself is the optional {@link Clock}, after each datagram a flush hands
+ * to {@link Output}. Not thread-safe; its {@link KcpSession} serialises access.
  *
  * <p>Differences from kcp-go that do not change the wire: the send buffer is indexed by
  * {@code sn - snd_una} (it holds consecutive sequence numbers), the reorder buffer is a ring indexed
@@ -48,10 +49,26 @@ final class Kcp {
         void output(byte[] buf, int offset, int length);
     }
 
+    /**
+     * Milliseconds on the same clock as the {@code now} arguments. A flush that puts a whole window on the wire
+     * (encrypting and sending each datagram) takes tens of milliseconds; its later segments must be stamped and timed
+     * from when they actually leave, as kcp-go does, or their RTT samples include the flush itself and their
+     * retransmission timers expire before their ACKs can have come back.
+     */
+    interface Clock {
+        int nowMs();
+    }
+
+    /** For callers that pass {@code now} only: time stands still during a flush. */
+    static final Clock NO_CLOCK = null;
+
     final int conv;
     final int mtu;
     final int mss;
     private final Output output;
+    /** Read after each output datagram during a flush; null: the flush's {@code now} is used throughout. */
+    private final Clock clock;
+
     private final byte[] buffer;
     private final int headroom;
     private int bufferLength;
@@ -135,7 +152,7 @@ final class Kcp {
      *                 {@code headroom + mtu}
      */
     Kcp(int conv, KcpConfig config, int mtu, byte[] buffer, int headroom, Output output) {
-        this(conv, config, mtu, buffer, headroom, output, MemoryBudget.unlimited());
+        this(conv, config, mtu, buffer, headroom, output, MemoryBudget.unlimited(), NO_CLOCK);
     }
 
     /**
@@ -143,7 +160,24 @@ final class Kcp {
      *               shrinks (see {@link #BUDGET_FLOOR_SEGMENTS})
      */
     Kcp(int conv, KcpConfig config, int mtu, byte[] buffer, int headroom, Output output, MemoryBudget memory) {
+        this(conv, config, mtu, buffer, headroom, output, memory, NO_CLOCK);
+    }
+
+    /**
+     * @param clock read after each datagram a flush outputs, so segments sent later in the same flush get later send
+     *              times and retransmission deadlines; {@link #NO_CLOCK} keeps the flush's {@code now}
+     */
+    Kcp(
+            int conv,
+            KcpConfig config,
+            int mtu,
+            byte[] buffer,
+            int headroom,
+            Output output,
+            MemoryBudget memory,
+            Clock clock) {
         this.memory = memory;
+        this.clock = clock;
         if (mtu <= OVERHEAD) {
             throw new IllegalArgumentException("KCP MTU " + mtu + " leaves no room for a segment");
         }
@@ -657,11 +691,16 @@ final class Kcp {
 
     // ---------------------------------------------------------------- output
 
-    /** Performs the flush that {@link #input} asked for, if any. */
+    /**
+     * Performs the flush that {@link #input} asked for, if any, except for retransmissions on timeout: those are
+     * left to the timer's {@link #flush}. This flush runs after each input datagram, while the ACKs that arrived
+     * behind it still wait to be input (a full window's ACKs come back in a burst): deciding timeouts here would
+     * resend segments whose ACKs have already arrived. New segments, fast and early retransmits still go at once.
+     */
     void flushPending(int now) {
         int mode = pendingFlush;
         if (mode != FLUSH_NONE) {
-            flush(now, mode == FLUSH_ACK_ONLY);
+            flush(now, mode == FLUSH_ACK_ONLY, false);
         }
     }
 
@@ -673,6 +712,10 @@ final class Kcp {
      * @return milliseconds until the next flush is due (at most the interval)
      */
     int flush(int now, boolean ackOnly) {
+        return flush(now, ackOnly, true);
+    }
+
+    private int flush(int now, boolean ackOnly, boolean timeouts) {
         pendingFlush = FLUSH_NONE;
         int unused = wndUnused();
         int wnd = advertisedWindow(unused);
@@ -687,7 +730,7 @@ final class Kcp {
             // Skip ACKs below rcv_nxt (the una in every header covers them), but keep the last
             // one so the peer's RTT estimate and fast-ACK counting still get a sample.
             if (diff(ackSn[i], rcvNxt) >= 0 || i == ackCount - 1) {
-                makeSpace(OVERHEAD);
+                now = makeSpace(OVERHEAD, now);
                 encodeHeader(CMD_ACK, 0, wnd, ackTs[i], ackSn[i], 0);
             }
         }
@@ -713,12 +756,12 @@ final class Kcp {
             probeWait = 0;
         }
         if ((probe & ASK_SEND) != 0) {
-            makeSpace(OVERHEAD);
+            now = makeSpace(OVERHEAD, now);
             encodeHeader(CMD_WASK, 0, wnd, 0, 0, 0);
             windowProbesSent++;
         }
         if ((probe & ASK_TELL) != 0) {
-            makeSpace(OVERHEAD);
+            now = makeSpace(OVERHEAD, now);
             encodeHeader(CMD_WINS, 0, wnd, 0, 0, 0);
         }
         probe = 0;
@@ -743,7 +786,7 @@ final class Kcp {
             // Segments already sent need a look only when an RTO may have expired or duplicate
             // ACKs were counted; otherwise only the unsent tail is visited, so an ACK-driven flush
             // costs O(new segments), not O(window).
-            boolean scanAll = fastackPending || (sentPrefix > 0 && diff(now, earliestResend) >= 0);
+            boolean scanAll = fastackPending || (timeouts && sentPrefix > 0 && diff(now, earliestResend) >= 0);
             int from = scanAll ? 0 : sentPrefix;
             if (scanAll) {
                 fastackPending = false;
@@ -760,33 +803,32 @@ final class Kcp {
                 if (segment.xmit == 0) {
                     needsend = true;
                     segment.rto = rxRto;
-                    segment.resendts = now + segment.rto;
                 } else if (segment.fastack != -1 && segment.fastack >= resent) {
                     needsend = true;
                     segment.fastack = -1; // wait for the RTO before counting again
                     segment.rto = rxRto;
-                    segment.resendts = now + segment.rto;
                     change++;
                     retransmitsFast++;
                 } else if (segment.fastack > 0 && newSegments == 0) {
                     needsend = true;
                     segment.fastack = -1;
                     segment.rto = rxRto;
-                    segment.resendts = now + segment.rto;
                     change++;
                     retransmitsEarly++;
-                } else if (diff(now, segment.resendts) >= 0) {
+                } else if (timeouts && diff(now, segment.resendts) >= 0) {
                     needsend = true;
                     segment.rto += nodelay ? rxRto / 2 : rxRto;
                     segment.fastack = 0;
-                    segment.resendts = now + segment.rto;
                     lost++;
                     retransmitsRto++;
                 }
                 if (needsend) {
+                    // Output of the datagrams before this one took time: stamp and time this
+                    // segment from when it leaves, not from when the flush began.
+                    now = makeSpace(OVERHEAD + segment.len, now);
+                    segment.resendts = now + segment.rto;
                     segment.xmit++;
                     segment.ts = now;
-                    makeSpace(OVERHEAD + segment.len);
                     encodeHeader(CMD_PUSH, segment.frg, wnd, segment.ts, segment.sn, segment.len);
                     System.arraycopy(segment.data, 0, buffer, headroom + bufferLength, segment.len);
                     bufferLength += segment.len;
@@ -832,11 +874,17 @@ final class Kcp {
         return nextUpdate;
     }
 
-    private void makeSpace(int space) {
+    /**
+     * Outputs the datagram being packed if {@code space} more bytes do not fit. Returns the time after that output
+     * ({@code now} if nothing was output or there is no clock).
+     */
+    private int makeSpace(int space, int now) {
         if (bufferLength + space > mtu) {
             output.output(buffer, headroom, bufferLength);
             bufferLength = 0;
+            return clock != null ? clock.nowMs() : now;
         }
+        return now;
     }
 
     private void encodeHeader(int cmd, int frg, int wnd, int ts, int sn, int len) {

@@ -113,7 +113,8 @@ public final class KcpSession implements Closeable {
                     + (headerRoom + trailerRoom) + " leaves no room for a KCP segment");
         }
         byte[] buffer = new byte[headerRoom + kcpMtu + trailerRoom];
-        this.kcp = new Kcp(conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget());
+        this.kcp = new Kcp(
+                conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget(), () -> (int) loop.nowMs());
         this.lastReceiveMs = loop.nowMs();
         this.writerWakeLevel = config.sndwnd() - Math.max(1, config.sndwnd() / 4);
     }
