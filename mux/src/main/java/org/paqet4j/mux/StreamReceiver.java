@@ -21,6 +21,9 @@ final class StreamReceiver {
     private int headOffset;
     private boolean finReceived;
     private boolean closed;
+    /** Why the session reset this stream (its backlog in a full {@code smuxbuf}); null unless it did. */
+    private String resetReason;
+
     private boolean sessionClosed;
     private int numRead;
     private int unacked;
@@ -118,7 +121,9 @@ final class StreamReceiver {
     private boolean awaitData(long deadline) throws IOException {
         while (chunks.isEmpty()) {
             if (closed) {
-                throw new MuxClosedException(stream + " read failed, stream closed", null);
+                throw new MuxClosedException(
+                        stream + " read failed, stream " + (resetReason == null ? "closed" : "reset: " + resetReason),
+                        null);
             }
             if (finReceived) {
                 return false;
@@ -195,6 +200,28 @@ final class StreamReceiver {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * v2, after a frame was buffered: true when this stream holds more than {@code fairWindow} unread bytes while
+     * the peer still works with a larger window, so a UPD should tell it the smaller one.
+     */
+    boolean holdsMoreThanWindow(int fairWindow) {
+        lock.lock();
+        try {
+            return advertisedWindow > fairWindow && chunks.bytes(headOffset) > fairWindow;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Like {@link #closeLocked()}, remembering why, so the owner's next read says the stream was reset. */
+    boolean resetLocked(String reason) {
+        if (closed) {
+            return false;
+        }
+        resetReason = reason;
+        return closeLocked();
     }
 
     void onRemoteFinLocked() {
