@@ -357,19 +357,22 @@ public final class MuxSession implements Closeable {
      * Before a PSH payload for {@code s} is read while {@code smuxbuf} is full: makes room, or waits for it. Returns
      * false when {@code s} itself was reset (its frame is dropped).
      *
-     * <p>The rule: while the session buffer is full and more than one stream is open, the stream holding the most
-     * unread bytes is reset if it holds more than its fair share ({@code smuxbuf / open streams}); a reader that
-     * stalls must not stop the streams whose frames wait behind its own in the transport, and windows already
-     * granted (v2) or none at all (v1) give no other way to stop its sender. Otherwise (one stream open, or every
-     * stream holding no more than its share, so every stream has data waiting for its reader) the loop waits for the
-     * readers, as smux does. Either way a session buffers at most {@code smuxbuf} plus one frame.
+     * <p>The rule: while the session buffer is full and more than one stream is open, a stream whose reader took
+     * nothing for {@code keepAliveTimeout} while it holds more than its fair share ({@code smuxbuf / open streams})
+     * is reset, the one holding the most bytes first; a reader that stalls must not stop the streams whose frames
+     * wait behind its own in the transport, and windows already granted (v2) or none at all (v1) give no other way
+     * to stop its sender. Until such a stream exists the loop waits for the readers, as smux does: a reader that
+     * is merely slow (a busy host, a slow client) makes progress and is never reset. With one stream open nobody
+     * else's frames can be behind its own, so it is always waited for. A session buffers at most {@code smuxbuf}
+     * plus one frame.
      */
     private boolean makeRoom(MuxStream s) {
+        long stallNanos = config.keepAliveTimeout().toNanos();
         while (!budget.available() && !closed.get()) {
             int open = streams.count();
             long share = budget.capacity() / Math.max(1, open);
-            StreamTable.Backlog worst = open > 1 ? streams.largestBacklog() : null;
-            if (worst != null && worst.bytes() > share) {
+            StreamTable.Backlog worst = open > 1 ? streams.largestStalledBacklog(share, stallNanos) : null;
+            if (worst != null) {
                 resetForBacklog(worst, share, open);
                 if (worst.stream() == s) {
                     return false;
@@ -378,7 +381,7 @@ public final class MuxSession implements Closeable {
             }
             pausedByUs = true;
             try {
-                // Bounded, so a stream opened meanwhile (a smaller share) is looked at again.
+                // Bounded: a reader crossing the stall limit, or a stream opened meanwhile, is looked at again.
                 budget.awaitAvailable(MEMORY_WAIT_NANOS);
             } finally {
                 // Time spent waiting for our own readers does not count as peer silence.
@@ -391,7 +394,8 @@ public final class MuxSession implements Closeable {
 
     private void resetForBacklog(StreamTable.Backlog worst, long share, int open) {
         String reason = "it held " + worst.bytes() + " unread bytes, more than its share " + share + " of smuxbuf ("
-                + budget.capacity() + " bytes, " + open + " streams open) while smuxbuf was full";
+                + budget.capacity() + " bytes, " + open + " streams open), and took none for "
+                + config.keepAliveTimeout().toMillis() + " ms while smuxbuf was full";
         if (worst.stream().reset(reason)) {
             backlogResets.increment();
             if (resetLog.permit()) {

@@ -258,6 +258,11 @@ public final class MuxStream implements Closeable {
         return true;
     }
 
+    /** How long received data has been waiting while this stream's reader took none; zero while nothing waits. */
+    long stalledNanos(long now) {
+        return receiver.stalledNanos(now);
+    }
+
     /** v2: true when this stream holds more than {@code fairWindow} unread bytes under a larger window. */
     boolean holdsMoreThanWindow(int fairWindow) {
         return receiver.holdsMoreThanWindow(fairWindow);

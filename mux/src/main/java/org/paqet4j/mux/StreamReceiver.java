@@ -26,6 +26,9 @@ final class StreamReceiver {
 
     private boolean sessionClosed;
     private int numRead;
+    /** When this stream's reader last took data, or when data began to wait in an empty buffer. */
+    private long lastTakenNanos = System.nanoTime();
+
     private int unacked;
     private boolean updPending;
     /** The window the peer currently uses for this stream: smux's initial guess until our first UPD. */
@@ -61,6 +64,7 @@ final class StreamReceiver {
                     frames++;
                 }
             }
+            lastTakenNanos = System.nanoTime();
             if (v2) {
                 announce = account(n);
             }
@@ -88,6 +92,7 @@ final class StreamReceiver {
             System.arraycopy(chunks.firstBuffer(), headOffset, dst, off, n);
             session.payloadPool().give(chunks.removeFirst());
             headOffset = 0;
+            lastTakenNanos = System.nanoTime();
             if (v2) {
                 announce = account(n);
             }
@@ -96,6 +101,16 @@ final class StreamReceiver {
         }
         afterRead(n, 1, announce);
         return n;
+    }
+
+    /** How long data has been waiting while the reader took none; zero while nothing waits. */
+    long stalledNanos(long now) {
+        lock.lock();
+        try {
+            return chunks.isEmpty() ? 0 : now - lastTakenNanos;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Bytes received and not yet read. */
@@ -193,6 +208,9 @@ final class StreamReceiver {
         try {
             if (closed) {
                 return false;
+            }
+            if (chunks.isEmpty()) {
+                lastTakenNanos = System.nanoTime();
             }
             chunks.add(buffer, length);
             readable.signal();

@@ -101,15 +101,17 @@ final class StreamTable {
     record Backlog(MuxStream stream, long bytes) {}
 
     /**
-     * The open stream holding the most unread bytes, null when none holds any. A scan over all streams: the receive
-     * loop only asks while {@code smuxbuf} is full.
+     * Among the open streams that hold more than {@code share} unread bytes and whose reader took nothing for at
+     * least {@code stallNanos}, the one holding the most; null when there is none. A scan over all streams: the
+     * receive loop only asks while {@code smuxbuf} is full.
      */
-    Backlog largestBacklog() {
+    Backlog largestStalledBacklog(long share, long stallNanos) {
+        long now = System.nanoTime();
         MuxStream worst = null;
-        long most = 0;
+        long most = share;
         for (MuxStream s : streams.values()) {
             long n = s.available();
-            if (n > most) {
+            if (n > most && s.stalledNanos(now) >= stallNanos) {
                 most = n;
                 worst = s;
             }
