@@ -63,7 +63,7 @@ class MuxBacklogResetTest {
                 }
             });
 
-            byte[] data = new byte[8 * 1024 * 1024];
+            byte[] data = new byte[4 * 1024 * 1024];
             new Random(17).nextBytes(data);
             MuxStream reader = p.client().openStream();
             MuxStream writer = p.server().acceptStream(Duration.ofSeconds(5));
