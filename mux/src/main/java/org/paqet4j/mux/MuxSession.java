@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.packet.memory.MemoryBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,16 @@ public final class MuxSession implements Closeable {
     private final ReceiveBudget budget;
     /** The process-wide budget every buffered PSH byte counts against, next to this session's own smuxbuf. */
     private final MemoryBudget memory;
-    /** Set while the receive loop waits for the process-wide budget: that silence is ours, not the peer's. */
-    private volatile boolean waitingForMemory;
+    /**
+     * Set while the receive loop waits for our own readers (a full {@code smuxbuf}) or for the process-wide budget:
+     * that silence is ours, not the peer's. Cleared by the loop itself, after it refreshed {@link #lastReceivedNanos},
+     * so a keepalive tick between a reader freeing room and the loop running again still sees a pause.
+     */
+    private volatile boolean pausedByUs;
+    /** One line per interval for resets, which a peer can trigger at will. */
+    private final LogThrottle resetLog = new LogThrottle(Duration.ofSeconds(10));
+    /** Streams reset for holding more than their share of a full {@code smuxbuf}. */
+    private final LongAdder backlogResets = new LongAdder();
 
     private final AcceptBacklog backlog;
     /** Buffers of received PSH payloads, lent to streams until they are read. */
@@ -198,6 +207,11 @@ public final class MuxSession implements Closeable {
         return windowStalls.sum();
     }
 
+    /** Streams this session reset because they held more than their share of a full {@code smuxbuf}. */
+    public long backlogResets() {
+        return backlogResets.sum();
+    }
+
     /** Bytes received and not yet read, over all streams. */
     public long bufferedBytes() {
         return budget.buffered();
@@ -214,7 +228,7 @@ public final class MuxSession implements Closeable {
      * long our own writes queue behind a saturated upload.
      */
     public Duration peerSilence() {
-        if (!budget.available() || waitingForMemory) {
+        if (pausedByUs) {
             return Duration.ZERO;
         }
         return Duration.ofNanos(Math.max(0, System.nanoTime() - lastReceivedNanos));
@@ -318,7 +332,7 @@ public final class MuxSession implements Closeable {
     private void receiveLoop() {
         Throwable cause = null;
         try {
-            while (awaitTokens()) {
+            while (!closed.get()) {
                 if (!reader.nextHeader()) {
                     cause = new EOFException("transport ended");
                     break;
@@ -339,15 +353,60 @@ public final class MuxSession implements Closeable {
         }
     }
 
-    /** Pauses reading while the session buffer is full; false once closed. */
-    private boolean awaitTokens() {
-        if (budget.available()) {
-            return !closed.get();
+    /**
+     * Before a PSH payload for {@code s} is read while {@code smuxbuf} is full: makes room, or waits for it. Returns
+     * false when {@code s} itself was reset (its frame is dropped).
+     *
+     * <p>The rule: while the session buffer is full and more than one stream is open, a stream whose reader took
+     * nothing for {@code keepAliveTimeout} while it holds more than its fair share ({@code smuxbuf / open streams})
+     * is reset, the one holding the most bytes first; a reader that stalls must not stop the streams whose frames
+     * wait behind its own in the transport, and windows already granted (v2) or none at all (v1) give no other way
+     * to stop its sender. Until such a stream exists the loop waits for the readers, as smux does: a reader that
+     * is merely slow (a busy host, a slow client) makes progress and is never reset. With one stream open nobody
+     * else's frames can be behind its own, so it is always waited for. A session buffers at most {@code smuxbuf}
+     * plus one frame.
+     */
+    private boolean makeRoom(MuxStream s) {
+        long stallNanos = config.keepAliveTimeout().toNanos();
+        while (!budget.available() && !closed.get()) {
+            int open = streams.count();
+            long share = budget.capacity() / Math.max(1, open);
+            StreamTable.Backlog worst = open > 1 ? streams.largestStalledBacklog(share, stallNanos) : null;
+            if (worst != null) {
+                resetForBacklog(worst, share, open);
+                if (worst.stream() == s) {
+                    return false;
+                }
+                continue;
+            }
+            pausedByUs = true;
+            try {
+                // Bounded: a reader crossing the stall limit, or a stream opened meanwhile, is looked at again.
+                budget.awaitAvailable(MEMORY_WAIT_NANOS);
+            } finally {
+                // Time spent waiting for our own readers does not count as peer silence.
+                lastReceivedNanos = System.nanoTime();
+                pausedByUs = false;
+            }
         }
-        budget.awaitAvailable();
-        // Time spent paused by our own reader does not count as peer silence.
-        lastReceivedNanos = System.nanoTime();
-        return !closed.get();
+        return true;
+    }
+
+    private void resetForBacklog(StreamTable.Backlog worst, long share, int open) {
+        String reason = "it held " + worst.bytes() + " unread bytes, more than its share " + share + " of smuxbuf ("
+                + budget.capacity() + " bytes, " + open + " streams open), and took none for "
+                + config.keepAliveTimeout().toMillis() + " ms while smuxbuf was full";
+        if (worst.stream().reset(reason)) {
+            backlogResets.increment();
+            if (resetLog.permit()) {
+                log.info(
+                        "{}: reset {}: {} ({} more resets not logged)",
+                        label,
+                        worst.stream(),
+                        reason,
+                        resetLog.takeSuppressed());
+            }
+        }
     }
 
     /** Handles the frame whose header the reader just read, reading its payload. */
@@ -367,6 +426,9 @@ public final class MuxSession implements Closeable {
                 }
                 dataSinceTick = true;
                 MuxStream s = streams.get(sid);
+                if (s != null && !budget.available() && !makeRoom(s)) {
+                    s = null; // reset for its backlog: the frame is read and dropped
+                }
                 boolean counted = s != null && awaitMemory(s, length);
                 byte[] buffer = payloads.take(length);
                 try {
@@ -387,9 +449,10 @@ public final class MuxSession implements Closeable {
                 // Data for a stream we already closed is dropped, as smux does.
                 if (s != null && s.onData(buffer, length)) {
                     budget.take(length);
-                    if (pastBudget && config.version() == 2) {
-                        // v2 took a frame past the budget because its window allowed it: tell the peer the
-                        // window is now what the budget leaves (the floor), so a stalled stream stops growing.
+                    if (config.version() == 2 && (pastBudget || s.holdsMoreThanWindow(streams.fairWindow()))) {
+                        // v2 took a frame past the budget because its window allowed it, or the stream now holds
+                        // more than the fair window while the peer still uses a larger one granted when fewer
+                        // streams were open: tell the peer the smaller window, so a stalled stream stops growing.
                         writer.requestWindowUpdate(s);
                     }
                 } else {
@@ -430,7 +493,7 @@ public final class MuxSession implements Closeable {
         if (config.version() == 2) {
             return false;
         }
-        waitingForMemory = true;
+        pausedByUs = true;
         try {
             while (!closed.get() && !s.isClosed() && !s.receiveBufferEmpty()) {
                 memory.awaitRelease(
@@ -441,9 +504,9 @@ public final class MuxSession implements Closeable {
             }
             return false;
         } finally {
-            waitingForMemory = false;
             // Time spent waiting for our own readers does not count as peer silence.
             lastReceivedNanos = System.nanoTime();
+            pausedByUs = false;
         }
     }
 
@@ -495,7 +558,7 @@ public final class MuxSession implements Closeable {
         if (closed.get()) {
             return;
         }
-        // While the session buffer is full the receive loop is not reading: silence is ours, not the peer's.
+        // While the receive loop waits for our own readers it is not reading: silence is ours, not the peer's.
         long silent = peerSilence().toNanos();
         if (silent > config.keepAliveTimeout().toNanos()) {
             shutdown(new SocketTimeoutException(

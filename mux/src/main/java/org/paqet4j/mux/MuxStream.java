@@ -234,6 +234,40 @@ public final class MuxStream implements Closeable {
         }
     }
 
+    /**
+     * Called by the receive loop: closes the stream because it held more than its share of a full {@code smuxbuf}.
+     * Its unread data is dropped (returned to the session), its owner's next read and write fail naming
+     * {@code reason}, a FIN is queued (the receive loop never writes) and the session forgets the stream, so
+     * whatever the peer still sends for it is dropped. False when the stream was already closed.
+     */
+    boolean reset(String reason) {
+        boolean fin;
+        lock.lock();
+        try {
+            if (!receiver.resetLocked(reason)) {
+                return false;
+            }
+            fin = sender.closeLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (fin) {
+            session.writer().reset(id);
+        }
+        session.streams().forget(this);
+        return true;
+    }
+
+    /** How long received data has been waiting while this stream's reader took none; zero while nothing waits. */
+    long stalledNanos(long now) {
+        return receiver.stalledNanos(now);
+    }
+
+    /** v2: true when this stream holds more than {@code fairWindow} unread bytes under a larger window. */
+    boolean holdsMoreThanWindow(int fairWindow) {
+        return receiver.holdsMoreThanWindow(fairWindow);
+    }
+
     /** True while nothing received waits to be read (its reader keeps up, or nothing arrived yet). */
     boolean receiveBufferEmpty() {
         return receiver.available() == 0;

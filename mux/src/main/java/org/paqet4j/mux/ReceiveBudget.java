@@ -22,7 +22,7 @@ final class ReceiveBudget {
      * would otherwise park dozens of heap bytes per smuxbuf byte.
      */
     private final AtomicLong frames;
-    /** The receive loop while it waits in {@link #awaitAvailable()}: the only thread that ever waits here. */
+    /** The receive loop while it waits in {@link #awaitAvailable(long)}: the only thread that ever waits here. */
     private volatile Thread waiter;
 
     private volatile boolean closed;
@@ -36,6 +36,11 @@ final class ReceiveBudget {
     /** True while the receive loop may buffer another frame. */
     boolean available() {
         return bytes.get() > 0 && frames.get() > 0;
+    }
+
+    /** {@code smuxbuf}: the bytes streams may buffer in all. */
+    long capacity() {
+        return capacity;
     }
 
     /** Bytes received and not yet read, over all streams. */
@@ -69,21 +74,23 @@ final class ReceiveBudget {
     }
 
     /**
-     * Blocks the receive loop until the budget is available again or {@link #close()} was called. The waiter is
+     * Blocks the receive loop until the budget is available again, {@link #close()} was called or {@code maxNanos}
+     * passed (the caller looks at its streams again then). The waiter is
      * published before the budget is checked, so a give that the check misses sees the waiter and unparks it.
      */
-    void awaitAvailable() {
+    void awaitAvailable(long maxNanos) {
         waiter = Thread.currentThread();
+        long deadline = System.nanoTime() + maxNanos;
         try {
-            while (!available() && !closed) {
-                LockSupport.park(this);
+            for (long left = maxNanos; !available() && !closed && left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
             }
         } finally {
             waiter = null;
         }
     }
 
-    /** Releases a receive loop waiting in {@link #awaitAvailable()}, now and for good. */
+    /** Releases a receive loop waiting in {@link #awaitAvailable(long)}, now and for good. */
     void close() {
         closed = true;
         LockSupport.unpark(waiter);

@@ -99,6 +99,16 @@ final class SessionWriter {
         return true;
     }
 
+    /**
+     * Queues the FIN of a stream the receive loop reset. Never dropped: each stream is reset at most once, so the
+     * queue is bounded by {@code maxStreams}.
+     */
+    void reset(int sid) {
+        if (!session.isClosed()) {
+            outbox.add(new ControlFrame.Reset(sid));
+        }
+    }
+
     /** Queues a keepalive NOP, unless frames are being written anyway or one is queued already. */
     void keepAlive() {
         if (!lock.isLocked() && keepAlivePending.compareAndSet(false, true)) {
@@ -169,6 +179,7 @@ final class SessionWriter {
                 pendingRefusals.decrementAndGet();
                 frames.write(version, Command.FIN, sid, EMPTY, 0, 0);
             }
+            case ControlFrame.Reset(int sid) -> frames.write(version, Command.FIN, sid, EMPTY, 0, 0);
             case ControlFrame.KeepAlive() -> {
                 keepAlivePending.set(false);
                 if (!afterStreamFrame) {

@@ -21,8 +21,14 @@ final class StreamReceiver {
     private int headOffset;
     private boolean finReceived;
     private boolean closed;
+    /** Why the session reset this stream (its backlog in a full {@code smuxbuf}); null unless it did. */
+    private String resetReason;
+
     private boolean sessionClosed;
     private int numRead;
+    /** When this stream's reader last took data, or when data began to wait in an empty buffer. */
+    private long lastTakenNanos = System.nanoTime();
+
     private int unacked;
     private boolean updPending;
     /** The window the peer currently uses for this stream: smux's initial guess until our first UPD. */
@@ -58,6 +64,7 @@ final class StreamReceiver {
                     frames++;
                 }
             }
+            lastTakenNanos = System.nanoTime();
             if (v2) {
                 announce = account(n);
             }
@@ -85,6 +92,7 @@ final class StreamReceiver {
             System.arraycopy(chunks.firstBuffer(), headOffset, dst, off, n);
             session.payloadPool().give(chunks.removeFirst());
             headOffset = 0;
+            lastTakenNanos = System.nanoTime();
             if (v2) {
                 announce = account(n);
             }
@@ -93,6 +101,16 @@ final class StreamReceiver {
         }
         afterRead(n, 1, announce);
         return n;
+    }
+
+    /** How long data has been waiting while the reader took none; zero while nothing waits. */
+    long stalledNanos(long now) {
+        lock.lock();
+        try {
+            return chunks.isEmpty() ? 0 : now - lastTakenNanos;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Bytes received and not yet read. */
@@ -118,7 +136,9 @@ final class StreamReceiver {
     private boolean awaitData(long deadline) throws IOException {
         while (chunks.isEmpty()) {
             if (closed) {
-                throw new MuxClosedException(stream + " read failed, stream closed", null);
+                throw new MuxClosedException(
+                        stream + " read failed, stream " + (resetReason == null ? "closed" : "reset: " + resetReason),
+                        null);
             }
             if (finReceived) {
                 return false;
@@ -189,12 +209,37 @@ final class StreamReceiver {
             if (closed) {
                 return false;
             }
+            if (chunks.isEmpty()) {
+                lastTakenNanos = System.nanoTime();
+            }
             chunks.add(buffer, length);
             readable.signal();
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * v2, after a frame was buffered: true when this stream holds more than {@code fairWindow} unread bytes while
+     * the peer still works with a larger window, so a UPD should tell it the smaller one.
+     */
+    boolean holdsMoreThanWindow(int fairWindow) {
+        lock.lock();
+        try {
+            return advertisedWindow > fairWindow && chunks.bytes(headOffset) > fairWindow;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Like {@link #closeLocked()}, remembering why, so the owner's next read says the stream was reset. */
+    boolean resetLocked(String reason) {
+        if (closed) {
+            return false;
+        }
+        resetReason = reason;
+        return closeLocked();
     }
 
     void onRemoteFinLocked() {

@@ -13,8 +13,12 @@ import org.paqet4j.packet.memory.MemoryBudget;
  */
 final class StreamTable {
     private static final long MAX_STREAM_ID = 0xFFFF_FFFFL;
-    /** The smallest window fair sharing goes down to: one full frame. */
-    private static final int MIN_FAIR_WINDOW = 64 * 1024;
+    /**
+     * The smallest window fair sharing goes down to. Small enough that a thousand streams' windows fit a 4 MiB
+     * {@code smuxbuf}, large enough that the 8-byte header and the buffered frame's object stay a small part of
+     * each frame.
+     */
+    static final int MIN_FAIR_WINDOW = 4 * 1024;
 
     private final MuxConfig config;
     private final MemoryBudget memory;
@@ -93,11 +97,34 @@ final class StreamTable {
         return all;
     }
 
+    /** A stream and how many received bytes it holds unread. */
+    record Backlog(MuxStream stream, long bytes) {}
+
+    /**
+     * Among the open streams that hold more than {@code share} unread bytes and whose reader took nothing for at
+     * least {@code stallNanos}, the one holding the most; null when there is none. A scan over all streams: the
+     * receive loop only asks while {@code smuxbuf} is full.
+     */
+    Backlog largestStalledBacklog(long share, long stallNanos) {
+        long now = System.nanoTime();
+        MuxStream worst = null;
+        long most = share;
+        for (MuxStream s : streams.values()) {
+            long n = s.available();
+            if (n > most && s.stalledNanos(now) >= stallNanos) {
+                most = n;
+                worst = s;
+            }
+        }
+        return worst == null ? null : new Backlog(worst, most);
+    }
+
     /**
      * The v2 window this session advertises per stream: {@code streambuf}, but never more than half of
      * {@code smuxbuf} shared by the open streams. smux always advertises {@code streambuf}, so two stalled readers
      * with 2 MiB windows fill a 4 MiB {@code smuxbuf} and pause every other stream (one
-     * slow reader starves the rest); sharing keeps the windows of stalled streams well below the cap. What the
+     * slow reader starves the rest); sharing keeps the windows of stalled streams well below the cap, down to
+     * {@value #MIN_FAIR_WINDOW} bytes when many streams share it. What the
      * process-wide memory budget has left is shared the same way, so windows granted while memory runs low shrink
      * towards the floor.
      */
