@@ -74,7 +74,21 @@ public final class Follow {
             Path writeDir,
             long holdLimit)
             throws IOException {
-        return run(file, new WriterOutputStream(out), format, config, onlyStream, writeDir, holdLimit);
+        return run(file, out, format, config, onlyStream, writeDir, holdLimit, 1);
+    }
+
+    /** As above on {@code threads} threads (see the {@link OutputStream} version). */
+    public static Result run(
+            Path file,
+            Writer out,
+            FollowFormat format,
+            ReassemblyConfig config,
+            long onlyStream,
+            Path writeDir,
+            long holdLimit,
+            int threads)
+            throws IOException {
+        return run(file, new WriterOutputStream(out), format, config, onlyStream, writeDir, holdLimit, threads);
     }
 
     /**
