@@ -26,7 +26,8 @@ import org.paqet4j.reassembly.pcap.LinkType;
  * AF_PACKET socket (no libpcap), decoded on the capture thread, filtered, and reassembled by a
  * {@link ShardedReassembler}. The flush clock is the wall clock: packets carry their arrival
  * time and a clock thread ticks every {@link #TICK}, so idle timeouts and the linger time run
- * while the link is quiet. {@link #stop()} (e.g. from a signal handler) ends the capture; every
+ * while the link is quiet. On a loopback interface only the received copy of each packet is
+ * captured ({@link #skipsOutgoingCopies()}). {@link #stop()} (e.g. from a signal handler) ends the capture; every
  * stream still open then ends with {@code End(CLOSE)} and is printed.
  */
 public final class LiveFollow implements AutoCloseable {
@@ -68,6 +69,15 @@ public final class LiveFollow implements AutoCloseable {
 
     public String interfaceName() {
         return interfaceName;
+    }
+
+    /**
+     * Whether the kernel leaves out the sent copy of each packet: on a loopback interface every
+     * packet would otherwise be captured twice (identical copies, so the output would be the same,
+     * but all the work doubled).
+     */
+    public boolean skipsOutgoingCopies() {
+        return capture.ignoresOutgoing();
     }
 
     /** Ends {@link #run} soon. Safe from any thread, idempotent. */
