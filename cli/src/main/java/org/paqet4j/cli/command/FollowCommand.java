@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
                     + " --linger without a packet on it (late retransmissions within it are still followed); at"
                     + " the end of the file, or on Ctrl-C / SIGTERM for -i, every stream still open ends (end"
                     + " \"eof\") and is printed, and the exit code is 0.",
-            "Live capture (-i) uses an AF_PACKET socket (root or CAP_NET_RAW; no libpcap) and sees both directions.",
+            "Live capture (-i) uses an AF_PACKET socket (root or CAP_NET_RAW; no libpcap) and sees both directions;"
+                    + " on lo, which shows each packet twice (sent and received), only the received copy"
+                    + " (Linux 4.20 and later).",
             "Both -r and -i reassemble on --threads shards: one thread reads and decodes, each connection"
                     + " belongs to one shard by a symmetric hash of its addresses and ports, and one thread prints;"
                     + " streams are still numbered in first-seen order and the output is the same as with"
