@@ -22,7 +22,9 @@ import java.util.concurrent.BlockingQueue;
  * still appear, and the stream gets the next index. Each stream's events keep their order.
  *
  * <p>{@link #submit} and {@link #tick} may be called from any thread (they are serialized); frame
- * numbers must increase. The memory budget is divided evenly between the shards.
+ * numbers must increase. The memory budget is divided evenly between the shards. Segments and
+ * events travel in batches, so a segment may wait for its batch until the next {@link #tick}:
+ * tick at least as often as output should appear.
  */
 public final class ShardedReassembler implements AutoCloseable {
 

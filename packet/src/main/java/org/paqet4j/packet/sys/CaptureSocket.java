@@ -53,8 +53,7 @@ public final class CaptureSocket implements AutoCloseable {
     private int cursor;
     private int releaseStart;
     private int releaseCount;
-    /** Set once by {@link #open} before the socket is handed out. */
-    private boolean ignoresOutgoing;
+    private final boolean ignoresOutgoing;
 
     private CaptureSocket(
             Arena arena,
@@ -65,8 +64,10 @@ public final class CaptureSocket implements AutoCloseable {
             String description,
             MemorySegment errno,
             MemorySegment ring,
-            int frameSize) {
+            int frameSize,
+            boolean ignoresOutgoing) {
         this.arena = arena;
+        this.ignoresOutgoing = ignoresOutgoing;
         this.ring = ring;
         this.frameSize = frameSize;
         this.frameCount = ring == null ? 0 : (int) (ring.byteSize() / frameSize);
@@ -196,10 +197,8 @@ public final class CaptureSocket implements AutoCloseable {
                 if (wakeFd < 0) {
                     throw Errno.exception("eventfd for " + description, Libc.errno(errno));
                 }
-                CaptureSocket socket =
-                        new CaptureSocket(arena, fd, wakeFd, batch, slotSize, description, errno, mapping, frameSize);
-                socket.ignoresOutgoing = ignoresOutgoing;
-                return socket;
+                return new CaptureSocket(
+                        arena, fd, wakeFd, batch, slotSize, description, errno, mapping, frameSize, ignoresOutgoing);
             } catch (IOException | RuntimeException e) {
                 Libc.close(errno, fd);
                 if (wakeFd >= 0) {

@@ -54,6 +54,8 @@ public final class LiveFollow implements AutoCloseable {
     private final String interfaceName;
     private final AtomicLong kernelDrops = new AtomicLong();
     private volatile boolean stopped;
+    /** Guarded by {@code this}, with the socket's release. */
+    private boolean closed;
 
     private LiveFollow(CaptureSocket capture, String interfaceName) {
         this.capture = capture;
@@ -83,7 +85,13 @@ public final class LiveFollow implements AutoCloseable {
     /** Ends {@link #run} soon. Safe from any thread, idempotent. */
     public void stop() {
         stopped = true;
-        capture.wakeUp();
+        // run() may return on the flag alone and the owner close the socket at once: the wake-up
+        // must not touch the socket's memory while (or after) it is released
+        synchronized (this) {
+            if (!closed) {
+                capture.wakeUp();
+            }
+        }
     }
 
     /** As below, writing the output (ASCII) to {@code out}, flushed whenever streams may have been printed. */
@@ -171,7 +179,10 @@ public final class LiveFollow implements AutoCloseable {
     /** Releases the socket; call after {@link #run} has returned. */
     @Override
     public void close() {
-        capture.close();
+        synchronized (this) {
+            closed = true;
+            capture.close();
+        }
     }
 
     private void tickUntilStopped(ShardedReassembler reassembler) {
