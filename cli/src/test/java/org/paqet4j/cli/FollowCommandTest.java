@@ -94,6 +94,13 @@ class FollowCommandTest {
                         + "\"dir0\": [{\"data\": \"474554202f\"}, {\"gap\": 4}, {\"data\": \"7461696c\"}], "
                         + "\"dir1\": [{\"data\": \"6f6b0a\"}], \"end\": \"fin\"}\n");
         assertThat(r.err()).contains("6 frames: 6 TCP segments", "1 streams, 1 gaps (4 bytes)");
+        for (String threads : new String[] {"1", "4"}) {
+            PaqetCommandsTest.Result t = PaqetCommandsTest.run(
+                    "follow", "-r", capture().toString(), "--format", "jsonl", "--threads", threads);
+            assertThat(t.code()).isZero();
+            assertThat(t.out()).as("--threads %s", threads).isEqualTo(r.out());
+            assertThat(t.err()).contains("6 frames: 6 TCP segments", "1 streams, 1 gaps (4 bytes)");
+        }
     }
 
     @Test
@@ -117,6 +124,11 @@ class FollowCommandTest {
         PaqetCommandsTest.Result r = PaqetCommandsTest.run("follow", "-r", cut.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("at byte 50: file ends inside the packet data of frame 1 (10 of 40 bytes)");
+        for (String threads : new String[] {"1", "4"}) {
+            PaqetCommandsTest.Result t = PaqetCommandsTest.run("follow", "-r", cut.toString(), "--threads", threads);
+            assertThat(t.code()).as("--threads %s", threads).isEqualTo(ExitCodes.USAGE);
+            assertThat(t.err()).contains("at byte 50: file ends inside the packet data of frame 1");
+        }
 
         Path garbage =
                 Files.write(dir.resolve("garbage.pcap"), "not a capture file".getBytes(StandardCharsets.US_ASCII));
@@ -159,9 +171,9 @@ class FollowCommandTest {
         assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--filter", "port 80")
                         .err())
                 .contains("--filter works with -i only");
-        assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--threads", "2")
+        assertThat(PaqetCommandsTest.run("follow", "-r", file.toString(), "--threads", "17")
                         .err())
-                .contains("--threads works with -i only");
+                .contains("--threads must be between 1 and 16, got 17");
         PaqetCommandsTest.Result filter =
                 PaqetCommandsTest.run("follow", "-i", "lo", "--filter", "host 10.0.0.1 and port 99999");
         assertThat(filter.code()).isEqualTo(ExitCodes.USAGE);

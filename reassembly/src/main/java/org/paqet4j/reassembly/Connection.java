@@ -14,6 +14,8 @@ final class Connection {
     boolean rstSeen;
     /** FIN seen from both sides or an accepted RST: the reassembler's linger order holds it. */
     boolean lingering;
+    /** {@link #lastSeenNanos} when it took its place in the linger order (later packets do not move it). */
+    long lingerQueuedNanos;
 
     Connection(ConnectionKey key, StreamInfo info, StreamHandler handler, ReassemblyConfig config, Counters counters) {
         this.key = key;

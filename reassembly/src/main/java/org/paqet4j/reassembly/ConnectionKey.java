@@ -46,7 +46,8 @@ final class ConnectionKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ConnectionKey k && hash == k.hash && low.equals(k.low) && high.equals(k.high);
+        return this == o
+                || (o instanceof ConnectionKey k && hash == k.hash && low.equals(k.low) && high.equals(k.high));
     }
 
     @Override

@@ -15,6 +15,12 @@ public record Endpoint(InetAddress address, int port) {
         }
     }
 
+    /** Identity first: the decoder reuses endpoint objects, so most comparisons end there. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Endpoint e && port == e.port && address.equals(e.address));
+    }
+
     @Override
     public String toString() {
         return AddressText.of(address, port);

@@ -22,12 +22,24 @@ import java.util.concurrent.BlockingQueue;
  * still appear, and the stream gets the next index. Each stream's events keep their order.
  *
  * <p>{@link #submit} and {@link #tick} may be called from any thread (they are serialized); frame
- * numbers must increase. The memory budget is divided evenly between the shards.
+ * numbers must increase. The memory budget is divided evenly between the shards. Segments and
+ * events travel in batches, so a segment may wait for its batch until the next {@link #tick}:
+ * tick at least as often as output should appear.
  */
 public final class ShardedReassembler implements AutoCloseable {
 
-    private static final int INPUT_QUEUE = 4096;
-    private static final int OUTPUT_QUEUE = 16_384;
+    /**
+     * Segments and events cross threads in batches of this many: one queue operation (a lock and
+     * maybe a wake-up) per batch instead of per packet is what lets a file reader keep the shards
+     * busy. Batches are sent early at each {@link #tick} and at the end.
+     */
+    private static final int BATCH = 128;
+    /** Batches waiting for each shard: at most 4096 segments in flight per shard. */
+    private static final int INPUT_QUEUE = 32;
+    /** Batches of events waiting for the output thread: at most 8192 messages in flight. */
+    private static final int OUTPUT_QUEUE = 64;
+
+    private record Segments(TcpSegment[] segments, int count) {}
 
     private record Tick(long frame, long nanos) {}
 
@@ -60,6 +72,10 @@ public final class ShardedReassembler implements AutoCloseable {
     private final Thread printer;
     private final ReassemblyStats[] shardStats;
     private final Runnable afterProgress;
+    /** Per shard, the batch being filled by {@link #submit}. */
+    private final TcpSegment[][] filling;
+
+    private final int[] filled;
 
     private long lastFrame = Long.MIN_VALUE;
     private boolean closed;
@@ -82,6 +98,8 @@ public final class ShardedReassembler implements AutoCloseable {
         this.router = new ShardRouter(shards);
         this.factory = factory;
         this.shardStats = new ReassemblyStats[shards];
+        this.filling = new TcpSegment[shards][BATCH];
+        this.filled = new int[shards];
         long budget = Math.max(ReassemblyConfig.MIN_BUDGET, config.memoryBudget() / shards);
         ReassemblyConfig perShard = config.withMemoryBudget(budget);
         for (int i = 0; i < shards; i++) {
@@ -107,7 +125,20 @@ public final class ShardedReassembler implements AutoCloseable {
                     "frame numbers must increase: " + segment.frameNumber() + " after " + lastFrame);
         }
         lastFrame = segment.frameNumber();
-        inputs.get(router.shardOf(segment)).put(segment);
+        int shard = router.shardOf(segment);
+        filling[shard][filled[shard]++] = segment;
+        if (filled[shard] == BATCH) {
+            sendBatch(shard);
+        }
+    }
+
+    private void sendBatch(int shard) throws InterruptedException {
+        if (filled[shard] == 0) {
+            return;
+        }
+        inputs.get(shard).put(new Segments(filling[shard], filled[shard]));
+        filling[shard] = new TcpSegment[BATCH];
+        filled[shard] = 0;
     }
 
     /**
@@ -120,8 +151,9 @@ public final class ShardedReassembler implements AutoCloseable {
             throw new IllegalStateException("reassembler is closed");
         }
         Tick tick = new Tick(lastFrame, nanos);
-        for (BlockingQueue<Object> input : inputs) {
-            input.put(tick);
+        for (int shard = 0; shard < inputs.size(); shard++) {
+            sendBatch(shard);
+            inputs.get(shard).put(tick);
         }
     }
 
@@ -136,8 +168,9 @@ public final class ShardedReassembler implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (BlockingQueue<Object> input : inputs) {
-                input.put(STOP);
+            for (int shard = 0; shard < inputs.size(); shard++) {
+                sendBatch(shard);
+                inputs.get(shard).put(STOP);
             }
         }
         for (Thread worker : workers) {
@@ -188,10 +221,11 @@ public final class ShardedReassembler implements AutoCloseable {
     private void work(int shard, BlockingQueue<Object> input, ReassemblyConfig config) {
         ReassemblyStats stats = null;
         Throwable problem = null;
+        Outbox outbox = new Outbox();
         TcpReassembler reassembler = new TcpReassembler(config, info -> {
             LocalStream stream = new LocalStream(info);
-            send(new Opened(stream));
-            return (direction, event) -> send(new Event(stream, direction, event));
+            outbox.add(new Opened(stream));
+            return (direction, event) -> outbox.add(new Event(stream, direction, event));
         });
         try {
             while (true) {
@@ -203,11 +237,14 @@ public final class ShardedReassembler implements AutoCloseable {
                     continue; // keep taking, so the front end never blocks on a dead shard
                 }
                 try {
-                    if (message instanceof TcpSegment segment) {
-                        reassembler.process(segment);
+                    if (message instanceof Segments batch) {
+                        for (int i = 0; i < batch.count(); i++) {
+                            reassembler.process(batch.segments()[i]);
+                        }
                     } else if (message instanceof Tick tick) {
                         reassembler.advanceTime(tick.nanos());
-                        send(new Progress(shard, tick.frame()));
+                        outbox.add(new Progress(shard, tick.frame()));
+                        outbox.flush();
                     }
                 } catch (RuntimeException | Error e) {
                     problem = e;
@@ -222,8 +259,28 @@ public final class ShardedReassembler implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             problem = e;
         } finally {
-            send(new Progress(shard, Long.MAX_VALUE));
-            send(new Finished(shard, stats, problem));
+            outbox.add(new Progress(shard, Long.MAX_VALUE));
+            outbox.add(new Finished(shard, stats, problem));
+            outbox.flush();
+        }
+    }
+
+    /** One shard's messages to the output thread, sent in batches (in order). */
+    private final class Outbox {
+        private List<Object> messages = new ArrayList<>(BATCH);
+
+        void add(Object message) {
+            messages.add(message);
+            if (messages.size() == BATCH) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!messages.isEmpty()) {
+                send(messages);
+                messages = new ArrayList<>(BATCH);
+            }
         }
     }
 
@@ -244,23 +301,38 @@ public final class ShardedReassembler implements AutoCloseable {
     }
 
     private void print() {
-        int shards = router.shards();
-        long[] progress = new long[shards];
-        Arrays.fill(progress, Long.MIN_VALUE);
-        PriorityQueue<LocalStream> unnumbered =
-                new PriorityQueue<>(Comparator.comparingLong(s -> s.info.firstFrameNumber()));
-        long nextIndex = 0;
-        long[] ticks = new long[shards];
-        long ticksEverywhere = 0;
-        int finished = 0;
-        while (finished < shards) {
-            Object message;
+        Numbering numbering = new Numbering(router.shards());
+        while (numbering.finished < router.shards()) {
+            List<?> batch;
             try {
-                message = output.take();
+                batch = (List<?>) output.take();
             } catch (InterruptedException e) {
                 failure = e;
                 return;
             }
+            for (Object message : batch) {
+                numbering.handle(message);
+            }
+        }
+    }
+
+    /** The output thread's state: which frames every shard has passed, and the streams not yet numbered. */
+    private final class Numbering {
+        final long[] progress;
+        final PriorityQueue<LocalStream> unnumbered =
+                new PriorityQueue<>(Comparator.comparingLong(s -> s.info.firstFrameNumber()));
+        long nextIndex;
+        final long[] ticks;
+        long ticksEverywhere;
+        int finished;
+
+        Numbering(int shards) {
+            progress = new long[shards];
+            Arrays.fill(progress, Long.MIN_VALUE);
+            ticks = new long[shards];
+        }
+
+        void handle(Object message) {
             try {
                 switch (message) {
                     case Opened o -> unnumbered.add(o.stream());

@@ -138,29 +138,38 @@ public final class TcpReassembler implements AutoCloseable {
         return sender.started() && s.seq() != sender.baseSeq();
     }
 
-    /** Puts a closed connection at the back of the linger order (each packet restarts its linger time). */
+    /**
+     * Puts a newly closed connection at the back of the linger order. Later packets only update
+     * its last-seen time; {@link #endLingering} moves it back when it reaches the front, which
+     * saves a set removal and insertion per packet of a closing connection.
+     */
     private void linger(Connection c) {
-        if (config.lingerNanos() == 0) {
+        if (config.lingerNanos() == 0 || c.lingering || !c.closed()) {
             return;
         }
-        if (c.lingering) {
-            lingering.remove(c);
-            lingering.add(c);
-        } else if (c.closed()) {
-            c.lingering = true;
-            lingering.add(c);
-        }
+        c.lingering = true;
+        c.lingerQueuedNanos = c.lastSeenNanos;
+        lingering.add(c);
     }
 
-    /** Ends closed connections that saw no packet for the linger time; their holes are never going to fill. */
+    /**
+     * Ends closed connections that saw no packet for the linger time; their holes are never going
+     * to fill. The order is by the time each took its place, which is never later than its last
+     * packet, so once the front has neither expired nor moved, nothing behind it has expired.
+     */
     private void endLingering() {
         long linger = config.lingerNanos();
         while (!lingering.isEmpty()) {
             Connection c = lingering.getFirst();
-            if (nowNanos - c.lastSeenNanos < linger) {
+            if (nowNanos - c.lastSeenNanos >= linger) {
+                end(c, EndReason.CLOSE, GapCause.TIMEOUT);
+            } else if (c.lingerQueuedNanos != c.lastSeenNanos) {
+                lingering.removeFirst();
+                c.lingerQueuedNanos = c.lastSeenNanos;
+                lingering.addLast(c);
+            } else {
                 return;
             }
-            end(c, EndReason.CLOSE, GapCause.TIMEOUT);
         }
     }
 

@@ -45,9 +45,14 @@ import picocli.CommandLine.Spec;
                     + " --linger without a packet on it (late retransmissions within it are still followed); at"
                     + " the end of the file, or on Ctrl-C / SIGTERM for -i, every stream still open ends (end"
                     + " \"eof\") and is printed, and the exit code is 0.",
-            "Live capture (-i) uses an AF_PACKET socket (root or CAP_NET_RAW; no libpcap), sees both directions,"
-                    + " and reassembles on --threads shards: each connection belongs to one shard by a symmetric"
-                    + " hash of its addresses and ports; streams are still numbered in first-seen order."
+            "Live capture (-i) uses an AF_PACKET socket (root or CAP_NET_RAW; no libpcap) and sees both directions;"
+                    + " on lo, which shows each packet twice (sent and received), only the received copy"
+                    + " (Linux 4.20 and later).",
+            "Both -r and -i reassemble on --threads shards: one thread reads and decodes, each connection"
+                    + " belongs to one shard by a symmetric hash of its addresses and ports, and one thread prints;"
+                    + " streams are still numbered in first-seen order and the output is the same as with"
+                    + " --threads 1 (which does everything on one thread), unless a shard runs out of its share of"
+                    + " --memory and evicts."
         },
         footer = {
             "",
@@ -102,8 +107,8 @@ public final class FollowCommand implements Callable<Integer> {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description = "with -i: reassembly shards (1-" + MAX_THREADS + "); default: the available cores, at most "
-                    + MAX_THREADS)
+            description = "reassembly shards (1-" + MAX_THREADS + "; 1: read, reassemble and print on one thread);"
+                    + " default: the available cores, at most " + MAX_THREADS)
     Integer threads;
 
     @Option(
@@ -219,8 +224,9 @@ public final class FollowCommand implements Callable<Integer> {
         if (!filter.isBlank()) {
             return usage(err, "--filter works with -i only");
         }
-        if (threads != null) {
-            return usage(err, "--threads works with -i only");
+        int shards = threads != null ? threads : defaultThreads();
+        if (shards < 1 || shards > MAX_THREADS) {
+            return usage(err, "--threads must be between 1 and " + MAX_THREADS + ", got " + shards);
         }
         if (!Files.isReadable(file)) {
             return usage(err, "cannot read " + file);
@@ -231,7 +237,7 @@ public final class FollowCommand implements Callable<Integer> {
         BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
         Follow.Result result;
         try {
-            result = Follow.run(file, out, outputFormat, config, stream, writeDir, hold.bytes());
+            result = Follow.run(file, out, outputFormat, config, stream, writeDir, hold.bytes(), shards);
         } catch (CaptureFormatException e) {
             out.flush();
             return usage(err, file + ": " + e.getMessage());
@@ -257,6 +263,10 @@ public final class FollowCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private static int defaultThreads() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+    }
+
     private int live(PrintWriter err, FollowFormat outputFormat, ReassemblyConfig config)
             throws IOException, InterruptedException {
         CaptureFilter captureFilter;
@@ -265,7 +275,7 @@ public final class FollowCommand implements Callable<Integer> {
         } catch (FilterSyntaxException e) {
             return usage(err, "--filter '" + filter + "': " + e.getMessage());
         }
-        int shards = threads != null ? threads : Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+        int shards = threads != null ? threads : defaultThreads();
         if (shards < 1 || shards > MAX_THREADS) {
             return usage(err, "--threads must be between 1 and " + MAX_THREADS + ", got " + shards);
         }

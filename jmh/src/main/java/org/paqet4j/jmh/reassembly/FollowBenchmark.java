@@ -49,6 +49,10 @@ public class FollowBenchmark {
         @Param({"JSONL"})
         FollowFormat format;
 
+        /** {@code paqet follow -r --threads N}: 1 is the single-thread path, more the sharded one. */
+        @Param({"1", "2"})
+        int threads;
+
         Path file;
 
         @Setup(Level.Trial)
@@ -76,7 +80,8 @@ public class FollowBenchmark {
                 Follow.config(OverlapPolicy.BSD, 64L << 20),
                 -1,
                 null,
-                FollowPrinter.DEFAULT_HOLD_LIMIT);
+                FollowPrinter.DEFAULT_HOLD_LIMIT,
+                c.threads);
         counted.packets += r.frames();
         return r.reassembly().payloadBytes();
     }

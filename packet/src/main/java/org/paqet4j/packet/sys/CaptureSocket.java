@@ -53,6 +53,7 @@ public final class CaptureSocket implements AutoCloseable {
     private int cursor;
     private int releaseStart;
     private int releaseCount;
+    private final boolean ignoresOutgoing;
 
     private CaptureSocket(
             Arena arena,
@@ -63,8 +64,10 @@ public final class CaptureSocket implements AutoCloseable {
             String description,
             MemorySegment errno,
             MemorySegment ring,
-            int frameSize) {
+            int frameSize,
+            boolean ignoresOutgoing) {
         this.arena = arena;
+        this.ignoresOutgoing = ignoresOutgoing;
         this.ring = ring;
         this.frameSize = frameSize;
         this.frameCount = ring == null ? 0 : (int) (ring.byteSize() / frameSize);
@@ -111,7 +114,9 @@ public final class CaptureSocket implements AutoCloseable {
     /**
      * A capture of every IPv4 and IPv6 TCP packet on {@code link} in both directions, our own
      * outgoing ones included ({@link TunnelFilter#allTcpProgram()}), for passive stream
-     * reassembly; otherwise as {@link #open(InterfaceInfo, int, int, int, int)}.
+     * reassembly; otherwise as {@link #open(InterfaceInfo, int, int, int, int)}. On a loopback
+     * link every packet passes twice, as sent and as received: there the socket skips the sent
+     * copies ({@code PACKET_IGNORE_OUTGOING}, Linux 4.20 and later; see {@link #ignoresOutgoing()}).
      */
     public static CaptureSocket openAllTcp(InterfaceInfo link, int receiveBuffer, int batch, int slotSize)
             throws IOException {
@@ -134,12 +139,19 @@ public final class CaptureSocket implements AutoCloseable {
             try {
                 MemorySegment flag = setup.allocate(ValueLayout.JAVA_INT);
                 flag.set(ValueLayout.JAVA_INT, 0, 1);
+                boolean ignoresOutgoing = false;
                 if (port == 0) {
                     TunnelFilter.attachAllTcp(fd, errno);
+                    if (link.isLoopback()) {
+                        // best effort: without it (kernels before 4.20) each packet is seen twice, identical
+                        ignoresOutgoing =
+                                Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, flag, 4) == 0;
+                    }
                 } else {
                     TunnelFilter.attach(fd, port, errno);
                     // best effort: kernels before 4.20 lack it, and the filter refuses outgoing packets anyway
-                    Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, flag, 4);
+                    ignoresOutgoing =
+                            Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, flag, 4) == 0;
                 }
                 MemorySegment mapping = null;
                 int frameSize = 0;
@@ -185,7 +197,8 @@ public final class CaptureSocket implements AutoCloseable {
                 if (wakeFd < 0) {
                     throw Errno.exception("eventfd for " + description, Libc.errno(errno));
                 }
-                return new CaptureSocket(arena, fd, wakeFd, batch, slotSize, description, errno, mapping, frameSize);
+                return new CaptureSocket(
+                        arena, fd, wakeFd, batch, slotSize, description, errno, mapping, frameSize, ignoresOutgoing);
             } catch (IOException | RuntimeException e) {
                 Libc.close(errno, fd);
                 if (wakeFd >= 0) {
@@ -302,6 +315,11 @@ public final class CaptureSocket implements AutoCloseable {
             bits = (bits << 8) | (memory.get(ValueLayout.JAVA_BYTE, sll + SLL_ADDR + b) & 0xFF);
         }
         return bits;
+    }
+
+    /** Whether the kernel skips this host's own outgoing packets for this socket ({@code PACKET_IGNORE_OUTGOING}). */
+    public boolean ignoresOutgoing() {
+        return ignoresOutgoing;
     }
 
     /** Whether packet {@code i} was longer than its slot. */

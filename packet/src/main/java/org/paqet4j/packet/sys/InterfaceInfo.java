@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 public record InterfaceInfo(String name, int index, byte[] mac, int arpHardwareType, int mtu) {
 
     public static final int ARPHRD_ETHER = 1;
+    public static final int ARPHRD_LOOPBACK = 772;
 
     public InterfaceInfo {
         mac = mac.clone();
@@ -28,6 +29,11 @@ public record InterfaceInfo(String name, int index, byte[] mac, int arpHardwareT
     /** Whether frames on this link start with an Ethernet header. */
     public boolean isEthernet() {
         return arpHardwareType == ARPHRD_ETHER;
+    }
+
+    /** Whether this is a loopback link, where a capture sees every packet twice (sent, then received). */
+    public boolean isLoopback() {
+        return arpHardwareType == ARPHRD_LOOPBACK;
     }
 
     /** Looks {@code name} up in the calling thread's network namespace. */

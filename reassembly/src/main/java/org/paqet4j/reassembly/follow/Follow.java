@@ -1,12 +1,14 @@
 package org.paqet4j.reassembly.follow;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.file.Path;
 import org.paqet4j.reassembly.OverlapPolicy;
 import org.paqet4j.reassembly.ReassemblyConfig;
 import org.paqet4j.reassembly.ReassemblyStats;
+import org.paqet4j.reassembly.ShardedReassembler;
 import org.paqet4j.reassembly.TcpReassembler;
 import org.paqet4j.reassembly.TcpSegment;
 import org.paqet4j.reassembly.pcap.CaptureReader;
@@ -28,6 +30,9 @@ public final class Follow {
             long unsupportedLink,
             ReassemblyStats reassembly,
             long outputSpilled) {}
+
+    /** How often (in TCP segments) a sharded run moves every shard's clock and lets finished streams print. */
+    static final int TICK_SEGMENTS = 4096;
 
     private Follow() {}
 
@@ -69,7 +74,21 @@ public final class Follow {
             Path writeDir,
             long holdLimit)
             throws IOException {
-        return run(file, new WriterOutputStream(out), format, config, onlyStream, writeDir, holdLimit);
+        return run(file, out, format, config, onlyStream, writeDir, holdLimit, 1);
+    }
+
+    /** As above on {@code threads} threads (see the {@link OutputStream} version). */
+    public static Result run(
+            Path file,
+            Writer out,
+            FollowFormat format,
+            ReassemblyConfig config,
+            long onlyStream,
+            Path writeDir,
+            long holdLimit,
+            int threads)
+            throws IOException {
+        return run(file, new WriterOutputStream(out), format, config, onlyStream, writeDir, holdLimit, threads);
     }
 
     /**
@@ -85,6 +104,31 @@ public final class Follow {
             Path writeDir,
             long holdLimit)
             throws IOException {
+        return run(file, out, format, config, onlyStream, writeDir, holdLimit, 1);
+    }
+
+    /**
+     * As above on {@code threads} threads: 1 reads, decodes and reassembles on the calling thread;
+     * with more, the calling thread reads and decodes while a {@link ShardedReassembler} with that
+     * many shards reassembles and its output thread renders. The output is the same either way
+     * (see {@link #runSharded}).
+     */
+    public static Result run(
+            Path file,
+            OutputStream out,
+            FollowFormat format,
+            ReassemblyConfig config,
+            long onlyStream,
+            Path writeDir,
+            long holdLimit,
+            int threads)
+            throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (threads > 1) {
+            return runSharded(file, out, format, config, onlyStream, writeDir, holdLimit, threads);
+        }
         FrameDecoder decoder = new FrameDecoder();
         long frames = 0;
         long segments = 0;
@@ -116,5 +160,90 @@ public final class Follow {
         } finally {
             out.flush();
         }
+    }
+
+    /**
+     * The sharded run. Streams are numbered and printed in the order of their first packet, as on
+     * one thread; each shard advances its clock by its own packets and by a tick with the latest
+     * packet time every {@link #TICK_SEGMENTS} segments, so a connection's linger time ends at the
+     * same packet as on one thread when the capture's timestamps do not go backwards. The memory
+     * budget is shared evenly between the shards, so under memory pressure evictions (and the
+     * output of the evicted connections) can differ from a single-thread run.
+     */
+    private static Result runSharded(
+            Path file,
+            OutputStream out,
+            FollowFormat format,
+            ReassemblyConfig config,
+            long onlyStream,
+            Path writeDir,
+            long holdLimit,
+            int shards)
+            throws IOException {
+        FrameDecoder decoder = new FrameDecoder();
+        long frames = 0;
+        long segments = 0;
+        try (FollowPrinter printer = new FollowPrinter(out, format, onlyStream, writeDir, holdLimit, null);
+                CaptureReader reader = CaptureReader.open(file)) {
+            ShardedReassembler reassembler = new ShardedReassembler(config, shards, printer);
+            try {
+                CapturedFrame frame;
+                while ((frame = reader.next()) != null) {
+                    frames++;
+                    TcpSegment segment = decoder.decode(frame);
+                    if (segment != null) {
+                        segments++;
+                        reassembler.submit(segment);
+                        if (segments % TICK_SEGMENTS == 0) {
+                            reassembler.tick(segment.timestampNanos());
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException | Error | InterruptedException e) {
+                // the shards still end every stream and print what they can before the error is reported
+                try {
+                    reassembler.close();
+                } catch (RuntimeException | Error | InterruptedException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw rethrow(e, file);
+            }
+            try {
+                // ends every stream, so everything held is printed before the spill file goes
+                reassembler.close();
+            } catch (InterruptedException e) {
+                throw rethrow(e, file);
+            }
+            return new Result(
+                    frames,
+                    segments,
+                    decoder.notTcp(),
+                    decoder.fragments(),
+                    decoder.reassembledDatagrams(),
+                    decoder.droppedDatagrams(),
+                    decoder.malformed(),
+                    decoder.unsupportedLink(),
+                    reassembler.stats(),
+                    printer.spilledBytes());
+        } finally {
+            out.flush();
+        }
+    }
+
+    /** Returns an {@link IOException} to throw; throws unchecked ones itself. */
+    private static IOException rethrow(Throwable e, Path file) {
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("interrupted while following " + file);
+        interrupted.initCause(e);
+        return interrupted;
     }
 }

@@ -6,9 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.TreeMap;
 import org.paqet4j.reassembly.Direction;
 import org.paqet4j.reassembly.EndReason;
 import org.paqet4j.reassembly.StreamEvent;
@@ -38,7 +38,8 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
     private final long holdLimit;
     private final SpillFile spill;
     private final byte[] scratch = new byte[1 << 16];
-    private final TreeMap<Long, Stream> pending = new TreeMap<>();
+    /** Streams not printed yet, by index: the first is stream {@code nextToPrint}. */
+    private final ArrayDeque<Stream> pending = new ArrayDeque<>();
     /** Held outputs with bytes in memory, in the order they first took memory: spilling starts with the first. */
     private final LinkedHashSet<HeldOutput> inMemory = new LinkedHashSet<>();
 
@@ -71,8 +72,13 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
 
     @Override
     public StreamHandler open(StreamInfo info) {
+        // reassemblers number streams 0, 1, 2, ... in the order they open them
+        if (info.index() != nextToPrint + pending.size()) {
+            throw new IllegalArgumentException(
+                    "stream " + info.index() + " opened, expected " + (nextToPrint + pending.size()));
+        }
         Stream stream = new Stream(info);
-        pending.put(info.index(), stream);
+        pending.addLast(stream);
         return stream;
     }
 
@@ -274,13 +280,19 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
         long after = o.inMemory();
         if (after != before) {
             heldBytes += after - before;
-            inMemory.add(o);
+            if (!o.listed) {
+                o.listed = true;
+                inMemory.add(o);
+            }
         }
     }
 
     private void forget(HeldOutput o) {
         heldBytes -= o.inMemory();
-        inMemory.remove(o);
+        if (o.listed) {
+            o.listed = false;
+            inMemory.remove(o);
+        }
     }
 
     /** Spills the oldest in-memory outputs until at most half the limit is held. */
@@ -295,6 +307,7 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
                 long before = o.inMemory();
                 spilledBytes += o.spill(spill);
                 heldBytes -= before;
+                o.listed = false;
                 oldest.remove();
             }
         } catch (IOException e) {
@@ -303,10 +316,8 @@ public final class FollowPrinter implements StreamFactory, AutoCloseable {
     }
 
     private void printReady() {
-        while (!pending.isEmpty()
-                && pending.firstKey() == nextToPrint
-                && pending.firstEntry().getValue().ended()) {
-            Stream s = pending.pollFirstEntry().getValue();
+        while (!pending.isEmpty() && pending.peekFirst().ended()) {
+            Stream s = pending.pollFirst();
             nextToPrint++;
             if (s.kept) {
                 try {

@@ -45,6 +45,8 @@ final class HeldOutput {
     private long[] extents = new long[0];
 
     private int extentCount;
+    /** Whether the printer's list of outputs holding memory has this one: saves a set lookup per event. */
+    boolean listed;
 
     /** Heap held for the in-memory tail (its allocated size, not just the bytes used). */
     int inMemory() {

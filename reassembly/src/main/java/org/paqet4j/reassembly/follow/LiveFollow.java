@@ -26,7 +26,8 @@ import org.paqet4j.reassembly.pcap.LinkType;
  * AF_PACKET socket (no libpcap), decoded on the capture thread, filtered, and reassembled by a
  * {@link ShardedReassembler}. The flush clock is the wall clock: packets carry their arrival
  * time and a clock thread ticks every {@link #TICK}, so idle timeouts and the linger time run
- * while the link is quiet. {@link #stop()} (e.g. from a signal handler) ends the capture; every
+ * while the link is quiet. On a loopback interface only the received copy of each packet is
+ * captured ({@link #skipsOutgoingCopies()}). {@link #stop()} (e.g. from a signal handler) ends the capture; every
  * stream still open then ends with {@code End(CLOSE)} and is printed.
  */
 public final class LiveFollow implements AutoCloseable {
@@ -53,6 +54,8 @@ public final class LiveFollow implements AutoCloseable {
     private final String interfaceName;
     private final AtomicLong kernelDrops = new AtomicLong();
     private volatile boolean stopped;
+    /** Guarded by {@code this}, with the socket's release. */
+    private boolean closed;
 
     private LiveFollow(CaptureSocket capture, String interfaceName) {
         this.capture = capture;
@@ -70,10 +73,25 @@ public final class LiveFollow implements AutoCloseable {
         return interfaceName;
     }
 
+    /**
+     * Whether the kernel leaves out the sent copy of each packet: on a loopback interface every
+     * packet would otherwise be captured twice (identical copies, so the output would be the same,
+     * but all the work doubled).
+     */
+    public boolean skipsOutgoingCopies() {
+        return capture.ignoresOutgoing();
+    }
+
     /** Ends {@link #run} soon. Safe from any thread, idempotent. */
     public void stop() {
         stopped = true;
-        capture.wakeUp();
+        // run() may return on the flag alone and the owner close the socket at once: the wake-up
+        // must not touch the socket's memory while (or after) it is released
+        synchronized (this) {
+            if (!closed) {
+                capture.wakeUp();
+            }
+        }
     }
 
     /** As below, writing the output (ASCII) to {@code out}, flushed whenever streams may have been printed. */
@@ -161,7 +179,10 @@ public final class LiveFollow implements AutoCloseable {
     /** Releases the socket; call after {@link #run} has returned. */
     @Override
     public void close() {
-        capture.close();
+        synchronized (this) {
+            closed = true;
+            capture.close();
+        }
     }
 
     private void tickUntilStopped(ShardedReassembler reassembler) {

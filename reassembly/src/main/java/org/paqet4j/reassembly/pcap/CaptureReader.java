@@ -1,6 +1,5 @@
 package org.paqet4j.reassembly.pcap;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +13,7 @@ public sealed interface CaptureReader extends Closeable permits ClassicPcapReade
     CapturedFrame next() throws IOException;
 
     static CaptureReader open(Path file) throws IOException {
-        return open(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+        return open(new PlainBufferedInput(Files.newInputStream(file), 1 << 20));
     }
 
     /** Reads the file header from {@code in}, which the reader then owns. */

@@ -27,6 +27,10 @@ public final class FrameDecoder {
      * endpoint and packet and makes the reassembler's key comparisons identity checks.
      */
     private final Endpoint[] ipv4Endpoints = new Endpoint[1 << 14];
+    /** Each cached endpoint's address and port beside it, so a hit is checked without following the object. */
+    private final int[] ipv4Addresses = new int[1 << 14];
+
+    private final int[] ipv4Ports = new int[1 << 14];
 
     private final IpDefragmenter defragmenter;
     /** The packet being decoded after reassembly, if any: it must not hold another fragment header. */
@@ -323,12 +327,13 @@ public final class FrameDecoder {
         int ip = i32(d, at);
         int slot = (ip * 0x9E37_79B9 + port * 0x85EB_CA6B) >>> 18;
         Endpoint cached = ipv4Endpoints[slot];
-        // an IPv4 address's hash code is the address itself
-        if (cached != null && cached.port() == port && cached.address().hashCode() == ip) {
+        if (cached != null && ipv4Ports[slot] == port && ipv4Addresses[slot] == ip) {
             return cached;
         }
         Endpoint fresh = new Endpoint(InetAddress.getByAddress(Arrays.copyOfRange(d, at, at + 4)), port);
         ipv4Endpoints[slot] = fresh;
+        ipv4Addresses[slot] = ip;
+        ipv4Ports[slot] = port;
         return fresh;
     }
 

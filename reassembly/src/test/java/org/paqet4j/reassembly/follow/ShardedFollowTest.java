@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.reassembly.OverlapPolicy;
@@ -65,6 +68,47 @@ class ShardedFollowTest {
                 }
             }
         }
+    }
+
+    @Property(tries = 6)
+    void followOnFourShardsPrintsWhatOneThreadPrints(
+            @ForAll long seed, @ForAll boolean text, @ForAll @IntRange(min = 0, max = 3) int fragmentEvery)
+            throws Exception {
+        Path capture = Files.createTempFile("follow-shards", ".pcap");
+        try {
+            TrafficGenerator generator = new TrafficGenerator(seed).edgeCases().interleaved(300);
+            if (fragmentEvery > 0) {
+                generator.fragmentEvery(fragmentEvery + 1);
+            }
+            try (var out = Files.newOutputStream(capture)) {
+                generator.write(out, CaptureWriter.Format.PCAP_MICROS_LE);
+            }
+            FollowFormat format = text ? FollowFormat.TEXT : FollowFormat.JSONL;
+            String single = follow(capture, format, OverlapPolicy.BSD, 1);
+            assertThat(single).isNotEmpty();
+            for (int threads : new int[] {2, 4}) {
+                assertThat(follow(capture, format, OverlapPolicy.BSD, threads))
+                        .as("seed %d, %s, %d threads", seed, format, threads)
+                        .isEqualTo(single);
+            }
+        } finally {
+            Files.deleteIfExists(capture);
+        }
+    }
+
+    /** {@code paqet follow -r CAPTURE --threads THREADS}'s output. */
+    static String follow(Path capture, FollowFormat format, OverlapPolicy policy, int threads) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Follow.run(
+                capture,
+                out,
+                format,
+                Follow.config(policy, 64L << 20),
+                -1,
+                null,
+                FollowPrinter.DEFAULT_HOLD_LIMIT,
+                threads);
+        return out.toString(StandardCharsets.US_ASCII);
     }
 
     private static void feed(Path capture, ShardedReassembler reassembler, int tickEvery)

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,10 +120,13 @@ class TsharkOracleTest {
 
     /** {@code follow --format jsonl --policy POLICY} on {@code capture}, parsed. */
     static List<Ours> follow(Path capture, OverlapPolicy policy) throws IOException {
-        StringWriter out = new StringWriter();
-        Follow.run(capture, out, FollowFormat.JSONL, Follow.config(policy, 64L << 20), -1);
+        String single = ShardedFollowTest.follow(capture, FollowFormat.JSONL, policy, 1);
+        // the sharded run (what paqet follow -r does on several cores) prints the very same bytes
+        assertThat(ShardedFollowTest.follow(capture, FollowFormat.JSONL, policy, 4))
+                .as("follow with 4 shards")
+                .isEqualTo(single);
         List<Ours> result = new ArrayList<>();
-        for (String line : out.toString().split("\n")) {
+        for (String line : single.split("\n")) {
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as("JSONL line %s", line).isTrue();
             result.add(new Ours(
