@@ -31,6 +31,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * reads, decoded by Netty's frame decoder ({@code netty}: gathers each frame, then copies its
  * payload) or by {@link ClientFrameDecoder} ({@code slices}: passes payloads on as slices of the
  * reads). One operation decodes the 16 MiB; the consumer only counts bytes and releases.
+ *
+ * <p>On a loaded machine JMH's wall-clock times mostly measure the scheduler; {@link #main} runs
+ * both decoders in alternating rounds on one thread and reports the median of that thread's CPU
+ * time per 16 MiB, which waiting for a core does not inflate:
+ * {@code java -cp jmh/target/benchmarks.jar org.paqet4j.grpcws.ClientFrameDecodeBenchmark [rounds] [frameKiB]}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -95,6 +100,40 @@ public class ClientFrameDecodeBenchmark {
     @TearDown
     public void tearDown() {
         channel.finishAndReleaseAll();
+    }
+
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        int frameKiB = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ClientFrameDecodeBenchmark[] decoders = new ClientFrameDecodeBenchmark[2];
+        String[] names = {"netty", "slices"};
+        for (int d = 0; d < 2; d++) {
+            decoders[d] = new ClientFrameDecodeBenchmark();
+            decoders[d].decoder = names[d];
+            decoders[d].frameKiB = frameKiB;
+            decoders[d].setUp();
+        }
+        for (int w = 0; w < 30; w++) {
+            decoders[w % 2].decode16MiB();
+        }
+        double[][] cpuMs = new double[2][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < 2; k++) {
+                int d = (r + k) % 2;
+                long start = threads.getCurrentThreadCpuTime();
+                decoders[d].decode16MiB();
+                cpuMs[d][r] = (threads.getCurrentThreadCpuTime() - start) / 1e6;
+            }
+        }
+        for (int d = 0; d < 2; d++) {
+            double[] sorted = cpuMs[d].clone();
+            java.util.Arrays.sort(sorted);
+            System.out.printf(
+                    "%-6s frames of %d KiB: thread CPU per 16 MiB median %.2f ms (quartiles %.2f-%.2f)%n",
+                    names[d], frameKiB, sorted[rounds / 2], sorted[rounds / 4], sorted[3 * rounds / 4]);
+            decoders[d].tearDown();
+        }
     }
 
     @Benchmark
