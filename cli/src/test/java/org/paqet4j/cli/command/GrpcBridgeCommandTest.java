@@ -311,6 +311,9 @@ class GrpcBridgeCommandTest {
                         pki.ca().toString()))
                 .as("--tls-client-ca without --tls-cert")
                 .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("grpc-bridge", "serve", "--listen", "127.0.0.1:0", "--demo", "--proxy-protocol"))
+                .as("--proxy-protocol without a backend")
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(run(
                         "grpc-bridge",
                         "serve",
