@@ -83,6 +83,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         private final List<ServerServiceDefinition> services = new ArrayList<>();
         private InetSocketAddress backend;
         private boolean backendLoopbackOnly;
+        private boolean proxyProtocol;
         private String path = "/grpc";
         private BridgeLimits limits = BridgeLimits.defaults();
         private final Set<String> allowedOrigins = new HashSet<>();
@@ -118,6 +119,16 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         /** Proxy mode only: refuse to start unless the backend is a loopback address. */
         public Builder backendLoopbackOnly(boolean v) {
             this.backendLoopbackOnly = v;
+            return this;
+        }
+
+        /**
+         * Proxy mode only: start every backend connection with a PROXY protocol v2 header naming
+         * the client address and the Origin ({@link ProxyProtocolHeader}). The backend must expect
+         * it (a plain gRPC server would read it as a broken HTTP/2 preface).
+         */
+        public Builder proxyProtocol(boolean v) {
+            this.proxyProtocol = v;
             return this;
         }
 
@@ -181,6 +192,9 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                     && (backend.getAddress() == null || !backend.getAddress().isLoopbackAddress())) {
                 throw new IllegalArgumentException("backend " + backend + " is not a loopback address");
             }
+            if (proxyProtocol && backend == null) {
+                throw new IllegalStateException("the PROXY protocol header is for proxy mode (a backend)");
+            }
             GrpcWebSocketBridge bridge = new GrpcWebSocketBridge(this);
             try {
                 bridge.bind(this);
@@ -205,6 +219,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
     private final Set<String> allowedOrigins;
     private final Set<InetAddress> trustedProxies;
     private final InetSocketAddress backend;
+    private final boolean proxyProtocol;
     private final SslContext tls;
     private final StaticFiles staticFiles = new StaticFiles(GrpcWebSocketBridge.class.getClassLoader());
     private final Admission admission;
@@ -235,6 +250,7 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.trustedProxies = Set.copyOf(b.trustedProxies);
         this.backend = b.backend;
+        this.proxyProtocol = b.proxyProtocol;
         this.tls = b.tls;
         this.admission = new Admission(limits, System::nanoTime);
         this.group = new MultiThreadIoEventLoopGroup(
@@ -437,6 +453,11 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
             if (direct) {
                 streamAddress.set(stream.localAddress());
                 peers.put(stream.localAddress(), peer);
+            }
+            if (proxyProtocol) {
+                // Before any byte of the client's: the backend reads it first.
+                stream.writeAndFlush(ProxyProtocolHeader.encode(
+                        stream.alloc(), peer.address(), (InetSocketAddress) ws.localAddress(), peer.origin()));
             }
             pipe.attachStream(stream);
             stream.closeFuture().addListener(c -> pipe.streamEnded());

@@ -37,7 +37,8 @@ final class StreamToWebSocket extends ChannelInboundHandlerAdapter {
             return;
         }
         if (pending == null) {
-            pending = ctx.alloc().compositeBuffer(64);
+            // Unbounded components: past the bound a composite buffer copies them all into one.
+            pending = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
         }
         CompositeByteBuf out = pending;
         if (h2 == null) {

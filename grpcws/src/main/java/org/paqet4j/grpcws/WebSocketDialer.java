@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -149,6 +150,12 @@ final class WebSocketDialer implements WebSocketOpener {
                 fail(ctx, "upgrade refused: HTTP " + response.status());
                 return;
             }
+            // Netty's decoder copies every frame twice; ours passes payloads on as slices.
+            ctx.pipeline()
+                    .replace(
+                            WebSocketFrameDecoder.class,
+                            "grpcws-frame-decoder",
+                            new ClientFrameDecoder(handshaker.maxFramePayloadLength()));
             ctx.pipeline().remove(this);
             ctx.channel().config().setAutoRead(false);
             if (!result.trySuccess(ctx.channel())) {

@@ -1,5 +1,6 @@
 package org.paqet4j.cli.command;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
             "  paqet grpc-bridge connect --listen 127.0.0.1:50052 --url ws://bridge.example:8080/grpc",
             "  paqet grpc-bridge serve --listen 0.0.0.0:8443 --backend 127.0.0.1:50051 --tls-cert cert.pem --tls-key key.pem",
             "  paqet grpc-bridge connect --listen 127.0.0.1:50052 --url wss://bridge.example:8443/grpc --ca my-ca.pem",
+            "  mutual TLS: serve ... --tls-client-ca clients-ca.pem;  connect ... --tls-cert me.pem --tls-key me-key.pem",
             "",
             "Exit codes: 0 stopped by SIGINT/SIGTERM, 1 runtime failure (e.g. the port is taken), 2 bad options."
         })
@@ -81,31 +83,70 @@ public final class GrpcBridgeCommand implements Runnable {
         return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
-    /** A wss:// server context from PEM files; an unreadable file is a bad option, not a crash. */
-    static SslContext serverTls(Path cert, Path key) {
+    /**
+     * A wss:// server context from PEM files; an unreadable file is a bad option, not a crash. With
+     * {@code clientCa} (nullable) every client must present a certificate that CA signed (mutual
+     * TLS): a client without one, or with one from another CA, fails the handshake.
+     */
+    static SslContext serverTls(Path cert, Path key, Path clientCa) {
+        SslContextBuilder builder;
         try {
-            return SslContextBuilder.forServer(cert.toFile(), key.toFile())
-                    .sslProvider(SslProvider.JDK)
-                    .build();
-        } catch (SSLException | IllegalArgumentException e) {
+            builder = SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key + ": " + rootMessage(e), e);
+        }
+        if (clientCa != null) {
+            try {
+                builder.trustManager(clientCa.toFile()).clientAuth(ClientAuth.REQUIRE);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--tls-client-ca " + clientCa + ": " + rootMessage(e), e);
+            }
+        }
+        try {
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--tls-cert " + cert + " / --tls-key " + key
+                            + (clientCa != null ? " / --tls-client-ca " + clientCa : "")
+                            + ": " + rootMessage(e),
+                    e);
         }
     }
 
     /**
-     * Trusts only the given CA, and still checks that its certificate names the host of the URL.
-     * There is deliberately no option to trust any certificate: a private CA is how to reach a
-     * bridge whose certificate the system does not trust.
+     * A wss:// client context. With {@code ca} (nullable) it trusts only that CA, else the system's
+     * CAs; either way it checks that the certificate names the host of the URL. There is
+     * deliberately no option to trust any certificate: a private CA is how to reach a bridge whose
+     * certificate the system does not trust. With {@code cert} and {@code key} (both or neither) it
+     * presents that certificate to a bridge that asks for one (mutual TLS).
      */
-    static SslContext clientTls(Path ca) {
+    static SslContext clientTls(Path ca, Path cert, Path key) {
+        SslContextBuilder builder =
+                SslContextBuilder.forClient().sslProvider(SslProvider.JDK).endpointIdentificationAlgorithm("HTTPS");
         try {
-            return SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
-                    .trustManager(ca.toFile())
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .build();
-        } catch (SSLException | IllegalArgumentException e) {
+            if (ca != null) {
+                builder.trustManager(ca.toFile());
+            }
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--ca " + ca + ": " + rootMessage(e), e);
+        }
+        try {
+            if (cert != null) {
+                builder.keyManager(cert.toFile(), key.toFile());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tls-cert " + cert + " / --tls-key " + key + ": " + rootMessage(e), e);
+        }
+        try {
+            return builder.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    (ca != null ? "--ca " + ca : "")
+                            + (cert != null
+                                    ? (ca != null ? " / " : "") + "--tls-cert " + cert + " / --tls-key " + key
+                                    : "")
+                            + ": " + rootMessage(e),
+                    e);
         }
     }
 
@@ -154,6 +195,12 @@ public final class GrpcBridgeCommand implements Runnable {
 
         @Option(names = "--demo", description = "Serve the built-in paqet4j.demo.Echo service instead of a backend.")
         boolean demo;
+
+        @Option(
+                names = "--proxy-protocol",
+                description = "Start each backend connection with a PROXY protocol v2 header (client address;"
+                        + " Origin as TLV 0xE0). The backend must expect it.")
+        boolean proxyProtocol;
 
         @Option(names = "--backend-loopback-only", description = "Refuse a --backend that is not a loopback address.")
         boolean loopbackOnly;
@@ -242,6 +289,13 @@ public final class GrpcBridgeCommand implements Runnable {
                 description = "The PEM private key (PKCS#8, unencrypted) for --tls-cert.")
         Path tlsKey;
 
+        @Option(
+                names = "--tls-client-ca",
+                paramLabel = "FILE",
+                description = "Mutual TLS: require every client to present a certificate signed by a CA in this PEM"
+                        + " file (needs --tls-cert).")
+        Path tlsClientCa;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
@@ -268,17 +322,25 @@ public final class GrpcBridgeCommand implements Runnable {
                 builder = GrpcWebSocketBridge.builder(hostPort(listen, "--listen"))
                         .path(path)
                         .limits(limits);
+                if (demo && proxyProtocol) {
+                    throw new IllegalArgumentException("--proxy-protocol needs --backend (the demo has no backend)");
+                }
                 if (demo) {
                     builder.direct(new EchoService())
                             .configureServer(b -> b.maxInboundMessageSize(limits.readLimitBytes()));
                 } else {
-                    builder.proxy(hostPort(backend, "--backend")).backendLoopbackOnly(loopbackOnly);
+                    builder.proxy(hostPort(backend, "--backend"))
+                            .backendLoopbackOnly(loopbackOnly)
+                            .proxyProtocol(proxyProtocol);
                 }
                 if ((tlsCert == null) != (tlsKey == null)) {
                     throw new IllegalArgumentException("--tls-cert and --tls-key go together");
                 }
+                if (tlsClientCa != null && tlsCert == null) {
+                    throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+                }
                 if (tlsCert != null) {
-                    builder.tls(serverTls(tlsCert, tlsKey));
+                    builder.tls(serverTls(tlsCert, tlsKey, tlsClientCa));
                 }
                 origins.forEach(builder::allowOrigin);
                 for (String proxy : trustedProxies) {
@@ -348,6 +410,19 @@ public final class GrpcBridgeCommand implements Runnable {
                         + " instead of the system's CAs (wss:// only). The host name is still checked.")
         Path ca;
 
+        @Option(
+                names = "--tls-cert",
+                paramLabel = "FILE",
+                description = "Present this PEM client certificate chain to a bridge that requires one"
+                        + " (mutual TLS; wss:// only; needs --tls-key).")
+        Path tlsCert;
+
+        @Option(
+                names = "--tls-key",
+                paramLabel = "FILE",
+                description = "The PEM private key (PKCS#8, unencrypted) for --tls-cert.")
+        Path tlsKey;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
@@ -363,11 +438,15 @@ public final class GrpcBridgeCommand implements Runnable {
                     throw new IllegalArgumentException(
                             "--url " + url + " is not ws://HOST:PORT/PATH or wss://HOST:PORT/PATH");
                 }
-                if (ca != null) {
+                if ((tlsCert == null) != (tlsKey == null)) {
+                    throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+                }
+                if (ca != null || tlsCert != null) {
                     if (!"wss".equalsIgnoreCase(scheme)) {
-                        throw new IllegalArgumentException("--ca needs a wss:// --url");
+                        throw new IllegalArgumentException(
+                                (ca != null ? "--ca" : "--tls-cert") + " needs a wss:// --url");
                     }
-                    options = options.withTls(clientTls(ca));
+                    options = options.withTls(clientTls(ca, tlsCert, tlsKey));
                 }
                 for (String h : headers) {
                     int colon = h.indexOf(':');

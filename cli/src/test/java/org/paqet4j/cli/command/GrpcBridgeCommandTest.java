@@ -9,11 +9,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.netty.handler.ssl.SslContext;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.Paqet;
+import org.paqet4j.grpcws.ClientOptions;
+import org.paqet4j.grpcws.GrpcWebSocket;
 import org.paqet4j.grpcws.demo.EchoMessage;
 import org.paqet4j.grpcws.demo.EchoMethods;
 
@@ -226,6 +230,141 @@ class GrpcBridgeCommandTest {
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).isZero();
         }
+    }
+
+    @Test
+    void mutualTlsAdmitsOnlyClientsWithACertificateFromTheClientCa() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki.Issued client = pki.issueClient("client");
+        Path elsewhere = Files.createDirectory(dir.resolve("other-ca"));
+        TestPki.Issued stranger = TestPki.create(elsewhere).issueClient("stranger");
+        Process serve = paqet(
+                "serve-mtls",
+                "grpc-bridge",
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--demo",
+                "--tls-cert",
+                pki.certificate().toString(),
+                "--tls-key",
+                pki.key().toString(),
+                "--tls-client-ca",
+                pki.ca().toString());
+        int bridgePort = announcedPort(serve, "WebSocket wss://127\\.0\\.0\\.1:(\\d+)/grpc -> built-in demo");
+        String url = "wss://127.0.0.1:" + bridgePort + "/grpc";
+        Process connect = paqet(
+                "connect-mtls",
+                "grpc-bridge",
+                "connect",
+                "--listen",
+                "127.0.0.1:0",
+                "--url",
+                url,
+                "--ca",
+                pki.ca().toString(),
+                "--tls-cert",
+                client.certificate().toString(),
+                "--tls-key",
+                client.key().toString());
+        int h2cPort = announcedPort(connect, "h2c 127\\.0\\.0\\.1:(\\d+) -> WebSocket wss://");
+        assertThat(unaryThrough(h2cPort)).isEqualTo("over wss");
+
+        // The same options in-process: no certificate, and one the client CA did not sign.
+        for (SslContext refused : List.of(
+                GrpcBridgeCommand.clientTls(pki.ca(), null, null),
+                GrpcBridgeCommand.clientTls(pki.ca(), stranger.certificate(), stranger.key()))) {
+            ManagedChannel channel = GrpcWebSocket.channel(
+                    URI.create(url), ClientOptions.defaults().withTls(refused));
+            try {
+                assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                                channel,
+                                EchoMethods.UNARY,
+                                CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES),
+                                EchoMessage.of(new byte[1])))
+                        .matches(e -> Status.fromThrowable(e).getCode() == Status.Code.UNAVAILABLE, "UNAVAILABLE");
+            } finally {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+        // The admitted client still works after the refusals.
+        assertThat(unaryThrough(h2cPort)).isEqualTo("over wss");
+
+        for (Process p : List.of(connect, serve)) {
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+    }
+
+    @Test
+    void badMutualTlsOptionsAreUsageErrors() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "not a certificate");
+        TestPki pki = TestPki.create(dir);
+        assertThat(run(
+                        "grpc-bridge",
+                        "serve",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--demo",
+                        "--tls-client-ca",
+                        pki.ca().toString()))
+                .as("--tls-client-ca without --tls-cert")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("grpc-bridge", "serve", "--listen", "127.0.0.1:0", "--demo", "--proxy-protocol"))
+                .as("--proxy-protocol without a backend")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "serve",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--demo",
+                        "--tls-cert",
+                        pki.certificate().toString(),
+                        "--tls-key",
+                        pki.key().toString(),
+                        "--tls-client-ca",
+                        notPem.toString()))
+                .as("--tls-client-ca not PEM")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "connect",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--url",
+                        "wss://x/grpc",
+                        "--tls-cert",
+                        pki.certificate().toString()))
+                .as("--tls-cert without --tls-key")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "connect",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--url",
+                        "ws://x/grpc",
+                        "--tls-cert",
+                        pki.certificate().toString(),
+                        "--tls-key",
+                        pki.key().toString()))
+                .as("a client certificate with a ws:// URL")
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run(
+                        "grpc-bridge",
+                        "connect",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--url",
+                        "wss://x/grpc",
+                        "--tls-cert",
+                        notPem.toString(),
+                        "--tls-key",
+                        pki.key().toString()))
+                .as("an unreadable client certificate")
+                .isEqualTo(ExitCodes.USAGE);
     }
 
     private static String unaryThrough(int h2cPort) throws InterruptedException {

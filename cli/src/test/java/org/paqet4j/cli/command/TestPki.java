@@ -16,18 +16,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throwaway private CA and a certificate it signed for 127.0.0.1, made with the JDK's keytool,
  * as the PEM files the CLI takes: the CA certificate, the bridge's certificate and its PKCS#8 key.
+ * {@link #issue} signs more certificates with the same CA (client certificates for mutual TLS).
  */
 record TestPki(Path ca, Path certificate, Path key) {
+
+    /** A certificate and its PKCS#8 key, as PEM files. */
+    record Issued(Path certificate, Path key) {}
 
     private static final String PASSWORD = "changeit";
 
     static TestPki create(Path dir) throws Exception {
         Path caStore = dir.resolve("ca.p12");
-        Path bridgeStore = dir.resolve("bridge.p12");
         Path ca = dir.resolve("ca.pem");
-        Path csr = dir.resolve("bridge.csr");
-        Path certificate = dir.resolve("bridge.pem");
-        Path key = dir.resolve("bridge-key.pem");
         keytool(
                 "-genkeypair",
                 "-alias",
@@ -59,30 +59,44 @@ record TestPki(Path ca, Path certificate, Path key) {
                 PASSWORD,
                 "-file",
                 ca.toString());
+        Issued bridge = issue(caStore, dir, "bridge", "CN=127.0.0.1", "san=ip:127.0.0.1");
+        return new TestPki(ca, bridge.certificate(), bridge.key());
+    }
+
+    /** A client certificate (for TLS client authentication) signed by this CA. */
+    Issued issueClient(String name) throws Exception {
+        return issue(ca.resolveSibling("ca.p12"), ca.getParent(), name, "CN=" + name, "eku=clientAuth");
+    }
+
+    private static Issued issue(Path caStore, Path dir, String name, String dname, String ext) throws Exception {
+        Path store = dir.resolve(name + ".p12");
+        Path csr = dir.resolve(name + ".csr");
+        Path certificate = dir.resolve(name + ".pem");
+        Path key = dir.resolve(name + "-key.pem");
         keytool(
                 "-genkeypair",
                 "-alias",
-                "bridge",
+                name,
                 "-keyalg",
                 "EC",
                 "-groupname",
                 "secp256r1",
                 "-dname",
-                "CN=127.0.0.1",
+                dname,
                 "-validity",
                 "2",
                 "-storetype",
                 "PKCS12",
                 "-keystore",
-                bridgeStore.toString(),
+                store.toString(),
                 "-storepass",
                 PASSWORD);
         keytool(
                 "-certreq",
                 "-alias",
-                "bridge",
+                name,
                 "-keystore",
-                bridgeStore.toString(),
+                store.toString(),
                 "-storepass",
                 PASSWORD,
                 "-file",
@@ -101,21 +115,21 @@ record TestPki(Path ca, Path certificate, Path key) {
                 "-outfile",
                 certificate.toString(),
                 "-ext",
-                "san=ip:127.0.0.1",
+                ext,
                 "-validity",
                 "2");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(bridgeStore)) {
-            store.load(in, PASSWORD.toCharArray());
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, PASSWORD.toCharArray());
         }
-        Key privateKey = store.getKey("bridge", PASSWORD.toCharArray());
+        Key privateKey = keys.getKey(name, PASSWORD.toCharArray());
         assertThat(privateKey.getFormat()).isEqualTo("PKCS#8");
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(privateKey.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
         Files.writeString(key, pem);
-        return new TestPki(ca, certificate, key);
+        return new Issued(certificate, key);
     }
 
     private static void keytool(String... args) throws Exception {
