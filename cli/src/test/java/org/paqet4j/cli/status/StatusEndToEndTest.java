@@ -173,6 +173,14 @@ class StatusEndToEndTest {
                     assertThat(serverJson).doesNotContain(KEY);
                     assertThat(get(http, serverBase.resolve("/metrics"), StatusServerTest.TOKEN))
                             .doesNotContain(KEY);
+                    // Both reports conform to the documented schema (an independent validator).
+                    StatusSchema schema = StatusSchema.load();
+                    assertThat(schema.violations(serverJson))
+                            .as("server /status")
+                            .isEmpty();
+                    assertThat(schema.violations(get(http, clientBase.resolve("/status"), null)))
+                            .as("client /status")
+                            .isEmpty();
                     StatusReport serverReport = StatusClient.parse(serverJson);
                     assertThat(serverReport.role()).isEqualTo("server");
                     assertThat(serverReport.sessions()).hasSize(1);
