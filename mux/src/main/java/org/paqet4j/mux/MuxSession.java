@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.paqet4j.packet.log.LogThrottle;
 import org.paqet4j.packet.memory.MemoryBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class MuxSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
+    /**
+     * Shared by every session: a peer holding the key can open sessions and break each with a bad
+     * frame, so a per-session throttle would still let one line through per session.
+     */
+    private static final LogThrottle protocolErrorLog = new LogThrottle(Duration.ofSeconds(10));
+
     private static final long RECEIVER_JOIN_MILLIS = 2000;
     /** How long the receive loop parks at most per wait for memory before it looks at its own state again. */
     private static final long MEMORY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -520,7 +527,13 @@ public final class MuxSession implements Closeable {
         closeCause = cause;
         closed.set(true);
         if (cause instanceof MuxProtocolException) {
-            log.warn("{}: closing on protocol error: {}", label, cause.getMessage());
+            if (protocolErrorLog.permit()) {
+                log.warn(
+                        "{}: closing on protocol error ({} more on any session since the last line): {}",
+                        label,
+                        protocolErrorLog.takeSuppressed(),
+                        cause.getMessage());
+            }
         } else if (cause != null) {
             log.info("{}: closing: {}", label, cause.toString());
         } else {

@@ -58,7 +58,9 @@ public final class StatusMetrics {
             Map.entry("server_header_errors", "Streams with a malformed or late header."),
             Map.entry("server_udp_dropped_datagrams", "Client datagrams the target socket refused."),
             Map.entry("socks5_connections", "SOCKS5 connections accepted."),
+            Map.entry("socks5_handshakes", "SOCKS5 handshakes by result (ok: a stream or association is up; failed)."),
             Map.entry("socks5_handshake_failures", "SOCKS5 handshakes that failed, by reason."),
+            Map.entry("socks5_udp_associations_opened", "SOCKS5 UDP associations set up."),
             Map.entry("socks5_udp_dropped_datagrams", "SOCKS5 UDP datagrams dropped, by reason."),
             Map.entry("socks5_udp_associations_idle_closed", "SOCKS5 UDP associations closed when idle."),
             Map.entry("limit_hits", "Sessions, streams or connections refused because a limit was reached."));
