@@ -6,6 +6,10 @@
 #                   and again with an 8 MiB stream window (smuxbuf 16 MiB)
 #   paqet4j udp     the UDP carrier with the 8 MiB stream window, and again with the status
 #                   endpoint on at both ends, /metrics (both) and /status (client) fetched every second
+#                   over kept-alive connections by bench/lib/status-scraper.py (one python3 process per
+#                   namespace, as one Prometheus would); STATUS_EVERY=15 scrapes every 15 s (Prometheus'
+#                   default), STATUS_PATHS=status fetches only the client's /status (an open dashboard),
+#                   STATUS_FIRST=1 runs the status pair before its baseline
 #   paqet4j raw, smux v1  the raw carrier without smux v2's stream window (paqet4j at both ends)
 #   paqet4j kcptun  paqet4j at both ends in kcptun mode (UDP, smux v1)
 #   kcptun          kcptun-client / kcptun-server 20210922
@@ -107,6 +111,9 @@ allocated() { # pid: bytes its live Java threads allocated so far; 0 if it is no
         END { printf "%.0f\n", total }'
 }
 
+status_every=${STATUS_EVERY:-1}
+status_paths=${STATUS_PATHS:-all}
+
 selected() { # name: whether --only lets this path run
     case "$1" in *"$only"*) return 0 ;; *) return 1 ;; esac
 }
@@ -205,19 +212,24 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
     wait_for "$work/$name-client.out" "15201"
     scraper=""
     if [ "${5:-}" = status ]; then
-        # What Prometheus and an open dashboard would do, once a second, during the whole measurement.
-        (
-            while kill -0 "$spid" 2>/dev/null; do
-                ip netns exec "$ns_s" curl -s -o /dev/null http://127.0.0.1:9090/metrics || true
-                ip netns exec "$ns_c" curl -s -o /dev/null http://127.0.0.1:9090/metrics || true
-                ip netns exec "$ns_c" curl -s -o /dev/null http://127.0.0.1:9090/status || true
-                sleep 1
-            done
-        ) &
-        scraper=$!
+        # What Prometheus and an open dashboard do: one long-lived scraper per namespace holding a
+        # kept-alive connection (as Prometheus does), not a curl process per request, which would
+        # measure fork/exec on a small machine rather than the tunnel.
+        if [ "$status_paths" = all ]; then
+            ip netns exec "$ns_s" python3 bench/lib/status-scraper.py "$status_every" \
+                http://127.0.0.1:9090/metrics 2>>"$work/scraper.log" &
+            scraper="$!"
+            ip netns exec "$ns_c" python3 bench/lib/status-scraper.py "$status_every" \
+                http://127.0.0.1:9090/metrics http://127.0.0.1:9090/status 2>>"$work/scraper.log" &
+        else
+            ip netns exec "$ns_c" python3 bench/lib/status-scraper.py "$status_every" \
+                http://127.0.0.1:9090/status 2>>"$work/scraper.log" &
+        fi
+        scraper="$scraper $!"
     fi
     measure "$name" 127.0.0.1 15201 "$spid" "$cpid"
-    [ -n "$scraper" ] && kill "$scraper" 2>/dev/null
+    # shellcheck disable=SC2086
+    [ -n "$scraper" ] && kill $scraper 2>/dev/null && wait $scraper 2>/dev/null
     if [ "${5:-}" = counters ]; then
         # The client sends (iperf3 -c), so its retransmit counters are the ones that matter.
         for side in "client $ns_c" "server $ns_s"; do
@@ -291,8 +303,12 @@ else
     [ "${JFR:-0}" = 1 ] && jfr=jfr
     paqet_pair "paqet4j raw" raw ""
     paqet_pair "paqet4j raw, streambuf 8 MiB" raw "$jfr" "$big_streams"
+    # STATUS_FIRST=1 measures the status pair before its baseline: alternate it between runs, so
+    # that whatever the second pair of a run suffers is not counted against the status endpoint.
+    status_label="paqet4j udp, streambuf 8 MiB, status scraped every ${status_every} s ($status_paths)"
+    [ "${STATUS_FIRST:-0}" = 1 ] && paqet_pair "$status_label" udp "" "$big_streams" status
     paqet_pair "paqet4j udp, streambuf 8 MiB" udp "" "$big_streams"
-    paqet_pair "paqet4j udp, streambuf 8 MiB, status scraped every 1 s" udp "" "$big_streams" status
+    [ "${STATUS_FIRST:-0}" = 1 ] || paqet_pair "$status_label" udp "" "$big_streams" status
     # smux v1 has no stream window (paqet itself speaks only v2): the carrier's own ceiling.
     paqet_pair "paqet4j raw, smux v1" raw "" "    smuxver: 1\n"
     paqet_pair "paqet4j kcptun mode" kcptun ""

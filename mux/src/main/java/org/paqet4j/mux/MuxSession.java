@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class MuxSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(MuxSession.class);
+    /**
+     * Shared by every session: a peer holding the key can open sessions and break each with a bad
+     * frame, so a per-session throttle would still let one line through per session.
+     */
+    private static final LogThrottle protocolErrorLog = new LogThrottle(Duration.ofSeconds(10));
+
     private static final long RECEIVER_JOIN_MILLIS = 2000;
     /** How long the receive loop parks at most per wait for memory before it looks at its own state again. */
     private static final long MEMORY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -583,7 +589,13 @@ public final class MuxSession implements Closeable {
         closeCause = cause;
         closed.set(true);
         if (cause instanceof MuxProtocolException) {
-            log.warn("{}: closing on protocol error: {}", label, cause.getMessage());
+            if (protocolErrorLog.permit()) {
+                log.warn(
+                        "{}: closing on protocol error ({} more on any session since the last line): {}",
+                        label,
+                        protocolErrorLog.takeSuppressed(),
+                        cause.getMessage());
+            }
         } else if (cause != null) {
             log.info("{}: closing: {}", label, cause.toString());
         } else {

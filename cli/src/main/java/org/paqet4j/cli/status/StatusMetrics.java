@@ -2,7 +2,14 @@ package org.paqet4j.cli.status;
 
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -22,7 +29,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The Prometheus side of the status endpoint: one collector turns a fresh {@link StatusReport}
  * into metric snapshots at scrape time (so a scrape reads the tunnel once), next to the client
- * library's JVM and process metrics. Names are {@code paqet_} + the report's counter name; the
+ * library's JVM and process metrics (except those that pause every thread, see {@link JvmThreadCounts}). Names are {@code paqet_} + the report's counter name; the
  * text writer adds {@code _total} to counters.
  */
 public final class StatusMetrics {
@@ -51,7 +58,9 @@ public final class StatusMetrics {
             Map.entry("server_header_errors", "Streams with a malformed or late header."),
             Map.entry("server_udp_dropped_datagrams", "Client datagrams the target socket refused."),
             Map.entry("socks5_connections", "SOCKS5 connections accepted."),
+            Map.entry("socks5_handshakes", "SOCKS5 handshakes by result (ok: a stream or association is up; failed)."),
             Map.entry("socks5_handshake_failures", "SOCKS5 handshakes that failed, by reason."),
+            Map.entry("socks5_udp_associations_opened", "SOCKS5 UDP associations set up."),
             Map.entry("socks5_udp_dropped_datagrams", "SOCKS5 UDP datagrams dropped, by reason."),
             Map.entry("socks5_udp_associations_idle_closed", "SOCKS5 UDP associations closed when idle."),
             Map.entry("limit_hits", "Sessions, streams or connections refused because a limit was reached."));
@@ -61,7 +70,17 @@ public final class StatusMetrics {
 
     public StatusMetrics(Supplier<StatusReport> reports) {
         registry.register((MultiCollector) () -> snapshots(reports.get()));
-        JvmMetrics.builder().register(registry);
+        // The client library's JVM set without its thread collector (see JvmThreadCounts) and without
+        // native memory tracking (a diagnostic command per scrape, and tracking is off by default).
+        JvmMemoryMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+        registry.register(new JvmThreadCounts());
     }
 
     public String contentType() {

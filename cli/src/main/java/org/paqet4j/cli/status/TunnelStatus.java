@@ -206,6 +206,13 @@ public final class TunnelStatus {
             connectionsRefused += cl.refusedOverLimit();
             associationsRefused += c.udpAssociationsRefused();
             counters.add(socks5("socks5_connections", address, null, c.connections()));
+            counters.add(socks5Result("socks5_handshakes", address, "ok", c.handshakesOk()));
+            counters.add(socks5Result(
+                    "socks5_handshakes",
+                    address,
+                    "failed",
+                    c.handshakeFailures() + c.authFailures() + c.tunnelFailures()));
+            counters.add(socks5("socks5_udp_associations_opened", address, null, c.udpAssociationsOpened()));
             counters.add(socks5("socks5_handshake_failures", address, "malformed", c.handshakeFailures()));
             counters.add(socks5("socks5_handshake_failures", address, "auth_failed", c.authFailures()));
             counters.add(socks5("socks5_handshake_failures", address, "auth_throttled", c.authThrottled()));
@@ -269,6 +276,10 @@ public final class TunnelStatus {
                 .mapToInt(StatusReport.Session::openStreams)
                 .max()
                 .orElse(0);
+    }
+
+    private static StatusReport.Counter socks5Result(String name, String listener, String result, long value) {
+        return new StatusReport.Counter(name, Map.of("listener", listener, "result", result), value);
     }
 
     private static StatusReport.Counter socks5(String name, String listener, String reason, long value) {

@@ -157,6 +157,11 @@ class StatusEndToEndTest {
                     assertThat(c.get("paqet_carrier_bytes_received_total")).isGreaterThanOrEqualTo(DOWNLOAD);
                     assertThat(c.get("paqet_socks5_connections_total{listener=\"127.0.0.1:" + socksPort + "\"}"))
                             .isGreaterThanOrEqualTo(2);
+                    // The download and the denied target both got a success reply (the dial's result is
+                    // not part of paqet's protocol).
+                    assertThat(c.get("paqet_socks5_handshakes_total{listener=\"127.0.0.1:" + socksPort
+                                    + "\",result=\"ok\"}"))
+                            .isGreaterThanOrEqualTo(2);
                     assertThat(c.keySet())
                             .anyMatch(k -> k.startsWith("paqet_session_rtt_seconds{")
                                     && k.contains("peer=\"127.0.0.1:" + tunnelPort + "\""));
@@ -173,6 +178,14 @@ class StatusEndToEndTest {
                     assertThat(serverJson).doesNotContain(KEY);
                     assertThat(get(http, serverBase.resolve("/metrics"), StatusServerTest.TOKEN))
                             .doesNotContain(KEY);
+                    // Both reports conform to the documented schema (an independent validator).
+                    StatusSchema schema = StatusSchema.load();
+                    assertThat(schema.violations(serverJson))
+                            .as("server /status")
+                            .isEmpty();
+                    assertThat(schema.violations(get(http, clientBase.resolve("/status"), null)))
+                            .as("client /status")
+                            .isEmpty();
                     StatusReport serverReport = StatusClient.parse(serverJson);
                     assertThat(serverReport.role()).isEqualTo("server");
                     assertThat(serverReport.sessions()).hasSize(1);

@@ -39,6 +39,7 @@ public final class TunnelServer implements ServerMode {
     private final SessionServer sessions;
     private final LogThrottle deniedLog = new LogThrottle(Duration.ofSeconds(10));
     private final LogThrottle headerErrorLog = new LogThrottle(Duration.ofSeconds(10));
+    private final LogThrottle dialFailureLog = new LogThrottle(Duration.ofSeconds(10));
 
     public TunnelServer(ServerLimits limits, AccessRules rules, HostResolver resolver, PeerFlags peerFlags) {
         this.limits = limits;
@@ -147,12 +148,16 @@ public final class TunnelServer implements ServerMode {
             if (e instanceof SocketTimeoutException) {
                 counters.dialTimeouts.increment();
             }
-            // The message names the protocol, the target, the address tried and the reason.
-            log.info(
-                    "stream {} from {}: dial failed: {}",
-                    stream.id(),
-                    AddressText.of(session.remoteAddress()),
-                    e.getMessage());
+            // The message names the protocol, the target, the address tried and the reason. A client
+            // can ask for unreachable targets as fast as it likes: one line per interval.
+            if (dialFailureLog.permit()) {
+                log.info(
+                        "stream {} from {}: dial failed: {} ({} more failed dials not logged)",
+                        stream.id(),
+                        AddressText.of(session.remoteAddress()),
+                        e.getMessage(),
+                        dialFailureLog.takeSuppressed());
+            }
         }
         return null;
     }

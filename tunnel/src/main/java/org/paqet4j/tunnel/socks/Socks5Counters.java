@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Socks5Counters {
 
     final LongAdder connections = new LongAdder();
+    final LongAdder handshakesOk = new LongAdder();
+    final LongAdder udpAssociationsOpened = new LongAdder();
     final LongAdder handshakeFailures = new LongAdder();
     final LongAdder authFailures = new LongAdder();
     final LongAdder tunnelFailures = new LongAdder();
@@ -20,6 +22,16 @@ public final class Socks5Counters {
 
     public long connections() {
         return connections.sum();
+    }
+
+    /** Handshakes that ended with a success reply: a CONNECT stream or a UDP association is up. */
+    public long handshakesOk() {
+        return handshakesOk.sum();
+    }
+
+    /** UDP associations that were set up (their relay socket bound and the client told where). */
+    public long udpAssociationsOpened() {
+        return udpAssociationsOpened.sum();
     }
 
     public long handshakeFailures() {

@@ -246,6 +246,7 @@ public final class Socks5Server implements AutoCloseable {
             // dial on the server shows up as an immediately closed connection.
             socket.getOutputStream()
                     .write(Socks5Codec.reply(Socks5.REP_SUCCEEDED, (InetSocketAddress) socket.getLocalSocketAddress()));
+            counters.handshakesOk.increment();
             log.debug("SOCKS5 {}: CONNECT {} on stream {}", peer, request.target(), stream.id());
             TcpRelay.run(socket, stream, "SOCKS5 " + peer + " -> " + request.target());
         } catch (IOException e) {
@@ -292,6 +293,8 @@ public final class Socks5Server implements AutoCloseable {
         }
         try (association) {
             control.getOutputStream().write(Socks5Codec.reply(Socks5.REP_SUCCEEDED, association.relayAddress()));
+            counters.handshakesOk.increment();
+            counters.udpAssociationsOpened.increment();
             log.debug("SOCKS5 {}: UDP ASSOCIATE relay {}", peer, AddressText.of(association.relayAddress()));
             association.start();
             // The association lives exactly as long as its control connection (RFC 1928 section 7).

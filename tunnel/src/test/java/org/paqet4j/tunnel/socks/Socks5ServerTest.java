@@ -69,6 +69,8 @@ class Socks5ServerTest {
             assertThat(reply[3]).isEqualTo((byte) Socks5.ATYP_IPV4);
             out.write("hello through the tunnel".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(read(socket, 24), StandardCharsets.US_ASCII)).isEqualTo("hello through the tunnel");
+            // counted before the relay starts, so certainly by the time data came back
+            assertThat(server.counters().handshakesOk()).isEqualTo(1);
             socket.shutdownOutput();
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         }
@@ -148,6 +150,7 @@ class Socks5ServerTest {
             assertThat(read(socket, 10)[1]).isEqualTo((byte) Socks5.REP_GENERAL_FAILURE);
         }
         assertThat(server.counters().tunnelFailures()).isEqualTo(1);
+        assertThat(server.counters().handshakesOk()).isZero();
     }
 
     @Test
@@ -214,6 +217,8 @@ class Socks5ServerTest {
             udp.receive(back);
             assertThat(Arrays.copyOf(back.getData(), back.getLength())).isEqualTo(ipv4);
             assertThat(server.counters().udpFragmentsDropped()).isEqualTo(1);
+            assertThat(server.counters().udpAssociationsOpened()).isEqualTo(1);
+            assertThat(server.counters().handshakesOk()).isEqualTo(1);
         }
         assertThat(tunnel.opened).containsExactly("udp dns.example:53", "udp 127.0.0.1:53");
         // The relay closes with the control connection: it no longer answers.
