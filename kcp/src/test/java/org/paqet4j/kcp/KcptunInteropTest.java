@@ -3,17 +3,13 @@ package org.paqet4j.kcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,7 +125,12 @@ class KcptunInteropTest {
                 List<CompletableFuture<Void>> streams = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     MuxStream stream = mux.openStream();
-                    streams.add(echoRoundTrip(stream.inputStream(), stream.outputStream(), stream::closeWrite, i));
+                    streams.add(EchoRoundTrip.start(
+                            stream.inputStream(),
+                            stream.outputStream(),
+                            stream::closeWrite,
+                            EchoRoundTrip.randomPayload(i, BYTES_PER_STREAM),
+                            threads));
                 }
                 for (CompletableFuture<Void> stream : streams) {
                     stream.get(20, TimeUnit.SECONDS);
@@ -183,10 +184,18 @@ class KcptunInteropTest {
     private static void bothEchoed(KcptunProcess kcptun, int tcpPort) throws Exception {
         try (Socket a = connectWithRetry(tcpPort);
                 Socket b = connectWithRetry(tcpPort)) {
-            CompletableFuture<Void> first =
-                    echoRoundTrip(a.getInputStream(), a.getOutputStream(), a::shutdownOutput, 0);
-            CompletableFuture<Void> second =
-                    echoRoundTrip(b.getInputStream(), b.getOutputStream(), b::shutdownOutput, 1);
+            CompletableFuture<Void> first = EchoRoundTrip.start(
+                    a.getInputStream(),
+                    a.getOutputStream(),
+                    a::shutdownOutput,
+                    EchoRoundTrip.randomPayload(0, BYTES_PER_STREAM),
+                    threads);
+            CompletableFuture<Void> second = EchoRoundTrip.start(
+                    b.getInputStream(),
+                    b.getOutputStream(),
+                    b::shutdownOutput,
+                    EchoRoundTrip.randomPayload(1, BYTES_PER_STREAM),
+                    threads);
             first.get(20, TimeUnit.SECONDS);
             second.get(20, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -219,52 +228,6 @@ class KcptunInteropTest {
                 }
             });
         }
-    }
-
-    @FunctionalInterface
-    private interface HalfClose {
-        void closeWrite() throws IOException;
-    }
-
-    private static CompletableFuture<Void> echoRoundTrip(
-            InputStream in, OutputStream out, HalfClose halfClose, int seed) {
-        byte[] payload = new byte[BYTES_PER_STREAM];
-        new Random(seed).nextBytes(payload);
-        CompletableFuture<Void> written = CompletableFuture.runAsync(
-                () -> {
-                    try {
-                        for (int off = 0; off < payload.length; off += 8192) {
-                            out.write(payload, off, Math.min(8192, payload.length - off));
-                        }
-                        out.flush();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                threads);
-        CompletableFuture<Void> echoed = CompletableFuture.runAsync(
-                () -> {
-                    try {
-                        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                        byte[] buf = new byte[16384];
-                        int total = 0;
-                        while (total < payload.length) {
-                            int n = in.read(buf, 0, Math.min(buf.length, payload.length - total));
-                            if (n < 0) {
-                                throw new IOException("echo ended after " + total + " bytes");
-                            }
-                            digest.update(buf, 0, n);
-                            total += n;
-                        }
-                        assertThat(digest.digest())
-                                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
-                        halfClose.closeWrite();
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                threads);
-        return CompletableFuture.allOf(written, echoed);
     }
 
     private static Socket connectWithRetry(int port) throws Exception {

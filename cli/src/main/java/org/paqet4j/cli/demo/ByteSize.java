@@ -4,7 +4,7 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** A byte count written as {@code 1048576}, {@code 512K}, {@code 100M} or {@code 1G} (powers of 1024). */
+/** A byte count on the command line: {@code 1048576}, {@code 512K}, {@code 100M}, {@code 1G}, {@code 64MiB} (powers of 1024). */
 public record ByteSize(long bytes) {
     public ByteSize {
         if (bytes < 1) {
@@ -12,33 +12,15 @@ public record ByteSize(long bytes) {
         }
     }
 
+    /** The configuration's size syntax ({@link org.paqet4j.cli.config.ByteSize}), at least 1 byte. */
     public static ByteSize parse(String text) {
-        String t = text.strip().toUpperCase(Locale.ROOT);
-        if (t.endsWith("IB")) {
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("B") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) {
-            t = t.substring(0, t.length() - 1);
+        long n = org.paqet4j.cli.config.ByteSize.parse(text)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "\"" + text + "\" is not a size (e.g. 1048576, 512K, 100M, 1G, 64MiB)"));
+        if (n < 1) {
+            throw new IllegalArgumentException("\"" + text + "\" is out of range (at least 1 byte)");
         }
-        int shift = 0;
-        if (!t.isEmpty()) {
-            switch (t.charAt(t.length() - 1)) {
-                case 'K' -> shift = 10;
-                case 'M' -> shift = 20;
-                case 'G' -> shift = 30;
-                default -> shift = 0;
-            }
-        }
-        String digits = shift == 0 ? t : t.substring(0, t.length() - 1);
-        long n;
-        try {
-            n = Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a size (e.g. 1048576, 512K, 100M, 1G)");
-        }
-        if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("\"" + text + "\" is out of range (1 byte .. 8 EiB)");
-        }
-        return new ByteSize(n << shift);
+        return new ByteSize(n);
     }
 
     /** {@code 50.0 MiB}, {@code 512.0 KiB}, {@code 900 B}. */

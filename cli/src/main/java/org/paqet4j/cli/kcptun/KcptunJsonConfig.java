@@ -22,12 +22,26 @@ final class KcptunJsonConfig {
 
     /** Applies the file's keys to {@code values} (kcptun's keys with their current values); returns warnings. */
     static List<String> apply(Path file, Map<String, Object> values) throws KcptunFlagException {
-        JsonNode root;
+        byte[] json;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 throw new KcptunFlagException(file + ": larger than " + MAX_FILE_BYTES + " bytes");
             }
-            root = JSON.readTree(Files.readAllBytes(file));
+            json = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new KcptunFlagException(file + ": " + e.getMessage());
+        }
+        return apply(file.toString(), json, values);
+    }
+
+    /** The same for the bytes of a file; {@code file} names it in the messages. */
+    static List<String> apply(String file, byte[] json, Map<String, Object> values) throws KcptunFlagException {
+        if (json.length > MAX_FILE_BYTES) {
+            throw new KcptunFlagException(file + ": larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
         } catch (IOException e) {
             throw new KcptunFlagException(file + ": " + e.getMessage());
         }

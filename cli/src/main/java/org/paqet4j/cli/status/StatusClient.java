@@ -16,9 +16,16 @@ import java.util.Optional;
 public final class StatusClient implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    /** Later versions may add fields; an older {@code paqet status} still reads what it knows. */
-    private static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /**
+     * Later versions may add fields; an older {@code paqet status} still reads what it knows. The
+     * fields it knows are always present and never null, so a missing or null one is the peer's
+     * error, reported as such rather than found later as a null while printing.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
     private final URI status;
     private final Optional<String> token;
@@ -69,8 +76,13 @@ public final class StatusClient implements AutoCloseable {
         return parse(fetchJson());
     }
 
+    /** The report in {@code json}; an {@link IOException} says what is missing or malformed. */
     public static StatusReport parse(String json) throws IOException {
-        return JSON.readValue(json, StatusReport.class);
+        StatusReport report = JSON.readValue(json, StatusReport.class);
+        if (report == null) {
+            throw new IOException("the status answer is JSON null, not a report");
+        }
+        return report;
     }
 
     /** Re-indents a JSON document for reading. */

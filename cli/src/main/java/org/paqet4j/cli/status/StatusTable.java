@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The human summary {@code paqet status} prints: a header, then sessions, listeners and limits as tables. */
+/**
+ * The human summary {@code paqet status} prints: a header, then sessions, listeners and limits as tables.
+ * Every text in it comes from a network peer's answer, so control characters in it are shown as
+ * {@code ?}: they would otherwise reach the terminal as escape sequences.
+ */
 public final class StatusTable {
 
     private StatusTable() {}
@@ -13,17 +17,17 @@ public final class StatusTable {
         StringBuilder out = new StringBuilder();
         StatusReport.Carrier c = r.carrier();
         out.append("paqet ")
-                .append(r.role())
+                .append(printable(r.role()))
                 .append(r.mode().equals("kcptun") ? " (kcptun mode)" : "")
                 .append(' ')
-                .append(r.version())
+                .append(printable(r.version()))
                 .append(", up ")
                 .append(duration(r.uptimeSeconds()))
                 .append('\n');
         out.append("carrier: ")
-                .append(c.description())
+                .append(printable(c.description()))
                 .append(", firewall ")
-                .append(c.firewall())
+                .append(printable(c.firewall()))
                 .append('\n');
         out.append("sent ")
                 .append(bytes(c.bytesSent()))
@@ -91,7 +95,7 @@ public final class StatusTable {
         for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
-                String cell = row.get(i);
+                String cell = printable(row.get(i));
                 String pad = " ".repeat(width[i] - cell.length());
                 line.append(i == 0 ? cell + pad : pad + cell);
                 if (i < columns - 1) {
@@ -100,6 +104,13 @@ public final class StatusTable {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
+    }
+
+    /** {@code text} with every control character replaced by {@code ?}. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+        return out.toString();
     }
 
     static String bytes(long n) {

@@ -14,6 +14,9 @@ class ByteSizeTest {
         assertThat(ByteSize.parse("2GiB")).contains(2L << 30);
         assertThat(ByteSize.parse("1000")).contains(1000L);
         assertThat(ByteSize.parse("7B")).contains(7L);
+        assertThat(ByteSize.parse("512K")).contains(512L << 10);
+        assertThat(ByteSize.parse("64M")).contains(64L << 20);
+        assertThat(ByteSize.parse("1G")).contains(1L << 30);
     }
 
     @Test

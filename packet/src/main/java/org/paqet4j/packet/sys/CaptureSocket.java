@@ -277,7 +277,11 @@ public final class CaptureSocket implements AutoCloseable {
         receive.onDrops(listener);
     }
 
-    /** Makes a current or the next {@link #receiveBatch()} return 0. Safe from any thread. */
+    /**
+     * Makes a current or the next {@link #receiveBatch()} return 0 (wake-ups before one wait count
+     * once); the wait after that blocks again, so a capture can be woken any number of times, not
+     * only to stop it. Safe from any thread.
+     */
     public void wakeUp() {
         receive.wakeUp();
     }

@@ -120,6 +120,7 @@ public final class Libc {
     private static final MethodHandle POLL = capturing("poll", FunctionDescriptor.of(INT, PTR, LONG, INT));
     private static final MethodHandle EVENTFD = capturing("eventfd", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle WRITE = capturing("write", FunctionDescriptor.of(LONG, INT, PTR, LONG));
+    private static final MethodHandle READ = capturing("read", FunctionDescriptor.of(LONG, INT, PTR, LONG));
     private static final MethodHandle MMAP =
             capturing("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG));
     private static final MethodHandle MUNMAP = capturing("munmap", FunctionDescriptor.of(INT, PTR, LONG));
@@ -255,6 +256,14 @@ public final class Libc {
     public static int eventfd(MemorySegment state, int initial, int flags) {
         try {
             return (int) EVENTFD.invokeExact(state, initial, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long read(MemorySegment state, int fd, MemorySegment buf, long length) {
+        try {
+            return (long) READ.invokeExact(state, fd, buf, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

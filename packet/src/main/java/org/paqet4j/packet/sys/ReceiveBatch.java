@@ -27,6 +27,9 @@ final class ReceiveBatch {
     private final MemorySegment errno;
     private final MemorySegment wakeErrno;
     private final MemorySegment one;
+    /** Where await() reads the eventfd's counter to reset it. */
+    private final MemorySegment drained;
+
     private final MemorySegment statistics;
     private final MemorySegment statisticsLength;
     private final String description;
@@ -64,6 +67,7 @@ final class ReceiveBatch {
         pollFds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
         pollFds.set(ValueLayout.JAVA_INT, 8, wakeFd);
         pollFds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+        this.drained = arena.allocate(ValueLayout.JAVA_LONG);
         this.one = arena.allocate(ValueLayout.JAVA_LONG);
         one.set(ValueLayout.JAVA_LONG, 0, 1);
         this.statistics = arena.allocate(8, 4);
@@ -128,7 +132,13 @@ final class ReceiveBatch {
             }
             throw Errno.exception("poll(" + description + ")", e);
         }
-        return (pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) != 0;
+        if ((pollFds.get(ValueLayout.JAVA_SHORT, 14) & Libc.POLLIN) == 0) {
+            return false;
+        }
+        // Reading the eventfd resets it, so the next wait blocks again until the next wakeUp().
+        // EAGAIN (another wait already reset it) is harmless: the eventfd is non-blocking.
+        Libc.read(errno, wakeFd, drained, 8);
+        return true;
     }
 
     void onDrops(LongConsumer listener) {

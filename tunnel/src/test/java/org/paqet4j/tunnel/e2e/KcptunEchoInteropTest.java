@@ -3,19 +3,14 @@ package org.paqet4j.tunnel.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.paqet4j.kcp.EchoRoundTrip;
 import org.paqet4j.kcp.KcpConfig;
 import org.paqet4j.kcp.KcpEventLoop;
 import org.paqet4j.kcp.KcpListener;
@@ -235,7 +231,12 @@ class KcptunEchoInteropTest {
             for (int i = 0; i < connections; i++) {
                 Socket s = connectWithRetry(port);
                 sockets.add(s);
-                checks.add(echoRoundTrip(s.getInputStream(), s.getOutputStream(), s::shutdownOutput, i, bytes));
+                checks.add(EchoRoundTrip.start(
+                        s.getInputStream(),
+                        s.getOutputStream(),
+                        s::shutdownOutput,
+                        EchoRoundTrip.mixedPayload(i, bytes),
+                        threads));
             }
             for (CompletableFuture<Void> check : checks) {
                 check.get(30, TimeUnit.SECONDS);
@@ -245,66 +246,6 @@ class KcptunEchoInteropTest {
                 s.close();
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface HalfClose {
-        void closeWrite() throws IOException;
-    }
-
-    /** Writes random bytes, reads the echo, compares SHA-256, then half-closes and expects EOF. */
-    private static CompletableFuture<Void> echoRoundTrip(
-            InputStream in, OutputStream out, HalfClose halfClose, int seed, int bytes) {
-        byte[] payload = payload(seed, bytes);
-        CompletableFuture<Void> written = CompletableFuture.runAsync(
-                () -> {
-                    try {
-                        for (int off = 0; off < payload.length; off += 8192) {
-                            out.write(payload, off, Math.min(8192, payload.length - off));
-                        }
-                        out.flush();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                threads);
-        CompletableFuture<Void> echoed = CompletableFuture.runAsync(
-                () -> {
-                    try {
-                        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                        byte[] buf = new byte[16384];
-                        int total = 0;
-                        while (total < payload.length) {
-                            int n = in.read(buf, 0, Math.min(buf.length, payload.length - total));
-                            if (n < 0) {
-                                throw new IOException("echo ended after " + total + " of " + payload.length + " bytes");
-                            }
-                            digest.update(buf, 0, n);
-                            total += n;
-                        }
-                        assertThat(digest.digest())
-                                .isEqualTo(MessageDigest.getInstance("SHA-256").digest(payload));
-                        halfClose.closeWrite();
-                        assertThat(in.read())
-                                .as("end of stream after the half-close went round")
-                                .isEqualTo(-1);
-                    } catch (Exception e) {
-                        throw new RuntimeException(e);
-                    }
-                },
-                threads);
-        return CompletableFuture.allOf(written, echoed);
-    }
-
-    /** Alternately 4 KiB of random bytes and 4 KiB of text, so that snappy both stores and compresses. */
-    private static byte[] payload(int seed, int bytes) {
-        byte[] payload = new byte[bytes];
-        Random random = new Random(seed);
-        byte[] text = "every smux frame through kcptun is a snappy chunk; ".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < bytes; i++) {
-            payload[i] = (i / 4096) % 2 == 0 ? (byte) random.nextInt() : text[i % text.length];
-        }
-        return payload;
     }
 
     private static Socket connectWithRetry(int port) throws Exception {
