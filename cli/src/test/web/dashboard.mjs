@@ -1,6 +1,7 @@
 // Opens the status dashboard in the system's headless Chromium (puppeteer-core, never a downloaded
 // browser) while a transfer runs, and prints one JSON line: the session rows, the pixels of the
-// throughput chart's series colours counted in a screenshot, and every console error.
+// throughput chart's series colours counted in a screenshot, every console error, and the page's
+// final address.
 //   node src/test/web/dashboard.mjs URL SCREENSHOT.png
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,9 @@ try {
         return n;
     }, png);
     const error = await page.$eval('#error', (e) => (e.hidden ? '' : e.textContent));
-    console.log(JSON.stringify({ rows, seriesPixels, error, errors }));
+    // Where the page is now: a token given in the fragment must be gone from the address bar.
+    const location = await page.evaluate(() => window.location.href);
+    console.log(JSON.stringify({ rows, seriesPixels, error, errors, location }));
 } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });

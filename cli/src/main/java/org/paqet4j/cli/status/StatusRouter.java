@@ -8,9 +8,12 @@ import java.util.Optional;
 
 /**
  * Decides what a request to the status endpoint gets, from its method, path and headers only:
- * size caps first, then the method, then the token, then the path. Paths are matched exactly
- * against a fixed table, so no request can name a file; without the right token every path
- * answers 401, so probing reveals nothing.
+ * size caps first, then the method, then the dashboard's own files, then the token, then the
+ * path. Paths are matched exactly against a fixed table, so no request can name a file. The
+ * dashboard's files are served to anyone: they hold no data (every jar has the same ones) and a
+ * browser opening the page cannot send a bearer header with that first request; the page then
+ * sends the token on its own requests. Everything else needs the token, and without it every
+ * other path answers 401, so probing reveals nothing beyond what the source already says.
  */
 public final class StatusRouter {
 
@@ -29,7 +32,7 @@ public final class StatusRouter {
 
     private final Optional<byte[]> expectedAuthorization;
 
-    /** @param token when present, requests need {@code Authorization: Bearer <token>} */
+    /** @param token when present, requests for data need {@code Authorization: Bearer <token>} */
     public StatusRouter(Optional<String> token) {
         this.expectedAuthorization = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
     }
@@ -51,16 +54,17 @@ public final class StatusRouter {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return new StatusRoute.Refused(405, "only GET and HEAD");
         }
+        StatusRoute.Resource resource = RESOURCES.get(rawPath);
+        if (resource != null) {
+            return resource;
+        }
         if (!authorized(authorization)) {
             return new StatusRoute.Refused(401, "a bearer token is required");
         }
         return switch (rawPath) {
             case "/metrics" -> new StatusRoute.Metrics();
             case "/status" -> new StatusRoute.Status();
-            default -> {
-                StatusRoute.Resource resource = RESOURCES.get(rawPath);
-                yield resource != null ? resource : new StatusRoute.Refused(404, "not found");
-            }
+            default -> new StatusRoute.Refused(404, "not found");
         };
     }
 

@@ -114,10 +114,28 @@ function render(report) {
   })), now, v => Math.round(v) + " ms");
 }
 
+// With status.token set, /status needs "Authorization: Bearer <token>". The token comes in the
+// URL fragment (/#token=...), which the browser never sends to the server or writes to its logs;
+// it is kept for this tab only and removed from the address bar at once.
+function statusToken() {
+  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (match) {
+    sessionStorage.setItem("paqet-status-token", decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem("paqet-status-token");
+}
+
+const token = statusToken();
+
 async function poll() {
   const error = document.getElementById("error");
   try {
-    const response = await fetch("status", { cache: "no-store" });
+    const headers = token ? { Authorization: "Bearer " + token } : {};
+    const response = await fetch("status", { cache: "no-store", headers });
+    if (response.status === 401) {
+      throw new Error("this endpoint needs its token: open the page as /#token=YOUR_TOKEN");
+    }
     if (!response.ok) throw new Error("/status answered " + response.status);
     const report = await response.json();
     record(report);

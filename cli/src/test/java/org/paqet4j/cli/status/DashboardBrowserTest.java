@@ -27,7 +27,8 @@ import org.paqet4j.cli.run.TunnelLauncher;
  * The dashboard in the system's headless Chromium (src/test/web/dashboard.mjs, puppeteer-core)
  * against a client's status endpoint while downloads run through the tunnel (UDP carrier on
  * loopback): a session row appears, the throughput chart has a drawn series in a screenshot, and
- * the page logs no console error.
+ * the page logs no console error. The endpoint has a token, given to the page in the URL fragment
+ * as a user would: the page's requests for data carry it, and it leaves the address bar.
  */
 class DashboardBrowserTest {
 
@@ -35,6 +36,7 @@ class DashboardBrowserTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String KEY = "dashboard browser test";
+    private static final String TOKEN = "dashboard-test-token-5c1f";
 
     @Test
     void showsTheSessionAndALiveThroughputChart() throws Exception {
@@ -76,7 +78,7 @@ class DashboardBrowserTest {
             TunnelLauncher.Client client = TunnelLauncher.startClient(clientConfig, true);
             try (AutoCloseable stopClient = () -> client.runtime().shutdown(Duration.ofSeconds(5));
                     StatusServer status = StatusServer.start(
-                            new InetSocketAddress(LOOPBACK, statusPort), Optional.empty(), client.status()::report)) {
+                            new InetSocketAddress(LOOPBACK, statusPort), Optional.of(TOKEN), client.status()::report)) {
                 assertThat(client.runtime().client().awaitConnected(Duration.ofSeconds(60)))
                         .isTrue();
                 Thread downloads = Thread.ofVirtual().start(() -> {
@@ -98,7 +100,7 @@ class DashboardBrowserTest {
                 Process node = new ProcessBuilder(
                                 "node",
                                 "src/test/web/dashboard.mjs",
-                                "http://127.0.0.1:" + statusPort + "/",
+                                "http://127.0.0.1:" + statusPort + "/#token=" + TOKEN,
                                 screenshot.toString())
                         .directory(MODULE.toFile())
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -118,6 +120,9 @@ class DashboardBrowserTest {
                 assertThat(result.get("error").asText())
                         .as("the page's own error line")
                         .isEmpty();
+                assertThat(result.get("location").asText())
+                        .as("the page's address after it read the token")
+                        .isEqualTo("http://127.0.0.1:" + statusPort + "/");
                 assertThat(result.get("rows")).hasSize(1);
                 assertThat(result.get("rows").get(0).asText()).startsWith("127.0.0.1:" + tunnelPort);
                 // A chart without a series has none of these pixels; five samples of a five-minute window

@@ -59,8 +59,8 @@ class StatusRouterTest {
     }
 
     @Test
-    void tokenIsRequiredOnEveryPathWhenConfigured() {
-        for (String path : List.of("/", "/metrics", "/status", "/dashboard.js", "/nothing")) {
+    void tokenIsRequiredOnEveryDataPathWhenConfigured() {
+        for (String path : List.of("/metrics", "/status", "/nothing", "/dashboard.html", "/status/")) {
             assertThat(code(guarded.route("GET", path, List.of(), 3, 100)))
                     .as(path)
                     .isEqualTo(401);
@@ -77,6 +77,13 @@ class StatusRouterTest {
         }
         assertThat(guarded.route("GET", "/status", List.of("Bearer " + TOKEN), 3, 100))
                 .isInstanceOf(StatusRoute.Status.class);
+        // The page's own files hold no data; a browser's first request cannot carry the token.
+        for (String path : StatusRouter.RESOURCES.keySet()) {
+            assertThat(guarded.route("GET", path, List.of(), 3, 100))
+                    .as(path)
+                    .isEqualTo(StatusRouter.RESOURCES.get(path));
+        }
+        assertThat(code(guarded.route("POST", "/", List.of(), 3, 100))).isEqualTo(405);
         assertThat(guarded.requiresToken()).isTrue();
         assertThat(open.requiresToken()).isFalse();
     }

@@ -102,13 +102,19 @@ class StatusServerTest {
     @Test
     void tokenIsRequiredWhenConfigured() throws Exception {
         URI base = start(Optional.of(TOKEN));
-        for (String path : List.of("/", "/status", "/metrics", "/dashboard.js")) {
+        for (String path : List.of("/status", "/metrics", "/nothing")) {
             HttpResponse<String> none = get(base, path);
             assertThat(none.statusCode()).as(path).isEqualTo(401);
             assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
             assertThat(none.body()).doesNotContain("127.0.0.1:40000");
             assertThat(get(base, path, "Authorization", "Bearer not-the-token").statusCode())
                     .isEqualTo(401);
+        }
+        // The dashboard's files are served without it (they hold no data) and do not contain it.
+        for (String path : List.of("/", "/dashboard.js", "/dashboard.css")) {
+            HttpResponse<String> page = get(base, path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.body()).doesNotContain(TOKEN).doesNotContain("127.0.0.1:40000");
         }
         HttpResponse<String> ok = get(base, "/status", "Authorization", "Bearer " + TOKEN);
         assertThat(ok.statusCode()).isEqualTo(200);
