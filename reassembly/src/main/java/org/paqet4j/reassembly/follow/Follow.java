@@ -29,7 +29,23 @@ public final class Follow {
             long malformed,
             long unsupportedLink,
             ReassemblyStats reassembly,
-            long outputSpilled) {}
+            long outputSpilled) {
+
+        static Result of(
+                long frames, long tcpSegments, FrameDecoder decoder, ReassemblyStats reassembly, long outputSpilled) {
+            return new Result(
+                    frames,
+                    tcpSegments,
+                    decoder.notTcp(),
+                    decoder.fragments(),
+                    decoder.reassembledDatagrams(),
+                    decoder.droppedDatagrams(),
+                    decoder.malformed(),
+                    decoder.unsupportedLink(),
+                    reassembly,
+                    outputSpilled);
+        }
+    }
 
     /** How often (in TCP segments) a sharded run moves every shard's clock and lets finished streams print. */
     static final int TICK_SEGMENTS = 4096;
@@ -146,17 +162,7 @@ public final class Follow {
             }
             // ends every stream, so everything held is printed before the spill file goes
             reassembler.close();
-            return new Result(
-                    frames,
-                    segments,
-                    decoder.notTcp(),
-                    decoder.fragments(),
-                    decoder.reassembledDatagrams(),
-                    decoder.droppedDatagrams(),
-                    decoder.malformed(),
-                    decoder.unsupportedLink(),
-                    reassembler.stats(),
-                    printer.spilledBytes());
+            return Result.of(frames, segments, decoder, reassembler.stats(), printer.spilledBytes());
         } finally {
             out.flush();
         }
@@ -214,17 +220,7 @@ public final class Follow {
             } catch (InterruptedException e) {
                 throw rethrow(e, file);
             }
-            return new Result(
-                    frames,
-                    segments,
-                    decoder.notTcp(),
-                    decoder.fragments(),
-                    decoder.reassembledDatagrams(),
-                    decoder.droppedDatagrams(),
-                    decoder.malformed(),
-                    decoder.unsupportedLink(),
-                    reassembler.stats(),
-                    printer.spilledBytes());
+            return Result.of(frames, segments, decoder, reassembler.stats(), printer.spilledBytes());
         } finally {
             out.flush();
         }
