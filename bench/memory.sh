@@ -20,7 +20,8 @@
 #   sudo bench/memory.sh [--downloads N] [--attack N] [--after SECONDS] [--overhead MiB] [--kcptun]
 #                        [--memory SIZE|none]
 # --memory sets limits.memory (default 64MiB); `none` leaves the key out, for builds without it.
-# Exit code 0 when every check passed, 1 otherwise. PAQET=path/to/paqet runs another build.
+# Exit code 0 when every check passed, 1 otherwise. PAQET=path/to/paqet runs another build;
+# KEEP_LOGS=1 keeps the work directory (both ends' logs) instead of deleting it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -66,7 +67,12 @@ cleanup() {
     trap - EXIT INT TERM
     touch "$work/stop" 2>/dev/null || true
     netns_pair_delete
-    rm -rf "$work"
+    if [ -n "${KEEP_LOGS:-}" ]; then
+        rm -rf "$work/dl"
+        echo "memory: logs kept in $work" >&2
+    else
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

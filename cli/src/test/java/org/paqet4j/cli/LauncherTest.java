@@ -156,6 +156,46 @@ class LauncherTest {
                 .doesNotContain("-XX:+ExitOnOutOfMemoryError");
     }
 
+    /** {@code follow -r} is a batch job: a throughput collector with a young generation sized from the RAM. */
+    @Test
+    void followOfAFileGetsTheBatchFlags() throws Exception {
+        jdk("temurin-25", 25);
+        for (List<String> args : List.of(
+                List.of("follow", "-r", "a.pcap"),
+                List.of("follow", "--format", "jsonl", "--read=a.pcap"),
+                List.of("follow", "-ra.pcap"),
+                List.of("follow", "--read", "a.pcap", "--threads", "1"))) {
+            Run r = launch(Map.of(), args.toArray(String[]::new));
+            assertThat(r.code()).as("%s", args).isZero();
+            assertThat(r.args())
+                    .as("%s", args)
+                    .contains("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError")
+                    .doesNotContain("-XX:+UseG1GC", "-Xms8m")
+                    .anySatisfy(a -> assertThat(a).matches("-Xmn[0-9]+m"))
+                    .endsWith(args.toArray(String[]::new));
+        }
+    }
+
+    /** Live capture (-i) runs as long as a tunnel does, and other commands are not batch jobs. */
+    @Test
+    void everythingElseKeepsTheLongRunningFlags() throws Exception {
+        jdk("temurin-25", 25);
+        for (List<String> args : List.of(
+                List.of("follow", "-i", "eth0"),
+                List.of("run", "-c", "follow -r"),
+                List.of("version", "-r"))) {
+            Run r = launch(Map.of(), args.toArray(String[]::new));
+            assertThat(r.args()).as("%s", args).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseParallelGC");
+        }
+    }
+
+    @Test
+    void paqetJavaOptsAlsoReplacesTheBatchFlags() throws Exception {
+        jdk("temurin-25", 25);
+        Run r = launch(Map.of("PAQET_JAVA_OPTS", "-Xmx64m"), "follow", "-r", "a.pcap");
+        assertThat(r.args()).startsWith("-Xmx64m", "--enable-native-access=ALL-UNNAMED", "-jar");
+    }
+
     @Test
     void worksThroughASymlinkFromAnotherDirectory() throws Exception {
         jdk("temurin-25", 25);
