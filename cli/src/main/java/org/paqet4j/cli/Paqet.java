@@ -1,5 +1,6 @@
 package org.paqet4j.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import org.paqet4j.cli.command.DemoCommand;
 import org.paqet4j.cli.command.DumpCommand;
@@ -71,7 +72,8 @@ public final class Paqet implements Runnable {
     public static void main(String[] args) {
         int code;
         try {
-            code = commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+            PrintStream stdout = System.out;
+            code = commandLine(new ByteStreamWriter(stdout, stdout.charset()), new PrintWriter(System.err, true))
                     .execute(args);
         } finally {
             Logging.shutdown();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +102,25 @@ class FollowCommandTest {
             assertThat(t.code()).isZero();
             assertThat(t.out()).as("--threads %s", threads).isEqualTo(r.out());
             assertThat(t.err()).contains("6 frames: 6 TCP segments", "1 streams, 1 gaps (4 bytes)");
+        }
+    }
+
+    /** On the process's standard output the streams go to its bytes, not through a character writer. */
+    @Test
+    void standardOutputGetsTheSameBytesWithoutTheWriter() throws IOException {
+        Path file = capture();
+        for (String format : new String[] {"jsonl", "text"}) {
+            String viaWriter = PaqetCommandsTest.run("follow", "-r", file.toString(), "--format", format)
+                    .out();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ByteStreamWriter out = new ByteStreamWriter(bytes, StandardCharsets.UTF_8);
+            out.print("before ");
+            int code = Paqet.commandLine(out, new PrintWriter(new StringWriter(), true))
+                    .execute("follow", "-r", file.toString(), "--format", format);
+            out.print("after");
+            out.flush();
+            assertThat(code).isZero();
+            assertThat(bytes.toString(StandardCharsets.UTF_8)).as(format).isEqualTo("before " + viaWriter + "after");
         }
     }
 

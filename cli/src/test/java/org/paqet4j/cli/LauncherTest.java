@@ -180,10 +180,8 @@ class LauncherTest {
     @Test
     void everythingElseKeepsTheLongRunningFlags() throws Exception {
         jdk("temurin-25", 25);
-        for (List<String> args : List.of(
-                List.of("follow", "-i", "eth0"),
-                List.of("run", "-c", "follow -r"),
-                List.of("version", "-r"))) {
+        for (List<String> args :
+                List.of(List.of("follow", "-i", "eth0"), List.of("run", "-c", "follow -r"), List.of("version", "-r"))) {
             Run r = launch(Map.of(), args.toArray(String[]::new));
             assertThat(r.args()).as("%s", args).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseParallelGC");
         }

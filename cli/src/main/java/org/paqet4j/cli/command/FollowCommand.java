@@ -1,7 +1,8 @@
 package org.paqet4j.cli.command;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.paqet4j.cli.ByteStreamWriter;
 import org.paqet4j.cli.ExitCodes;
 import org.paqet4j.cli.demo.ByteSize;
 import org.paqet4j.cli.run.ShutdownSignals;
@@ -23,6 +25,7 @@ import org.paqet4j.reassembly.filter.FilterSyntaxException;
 import org.paqet4j.reassembly.follow.Follow;
 import org.paqet4j.reassembly.follow.FollowFormat;
 import org.paqet4j.reassembly.follow.LiveFollow;
+import org.paqet4j.reassembly.follow.WriterOutputStream;
 import org.paqet4j.reassembly.pcap.CaptureFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -234,7 +237,7 @@ public final class FollowCommand implements Callable<Integer> {
         if (writeDir != null && !Files.isDirectory(writeDir)) {
             return usage(err, "--write-dir: " + writeDir + " is not a directory");
         }
-        BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
+        OutputStream out = output();
         Follow.Result result;
         try {
             result = Follow.run(file, out, outputFormat, config, stream, writeDir, hold.bytes(), shards);
@@ -261,6 +264,16 @@ public final class FollowCommand implements Callable<Integer> {
                 s.gapBytes(),
                 s.connectionsEvicted());
         return ExitCodes.OK;
+    }
+
+    /**
+     * Where the streams go: the bytes under standard output when the command line has them (no
+     * character encoding of output that is ASCII already), else its writer, as ISO-8859-1.
+     */
+    private OutputStream output() {
+        PrintWriter out = spec.commandLine().getOut();
+        OutputStream bytes = out instanceof ByteStreamWriter w ? w.bytes() : new WriterOutputStream(out);
+        return new BufferedOutputStream(bytes, 1 << 16);
     }
 
     private static int defaultThreads() {
@@ -303,7 +316,7 @@ public final class FollowCommand implements Callable<Integer> {
                     + (filter.isBlank() ? "" : " matching '" + filter + "'") + ", " + shards
                     + (shards == 1 ? " thread" : " threads") + "; Ctrl-C ends every stream and exits");
             err.flush();
-            BufferedWriter out = new BufferedWriter(spec.commandLine().getOut(), 1 << 16);
+            OutputStream out = output();
             LiveFollow.Result r;
             try {
                 r = capture.run(captureFilter, out, outputFormat, config, stream, writeDir, hold.bytes(), shards);

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 
-/** Bytes to a {@link Writer} as ISO-8859-1 characters: follow's output is ASCII, so this is exact. */
-final class WriterOutputStream extends OutputStream {
+/**
+ * Bytes to a {@link Writer} as ISO-8859-1 characters: follow's output is ASCII, so this is exact.
+ * For callers that only have a writer; with an {@link OutputStream} at hand, write to it directly.
+ */
+public final class WriterOutputStream extends OutputStream {
 
     private final Writer writer;
     private final char[] chars = new char[8192];
 
-    WriterOutputStream(Writer writer) {
+    public WriterOutputStream(Writer writer) {
         this.writer = writer;
     }
 
