@@ -49,6 +49,10 @@ public final class StatusMetrics {
             Map.entry("kcp_retransmits", "KCP segments sent again, by kind (rto, fast, early)."),
             Map.entry("kcp_sessions_closed", "KCP sessions that have closed."),
             Map.entry("mux_window_stalls", "Stream writes that waited for the peer's stream window (smux v2)."),
+            Map.entry(
+                    "mux_backlog_resets",
+                    "Streams reset because they held more than their share of a full session buffer and their"
+                            + " reader took nothing for the keepalive timeout."),
             Map.entry("kcp_sessions_refused", "New KCP sessions the listener refused, by reason."),
             Map.entry("kcp_undecodable_datagrams", "Datagrams from unknown peers that did not decode."),
             Map.entry("server_dials", "Target dials by result (ok, denied, failed, timeout)."),

@@ -78,6 +78,7 @@ public final class TunnelStatus {
         long malformed = retired.codecMalformed();
         long fec = retired.fecRecovered();
         long windowStalls = retired.windowStalls();
+        long backlogResets = retired.backlogResets();
         long carrierPacketsSent = retired.carrierPacketsSent();
         long carrierBytesSent = retired.carrierBytesSent();
         long carrierPacketsReceived = retired.carrierPacketsReceived();
@@ -115,6 +116,7 @@ public final class TunnelStatus {
             malformed += c.malformed();
             fec += c.fecRecovered();
             windowStalls += e.mux().windowStalls();
+            backlogResets += e.mux().backlogResets();
             if (e.carrier().isPresent()) {
                 CarrierCounters cc = e.carrier().get().counters();
                 carrierPacketsSent += cc.packetsSent();
@@ -157,6 +159,7 @@ public final class TunnelStatus {
         counters.add(StatusReport.Counter.of("kcp_retransmits", "kind", "early", early));
         counters.add(StatusReport.Counter.of("kcp_sessions_closed", retired.sessions()));
         counters.add(StatusReport.Counter.of("mux_window_stalls", windowStalls));
+        counters.add(StatusReport.Counter.of("mux_backlog_resets", backlogResets));
 
         List<StatusReport.Limit> limits = new ArrayList<>();
         LimitsConfig l = parts.limits();

@@ -153,6 +153,9 @@ class StatusEndToEndTest {
                     assertThat(s.get("paqet_server_access_denied_total")).isGreaterThanOrEqualTo(1);
                     assertThat(s.get("paqet_server_dials_total{result=\"ok\"}")).isGreaterThanOrEqualTo(1);
                     assertThat(s.get("paqet_kcp_sessions")).isEqualTo(1);
+                    // nothing stalled here: the counter is exported, and zero
+                    assertThat(s.get("paqet_mux_backlog_resets_total")).isZero();
+                    assertThat(c.get("paqet_mux_backlog_resets_total")).isZero();
                     assertThat(c.get("paqet_kcp_bytes_received_total")).isGreaterThanOrEqualTo(DOWNLOAD);
                     assertThat(c.get("paqet_carrier_bytes_received_total")).isGreaterThanOrEqualTo(DOWNLOAD);
                     assertThat(c.get("paqet_socks5_connections_total{listener=\"127.0.0.1:" + socksPort + "\"}"))

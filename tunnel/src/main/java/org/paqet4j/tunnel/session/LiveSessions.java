@@ -41,6 +41,7 @@ public final class LiveSessions {
         final LongAdder codecMalformed = new LongAdder();
         final LongAdder fecRecovered = new LongAdder();
         final LongAdder windowStalls = new LongAdder();
+        final LongAdder backlogResets = new LongAdder();
         final LongAdder carrierPacketsSent = new LongAdder();
         final LongAdder carrierBytesSent = new LongAdder();
         final LongAdder carrierPacketsReceived = new LongAdder();
@@ -93,6 +94,10 @@ public final class LiveSessions {
             return windowStalls.sum();
         }
 
+        public long backlogResets() {
+            return backlogResets.sum();
+        }
+
         public long carrierPacketsSent() {
             return carrierPacketsSent.sum();
         }
@@ -142,6 +147,7 @@ public final class LiveSessions {
         retired.codecMalformed.add(c.malformed());
         retired.fecRecovered.add(c.fecRecovered());
         retired.windowStalls.add(entry.mux().windowStalls());
+        retired.backlogResets.add(entry.mux().backlogResets());
         entry.carrier().ifPresent(carrier -> {
             // The carrier may still count a last packet after this; it is closing, that one is lost.
             CarrierCounters cc = carrier.counters();
