@@ -85,9 +85,14 @@ public final class StatusClient implements AutoCloseable {
         return report;
     }
 
-    /** Re-indents a JSON document for reading. */
+    /**
+     * Re-indents a JSON document for reading on a terminal: DEL and C1 control characters come out
+     * escaped as well ({@link TerminalSafeEscapes}).
+     */
     public static String pretty(String json) throws IOException {
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(json));
+        return JSON.writerWithDefaultPrettyPrinter()
+                .with(new TerminalSafeEscapes())
+                .writeValueAsString(JSON.readTree(json));
     }
 
     @Override
