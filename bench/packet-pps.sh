@@ -33,6 +33,9 @@ run raw-packet 32 "$seconds" "$size" 6 64 2>/dev/null
 run raw-packet 32 "$seconds" "$size" 4 1 2>/dev/null
 run raw-packet 1 "$seconds" "$size" 4 64 ring 2>/dev/null
 run raw-packet 32 "$seconds" "$size" 4 64 ring 2>/dev/null
+# PACKET_QDISC_BYPASS on the send socket (RawTcpCarrierConfig.qdiscBypass), one and 32 per call
+run raw-packet 1 "$seconds" "$size" 4 64 bypass 2>/dev/null
+run raw-packet 32 "$seconds" "$size" 4 64 bypass 2>/dev/null
 
 if command -v cc >/dev/null; then
     rawref=$(mktemp /tmp/rawref-XXXXXX)

@@ -157,7 +157,7 @@ public final class RawTcpCarrier implements PacketCarrier {
             capture = CaptureSocket.open(
                     link, config.port(), config.receiveBuffer(), config.receiveBatch(), slotSize, config.receiveRing());
             if (config.sendMode() == SendMode.PACKET) {
-                packetFd = packetSendSocket(link, config.sendBuffer(), errno, arena);
+                packetFd = packetSendSocket(link, config.sendBuffer(), config.qdiscBypass(), errno, arena);
             } else {
                 if (config.ipv4() != null) {
                     rawFd4 = rawSendSocket(Libc.AF_INET, link, config.sendBuffer(), errno, arena);
@@ -193,7 +193,8 @@ public final class RawTcpCarrier implements PacketCarrier {
         }
     }
 
-    private static int packetSendSocket(InterfaceInfo link, int sendBuffer, MemorySegment errno, Arena arena)
+    private static int packetSendSocket(
+            InterfaceInfo link, int sendBuffer, boolean qdiscBypass, MemorySegment errno, Arena arena)
             throws IOException {
         // protocol 0: a send-only socket that never receives a copy of anything
         int fd = Libc.socket(errno, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
@@ -202,6 +203,13 @@ public final class RawTcpCarrier implements PacketCarrier {
         }
         try {
             setSendBuffer(fd, sendBuffer, errno, arena, link.name());
+            if (qdiscBypass) {
+                MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
+                one.set(ValueLayout.JAVA_INT, 0, 1);
+                if (Libc.setsockopt(errno, fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, one, 4) != 0) {
+                    throw Errno.exception("setsockopt(PACKET_QDISC_BYPASS, " + link.name() + ")", Libc.errno(errno));
+                }
+            }
             if (Libc.bind(errno, fd, CaptureSocket.sockaddrLl(arena, 0, link.index()), Libc.SOCKADDR_LL_SIZE) != 0) {
                 throw Errno.exception("bind(AF_PACKET send socket, " + link.name() + ")", Libc.errno(errno));
             }

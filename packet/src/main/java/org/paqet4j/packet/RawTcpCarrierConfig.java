@@ -21,6 +21,10 @@ import org.paqet4j.packet.wire.TcpFlags;
  * @param receiveBatch   packets per recvmmsg (or taken from the ring at once)
  * @param receiveRing    receive through a TPACKET_V2 ring of {@code receiveBuffer} bytes mapped into
  *                       our memory instead of recvmmsg
+ * @param qdiscBypass    {@link SendMode#PACKET} only: set PACKET_QDISC_BYPASS, so frames go straight
+ *                       to the driver's queue. Off by default: it also skips the interface's queueing
+ *                       discipline, tc and netfilter egress hooks (shaping, policing, the lab's
+ *                       impairments), and a full driver queue drops instead of pushing back
  */
 public record RawTcpCarrierConfig(
         String interfaceName,
@@ -34,7 +38,8 @@ public record RawTcpCarrierConfig(
         int receiveBuffer,
         int sendBuffer,
         int receiveBatch,
-        boolean receiveRing) {
+        boolean receiveRing,
+        boolean qdiscBypass) {
 
     public RawTcpCarrierConfig {
         Objects.requireNonNull(interfaceName, "interfaceName");
@@ -54,6 +59,10 @@ public record RawTcpCarrierConfig(
         if (receiveBuffer < 0 || sendBuffer < 0 || receiveBatch < 1 || receiveBatch > 1024) {
             throw new IllegalArgumentException("raw carrier on " + interfaceName + ": buffers must be >= 0 and "
                     + "receiveBatch 1-1024, got " + receiveBuffer + "/" + sendBuffer + "/" + receiveBatch);
+        }
+        if (qdiscBypass && sendMode != SendMode.PACKET) {
+            throw new IllegalArgumentException("raw carrier on " + interfaceName
+                    + ": qdiscBypass applies to send mode PACKET only, send mode is " + sendMode);
         }
     }
 
@@ -100,6 +109,7 @@ public record RawTcpCarrierConfig(
         private int sendBuffer = 1 << 20;
         private int receiveBatch = 64;
         private boolean receiveRing;
+        private boolean qdiscBypass;
 
         private Builder(String interfaceName, int port) {
             this.interfaceName = interfaceName;
@@ -148,6 +158,11 @@ public record RawTcpCarrierConfig(
             return this;
         }
 
+        public Builder qdiscBypass(boolean bypass) {
+            this.qdiscBypass = bypass;
+            return this;
+        }
+
         public RawTcpCarrierConfig build() {
             return new RawTcpCarrierConfig(
                     interfaceName,
@@ -161,7 +176,8 @@ public record RawTcpCarrierConfig(
                     receiveBuffer,
                     sendBuffer,
                     receiveBatch,
-                    receiveRing);
+                    receiveRing,
+                    qdiscBypass);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.paqet4j.packet.testing.NetnsPair;
@@ -26,7 +27,10 @@ public final class PacketPps {
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 1350;
         boolean ipv6 = args.length > 4 && args[4].equals("6");
         int receiveBatch = args.length > 5 ? Integer.parseInt(args[5]) : 64;
-        boolean ring = args.length > 6 && args[6].equals("ring");
+        // options, comma-separated: ring (TPACKET_V2 receive ring), bypass (PACKET_QDISC_BYPASS on send)
+        List<String> options = args.length > 6 ? List.of(args[6].split(",")) : List.of();
+        boolean ring = options.contains("ring");
+        boolean bypass = options.contains("bypass");
         try (NetnsPair pair = NetnsPair.create("pps")) {
             pair.resolveNeighbours();
             if (carrierKind.startsWith("raw") && !"keep".equals(System.getenv("PPS_KERNEL_RST"))) {
@@ -51,8 +55,8 @@ public final class PacketPps {
             }
             NetnsPair.Side a = pair.a();
             NetnsPair.Side b = pair.b();
-            PacketCarrier sender = pair.inA(() -> open(carrierKind, a, b, 42_001, ipv6, receiveBatch, ring));
-            PacketCarrier receiver = pair.inB(() -> open(carrierKind, b, a, 42_002, ipv6, receiveBatch, ring));
+            PacketCarrier sender = pair.inA(() -> open(carrierKind, a, b, 42_001, ipv6, receiveBatch, ring, bypass));
+            PacketCarrier receiver = pair.inB(() -> open(carrierKind, b, a, 42_002, ipv6, receiveBatch, ring, bypass));
             try (sender;
                     receiver) {
                 InetSocketAddress to = new InetSocketAddress(ipv6 ? b.ipv6() : b.ipv4(), 42_002);
@@ -93,7 +97,7 @@ public final class PacketPps {
                         ipv6 ? 6 : 4,
                         batch,
                         receiveBatch,
-                        ring ? " ring" : "",
+                        (ring ? " ring" : "") + (bypass ? " bypass" : ""),
                         size,
                         sent / elapsed,
                         received / elapsed,
@@ -112,7 +116,8 @@ public final class PacketPps {
             int port,
             boolean ipv6,
             int receiveBatch,
-            boolean ring)
+            boolean ring,
+            boolean bypass)
             throws Exception {
         return switch (kind) {
             case "udp" -> UdpCarrier.bind(new InetSocketAddress(ipv6 ? self.ipv6() : self.ipv4(), port), 8 << 20);
@@ -122,6 +127,7 @@ public final class PacketPps {
                         .ipv6(self.ipv6(), other.mac())
                         .receiveBatch(receiveBatch)
                         .receiveRing(ring)
+                        .qdiscBypass(bypass)
                         .sendMode(kind.equals("raw-ip") ? SendMode.RAW_IP : SendMode.PACKET)
                         .receiveBuffer(8 << 20)
                         .sendBuffer(4 << 20)

@@ -180,6 +180,44 @@ class RawTcpCarrierTest {
         }
     }
 
+    /** PACKET_QDISC_BYPASS is accepted by the kernel and frames still arrive whole, single and batched. */
+    @Test
+    void qdiscBypassStillDeliversEveryFrame() throws Exception {
+        NetnsPair.Side sideA = pair.a();
+        NetnsPair.Side sideB = pair.b();
+        try (RawTcpCarrier a = pair.inA(() -> RawTcpCarrier.open(RawTcpCarrierConfig.builder(sideA.device(), PORT_A)
+                        .ipv4(sideA.ipv4(), sideB.mac())
+                        .qdiscBypass(true)
+                        .build()));
+                RawTcpCarrier b = openB(SendMode.PACKET, PORT_B)) {
+            InetSocketAddress toB = new InetSocketAddress(sideB.ipv4(), PORT_B);
+            ByteBuffer[] batch = new ByteBuffer[100];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = ByteBuffer.allocate(1 + i * 13);
+                batch[i].put(0, (byte) i);
+            }
+            a.send(ByteBuffer.wrap(new byte[] {42}), toB);
+            a.sendBatch(batch, 0, batch.length, toB);
+            ByteBuffer dst = ByteBuffer.allocate(2048);
+            assertThat(b.receive(dst)).isEqualTo(new InetSocketAddress(sideA.ipv4(), PORT_A));
+            assertThat(dst.position()).isEqualTo(1);
+            for (int i = 0; i < batch.length; i++) {
+                dst.clear();
+                b.receive(dst);
+                assertThat(dst.position()).isEqualTo(1 + i * 13);
+                assertThat(dst.get(0)).isEqualTo((byte) i);
+            }
+            assertThat(a.counters().sendErrors()).isEmpty();
+        }
+        assertThatThrownBy(() -> RawTcpCarrierConfig.builder("eth0", 1)
+                        .ipv4(sideA.ipv4(), sideB.mac())
+                        .sendMode(SendMode.RAW_IP)
+                        .qdiscBypass(true)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("qdiscBypass applies to send mode PACKET only");
+    }
+
     @Test
     void concurrentSendersEachDeliverEveryDatagramIntact() throws Exception {
         try (RawTcpCarrier a = openA(SendMode.PACKET, PORT_A);
