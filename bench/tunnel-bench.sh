@@ -24,7 +24,7 @@
 # a data path that allocates per packet shows up here long before it shows up in RSS.
 #
 # Needs root, iperf3 and kcptun. Usage:
-#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT] [--sweep]
+#   sudo bench/tunnel-bench.sh [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT] [--sweep] [--conns]
 # --only runs just the paths whose name contains TEXT (and the direct baseline).
 # --sweep replaces the paths above by the KCP preset sweep: for each of normal, fast, fast2 and
 # fast3, paqet4j (raw carrier) and kcptun with identical settings (the preset, aes-128, MTU 1350,
@@ -35,6 +35,9 @@
 # --loss/--delay need the kernel's sch_netem (tc qdisc ... netem), which some kernels lack: the
 # script stops with a message then (paqet demo --loss/--delay and the tests impair with the lab
 # bridge instead).
+# --conns replaces them by the multi-core check: 4 parallel iperf3 streams (-P 4) through paqet4j
+# (raw carrier, mode fast) with transport.conn 1 and 2, and through kcptun with --conn 1 and 2:
+# streams are spread over the tunnel connections, each with its own KCP session and timers.
 # Set JFR=1 to record both sides of the raw run with an 8 MiB stream window with Flight Recorder
 # (files are kept, names printed); with --sweep, both sides of every paqet4j run of the sweep.
 # With --sweep every paqet4j run has the status endpoint on (read once, after the measured run)
@@ -50,14 +53,16 @@ loss=""
 delay=""
 only=""
 sweep=0
+conns=0
 while [ $# -gt 0 ]; do
     case "$1" in
         -t) seconds=$2; shift 2 ;;
         --loss) loss=$2; shift 2 ;;
         --delay) delay=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
+        --conns) conns=1; shift ;;
         --sweep) sweep=1; shift ;;
-        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT] [--sweep]" >&2; exit 2 ;;
+        *) echo "usage: $0 [-t SECONDS] [--loss PERCENT] [--delay MS] [--only TEXT] [--sweep] [--conns]" >&2; exit 2 ;;
     esac
 done
 [ "$(id -u)" = 0 ] || { echo "tunnel-bench: needs root (network namespaces, raw sockets)" >&2; exit 1; }
@@ -118,11 +123,11 @@ selected() { # name: whether --only lets this path run
     case "$1" in *"$only"*) return 0 ;; *) return 1 ;; esac
 }
 
-iperf_extra="" # extra iperf3 client options for the next measure (--repeating-payload)
-iperf() { # port, seconds -> Mbit/s received
+iperf_extra="" # extra iperf3 client options for the next measure (--repeating-payload, -P N)
+iperf() { # port, seconds -> Mbit/s received (the [SUM] line's with parallel streams)
     # shellcheck disable=SC2086
     ip netns exec "$ns_c" iperf3 -c "$1" -p "$2" -t "$3" -f m $iperf_extra 2>&1 | tee -a "$work/iperf3-client.log" |
-        awk '/receiver/ { print $(NF-2) }'
+        awk '/receiver/ { last = $(NF-2) } /SUM.*receiver/ { sum = $(NF-2) } END { if (sum != "") print sum; else if (last != "") print last }'
 }
 
 results="$work/results"
@@ -163,6 +168,8 @@ paqet_in() { # namespace, extra JVM options, file prefix: $paqet run -c PREFIX.y
 }
 
 kcp_mode=fast
+paqet_conn=1
+kcptun_conn=1
 paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, extra transport.kcp lines, "status" or "snappy"
     selected "$1" || return 0
     name=$1
@@ -178,7 +185,7 @@ paqet_pair() { # name, carrier (raw|udp|kcptun), "jfr" to record both sides, ext
             net_c=$(printf 'network:\n  carrier: udp\n  ipv4:\n    addr: "198.18.0.2:0"\n')
             ;;
     esac
-    kcp="transport:\n  kcp:\n    mode: $kcp_mode\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
+    kcp="transport:\n  conn: $paqet_conn\n  kcp:\n    mode: $kcp_mode\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n$more    key: \"$key\"\n"
     if [ "$mode" = kcptun ]; then
         # kcptun mode defaults to kcptun's FEC 10/3 and compression: both off unless asked for
         kcp="transport:\n  kcp:\n    mode: fast\n    block: aes-128\n    mtu: 1350\n    sndwnd: 4096\n    rcvwnd: 4096\n    dshard: 0\n    pshard: 0\n    smuxver: 1\n    key: \"$key\"\n"
@@ -254,7 +261,7 @@ kcptun_pair() { # name, extra kcptun options (after the common ones)
     ip netns exec "$ns_s" kcptun-server -l 198.18.0.1:29900 -t 198.18.0.1:5201 $kcptun_opts $2 >"$work/kcptun-server.log" 2>&1 &
     kspid=$!
     # shellcheck disable=SC2086
-    ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn 1 $kcptun_opts $2 >"$work/kcptun-client.log" 2>&1 &
+    ip netns exec "$ns_c" kcptun-client -l 127.0.0.1:15202 -r 198.18.0.1:29900 --conn "$kcptun_conn" $kcptun_opts $2 >"$work/kcptun-client.log" 2>&1 &
     kcpid=$!
     sleep 1
     measure "$1" 127.0.0.1 15202 "$kspid" "$kcpid"
@@ -269,7 +276,18 @@ measure "direct (veth)" 198.18.0.1 5201 "" ""
 # smux v2 lets a stream have at most streambuf bytes unacknowledged; 2 MiB (the default, as in
 # kcptun) caps one stream at streambuf / RTT, and KCP's RTT grows under a full send window.
 big_streams="    smuxbuf: 16777216\n    streambuf: 8388608\n"
-if [ "$sweep" = 1 ]; then
+if [ "$conns" = 1 ]; then
+    iperf_extra="-P 4"
+    for n in 1 2; do
+        paqet_conn=$n
+        kcptun_conn=$n
+        paqet_pair "paqet4j raw, conn $n, 4 streams" raw "" "$big_streams"
+        kcptun_pair "kcptun 20210922, conn $n, 4 streams" "--mode fast --nocomp --smuxver 2 --smuxbuf 16777216 --streambuf 8388608"
+    done
+    paqet_conn=1
+    kcptun_conn=1
+    iperf_extra=""
+elif [ "$sweep" = 1 ]; then
     kcptun_smux="--nocomp --smuxver 2 --smuxbuf 16777216 --streambuf 8388608"
     jfr=""
     [ "${JFR:-0}" = 1 ] && jfr=jfr
