@@ -77,6 +77,8 @@ import picocli.CommandLine.Spec;
             "",
             "Filter (-i only): tcp, host ADDR, port N, src host/port, dst host/port, and, or, not, ( );",
             "  not binds tightest, then and, then or; && || ! also work. Addresses are IP literals.",
+            "  It is compiled into the capture socket's kernel filter too, so packets it refuses",
+            "  are dropped before they are copied to paqet.",
             "",
             "Exit codes: 0 ok (also when stopped by a signal), 1 runtime failure (e.g. the interface cannot be",
             "  captured), 2 usage error or unreadable capture (with the byte offset)."
@@ -297,7 +299,7 @@ public final class FollowCommand implements Callable<Integer> {
         }
         LiveFollow capture;
         try {
-            capture = LiveFollow.open(iface);
+            capture = LiveFollow.open(iface, captureFilter);
         } catch (IOException e) {
             err.println("paqet follow: cannot capture on " + iface + ": " + e.getMessage());
             return ExitCodes.FAILURE;

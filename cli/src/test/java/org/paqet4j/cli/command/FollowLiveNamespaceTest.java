@@ -104,6 +104,8 @@ class FollowLiveNamespaceTest {
         lines = Files.readAllLines(out, StandardCharsets.US_ASCII);
         assertThat(lines).hasSize(sent.size());
         assertThat(Files.readString(err)).contains("3 streams");
+        // the filter runs in the kernel too: the hidden connection's packets never reached us
+        assertThat(Files.readString(err)).contains(" TCP segments followed, 0 filtered out,");
 
         Map<String, Matcher> byClient = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -104,6 +104,7 @@ public final class CaptureSocket implements AutoCloseable {
         return open(
                 link,
                 port,
+                null,
                 receiveBuffer,
                 batch,
                 slotSize,
@@ -120,12 +121,30 @@ public final class CaptureSocket implements AutoCloseable {
      */
     public static CaptureSocket openAllTcp(InterfaceInfo link, int receiveBuffer, int batch, int slotSize)
             throws IOException {
-        return open(link, 0, receiveBuffer, batch, slotSize, false, "capture on " + link.name() + " all tcp");
+        return openAllTcp(link, receiveBuffer, batch, slotSize, TunnelFilter.allTcpProgram(), "all tcp");
     }
 
-    /** {@code port} 0: every TCP packet in both directions; otherwise inbound TCP to {@code port}. */
+    /**
+     * As {@link #openAllTcp(InterfaceInfo, int, int, int)} with {@code program} in the kernel instead
+     * of {@link TunnelFilter#allTcpProgram()}: a narrower classic BPF program over the network header
+     * (SOCK_DGRAM), described by {@code what} in errors.
+     */
+    public static CaptureSocket openAllTcp(
+            InterfaceInfo link, int receiveBuffer, int batch, int slotSize, long[] program, String what)
+            throws IOException {
+        return open(link, 0, program, receiveBuffer, batch, slotSize, false, "capture on " + link.name() + " " + what);
+    }
+
+    /** {@code port} 0: TCP in both directions as {@code program} selects; otherwise inbound TCP to {@code port}. */
     private static CaptureSocket open(
-            InterfaceInfo link, int port, int receiveBuffer, int batch, int slotSize, boolean ring, String description)
+            InterfaceInfo link,
+            int port,
+            long[] program,
+            int receiveBuffer,
+            int batch,
+            int slotSize,
+            boolean ring,
+            String description)
             throws IOException {
         Arena arena = Arena.ofShared();
         try (Arena setup = Arena.ofConfined()) {
@@ -141,7 +160,7 @@ public final class CaptureSocket implements AutoCloseable {
                 flag.set(ValueLayout.JAVA_INT, 0, 1);
                 boolean ignoresOutgoing = false;
                 if (port == 0) {
-                    TunnelFilter.attachAllTcp(fd, errno);
+                    TunnelFilter.attach(fd, program, description, errno);
                     if (link.isLoopback()) {
                         // best effort: without it (kernels before 4.20) each packet is seen twice, identical
                         ignoresOutgoing =

@@ -1,13 +1,20 @@
 package org.paqet4j.packet.sys;
 
+import static org.paqet4j.packet.sys.BpfAssembler.JEQ_K;
+import static org.paqet4j.packet.sys.BpfAssembler.JSET_K;
+import static org.paqet4j.packet.sys.BpfAssembler.LDX_B_MSH;
+import static org.paqet4j.packet.sys.BpfAssembler.LD_B_ABS;
+import static org.paqet4j.packet.sys.BpfAssembler.LD_H_ABS;
+import static org.paqet4j.packet.sys.BpfAssembler.LD_H_IND;
+import static org.paqet4j.packet.sys.BpfAssembler.LD_W_ABS;
+import static org.paqet4j.packet.sys.BpfAssembler.RET_K;
+import static org.paqet4j.packet.sys.BpfAssembler.SKF_AD_PKTTYPE;
+import static org.paqet4j.packet.sys.BpfAssembler.SKF_AD_PROTOCOL;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The classic BPF program attached to capture sockets: addressed to this host (PACKET_HOST), IPv4 or
@@ -18,17 +25,8 @@ import java.util.Map;
  */
 public final class TunnelFilter {
 
-    private static final int LD_W_ABS = 0x20;
-    private static final int LD_H_ABS = 0x28;
-    private static final int LD_B_ABS = 0x30;
-    private static final int LDX_B_MSH = 0xB1;
-    private static final int LD_H_IND = 0x48;
-    private static final int JEQ_K = 0x15;
-    private static final int JSET_K = 0x45;
-    private static final int RET_K = 0x06;
-    private static final int SKF_AD_PROTOCOL = 0xFFFF_F000;
-    private static final int SKF_AD_PKTTYPE = 0xFFFF_F004;
-    private static final int SNAP_LENGTH = 0x40000;
+    /** Bytes of an accepted packet handed to the socket: more than any packet. */
+    public static final int SNAP_LENGTH = 0x40000;
 
     private TunnelFilter() {}
 
@@ -37,7 +35,7 @@ public final class TunnelFilter {
         if (port < 1 || port > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
-        Assembler a = new Assembler();
+        BpfAssembler a = new BpfAssembler();
         a.op(LD_W_ABS, SKF_AD_PKTTYPE);
         // PACKET_HOST only: not our own outgoing copies, nor other hosts' traffic seen in promiscuous mode
         a.jump(JEQ_K, Libc.PACKET_HOST, null, "reject");
@@ -75,7 +73,7 @@ public final class TunnelFilter {
      * outgoing packets and, in promiscuous mode, other hosts' traffic too.
      */
     public static long[] allTcpProgram() {
-        Assembler a = new Assembler();
+        BpfAssembler a = new BpfAssembler();
         a.op(LD_W_ABS, SKF_AD_PROTOCOL);
         a.jump(JEQ_K, 0x86DD, "accept", null);
         a.jump(JEQ_K, 0x0800, null, "reject");
@@ -93,12 +91,8 @@ public final class TunnelFilter {
         attach(fd, program(port), "tcp dst port " + port, errno);
     }
 
-    /** Attaches {@link #allTcpProgram()} to {@code fd}. */
-    public static void attachAllTcp(int fd, MemorySegment errno) throws IOException {
-        attach(fd, allTcpProgram(), "all tcp", errno);
-    }
-
-    private static void attach(int fd, long[] program, String what, MemorySegment errno) throws IOException {
+    /** Attaches {@code program} to {@code fd}; {@code what} names it in errors. */
+    static void attach(int fd, long[] program, String what, MemorySegment errno) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment instructions = arena.allocate(ValueLayout.JAVA_LONG, program.length);
             for (int i = 0; i < program.length; i++) {
@@ -114,49 +108,6 @@ public final class TunnelFilter {
             if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, fprog, 16) != 0) {
                 throw Errno.exception("setsockopt(SO_ATTACH_FILTER, " + what + ")", Libc.errno(errno));
             }
-        }
-    }
-
-    /** Two passes: emit with symbolic targets, then resolve them to relative jumps. */
-    private static final class Assembler {
-        private final List<int[]> ops = new ArrayList<>();
-        private final List<String[]> targets = new ArrayList<>();
-        private final Map<String, Integer> labels = new HashMap<>();
-
-        void op(int code, int k) {
-            ops.add(new int[] {code, k});
-            targets.add(new String[] {null, null});
-        }
-
-        void jump(int code, int k, String ifTrue, String ifFalse) {
-            ops.add(new int[] {code, k});
-            targets.add(new String[] {ifTrue, ifFalse});
-        }
-
-        void label(String name) {
-            labels.put(name, ops.size());
-        }
-
-        long[] assemble() {
-            long[] out = new long[ops.size()];
-            for (int i = 0; i < out.length; i++) {
-                int[] op = ops.get(i);
-                long jt = offset(i, targets.get(i)[0]);
-                long jf = offset(i, targets.get(i)[1]);
-                out[i] = ((long) op[0] << 48) | (jt << 40) | (jf << 32) | (op[1] & 0xFFFF_FFFFL);
-            }
-            return out;
-        }
-
-        private long offset(int from, String label) {
-            if (label == null) {
-                return 0;
-            }
-            int distance = labels.get(label) - from - 1;
-            if (distance < 0 || distance > 255) {
-                throw new IllegalStateException("BPF jump to " + label + " out of range: " + distance);
-            }
-            return distance;
         }
     }
 }

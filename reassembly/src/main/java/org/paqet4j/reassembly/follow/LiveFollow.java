@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.paqet4j.packet.sys.CaptureSocket;
 import org.paqet4j.packet.sys.InterfaceInfo;
@@ -17,6 +18,7 @@ import org.paqet4j.reassembly.ReassemblyStats;
 import org.paqet4j.reassembly.ShardedReassembler;
 import org.paqet4j.reassembly.TcpSegment;
 import org.paqet4j.reassembly.filter.CaptureFilter;
+import org.paqet4j.reassembly.filter.KernelFilter;
 import org.paqet4j.reassembly.pcap.CapturedFrame;
 import org.paqet4j.reassembly.pcap.FrameDecoder;
 import org.paqet4j.reassembly.pcap.LinkType;
@@ -67,6 +69,23 @@ public final class LiveFollow implements AutoCloseable {
     public static LiveFollow open(String interfaceName) throws IOException {
         InterfaceInfo link = InterfaceInfo.byName(interfaceName);
         return new LiveFollow(CaptureSocket.openAllTcp(link, RECEIVE_BUFFER, BATCH, SLOT), interfaceName);
+    }
+
+    /**
+     * As {@link #open(String)}, with {@code filter} also compiled into the kernel's socket filter
+     * ({@link KernelFilter}), so that what it refuses is dropped before it is copied to us. Pass the
+     * same filter to {@link #run}: the kernel program lets a superset through (fragments, IPv6
+     * extension headers), the filter decides. A filter too long for classic BPF is applied here only.
+     */
+    public static LiveFollow open(String interfaceName, CaptureFilter filter) throws IOException {
+        InterfaceInfo link = InterfaceInfo.byName(interfaceName);
+        Optional<long[]> program = KernelFilter.compile(filter);
+        if (program.isEmpty()) {
+            return open(interfaceName);
+        }
+        return new LiveFollow(
+                CaptureSocket.openAllTcp(link, RECEIVE_BUFFER, BATCH, SLOT, program.get(), "tcp matching the filter"),
+                interfaceName);
     }
 
     public String interfaceName() {
