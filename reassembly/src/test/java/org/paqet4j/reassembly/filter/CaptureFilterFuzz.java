@@ -9,7 +9,8 @@ import org.paqet4j.reassembly.TcpSegment;
 /**
  * Arbitrary text as a capture filter: parsing gives a filter or a {@link FilterSyntaxException}
  * whose column lies within the text (or just past its end), never another exception; a parsed
- * filter evaluates on a segment without throwing.
+ * filter evaluates on a segment without throwing, and compiles to a kernel program that ends in
+ * a return within the kernel's length limit, or to nothing.
  */
 class CaptureFilterFuzz {
 
@@ -30,6 +31,10 @@ class CaptureFilterFuzz {
         try {
             CaptureFilter filter = CaptureFilter.parse(text);
             filter.test(SEGMENT);
+            KernelFilter.compile(filter).ifPresent(program -> {
+                assertThat(program.length).isBetween(2, 4096);
+                assertThat(program[program.length - 1] >>> 48).isEqualTo(0x06L); // RET
+            });
         } catch (FilterSyntaxException e) {
             assertThat(e.column()).isBetween(1, text.length() + 1);
             assertThat(e.getMessage()).startsWith("column " + e.column() + ": ");
