@@ -72,6 +72,8 @@ public final class GrpcWebSocket {
                 .eventLoopGroup(group)
                 // grpc-netty sets SO_KEEPALIVE, which local channels do not have (Netty would warn per connection).
                 .withOption(ChannelOption.SO_KEEPALIVE, null)
+                // Responses reach grpc-java as the WebSocket delivered them, not copied again.
+                .withOption(ChannelOption.RCVBUF_ALLOCATOR, LocalPassThroughReads.standard())
                 .overrideAuthority(authority(bridge))
                 .usePlaintext();
         configure.accept(builder);

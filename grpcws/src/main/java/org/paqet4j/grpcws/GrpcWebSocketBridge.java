@@ -275,6 +275,8 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
                         // grpc-netty sets SO_KEEPALIVE, which local channels do not have; Netty would
                         // log a warning for every WebSocket (a line any client could trigger at will).
                         .withChildOption(ChannelOption.SO_KEEPALIVE, null)
+                        // Requests reach grpc-java as the WebSocket delivered them, not copied again.
+                        .withChildOption(ChannelOption.RCVBUF_ALLOCATOR, LocalPassThroughReads.standard())
                         .intercept(new PeerInterceptor(peers));
                 b.services.forEach(sb::addService);
                 b.serverConfig.accept(sb);
@@ -435,7 +437,11 @@ public final class GrpcWebSocketBridge implements AutoCloseable {
         ChannelFuture connecting;
         boolean direct = !servers.isEmpty();
         if (direct) {
-            connecting = bootstrap.channel(LocalChannel.class).connect(inProcess.get(ws.eventLoop()));
+            connecting = bootstrap
+                    .channel(LocalChannel.class)
+                    // grpc-java's frames go into the WebSocket message as written, not copied again.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, LocalPassThroughReads.standard())
+                    .connect(inProcess.get(ws.eventLoop()));
         } else {
             connecting = bootstrap
                     .channel(NioSocketChannel.class)

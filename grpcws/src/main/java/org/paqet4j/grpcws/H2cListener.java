@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class H2cListener implements AutoCloseable {
         this.dialGroup = dialGroup;
         this.sameGroup = acceptGroup == dialGroup;
         this.options = options;
-        ChannelFuture bound = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup)
                 .channel(channelType)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -68,9 +69,12 @@ final class H2cListener implements AutoCloseable {
                     protected void initChannel(Channel accepted) {
                         carry(accepted);
                     }
-                })
-                .bind(listen)
-                .awaitUninterruptibly();
+                });
+        if (LocalServerChannel.class.isAssignableFrom(channelType)) {
+            // grpc-java's frames go into the WebSocket message as written, not copied again.
+            bootstrap.childOption(ChannelOption.RCVBUF_ALLOCATOR, LocalPassThroughReads.standard());
+        }
+        ChannelFuture bound = bootstrap.bind(listen).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IOException(
                     "cannot listen on " + listen + ": " + bound.cause().getMessage(), bound.cause());
