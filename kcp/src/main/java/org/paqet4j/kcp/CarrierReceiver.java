@@ -23,6 +23,7 @@ final class CarrierReceiver implements Runnable {
     private final Runnable onExit;
     private final byte[] buf = new byte[MAX_DATAGRAM];
     private final ByteBuffer wrapped = ByteBuffer.wrap(buf);
+    private final OutputBatch out = new OutputBatch();
     private volatile boolean stopped;
 
     CarrierReceiver(PacketCarrier carrier, DatagramRouter router, Runnable onExit) {
@@ -55,7 +56,7 @@ final class CarrierReceiver implements Runnable {
                     continue;
                 }
                 try {
-                    router.route(peer, buf, wrapped.position());
+                    router.route(peer, buf, wrapped.position(), out);
                 } catch (RuntimeException e) {
                     // A datagram must never kill the receive loop; the codec/KCP count their drops.
                     log.warn(

@@ -20,13 +20,13 @@ final class DialerRouter implements DatagramRouter {
     }
 
     @Override
-    public void route(InetSocketAddress peer, byte[] buf, int length) {
+    public void route(InetSocketAddress peer, byte[] buf, int length, OutputBatch out) {
         KcpSession session = sessions.get(peer);
         if (session == null) {
             droppedUnknownPeer.incrementAndGet();
             return;
         }
-        session.receiveDatagram(buf, length);
+        session.receiveDatagram(buf, length, out);
     }
 
     @Override

@@ -241,7 +241,7 @@ public final class KcpListener implements Closeable {
         }
 
         @Override
-        public void route(InetSocketAddress peer, byte[] buf, int length) {
+        public void route(InetSocketAddress peer, byte[] buf, int length, OutputBatch out) {
             if (closed) {
                 return;
             }
@@ -259,12 +259,12 @@ public final class KcpListener implements Closeable {
             }
             try {
                 if (current != null) {
-                    current.decode(buf, length, this);
+                    current.decode(buf, length, this, out);
                 } else {
                     currentCodec.decode(buf, length, this);
                 }
                 if (created != null) {
-                    created.afterInput();
+                    created.afterInput(out);
                 }
             } finally {
                 current = null;

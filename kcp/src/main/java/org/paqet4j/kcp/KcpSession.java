@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.paqet4j.kcp.codec.CodecCounters;
@@ -83,9 +83,14 @@ public final class KcpSession implements Closeable {
 
     private long bytesWritten;
     private long bytesRead;
-    private long sendErrors;
-    private byte[] wrappedArray;
-    private ByteBuffer wrapped;
+    private final AtomicLong sendErrors = new AtomicLong();
+    /** Guarded by lock: where the flush in progress collects its wire datagrams (the flushing thread's batch). */
+    private OutputBatch batch;
+    /**
+     * Guarded by lock: the clock {@link Kcp} reads during a flush. It starts at the flush's {@code now} and moves on
+     * each time a batch has been handed to the carrier: the datagrams of one batch leave together.
+     */
+    private int flushClockMs;
 
     // Owned by the event loop's timer thread.
     long timerDeadline = NO_DEADLINE;
@@ -114,7 +119,7 @@ public final class KcpSession implements Closeable {
         }
         byte[] buffer = new byte[headerRoom + kcpMtu + trailerRoom];
         this.kcp = new Kcp(
-                conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget(), () -> (int) loop.nowMs());
+                conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget(), () -> flushClockMs);
         this.lastReceiveMs = loop.nowMs();
         this.writerWakeLevel = config.sndwnd() - Math.max(1, config.sndwnd() / 4);
     }
@@ -178,7 +183,7 @@ public final class KcpSession implements Closeable {
                     kcp.windowProbesSent,
                     kcp.windowProbesReceived,
                     kcp.droppedInputs,
-                    sendErrors,
+                    sendErrors.get(),
                     codecDrops,
                     kcp.srtt(),
                     kcp.rto(),
@@ -207,8 +212,8 @@ public final class KcpSession implements Closeable {
     // ---------------------------------------------------------------- receive thread
 
     /** Decodes one wire datagram from the peer and feeds its KCP payloads in. */
-    void receiveDatagram(byte[] buf, int length) {
-        decode(buf, length, payloadInput);
+    void receiveDatagram(byte[] buf, int length, OutputBatch out) {
+        decode(buf, length, payloadInput, out);
     }
 
     /**
@@ -216,14 +221,14 @@ public final class KcpSession implements Closeable {
      * thread may want to encode), then the eager flush the payloads asked for: never inside
      * decode, so the codec is not re-entered. {@code sink} may call {@link #input}.
      */
-    void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink) {
+    void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink, OutputBatch out) {
         lock.lock();
         try {
             codec.decode(buf, length, sink);
         } finally {
             lock.unlock();
         }
-        afterInput();
+        afterInput(out);
     }
 
     DatagramCodec codec() {
@@ -231,7 +236,7 @@ public final class KcpSession implements Closeable {
     }
 
     /** The eager flush (ACKs, window moved, fast retransmit) and timer arming after input. */
-    void afterInput() {
+    void afterInput(OutputBatch out) {
         boolean arm;
         boolean dead;
         lock.lock();
@@ -239,7 +244,13 @@ public final class KcpSession implements Closeable {
             if (closeReason != null) {
                 return;
             }
-            kcp.flushPending((int) loop.nowMs());
+            long now = loop.nowMs();
+            beginFlush(out, now);
+            try {
+                kcp.flushPending((int) now);
+            } finally {
+                endFlush();
+            }
             arm = !timerArmed && kcp.hasPendingWork();
             if (arm) {
                 timerArmed = true;
@@ -297,7 +308,7 @@ public final class KcpSession implements Closeable {
     }
 
     /** A full flush (timer expiry or explicit request). Returns the next deadline. */
-    long tick(long now) {
+    long tick(long now, OutputBatch out) {
         boolean dead;
         long next;
         lock.lock();
@@ -305,7 +316,13 @@ public final class KcpSession implements Closeable {
             if (closeReason != null) {
                 return NO_DEADLINE;
             }
-            int delay = kcp.flush((int) now, false);
+            int delay;
+            beginFlush(out, now);
+            try {
+                delay = kcp.flush((int) now, false);
+            } finally {
+                endFlush();
+            }
             if (kcp.waitSnd() <= writerWakeLevel) {
                 writable.signalAll();
             }
@@ -383,14 +400,19 @@ public final class KcpSession implements Closeable {
     }
 
     /** Last flush for a local close, then the close hooks. Runs once. */
-    void finishClose(long now) {
+    void finishClose(long now, OutputBatch out) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         lock.lock();
         try {
             if (closeReason == CloseReason.LOCAL) {
-                kcp.flush((int) now, false);
+                beginFlush(out, now);
+                try {
+                    kcp.flush((int) now, false);
+                } finally {
+                    endFlush();
+                }
             }
             // Nobody reads a closed session: what it still holds goes back to the memory budget.
             kcp.releaseReceived();
@@ -413,19 +435,39 @@ public final class KcpSession implements Closeable {
         try {
             codec.encode(buf, length, wireOutput);
         } catch (IOException e) {
-            // KCP retransmits what the carrier could not send; count it and keep going.
-            sendErrors++;
-            log.debug("{}: send failed: {}", this, e.getMessage());
+            countSendError(e);
         }
     }
 
+    /** Collects a wire datagram; a full batch goes to the carrier at once, in one call. */
     private void sendWire(byte[] buf, int offset, int length) throws IOException {
-        if (buf != wrappedArray) {
-            wrappedArray = buf;
-            wrapped = ByteBuffer.wrap(buf);
+        if (batch.add(buf, offset, length)) {
+            batch.sendTo(carrier, remote);
+            flushClockMs = (int) loop.nowMs();
         }
-        wrapped.clear().position(offset).limit(offset + length);
-        carrier.send(wrapped, remote);
+    }
+
+    /** Called with the lock held before {@code kcp} may output: the flush collects into {@code out}. */
+    private void beginFlush(OutputBatch out, long now) {
+        batch = out;
+        flushClockMs = (int) now;
+    }
+
+    /** Called with the lock held after the flush: what is left in the batch goes to the carrier. */
+    private void endFlush() {
+        try {
+            batch.sendTo(carrier, remote);
+        } catch (IOException e) {
+            countSendError(e);
+        } finally {
+            batch = null;
+        }
+    }
+
+    private void countSendError(IOException e) {
+        // KCP retransmits what the carrier could not send; count it and keep going.
+        sendErrors.incrementAndGet();
+        log.debug("{}: send failed: {}", this, e.getMessage());
     }
 
     // ---------------------------------------------------------------- application side
