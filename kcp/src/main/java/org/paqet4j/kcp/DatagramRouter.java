@@ -6,10 +6,11 @@ import java.net.InetSocketAddress;
 interface DatagramRouter {
 
     /**
-     * Called on the carrier's receive thread; {@code buf} is reused after the call returns. Eager
-     * flushes collect their datagrams in {@code out}, the receive thread's batch.
+     * Called on the carrier's receive thread; {@code buf} is reused after the call returns. Inputs
+     * the datagram without flushing and adds the session it went to to {@code touched}: the receive
+     * thread runs each touched session's eager flush once its batch is over.
      */
-    void route(InetSocketAddress peer, byte[] buf, int length, OutputBatch out);
+    void route(InetSocketAddress peer, byte[] buf, int length, TouchedSessions touched);
 
     /** The carrier closed: end every session that used it. */
     void carrierClosed();

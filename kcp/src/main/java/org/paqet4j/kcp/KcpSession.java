@@ -212,30 +212,33 @@ public final class KcpSession implements Closeable {
     // ---------------------------------------------------------------- receive thread
 
     /** Decodes one wire datagram from the peer and feeds its KCP payloads in. */
-    void receiveDatagram(byte[] buf, int length, OutputBatch out) {
-        decode(buf, length, payloadInput, out);
+    void receiveDatagram(byte[] buf, int length) {
+        decode(buf, length, payloadInput);
     }
 
     /**
      * Runs the codec's decode under the session lock (the codec is single-threaded and the timer
-     * thread may want to encode), then the eager flush the payloads asked for: never inside
-     * decode, so the codec is not re-entered. {@code sink} may call {@link #input}.
+     * thread may want to encode). {@code sink} may call {@link #input}. The eager flush the payloads
+     * asked for is not done here: the receive thread runs {@link #afterInput} once it has input every
+     * datagram of its batch (never inside decode, so the codec is not re-entered).
      */
-    void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink, OutputBatch out) {
+    void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink) {
         lock.lock();
         try {
             codec.decode(buf, length, sink);
         } finally {
             lock.unlock();
         }
-        afterInput(out);
     }
 
     DatagramCodec codec() {
         return codec;
     }
 
-    /** The eager flush (ACKs, window moved, fast retransmit) and timer arming after input. */
+    /**
+     * The eager flush (ACKs, window moved, fast retransmit) and timer arming after the input of a
+     * receive batch: whatever all of the batch's datagrams asked for goes out in one flush.
+     */
     void afterInput(OutputBatch out) {
         boolean arm;
         boolean dead;

@@ -19,7 +19,10 @@ import org.paqet4j.packet.PacketCarrier;
  * injected as bundles that arrive together, as a recvmmsg batch would.
  */
 final class BundleCarrier implements PacketCarrier {
-    private static final byte[][] CLOSED = new byte[0][];
+    private static final Arrival[] CLOSED = new Arrival[0];
+
+    /** A datagram from {@code from}. */
+    record Arrival(InetSocketAddress from, byte[] bytes) {}
 
     /** What one sendBatch call carried, each datagram copied. */
     record Call(InetSocketAddress peer, List<byte[]> datagrams) {}
@@ -27,9 +30,9 @@ final class BundleCarrier implements PacketCarrier {
     private final InetSocketAddress local;
     private final InetSocketAddress peer;
     private final List<Call> calls = new ArrayList<>();
-    private final BlockingQueue<byte[][]> bundles = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Arrival[]> bundles = new LinkedBlockingQueue<>();
     private int singleSends;
-    private byte[][] current = new byte[0][];
+    private Arrival[] current = new Arrival[0];
     private int cursor;
     private volatile boolean closed;
 
@@ -39,9 +42,14 @@ final class BundleCarrier implements PacketCarrier {
         this.peer = peer;
     }
 
-    /** Makes {@code datagrams} arrive at once: the receiver finds all of them waiting. */
+    /** Makes {@code datagrams} (from the default peer) arrive at once: the receiver finds all of them waiting. */
     void arrive(List<byte[]> datagrams) {
-        bundles.add(datagrams.toArray(new byte[0][]));
+        arriveFrom(datagrams.stream().map(d -> new Arrival(peer, d)).toList());
+    }
+
+    /** Makes {@code arrivals} arrive at once, in this order. */
+    void arriveFrom(List<Arrival> arrivals) {
+        bundles.add(arrivals.toArray(new Arrival[0]));
     }
 
     synchronized List<Call> calls() {
@@ -106,10 +114,16 @@ final class BundleCarrier implements PacketCarrier {
                 throw new ClosedChannelException();
             }
         }
-        dst.put(current[cursor++]);
-        return peer;
+        return take(dst);
     }
 
+    private InetSocketAddress take(ByteBuffer dst) {
+        Arrival arrival = current[cursor++];
+        dst.put(arrival.bytes());
+        return arrival.from();
+    }
+
+    @Override
     public InetSocketAddress receiveNow(ByteBuffer dst) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
@@ -117,8 +131,7 @@ final class BundleCarrier implements PacketCarrier {
         if (cursor == current.length) {
             return null; // the next bundle has not arrived with this one
         }
-        dst.put(current[cursor++]);
-        return peer;
+        return take(dst);
     }
 
     @Override
