@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * receive thread (input, eager ACKs), the event loop's timer thread (flushes, retransmits) and the
  * application's threads (copying bytes in and out). Datagrams are only ever sent from the two
  * platform threads; application threads hand flushes to the event loop, so a virtual thread never
- * sits in a native send.
+ * sits in a native send. A flush collects its datagrams in the flushing thread's {@link OutputBatch}
+ * and hands each full batch to the carrier in one call; the last batch of a flush is sent after the
+ * session lock is released (a second lock keeps the session's sends in the order they were encoded),
+ * so a flush of a few datagrams never keeps the other threads waiting for its system call.
  *
  * <p>Backpressure: a writer blocks while {@code snd_queue + snd_buf} holds a full send window; a
  * reader that stops reading lets the receive queue fill, the advertised window drops to 0 and the
@@ -56,6 +59,13 @@ public final class KcpSession implements Closeable {
     private final int writerWakeLevel;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Orders this session's carrier sends as their datagrams were encoded: taken under {@link #lock}
+     * before a batch is sent, and kept across the unlock while a flush's last batch is sent without
+     * the session lock. Never held while waiting for {@link #lock}.
+     */
+    private final ReentrantLock sendLock = new ReentrantLock();
+
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -242,6 +252,7 @@ public final class KcpSession implements Closeable {
     void afterInput(OutputBatch out) {
         boolean arm;
         boolean dead;
+        OutputBatch tail = null;
         lock.lock();
         try {
             if (closeReason != null) {
@@ -252,7 +263,7 @@ public final class KcpSession implements Closeable {
             try {
                 kcp.flushPending((int) now);
             } finally {
-                endFlush();
+                tail = endFlush();
             }
             arm = !timerArmed && kcp.hasPendingWork();
             if (arm) {
@@ -261,6 +272,7 @@ public final class KcpSession implements Closeable {
             dead = kcp.isDead();
         } finally {
             lock.unlock();
+            sendTail(tail);
         }
         if (dead) {
             closeWith(CloseReason.DEAD_LINK);
@@ -314,6 +326,7 @@ public final class KcpSession implements Closeable {
     long tick(long now, OutputBatch out) {
         boolean dead;
         long next;
+        OutputBatch tail = null;
         lock.lock();
         try {
             if (closeReason != null) {
@@ -324,7 +337,7 @@ public final class KcpSession implements Closeable {
             try {
                 delay = kcp.flush((int) now, false);
             } finally {
-                endFlush();
+                tail = endFlush();
             }
             if (kcp.waitSnd() <= writerWakeLevel) {
                 writable.signalAll();
@@ -334,6 +347,7 @@ public final class KcpSession implements Closeable {
             next = timerArmed ? now + delay : NO_DEADLINE;
         } finally {
             lock.unlock();
+            sendTail(tail);
         }
         if (dead) {
             closeWith(CloseReason.DEAD_LINK);
@@ -407,6 +421,7 @@ public final class KcpSession implements Closeable {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        OutputBatch tail = null;
         lock.lock();
         try {
             if (closeReason == CloseReason.LOCAL) {
@@ -414,13 +429,14 @@ public final class KcpSession implements Closeable {
                 try {
                     kcp.flush((int) now, false);
                 } finally {
-                    endFlush();
+                    tail = endFlush();
                 }
             }
             // Nobody reads a closed session: what it still holds goes back to the memory budget.
             kcp.releaseReceived();
         } finally {
             lock.unlock();
+            sendTail(tail);
         }
         for (Runnable hook : closeHooks) {
             closeHooks.remove(hook);
@@ -442,10 +458,18 @@ public final class KcpSession implements Closeable {
         }
     }
 
-    /** Collects a wire datagram; a full batch goes to the carrier at once, in one call. */
+    /**
+     * Collects a wire datagram; a full batch goes to the carrier at once, in one call (still under
+     * the session lock: the flush is not done, and its state cannot be shared until it is).
+     */
     private void sendWire(byte[] buf, int offset, int length) throws IOException {
         if (batch.add(buf, offset, length)) {
-            batch.sendTo(carrier, remote);
+            sendLock.lock();
+            try {
+                batch.sendTo(carrier, remote);
+            } finally {
+                sendLock.unlock();
+            }
             flushClockMs = (int) loop.nowMs();
         }
     }
@@ -456,14 +480,32 @@ public final class KcpSession implements Closeable {
         flushClockMs = (int) now;
     }
 
-    /** Called with the lock held after the flush: what is left in the batch goes to the carrier. */
-    private void endFlush() {
+    /**
+     * Called with the lock held after the flush: detaches the batch and returns it if datagrams are
+     * left in it, with the send lock taken, so that they leave before anything a later flush of
+     * this session encodes. The caller hands it to {@link #sendTail} once it has released the lock.
+     */
+    private OutputBatch endFlush() {
+        OutputBatch out = batch;
+        batch = null;
+        if (out == null || out.isEmpty()) {
+            return null;
+        }
+        sendLock.lock();
+        return out;
+    }
+
+    /** Without the session lock: sends what {@link #endFlush} returned and releases the send lock. */
+    private void sendTail(OutputBatch tail) {
+        if (tail == null) {
+            return;
+        }
         try {
-            batch.sendTo(carrier, remote);
+            tail.sendTo(carrier, remote);
         } catch (IOException e) {
             countSendError(e);
         } finally {
-            batch = null;
+            sendLock.unlock();
         }
     }
 

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.paqet4j.packet.CarrierCounters;
 import org.paqet4j.packet.PacketCarrier;
 
@@ -35,6 +37,8 @@ final class BundleCarrier implements PacketCarrier {
     private Arrival[] current = new Arrival[0];
     private int cursor;
     private volatile boolean closed;
+    private volatile CountDownLatch held;
+    private volatile CountDownLatch gate;
 
     /** @param peer the source every injected datagram comes from */
     BundleCarrier(InetSocketAddress peer) {
@@ -75,8 +79,36 @@ final class BundleCarrier implements PacketCarrier {
         notifyAll();
     }
 
+    /** From now on, sendBatch blocks (after announcing itself) until {@link #releaseSends}. */
+    void holdSends() {
+        held = new CountDownLatch(1);
+        gate = new CountDownLatch(1);
+    }
+
+    /** Waits until a sendBatch call is blocked by {@link #holdSends}; false if none comes. */
+    boolean awaitHeldSend() throws InterruptedException {
+        return held.await(30, TimeUnit.SECONDS);
+    }
+
+    void releaseSends() {
+        gate.countDown();
+    }
+
     @Override
-    public synchronized void sendBatch(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress to) {
+    public void sendBatch(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress to) {
+        CountDownLatch g = gate;
+        if (g != null) {
+            held.countDown();
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        record(datagrams, offset, count, to);
+    }
+
+    private synchronized void record(ByteBuffer[] datagrams, int offset, int count, InetSocketAddress to) {
         List<byte[]> copies = new ArrayList<>(count);
         for (int i = offset; i < offset + count; i++) {
             byte[] copy = new byte[datagrams[i].remaining()];

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,5 +164,22 @@ class KcpBatchingTest {
             assertThat(first.stats().segmentsReceived()).isEqualTo(each);
             assertThat(second.stats().segmentsReceived()).isEqualTo(each);
         }
+    }
+
+    @Test
+    void theLastBatchOfAFlushIsSentWithoutTheSessionLock() throws Exception {
+        KcpSession session = dial(KcpConfig.of(KcpMode.FAST));
+        carrier.holdSends();
+        session.outputStream().write(new byte[10_000]); // fewer datagrams than a batch: all in the last one
+        assertThat(carrier.awaitHeldSend()).as("the timer thread is sending").isTrue();
+
+        // While the timer thread sits in the carrier, the session lock is free: stats() takes it.
+        CompletableFuture<KcpSessionStats> stats = CompletableFuture.supplyAsync(session::stats);
+        try {
+            assertThat(stats.get(30, TimeUnit.SECONDS).segmentsSent()).isPositive();
+        } finally {
+            carrier.releaseSends();
+        }
+        assertThat(carrier.awaitSent(1)).isTrue();
     }
 }
