@@ -469,8 +469,8 @@ public final class KcpSession implements Closeable {
                 batch.sendTo(carrier, remote);
             } finally {
                 sendLock.unlock();
+                flushClockMs = (int) loop.nowMs(); // a failed send took its time too
             }
-            flushClockMs = (int) loop.nowMs();
         }
     }
 
