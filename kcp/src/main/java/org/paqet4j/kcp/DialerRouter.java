@@ -20,13 +20,14 @@ final class DialerRouter implements DatagramRouter {
     }
 
     @Override
-    public void route(InetSocketAddress peer, byte[] buf, int length) {
+    public void route(InetSocketAddress peer, byte[] buf, int length, TouchedSessions touched) {
         KcpSession session = sessions.get(peer);
         if (session == null) {
             droppedUnknownPeer.incrementAndGet();
             return;
         }
         session.receiveDatagram(buf, length);
+        touched.add(session);
     }
 
     @Override

@@ -33,6 +33,9 @@ public final class KcpEventLoop implements Closeable {
     private final Set<KcpSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<PacketCarrier, CarrierReceiver> receivers = new ConcurrentHashMap<>();
     private final Thread timerThread;
+    /** Where the timer thread's flushes collect their datagrams; only that thread uses it. */
+    private final OutputBatch timerBatch = new OutputBatch();
+
     private volatile boolean closed;
 
     /** What every session of this loop counts its received, unread bytes against. */
@@ -120,7 +123,7 @@ public final class KcpEventLoop implements Closeable {
             if (closed) {
                 session.takeRequests();
                 if ((bits & KcpSession.REQUEST_CLOSE) != 0) {
-                    session.finishClose(nowMs());
+                    session.finishClose(nowMs(), new OutputBatch());
                 }
                 return;
             }
@@ -139,9 +142,9 @@ public final class KcpEventLoop implements Closeable {
                 try {
                     if ((bits & KcpSession.REQUEST_CLOSE) != 0) {
                         timers.remove(session);
-                        session.finishClose(now);
+                        session.finishClose(now, timerBatch);
                     } else if ((bits & KcpSession.REQUEST_FLUSH) != 0) {
-                        timers.schedule(session, session.tick(now));
+                        timers.schedule(session, session.tick(now, timerBatch));
                     } else if ((bits & KcpSession.REQUEST_ARM) != 0) {
                         timers.schedule(session, session.armDeadline(now));
                     }
@@ -155,7 +158,7 @@ public final class KcpEventLoop implements Closeable {
             while ((due = timers.peek()) != null && due.timerDeadline <= now) {
                 timers.remove(due);
                 try {
-                    timers.schedule(due, due.tick(now));
+                    timers.schedule(due, due.tick(now, timerBatch));
                 } catch (RuntimeException e) {
                     log.error("{}: timer failed, closing", due, e);
                     due.closeWith(CloseReason.SHUTDOWN);
@@ -193,10 +196,12 @@ public final class KcpEventLoop implements Closeable {
         while ((queued = requests.poll()) != null) {
             remaining.add(queued);
         }
+        // The timer thread may not have ended (join timed out): these flushes get their own batch.
+        OutputBatch out = new OutputBatch();
         for (KcpSession session : remaining) {
             session.closeWith(CloseReason.SHUTDOWN);
             session.takeRequests();
-            session.finishClose(nowMs());
+            session.finishClose(nowMs(), out);
         }
         for (CarrierReceiver receiver : receivers.values()) {
             receiver.stop();

@@ -233,7 +233,7 @@ public final class KcpListener implements Closeable {
         private KcpSession current;
         private DatagramCodec currentCodec;
         private InetSocketAddress currentPeer;
-        /** A session this datagram created: its eager flush runs once decoding is over. */
+        /** A session this datagram created: its eager flush runs at the end of the receive batch. */
         private KcpSession created;
 
         KcpListener listener() {
@@ -241,7 +241,7 @@ public final class KcpListener implements Closeable {
         }
 
         @Override
-        public void route(InetSocketAddress peer, byte[] buf, int length) {
+        public void route(InetSocketAddress peer, byte[] buf, int length, TouchedSessions touched) {
             if (closed) {
                 return;
             }
@@ -258,13 +258,15 @@ public final class KcpListener implements Closeable {
                 currentCodec = spare;
             }
             try {
-                if (current != null) {
-                    current.decode(buf, length, this);
+                KcpSession target = current;
+                if (target != null) {
+                    target.decode(buf, length, this);
+                    touched.add(target);
                 } else {
                     currentCodec.decode(buf, length, this);
                 }
                 if (created != null) {
-                    created.afterInput();
+                    touched.add(created);
                 }
             } finally {
                 current = null;

@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.paqet4j.kcp.codec.CodecCounters;
@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * receive thread (input, eager ACKs), the event loop's timer thread (flushes, retransmits) and the
  * application's threads (copying bytes in and out). Datagrams are only ever sent from the two
  * platform threads; application threads hand flushes to the event loop, so a virtual thread never
- * sits in a native send.
+ * sits in a native send. A flush collects its datagrams in the flushing thread's {@link OutputBatch}
+ * and hands each full batch to the carrier in one call; the last batch of a flush is sent after the
+ * session lock is released (a second lock keeps the session's sends in the order they were encoded),
+ * so a flush of a few datagrams never keeps the other threads waiting for its system call.
  *
  * <p>Backpressure: a writer blocks while {@code snd_queue + snd_buf} holds a full send window; a
  * reader that stops reading lets the receive queue fill, the advertised window drops to 0 and the
@@ -56,6 +59,13 @@ public final class KcpSession implements Closeable {
     private final int writerWakeLevel;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Orders this session's carrier sends as their datagrams were encoded: taken under {@link #lock}
+     * before a batch is sent, and kept across the unlock while a flush's last batch is sent without
+     * the session lock. Never held while waiting for {@link #lock}.
+     */
+    private final ReentrantLock sendLock = new ReentrantLock();
+
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
@@ -83,9 +93,14 @@ public final class KcpSession implements Closeable {
 
     private long bytesWritten;
     private long bytesRead;
-    private long sendErrors;
-    private byte[] wrappedArray;
-    private ByteBuffer wrapped;
+    private final AtomicLong sendErrors = new AtomicLong();
+    /** Guarded by lock: where the flush in progress collects its wire datagrams (the flushing thread's batch). */
+    private OutputBatch batch;
+    /**
+     * Guarded by lock: the clock {@link Kcp} reads during a flush. It starts at the flush's {@code now} and moves on
+     * each time a batch has been handed to the carrier: the datagrams of one batch leave together.
+     */
+    private int flushClockMs;
 
     // Owned by the event loop's timer thread.
     long timerDeadline = NO_DEADLINE;
@@ -114,7 +129,7 @@ public final class KcpSession implements Closeable {
         }
         byte[] buffer = new byte[headerRoom + kcpMtu + trailerRoom];
         this.kcp = new Kcp(
-                conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget(), () -> (int) loop.nowMs());
+                conv, config, kcpMtu, buffer, headerRoom, this::encode, loop.memoryBudget(), () -> flushClockMs);
         this.lastReceiveMs = loop.nowMs();
         this.writerWakeLevel = config.sndwnd() - Math.max(1, config.sndwnd() / 4);
     }
@@ -178,7 +193,7 @@ public final class KcpSession implements Closeable {
                     kcp.windowProbesSent,
                     kcp.windowProbesReceived,
                     kcp.droppedInputs,
-                    sendErrors,
+                    sendErrors.get(),
                     codecDrops,
                     kcp.srtt(),
                     kcp.rto(),
@@ -213,8 +228,9 @@ public final class KcpSession implements Closeable {
 
     /**
      * Runs the codec's decode under the session lock (the codec is single-threaded and the timer
-     * thread may want to encode), then the eager flush the payloads asked for: never inside
-     * decode, so the codec is not re-entered. {@code sink} may call {@link #input}.
+     * thread may want to encode). {@code sink} may call {@link #input}. The eager flush the payloads
+     * asked for is not done here: the receive thread runs {@link #afterInput} once it has input every
+     * datagram of its batch (never inside decode, so the codec is not re-entered).
      */
     void decode(byte[] buf, int length, DatagramCodec.PayloadInput sink) {
         lock.lock();
@@ -223,23 +239,32 @@ public final class KcpSession implements Closeable {
         } finally {
             lock.unlock();
         }
-        afterInput();
     }
 
     DatagramCodec codec() {
         return codec;
     }
 
-    /** The eager flush (ACKs, window moved, fast retransmit) and timer arming after input. */
-    void afterInput() {
+    /**
+     * The eager flush (ACKs, window moved, fast retransmit) and timer arming after the input of a
+     * receive batch: whatever all of the batch's datagrams asked for goes out in one flush.
+     */
+    void afterInput(OutputBatch out) {
         boolean arm;
         boolean dead;
+        OutputBatch tail = null;
         lock.lock();
         try {
             if (closeReason != null) {
                 return;
             }
-            kcp.flushPending((int) loop.nowMs());
+            long now = loop.nowMs();
+            beginFlush(out, now);
+            try {
+                kcp.flushPending((int) now);
+            } finally {
+                tail = endFlush();
+            }
             arm = !timerArmed && kcp.hasPendingWork();
             if (arm) {
                 timerArmed = true;
@@ -247,6 +272,7 @@ public final class KcpSession implements Closeable {
             dead = kcp.isDead();
         } finally {
             lock.unlock();
+            sendTail(tail);
         }
         if (dead) {
             closeWith(CloseReason.DEAD_LINK);
@@ -297,15 +323,22 @@ public final class KcpSession implements Closeable {
     }
 
     /** A full flush (timer expiry or explicit request). Returns the next deadline. */
-    long tick(long now) {
+    long tick(long now, OutputBatch out) {
         boolean dead;
         long next;
+        OutputBatch tail = null;
         lock.lock();
         try {
             if (closeReason != null) {
                 return NO_DEADLINE;
             }
-            int delay = kcp.flush((int) now, false);
+            int delay;
+            beginFlush(out, now);
+            try {
+                delay = kcp.flush((int) now, false);
+            } finally {
+                tail = endFlush();
+            }
             if (kcp.waitSnd() <= writerWakeLevel) {
                 writable.signalAll();
             }
@@ -314,6 +347,7 @@ public final class KcpSession implements Closeable {
             next = timerArmed ? now + delay : NO_DEADLINE;
         } finally {
             lock.unlock();
+            sendTail(tail);
         }
         if (dead) {
             closeWith(CloseReason.DEAD_LINK);
@@ -383,19 +417,26 @@ public final class KcpSession implements Closeable {
     }
 
     /** Last flush for a local close, then the close hooks. Runs once. */
-    void finishClose(long now) {
+    void finishClose(long now, OutputBatch out) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        OutputBatch tail = null;
         lock.lock();
         try {
             if (closeReason == CloseReason.LOCAL) {
-                kcp.flush((int) now, false);
+                beginFlush(out, now);
+                try {
+                    kcp.flush((int) now, false);
+                } finally {
+                    tail = endFlush();
+                }
             }
             // Nobody reads a closed session: what it still holds goes back to the memory budget.
             kcp.releaseReceived();
         } finally {
             lock.unlock();
+            sendTail(tail);
         }
         for (Runnable hook : closeHooks) {
             closeHooks.remove(hook);
@@ -413,19 +454,65 @@ public final class KcpSession implements Closeable {
         try {
             codec.encode(buf, length, wireOutput);
         } catch (IOException e) {
-            // KCP retransmits what the carrier could not send; count it and keep going.
-            sendErrors++;
-            log.debug("{}: send failed: {}", this, e.getMessage());
+            countSendError(e);
         }
     }
 
+    /**
+     * Collects a wire datagram; a full batch goes to the carrier at once, in one call (still under
+     * the session lock: the flush is not done, and its state cannot be shared until it is).
+     */
     private void sendWire(byte[] buf, int offset, int length) throws IOException {
-        if (buf != wrappedArray) {
-            wrappedArray = buf;
-            wrapped = ByteBuffer.wrap(buf);
+        if (batch.add(buf, offset, length)) {
+            sendLock.lock();
+            try {
+                batch.sendTo(carrier, remote);
+            } finally {
+                sendLock.unlock();
+                flushClockMs = (int) loop.nowMs(); // a failed send took its time too
+            }
         }
-        wrapped.clear().position(offset).limit(offset + length);
-        carrier.send(wrapped, remote);
+    }
+
+    /** Called with the lock held before {@code kcp} may output: the flush collects into {@code out}. */
+    private void beginFlush(OutputBatch out, long now) {
+        batch = out;
+        flushClockMs = (int) now;
+    }
+
+    /**
+     * Called with the lock held after the flush: detaches the batch and returns it if datagrams are
+     * left in it, with the send lock taken, so that they leave before anything a later flush of
+     * this session encodes. The caller hands it to {@link #sendTail} once it has released the lock.
+     */
+    private OutputBatch endFlush() {
+        OutputBatch out = batch;
+        batch = null;
+        if (out == null || out.isEmpty()) {
+            return null;
+        }
+        sendLock.lock();
+        return out;
+    }
+
+    /** Without the session lock: sends what {@link #endFlush} returned and releases the send lock. */
+    private void sendTail(OutputBatch tail) {
+        if (tail == null) {
+            return;
+        }
+        try {
+            tail.sendTo(carrier, remote);
+        } catch (IOException e) {
+            countSendError(e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void countSendError(IOException e) {
+        // KCP retransmits what the carrier could not send; count it and keep going.
+        sendErrors.incrementAndGet();
+        log.debug("{}: send failed: {}", this, e.getMessage());
     }
 
     // ---------------------------------------------------------------- application side

@@ -46,6 +46,19 @@ public interface PacketCarrier extends Closeable {
      */
     InetSocketAddress receive(ByteBuffer dst) throws IOException;
 
+    /**
+     * As {@link #receive}, but only takes a datagram that is already waiting: returns null at once
+     * when none is. Lets the receiving thread work through a burst as one batch (and flush once at
+     * its end) without ever blocking in between. The default reports nothing waiting, so each
+     * datagram is its own batch; the raw carrier returns what is left of its last recvmmsg batch or
+     * ring pass.
+     *
+     * @throws java.nio.channels.ClosedChannelException once the carrier is closed
+     */
+    default InetSocketAddress receiveNow(ByteBuffer dst) throws IOException {
+        return null;
+    }
+
     /** The address peers send to: local IP and the tunnel port. */
     InetSocketAddress localAddress();
 

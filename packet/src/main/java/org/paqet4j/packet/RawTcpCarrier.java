@@ -496,6 +496,16 @@ public final class RawTcpCarrier implements PacketCarrier {
 
     @Override
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        return receive(dst, true);
+    }
+
+    /** What is left of the last recvmmsg batch (or ring pass); never waits for the kernel. */
+    @Override
+    public InetSocketAddress receiveNow(ByteBuffer dst) throws IOException {
+        return receive(dst, false);
+    }
+
+    private InetSocketAddress receive(ByteBuffer dst, boolean wait) throws IOException {
         receiveLock.lock();
         try {
             while (true) {
@@ -503,6 +513,9 @@ public final class RawTcpCarrier implements PacketCarrier {
                     throw new ClosedChannelException();
                 }
                 if (batchCursor == batchCount) {
+                    if (!wait) {
+                        return null;
+                    }
                     batchCursor = 0;
                     batchCount = capture.receiveBatch();
                     continue;

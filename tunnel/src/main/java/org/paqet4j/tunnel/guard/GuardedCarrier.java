@@ -152,10 +152,24 @@ public final class GuardedCarrier implements PacketCarrier {
 
     @Override
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        return receive(dst, true);
+    }
+
+    /** Keeps the delegate's receive batches: checks what the delegate already holds, never waits. */
+    @Override
+    public InetSocketAddress receiveNow(ByteBuffer dst) throws IOException {
+        return receive(dst, false);
+    }
+
+    /** The next datagram that passes the guard; with {@code wait} false, null once the delegate has none waiting. */
+    private InetSocketAddress receive(ByteBuffer dst, boolean wait) throws IOException {
         byte[] raw = receiveScratch.array();
         while (true) {
             receiveScratch.clear();
-            InetSocketAddress source = delegate.receive(receiveScratch);
+            InetSocketAddress source = wait ? delegate.receive(receiveScratch) : delegate.receiveNow(receiveScratch);
+            if (source == null) {
+                return null;
+            }
             int length = receiveScratch.position();
             if (!GuardHeader.hasMagic(raw, length)) {
                 rejectedMagic.increment();

@@ -9,10 +9,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.paqet4j.packet.CarrierCounters;
+import org.paqet4j.packet.PacketCarrier;
 import org.paqet4j.packet.UdpCarrier;
 
 class GuardedCarrierTest {
@@ -65,6 +69,69 @@ class GuardedCarrierTest {
             assertThat(server.rejectedMagic()).isEqualTo(2);
             assertThat(server.rejectedTag()).isEqualTo(1);
         }
+    }
+
+    /** A delegate whose datagrams wait in a queue, as what is left of a recvmmsg batch does. */
+    private static final class Queued implements PacketCarrier {
+        final Deque<byte[]> waiting = new ArrayDeque<>();
+
+        @Override
+        public void send(ByteBuffer datagram, InetSocketAddress peer) {
+            byte[] copy = new byte[datagram.remaining()];
+            datagram.get(copy);
+            waiting.add(copy);
+        }
+
+        @Override
+        public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+            InetSocketAddress from = receiveNow(dst);
+            if (from == null) {
+                throw new IOException("the test expected a datagram to be waiting");
+            }
+            return from;
+        }
+
+        @Override
+        public InetSocketAddress receiveNow(ByteBuffer dst) {
+            byte[] next = waiting.poll();
+            if (next == null) {
+                return null;
+            }
+            dst.put(next);
+            return localAddress();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        }
+
+        @Override
+        public CarrierCounters counters() {
+            throw new UnsupportedOperationException("not counted in this test");
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void receiveNowPassesOnlyWhatIsWaitingAndGenuine() throws IOException {
+        Queued wire = new Queued();
+        GuardedCarrier client = new GuardedCarrier(wire, key("k"));
+        GuardedCarrier server = new GuardedCarrier(wire, key("k"));
+        client.send(text("one"), wire.localAddress());
+        wire.waiting.add("forged datagram without the guard's magic".getBytes(StandardCharsets.US_ASCII));
+        client.send(text("two"), wire.localAddress());
+
+        List<String> received = new ArrayList<>();
+        ByteBuffer dst = ByteBuffer.allocate(1500);
+        while (server.receiveNow(dst.clear()) != null) {
+            received.add(StandardCharsets.US_ASCII.decode(dst.flip()).toString());
+        }
+        assertThat(received).containsExactly("one", "two");
+        assertThat(server.rejectedMagic()).isEqualTo(1);
+        assertThat(server.receiveNow(dst.clear())).as("nothing left waiting").isNull();
     }
 
     @Test
