@@ -31,4 +31,21 @@ public interface CarrierCounters {
 
     /** Send failures after retries, by errno name (e.g. "ENOBUFS" → 3). */
     Map<String, Long> sendErrors();
+
+    /** The counters as fixed values: a copy taken at one moment, or a test double's. */
+    record Snapshot(
+            long packetsSent,
+            long bytesSent,
+            long packetsReceived,
+            long bytesReceived,
+            long droppedNotOurs,
+            long droppedTruncated,
+            long droppedBadChecksum,
+            long droppedQueueFull,
+            Map<String, Long> sendErrors)
+            implements CarrierCounters {
+        public Snapshot {
+            sendErrors = Map.copyOf(sendErrors);
+        }
+    }
 }

@@ -80,52 +80,7 @@ final class InMemoryCarrier implements PacketCarrier {
 
     @Override
     public CarrierCounters counters() {
-        return new CarrierCounters() {
-            @Override
-            public long packetsSent() {
-                return sent.sum();
-            }
-
-            @Override
-            public long bytesSent() {
-                return 0;
-            }
-
-            @Override
-            public long packetsReceived() {
-                return received.sum();
-            }
-
-            @Override
-            public long bytesReceived() {
-                return 0;
-            }
-
-            @Override
-            public long droppedNotOurs() {
-                return 0;
-            }
-
-            @Override
-            public long droppedTruncated() {
-                return 0;
-            }
-
-            @Override
-            public long droppedBadChecksum() {
-                return 0;
-            }
-
-            @Override
-            public long droppedQueueFull() {
-                return dropped.sum();
-            }
-
-            @Override
-            public Map<String, Long> sendErrors() {
-                return Map.of();
-            }
-        };
+        return new CarrierCounters.Snapshot(sent.sum(), 0, received.sum(), 0, 0, 0, 0, dropped.sum(), Map.of());
     }
 
     @Override

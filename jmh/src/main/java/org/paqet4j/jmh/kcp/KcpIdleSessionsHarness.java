@@ -73,52 +73,7 @@ public final class KcpIdleSessionsHarness {
 
         @Override
         public CarrierCounters counters() {
-            return new CarrierCounters() {
-                @Override
-                public long packetsSent() {
-                    return sent;
-                }
-
-                @Override
-                public long bytesSent() {
-                    return 0;
-                }
-
-                @Override
-                public long packetsReceived() {
-                    return 0;
-                }
-
-                @Override
-                public long bytesReceived() {
-                    return 0;
-                }
-
-                @Override
-                public long droppedNotOurs() {
-                    return 0;
-                }
-
-                @Override
-                public long droppedTruncated() {
-                    return 0;
-                }
-
-                @Override
-                public long droppedBadChecksum() {
-                    return 0;
-                }
-
-                @Override
-                public long droppedQueueFull() {
-                    return 0;
-                }
-
-                @Override
-                public Map<String, Long> sendErrors() {
-                    return Map.of();
-                }
-            };
+            return new CarrierCounters.Snapshot(sent, 0, 0, 0, 0, 0, 0, 0, Map.of());
         }
 
         @Override
