@@ -6,6 +6,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +71,19 @@ class ListenerFloodTest {
                     assertThat(e.getMessage()).contains("Too many open files");
                 }
                 // One descriptor for a client socket; the listener has none left for accepting it.
-                hoard.removeLast().close();
-                hoard.add(
-                        new Socket(TunnelHarness.LOOPBACK, socks.localAddress().getPort()));
+                // The listener keeps retrying its accept and may take a freed descriptor first (for a
+                // connection queued earlier): then free one more, until the client socket gets one.
+                Socket client = null;
+                while (client == null) {
+                    hoard.removeLast().close();
+                    try {
+                        client = new Socket(
+                                TunnelHarness.LOOPBACK, socks.localAddress().getPort());
+                    } catch (SocketException e) {
+                        assertThat(e.getMessage()).contains("Too many open files");
+                    }
+                }
+                hoard.add(client);
                 long waitEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                 while (socks.listener().acceptErrors() == 0 && System.nanoTime() < waitEnd) {
                     Thread.sleep(20);
