@@ -80,12 +80,10 @@ public final class LiveFollow implements AutoCloseable {
     public static LiveFollow open(String interfaceName, CaptureFilter filter) throws IOException {
         InterfaceInfo link = InterfaceInfo.byName(interfaceName);
         Optional<long[]> program = KernelFilter.compile(filter);
-        if (program.isEmpty()) {
-            return open(interfaceName);
-        }
-        return new LiveFollow(
-                CaptureSocket.openAllTcp(link, RECEIVE_BUFFER, BATCH, SLOT, program.get(), "tcp matching the filter"),
-                interfaceName);
+        CaptureSocket capture = program.isPresent()
+                ? CaptureSocket.openAllTcp(link, RECEIVE_BUFFER, BATCH, SLOT, program.get(), "tcp matching the filter")
+                : CaptureSocket.openAllTcp(link, RECEIVE_BUFFER, BATCH, SLOT);
+        return new LiveFollow(capture, interfaceName);
     }
 
     public String interfaceName() {
